@@ -1,0 +1,27 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { ServiceEnv } from '@chanjiao/persistence';
+import { PlatformModule } from '@chanjiao/platform';
+import { EnrollmentController } from './enrollments/enrollment.controller';
+import { EnrollmentEntity } from './enrollments/enrollment.entity';
+import { EnrollmentRepository } from './enrollments/enrollment.repository';
+import { EnrollmentService } from './enrollments/enrollment.service';
+import { MIGRATIONS } from './migrations';
+import { ProgramController } from './programs/program.controller';
+import { ProgramEntity } from './programs/program.entity';
+import { ProgramRepository } from './programs/program.repository';
+import { ProgramService } from './programs/program.service';
+
+export const ENROLLMENT_ENTITIES = [ProgramEntity, EnrollmentEntity, OutboxMessageEntity];
+
+@Module({})
+export class EnrollmentAppModule {
+  static forEnv(env: ServiceEnv): DynamicModule {
+    return {
+      module: EnrollmentAppModule,
+      imports: [PlatformModule.forService({ service: 'enrollment', env, entities: ENROLLMENT_ENTITIES, migrations: MIGRATIONS, publishes: true })],
+      controllers: [ProgramController, EnrollmentController],
+      providers: [ProgramRepository, ProgramService, EnrollmentRepository, EnrollmentService],
+    };
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { EnrollmentState } from './enrollment.domain';
+
+const COLUMNS = `student_id AS "studentId", program_code AS "programCode", cohort_year AS "cohortYear", level, pathway,
+  partner_institution AS "partnerInstitution", order_class_id AS "orderClassId", apprenticeship, origin_region AS "originRegion",
+  status, to_char(cancelled_on, 'YYYY-MM-DD') AS "cancelledOn", to_char(withdrawn_on, 'YYYY-MM-DD') AS "withdrawnOn",
+  withdrawal_reason AS "withdrawalReason", to_char(graduated_on, 'YYYY-MM-DD') AS "graduatedOn",
+  graduation_year AS "graduationYear", transfers, version`;
+
+@Injectable()
+export class EnrollmentRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(institution: string, studentId: string): Promise<EnrollmentState | undefined> {
+    const rows = await this.dataSource.query<EnrollmentState[]>(
+      `SELECT ${COLUMNS} FROM enrollments WHERE institution = $1 AND student_id = $2`,
+      [institution, studentId],
+    );
+    return rows[0];
+  }
+
+  /** Loads and row-locks the students a write is about to change (in key order, to avoid deadlocks). */
+  async lockMany(m: EntityManager, institution: string, studentIds: string[]): Promise<Map<string, EnrollmentState>> {
+    const rows = await m.query<EnrollmentState[]>(
+      `SELECT ${COLUMNS} FROM enrollments WHERE institution = $1 AND student_id = ANY($2::text[]) ORDER BY student_id FOR UPDATE`,
+      [institution, [...new Set(studentIds)]],
+    );
+    return new Map(rows.map((r) => [r.studentId, r]));
+  }
+
+  async upsertMany(m: EntityManager, institution: string, states: EnrollmentState[]): Promise<void> {
+    for (let i = 0; i < states.length; i += 1000) {
+      await m.query(
+        `INSERT INTO enrollments (institution, student_id, program_code, cohort_year, level, pathway, partner_institution,
+           order_class_id, apprenticeship, origin_region, status, cancelled_on, withdrawn_on, withdrawal_reason, graduated_on,
+           graduation_year, transfers, version, updated_at)
+         SELECT $1, e."studentId", e."programCode", e."cohortYear", e.level, e.pathway, e."partnerInstitution", e."orderClassId",
+           e.apprenticeship, e."originRegion", e.status, e."cancelledOn", e."withdrawnOn", e."withdrawalReason", e."graduatedOn",
+           e."graduationYear", e.transfers, e.version, now()
+         FROM jsonb_to_recordset($2::jsonb) AS e("studentId" text, "programCode" text, "cohortYear" int, level text, pathway text,
+           "partnerInstitution" text, "orderClassId" text, apprenticeship boolean, "originRegion" text, status text,
+           "cancelledOn" date, "withdrawnOn" date, "withdrawalReason" text, "graduatedOn" date, "graduationYear" int,
+           transfers jsonb, version int)
+         ON CONFLICT (institution, student_id) DO UPDATE SET program_code = excluded.program_code, status = excluded.status,
+           cancelled_on = excluded.cancelled_on, withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
+           graduated_on = excluded.graduated_on, graduation_year = excluded.graduation_year, transfers = excluded.transfers,
+           version = excluded.version, updated_at = now()`,
+        [institution, JSON.stringify(states.slice(i, i + 1000))],
+      );
+    }
+  }
+}

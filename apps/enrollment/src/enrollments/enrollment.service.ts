@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { EntityManager } from 'typeorm';
+import { ProgramRepository } from '../programs/program.repository';
+import { CreateEnrollmentDto } from './enrollment.dto';
+import { Decision, decideEnroll, decideLifecycle, EnrollmentState, LifecycleCommand } from './enrollment.domain';
+import { EnrollmentErrorCode } from './enrollment.errors';
+import { EnrollmentRepository } from './enrollment.repository';
+
+export type LifecycleItem = { studentId: string; command: LifecycleCommand };
+
+@Injectable()
+export class EnrollmentService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly enrollments: EnrollmentRepository,
+    private readonly programs: ProgramRepository,
+  ) {}
+
+  enrollMany(ctx: WriteContext, items: CreateEnrollmentDto[]): Promise<Array<ItemResult<EnrollmentState>>> {
+    return this.apply(
+      ctx,
+      items.map((i) => i.studentId),
+      items.map((i) => i.programCode),
+      (current, index) => {
+        const i = items[index]!;
+        return decideEnroll(current.get(i.studentId), {
+          studentId: i.studentId,
+          programCode: i.programCode,
+          cohortYear: i.cohortYear,
+          level: i.level,
+          pathway: i.pathway,
+          partnerInstitution: i.partnerInstitution ?? null,
+          orderClassId: i.orderClassId ?? null,
+          apprenticeship: i.apprenticeship ?? false,
+          originRegion: i.originRegion ?? null,
+        });
+      },
+      (index) => items[index]!.programCode,
+    );
+  }
+
+  lifecycleMany(ctx: WriteContext, items: LifecycleItem[]): Promise<Array<ItemResult<EnrollmentState>>> {
+    return this.apply(
+      ctx,
+      items.map((i) => i.studentId),
+      items.flatMap((i) => (i.command.kind === 'transfer' ? [i.command.programCode] : [])),
+      (current, index) => decideLifecycle(current.get(items[index]!.studentId), items[index]!.studentId, items[index]!.command),
+      (index) => {
+        const c = items[index]!.command;
+        return c.kind === 'transfer' ? c.programCode : undefined;
+      },
+    );
+  }
+
+  async get(institution: string, studentId: string): Promise<EnrollmentState> {
+    const found = await this.enrollments.find(institution, studentId);
+    if (!found) throw new DomainError('not_found', EnrollmentErrorCode.StudentNotFound, `no enrollment for student ${studentId}`);
+    return found;
+  }
+
+  /**
+   * Decides every item in order inside one transaction (an id repeated in the batch sees the
+   * earlier item's effect), then writes changed rows and their events together.
+   */
+  private apply(
+    ctx: WriteContext,
+    studentIds: string[],
+    programCodes: string[],
+    decide: (current: Map<string, EnrollmentState>, index: number) => Decision,
+    programOf: (index: number) => string | undefined,
+  ): Promise<Array<ItemResult<EnrollmentState>>> {
+    return this.uow.run(async (m: EntityManager) => {
+      const known = programCodes.length ? await this.programs.existingCodes(m, ctx.institution, programCodes) : new Set<string>();
+      const current = await this.enrollments.lockMany(m, ctx.institution, studentIds);
+      const changed = new Map<string, EnrollmentState>();
+      const events: CloudEvent[] = [];
+      const results = studentIds.map((studentId, index): ItemResult<EnrollmentState> => {
+        const program = programOf(index);
+        if (program !== undefined && !known.has(program)) {
+          return {
+            ok: false,
+            error: new DomainError('invalid', EnrollmentErrorCode.UnknownProgram, `programCode ${program} is not a program of ${ctx.institution}; PUT /programs/${program} first`, 'programCode'),
+          };
+        }
+        const d = decide(current, index);
+        if (!d.ok) return d;
+        if (d.emit) {
+          current.set(studentId, d.state);
+          changed.set(studentId, d.state);
+          events.push(
+            buildEvent(d.emit.definition, {
+              institution: ctx.institution,
+              subject: studentId,
+              sequence: d.state.version,
+              data: d.emit.data,
+              traceparent: ctx.traceparent,
+            }),
+          );
+        }
+        return { ok: true, outcome: d.outcome, value: d.state };
+      });
+      await this.enrollments.upsertMany(m, ctx.institution, [...changed.values()]);
+      return { result: results, events };
+    });
+  }
+}

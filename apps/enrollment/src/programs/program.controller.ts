@@ -1,0 +1,63 @@
+import { Body, Controller, Get, Headers, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { ProgramBatchItemDto, ProgramView, PutProgramDto } from './program.dto';
+import { ProgramService } from './program.service';
+import { ProgramState } from './program.domain';
+
+const view = ({ version, ...rest }: ProgramState): ProgramView => ({ ...rest, version });
+
+@ApiTags('programs')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class ProgramController {
+  constructor(private readonly programs: ProgramService) {}
+
+  @Put('programs/:code')
+  @ApiOperation({ summary: 'Create or update a program (201 created, 200 updated or unchanged)' })
+  @ApiOkResponse({ type: ProgramView })
+  async put(
+    @CurrentPrincipal() p: Principal,
+    @Param('code', IdParamPipe) code: string,
+    @Body() body: PutProgramDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ProgramView> {
+    const [result] = await this.programs.putMany({ institution: p.institution, traceparent }, [{ ...body, code }]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return view(value);
+  }
+
+  @Put('programs::batch')
+  @Post('programs::batch')
+  @ApiOperation({ summary: 'Create or update up to 5,000 programs in one transaction; per-item results' })
+  @ApiBody({ type: [ProgramBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async putBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(ProgramBatchItemDto)) items: ProgramBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultView> {
+    const results = await this.programs.putMany({ institution: p.institution, traceparent }, items);
+    void reply.status(200);
+    return toBatchResult(items.map((item, i) => ({ id: item.code, result: results[i]! })));
+  }
+
+  @Get('programs')
+  @ApiOperation({ summary: 'All programs of the key\'s institution' })
+  @ApiOkResponse({ type: [ProgramView] })
+  async list(@CurrentPrincipal() p: Principal): Promise<ProgramView[]> {
+    return (await this.programs.list(p.institution)).map(view);
+  }
+
+  @Get('programs/:code')
+  @ApiOkResponse({ type: ProgramView })
+  async get(@CurrentPrincipal() p: Principal, @Param('code', IdParamPipe) code: string): Promise<ProgramView> {
+    return view(await this.programs.get(p.institution, code));
+  }
+}

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ProgramLevel, ProgramStatus, Sector } from '@chanjiao/contracts';
+import type { ProgramState } from './program.domain';
+
+interface ProgramRow {
+  code: string;
+  name: string;
+  category: string;
+  cluster: string | null;
+  level: ProgramLevel;
+  sectors: Sector[];
+  status: ProgramStatus;
+  version: number;
+}
+
+const toState = (r: ProgramRow): ProgramState => ({ ...r });
+
+@Injectable()
+export class ProgramRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(institution: string, code: string): Promise<ProgramState | undefined> {
+    const rows = await this.dataSource.query<ProgramRow[]>(
+      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs WHERE institution = $1 AND code = $2`,
+      [institution, code],
+    );
+    return rows[0] && toState(rows[0]);
+  }
+
+  async list(institution: string): Promise<ProgramState[]> {
+    const rows = await this.dataSource.query<ProgramRow[]>(
+      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs WHERE institution = $1 ORDER BY code`,
+      [institution],
+    );
+    return rows.map(toState);
+  }
+
+  /** Loads and row-locks the programs a write is about to change. */
+  async lockMany(m: EntityManager, institution: string, codes: string[]): Promise<Map<string, ProgramState>> {
+    const rows = await m.query<ProgramRow[]>(
+      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs
+       WHERE institution = $1 AND code = ANY($2::text[]) ORDER BY code FOR UPDATE`,
+      [institution, codes],
+    );
+    return new Map(rows.map((r) => [r.code, toState(r)]));
+  }
+
+  async existingCodes(m: EntityManager, institution: string, codes: string[]): Promise<Set<string>> {
+    const rows = await m.query<Array<{ code: string }>>(
+      `SELECT code FROM programs WHERE institution = $1 AND code = ANY($2::text[]) FOR SHARE`,
+      [institution, [...new Set(codes)]],
+    );
+    return new Set(rows.map((r) => r.code));
+  }
+
+  async upsertMany(m: EntityManager, institution: string, states: ProgramState[]): Promise<void> {
+    if (states.length === 0) return;
+    await m.query(
+      `INSERT INTO programs (institution, code, name, category, cluster, level, sectors, status, version, updated_at)
+       SELECT $1, p.code, p.name, p.category, p.cluster, p.level, p.sectors, p.status, p.version, now()
+       FROM jsonb_to_recordset($2::jsonb) AS p(code text, name text, category text, cluster text, level text, sectors text[], status text, version int)
+       ON CONFLICT (institution, code) DO UPDATE SET name = excluded.name, category = excluded.category, cluster = excluded.cluster,
+         level = excluded.level, sectors = excluded.sectors, status = excluded.status, version = excluded.version, updated_at = now()`,
+      [institution, JSON.stringify(states)],
+    );
+  }
+}

@@ -1,0 +1,53 @@
+import { Injectable } from '@nestjs/common';
+import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { ProgramBatchItemDto } from './program.dto';
+import { decideProgramPut, ProgramState } from './program.domain';
+import { ProgramRepository } from './program.repository';
+
+@Injectable()
+export class ProgramService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly programs: ProgramRepository,
+  ) {}
+
+  /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
+  putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
+    return this.uow.run(async (m) => {
+      const current = await this.programs.lockMany(m, ctx.institution, items.map((i) => i.code));
+      const changed = new Map<string, ProgramState>();
+      const events: CloudEvent[] = [];
+      const results = items.map((item): ItemResult<ProgramState> => {
+        const decision = decideProgramPut(current.get(item.code), {
+          code: item.code,
+          name: item.name,
+          category: item.category,
+          cluster: item.cluster ?? null,
+          level: item.level,
+          sectors: item.sectors,
+          status: item.status,
+        });
+        if (decision.outcome !== 'unchanged') {
+          current.set(item.code, decision.state);
+          changed.set(item.code, decision.state);
+          const { version, ...data } = decision.state;
+          events.push(buildEvent(decision.event, { institution: ctx.institution, subject: item.code, sequence: version, data, traceparent: ctx.traceparent }));
+        }
+        return { ok: true, outcome: decision.outcome, value: decision.state };
+      });
+      await this.programs.upsertMany(m, ctx.institution, [...changed.values()]);
+      return { result: results, events };
+    });
+  }
+
+  async get(institution: string, code: string): Promise<ProgramState> {
+    const found = await this.programs.find(institution, code);
+    if (!found) throw new DomainError('not_found', 'program_not_found', `no program ${code}`);
+    return found;
+  }
+
+  list(institution: string): Promise<ProgramState[]> {
+    return this.programs.list(institution);
+  }
+}

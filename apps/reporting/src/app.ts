@@ -1,0 +1,38 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AmqpEventServer } from '@chanjiao/messaging';
+import { createServiceApp } from '@chanjiao/platform';
+import type { ReportingEnv } from './config';
+import { ConsumerState } from './events/consumer.state';
+import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
+import { ReportingAppModule } from './reporting.module';
+
+export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+  const app = await createServiceApp(ReportingAppModule.forEnv(env) as never, {
+    title: 'Chanjiao reporting',
+    description: 'Read models kept up to date from every event: the annual figures, reports and freshness.',
+    env,
+    ...opts,
+    beforeInit: (app) => {
+      const server = new AmqpEventServer({
+        url: env.AMQP_URL,
+        name: 'reporting-consumer',
+        unitOfWork: app.get(ProjectionUnitOfWork),
+        prefetch: env.CONSUMER_PREFETCH,
+        batchSize: env.CONSUMER_BATCH_SIZE,
+        batchWindowMs: env.CONSUMER_BATCH_WINDOW_MS,
+        topology: {
+          exchange: env.EVENTS_EXCHANGE,
+          queue: env.CONSUMER_QUEUE,
+          bindings: ['#'],
+          retryDelaysMs: env.CONSUMER_RETRY_DELAYS_MS,
+          deliveryLimit: env.CONSUMER_DELIVERY_LIMIT,
+        },
+      });
+      app.get(ConsumerState).server = server;
+      // HTTP pipes and filters stay with HTTP (no inheritAppConfig); handlers use RethrowRpcErrors.
+      app.connectMicroservice({ strategy: server });
+    },
+  });
+  await app.startAllMicroservices();
+  return app;
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { loadEnv, loadServiceEnv, ServiceEnv } from '@chanjiao/persistence';
+
+const consumerEnvSchema = z.object({
+  CONSUMER_QUEUE: z.string().min(1).default('reporting.events'),
+  CONSUMER_PREFETCH: z.coerce.number().int().min(1).max(65535).default(2000),
+  CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
+  CONSUMER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(10000).default(20),
+  /** Delay of each retry tier; after the last one a failing event is dead-lettered. */
+  CONSUMER_RETRY_DELAYS_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds, e.g. 1000,5000,30000')
+    .default('1000,5000,30000')
+    .transform((s) => s.split(',').map(Number)),
+  CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(20),
+});
+
+export type ReportingEnv = ServiceEnv & { PORT: number } & z.infer<typeof consumerEnvSchema>;
+
+export function loadReportingEnv(env: NodeJS.ProcessEnv = process.env): ReportingEnv {
+  return { ...loadServiceEnv('reporting', env), ...loadEnv(consumerEnvSchema, env) };
+}

@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import type { AmqpEventServer } from '@chanjiao/messaging';
+import type { BrokerHealth } from '@chanjiao/platform';
+
+/** The consumer is built outside DI (it is the app's transport); this holder lets health and freshness see it. */
+@Injectable()
+export class ConsumerState implements BrokerHealth {
+  server?: AmqpEventServer;
+
+  isConnected(): boolean {
+    return this.server?.isConnected() ?? false;
+  }
+
+  queueDepth(): Promise<number | null> {
+    return this.server?.queueDepth() ?? Promise.resolve(null);
+  }
+}

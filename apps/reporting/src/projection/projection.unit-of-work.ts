@@ -1,0 +1,275 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, QueryRunner } from 'typeorm';
+import { CloudEvent, streamOf } from '@chanjiao/contracts';
+import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
+import { cellKey, diffFacts, Fact } from './projection';
+import { projectionsFor } from './projection.registry';
+import { ChangeFeed } from './change-feed';
+
+interface EntityRow {
+  state: unknown;
+  facts: Fact[];
+  changed: boolean;
+}
+
+interface Pending {
+  event: CloudEvent;
+  persisted: boolean;
+}
+
+const streamKey = (e: CloudEvent) => JSON.stringify([e.institution, streamOf(e.type), e.subject]);
+const entityKey = (institution: string, kind: string, id: string) => JSON.stringify([institution, kind, id]);
+
+/**
+ * Applies a batch of events to the read models in one transaction. At `begin` it records the events
+ * in the inbox (event_log) and locks, in one round trip each, the stream positions and read-model
+ * rows they touch; projections then run in memory; `commit` writes every change in a few bulk
+ * statements. Events ahead of their predecessor wait in `stream_pending` until the gap closes.
+ */
+@Injectable()
+export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransaction> {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  async begin(events: readonly CloudEvent[]): Promise<ProjectionTransaction> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const tx = new ProjectionTransaction(runner, this.feed);
+    try {
+      await tx.load(events);
+      return tx;
+    } catch (e) {
+      await tx.rollback();
+      throw e;
+    }
+  }
+}
+
+export class ProjectionTransaction implements EventTransaction {
+  private readonly logger = new Logger('Projection');
+  private fresh = new Set<string>();
+  private readonly discarded = new Set<string>();
+  private readonly positions = new Map<string, number>();
+  private readonly changedPositions = new Set<string>();
+  private readonly pending = new Map<string, Map<number, Pending>>();
+  private readonly consumedPending: Array<{ key: string; sequence: number }> = [];
+  private readonly entities = new Map<string, EntityRow>();
+  private readonly deltas = new Map<string, Fact & { institution: string }>();
+  private readonly freshness = new Map<string, { last: string; applied: number }>();
+  private done = false;
+  stale = 0;
+  parked = 0;
+
+  constructor(
+    private readonly runner: QueryRunner,
+    private readonly feed: ChangeFeed,
+  ) {}
+
+  isFresh(eventId: string): boolean {
+    return this.fresh.has(eventId);
+  }
+
+  discard(eventId: string): void {
+    this.discarded.add(eventId);
+  }
+
+  async load(events: readonly CloudEvent[]): Promise<void> {
+    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    const inserted = await this.runner.query(
+      `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
+       SELECT (e->>'id')::uuid, e->>'institution', e->>'type', e->>'subject', (e->>'sequence')::int, (e->>'time')::timestamptz, e
+       FROM jsonb_array_elements($1::jsonb) AS e
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [JSON.stringify(unique)],
+    );
+    this.fresh = new Set((inserted as Array<{ id: string }>).map((r) => r.id));
+    const fresh = unique.filter((e) => this.fresh.has(e.id));
+    if (fresh.length === 0) return;
+
+    // Lock (creating if new) every stream position this batch may move, in key order.
+    const streams = [...new Set(fresh.map(streamKey))].sort().map((k) => JSON.parse(k) as [string, string, string]);
+    const positions = (await this.runner.query(
+      `INSERT INTO stream_position (institution, stream, subject, sequence)
+       SELECT i, s, j, 0 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j)
+       ON CONFLICT (institution, stream, subject) DO UPDATE SET sequence = stream_position.sequence
+       RETURNING institution, stream, subject, sequence`,
+      [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])],
+    )) as Array<{ institution: string; stream: string; subject: string; sequence: number }>;
+    for (const p of positions) this.positions.set(JSON.stringify([p.institution, p.stream, p.subject]), p.sequence);
+
+    const parked = (await this.runner.query(
+      `SELECT p.event FROM stream_pending p JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j)
+         ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
+      [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])],
+    )) as Array<{ event: CloudEvent }>;
+    for (const { event } of parked) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
+
+    // Lock (creating if new) every read-model row the batch or its parked events may change.
+    const keys = new Set<string>();
+    for (const e of [...fresh, ...parked.map((p) => p.event)]) {
+      for (const p of projectionsFor(e.type)) keys.add(entityKey(e.institution, p.kind, p.entityId(e)));
+    }
+    const sorted = [...keys].sort().map((k) => JSON.parse(k) as [string, string, string]);
+    const rows = (await this.runner.query(
+      `INSERT INTO read_model (institution, kind, id, state, facts)
+       SELECT i, k, j, 'null'::jsonb, '[]'::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j)
+       ON CONFLICT (institution, kind, id) DO UPDATE SET kind = read_model.kind
+       RETURNING institution, kind, id, state, facts`,
+      [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
+    )) as Array<{ institution: string; kind: string; id: string; state: unknown; facts: Fact[] }>;
+    for (const r of rows) this.entities.set(entityKey(r.institution, r.kind, r.id), { state: r.state, facts: r.facts, changed: false });
+  }
+
+  /**
+   * Applies one event (and any parked successors) or parks it. All-or-nothing: if a projection
+   * throws, nothing of this event is staged and the error goes back to the transport.
+   */
+  project(event: CloudEvent): 'applied' | 'parked' | 'stale' {
+    const key = streamKey(event);
+    const position = this.positions.get(key);
+    if (position === undefined) throw new Error(`stream of event ${event.id} was not loaded`);
+    if (event.sequence <= position) {
+      this.stale++;
+      this.logger.warn(`event ${event.id} has sequence ${event.sequence}, ${key} is at ${position}: ignored`);
+      return 'stale';
+    }
+    const pending = this.pendingOf(key);
+    if (event.sequence > position + 1) {
+      if (!pending.has(event.sequence)) pending.set(event.sequence, { event, persisted: false });
+      this.parked++;
+      return 'parked';
+    }
+    // Compute everything first, stage after: a throwing projection leaves no trace.
+    const chain: CloudEvent[] = [event];
+    const drained: number[] = [];
+    for (let next = event.sequence + 1; pending.has(next); next++) {
+      chain.push(pending.get(next)!.event);
+      drained.push(next);
+    }
+    const staged = new Map<string, EntityRow>();
+    const deltas: Array<Fact & { institution: string }> = [];
+    for (const e of chain) {
+      for (const projection of projectionsFor(e.type)) {
+        const k = entityKey(e.institution, projection.kind, projection.entityId(e));
+        const current = staged.get(k) ?? this.entities.get(k);
+        if (!current) throw new Error(`read model ${k} was not loaded`);
+        const state = projection.reduce(current.state ?? projection.initial(), e);
+        const facts = projection.facts(state);
+        for (const d of diffFacts(current.facts, facts)) deltas.push({ ...d, institution: e.institution });
+        staged.set(k, { state, facts, changed: true });
+      }
+    }
+    for (const [k, row] of staged) this.entities.set(k, row);
+    for (const d of deltas) {
+      const k = JSON.stringify([d.institution, cellKey(d)]);
+      const cell = this.deltas.get(k);
+      if (cell) cell.value += d.value;
+      else this.deltas.set(k, { ...d });
+    }
+    for (const seq of drained) {
+      if (pending.get(seq)!.persisted) this.consumedPending.push({ key, sequence: seq });
+      pending.delete(seq);
+    }
+    this.positions.set(key, chain.at(-1)!.sequence);
+    this.changedPositions.add(key);
+    for (const e of chain) {
+      const f = this.freshness.get(e.institution) ?? { last: e.time, applied: 0 };
+      if (Date.parse(e.time) > Date.parse(f.last)) f.last = e.time;
+      f.applied++;
+      this.freshness.set(e.institution, f);
+    }
+    return 'applied';
+  }
+
+  async commit(): Promise<void> {
+    const r = this.runner;
+    try {
+      if (this.discarded.size) await r.query(`DELETE FROM event_log WHERE id = ANY($1::uuid[])`, [[...this.discarded]]);
+      const moved = [...this.changedPositions].sort().map((k) => [...(JSON.parse(k) as string[]), this.positions.get(k)] as const);
+      if (moved.length) {
+        await r.query(
+          `UPDATE stream_position p SET sequence = t.q FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(i, s, j, q)
+           WHERE p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
+          [moved.map((m) => m[0]), moved.map((m) => m[1]), moved.map((m) => m[2]), moved.map((m) => m[3])],
+        );
+      }
+      if (this.consumedPending.length) {
+        const c = this.consumedPending.map(({ key, sequence }) => [...(JSON.parse(key) as string[]), sequence] as const);
+        await r.query(
+          `DELETE FROM stream_pending p USING unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(i, s, j, q)
+           WHERE p.institution = t.i AND p.stream = t.s AND p.subject = t.j AND p.sequence = t.q`,
+          [c.map((m) => m[0]), c.map((m) => m[1]), c.map((m) => m[2]), c.map((m) => m[3])],
+        );
+      }
+      const parked = [...this.pending.values()].flatMap((m) => [...m.values()]).filter((p) => !p.persisted && !this.discarded.has(p.event.id));
+      if (parked.length) {
+        await r.query(
+          `INSERT INTO stream_pending (institution, stream, subject, sequence, event)
+           SELECT t.institution, t.stream, t.subject, t.sequence, t.event
+           FROM jsonb_to_recordset($1::jsonb) AS t(institution text, stream text, subject text, sequence int, event jsonb)
+           ON CONFLICT DO NOTHING`,
+          [JSON.stringify(parked.map(({ event: e }) => ({ institution: e.institution, stream: streamOf(e.type), subject: e.subject, sequence: e.sequence, event: e })))],
+        );
+      }
+      const changed = [...this.entities].filter(([, v]) => v.changed);
+      if (changed.length) {
+        const payload = changed.map(([k, v]) => {
+          const [institution, kind, id] = JSON.parse(k) as string[];
+          return { institution, kind, id, state: v.state, facts: v.facts };
+        });
+        await r.query(
+          `UPDATE read_model m SET state = t.state, facts = t.facts, updated_at = now()
+           FROM jsonb_to_recordset($1::jsonb) AS t(institution text, kind text, id text, state jsonb, facts jsonb)
+           WHERE m.institution = t.institution AND m.kind = t.kind AND m.id = t.id`,
+          [JSON.stringify(payload)],
+        );
+      }
+      const cells = [...this.deltas.entries()].filter(([, d]) => d.value !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+      if (cells.length) {
+        await r.query(
+          `INSERT INTO counter (institution, metric, dims, day, value)
+           SELECT t.institution, t.metric, t.dims, coalesce(t.day, '-infinity'::date), t.value
+           FROM jsonb_to_recordset($1::jsonb) AS t(institution text, metric text, dims jsonb, day date, value bigint)
+           ON CONFLICT (institution, metric, dims, day) DO UPDATE SET value = counter.value + excluded.value`,
+          [JSON.stringify(cells.map((c) => ({ institution: c.institution, metric: c.metric, dims: c.dims, day: c.day ?? null, value: c.value })))],
+        );
+      }
+      if (this.freshness.size) {
+        const f = [...this.freshness].sort(([a], [b]) => (a < b ? -1 : 1));
+        await r.query(
+          `INSERT INTO freshness (institution, last_event_time, last_applied_at, events_applied)
+           SELECT i, t, now(), n FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS x(i, t, n)
+           ON CONFLICT (institution) DO UPDATE SET last_event_time = greatest(freshness.last_event_time, excluded.last_event_time),
+             last_applied_at = now(), events_applied = freshness.events_applied + excluded.events_applied`,
+          [f.map(([i]) => i), f.map(([, v]) => v.last), f.map(([, v]) => v.applied)],
+        );
+      }
+      await r.commitTransaction();
+    } catch (e) {
+      await this.rollback();
+      throw e;
+    }
+    this.done = true;
+    await r.release();
+    if (this.freshness.size) this.feed.publish([...this.freshness.keys()]);
+  }
+
+  async rollback(): Promise<void> {
+    if (this.done) return;
+    this.done = true;
+    try {
+      if (this.runner.isTransactionActive) await this.runner.rollbackTransaction();
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  private pendingOf(key: string): Map<number, Pending> {
+    let m = this.pending.get(key);
+    if (!m) this.pending.set(key, (m = new Map()));
+    return m;
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export interface CounterRow<D = Record<string, unknown>> {
+  dims: D;
+  value: number;
+}
+
+/** Reads the counters the projections maintain; every report is a sum over a few hundred rows at most. */
+@Injectable()
+export class CounterRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Sums of `metric` per dims, over facts dated on or before `asOf` (all when null), whose dims contain `filter`. */
+  async sum<D = Record<string, unknown>>(
+    institution: string,
+    metric: string,
+    asOf: string | null,
+    filter: Record<string, unknown> = {},
+  ): Promise<Array<CounterRow<D>>> {
+    const rows = await this.dataSource.query<Array<{ dims: D; value: string }>>(
+      `SELECT dims, sum(value)::text AS value FROM counter
+       WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+       GROUP BY dims HAVING sum(value) <> 0`,
+      [institution, metric, asOf, JSON.stringify(filter)],
+    );
+    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
+  }
+
+  async readModels<S>(institution: string, kind: string): Promise<Array<{ id: string; state: S }>> {
+    return this.dataSource.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [institution, kind]);
+  }
+
+  async freshness(institution: string): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
+    const [f] = await this.dataSource.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
+      `SELECT last_event_time, last_applied_at, events_applied FROM freshness WHERE institution = $1`,
+      [institution],
+    );
+    const [p] = await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [institution]);
+    return {
+      lastEventTime: f?.last_event_time ?? null,
+      lastAppliedAt: f?.last_applied_at ?? null,
+      eventsApplied: Number(f?.events_applied ?? 0),
+      parked: Number(p?.n ?? 0),
+    };
+  }
+}
+
+export const total = (rows: Array<CounterRow<unknown>>, where: (dims: never) => boolean = () => true): number =>
+  rows.filter((r) => where(r.dims as never)).reduce((s, r) => s + r.value, 0);
+
+export function rate(numerator: number, denominator: number): { numerator: number; denominator: number; rate: number } {
+  return { numerator, denominator, rate: denominator === 0 ? 0 : Math.round((numerator / denominator) * 10000) / 10000 };
+}

@@ -1,0 +1,120 @@
+import { Injectable } from '@nestjs/common';
+import type { ProgramSnapshot } from '@chanjiao/contracts';
+import { CounterRepository, CounterRow, rate, total } from './counter.repository';
+import type { EnrollmentGrouping, EnrollmentRow, GraduatesFigures, IntakeFigures, ProgramsFigures } from './report.dto';
+
+interface IntakeDims {
+  cohortYear: number;
+  level: string;
+  pathway: string;
+  programCode: string;
+}
+interface GraduateDims {
+  graduationYear: number;
+  level: string;
+  programCode: string;
+}
+interface ProgramDims {
+  code: string;
+  level: string;
+  category: string;
+  cluster: string | null;
+  aligned: boolean;
+}
+
+const THROUGH_23 = 'through_2_3';
+
+/** Enrollment figures of the overview and the enrollment report, from the counters. */
+@Injectable()
+export class EnrollmentReportService {
+  constructor(private readonly counters: CounterRepository) {}
+
+  async programs(institution: string): Promise<ProgramsFigures> {
+    const rows = await this.counters.sum<ProgramDims>(institution, 'programs.open', null);
+    const open = total(rows);
+    const aligned = total(rows, (d: ProgramDims) => d.aligned);
+    return {
+      open,
+      higherVocational: total(rows, (d: ProgramDims) => d.level === 'higher_vocational'),
+      undergraduate: total(rows, (d: ProgramDims) => d.level === 'undergraduate'),
+      categories: new Set(rows.map((r) => r.dims.category)).size,
+      clusters: new Set(rows.map((r) => r.dims.cluster).filter((c) => c !== null)).size,
+      alignedShare: rate(aligned, open).rate,
+    };
+  }
+
+  async intake(institution: string, year: number, asOf: string): Promise<IntakeFigures> {
+    const rows = await this.counters.sum<IntakeDims>(institution, 'intake', asOf, { cohortYear: year });
+    const counted = (level?: string) => total(rows, (d: IntakeDims) => d.pathway !== THROUGH_23 && (!level || d.level === level));
+    return {
+      total: counted(),
+      undergraduate: counted('undergraduate'),
+      higherVocational: counted('higher_vocational'),
+      secondary: counted('secondary'),
+      through23: total(rows, (d: IntakeDims) => d.pathway === THROUGH_23),
+    };
+  }
+
+  async graduates(institution: string, year: number): Promise<GraduatesFigures> {
+    const rows = await this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: year });
+    return { cohort: year, total: total(rows) };
+  }
+
+  /** Intake, 2+3 intake, withdrawals and graduates of a year, grouped. A program in several sectors counts in each. */
+  async grouped(institution: string, year: number, asOf: string, by: EnrollmentGrouping): Promise<{ rows: EnrollmentRow[]; totals: EnrollmentRow }> {
+    const [intake, withdrawals, graduates, programs] = await Promise.all([
+      this.counters.sum<IntakeDims>(institution, 'intake', asOf, { cohortYear: year }),
+      this.counters.sum<IntakeDims>(institution, 'withdrawals', asOf, { cohortYear: year }),
+      this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: year }),
+      this.counters.readModels<ProgramSnapshot>(institution, 'program'),
+    ]);
+    const program = new Map(programs.map((p) => [p.id, p.state]));
+    const keysOf = (d: { level?: string; pathway?: string; programCode?: string }): string[] => {
+      const p = d.programCode ? program.get(d.programCode) : undefined;
+      switch (by) {
+        case 'level':
+          return [d.level ?? 'unknown'];
+        case 'pathway':
+          return [d.pathway ?? 'unknown'];
+        case 'program':
+          return [d.programCode ?? 'unknown'];
+        case 'category':
+          return [p?.category ?? 'unknown'];
+        case 'sector':
+          return p?.sectors.length ? p.sectors : ['unknown'];
+        default: {
+          const never: never = by;
+          throw new Error(`unknown grouping ${String(never)}`);
+        }
+      }
+    };
+    const groups = new Map<string, EnrollmentRow>();
+    const row = (key: string): EnrollmentRow => {
+      let r = groups.get(key);
+      if (!r) {
+        const label = by === 'program' ? program.get(key)?.name : undefined;
+        r = { key, ...(label ? { label } : {}), intake: 0, through23: 0, withdrawals: 0, graduates: by === 'pathway' ? null : 0 };
+        groups.set(key, r);
+      }
+      return r;
+    };
+    const add = (rows: Array<CounterRow<IntakeDims | GraduateDims>>, apply: (r: EnrollmentRow, c: CounterRow<IntakeDims | GraduateDims>) => void) => {
+      for (const c of rows) for (const key of keysOf(c.dims)) apply(row(key), c);
+    };
+    add(intake, (r, c) => {
+      if ((c.dims as IntakeDims).pathway === THROUGH_23) r.through23 += c.value;
+      else r.intake += c.value;
+    });
+    add(withdrawals, (r, c) => (r.withdrawals += c.value));
+    if (by !== 'pathway') add(graduates, (r, c) => (r.graduates = (r.graduates ?? 0) + c.value));
+    const rows = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const totals: EnrollmentRow = {
+      key: 'total',
+      intake: total(intake, (d: IntakeDims) => d.pathway !== THROUGH_23),
+      through23: total(intake, (d: IntakeDims) => d.pathway === THROUGH_23),
+      withdrawals: total(withdrawals),
+      graduates: by === 'pathway' ? null : total(graduates),
+    };
+    return { rows, totals };
+  }
+}

@@ -1,0 +1,65 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { ConsumerState } from '../events/consumer.state';
+import { CounterRepository } from './counter.repository';
+import { EnrollmentReportService } from './enrollment-report.service';
+import { reportInstitution, today } from './report-scope';
+import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewView, ReportQuery, YearQuery } from './report.dto';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@RequireAccess('read')
+@Controller('reports')
+export class ReportController {
+  constructor(
+    private readonly enrollment: EnrollmentReportService,
+    private readonly counters: CounterRepository,
+    private readonly consumer: ConsumerState,
+  ) {}
+
+  @Get('overview')
+  @ApiOperation({ summary: 'The annual figures in one object (DESIGN.md §5)' })
+  @ApiOkResponse({ type: OverviewView })
+  async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
+    const institution = reportInstitution(p, q.institution);
+    const date = q.asOf ?? today();
+    const [programs, intake, graduates, fresh] = await Promise.all([
+      this.enrollment.programs(institution),
+      this.enrollment.intake(institution, q.year, date),
+      this.enrollment.graduates(institution, q.year),
+      this.counters.freshness(institution),
+    ]);
+    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, programs, intake, graduates };
+  }
+
+  @Get('enrollment')
+  @ApiOperation({ summary: 'Intake, 2+3 intake, withdrawals and graduates of a year by level, program, category, sector or pathway' })
+  @ApiOkResponse({ type: EnrollmentReportView })
+  async enrollmentReport(@CurrentPrincipal() p: Principal, @Query() q: EnrollmentReportQuery): Promise<EnrollmentReportView> {
+    const institution = reportInstitution(p, q.institution);
+    const date = q.asOf ?? today();
+    const by = q.by ?? 'level';
+    const [{ rows, totals }, fresh] = await Promise.all([
+      this.enrollment.grouped(institution, q.year, date, by),
+      this.counters.freshness(institution),
+    ]);
+    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, by, rows, totals };
+  }
+
+  @Get('freshness')
+  @ApiOperation({ summary: 'Newest event applied, and events waiting (parked out of order, queued in the broker)' })
+  @ApiOkResponse({ type: FreshnessView })
+  async freshness(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery): Promise<FreshnessView> {
+    const institution = reportInstitution(p, q.institution);
+    const [f, queued] = await Promise.all([this.counters.freshness(institution), this.consumer.queueDepth()]);
+    return {
+      institution,
+      asOf: f.lastEventTime?.toISOString() ?? null,
+      lastAppliedAt: f.lastAppliedAt?.toISOString() ?? null,
+      eventsApplied: f.eventsApplied,
+      eventsParked: f.parked,
+      eventsQueued: queued,
+    };
+  }
+}

@@ -1,0 +1,103 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
+import { IsCalendarDate } from '@chanjiao/platform';
+
+export class ReportQuery {
+  @ApiPropertyOptional({ description: 'Institution code (default: the key\'s; other institutions need an admin key)' })
+  @IsOptional()
+  @Matches(INSTITUTION_PATTERN, { message: 'institution must be an institution code such as BZVTC' })
+  institution?: string;
+}
+
+export class YearQuery extends ReportQuery {
+  @ApiProperty({ example: 2022 })
+  @Type(() => Number)
+  @IsInt({ message: 'year must be a year such as 2022' })
+  @Min(MIN_YEAR)
+  @Max(MAX_YEAR)
+  year!: number;
+
+  @ApiPropertyOptional({ description: 'Figures as of this date (default: today)', example: '2023-06-20' })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
+}
+
+export const ENROLLMENT_GROUPINGS = ['level', 'program', 'category', 'sector', 'pathway'] as const;
+export type EnrollmentGrouping = (typeof ENROLLMENT_GROUPINGS)[number];
+
+export class EnrollmentReportQuery extends YearQuery {
+  @ApiPropertyOptional({ enum: ENROLLMENT_GROUPINGS, default: 'level' })
+  @IsOptional()
+  @IsIn(ENROLLMENT_GROUPINGS)
+  by?: EnrollmentGrouping;
+}
+
+export class RateView {
+  @ApiProperty() numerator!: number;
+  @ApiProperty() denominator!: number;
+  @ApiProperty({ description: 'numerator / denominator, 4 decimals' }) rate!: number;
+}
+
+export class ProgramsFigures {
+  @ApiProperty() open!: number;
+  @ApiProperty() higherVocational!: number;
+  @ApiProperty() undergraduate!: number;
+  @ApiProperty({ description: 'Distinct program categories (专业大类) of open programs' }) categories!: number;
+  @ApiProperty({ description: 'Distinct program clusters (专业群) of open programs' }) clusters!: number;
+  @ApiProperty({ description: 'Share of open programs mapped to a key sector' }) alignedShare!: number;
+}
+
+export class IntakeFigures {
+  @ApiProperty({ description: 'Enrollments of the cohort year, except 2+3 through pathway, not cancelled on or before asOf' }) total!: number;
+  @ApiProperty() undergraduate!: number;
+  @ApiProperty() higherVocational!: number;
+  @ApiProperty() secondary!: number;
+  @ApiProperty({ description: '2+3 through-pathway enrollments, counted apart' }) through23!: number;
+}
+
+export class GraduatesFigures {
+  @ApiProperty() cohort!: number;
+  @ApiProperty({ description: 'Graduations with graduationYear = year' }) total!: number;
+}
+
+export class OverviewView {
+  @ApiProperty() institution!: string;
+  @ApiProperty() year!: number;
+  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+  @ApiProperty() programs!: ProgramsFigures;
+  @ApiProperty() intake!: IntakeFigures;
+  @ApiProperty() graduates!: GraduatesFigures;
+}
+
+export class EnrollmentRow {
+  @ApiProperty() key!: string;
+  @ApiPropertyOptional() label?: string;
+  @ApiProperty() intake!: number;
+  @ApiProperty() through23!: number;
+  @ApiProperty({ description: 'Withdrawals dated on or before asOf among the cohort' }) withdrawals!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Graduates of that year (not split by pathway: null)' }) graduates!: number | null;
+}
+
+export class EnrollmentReportView {
+  @ApiProperty() institution!: string;
+  @ApiProperty() year!: number;
+  @ApiProperty() date!: string;
+  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
+  @ApiProperty({ enum: ENROLLMENT_GROUPINGS }) by!: EnrollmentGrouping;
+  @ApiProperty({ type: [EnrollmentRow] }) rows!: EnrollmentRow[];
+  @ApiProperty() totals!: EnrollmentRow;
+}
+
+export class FreshnessView {
+  @ApiProperty() institution!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+  @ApiProperty({ nullable: true, type: String }) lastAppliedAt!: string | null;
+  @ApiProperty() eventsApplied!: number;
+  @ApiProperty({ description: 'Events received ahead of a predecessor, waiting for it' }) eventsParked!: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Messages waiting in the consumer queue (all institutions); null if the broker is unreachable' })
+  eventsQueued!: number | null;
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { INSTITUTION_PATTERN } from './reference';
+
+/** Services that publish events; `source` is `/chanjiao/<service>`. */
+export const SERVICES = ['enrollment', 'placement', 'partnership', 'alliance', 'reporting'] as const;
+export type ServiceName = (typeof SERVICES)[number];
+
+export const EVENTS_EXCHANGE = 'chanjiao.events';
+export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
+
+/** CloudEvents 1.0 structured-mode envelope with our two extensions. */
+export interface CloudEvent<TType extends string = string, TData = unknown> {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  type: TType;
+  subject: string;
+  time: string;
+  datacontenttype: 'application/json';
+  /** Extension: institution code the event belongs to. */
+  institution: string;
+  /** Extension: per-subject change number, 1 for the first change, +1 for each next. */
+  sequence: number;
+  /** Extension (W3C trace context), carried from the HTTP request that caused the change. */
+  traceparent?: string;
+  data: TData;
+}
+
+export const envelopeSchema = z.object({
+  specversion: z.literal('1.0'),
+  id: z.uuid(),
+  source: z.string().regex(/^\/chanjiao\/[a-z]+$/),
+  type: z.string().regex(/^[a-z]+\.[a-z_]+\.[a-z_]+\.v\d+$/),
+  subject: z.string().min(1).max(128),
+  time: z.iso.datetime({ offset: true }),
+  datacontenttype: z.literal('application/json'),
+  institution: z.string().regex(INSTITUTION_PATTERN),
+  sequence: z.number().int().positive(),
+  traceparent: z.string().max(128).optional(),
+  data: z.unknown(),
+});
+
+/** Splits `<service>.<entity>.<verb>.v<N>`; the stream a subject's sequence counts in is `<service>.<entity>`. */
+export function parseEventType(type: string): { service: string; entity: string; verb: string; version: number } {
+  const [service, entity, verb, v] = type.split('.');
+  if (!service || !entity || !verb || !v?.startsWith('v')) throw new Error(`not an event type: ${type}`);
+  return { service, entity, verb, version: Number(v.slice(1)) };
+}
+
+export function streamOf(type: string): string {
+  const { service, entity } = parseEventType(type);
+  return `${service}.${entity}`;
+}
+
+export function newEventId(): string {
+  return randomUUID();
+}

@@ -1,0 +1,7 @@
+export * from './reference';
+export * from './envelope';
+export * from './define-event';
+export * from './registry';
+export * from './catalogue';
+export * from './events/common';
+export * from './events/enrollment.events';

@@ -1,0 +1,54 @@
+/**
+ * Reference data shared by every service's API and events (DESIGN.md §3).
+ * The enum values are part of the public contract: never rename, only add.
+ */
+export const KEY_SECTORS = [
+  'chemical_materials',
+  'textiles',
+  'mining',
+  'modern_agriculture',
+  'culture_tourism',
+  'commerce_logistics',
+  'green_energy',
+] as const;
+export const SECTORS = [...KEY_SECTORS, 'other'] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const PROGRAM_LEVELS = ['secondary', 'higher_vocational', 'undergraduate'] as const;
+export type ProgramLevel = (typeof PROGRAM_LEVELS)[number];
+
+export const PROGRAM_STATUSES = ['open', 'suspended'] as const;
+export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
+
+export const PATHWAYS = [
+  'regular',
+  'secondary_higher_3_2',
+  'higher_undergraduate_3_2',
+  'through_2_3',
+  'expanded',
+] as const;
+export type Pathway = (typeof PATHWAYS)[number];
+
+/** Six-digit GB/T 2260 administrative division code. */
+export const REGION_PATTERN = /^\d{6}$/;
+/** ISO calendar date; validity of the day is checked by {@link isCalendarDate}. */
+export const DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+/** CNY amount as a decimal string, at most two fraction digits, never a float. */
+export const MONEY_PATTERN = /^(0|[1-9]\d{0,15})(\.\d{1,2})?$/;
+/** Identifiers chosen by department systems: printable, no spaces, no slashes. */
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+/** Institution codes as issued with API keys. */
+export const INSTITUTION_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,31}$/;
+
+export function isCalendarDate(value: string): boolean {
+  if (!DATE_PATTERN.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+export const MIN_YEAR = 1990;
+export const MAX_YEAR = 2100;
+
+/** Default "local" region prefix: 6528, Bayingolin Mongol Autonomous Prefecture. */
+export const DEFAULT_LOCAL_REGION_PREFIX = '6528';

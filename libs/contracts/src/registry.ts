@@ -1,0 +1,41 @@
+import { z } from 'zod';
+import { CloudEvent, envelopeSchema } from './envelope';
+import { EventDefinition } from './define-event';
+import { ENROLLMENT_EVENTS } from './events/enrollment.events';
+
+/** Every event type the platform knows, in catalogue order. */
+export const ALL_EVENTS: readonly EventDefinition[] = [...ENROLLMENT_EVENTS];
+
+const byType = new Map<string, EventDefinition>(ALL_EVENTS.map((d) => [d.type, d]));
+
+export function eventDefinition(type: string): EventDefinition | undefined {
+  return byType.get(type);
+}
+
+export class InvalidEventError extends Error {
+  constructor(
+    message: string,
+    readonly issues: string[],
+  ) {
+    super(`${message}: ${issues.join('; ')}`);
+    this.name = 'InvalidEventError';
+  }
+}
+
+function describeIssues(error: z.ZodError, prefix: string): string[] {
+  return error.issues.map((i) => `${[prefix, ...i.path].join('.')}: ${i.message}`);
+}
+
+/** Validates envelope and payload against the registry; throws {@link InvalidEventError}. */
+export function parseEvent(raw: unknown): CloudEvent {
+  const envelope = envelopeSchema.safeParse(raw);
+  if (!envelope.success) throw new InvalidEventError('invalid CloudEvent envelope', describeIssues(envelope.error, '$'));
+  const definition = byType.get(envelope.data.type);
+  if (!definition) throw new InvalidEventError('unknown event type', [envelope.data.type]);
+  if (envelope.data.source !== `/chanjiao/${definition.service}`) {
+    throw new InvalidEventError('wrong source', [`${envelope.data.source} for ${definition.type}`]);
+  }
+  const data = definition.schema.safeParse(envelope.data.data);
+  if (!data.success) throw new InvalidEventError(`invalid ${definition.type} data`, describeIssues(data.error, 'data'));
+  return { ...envelope.data, data: data.data } as CloudEvent;
+}

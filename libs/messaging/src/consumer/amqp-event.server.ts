@@ -1,0 +1,312 @@
+import { Logger } from '@nestjs/common';
+import { CustomTransportStrategy, Server } from '@nestjs/microservices';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { CloudEvent, InvalidEventError, parseEvent } from '@chanjiao/contracts';
+import { connectAmqp } from '../amqp-connection';
+import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
+import { AmqpEventContext } from './amqp-event.context';
+import type { EventTransaction, EventUnitOfWork } from './event-unit-of-work';
+
+export const AMQP_EVENTS_TRANSPORT = Symbol('AMQP_EVENTS');
+
+export interface AmqpEventServerOptions {
+  url: string;
+  /** Connection name shown in RabbitMQ. */
+  name: string;
+  topology: ConsumerTopology;
+  unitOfWork: EventUnitOfWork;
+  prefetch?: number;
+  batchSize?: number;
+  /** How long a partial batch waits for more messages. */
+  batchWindowMs?: number;
+}
+
+export interface ConsumerStats {
+  applied: number;
+  duplicates: number;
+  retried: number;
+  deadLettered: number;
+  batches: number;
+}
+
+interface Delivery {
+  message: ConsumeMessage;
+  channel: Channel;
+}
+
+interface Decoded extends Delivery {
+  event: CloudEvent;
+  attempt: number;
+}
+
+/** Headers the retry path adds; the original routing key survives the detour through the retry queues. */
+const H_ATTEMPT = 'x-attempt';
+const H_ROUTING_KEY = 'x-original-routing-key';
+const H_ERROR = 'x-last-error';
+const H_REASON = 'x-dead-letter-reason';
+
+/**
+ * Custom `@nestjs/microservices` transport over amqplib for our CloudEvents: the pattern is the
+ * event type; messages are handled in batches inside one transaction of the app's unit of work and
+ * acknowledged only after it commits; a failing event is retried through TTL queues with backoff,
+ * then dead-lettered. Nothing is acknowledged before its effect (or its dead letter) is durable.
+ */
+export class AmqpEventServer extends Server implements CustomTransportStrategy {
+  override readonly transportId = AMQP_EVENTS_TRANSPORT;
+  protected override readonly logger = new Logger('AmqpEventServer');
+  private connection?: AmqpConnectionManager;
+  private consumerChannel?: ChannelWrapper;
+  private publisher?: ChannelWrapper;
+  private buffer: Delivery[] = [];
+  private timer?: NodeJS.Timeout;
+  private draining?: Promise<void>;
+  private closing = false;
+  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
+
+  constructor(private readonly options: AmqpEventServerOptions) {
+    super();
+  }
+
+  listen(callback: (...args: unknown[]) => void): void {
+    const t = this.options.topology;
+    this.connection = connectAmqp(this.options.url, this.options.name);
+    this.publisher = this.connection.createChannel({
+      json: false,
+      confirm: true,
+      setup: (ch: ConfirmChannel) => assertConsumerTopology(ch, t),
+    });
+    this.consumerChannel = this.connection.createChannel({
+      json: false,
+      setup: async (ch: ConfirmChannel) => {
+        await assertConsumerTopology(ch, t);
+        await ch.prefetch(this.options.prefetch ?? 2000);
+        await ch.consume(t.queue, (msg) => msg && this.enqueue({ message: msg, channel: ch }), { noAck: false });
+      },
+    });
+    // The service boots even while the broker is down; the channel consumes once it connects.
+    callback();
+  }
+
+  /** Resolves once the consumer is attached to its queue. */
+  async waitForConsumer(): Promise<void> {
+    await this.consumerChannel?.waitForConnect();
+  }
+
+  isConnected(): boolean {
+    return this.connection?.isConnected() ?? false;
+  }
+
+  /** Messages waiting in the work queue (not yet delivered), or null when the broker is unreachable. */
+  async queueDepth(): Promise<number | null> {
+    if (!this.publisher || !this.isConnected()) return null;
+    try {
+      let depth: number | null = null;
+      await this.publisher.addSetup(async (ch: ConfirmChannel) => {
+        depth = (await ch.checkQueue(this.options.topology.queue)).messageCount;
+      });
+      return depth;
+    } catch {
+      return null;
+    }
+  }
+
+  on(): never {
+    throw new Error('AmqpEventServer does not support event listeners');
+  }
+
+  unwrap<T>(): T {
+    return this.connection as T;
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    // Stop taking deliveries, finish the batch in flight, then let go of the broker.
+    await this.consumerChannel?.cancelAll().catch(() => undefined);
+    if (this.timer) clearTimeout(this.timer);
+    await this.flush();
+    await this.consumerChannel?.close().catch(() => undefined);
+    await this.publisher?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+  }
+
+  private enqueue(delivery: Delivery): void {
+    if (this.closing) return; // unacked: the broker redelivers it to another consumer
+    this.buffer.push(delivery);
+    if (this.buffer.length >= (this.options.batchSize ?? 500)) {
+      void this.flush();
+    } else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.options.batchWindowMs ?? 20);
+    }
+  }
+
+  private flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.draining ??= (async () => {
+      try {
+        while (this.buffer.length > 0) {
+          const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
+          await this.processBatch(batch);
+        }
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+
+  private async processBatch(batch: Delivery[]): Promise<void> {
+    this.stats.batches++;
+    const decoded: Decoded[] = [];
+    try {
+      for (const delivery of batch) {
+        const result = this.decode(delivery);
+        if ('error' in result) await this.deadLetter(delivery, result.reason, result.error);
+        else decoded.push(result);
+      }
+      if (decoded.length > 0) await this.applyAll(decoded);
+      this.ack(batch);
+    } catch (e) {
+      if (decoded.length > 1) {
+        this.logger.warn(`batch of ${decoded.length} failed (${(e as Error).message}); retrying one by one`);
+        for (const d of decoded) await this.processOne(d);
+      } else if (decoded.length === 1) {
+        await this.processOne(decoded[0]!, e as Error);
+      } else {
+        this.logger.error(`could not route invalid messages: ${(e as Error).message}`);
+        this.nack(batch);
+      }
+    }
+  }
+
+  /** One event alone: on failure it goes to its retry tier or the DLQ, and only then is acked. */
+  private async processOne(d: Decoded, previous?: Error): Promise<void> {
+    try {
+      if (previous) throw previous;
+      await this.applyAll([d]);
+      this.ack([d]);
+    } catch (e) {
+      try {
+        await this.retryOrDeadLetter(d, e as Error);
+        this.ack([d]);
+      } catch (routeError) {
+        this.logger.error(`could not route failed event ${d.event.id}: ${(routeError as Error).message}`);
+        this.nack([d]);
+      }
+    }
+  }
+
+  /** One transaction for the whole batch; handlers that throw are discarded from it and retried later. */
+  private async applyAll(items: Decoded[]): Promise<void> {
+    const tx = await this.options.unitOfWork.begin(items.map((d) => d.event));
+    const failed: Array<{ item: Decoded; error: Error }> = [];
+    const seen = new Set<string>();
+    try {
+      for (const item of items) {
+        const id = item.event.id;
+        if (seen.has(id) || !tx.isFresh(id)) {
+          this.stats.duplicates++;
+          continue;
+        }
+        seen.add(id);
+        try {
+          await this.dispatch(item, tx);
+        } catch (error) {
+          tx.discard(id);
+          failed.push({ item, error: error as Error });
+        }
+      }
+      await tx.commit();
+    } catch (e) {
+      await tx.rollback().catch(() => undefined);
+      throw e;
+    }
+    this.stats.applied += seen.size - failed.length;
+    for (const f of failed) await this.retryOrDeadLetter(f.item, f.error);
+  }
+
+  private async dispatch(item: Decoded, tx: EventTransaction): Promise<void> {
+    const handler = this.getHandlerByPattern(item.event.type)!;
+    const ctx = new AmqpEventContext([item.event, tx, item.message, item.attempt]);
+    const result: unknown = await handler(item.event, ctx);
+    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+  }
+
+  private decode(delivery: Delivery): Decoded | { error: string; reason: string } {
+    let body: unknown;
+    try {
+      body = JSON.parse(delivery.message.content.toString('utf8'));
+    } catch {
+      return { reason: 'malformed_json', error: 'message body is not JSON' };
+    }
+    let event: CloudEvent;
+    try {
+      event = parseEvent(body);
+    } catch (e) {
+      return { reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable', error: (e as Error).message };
+    }
+    if (!this.getHandlerByPattern(event.type)) return { reason: 'no_handler', error: `no handler for ${event.type}` };
+    const headers = delivery.message.properties.headers ?? {};
+    const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
+    return { ...delivery, event, attempt };
+  }
+
+  private async retryOrDeadLetter(d: Decoded, error: Error): Promise<void> {
+    const tiers = this.options.topology.retryDelaysMs.length;
+    if (d.attempt <= tiers) {
+      this.logger.warn(`event ${d.event.id} (${d.event.type}) failed on attempt ${d.attempt}: ${error.message}; retrying`);
+      await this.republish(d, retryQueueName(this.options.topology.queue, d.attempt), { [H_ATTEMPT]: d.attempt, [H_ERROR]: truncate(error.message) });
+      this.stats.retried++;
+    } else {
+      this.logger.error(`event ${d.event.id} (${d.event.type}) failed ${d.attempt} times: ${error.message}; dead-lettered`);
+      await this.deadLetter(d, 'handler_failed', error.message);
+    }
+  }
+
+  private async deadLetter(d: Delivery, reason: string, error: string): Promise<void> {
+    await this.republish(d, deadLetterQueueName(this.options.topology.queue), { [H_REASON]: reason, [H_ERROR]: truncate(error) });
+    this.stats.deadLettered++;
+  }
+
+  private async republish(d: Delivery, queue: string, extraHeaders: Record<string, unknown>): Promise<void> {
+    const p = d.message.properties;
+    const headers = { ...(p.headers ?? {}) };
+    headers[H_ROUTING_KEY] ??= d.message.fields.routingKey;
+    await this.publisher!.publish('', queue, d.message.content, {
+      persistent: true,
+      messageId: p.messageId,
+      type: p.type,
+      contentType: p.contentType,
+      timestamp: p.timestamp,
+      appId: p.appId,
+      headers: { ...headers, ...extraHeaders },
+      timeout: 10_000,
+    });
+  }
+
+  private ack(items: Delivery[]): void {
+    for (const { message, channel } of items) {
+      try {
+        channel.ack(message);
+      } catch {
+        // The channel closed under us: the broker redelivers, the inbox makes that harmless.
+      }
+    }
+  }
+
+  private nack(items: Delivery[]): void {
+    for (const { message, channel } of items) {
+      try {
+        channel.nack(message, false, true);
+      } catch {
+        // as above
+      }
+    }
+  }
+}
+
+const truncate = (s: string) => (s.length > 1000 ? `${s.slice(0, 1000)}…` : s);

@@ -1,0 +1,18 @@
+import type { CloudEvent } from '@chanjiao/contracts';
+
+/**
+ * The consumer's transaction over one batch of events, supplied by the consuming app.
+ * The transport calls handlers between `begin` and `commit` and acknowledges only after `commit`.
+ */
+export interface EventUnitOfWork<TTx extends EventTransaction = EventTransaction> {
+  /** Opens a transaction and records the batch's event ids in the inbox; `isFresh` tells which were new. */
+  begin(events: readonly CloudEvent[]): Promise<TTx>;
+}
+
+export interface EventTransaction {
+  isFresh(eventId: string): boolean;
+  /** The handler of this event failed: forget its inbox row, so a retry applies it. */
+  discard(eventId: string): void;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}

@@ -1,0 +1,36 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+/**
+ * Transactional outbox: a row is written in the same transaction as the change it announces,
+ * and the relay publishes it after commit. Rows are kept after publishing, for audit.
+ */
+@Entity({ name: 'outbox' })
+// The relay only ever reads unpublished rows in id order: a partial index keeps that cheap with a long history.
+@Index('outbox_unpublished_idx', ['id'], { where: 'published_at IS NULL' })
+export class OutboxMessageEntity {
+  @PrimaryGeneratedColumn({ type: 'bigint' })
+  id!: string;
+
+  @Column({ name: 'event_id', type: 'uuid', unique: true })
+  eventId!: string;
+
+  @Column({ name: 'routing_key', type: 'text' })
+  routingKey!: string;
+
+  @Column({ type: 'jsonb' })
+  payload!: unknown;
+
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
+  createdAt!: Date;
+
+  @Column({ name: 'published_at', type: 'timestamptz', nullable: true })
+  publishedAt!: Date | null;
+}
+
+/** Wakes relays on commit; statement-level, so a batch insert notifies once. Added to each service's first migration. */
+export const OUTBOX_NOTIFY_CHANNEL = 'outbox_pending';
+export const OUTBOX_TRIGGER_UP = [
+  `CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('${OUTBOX_NOTIFY_CHANNEL}', ''); RETURN NULL; END $$`,
+  `CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`,
+];
+export const OUTBOX_TRIGGER_DOWN = [`DROP TRIGGER IF EXISTS outbox_notify ON outbox`, `DROP FUNCTION IF EXISTS outbox_notify()`];

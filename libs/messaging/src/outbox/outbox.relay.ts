@@ -1,0 +1,182 @@
+import { Logger } from '@nestjs/common';
+import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
+import type { ConfirmChannel } from 'amqplib';
+import { Client, Pool } from 'pg';
+import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
+import { assertExchange } from '../topology';
+import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
+
+export interface OutboxRelayOptions {
+  databaseUrl: string;
+  amqp: AmqpConnectionManager;
+  exchange: string;
+  /** AMQP `appId`: the publishing service. */
+  appId: string;
+  batchSize?: number;
+  /** Fallback re-check when no NOTIFY arrives (e.g. missed while the listener reconnected). */
+  idleRecheckMs?: number;
+  publishTimeoutMs?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  event_id: string;
+  routing_key: string;
+  payload: string;
+  time: string;
+  traceparent: string | null;
+}
+
+/**
+ * Publishes committed outbox rows with publisher confirms, in batches, and marks them only after the
+ * broker confirmed. Several relays (instances) can run at once: rows are claimed with SKIP LOCKED.
+ * A relay sleeps until NOTIFY (or an in-process kick) says there is work; a full batch loops at once.
+ */
+export class OutboxRelay {
+  private readonly logger: Logger;
+  private readonly pool: Pool;
+  private listener?: Client;
+  private channel?: ChannelWrapper;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private pendingWake = false;
+  published = 0;
+  lastError: string | undefined;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.logger = new Logger(`outbox-relay:${options.appId}`);
+    // Unnamed statements only: a named prepared batch SELECT keeps the plan made on an empty outbox.
+    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `${options.appId}-relay` });
+    this.pool.on('error', (e) => this.logger.warn(`pool error: ${e.message}`));
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.channel = this.options.amqp.createChannel({
+      json: false,
+      confirm: true,
+      setup: (ch: ConfirmChannel) => assertExchange(ch, this.options.exchange),
+    });
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /** Finishes the batch in flight, then stops. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.kick();
+    await this.loop;
+    await this.listener?.end().catch(() => undefined);
+    await this.channel?.close().catch(() => undefined);
+    await this.pool.end();
+  }
+
+  /** In-process wake-up after a local commit: cheaper than waiting for the NOTIFY round trip. */
+  kick(): void {
+    this.pendingWake = true;
+    this.wake?.();
+  }
+
+  async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
+    const { rows } = await this.pool.query<{ count: string; age: number | null }>(
+      `SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`,
+    );
+    return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: rows[0]?.age ?? 0 };
+  }
+
+  private async listen(): Promise<void> {
+    while (this.running) {
+      const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.appId}-relay-listen` });
+      try {
+        await client.connect();
+        client.on('notification', () => this.kick());
+        await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+        this.listener = client;
+        this.kick(); // anything committed while we were not listening
+        await new Promise<void>((resolve) => {
+          client.once('error', () => resolve());
+          client.once('end', () => resolve());
+        });
+      } catch (e) {
+        this.logger.warn(`LISTEN connection failed: ${(e as Error).message}`);
+      }
+      await client.end().catch(() => undefined);
+      if (this.running) await sleep(1000);
+    }
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 250;
+    const batchSize = this.options.batchSize ?? 1000;
+    while (this.running) {
+      this.pendingWake = false;
+      let count = 0;
+      try {
+        count = await this.publishBatch(batchSize);
+        backoff = 250;
+        this.lastError = undefined;
+      } catch (e) {
+        this.lastError = (e as Error).message;
+        this.logger.warn(`publish failed, will retry in ${backoff} ms: ${this.lastError}`);
+        await sleep(backoff);
+        backoff = Math.min(backoff * 2, 5000);
+        continue;
+      }
+      if (count === batchSize || this.pendingWake) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.idleRecheckMs ?? 2000);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+    }
+  }
+
+  private async publishBatch(batchSize: number): Promise<number> {
+    if (!this.options.amqp.isConnected()) throw new Error('RabbitMQ not connected');
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const { rows } = await client.query<OutboxRow>(
+        `SELECT id, event_id, routing_key, payload::text AS payload, payload->>'time' AS time, payload->>'traceparent' AS traceparent
+         FROM outbox
+         WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [batchSize],
+      );
+      if (rows.length === 0) {
+        await client.query('COMMIT');
+        return 0;
+      }
+      const timeout = this.options.publishTimeoutMs ?? 10_000;
+      await Promise.all(rows.map((row) => this.publish(row, timeout)));
+      await client.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await client.query('COMMIT');
+      this.published += rows.length;
+      return rows.length;
+    } catch (e) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  private publish(row: OutboxRow, timeout: number): Promise<boolean> {
+    return this.channel!.publish(this.options.exchange, row.routing_key, Buffer.from(row.payload), {
+      persistent: true,
+      messageId: row.event_id,
+      type: row.routing_key,
+      contentType: CLOUDEVENTS_CONTENT_TYPE,
+      timestamp: Math.floor(Date.parse(row.time) / 1000),
+      appId: this.options.appId,
+      headers: row.traceparent ? { traceparent: row.traceparent } : {},
+      timeout,
+    });
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,30 @@
+import { DataSource, DataSourceOptions, EntitySchema, MigrationInterface } from 'typeorm';
+
+type EntityClass = abstract new (...args: never[]) => unknown;
+type MigrationClass = new () => MigrationInterface;
+
+export interface DataSourceSpec {
+  url: string;
+  entities: Array<EntityClass | EntitySchema>;
+  migrations: MigrationClass[];
+  poolSize?: number;
+  applicationName?: string;
+}
+
+/** The only way services build a DataSource: `synchronize` is never on, schema comes from migrations. */
+export function createDataSource(spec: DataSourceSpec): DataSource {
+  const options: DataSourceOptions = {
+    type: 'postgres',
+    url: spec.url,
+    entities: spec.entities as DataSourceOptions['entities'],
+    migrations: spec.migrations,
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    logging: ['error'],
+    poolSize: spec.poolSize ?? 10,
+    applicationName: spec.applicationName,
+    extra: { max: spec.poolSize ?? 10 },
+  };
+  return new DataSource(options);
+}

@@ -1,0 +1,45 @@
+import { Client } from 'pg';
+
+/** Same server, another database: used to derive each service's URL from one server URL. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+export function databaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.replace(/^\//, ''));
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`unsupported database name "${name}"`);
+  return name;
+}
+
+/** Creates the database named in `url` if missing (connecting to `postgres` on the same server). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  try {
+    const found = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    if (found.rowCount === 0) {
+      try {
+        await admin.query(`CREATE DATABASE "${name}"`);
+      } catch (e) {
+        // Two processes racing to create it: the loser sees duplicate_database (42P04), which is fine.
+        if ((e as { code?: string }).code !== '42P04') throw e;
+      }
+    }
+  } finally {
+    await admin.end();
+  }
+}
+
+export async function dropDatabase(url: string): Promise<void> {
+  const name = databaseName(url);
+  const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(issues: string[]) {
+    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses env against a schema at boot; a bad value stops the process with a message naming the variable. */
+export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    throw new ConfigError(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  return result.data;
+}
+
+export const zBool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Environment every service reads. */
+export const serviceEnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  HOST: z.string().default('0.0.0.0'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  AUTH_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672'),
+  EVENTS_EXCHANGE: z.string().min(1).default('chanjiao.events'),
+  MIGRATIONS_RUN: zBool.default(true),
+  DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+});
+export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
+
+export const DEFAULT_PG_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
+export const DEFAULT_PORTS = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 } as const;
+export const AUTH_DATABASE = 'chanjiao_auth';
+
+/** A service's env with the local defaults of DESIGN.md §1 (its own database on the local server). */
+export function loadServiceEnv(service: keyof typeof DEFAULT_PORTS, env: NodeJS.ProcessEnv = process.env): ServiceEnv & { PORT: number } {
+  const server = new URL(DEFAULT_PG_SERVER);
+  const dbUrl = (name: string) => {
+    const u = new URL(server);
+    u.pathname = `/${name}`;
+    return u.toString();
+  };
+  const parsed = loadEnv(serviceEnvSchema, {
+    DATABASE_URL: dbUrl(service),
+    AUTH_DATABASE_URL: dbUrl(AUTH_DATABASE),
+    ...env,
+  });
+  return { ...parsed, PORT: parsed.PORT ?? DEFAULT_PORTS[service] };
+}

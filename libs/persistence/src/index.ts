@@ -1,0 +1,4 @@
+export * from './env';
+export * from './database-url';
+export * from './data-source';
+export * from './migrate';

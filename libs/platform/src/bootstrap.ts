@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { ConsoleLogger, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import type { ServiceEnv } from '@chanjiao/persistence';
+import { GlobalExceptionFilter } from './exception.filter';
+import { createValidationPipe } from './validation';
+
+export interface ServiceAppOptions {
+  title: string;
+  description: string;
+  env: Pick<ServiceEnv, 'LOG_LEVEL'>;
+  /** JSON logs (default) for operators' log pipelines; plain text is easier to read in tests. */
+  jsonLogs?: boolean;
+  /** Runs before the app initialises (e.g. to connect a microservice transport, whose filters must be set first). */
+  beforeInit?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** Correlation id: the trace id of an incoming `traceparent`, else `x-request-id`, else new. */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const tp = req.headers.traceparent;
+  const m = typeof tp === 'string' ? /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(tp) : null;
+  if (m) return m[1]!;
+  const rid = req.headers['x-request-id'];
+  if (typeof rid === 'string' && /^[\w.-]{1,64}$/.test(rid)) return rid;
+  return randomUUID().replace(/-/g, '');
+}
+
+/** Builds a service's Fastify app the same way for `main.ts` and for tests. */
+export async function createServiceApp(module: Type, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
+  const levels = LEVELS.slice(0, LEVELS.indexOf(opts.env.LOG_LEVEL) + 1);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024, genReqId: requestId, requestIdHeader: false }),
+    { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false },
+  );
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.enableShutdownHooks();
+  await opts.beforeInit?.(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').addBearerAuth().build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}

@@ -1,0 +1,75 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, DomainErrorKind, ErrorBody } from './domain-error';
+
+const STATUS: Record<DomainErrorKind, number> = {
+  invalid: HttpStatus.BAD_REQUEST,
+  not_found: HttpStatus.NOT_FOUND,
+  conflict: HttpStatus.CONFLICT,
+  forbidden: HttpStatus.FORBIDDEN,
+};
+
+/** Fastify's own request errors (before Nest sees the body), mapped to stable codes. */
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+};
+
+/** The one place errors become HTTP answers: a stable `error` code, a message, field errors; never a stack. */
+@Catch()
+export class GlobalExceptionFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const ctx = host.switchToHttp();
+    const reply = ctx.getResponse<FastifyReply>();
+    const request = ctx.getRequest<FastifyRequest>();
+    const body = this.toBody(exception);
+    body.correlationId = request.id;
+    if (body.statusCode >= 500) {
+      this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${(exception as Error)?.stack ?? String(exception)}`);
+    }
+    void reply.status(body.statusCode).send(body);
+  }
+
+  private toBody(exception: unknown): ErrorBody {
+    if (exception instanceof DomainError) {
+      return {
+        statusCode: STATUS[exception.kind],
+        error: exception.code,
+        message: exception.message,
+        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
+      };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      if (typeof response === 'object' && response !== null) {
+        const r = response as Partial<ErrorBody> & { message?: unknown };
+        return {
+          statusCode: status,
+          error: typeof r.error === 'string' ? snake(r.error) : defaultCode(status),
+          message: Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message),
+          ...(r.errors ? { errors: r.errors } : {}),
+        };
+      }
+      return { statusCode: status, error: defaultCode(status), message: String(response) };
+    }
+    const fastify = exception as { code?: string; statusCode?: number; message?: string };
+    if (fastify?.code && FASTIFY_CODES[fastify.code] && fastify.statusCode && fastify.statusCode < 500) {
+      return { statusCode: fastify.statusCode, error: FASTIFY_CODES[fastify.code]!, message: fastify.message ?? 'bad request', errors: [{ field: 'body', message: fastify.message ?? '' }] };
+    }
+    if (fastify?.statusCode && fastify.statusCode >= 400 && fastify.statusCode < 500) {
+      return { statusCode: fastify.statusCode, error: defaultCode(fastify.statusCode), message: fastify.message ?? 'bad request' };
+    }
+    return { statusCode: 500, error: 'internal_error', message: 'internal error; the correlation id locates it in the logs' };
+  }
+}
+
+const snake = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_');
+function defaultCode(status: number): string {
+  return snake(HttpStatus[status] ?? 'error');
+}

@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CloudEvent } from '@chanjiao/contracts';
+import { appendToOutbox, OutboxRelay } from '@chanjiao/messaging';
+
+const UNIQUE_VIOLATION = '23505';
+const SERIALIZATION_FAILURE = '40001';
+const DEADLOCK = '40P01';
+
+/**
+ * A write and the events it announces commit together (transactional outbox), or not at all.
+ * Work returns its events; they are appended to the outbox in the same transaction.
+ */
+@Injectable()
+export class WriteUnitOfWork {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async run<T>(work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { result, events } = await this.dataSource.transaction(async (manager) => {
+          const out = await work(manager);
+          if (out.events.length > 0) await appendToOutbox(manager, out.events);
+          return out;
+        });
+        if (events.length > 0) this.relay.kick();
+        return result;
+      } catch (e) {
+        // Two writers raced for the same new id: run again, the loser now sees the winner's row.
+        const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
+        if (attempt < 3 && (code === UNIQUE_VIOLATION || code === SERIALIZATION_FAILURE || code === DEADLOCK)) continue;
+        throw e;
+      }
+    }
+  }
+}

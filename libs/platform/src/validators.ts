@@ -1,0 +1,25 @@
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, IsString, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { ID_PATTERN, isCalendarDate, MAX_YEAR, MIN_YEAR, REGION_PATTERN } from '@chanjiao/contracts';
+
+/** A real calendar day written YYYY-MM-DD (2023-02-30 is refused). */
+export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isCalendarDate',
+      validator: {
+        validate: (v: unknown) => typeof v === 'string' && isCalendarDate(v),
+        defaultMessage: (a) => `${a?.property} must be a calendar date YYYY-MM-DD`,
+      },
+    },
+    options,
+  );
+}
+
+export const IsEntityId = () =>
+  applyDecorators(IsString(), Matches(ID_PATTERN, { message: ({ property }) => `${property} must be 1-64 letters, digits, ".", "_", ":" or "-"` }));
+
+export const IsRegionCode = () =>
+  applyDecorators(IsString(), Matches(REGION_PATTERN, { message: ({ property }) => `${property} must be a six-digit GB/T 2260 region code` }));
+
+export const IsYear = () => applyDecorators(IsInt(), Min(MIN_YEAR), Max(MAX_YEAR));

@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// Builds dist/ only when a TypeScript source is newer than the last build, so `npm run keys`
+// and friends start at once after the first build. Plain JS: it must run before anything is built.
+const { statSync, readdirSync, existsSync, writeFileSync } = require('node:fs');
+const { join } = require('node:path');
+const { execSync } = require('node:child_process');
+
+const root = join(__dirname, '..');
+const stamp = join(root, 'dist', '.build-stamp');
+
+function newest(dir) {
+  let t = 0;
+  if (!existsSync(dir)) return t;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    if (entry.isDirectory()) t = Math.max(t, newest(p));
+    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) t = Math.max(t, statSync(p).mtimeMs);
+  }
+  return t;
+}
+
+const sources = Math.max(
+  ...['apps', 'libs', 'scripts', 'bench'].map((d) => newest(join(root, d))),
+  statSync(join(root, 'tsconfig.json')).mtimeMs,
+  statSync(join(root, 'tsconfig.build.json')).mtimeMs,
+);
+if (!existsSync(stamp) || statSync(stamp).mtimeMs < sources) {
+  console.error('building…');
+  execSync('npm run -s build', { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+  writeFileSync(stamp, new Date().toISOString());
+}

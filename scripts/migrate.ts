@@ -1,0 +1,28 @@
+/** `npm run migrate`: creates missing databases and applies every app's migrations (and the keys database's). */
+import 'reflect-metadata';
+import { migrateAuthDatabase } from '@chanjiao/auth';
+import { AUTH_DATABASE, createDataSource, DEFAULT_PG_SERVER, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
+import { APPS } from './apps';
+
+export async function migrateAll(server: string, log: (line: string) => void = console.log): Promise<void> {
+  await migrateAuthDatabase(process.env.AUTH_DATABASE_URL ?? withDatabase(server, AUTH_DATABASE));
+  for (const [app, spec] of Object.entries(APPS)) {
+    const url = withDatabase(server, app);
+    await ensureDatabase(url);
+    const ds = createDataSource({ url, entities: spec.entities, migrations: spec.migrations, poolSize: 2 });
+    await ds.initialize();
+    try {
+      const applied = await runMigrations(ds);
+      log(`${app}: ${applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'up to date'}`);
+    } finally {
+      await ds.destroy();
+    }
+  }
+}
+
+if (require.main === module) {
+  migrateAll(process.env.DATABASE_URL ?? DEFAULT_PG_SERVER).catch((e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  });
+}
