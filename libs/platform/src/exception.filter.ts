@@ -35,6 +35,23 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     void reply.status(body.statusCode).send(body);
   }
 
+  /** Body parsing fails inside Fastify; Nest may hand it over as is or wrapped (as `cause`). */
+  private fastifyBodyError(exception: unknown): ErrorBody | undefined {
+    const candidates = [exception, (exception as { cause?: unknown })?.cause];
+    for (const c of candidates) {
+      const e = c as { code?: string; statusCode?: number; message?: string } | undefined;
+      const code = e?.code ? FASTIFY_CODES[e.code] : undefined;
+      if (code) {
+        const statusCode = e!.statusCode && e!.statusCode < 500 ? e!.statusCode : 400;
+        return { statusCode, error: code, message: e!.message ?? 'bad request', errors: [{ field: 'body', message: e!.message ?? code }] };
+      }
+    }
+    if (exception instanceof HttpException && exception.getStatus() === 400 && /not valid JSON|JSON body/i.test(exception.message)) {
+      return { statusCode: 400, error: 'malformed_json', message: exception.message, errors: [{ field: 'body', message: exception.message }] };
+    }
+    return undefined;
+  }
+
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
       return {
@@ -44,6 +61,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
       };
     }
+    const fastifyBody = this.fastifyBodyError(exception);
+    if (fastifyBody) return fastifyBody;
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const response = exception.getResponse();
@@ -58,10 +77,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       }
       return { statusCode: status, error: defaultCode(status), message: String(response) };
     }
-    const fastify = exception as { code?: string; statusCode?: number; message?: string };
-    if (fastify?.code && FASTIFY_CODES[fastify.code] && fastify.statusCode && fastify.statusCode < 500) {
-      return { statusCode: fastify.statusCode, error: FASTIFY_CODES[fastify.code]!, message: fastify.message ?? 'bad request', errors: [{ field: 'body', message: fastify.message ?? '' }] };
-    }
+    const fastify = exception as { statusCode?: number; message?: string };
     if (fastify?.statusCode && fastify.statusCode >= 400 && fastify.statusCode < 500) {
       return { statusCode: fastify.statusCode, error: defaultCode(fastify.statusCode), message: fastify.message ?? 'bad request' };
     }

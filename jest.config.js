@@ -1,0 +1,38 @@
+// Three projects: unit (*.spec.ts, no services), integration (*.int-spec.ts) and end-to-end
+// (*.e2e-spec.ts), both against real PostgreSQL and RabbitMQ (see libs/testing).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', decorators: true },
+      transform: { legacyDecorator: true, decoratorMetadata: true },
+      target: 'es2022',
+      keepClassNames: true,
+    },
+    module: { type: 'commonjs' },
+  },
+];
+const moduleNameMapper = {
+  '^@chanjiao/test-support$': '<rootDir>/test/support',
+  '^@chanjiao/(contracts|messaging|persistence|auth|platform|testing)$': '<rootDir>/libs/$1/src',
+};
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  // Nest 12 ships ES modules; they are compiled to CommonJS for Jest like our own sources.
+  transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  moduleNameMapper,
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+};
+module.exports = {
+  maxWorkers: 2,
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/**/*.int-spec.ts'], slowTestThreshold: 30 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+  testTimeout: 60_000,
+};

@@ -1,0 +1,29 @@
+export interface HttpResult<T = any> {
+  status: number;
+  body: T;
+}
+
+/** A small JSON client for tests: real HTTP against a listening service. */
+export function httpClient(baseUrl: string, key?: string) {
+  const call = async <T = any>(method: string, path: string, body?: unknown, raw?: string): Promise<HttpResult<T>> => {
+    const headers: Record<string, string> = {};
+    if (key) headers.authorization = `Bearer ${key}`;
+    if (body !== undefined || raw !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(baseUrl + path, { method, headers, body: raw ?? (body === undefined ? undefined : JSON.stringify(body)) });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: res.status, body: parsed as T };
+  };
+  return {
+    get: <T = any>(path: string) => call<T>('GET', path),
+    post: <T = any>(path: string, body?: unknown) => call<T>('POST', path, body),
+    put: <T = any>(path: string, body?: unknown) => call<T>('PUT', path, body),
+    raw: <T = any>(method: string, path: string, raw: string) => call<T>(method, path, undefined, raw),
+  };
+}
+export type HttpClient = ReturnType<typeof httpClient>;

@@ -1,0 +1,4 @@
+export * from './expect-eventually';
+export * from './test-services';
+export * from './databases';
+export * from './http';

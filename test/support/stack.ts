@@ -1,0 +1,120 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import amqp from 'amqplib';
+import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
+import { loadServiceEnv } from '@chanjiao/persistence';
+import { freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { createEnrollmentApp } from '../../apps/enrollment/src/app';
+import { loadReportingEnv } from '../../apps/reporting/src/config';
+import { createReportingApp } from '../../apps/reporting/src/app';
+
+export type StackService = 'enrollment' | 'reporting';
+
+export interface TestStack {
+  institution: string;
+  exchange: string;
+  queue: string;
+  amqpUrl: string;
+  databases: Record<string, string>;
+  apps: Partial<Record<StackService, NestFastifyApplication>>;
+  urls: Partial<Record<StackService, string>>;
+  keys: ApiKeyStore;
+  writerKey: string;
+  readerKey: string;
+  /** Authenticated clients: the writer for write services, the reader for reporting. */
+  enrollment: HttpClient;
+  reporting: HttpClient;
+  start(service: StackService): Promise<void>;
+  stop(service: StackService): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  services?: StackService[];
+  institution?: string;
+  env?: Record<string, string>;
+}
+
+/**
+ * Boots the given services in this process, each with its own fresh database, against the real
+ * PostgreSQL and RabbitMQ, on an exchange and queue names of their own so test files do not meet.
+ */
+export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
+  const services = opts.services ?? ['enrollment', 'reporting'];
+  const suffix = uniqueSuffix();
+  const { amqpUrl } = testServiceUrls();
+  const institution = opts.institution ?? `T${suffix.toUpperCase()}`;
+  const exchange = `chanjiao.events.t_${suffix}`;
+  const queue = `reporting.t_${suffix}`;
+  const auth = await freshDatabase('auth');
+  await migrateAuthDatabase(auth.url);
+  const keys = new ApiKeyStore(auth.url);
+  const writerKey = (await keys.create({ role: 'writer', services: ['enrollment', 'placement', 'partnership', 'alliance'], institution })).key;
+  const readerKey = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+  const drops: Array<() => Promise<void>> = [auth.drop];
+  const databases: Record<string, string> = {};
+  for (const s of ['enrollment', 'reporting'] as const) {
+    const db = await freshDatabase(s);
+    databases[s] = db.url;
+    drops.push(db.drop);
+  }
+  const baseEnv = (service: StackService): NodeJS.ProcessEnv => ({
+    DATABASE_URL: databases[service],
+    AUTH_DATABASE_URL: auth.url,
+    AMQP_URL: amqpUrl,
+    EVENTS_EXCHANGE: exchange,
+    CONSUMER_QUEUE: queue,
+    CONSUMER_RETRY_DELAYS_MS: '200,400',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    ...opts.env,
+  });
+  const stack: TestStack = {
+    institution,
+    exchange,
+    queue,
+    amqpUrl,
+    databases,
+    apps: {},
+    urls: {},
+    keys,
+    writerKey,
+    readerKey,
+    enrollment: httpClient('http://unset', writerKey),
+    reporting: httpClient('http://unset', readerKey),
+    async start(service) {
+      const app =
+        service === 'enrollment'
+          ? await createEnrollmentApp(loadServiceEnv('enrollment', baseEnv(service)), { jsonLogs: false })
+          : await createReportingApp(loadReportingEnv(baseEnv(service)), { jsonLogs: false });
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const url = await app.getUrl();
+      stack.apps[service] = app;
+      stack.urls[service] = url.replace('[::1]', '127.0.0.1');
+      stack[service] = httpClient(stack.urls[service]!, service === 'reporting' ? readerKey : writerKey);
+    },
+    async stop(service) {
+      await stack.apps[service]?.close();
+      delete stack.apps[service];
+    },
+    async close() {
+      for (const s of Object.keys(stack.apps) as StackService[]) await stack.stop(s);
+      await keys.close();
+      await deleteBrokerObjects(amqpUrl, exchange, queue);
+      for (const drop of drops) await drop();
+    },
+  };
+  for (const s of services) await stack.start(s);
+  return stack;
+}
+
+async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
+  const conn = await amqp.connect(url);
+  try {
+    const ch = await conn.createChannel();
+    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`, `${queue}.retry.3`]) await ch.deleteQueue(q);
+    await ch.deleteExchange(exchange);
+    await ch.close();
+  } finally {
+    await conn.close();
+  }
+}
