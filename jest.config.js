@@ -12,6 +12,11 @@ const swc = [
     module: { type: 'commonjs' },
   },
 ];
+const ESM_PACKAGES = [
+  '@nestjs', '@isaacs', '@tokenizer', '@borewit', 'glob', 'minimatch', 'path-scurry', 'lru-cache', 'minipass', 'jackspeak',
+  'foreground-child', 'package-json-from-dist', 'brace-expansion', 'balanced-match', 'content-disposition', 'cookie',
+  'file-type', 'strtok3', 'token-types', 'uint8array-extras', 'set-cookie-parser', 'toad-cache', 'load-esm', 'uid',
+].map((p) => p.replace('/', '\\/'));
 const moduleNameMapper = {
   '^@chanjiao/test-support$': '<rootDir>/test/support',
   '^@chanjiao/(contracts|messaging|persistence|auth|platform|testing)$': '<rootDir>/libs/$1/src',
@@ -21,7 +26,8 @@ const common = {
   testEnvironment: 'node',
   // Nest 12 ships ES modules; they are compiled to CommonJS for Jest like our own sources.
   transform: { '^.+\\.ts$': swc, '^.+\\.m?js$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs)/)'],
+  // Some of their dependencies are ES modules too (glob, content-disposition, file-type, …).
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper,
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
 };

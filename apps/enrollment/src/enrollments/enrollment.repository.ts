@@ -29,7 +29,19 @@ export class EnrollmentRepository {
     return new Map(rows.map((r) => [r.studentId, r]));
   }
 
-  async upsertMany(m: EntityManager, institution: string, states: EnrollmentState[]): Promise<void> {
+  /**
+   * Writes new and changed students. New rows are plain INSERTs: a concurrent writer of the same new
+   * student fails on the primary key and its transaction is retried, seeing this one's row.
+   */
+  async saveMany(m: EntityManager, institution: string, created: EnrollmentState[], updated: EnrollmentState[]): Promise<void> {
+    await this.write(m, institution, created, '');
+    await this.write(m, institution, updated, `ON CONFLICT (institution, student_id) DO UPDATE SET program_code = excluded.program_code, status = excluded.status,
+           cancelled_on = excluded.cancelled_on, withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
+           graduated_on = excluded.graduated_on, graduation_year = excluded.graduation_year, transfers = excluded.transfers,
+           version = excluded.version, updated_at = now()`);
+  }
+
+  private async write(m: EntityManager, institution: string, states: EnrollmentState[], onConflict: string): Promise<void> {
     for (let i = 0; i < states.length; i += 1000) {
       await m.query(
         `INSERT INTO enrollments (institution, student_id, program_code, cohort_year, level, pathway, partner_institution,
@@ -42,10 +54,7 @@ export class EnrollmentRepository {
            "partnerInstitution" text, "orderClassId" text, apprenticeship boolean, "originRegion" text, status text,
            "cancelledOn" date, "withdrawnOn" date, "withdrawalReason" text, "graduatedOn" date, "graduationYear" int,
            transfers jsonb, version int)
-         ON CONFLICT (institution, student_id) DO UPDATE SET program_code = excluded.program_code, status = excluded.status,
-           cancelled_on = excluded.cancelled_on, withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
-           graduated_on = excluded.graduated_on, graduation_year = excluded.graduation_year, transfers = excluded.transfers,
-           version = excluded.version, updated_at = now()`,
+         ${onConflict}`,
         [institution, JSON.stringify(states.slice(i, i + 1000))],
       );
     }

@@ -74,7 +74,8 @@ export class EnrollmentService {
     return this.uow.run(async (m: EntityManager) => {
       const known = programCodes.length ? await this.programs.existingCodes(m, ctx.institution, programCodes) : new Set<string>();
       const current = await this.enrollments.lockMany(m, ctx.institution, studentIds);
-      const changed = new Map<string, EnrollmentState>();
+      const created = new Map<string, EnrollmentState>();
+      const updated = new Map<string, EnrollmentState>();
       const events: CloudEvent[] = [];
       const results = studentIds.map((studentId, index): ItemResult<EnrollmentState> => {
         const program = programOf(index);
@@ -88,7 +89,8 @@ export class EnrollmentService {
         if (!d.ok) return d;
         if (d.emit) {
           current.set(studentId, d.state);
-          changed.set(studentId, d.state);
+          // Created then changed within one batch: still one INSERT, of the latest state.
+          (created.has(studentId) || d.outcome === 'created' ? created : updated).set(studentId, d.state);
           events.push(
             buildEvent(d.emit.definition, {
               institution: ctx.institution,
@@ -101,7 +103,7 @@ export class EnrollmentService {
         }
         return { ok: true, outcome: d.outcome, value: d.state };
       });
-      await this.enrollments.upsertMany(m, ctx.institution, [...changed.values()]);
+      await this.enrollments.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
       return { result: results, events };
     });
   }

@@ -54,14 +54,25 @@ export class ProgramRepository {
     return new Set(rows.map((r) => r.code));
   }
 
-  async upsertMany(m: EntityManager, institution: string, states: ProgramState[]): Promise<void> {
+  /** New programs are plain INSERTs, so a concurrent creator of the same code is retried (see WriteUnitOfWork). */
+  async saveMany(m: EntityManager, institution: string, created: ProgramState[], updated: ProgramState[]): Promise<void> {
+    await this.write(m, institution, created, '');
+    await this.write(
+      m,
+      institution,
+      updated,
+      `ON CONFLICT (institution, code) DO UPDATE SET name = excluded.name, category = excluded.category, cluster = excluded.cluster,
+         level = excluded.level, sectors = excluded.sectors, status = excluded.status, version = excluded.version, updated_at = now()`,
+    );
+  }
+
+  private async write(m: EntityManager, institution: string, states: ProgramState[], onConflict: string): Promise<void> {
     if (states.length === 0) return;
     await m.query(
       `INSERT INTO programs (institution, code, name, category, cluster, level, sectors, status, version, updated_at)
        SELECT $1, p.code, p.name, p.category, p.cluster, p.level, p.sectors, p.status, p.version, now()
        FROM jsonb_to_recordset($2::jsonb) AS p(code text, name text, category text, cluster text, level text, sectors text[], status text, version int)
-       ON CONFLICT (institution, code) DO UPDATE SET name = excluded.name, category = excluded.category, cluster = excluded.cluster,
-         level = excluded.level, sectors = excluded.sectors, status = excluded.status, version = excluded.version, updated_at = now()`,
+       ${onConflict}`,
       [institution, JSON.stringify(states)],
     );
   }

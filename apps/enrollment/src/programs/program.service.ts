@@ -16,7 +16,8 @@ export class ProgramService {
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
       const current = await this.programs.lockMany(m, ctx.institution, items.map((i) => i.code));
-      const changed = new Map<string, ProgramState>();
+      const created = new Map<string, ProgramState>();
+      const updated = new Map<string, ProgramState>();
       const events: CloudEvent[] = [];
       const results = items.map((item): ItemResult<ProgramState> => {
         const decision = decideProgramPut(current.get(item.code), {
@@ -30,13 +31,13 @@ export class ProgramService {
         });
         if (decision.outcome !== 'unchanged') {
           current.set(item.code, decision.state);
-          changed.set(item.code, decision.state);
+          (created.has(item.code) || decision.outcome === 'created' ? created : updated).set(item.code, decision.state);
           const { version, ...data } = decision.state;
           events.push(buildEvent(decision.event, { institution: ctx.institution, subject: item.code, sequence: version, data, traceparent: ctx.traceparent }));
         }
         return { ok: true, outcome: decision.outcome, value: decision.state };
       });
-      await this.programs.upsertMany(m, ctx.institution, [...changed.values()]);
+      await this.programs.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
       return { result: results, events };
     });
   }

@@ -1,0 +1,178 @@
+import { Client } from 'pg';
+import { MAX_BATCH_ITEMS } from '@chanjiao/platform';
+import { startStack, TestStack } from '@chanjiao/test-support';
+
+const program = { name: '纺织品检验与贸易', category: '48', cluster: '纺织服装', level: 'higher_vocational', sectors: ['textiles'], status: 'open' };
+const enrollment = (studentId: string, patch: Record<string, unknown> = {}) => ({
+  studentId,
+  programCode: 'P1',
+  cohortYear: 2022,
+  level: 'higher_vocational',
+  pathway: 'regular',
+  ...patch,
+});
+
+describe('enrollment write API (real PostgreSQL)', () => {
+  let stack: TestStack;
+  let db: Client;
+
+  beforeAll(async () => {
+    stack = await startStack({ services: ['enrollment'] });
+    db = new Client({ connectionString: stack.databases.enrollment });
+    await db.connect();
+    expect((await stack.enrollment.put('/programs/P1', program)).status).toBe(201);
+  });
+  afterAll(async () => {
+    await db?.end();
+    await stack?.close();
+  });
+
+  const counts = async () => {
+    const { rows } = await db.query<{ e: string; o: string }>(`SELECT (SELECT count(*) FROM enrollments) AS e, (SELECT count(*) FROM outbox) AS o`);
+    return { enrollments: Number(rows[0]!.e), outbox: Number(rows[0]!.o) };
+  };
+
+  describe('bad input gets 400 naming the field and writes nothing', () => {
+    const cases: Array<[string, unknown, string]> = [
+      ['wrong enum', enrollment('B1', { level: 'doctorate' }), 'level'],
+      ['wrong pathway enum', enrollment('B1', { pathway: '3+2' }), 'pathway'],
+      ['missing field', { studentId: 'B1', programCode: 'P1', level: 'higher_vocational', pathway: 'regular' }, 'cohortYear'],
+      ['wrong type', enrollment('B1', { cohortYear: '2022' }), 'cohortYear'],
+      ['unknown field', enrollment('B1', { name: '张三' }), 'name'],
+      ['bad region', enrollment('B1', { originRegion: '6528' }), 'originRegion'],
+      ['bad id', enrollment('B 1'), 'studentId'],
+    ];
+    it.each(cases)('%s', async (_label, body, field) => {
+      const before = await counts();
+      const res = await stack.enrollment.post('/enrollments', body);
+      expect(res.status).toBe(400);
+      expect(res.body.error).toBe('validation_failed');
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('malformed JSON', async () => {
+      const before = await counts();
+      const res = await stack.enrollment.raw('POST', '/enrollments', '{"studentId": "B1",');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'malformed_json', errors: [{ field: 'body' }] });
+      expect(await counts()).toEqual(before);
+    });
+
+    it('an oversized batch', async () => {
+      const before = await counts();
+      const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, i) => enrollment(`X${i}`));
+      const res = await stack.enrollment.post('/enrollments:batch', items);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([{ field: 'body', message: expect.stringContaining(`at most ${MAX_BATCH_ITEMS}`) }]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('one bad item fails the whole batch, naming its index and field', async () => {
+      const before = await counts();
+      const res = await stack.enrollment.post('/enrollments:batch', [enrollment('B2'), enrollment('B3', { level: 'x' })]);
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: '[1].level' })]);
+      expect(await counts()).toEqual(before);
+    });
+
+    it('an impossible date', async () => {
+      await stack.enrollment.post('/enrollments', enrollment('D1'));
+      const res = await stack.enrollment.post('/enrollments/D1/graduation', { date: '2022-02-30', graduationYear: 2022 });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'date' })]);
+    });
+  });
+
+  describe('keys', () => {
+    it('without a key: 401; an unknown key: 401; a reader key or a key for another service: 403', async () => {
+      const url = stack.urls.enrollment!;
+      const post = (headers: Record<string, string>) =>
+        fetch(`${url}/enrollments`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(enrollment('K1')) });
+      expect((await post({})).status).toBe(401);
+      expect((await post({ authorization: 'Bearer cjk_000000000000_' + 'a'.repeat(43) })).status).toBe(401);
+      expect((await post({ authorization: `Bearer ${stack.readerKey}` })).status).toBe(403);
+      const placementOnly = await stack.keys.create({ role: 'writer', services: ['placement'], institution: stack.institution });
+      const res = await post({ authorization: `Bearer ${placementOnly.key}` });
+      expect(res.status).toBe(403);
+      expect(await res.json()).toMatchObject({ error: 'forbidden' });
+      expect((await stack.enrollment.get('/enrollments/K1')).status).toBe(404);
+    });
+
+    it('a revoked key stops working at once', async () => {
+      const k = await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: stack.institution });
+      const get = () => fetch(`${stack.urls.enrollment}/programs`, { headers: { authorization: `Bearer ${k.key}` } });
+      expect((await get()).status).toBe(200);
+      await stack.keys.revoke(k.id);
+      expect((await get()).status).toBe(401);
+    });
+  });
+
+  describe('idempotent writes', () => {
+    it('a repeat is a 200 no-op; the same id with other content is 409; each change is one outbox event', async () => {
+      const before = await counts();
+      expect((await stack.enrollment.post('/enrollments', enrollment('I1'))).status).toBe(201);
+      expect((await stack.enrollment.post('/enrollments', enrollment('I1'))).status).toBe(200);
+      const conflict = await stack.enrollment.post('/enrollments', enrollment('I1', { cohortYear: 2021 }));
+      expect(conflict.status).toBe(409);
+      expect(conflict.body.error).toBe('enrollment_exists');
+      expect(await counts()).toEqual({ enrollments: before.enrollments + 1, outbox: before.outbox + 1 });
+    });
+
+    it('a program PUT that changes something is an update with the next sequence', async () => {
+      expect((await stack.enrollment.put('/programs/P9', program)).status).toBe(201);
+      expect((await stack.enrollment.put('/programs/P9', program)).status).toBe(200);
+      const updated = await stack.enrollment.put('/programs/P9', { ...program, name: '新名称' });
+      expect(updated).toMatchObject({ status: 200, body: { version: 2, name: '新名称' } });
+      const suspended = await stack.enrollment.put('/programs/P9', { ...program, name: '新名称', status: 'suspended' });
+      expect(suspended.body.version).toBe(3);
+      const { rows } = await db.query(`SELECT routing_key, payload->>'sequence' AS seq FROM outbox WHERE payload->>'subject' = 'P9' ORDER BY id`);
+      expect(rows).toEqual([
+        { routing_key: 'enrollment.program.opened.v1', seq: '1' },
+        { routing_key: 'enrollment.program.updated.v1', seq: '2' },
+        { routing_key: 'enrollment.program.suspended.v1', seq: '3' },
+      ]);
+    });
+
+    it('life-cycle repeats are no-ops; impossible transitions 409; unknown students 404', async () => {
+      await stack.enrollment.post('/enrollments', enrollment('L1'));
+      expect((await stack.enrollment.post('/enrollments/L1/withdrawal', { date: '2023-03-01', reason: '转学' })).status).toBe(200);
+      expect((await stack.enrollment.post('/enrollments/L1/withdrawal', { date: '2023-03-01', reason: '转学' })).status).toBe(200);
+      const g = await stack.enrollment.post('/enrollments/L1/graduation', { date: '2025-06-30', graduationYear: 2025 });
+      expect(g).toMatchObject({ status: 409, body: { error: 'invalid_transition' } });
+      expect((await stack.enrollment.post('/enrollments/NOPE/cancellation', { date: '2022-09-01' })).status).toBe(404);
+      const { rows } = await db.query(`SELECT payload FROM outbox WHERE payload->>'subject' = 'L1' ORDER BY id`);
+      expect(rows.map((r) => r.payload.type)).toEqual(['enrollment.student.enrolled.v1', 'enrollment.student.withdrawn.v1']);
+      expect(JSON.stringify(rows)).not.toContain('转学'); // the reason is never published
+    });
+
+    it('a batch answers per item and commits the good items together', async () => {
+      const res = await stack.enrollment.post('/enrollments:batch', [enrollment('M1'), enrollment('M2', { programCode: 'NOPE' }), enrollment('M1'), enrollment('I1', { cohortYear: 2020 })]);
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { status: string; httpStatus: number }) => [r.status, r.httpStatus])).toEqual([
+        ['created', 201],
+        ['failed', 400],
+        ['unchanged', 200],
+        ['failed', 409],
+      ]);
+      expect(res.body.results[1]).toMatchObject({ error: 'unknown_program', field: 'programCode' });
+      expect((await stack.enrollment.get('/enrollments/M1')).status).toBe(200);
+      expect((await stack.enrollment.get('/enrollments/M2')).status).toBe(404);
+    });
+
+    it('concurrent identical writes create one enrollment and one event', async () => {
+      const results = await Promise.all(Array.from({ length: 8 }, () => stack.enrollment.post('/enrollments', enrollment('C1'))));
+      expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 200, 200, 201]);
+      const { rows } = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'subject' = 'C1'`);
+      expect(rows[0].n).toBe(1);
+    });
+  });
+
+  it('serves OpenAPI at /docs and health at /health', async () => {
+    const doc = await stack.enrollment.get('/docs/openapi.json');
+    expect(doc.status).toBe(200);
+    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/enrollments', '/programs/{code}']));
+    const health = await stack.enrollment.get('/health');
+    expect(health).toMatchObject({ status: 200, body: { checks: { database: 'up', broker: 'up' } } });
+  });
+});
