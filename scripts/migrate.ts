@@ -2,7 +2,25 @@
 import 'reflect-metadata';
 import { migrateAuthDatabase } from '@chanjiao/auth';
 import { AUTH_DATABASE, createDataSource, DEFAULT_PG_SERVER, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
+import amqp from 'amqplib';
+import { assertConsumerTopology } from '@chanjiao/messaging';
+import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
+
+/** Declares the exchange and the consumers' queues before any service publishes. */
+export async function declareTopology(log: (line: string) => void): Promise<void> {
+  const env = loadReportingEnv();
+  const conn = await amqp.connect(env.AMQP_URL);
+  try {
+    const ch = await conn.createChannel();
+    const topology = reportingTopology(env);
+    await assertConsumerTopology(ch, topology);
+    await ch.close();
+    log(`rabbitmq: exchange ${topology.exchange}, queue ${topology.queue} ready`);
+  } finally {
+    await conn.close();
+  }
+}
 
 export async function migrateAll(server: string, log: (line: string) => void = console.log): Promise<void> {
   await migrateAuthDatabase(process.env.AUTH_DATABASE_URL ?? withDatabase(server, AUTH_DATABASE));
@@ -18,6 +36,7 @@ export async function migrateAll(server: string, log: (line: string) => void = c
       await ds.destroy();
     }
   }
+  await declareTopology(log);
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ import { freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } 
 import { createEnrollmentApp } from '../../apps/enrollment/src/app';
 import { loadReportingEnv } from '../../apps/reporting/src/config';
 import { createReportingApp } from '../../apps/reporting/src/app';
+import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
 
 export type StackService = 'enrollment' | 'reporting';
 
@@ -32,6 +33,8 @@ export interface StackOptions {
   services?: StackService[];
   institution?: string;
   env?: Record<string, string>;
+  /** Per-service env on top of `env` (e.g. an AMQP_URL through a proxy). */
+  envFor?: Partial<Record<StackService, Record<string, string>>>;
 }
 
 /**
@@ -67,6 +70,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     LOG_LEVEL: 'warn',
     PORT: '0',
     ...opts.env,
+    ...opts.envFor?.[service],
   });
   const stack: TestStack = {
     institution,
@@ -87,6 +91,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
           ? await createEnrollmentApp(loadServiceEnv('enrollment', baseEnv(service)), { jsonLogs: false })
           : await createReportingApp(loadReportingEnv(baseEnv(service)), { jsonLogs: false });
       await app.listen({ port: 0, host: '127.0.0.1' });
+      // Events published before the queue is bound would not reach it.
+      if (service === 'reporting') await app.get(ConsumerState).ready();
       const url = await app.getUrl();
       stack.apps[service] = app;
       stack.urls[service] = url.replace('[::1]', '127.0.0.1');
@@ -103,7 +109,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       for (const drop of drops) await drop();
     },
   };
-  for (const s of services) await stack.start(s);
+  // Consumers first, as in a deployment: their queues must exist before anything is published.
+  for (const s of [...services].sort((a) => (a === 'reporting' ? -1 : 1))) await stack.start(s);
   return stack;
 }
 

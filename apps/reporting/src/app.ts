@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AmqpEventServer } from '@chanjiao/messaging';
 import { createServiceApp } from '@chanjiao/platform';
-import type { ReportingEnv } from './config';
+import { ReportingEnv, reportingTopology } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { ReportingAppModule } from './reporting.module';
@@ -20,13 +20,7 @@ export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: b
         prefetch: env.CONSUMER_PREFETCH,
         batchSize: env.CONSUMER_BATCH_SIZE,
         batchWindowMs: env.CONSUMER_BATCH_WINDOW_MS,
-        topology: {
-          exchange: env.EVENTS_EXCHANGE,
-          queue: env.CONSUMER_QUEUE,
-          bindings: ['#'],
-          retryDelaysMs: env.CONSUMER_RETRY_DELAYS_MS,
-          deliveryLimit: env.CONSUMER_DELIVERY_LIMIT,
-        },
+        topology: reportingTopology(env),
       });
       app.get(ConsumerState).server = server;
       // HTTP pipes and filters stay with HTTP (no inheritAppConfig); handlers use RethrowRpcErrors.

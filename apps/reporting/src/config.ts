@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConsumerTopology } from '@chanjiao/messaging';
 import { loadEnv, loadServiceEnv, ServiceEnv } from '@chanjiao/persistence';
 
 const consumerEnvSchema = z.object({
@@ -19,4 +20,15 @@ export type ReportingEnv = ServiceEnv & { PORT: number } & z.infer<typeof consum
 
 export function loadReportingEnv(env: NodeJS.ProcessEnv = process.env): ReportingEnv {
   return { ...loadServiceEnv('reporting', env), ...loadEnv(consumerEnvSchema, env) };
+}
+
+/** The reporting consumer's queues; also declared by `npm run migrate` so no event published before the first start is lost. */
+export function reportingTopology(env: ReportingEnv): ConsumerTopology {
+  return {
+    exchange: env.EVENTS_EXCHANGE,
+    queue: env.CONSUMER_QUEUE,
+    bindings: ['#'],
+    retryDelaysMs: env.CONSUMER_RETRY_DELAYS_MS,
+    deliveryLimit: env.CONSUMER_DELIVERY_LIMIT,
+  };
 }

@@ -2,3 +2,4 @@ export * from './expect-eventually';
 export * from './test-services';
 export * from './databases';
 export * from './http';
+export * from './tcp-proxy';

@@ -11,6 +11,11 @@ export class ConsumerState implements BrokerHealth {
     return this.server?.isConnected() ?? false;
   }
 
+  /** Resolves once the consumer's queue is declared, bound and consumed. */
+  async ready(): Promise<void> {
+    await this.server?.waitForConsumer();
+  }
+
   queueDepth(): Promise<number | null> {
     return this.server?.queueDepth() ?? Promise.resolve(null);
   }
