@@ -66,7 +66,8 @@ const attempts = new Map<string, number[]>();
 @Controller()
 class TestHandler {
   @EventPattern(StudentEnrolled.type)
-  handle(@Payload() event: CloudEvent, @Ctx() ctx: AmqpEventContext<TestTransaction>) {
+  handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
+    const ctx = context as AmqpEventContext<TestTransaction>;
     attempts.set(event.id, [...(attempts.get(event.id) ?? []), ctx.getAttempt()]);
     if (event.subject.startsWith('POISON')) throw new Error(`cannot project ${event.subject}`);
     ctx.getTransaction().staged.push(event);

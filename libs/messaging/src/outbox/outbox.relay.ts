@@ -112,6 +112,11 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 1000;
     while (this.running) {
       this.pendingWake = false;
+      if (!this.options.amqp.isConnected()) {
+        // The connection manager reconnects by itself; rows wait in the outbox meanwhile.
+        await this.waitForBroker();
+        continue;
+      }
       let count = 0;
       try {
         count = await this.publishBatch(batchSize);
@@ -136,8 +141,23 @@ export class OutboxRelay {
     }
   }
 
+  private waitForBroker(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.options.amqp.removeListener('connect', done);
+        this.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, 1000);
+      this.options.amqp.once('connect', done);
+      this.wake = () => {
+        if (!this.running) done();
+      };
+    });
+  }
+
   private async publishBatch(batchSize: number): Promise<number> {
-    if (!this.options.amqp.isConnected()) throw new Error('RabbitMQ not connected');
     const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
