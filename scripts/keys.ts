@@ -41,8 +41,10 @@ async function main(): Promise<void> {
       const unknown = Object.keys(f).filter((k) => !['role', 'service', 'institution', 'label'].includes(k));
       if (unknown.length) fail(`unknown option --${unknown[0]}`);
       if (!f.role || !ROLES.includes(f.role as Role)) fail(`--role must be one of ${ROLES.join(', ')}`);
-      if (!f.institution || !INSTITUTION_PATTERN.test(f.institution)) fail('--institution must be an institution code such as BZVTC (capitals, digits, - or _)');
-      if (f.service && !(WRITE_SERVICES as readonly string[]).includes(f.service)) fail(`--service must be one of ${WRITE_SERVICES.join(', ')}`);
+      if (!f.institution || !INSTITUTION_PATTERN.test(f.institution))
+        fail('--institution must be an institution code such as BZVTC (capitals, digits, - or _)');
+      if (f.service && !(WRITE_SERVICES as readonly string[]).includes(f.service))
+        fail(`--service must be one of ${WRITE_SERVICES.join(', ')}`);
       if (f.service && f.role !== 'writer') fail('--service applies to writer keys only');
       const services = f.role === 'writer' ? (f.service ? [f.service] : [...WRITE_SERVICES]) : f.role === 'reader' ? ['reporting'] : ['*'];
       const { id, key } = await store.create({ role: f.role as Role, services, institution: f.institution, label: f.label });
@@ -53,7 +55,15 @@ async function main(): Promise<void> {
       if (keys.length === 0) console.log('no keys yet');
       for (const k of keys) {
         console.log(
-          [k.id, k.role.padEnd(6), k.institution, k.services.join(','), k.created_at.toISOString(), k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active', k.label ?? '']
+          [
+            k.id,
+            k.role.padEnd(6),
+            k.institution,
+            k.services.join(','),
+            k.created_at.toISOString(),
+            k.revoked_at ? `revoked ${k.revoked_at.toISOString()}` : 'active',
+            k.label ?? '',
+          ]
             .join('  ')
             .trimEnd(),
         );

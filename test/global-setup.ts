@@ -7,5 +7,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.CHANJIAO_TEST_PG_URL = services.postgresUrl;
   process.env.CHANJIAO_TEST_AMQP_URL = services.amqpUrl;
   (globalThis as { __chanjiaoServices?: typeof services }).__chanjiaoServices = services;
-  console.log(`\ntests use ${services.source} services: PostgreSQL ${new URL(services.postgresUrl).host}, RabbitMQ ${new URL(services.amqpUrl).host}`);
+  console.log(
+    `\ntests use ${services.source} services: PostgreSQL ${new URL(services.postgresUrl).host}, RabbitMQ ${new URL(services.amqpUrl).host}`,
+  );
 }

@@ -31,12 +31,24 @@ describe('outbox: writes while RabbitMQ is unreachable', () => {
   const intake = async () => (await stack.reporting.get('/reports/overview?year=2022')).body.intake.total as number;
 
   it('the write succeeds, and its event is published once the broker is back', async () => {
-    await stack.enrollment.put('/programs/P1', { name: 'P1', category: '46', level: 'higher_vocational', sectors: ['mining'], status: 'open' });
+    await stack.enrollment.put('/programs/P1', {
+      name: 'P1',
+      category: '46',
+      level: 'higher_vocational',
+      sectors: ['mining'],
+      status: 'open',
+    });
     await expectEventually(async () => expect(await unpublished()).toBe(0));
 
     await proxy.cut();
     await expectEventually(async () => expect((await stack.enrollment.get('/health')).status).toBe(503));
-    const res = await stack.enrollment.post('/enrollments', { studentId: 'S1', programCode: 'P1', cohortYear: 2022, level: 'higher_vocational', pathway: 'regular' });
+    const res = await stack.enrollment.post('/enrollments', {
+      studentId: 'S1',
+      programCode: 'P1',
+      cohortYear: 2022,
+      level: 'higher_vocational',
+      pathway: 'regular',
+    });
     expect(res.status).toBe(201);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await unpublished()).toBe(1);

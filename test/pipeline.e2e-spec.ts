@@ -19,8 +19,21 @@ describe('enrollment to report, end to end', () => {
     const before = await overview(2022);
     expect(before.intake.total).toBe(0);
     expect(before.asOf).toBeNull();
-    await stack.enrollment.put('/programs/460103', { name: '石油化工技术', category: '47', cluster: '石油石化', level: 'higher_vocational', sectors: ['chemical_materials'], status: 'open' });
-    const posted = await stack.enrollment.post('/enrollments', { studentId: '2022001', programCode: '460103', cohortYear: 2022, level: 'higher_vocational', pathway: 'regular' });
+    await stack.enrollment.put('/programs/460103', {
+      name: '石油化工技术',
+      category: '47',
+      cluster: '石油石化',
+      level: 'higher_vocational',
+      sectors: ['chemical_materials'],
+      status: 'open',
+    });
+    const posted = await stack.enrollment.post('/enrollments', {
+      studentId: '2022001',
+      programCode: '460103',
+      cohortYear: 2022,
+      level: 'higher_vocational',
+      pathway: 'regular',
+    });
     expect(posted.status).toBe(201);
     const after = await expectEventually(async () => {
       const o = await overview(2022);
@@ -36,8 +49,19 @@ describe('enrollment to report, end to end', () => {
   });
 
   it('life-cycle changes move the figures, at the asOf date the report is asked for', async () => {
-    const s = (id: string, patch = {}) => ({ studentId: id, programCode: '460103', cohortYear: 2022, level: 'higher_vocational', pathway: 'regular', ...patch });
-    const batch = await stack.enrollment.post('/enrollments:batch', [s('2022002'), s('2022003', { pathway: 'through_2_3', level: 'secondary' }), s('2019001', { cohortYear: 2019 })]);
+    const s = (id: string, patch = {}) => ({
+      studentId: id,
+      programCode: '460103',
+      cohortYear: 2022,
+      level: 'higher_vocational',
+      pathway: 'regular',
+      ...patch,
+    });
+    const batch = await stack.enrollment.post('/enrollments:batch', [
+      s('2022002'),
+      s('2022003', { pathway: 'through_2_3', level: 'secondary' }),
+      s('2019001', { cohortYear: 2019 }),
+    ]);
     expect(batch.body.summary).toMatchObject({ created: 3, failed: 0 });
     expect((await stack.enrollment.post('/enrollments/2022002/cancellation', { date: '2022-09-20' })).status).toBe(200);
     expect((await stack.enrollment.post('/enrollments/2019001/graduation', { date: '2022-06-30', graduationYear: 2022 })).status).toBe(200);
@@ -60,7 +84,9 @@ describe('enrollment to report, end to end', () => {
   it('reports need a reader key for the institution; bad queries get 400 naming the parameter', async () => {
     const url = stack.urls.reporting!;
     expect((await fetch(`${url}/reports/overview?year=2022`)).status).toBe(401);
-    expect((await fetch(`${url}/reports/overview?year=2022`, { headers: { authorization: `Bearer ${stack.writerKey}` } })).status).toBe(403);
+    expect((await fetch(`${url}/reports/overview?year=2022`, { headers: { authorization: `Bearer ${stack.writerKey}` } })).status).toBe(
+      403,
+    );
     expect((await stack.reporting.get('/reports/overview?year=2022&institution=OTHER')).status).toBe(403);
     const bad = await stack.reporting.get('/reports/overview?year=abc&asOf=2022-13-01');
     expect(bad.status).toBe(400);

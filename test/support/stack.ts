@@ -51,7 +51,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const auth = await freshDatabase('auth');
   await migrateAuthDatabase(auth.url);
   const keys = new ApiKeyStore(auth.url);
-  const writerKey = (await keys.create({ role: 'writer', services: ['enrollment', 'placement', 'partnership', 'alliance'], institution })).key;
+  const writerKey = (await keys.create({ role: 'writer', services: ['enrollment', 'placement', 'partnership', 'alliance'], institution }))
+    .key;
   const readerKey = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
   const drops: Array<() => Promise<void>> = [auth.drop];
   const databases: Record<string, string> = {};

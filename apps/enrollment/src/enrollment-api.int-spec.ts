@@ -2,7 +2,14 @@ import { Client } from 'pg';
 import { MAX_BATCH_ITEMS } from '@chanjiao/platform';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
-const program = { name: '纺织品检验与贸易', category: '48', cluster: '纺织服装', level: 'higher_vocational', sectors: ['textiles'], status: 'open' };
+const program = {
+  name: '纺织品检验与贸易',
+  category: '48',
+  cluster: '纺织服装',
+  level: 'higher_vocational',
+  sectors: ['textiles'],
+  status: 'open',
+};
 const enrollment = (studentId: string, patch: Record<string, unknown> = {}) => ({
   studentId,
   programCode: 'P1',
@@ -28,7 +35,9 @@ describe('enrollment write API (real PostgreSQL)', () => {
   });
 
   const counts = async () => {
-    const { rows } = await db.query<{ e: string; o: string }>(`SELECT (SELECT count(*) FROM enrollments) AS e, (SELECT count(*) FROM outbox) AS o`);
+    const { rows } = await db.query<{ e: string; o: string }>(
+      `SELECT (SELECT count(*) FROM enrollments) AS e, (SELECT count(*) FROM outbox) AS o`,
+    );
     return { enrollments: Number(rows[0]!.e), outbox: Number(rows[0]!.o) };
   };
 
@@ -88,7 +97,11 @@ describe('enrollment write API (real PostgreSQL)', () => {
     it('without a key: 401; an unknown key: 401; a reader key or a key for another service: 403', async () => {
       const url = stack.urls.enrollment!;
       const post = (headers: Record<string, string>) =>
-        fetch(`${url}/enrollments`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(enrollment('K1')) });
+        fetch(`${url}/enrollments`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(enrollment('K1')),
+        });
       expect((await post({})).status).toBe(401);
       expect((await post({ authorization: 'Bearer cjk_000000000000_' + 'a'.repeat(43) })).status).toBe(401);
       expect((await post({ authorization: `Bearer ${stack.readerKey}` })).status).toBe(403);
@@ -126,7 +139,9 @@ describe('enrollment write API (real PostgreSQL)', () => {
       expect(updated).toMatchObject({ status: 200, body: { version: 2, name: '新名称' } });
       const suspended = await stack.enrollment.put('/programs/P9', { ...program, name: '新名称', status: 'suspended' });
       expect(suspended.body.version).toBe(3);
-      const { rows } = await db.query(`SELECT routing_key, payload->>'sequence' AS seq FROM outbox WHERE payload->>'subject' = 'P9' ORDER BY id`);
+      const { rows } = await db.query(
+        `SELECT routing_key, payload->>'sequence' AS seq FROM outbox WHERE payload->>'subject' = 'P9' ORDER BY id`,
+      );
       expect(rows).toEqual([
         { routing_key: 'enrollment.program.opened.v1', seq: '1' },
         { routing_key: 'enrollment.program.updated.v1', seq: '2' },
@@ -147,7 +162,12 @@ describe('enrollment write API (real PostgreSQL)', () => {
     });
 
     it('a batch answers per item and commits the good items together', async () => {
-      const res = await stack.enrollment.post('/enrollments:batch', [enrollment('M1'), enrollment('M2', { programCode: 'NOPE' }), enrollment('M1'), enrollment('I1', { cohortYear: 2020 })]);
+      const res = await stack.enrollment.post('/enrollments:batch', [
+        enrollment('M1'),
+        enrollment('M2', { programCode: 'NOPE' }),
+        enrollment('M1'),
+        enrollment('I1', { cohortYear: 2020 }),
+      ]);
       expect(res.status).toBe(200);
       expect(res.body.results.map((r: { status: string; httpStatus: number }) => [r.status, r.httpStatus])).toEqual([
         ['created', 201],

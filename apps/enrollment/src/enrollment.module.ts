@@ -19,7 +19,9 @@ export class EnrollmentAppModule {
   static forEnv(env: ServiceEnv): DynamicModule {
     return {
       module: EnrollmentAppModule,
-      imports: [PlatformModule.forService({ service: 'enrollment', env, entities: ENROLLMENT_ENTITIES, migrations: MIGRATIONS, publishes: true })],
+      imports: [
+        PlatformModule.forService({ service: 'enrollment', env, entities: ENROLLMENT_ENTITIES, migrations: MIGRATIONS, publishes: true }),
+      ],
       controllers: [ProgramController, EnrollmentController],
       providers: [ProgramRepository, ProgramService, EnrollmentRepository, EnrollmentService],
     };

@@ -7,4 +7,11 @@ import {
   StreamPositionEntity,
 } from './projection/projection.entities';
 
-export const REPORTING_ENTITIES = [EventLogEntity, StreamPositionEntity, StreamPendingEntity, ReadModelEntity, CounterEntity, FreshnessEntity];
+export const REPORTING_ENTITIES = [
+  EventLogEntity,
+  StreamPositionEntity,
+  StreamPendingEntity,
+  ReadModelEntity,
+  CounterEntity,
+  FreshnessEntity,
+];

@@ -28,7 +28,13 @@ export class ReportingAppModule {
         }),
       ],
       controllers: [ReportController, EnrollmentEventsHandler],
-      providers: [{ provide: ConsumerState, useValue: consumer }, ChangeFeed, ProjectionUnitOfWork, CounterRepository, EnrollmentReportService],
+      providers: [
+        { provide: ConsumerState, useValue: consumer },
+        ChangeFeed,
+        ProjectionUnitOfWork,
+        CounterRepository,
+        EnrollmentReportService,
+      ],
       exports: [ConsumerState],
     };
   }

@@ -2,15 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Client, Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persistence';
-import {
-  generateKey,
-  hashSecret,
-  KEY_CHANGED_CHANNEL,
-  parseKey,
-  Principal,
-  Role,
-  secretMatches,
-} from './api-key';
+import { generateKey, hashSecret, KEY_CHANGED_CHANNEL, parseKey, Principal, Role, secretMatches } from './api-key';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeys1764300000000 } from './migrations/1764300000000-ApiKeys';
 
@@ -83,10 +75,14 @@ export class ApiKeyStore {
 
   async create(input: { role: Role; services: string[]; institution: string; label?: string }): Promise<{ id: string; key: string }> {
     const { id, secret, key } = generateKey();
-    await this.pool.query(
-      'INSERT INTO api_keys (id, secret_hash, role, services, institution, label) VALUES ($1, $2, $3, $4, $5, $6)',
-      [id, hashSecret(secret), input.role, input.services, input.institution, input.label ?? null],
-    );
+    await this.pool.query('INSERT INTO api_keys (id, secret_hash, role, services, institution, label) VALUES ($1, $2, $3, $4, $5, $6)', [
+      id,
+      hashSecret(secret),
+      input.role,
+      input.services,
+      input.institution,
+      input.label ?? null,
+    ]);
     return { id, key };
   }
 

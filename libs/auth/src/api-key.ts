@@ -18,7 +18,11 @@ export type Access = 'write' | 'read';
 const KEY_PATTERN = /^cjk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
 export function generateKey(): { id: string; secret: string; key: string } {
-  const id = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12);
+  const id = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12);
   const secret = randomBytes(32).toString('base64url');
   return { id, secret, key: `cjk_${id}_${secret}` };
 }

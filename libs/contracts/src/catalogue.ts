@@ -28,7 +28,14 @@ export function renderEventCatalogue(): string {
   ];
   for (const d of ALL_EVENTS) {
     lines.push(`## \`${d.type}\``, '', d.description, '', `- source: \`/chanjiao/${d.service}\``, `- subject: ${d.subject}`, '');
-    lines.push('`data` schema (JSON Schema):', '', '```json', JSON.stringify(z.toJSONSchema(d.schema, { io: 'input' }), null, 2), '```', '');
+    lines.push(
+      '`data` schema (JSON Schema):',
+      '',
+      '```json',
+      JSON.stringify(z.toJSONSchema(d.schema, { io: 'input' }), null, 2),
+      '```',
+      '',
+    );
   }
   return lines.join('\n');
 }

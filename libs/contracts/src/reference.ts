@@ -20,13 +20,7 @@ export type ProgramLevel = (typeof PROGRAM_LEVELS)[number];
 export const PROGRAM_STATUSES = ['open', 'suspended'] as const;
 export type ProgramStatus = (typeof PROGRAM_STATUSES)[number];
 
-export const PATHWAYS = [
-  'regular',
-  'secondary_higher_3_2',
-  'higher_undergraduate_3_2',
-  'through_2_3',
-  'expanded',
-] as const;
+export const PATHWAYS = ['regular', 'secondary_higher_3_2', 'higher_undergraduate_3_2', 'through_2_3', 'expanded'] as const;
 export type Pathway = (typeof PATHWAYS)[number];
 
 /** Six-digit GB/T 2260 administrative division code. */

@@ -23,7 +23,13 @@ const enrolled = () =>
 describe('event contracts', () => {
   it('builds CloudEvents 1.0 envelopes that the consumer side accepts', () => {
     const e = enrolled();
-    expect(e).toMatchObject({ specversion: '1.0', source: '/chanjiao/enrollment', type: 'enrollment.student.enrolled.v1', subject: 'S1', sequence: 1 });
+    expect(e).toMatchObject({
+      specversion: '1.0',
+      source: '/chanjiao/enrollment',
+      type: 'enrollment.student.enrolled.v1',
+      subject: 'S1',
+      sequence: 1,
+    });
     expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual(e);
   });
 

@@ -21,7 +21,8 @@ export function createDataSource(spec: DataSourceSpec): DataSource {
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,
-    logging: ['error'],
+    // Query errors are thrown and handled (some, like a lost insert race, are expected); log only what needs a person.
+    logging: ['warn', 'migration'],
     poolSize: spec.poolSize ?? 10,
     applicationName: spec.applicationName,
     extra: { max: spec.poolSize ?? 10 },

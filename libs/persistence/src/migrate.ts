@@ -6,7 +6,10 @@ import type { DataSource, Migration } from 'typeorm';
  * and `npm run migrate`) starting together apply each migration once.
  */
 export async function runMigrations(dataSource: DataSource): Promise<Migration[]> {
-  const key = createHash('sha256').update(`migrations:${dataSource.driver.database ?? ''}`).digest().readInt32BE(0);
+  const key = createHash('sha256')
+    .update(`migrations:${dataSource.driver.database ?? ''}`)
+    .digest()
+    .readInt32BE(0);
   const runner = dataSource.createQueryRunner();
   await runner.connect();
   try {

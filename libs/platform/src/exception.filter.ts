@@ -47,7 +47,12 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       }
     }
     if (exception instanceof HttpException && exception.getStatus() === 400 && /not valid JSON|JSON body/i.test(exception.message)) {
-      return { statusCode: 400, error: 'malformed_json', message: exception.message, errors: [{ field: 'body', message: exception.message }] };
+      return {
+        statusCode: 400,
+        error: 'malformed_json',
+        message: exception.message,
+        errors: [{ field: 'body', message: exception.message }],
+      };
     }
     return undefined;
   }
@@ -85,7 +90,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
   }
 }
 
-const snake = (s: string) => s.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_');
+const snake = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_');
 function defaultCode(status: number): string {
   return snake(HttpStatus[status] ?? 'error');
 }

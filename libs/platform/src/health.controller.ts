@@ -32,6 +32,8 @@ export class HealthController {
       .catch(() => 'down' as const);
     const broker = this.broker.isConnected() ? 'up' : 'down';
     const ok = database === 'up' && broker === 'up';
-    void reply.status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE).send({ status: ok ? 'ok' : 'degraded', checks: { database, broker } });
+    void reply
+      .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
+      .send({ status: ok ? 'ok' : 'degraded', checks: { database, broker } });
   }
 }

@@ -1,11 +1,5 @@
 import type { ArgumentMetadata } from '@nestjs/common';
-import {
-  BadRequestException,
-  PipeTransform,
-  Type,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { BadRequestException, PipeTransform, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
@@ -86,7 +80,9 @@ export class ParseBatchPipe<T extends object> implements PipeTransform<unknown, 
 export class IdParamPipe implements PipeTransform<string, string> {
   transform(value: string, meta: ArgumentMetadata): string {
     if (!ID_PATTERN.test(value)) {
-      throw validationFailed([{ field: meta.data ?? 'id', message: `${meta.data ?? 'id'} must be 1-64 letters, digits, ".", "_", ":" or "-"` }]);
+      throw validationFailed([
+        { field: meta.data ?? 'id', message: `${meta.data ?? 'id'} must be 1-64 letters, digits, ".", "_", ":" or "-"` },
+      ]);
     }
     return value;
   }

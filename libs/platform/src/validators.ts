@@ -17,9 +17,15 @@ export function IsCalendarDate(options?: ValidationOptions): PropertyDecorator {
 }
 
 export const IsEntityId = () =>
-  applyDecorators(IsString(), Matches(ID_PATTERN, { message: ({ property }) => `${property} must be 1-64 letters, digits, ".", "_", ":" or "-"` }));
+  applyDecorators(
+    IsString(),
+    Matches(ID_PATTERN, { message: ({ property }) => `${property} must be 1-64 letters, digits, ".", "_", ":" or "-"` }),
+  );
 
 export const IsRegionCode = () =>
-  applyDecorators(IsString(), Matches(REGION_PATTERN, { message: ({ property }) => `${property} must be a six-digit GB/T 2260 region code` }));
+  applyDecorators(
+    IsString(),
+    Matches(REGION_PATTERN, { message: ({ property }) => `${property} must be a six-digit GB/T 2260 region code` }),
+  );
 
 export const IsYear = () => applyDecorators(IsInt(), Min(MIN_YEAR), Max(MAX_YEAR));

@@ -41,7 +41,12 @@ async function reachable(url: string, defaultPort: number): Promise<boolean> {
  */
 export async function resolveTestServices(): Promise<TestServices> {
   if (process.env.DATABASE_URL || process.env.AMQP_URL) {
-    return { postgresUrl: process.env.DATABASE_URL ?? LOCAL_PG, amqpUrl: process.env.AMQP_URL ?? LOCAL_AMQP, stop: async () => undefined, source: 'env' };
+    return {
+      postgresUrl: process.env.DATABASE_URL ?? LOCAL_PG,
+      amqpUrl: process.env.AMQP_URL ?? LOCAL_AMQP,
+      stop: async () => undefined,
+      source: 'env',
+    };
   }
   if (dockerAvailable()) {
     try {

@@ -64,7 +64,12 @@ export class EnrollmentController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel an enrollment (no-show)' })
   @ApiOkResponse({ type: EnrollmentView })
-  cancel(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) id: string, @Body() b: CancellationDto, @Headers('traceparent') tp?: string) {
+  cancel(
+    @CurrentPrincipal() p: Principal,
+    @Param('studentId', IdParamPipe) id: string,
+    @Body() b: CancellationDto,
+    @Headers('traceparent') tp?: string,
+  ) {
     return this.lifecycle(p, tp, { studentId: id, command: { kind: 'cancellation', date: b.date } });
   }
 
@@ -72,7 +77,12 @@ export class EnrollmentController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a withdrawal (the reason is kept here, never published)' })
   @ApiOkResponse({ type: EnrollmentView })
-  withdraw(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) id: string, @Body() b: WithdrawalDto, @Headers('traceparent') tp?: string) {
+  withdraw(
+    @CurrentPrincipal() p: Principal,
+    @Param('studentId', IdParamPipe) id: string,
+    @Body() b: WithdrawalDto,
+    @Headers('traceparent') tp?: string,
+  ) {
     return this.lifecycle(p, tp, { studentId: id, command: { kind: 'withdrawal', date: b.date, reason: b.reason ?? null } });
   }
 
@@ -80,7 +90,12 @@ export class EnrollmentController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a student to another program' })
   @ApiOkResponse({ type: EnrollmentView })
-  transfer(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) id: string, @Body() b: TransferDto, @Headers('traceparent') tp?: string) {
+  transfer(
+    @CurrentPrincipal() p: Principal,
+    @Param('studentId', IdParamPipe) id: string,
+    @Body() b: TransferDto,
+    @Headers('traceparent') tp?: string,
+  ) {
     return this.lifecycle(p, tp, { studentId: id, command: { kind: 'transfer', date: b.date, programCode: b.programCode } });
   }
 
@@ -88,7 +103,12 @@ export class EnrollmentController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Record a graduation' })
   @ApiOkResponse({ type: EnrollmentView })
-  graduate(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) id: string, @Body() b: GraduationDto, @Headers('traceparent') tp?: string) {
+  graduate(
+    @CurrentPrincipal() p: Principal,
+    @Param('studentId', IdParamPipe) id: string,
+    @Body() b: GraduationDto,
+    @Headers('traceparent') tp?: string,
+  ) {
     return this.lifecycle(p, tp, { studentId: id, command: { kind: 'graduation', date: b.date, graduationYear: b.graduationYear } });
   }
 
@@ -96,32 +116,64 @@ export class EnrollmentController {
   @HttpCode(200)
   @ApiBody({ type: [CancellationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
-  cancelBatch(@CurrentPrincipal() p: Principal, @Body(new ParseBatchPipe(CancellationBatchItemDto)) items: CancellationBatchItemDto[], @Headers('traceparent') tp?: string) {
-    return this.lifecycleBatch(p, tp, items.map((i) => ({ studentId: i.studentId, command: { kind: 'cancellation', date: i.date } })));
+  cancelBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(CancellationBatchItemDto)) items: CancellationBatchItemDto[],
+    @Headers('traceparent') tp?: string,
+  ) {
+    return this.lifecycleBatch(
+      p,
+      tp,
+      items.map((i) => ({ studentId: i.studentId, command: { kind: 'cancellation', date: i.date } })),
+    );
   }
 
   @Post('enrollments/withdrawal::batch')
   @HttpCode(200)
   @ApiBody({ type: [WithdrawalBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
-  withdrawBatch(@CurrentPrincipal() p: Principal, @Body(new ParseBatchPipe(WithdrawalBatchItemDto)) items: WithdrawalBatchItemDto[], @Headers('traceparent') tp?: string) {
-    return this.lifecycleBatch(p, tp, items.map((i) => ({ studentId: i.studentId, command: { kind: 'withdrawal', date: i.date, reason: i.reason ?? null } })));
+  withdrawBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(WithdrawalBatchItemDto)) items: WithdrawalBatchItemDto[],
+    @Headers('traceparent') tp?: string,
+  ) {
+    return this.lifecycleBatch(
+      p,
+      tp,
+      items.map((i) => ({ studentId: i.studentId, command: { kind: 'withdrawal', date: i.date, reason: i.reason ?? null } })),
+    );
   }
 
   @Post('enrollments/transfer::batch')
   @HttpCode(200)
   @ApiBody({ type: [TransferBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
-  transferBatch(@CurrentPrincipal() p: Principal, @Body(new ParseBatchPipe(TransferBatchItemDto)) items: TransferBatchItemDto[], @Headers('traceparent') tp?: string) {
-    return this.lifecycleBatch(p, tp, items.map((i) => ({ studentId: i.studentId, command: { kind: 'transfer', date: i.date, programCode: i.programCode } })));
+  transferBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(TransferBatchItemDto)) items: TransferBatchItemDto[],
+    @Headers('traceparent') tp?: string,
+  ) {
+    return this.lifecycleBatch(
+      p,
+      tp,
+      items.map((i) => ({ studentId: i.studentId, command: { kind: 'transfer', date: i.date, programCode: i.programCode } })),
+    );
   }
 
   @Post('enrollments/graduation::batch')
   @HttpCode(200)
   @ApiBody({ type: [GraduationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
-  graduateBatch(@CurrentPrincipal() p: Principal, @Body(new ParseBatchPipe(GraduationBatchItemDto)) items: GraduationBatchItemDto[], @Headers('traceparent') tp?: string) {
-    return this.lifecycleBatch(p, tp, items.map((i) => ({ studentId: i.studentId, command: { kind: 'graduation', date: i.date, graduationYear: i.graduationYear } })));
+  graduateBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(GraduationBatchItemDto)) items: GraduationBatchItemDto[],
+    @Headers('traceparent') tp?: string,
+  ) {
+    return this.lifecycleBatch(
+      p,
+      tp,
+      items.map((i) => ({ studentId: i.studentId, command: { kind: 'graduation', date: i.date, graduationYear: i.graduationYear } })),
+    );
   }
 
   private async lifecycle(p: Principal, traceparent: string | undefined, item: LifecycleItem): Promise<EnrollmentView> {
@@ -129,7 +181,11 @@ export class EnrollmentController {
     return view(singleResult(result!).value);
   }
 
-  private async lifecycleBatch(p: Principal, traceparent: string | undefined, items: Array<{ studentId: string; command: LifecycleCommand }>) {
+  private async lifecycleBatch(
+    p: Principal,
+    traceparent: string | undefined,
+    items: Array<{ studentId: string; command: LifecycleCommand }>,
+  ) {
     const results = await this.enrollments.lifecycleMany({ institution: p.institution, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
   }

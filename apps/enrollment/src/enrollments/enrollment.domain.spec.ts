@@ -40,13 +40,22 @@ describe('enrollment life cycle', () => {
   it('repeats are no-ops, contradicting repeats and impossible transitions are conflicts', () => {
     const c = decideLifecycle(enrolled(), 'S1', { kind: 'cancellation', date: '2022-09-10' });
     const cancelled = c.ok ? c.state : undefined;
-    expect(decideLifecycle(cancelled, 'S1', { kind: 'cancellation', date: '2022-09-10' })).toMatchObject({ ok: true, outcome: 'unchanged' });
-    expect(decideLifecycle(cancelled, 'S1', { kind: 'cancellation', date: '2022-09-11' })).toMatchObject({ ok: false, error: { code: 'date_conflict' } });
+    expect(decideLifecycle(cancelled, 'S1', { kind: 'cancellation', date: '2022-09-10' })).toMatchObject({
+      ok: true,
+      outcome: 'unchanged',
+    });
+    expect(decideLifecycle(cancelled, 'S1', { kind: 'cancellation', date: '2022-09-11' })).toMatchObject({
+      ok: false,
+      error: { code: 'date_conflict' },
+    });
     expect(decideLifecycle(cancelled, 'S1', { kind: 'graduation', date: '2025-06-30', graduationYear: 2025 })).toMatchObject({
       ok: false,
       error: { kind: 'conflict', code: 'invalid_transition' },
     });
-    expect(decideLifecycle(enrolled(), 'S1', { kind: 'transfer', date: '2023-01-01', programCode: 'P1' })).toMatchObject({ ok: false, error: { code: 'same_program' } });
+    expect(decideLifecycle(enrolled(), 'S1', { kind: 'transfer', date: '2023-01-01', programCode: 'P1' })).toMatchObject({
+      ok: false,
+      error: { code: 'same_program' },
+    });
   });
 
   it('an unknown student is not found', () => {

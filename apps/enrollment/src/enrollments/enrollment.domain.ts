@@ -54,9 +54,7 @@ interface Emit<D extends EventDefinition = EventDefinition> {
   data: DataOf<D>;
 }
 
-export type Decision =
-  | { ok: true; outcome: WriteOutcome; state: EnrollmentState; emit?: Emit }
-  | { ok: false; error: DomainError };
+export type Decision = { ok: true; outcome: WriteOutcome; state: EnrollmentState; emit?: Emit } | { ok: false; error: DomainError };
 
 const fail = (kind: DomainError['kind'], code: Code, message: string, field?: string): Decision => ({
   ok: false,
@@ -81,7 +79,12 @@ export function decideEnroll(existing: EnrollmentState | undefined, input: Enrol
     // A transfer changes programCode: compare with the program the student enrolled in.
     const original = { ...existing, programCode: existing.transfers[0]?.fromProgramCode ?? existing.programCode };
     if (sameInput(original, input)) return { ok: true, outcome: 'unchanged', state: existing };
-    return fail('conflict', Code.EnrollmentExists, `student ${input.studentId} is already enrolled with other details; use the life-cycle routes to change it`, 'studentId');
+    return fail(
+      'conflict',
+      Code.EnrollmentExists,
+      `student ${input.studentId} is already enrolled with other details; use the life-cycle routes to change it`,
+      'studentId',
+    );
   }
   const state: EnrollmentState = {
     ...input,
@@ -113,7 +116,9 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
   switch (cmd.kind) {
     case 'cancellation':
       if (existing.status === 'cancelled') {
-        return existing.cancelledOn === cmd.date ? unchanged : fail('conflict', Code.DateConflict, `already cancelled on ${existing.cancelledOn}`, 'date');
+        return existing.cancelledOn === cmd.date
+          ? unchanged
+          : fail('conflict', Code.DateConflict, `already cancelled on ${existing.cancelledOn}`, 'date');
       }
       if (existing.status !== 'enrolled' || existing.transfers.length > 0) return notEnrolled();
       return next({ status: 'cancelled', cancelledOn: cmd.date }, emit(StudentCancelled, { studentId, date: cmd.date }));
@@ -124,7 +129,10 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already withdrawn on ${existing.withdrawnOn}`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();
-      return next({ status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason }, emit(StudentWithdrew, { studentId, date: cmd.date }));
+      return next(
+        { status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason },
+        emit(StudentWithdrew, { studentId, date: cmd.date }),
+      );
     case 'transfer': {
       const last = existing.transfers.at(-1);
       if (last && last.date === cmd.date && last.programCode === cmd.programCode) return unchanged;

@@ -4,7 +4,7 @@ import { Pathway, PATHWAYS, PROGRAM_LEVELS, ProgramLevel } from '@chanjiao/contr
 import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from '@chanjiao/platform';
 
 export class CreateEnrollmentDto {
-  @ApiProperty({ description: 'The institution\'s student number (no personal data)', example: '2022460101001' })
+  @ApiProperty({ description: "The institution's student number (no personal data)", example: '2022460101001' })
   @IsEntityId()
   studentId!: string;
 
@@ -40,7 +40,7 @@ export class CreateEnrollmentDto {
   @IsBoolean()
   apprenticeship?: boolean;
 
-  @ApiPropertyOptional({ description: 'GB/T 2260 six-digit code of the student\'s home region', example: '652801' })
+  @ApiPropertyOptional({ description: "GB/T 2260 six-digit code of the student's home region", example: '652801' })
   @IsOptional()
   @IsRegionCode()
   originRegion?: string;

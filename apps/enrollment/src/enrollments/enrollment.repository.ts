@@ -35,10 +35,15 @@ export class EnrollmentRepository {
    */
   async saveMany(m: EntityManager, institution: string, created: EnrollmentState[], updated: EnrollmentState[]): Promise<void> {
     await this.write(m, institution, created, '');
-    await this.write(m, institution, updated, `ON CONFLICT (institution, student_id) DO UPDATE SET program_code = excluded.program_code, status = excluded.status,
+    await this.write(
+      m,
+      institution,
+      updated,
+      `ON CONFLICT (institution, student_id) DO UPDATE SET program_code = excluded.program_code, status = excluded.status,
            cancelled_on = excluded.cancelled_on, withdrawn_on = excluded.withdrawn_on, withdrawal_reason = excluded.withdrawal_reason,
            graduated_on = excluded.graduated_on, graduation_year = excluded.graduation_year, transfers = excluded.transfers,
-           version = excluded.version, updated_at = now()`);
+           version = excluded.version, updated_at = now()`,
+    );
   }
 
   private async write(m: EntityManager, institution: string, states: EnrollmentState[], onConflict: string): Promise<void> {

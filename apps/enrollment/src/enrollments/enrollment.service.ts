@@ -82,7 +82,12 @@ export class EnrollmentService {
         if (program !== undefined && !known.has(program)) {
           return {
             ok: false,
-            error: new DomainError('invalid', EnrollmentErrorCode.UnknownProgram, `programCode ${program} is not a program of ${ctx.institution}; PUT /programs/${program} first`, 'programCode'),
+            error: new DomainError(
+              'invalid',
+              EnrollmentErrorCode.UnknownProgram,
+              `programCode ${program} is not a program of ${ctx.institution}; PUT /programs/${program} first`,
+              'programCode',
+            ),
           };
         }
         const d = decide(current, index);

@@ -49,7 +49,7 @@ export class ProgramController {
   }
 
   @Get('programs')
-  @ApiOperation({ summary: 'All programs of the key\'s institution' })
+  @ApiOperation({ summary: "All programs of the key's institution" })
   @ApiOkResponse({ type: [ProgramView] })
   async list(@CurrentPrincipal() p: Principal): Promise<ProgramView[]> {
     return (await this.programs.list(p.institution)).map(view);

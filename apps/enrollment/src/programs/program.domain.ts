@@ -32,7 +32,6 @@ export function decideProgramPut(existing: ProgramState | undefined, input: Prog
     };
   }
   if (same(existing, snapshot)) return { outcome: 'unchanged', state: existing };
-  const event =
-    existing.status === snapshot.status ? ProgramUpdated : snapshot.status === 'open' ? ProgramOpened : ProgramSuspended;
+  const event = existing.status === snapshot.status ? ProgramUpdated : snapshot.status === 'open' ? ProgramOpened : ProgramSuspended;
   return { outcome: 'updated', state: { ...snapshot, version: existing.version + 1 }, event };
 }

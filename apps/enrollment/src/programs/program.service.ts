@@ -15,7 +15,11 @@ export class ProgramService {
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
-      const current = await this.programs.lockMany(m, ctx.institution, items.map((i) => i.code));
+      const current = await this.programs.lockMany(
+        m,
+        ctx.institution,
+        items.map((i) => i.code),
+      );
       const created = new Map<string, ProgramState>();
       const updated = new Map<string, ProgramState>();
       const events: CloudEvent[] = [];
@@ -33,7 +37,15 @@ export class ProgramService {
           current.set(item.code, decision.state);
           (created.has(item.code) || decision.outcome === 'created' ? created : updated).set(item.code, decision.state);
           const { version, ...data } = decision.state;
-          events.push(buildEvent(decision.event, { institution: ctx.institution, subject: item.code, sequence: version, data, traceparent: ctx.traceparent }));
+          events.push(
+            buildEvent(decision.event, {
+              institution: ctx.institution,
+              subject: item.code,
+              sequence: version,
+              data,
+              traceparent: ctx.traceparent,
+            }),
+          );
         }
         return { ok: true, outcome: decision.outcome, value: decision.state };
       });

@@ -8,7 +8,9 @@ const HANDLERS = [EnrollmentEventsHandler];
 
 describe('reporting subscriptions', () => {
   const patterns = HANDLERS.flatMap((h) =>
-    Object.getOwnPropertyNames(h.prototype).flatMap((m) => (Reflect.getMetadata(PATTERN_METADATA, (h.prototype as unknown as Record<string, object>)[m]!) as string[] | undefined) ?? []),
+    Object.getOwnPropertyNames(h.prototype).flatMap(
+      (m) => (Reflect.getMetadata(PATTERN_METADATA, (h.prototype as unknown as Record<string, object>)[m]!) as string[] | undefined) ?? [],
+    ),
   );
 
   it('every event type in the catalogue has an @EventPattern handler and a projection', () => {

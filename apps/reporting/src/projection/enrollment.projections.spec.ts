@@ -39,7 +39,11 @@ function project(events: CloudEvent[]): Map<string, number> {
   return counters;
 }
 
-const sum = (counters: Map<string, number>, metric: string, where: (dims: Record<string, unknown>, day: string | null) => boolean = () => true) =>
+const sum = (
+  counters: Map<string, number>,
+  metric: string,
+  where: (dims: Record<string, unknown>, day: string | null) => boolean = () => true,
+) =>
   [...counters].reduce((s, [k, v]) => {
     const [m, dims, day] = JSON.parse(k) as [string, Array<[string, unknown]>, string | null];
     return m === metric && where(Object.fromEntries(dims), day) ? s + v : s;
@@ -57,7 +61,8 @@ describe('enrollment projections', () => {
   });
 
   it('intake takes a cancellation back from its date on; withdrawals do not reduce intake', () => {
-    const intake = (asOf: string) => sum(counters, 'intake', (d, day) => d.cohortYear === 2022 && d.pathway !== 'through_2_3' && (day === null || day <= asOf));
+    const intake = (asOf: string) =>
+      sum(counters, 'intake', (d, day) => d.cohortYear === 2022 && d.pathway !== 'through_2_3' && (day === null || day <= asOf));
     expect(intake('2022-09-14')).toBe(4); // S1, S2, S4, S6
     expect(intake('2022-09-15')).toBe(3); // S4 cancelled that day
     expect(intake('2023-12-31')).toBe(3); // S6's withdrawal does not reduce it

@@ -46,7 +46,13 @@ describe('reporting projections under redelivery and reordering (real RabbitMQ a
     const early = await admin.get(`/reports/overview?institution=${institution}&year=2022&asOf=2022-09-14`);
     const byProgram = await admin.get(`/reports/enrollment?institution=${institution}&year=2022&asOf=2023-12-31&by=program`);
     const strip = ({ institution: _i, asOf: _a, ...rest }: Record<string, any>) => rest;
-    return { parked: fresh.body.eventsParked as number, applied: fresh.body.eventsApplied, overview: strip(overview.body), early: strip(early.body), byProgram: strip(byProgram.body) };
+    return {
+      parked: fresh.body.eventsParked as number,
+      applied: fresh.body.eventsApplied,
+      overview: strip(overview.body),
+      early: strip(early.body),
+      byProgram: strip(byProgram.body),
+    };
   };
 
   it('every delivery order and duplication gives the figures of one clean delivery', async () => {

@@ -204,14 +204,26 @@ export class ProjectionTransaction implements EventTransaction {
           [c.map((m) => m[0]), c.map((m) => m[1]), c.map((m) => m[2]), c.map((m) => m[3])],
         );
       }
-      const parked = [...this.pending.values()].flatMap((m) => [...m.values()]).filter((p) => !p.persisted && !this.discarded.has(p.event.id));
+      const parked = [...this.pending.values()]
+        .flatMap((m) => [...m.values()])
+        .filter((p) => !p.persisted && !this.discarded.has(p.event.id));
       if (parked.length) {
         await r.query(
           `INSERT INTO stream_pending (institution, stream, subject, sequence, event)
            SELECT t.institution, t.stream, t.subject, t.sequence, t.event
            FROM jsonb_to_recordset($1::jsonb) AS t(institution text, stream text, subject text, sequence int, event jsonb)
            ON CONFLICT DO NOTHING`,
-          [JSON.stringify(parked.map(({ event: e }) => ({ institution: e.institution, stream: streamOf(e.type), subject: e.subject, sequence: e.sequence, event: e })))],
+          [
+            JSON.stringify(
+              parked.map(({ event: e }) => ({
+                institution: e.institution,
+                stream: streamOf(e.type),
+                subject: e.subject,
+                sequence: e.sequence,
+                event: e,
+              })),
+            ),
+          ],
         );
       }
       const changed = [...this.entities].filter(([, v]) => v.changed);
@@ -227,14 +239,21 @@ export class ProjectionTransaction implements EventTransaction {
           [JSON.stringify(payload)],
         );
       }
-      const cells = [...this.deltas.entries()].filter(([, d]) => d.value !== 0).sort(([a], [b]) => (a < b ? -1 : 1)).map(([, d]) => d);
+      const cells = [...this.deltas.entries()]
+        .filter(([, d]) => d.value !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : 1))
+        .map(([, d]) => d);
       if (cells.length) {
         await r.query(
           `INSERT INTO counter (institution, metric, dims, day, value)
            SELECT t.institution, t.metric, t.dims, coalesce(t.day, '-infinity'::date), t.value
            FROM jsonb_to_recordset($1::jsonb) AS t(institution text, metric text, dims jsonb, day date, value bigint)
            ON CONFLICT (institution, metric, dims, day) DO UPDATE SET value = counter.value + excluded.value`,
-          [JSON.stringify(cells.map((c) => ({ institution: c.institution, metric: c.metric, dims: c.dims, day: c.day ?? null, value: c.value })))],
+          [
+            JSON.stringify(
+              cells.map((c) => ({ institution: c.institution, metric: c.metric, dims: c.dims, day: c.day ?? null, value: c.value })),
+            ),
+          ],
         );
       }
       if (this.freshness.size) {

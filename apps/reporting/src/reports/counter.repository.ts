@@ -28,15 +28,22 @@ export class CounterRepository {
   }
 
   async readModels<S>(institution: string, kind: string): Promise<Array<{ id: string; state: S }>> {
-    return this.dataSource.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [institution, kind]);
+    return this.dataSource.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
+      institution,
+      kind,
+    ]);
   }
 
-  async freshness(institution: string): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
+  async freshness(
+    institution: string,
+  ): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
     const [f] = await this.dataSource.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
       `SELECT last_event_time, last_applied_at, events_applied FROM freshness WHERE institution = $1`,
       [institution],
     );
-    const [p] = await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [institution]);
+    const [p] = await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [
+      institution,
+    ]);
     return {
       lastEventTime: f?.last_event_time ?? null,
       lastAppliedAt: f?.last_applied_at ?? null,

@@ -61,7 +61,12 @@ export class EnrollmentReportService {
   }
 
   /** Intake, 2+3 intake, withdrawals and graduates of a year, grouped. A program in several sectors counts in each. */
-  async grouped(institution: string, year: number, asOf: string, by: EnrollmentGrouping): Promise<{ rows: EnrollmentRow[]; totals: EnrollmentRow }> {
+  async grouped(
+    institution: string,
+    year: number,
+    asOf: string,
+    by: EnrollmentGrouping,
+  ): Promise<{ rows: EnrollmentRow[]; totals: EnrollmentRow }> {
     const [intake, withdrawals, graduates, programs] = await Promise.all([
       this.counters.sum<IntakeDims>(institution, 'intake', asOf, { cohortYear: year }),
       this.counters.sum<IntakeDims>(institution, 'withdrawals', asOf, { cohortYear: year }),
@@ -98,7 +103,10 @@ export class EnrollmentReportService {
       }
       return r;
     };
-    const add = (rows: Array<CounterRow<IntakeDims | GraduateDims>>, apply: (r: EnrollmentRow, c: CounterRow<IntakeDims | GraduateDims>) => void) => {
+    const add = (
+      rows: Array<CounterRow<IntakeDims | GraduateDims>>,
+      apply: (r: EnrollmentRow, c: CounterRow<IntakeDims | GraduateDims>) => void,
+    ) => {
       for (const c of rows) for (const key of keysOf(c.dims)) apply(row(key), c);
     };
     add(intake, (r, c) => {

@@ -5,7 +5,7 @@ import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
 import { IsCalendarDate } from '@chanjiao/platform';
 
 export class ReportQuery {
-  @ApiPropertyOptional({ description: 'Institution code (default: the key\'s; other institutions need an admin key)' })
+  @ApiPropertyOptional({ description: "Institution code (default: the key's; other institutions need an admin key)" })
   @IsOptional()
   @Matches(INSTITUTION_PATTERN, { message: 'institution must be an institution code such as BZVTC' })
   institution?: string;
@@ -51,7 +51,8 @@ export class ProgramsFigures {
 }
 
 export class IntakeFigures {
-  @ApiProperty({ description: 'Enrollments of the cohort year, except 2+3 through pathway, not cancelled on or before asOf' }) total!: number;
+  @ApiProperty({ description: 'Enrollments of the cohort year, except 2+3 through pathway, not cancelled on or before asOf' })
+  total!: number;
   @ApiProperty() undergraduate!: number;
   @ApiProperty() higherVocational!: number;
   @ApiProperty() secondary!: number;
@@ -79,7 +80,8 @@ export class EnrollmentRow {
   @ApiProperty() intake!: number;
   @ApiProperty() through23!: number;
   @ApiProperty({ description: 'Withdrawals dated on or before asOf among the cohort' }) withdrawals!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Graduates of that year (not split by pathway: null)' }) graduates!: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Graduates of that year (not split by pathway: null)' }) graduates!:
+    number | null;
 }
 
 export class EnrollmentReportView {
@@ -98,6 +100,10 @@ export class FreshnessView {
   @ApiProperty({ nullable: true, type: String }) lastAppliedAt!: string | null;
   @ApiProperty() eventsApplied!: number;
   @ApiProperty({ description: 'Events received ahead of a predecessor, waiting for it' }) eventsParked!: number;
-  @ApiProperty({ nullable: true, type: Number, description: 'Messages waiting in the consumer queue (all institutions); null if the broker is unreachable' })
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description: 'Messages waiting in the consumer queue (all institutions); null if the broker is unreachable',
+  })
   eventsQueued!: number | null;
 }

@@ -82,7 +82,17 @@ const enrolled = (studentId: string) =>
     institution: 'TEST',
     subject: studentId,
     sequence: 1,
-    data: { studentId, programCode: 'P1', cohortYear: 2022, level: 'secondary', pathway: 'regular', partnerInstitution: null, orderClassId: null, apprenticeship: false, originRegion: null },
+    data: {
+      studentId,
+      programCode: 'P1',
+      cohortYear: 2022,
+      level: 'secondary',
+      pathway: 'regular',
+      partnerInstitution: null,
+      orderClassId: null,
+      apprenticeship: false,
+      originRegion: null,
+    },
   });
 
 describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
@@ -96,7 +106,8 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
   let server: AmqpEventServer;
   let app: INestMicroservice;
 
-  const effects = async () => (await db.query<{ student: string }>('SELECT student FROM effects ORDER BY student')).rows.map((r) => r.student);
+  const effects = async () =>
+    (await db.query<{ student: string }>('SELECT student FROM effects ORDER BY student')).rows.map((r) => r.student);
 
   beforeAll(async () => {
     const fresh = await freshDatabase('consumer');

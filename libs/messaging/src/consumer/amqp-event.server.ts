@@ -259,7 +259,10 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     const tiers = this.options.topology.retryDelaysMs.length;
     if (d.attempt <= tiers) {
       this.logger.warn(`event ${d.event.id} (${d.event.type}) failed on attempt ${d.attempt}: ${error.message}; retrying`);
-      await this.republish(d, retryQueueName(this.options.topology.queue, d.attempt), { [H_ATTEMPT]: d.attempt, [H_ERROR]: truncate(error.message) });
+      await this.republish(d, retryQueueName(this.options.topology.queue, d.attempt), {
+        [H_ATTEMPT]: d.attempt,
+        [H_ERROR]: truncate(error.message),
+      });
       this.stats.retried++;
     } else {
       this.logger.error(`event ${d.event.id} (${d.event.type}) failed ${d.attempt} times: ${error.message}; dead-lettered`);
