@@ -1,14 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import amqp from 'amqplib';
 import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
-import { loadServiceEnv } from '@chanjiao/persistence';
 import { freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { createEnrollmentApp } from '../../apps/enrollment/src/app';
-import { loadReportingEnv } from '../../apps/reporting/src/config';
-import { createReportingApp } from '../../apps/reporting/src/app';
-import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
+import { APP_FACTORIES, appReady, StackService } from './apps';
 
-export type StackService = 'enrollment' | 'reporting';
+export type { StackService } from './apps';
 
 export interface TestStack {
   institution: string;
@@ -24,6 +20,7 @@ export interface TestStack {
   /** Authenticated clients: the writer for write services, the reader for reporting. */
   enrollment: HttpClient;
   reporting: HttpClient;
+  api(service: StackService): HttpClient;
   start(service: StackService): Promise<void>;
   stop(service: StackService): Promise<void>;
   close(): Promise<void>;
@@ -56,7 +53,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const readerKey = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
   const drops: Array<() => Promise<void>> = [auth.drop];
   const databases: Record<string, string> = {};
-  for (const s of ['enrollment', 'reporting'] as const) {
+  for (const s of services) {
     const db = await freshDatabase(s);
     databases[s] = db.url;
     drops.push(db.drop);
@@ -86,18 +83,20 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     readerKey,
     enrollment: httpClient('http://unset', writerKey),
     reporting: httpClient('http://unset', readerKey),
+    api(service) {
+      const url = stack.urls[service];
+      if (!url) throw new Error(`${service} is not running in this stack`);
+      return httpClient(url, service === 'reporting' ? readerKey : writerKey);
+    },
     async start(service) {
-      const app =
-        service === 'enrollment'
-          ? await createEnrollmentApp(loadServiceEnv('enrollment', baseEnv(service)), { jsonLogs: false })
-          : await createReportingApp(loadReportingEnv(baseEnv(service)), { jsonLogs: false });
+      const app = await APP_FACTORIES[service](baseEnv(service));
       await app.listen({ port: 0, host: '127.0.0.1' });
       // Events published before the queue is bound would not reach it.
-      if (service === 'reporting') await app.get(ConsumerState).ready();
+      await appReady(service, app);
       const url = await app.getUrl();
       stack.apps[service] = app;
       stack.urls[service] = url.replace('[::1]', '127.0.0.1');
-      stack[service] = httpClient(stack.urls[service]!, service === 'reporting' ? readerKey : writerKey);
+      if (service === 'enrollment' || service === 'reporting') stack[service] = stack.api(service);
     },
     async stop(service) {
       await stack.apps[service]?.close();

@@ -14,6 +14,11 @@ const consumerEnvSchema = z.object({
     .default('1000,5000,30000')
     .transform((s) => s.split(',').map(Number)),
   CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** GB/T 2260 prefix of "local" regions (DESIGN.md §3); fixed per deployment. */
+  LOCAL_REGION_PREFIX: z
+    .string()
+    .regex(/^\d{2,6}$/, 'two to six digits of a GB/T 2260 code, e.g. 6528')
+    .default('6528'),
 });
 
 export type ReportingEnv = ServiceEnv & { PORT: number } & z.infer<typeof consumerEnvSchema>;

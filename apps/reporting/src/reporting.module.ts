@@ -1,10 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ServiceEnv } from '@chanjiao/persistence';
 import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
+import type { ReportingEnv } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
 import { MIGRATIONS } from './migrations';
 import { ChangeFeed } from './projection/change-feed';
+import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { CounterRepository } from './reports/counter.repository';
@@ -13,7 +14,7 @@ import { ReportController } from './reports/report.controller';
 
 @Module({})
 export class ReportingAppModule {
-  static forEnv(env: ServiceEnv): DynamicModule {
+  static forEnv(env: ReportingEnv): DynamicModule {
     const consumer = new ConsumerState();
     return {
       module: ReportingAppModule,
@@ -30,6 +31,7 @@ export class ReportingAppModule {
       controllers: [ReportController, EnrollmentEventsHandler],
       providers: [
         { provide: ConsumerState, useValue: consumer },
+        { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ChangeFeed,
         ProjectionUnitOfWork,
         CounterRepository,

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ALL_EVENTS } from '@chanjiao/contracts';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
-import { projectionsFor } from '../projection/projection.registry';
+import { ProjectionRegistry } from '../projection/projection.registry';
 import { EnrollmentEventsHandler } from './enrollment-events.handler';
 
 const HANDLERS = [EnrollmentEventsHandler];
@@ -14,9 +14,11 @@ describe('reporting subscriptions', () => {
   );
 
   it('every event type in the catalogue has an @EventPattern handler and a projection', () => {
+    const registry = new ProjectionRegistry({ localRegionPrefix: '6528' });
     for (const d of ALL_EVENTS) {
       expect(patterns).toContain(d.type);
-      expect(projectionsFor(d.type).length).toBeGreaterThan(0);
+      expect(registry.projectionsFor(d.type).length).toBeGreaterThan(0);
     }
+    expect(registry.types().sort()).toEqual(ALL_EVENTS.map((d) => d.type).sort());
   });
 });

@@ -1,53 +1,11 @@
-import { CloudEvent, streamOf } from '@chanjiao/contracts';
+import { CloudEvent } from '@chanjiao/contracts';
 import { EnrollmentEventFactory, smallCollegeYear } from '../../../../test/fixtures/enrollment-events';
+import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
 import { programProjection, studentProjection } from './enrollment.projections';
-import { cellKey, diffFacts, Fact, AnyProjection } from './projection';
-import { projectionsFor } from './projection.registry';
+import { diffFacts, Fact } from './projection';
 
-/**
- * A pure model of the engine: per stream, events apply in sequence order (early ones wait), each
- * entity's fact difference is added to the counters. Used to check projections on fixture streams.
- */
-function project(events: CloudEvent[]): Map<string, number> {
-  const seen = new Set<string>();
-  const position = new Map<string, number>();
-  const waiting = new Map<string, CloudEvent>();
-  const entities = new Map<string, { state: unknown; facts: Fact[] }>();
-  const counters = new Map<string, number>();
-  const apply = (e: CloudEvent) => {
-    for (const p of projectionsFor(e.type) as AnyProjection[]) {
-      const key = `${p.kind}:${p.entityId(e)}`;
-      const cur = entities.get(key) ?? { state: p.initial(), facts: [] };
-      const state = p.reduce(cur.state, e);
-      const facts = p.facts(state);
-      for (const d of diffFacts(cur.facts, facts)) counters.set(cellKey(d), (counters.get(cellKey(d)) ?? 0) + d.value);
-      entities.set(key, { state, facts });
-    }
-  };
-  for (const e of events) {
-    if (seen.has(e.id)) continue;
-    seen.add(e.id);
-    const stream = `${streamOf(e.type)}:${e.subject}`;
-    waiting.set(`${stream}#${e.sequence}`, e);
-    for (let next = (position.get(stream) ?? 0) + 1; waiting.has(`${stream}#${next}`); next++) {
-      apply(waiting.get(`${stream}#${next}`)!);
-      waiting.delete(`${stream}#${next}`);
-      position.set(stream, next);
-    }
-  }
-  for (const [k, v] of counters) if (v === 0) counters.delete(k);
-  return counters;
-}
-
-const sum = (
-  counters: Map<string, number>,
-  metric: string,
-  where: (dims: Record<string, unknown>, day: string | null) => boolean = () => true,
-) =>
-  [...counters].reduce((s, [k, v]) => {
-    const [m, dims, day] = JSON.parse(k) as [string, Array<[string, unknown]>, string | null];
-    return m === metric && where(Object.fromEntries(dims), day) ? s + v : s;
-  }, 0);
+const project = (events: CloudEvent[]) => projectInMemory(events);
+const sum = sumCounters;
 
 describe('enrollment projections', () => {
   const f = new EnrollmentEventFactory('BZVTC');

@@ -19,7 +19,7 @@ const KEY = new Set<string>(KEY_SECTORS);
 /** Programs: the latest snapshot; an open program counts, by level, category, cluster and alignment. */
 export const programProjection: Projection<ProgramSnapshot | null> = {
   kind: 'program',
-  entityId: (e) => e.subject,
+  entityIds: (e) => [e.subject],
   initial: () => null,
   // Every program event carries the whole program.
   reduce: (_state, e) => (e as EventOf<typeof ProgramOpened>).data,
@@ -60,7 +60,7 @@ type StudentEvent =
  */
 export const studentProjection: Projection<StudentState> = {
   kind: 'student',
-  entityId: (e) => e.subject,
+  entityIds: (e) => [e.subject],
   initial: () => ({
     studentId: '',
     enrolledProgram: null,

@@ -2,22 +2,44 @@ import { ENROLLMENT_EVENTS } from '@chanjiao/contracts';
 import { programProjection, studentProjection } from './enrollment.projections';
 import type { AnyProjection } from './projection';
 
+/** Deployment settings projections may depend on (fixed per deployment: changing them needs a rebuild of the read models). */
+export interface ProjectionSettings {
+  /** GB/T 2260 prefix of "local" regions (DESIGN.md §3), e.g. 6528 for Bayingolin. */
+  localRegionPrefix: string;
+}
+
 type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'];
 
-/** Which read-model entities each event type changes. Typed so a new event type cannot be forgotten. */
-export const PROJECTIONS_BY_TYPE: Record<KnownType, AnyProjection[]> = {
-  'enrollment.program.opened.v1': [programProjection as AnyProjection],
-  'enrollment.program.updated.v1': [programProjection as AnyProjection],
-  'enrollment.program.suspended.v1': [programProjection as AnyProjection],
-  'enrollment.student.enrolled.v1': [studentProjection as AnyProjection],
-  'enrollment.student.cancelled.v1': [studentProjection as AnyProjection],
-  'enrollment.student.withdrawn.v1': [studentProjection as AnyProjection],
-  'enrollment.student.transferred.v1': [studentProjection as AnyProjection],
-  'enrollment.student.graduated.v1': [studentProjection as AnyProjection],
-};
+const any = (p: unknown) => p as AnyProjection;
 
-export function projectionsFor(type: string): AnyProjection[] {
-  const found = (PROJECTIONS_BY_TYPE as Record<string, AnyProjection[] | undefined>)[type];
-  if (!found) throw new Error(`no projection for ${type}`);
-  return found;
+/** Which read-model entities each event type changes. Typed so a new event type cannot be forgotten. */
+export function createProjectionMap(_settings: ProjectionSettings): Record<KnownType, AnyProjection[]> {
+  return {
+    'enrollment.program.opened.v1': [any(programProjection)],
+    'enrollment.program.updated.v1': [any(programProjection)],
+    'enrollment.program.suspended.v1': [any(programProjection)],
+    'enrollment.student.enrolled.v1': [any(studentProjection)],
+    'enrollment.student.cancelled.v1': [any(studentProjection)],
+    'enrollment.student.withdrawn.v1': [any(studentProjection)],
+    'enrollment.student.transferred.v1': [any(studentProjection)],
+    'enrollment.student.graduated.v1': [any(studentProjection)],
+  };
+}
+
+export class ProjectionRegistry {
+  private readonly byType: Record<string, AnyProjection[] | undefined>;
+
+  constructor(readonly settings: ProjectionSettings) {
+    this.byType = createProjectionMap(settings);
+  }
+
+  projectionsFor(type: string): AnyProjection[] {
+    const found = this.byType[type];
+    if (!found) throw new Error(`no projection for ${type}`);
+    return found;
+  }
+
+  types(): string[] {
+    return Object.keys(this.byType);
+  }
 }

@@ -18,7 +18,8 @@ export interface Fact {
  */
 export interface Projection<S> {
   kind: string;
-  entityId(event: CloudEvent): string;
+  /** The entities of this kind the event changes (usually one; an agreement naming several partners changes each). */
+  entityIds(event: CloudEvent): string[];
   initial(): S;
   reduce(state: S, event: CloudEvent): S;
   facts(state: S): Fact[];

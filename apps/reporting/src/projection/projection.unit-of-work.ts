@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { cellKey, diffFacts, Fact } from './projection';
-import { projectionsFor } from './projection.registry';
+import { ProjectionRegistry } from './projection.registry';
 import { ChangeFeed } from './change-feed';
 
 interface EntityRow {
@@ -31,13 +31,14 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
   constructor(
     private readonly dataSource: DataSource,
     private readonly feed: ChangeFeed,
+    private readonly registry: ProjectionRegistry,
   ) {}
 
   async begin(events: readonly CloudEvent[]): Promise<ProjectionTransaction> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
-    const tx = new ProjectionTransaction(runner, this.feed);
+    const tx = new ProjectionTransaction(runner, this.feed, this.registry);
     try {
       await tx.load(events);
       return tx;
@@ -66,6 +67,7 @@ export class ProjectionTransaction implements EventTransaction {
   constructor(
     private readonly runner: QueryRunner,
     private readonly feed: ChangeFeed,
+    private readonly registry: ProjectionRegistry,
   ) {}
 
   isFresh(eventId: string): boolean {
@@ -110,7 +112,7 @@ export class ProjectionTransaction implements EventTransaction {
     // Lock (creating if new) every read-model row the batch or its parked events may change.
     const keys = new Set<string>();
     for (const e of [...fresh, ...parked.map((p) => p.event)]) {
-      for (const p of projectionsFor(e.type)) keys.add(entityKey(e.institution, p.kind, p.entityId(e)));
+      for (const p of this.registry.projectionsFor(e.type)) for (const id of p.entityIds(e)) keys.add(entityKey(e.institution, p.kind, id));
     }
     const sorted = [...keys].sort().map((k) => JSON.parse(k) as [string, string, string]);
     const rows = (await this.runner.query(
@@ -152,14 +154,16 @@ export class ProjectionTransaction implements EventTransaction {
     const staged = new Map<string, EntityRow>();
     const deltas: Array<Fact & { institution: string }> = [];
     for (const e of chain) {
-      for (const projection of projectionsFor(e.type)) {
-        const k = entityKey(e.institution, projection.kind, projection.entityId(e));
-        const current = staged.get(k) ?? this.entities.get(k);
-        if (!current) throw new Error(`read model ${k} was not loaded`);
-        const state = projection.reduce(current.state ?? projection.initial(), e);
-        const facts = projection.facts(state);
-        for (const d of diffFacts(current.facts, facts)) deltas.push({ ...d, institution: e.institution });
-        staged.set(k, { state, facts, changed: true });
+      for (const projection of this.registry.projectionsFor(e.type)) {
+        for (const id of projection.entityIds(e)) {
+          const k = entityKey(e.institution, projection.kind, id);
+          const current = staged.get(k) ?? this.entities.get(k);
+          if (!current) throw new Error(`read model ${k} was not loaded`);
+          const state = projection.reduce(current.state ?? projection.initial(), e);
+          const facts = projection.facts(state);
+          for (const d of diffFacts(current.facts, facts)) deltas.push({ ...d, institution: e.institution });
+          staged.set(k, { state, facts, changed: true });
+        }
       }
     }
     for (const [k, row] of staged) this.entities.set(k, row);
