@@ -1,18 +1,19 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OutboxMessageEntity } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
-import { PlatformModule } from '@chanjiao/platform';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { EnrollmentController } from './enrollments/enrollment.controller';
 import { EnrollmentEntity } from './enrollments/enrollment.entity';
 import { EnrollmentRepository } from './enrollments/enrollment.repository';
 import { EnrollmentService } from './enrollments/enrollment.service';
+import { enrollmentImportSpecs } from './imports/enrollment.imports';
 import { MIGRATIONS } from './migrations';
 import { ProgramController } from './programs/program.controller';
 import { ProgramEntity } from './programs/program.entity';
 import { ProgramRepository } from './programs/program.repository';
 import { ProgramService } from './programs/program.service';
 
-export const ENROLLMENT_ENTITIES = [ProgramEntity, EnrollmentEntity, OutboxMessageEntity];
+export const ENROLLMENT_ENTITIES = [ProgramEntity, EnrollmentEntity, OutboxMessageEntity, ImportJobEntity];
 
 @Module({})
 export class EnrollmentAppModule {
@@ -22,8 +23,15 @@ export class EnrollmentAppModule {
       imports: [
         PlatformModule.forService({ service: 'enrollment', env, entities: ENROLLMENT_ENTITIES, migrations: MIGRATIONS, publishes: true }),
       ],
-      controllers: [ProgramController, EnrollmentController],
-      providers: [ProgramRepository, ProgramService, EnrollmentRepository, EnrollmentService],
+      controllers: [ProgramController, EnrollmentController, ImportController],
+      providers: [
+        ProgramRepository,
+        ProgramService,
+        EnrollmentRepository,
+        EnrollmentService,
+        ImportService,
+        { provide: IMPORT_SPECS, useFactory: enrollmentImportSpecs, inject: [ProgramService, EnrollmentService] },
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
 import { ConsoleLogger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -16,6 +17,15 @@ export interface ServiceAppOptions {
   /** Runs before the app initialises (e.g. to connect a microservice transport, whose filters must be set first). */
   beforeInit?: (app: NestFastifyApplication) => void | Promise<void>;
 }
+
+const SPREADSHEET_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/octet-stream',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -37,6 +47,10 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024, genReqId: requestId, requestIdHeader: false }),
     { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false },
   );
+  // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
+  await app.register(multipart as never, { limits: { fileSize: 1024 * 1024 * 1024, files: 1 } });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
   app.enableShutdownHooks();

@@ -8,3 +8,4 @@ export * from './platform.module';
 export * from './bootstrap';
 export * from './batch';
 export * from './validators';
+export * from './imports';

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
@@ -13,12 +14,21 @@ const DEADLOCK = '40P01';
  */
 @Injectable()
 export class WriteUnitOfWork {
+  /** The transaction of an enclosing {@link atomically} call (a file import), if any. */
+  private readonly ambient = new AsyncLocalStorage<EntityManager>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly relay: OutboxRelay,
   ) {}
 
   async run<T>(work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>): Promise<T> {
+    const outer = this.ambient.getStore();
+    if (outer) {
+      const { result, events } = await work(outer);
+      if (events.length > 0) await appendToOutbox(outer, events);
+      return result;
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const { result, events } = await this.dataSource.transaction(async (manager) => {
@@ -35,5 +45,15 @@ export class WriteUnitOfWork {
         throw e;
       }
     }
+  }
+
+  /**
+   * Runs `work` in one transaction that every {@link run} inside it joins: all of it commits, with
+   * its events, or none of it. Not retried (the work may consume a stream).
+   */
+  async atomically<T>(work: () => Promise<T>): Promise<T> {
+    const result = await this.dataSource.transaction((manager) => this.ambient.run(manager, work));
+    this.relay.kick();
+    return result;
   }
 }

@@ -1,4 +1,5 @@
 import { Init1795889520527 } from './1795889520527-Init';
+import { ImportJobs1795891283658 } from './1795891283658-ImportJobs';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795889520527];
+export const MIGRATIONS = [Init1795889520527, ImportJobs1795891283658];

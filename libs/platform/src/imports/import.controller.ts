@@ -1,0 +1,149 @@
+import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import ExcelJS from 'exceljs';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
+import { Readable } from 'node:stream';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { validationFailed } from '../validation';
+import { IMPORT_SPECS, ImportSpec } from './import-spec';
+import { ImportView } from './import.dto';
+import { ImportFileError, ImportService } from './import.service';
+import type { SheetFormat } from './row-reader';
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function formatOf(query: string | undefined, contentType: string | undefined, filename?: string): SheetFormat {
+  if (query === 'csv' || query === 'xlsx') return query;
+  if (query) throw validationFailed([{ field: 'format', message: 'format must be csv or xlsx' }]);
+  if (filename?.toLowerCase().endsWith('.xlsx') || contentType?.startsWith(XLSX_TYPE)) return 'xlsx';
+  return 'csv';
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller('imports')
+export class ImportController {
+  private readonly specs: Map<string, ImportSpec>;
+
+  constructor(
+    @Inject(IMPORT_SPECS) specs: ImportSpec[],
+    private readonly imports: ImportService,
+  ) {
+    this.specs = new Map(specs.map((s) => [s.entity, s]));
+  }
+
+  @Post(':entity')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of one entity',
+    description:
+      'Send the file as the body (Content-Type text/csv or the XLSX type) or as multipart/form-data field "file". ' +
+      'Columns are the API fields. Valid rows are written in one transaction; bad rows are listed with row number, column and reason. ' +
+      'Re-importing the same file changes nothing.',
+  })
+  @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiQuery({ name: 'encoding', required: false, description: 'Force the text encoding of a CSV (default: UTF-8, else GB18030)' })
+  @ApiQuery({
+    name: 'importId',
+    required: false,
+    description: 'A UUID chosen by the client, to follow progress with GET /imports/{importId} while the upload runs',
+  })
+  @ApiOkResponse({ type: ImportView })
+  async import(
+    @CurrentPrincipal() p: Principal,
+    @Param('entity') entity: string,
+    @Query('format') format: string | undefined,
+    @Query('encoding') encoding: string | undefined,
+    @Query('importId') importId: string | undefined,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Req() req: FastifyRequest,
+  ): Promise<ImportView> {
+    const spec = this.spec(entity);
+    if (importId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(importId)) {
+      throw validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]);
+    }
+    let stream: Readable;
+    let filename: string | undefined;
+    if (req.isMultipart()) {
+      const file = await req.file();
+      if (!file) throw new ImportFileError('missing_file', 'multipart body has no file field');
+      stream = file.file;
+      filename = file.filename;
+    } else if (req.body instanceof Readable) {
+      stream = req.body;
+    } else {
+      throw new ImportFileError(
+        'missing_file',
+        'send the file as the body with Content-Type text/csv or the XLSX type, or as multipart/form-data',
+      );
+    }
+    return this.imports.run(
+      { institution: p.institution, traceparent },
+      spec,
+      stream,
+      formatOf(format, req.headers['content-type'], filename),
+      encoding,
+      importId,
+    );
+  }
+
+  @Get(':entity/template')
+  @ApiOperation({ summary: 'A blank template: the header row and one example row' })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiProduces('text/csv', XLSX_TYPE)
+  async template(@Param('entity') entity: string, @Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const spec = this.spec(entity);
+    const f = formatOf(format ?? 'csv', undefined);
+    const header = spec.columns.map((c) => c.name);
+    const example = spec.columns.map((c) => c.example);
+    if (f === 'csv') {
+      const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+      const body = `\uFEFF${header.map(quote).join(',')}\r\n${example.map(quote).join(',')}\r\n`;
+      void reply
+        .header('content-type', 'text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${entity}-template.csv"`)
+        .send(body);
+      return;
+    }
+    const wb = new ExcelJS.Workbook();
+    const sheet = wb.addWorksheet(entity);
+    sheet.addRow(header).font = { bold: true };
+    sheet.addRow(example);
+    // Keep codes such as "46" or "652801" as text in Excel.
+    spec.columns.forEach((_, i) => (sheet.getColumn(i + 1).numFmt = '@'));
+    const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+    void reply
+      .header('content-type', XLSX_TYPE)
+      .header('content-disposition', `attachment; filename="${entity}-template.xlsx"`)
+      .send(buffer);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The latest imports of the key's institution, running ones included" })
+  @ApiOkResponse({ type: [ImportView] })
+  recent(@CurrentPrincipal() p: Principal): Promise<ImportView[]> {
+    return this.imports.recent(p.institution);
+  }
+
+  @Get(':importId')
+  @ApiOperation({ summary: 'Progress and outcome of an import (rows done, errors so far)' })
+  @ApiOkResponse({ type: ImportView })
+  async progress(@CurrentPrincipal() p: Principal, @Param('importId', new ParseUUIDPipe()) id: string): Promise<ImportView> {
+    const found = await this.imports.find(p.institution, id);
+    if (!found) throw new NotFoundException({ error: 'import_not_found', message: `no import ${id}` });
+    return found;
+  }
+
+  private spec(entity: string): ImportSpec {
+    const spec = this.specs.get(entity);
+    if (!spec)
+      throw new NotFoundException({
+        error: 'unknown_entity',
+        message: `no import for "${entity}"; one of: ${[...this.specs.keys()].join(', ')}`,
+      });
+    return spec;
+  }
+}

@@ -1,0 +1,28 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class RowError {
+  @ApiProperty({ description: 'Spreadsheet row number (the header is row 1)' }) row!: number;
+  @ApiProperty({ description: 'Column (API field) at fault' }) column!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ description: 'Stable error code for domain errors (e.g. enrollment_exists)' }) code?: string;
+}
+
+export class ImportRows {
+  @ApiProperty({ description: 'Data rows read so far' }) done!: number;
+  @ApiProperty() created!: number;
+  @ApiProperty() updated!: number;
+  @ApiProperty({ description: 'Rows identical to what is stored (a re-import changes nothing)' }) unchanged!: number;
+  @ApiProperty() failed!: number;
+}
+
+export class ImportView {
+  @ApiProperty() importId!: string;
+  @ApiProperty() entity!: string;
+  @ApiProperty({ enum: ['running', 'completed', 'failed'] }) status!: string;
+  @ApiProperty() rows!: ImportRows;
+  @ApiProperty({ type: [RowError], description: 'Bad rows (the first 1,000); valid rows are written, bad ones are not' })
+  errors!: RowError[];
+  @ApiPropertyOptional({ description: 'Why the whole file failed' }) message?: string;
+  @ApiProperty() startedAt!: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
+}

@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { Injectable, Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource } from 'typeorm';
+import { WriteContext } from '../batch';
+import { DomainError } from '../domain-error';
+import { WriteUnitOfWork } from '../unit-of-work';
+import { flattenValidationErrors } from '../validation';
+import { coerceCell, ImportSpec } from './import-spec';
+import type { ImportView, RowError } from './import.dto';
+import { readRows, SheetFormat, UnreadableFileError } from './row-reader';
+
+const CHUNK = 1000;
+const MAX_ERRORS_KEPT = 1000;
+
+interface Progress {
+  done: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  failed: number;
+  errors: RowError[];
+}
+
+/**
+ * Imports a CSV or XLSX file of one entity: rows are read as a stream, validated exactly like API
+ * items, and the valid ones written in chunks inside ONE transaction for the whole file (so a file
+ * is all-or-nothing for its valid rows, and a re-import is a no-op). Progress is saved per chunk on
+ * another connection, for `GET /imports/{id}` while it runs.
+ */
+@Injectable()
+export class ImportService {
+  private readonly logger = new Logger('Import');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly uow: WriteUnitOfWork,
+  ) {}
+
+  async run(
+    ctx: WriteContext,
+    spec: ImportSpec,
+    input: Readable,
+    format: SheetFormat,
+    encoding?: string,
+    importId?: string,
+  ): Promise<ImportView> {
+    const id = importId ?? randomUUID();
+    const taken = await this.dataSource.query(`SELECT 1 FROM import_jobs WHERE id = $1`, [id]);
+    if (taken.length)
+      throw new DomainError('conflict', 'import_exists', `import ${id} exists already; choose another importId`, 'importId');
+    await this.dataSource.query(`INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')`, [
+      id,
+      ctx.institution,
+      spec.entity,
+      format,
+    ]);
+    const p: Progress = { done: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
+    try {
+      await this.uow.atomically(async () => {
+        let header: string[] | undefined;
+        let rowNumber = 0;
+        let chunk: Array<{ row: number; item: object }> = [];
+        const flush = async () => {
+          if (chunk.length === 0) return;
+          const results = await spec.write(
+            ctx,
+            chunk.map((c) => c.item),
+          );
+          results.forEach((r, i) => {
+            if (r.ok) p[r.outcome]++;
+            else
+              this.failRow(p, [
+                { row: chunk[i]!.row, column: r.error.field ?? spec.idColumn, message: r.error.message, code: r.error.code },
+              ]);
+          });
+          chunk = [];
+          await this.saveProgress(id, p, 'running');
+        };
+        for await (const cells of readRows(input, format, encoding)) {
+          rowNumber++;
+          if (!header) {
+            header = this.checkHeader(spec, cells);
+            continue;
+          }
+          if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
+          p.done++;
+          const raw: Record<string, unknown> = {};
+          header.forEach((name, i) => {
+            const column = spec.columns.find((c) => c.name === name)!;
+            const value = coerceCell(column.type, cells[i]);
+            if (value !== undefined) raw[name] = value;
+          });
+          const item = plainToInstance(spec.dto, raw);
+          const errors = flattenValidationErrors(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
+          if (errors.length) {
+            // One error per column is enough for a person fixing the sheet.
+            const onePerColumn = [...new Map(errors.map((e) => [e.field, e] as const)).values()];
+            this.failRow(
+              p,
+              onePerColumn.map((e) => ({ row: rowNumber, column: e.field, message: e.message })),
+            );
+            continue;
+          }
+          chunk.push({ row: rowNumber, item });
+          if (chunk.length >= CHUNK) await flush();
+        }
+        if (!header) throw new ImportFileError('empty_file', 'the file has no header row');
+        await flush();
+      });
+      await this.saveProgress(id, p, 'completed');
+    } catch (e) {
+      const message = e instanceof ImportFileError || e instanceof UnreadableFileError ? e.message : 'import failed; nothing was written';
+      if (!(e instanceof ImportFileError || e instanceof UnreadableFileError))
+        this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
+      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`, [
+        id,
+        message,
+      ]);
+      if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
+      throw e;
+    }
+    return (await this.find(ctx.institution, id))!;
+  }
+
+  async find(institution: string, id: string): Promise<ImportView | undefined> {
+    const [j] = await this.dataSource.query<Array<Record<string, any>>>(`SELECT * FROM import_jobs WHERE id = $1 AND institution = $2`, [
+      id,
+      institution,
+    ]);
+    return j && this.view(j);
+  }
+
+  /** The latest imports of an institution, running ones included. */
+  async recent(institution: string, limit = 20): Promise<ImportView[]> {
+    const rows = await this.dataSource.query<Array<Record<string, any>>>(
+      `SELECT * FROM import_jobs WHERE institution = $1 ORDER BY started_at DESC LIMIT $2`,
+      [institution, limit],
+    );
+    return rows.map((j) => this.view(j));
+  }
+
+  private view(j: Record<string, any>): ImportView {
+    return {
+      importId: j.id,
+      entity: j.entity,
+      status: j.status,
+      rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
+      errors: j.errors,
+      ...(j.message ? { message: j.message } : {}),
+      startedAt: new Date(j.started_at).toISOString(),
+      finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null,
+    };
+  }
+
+  private failRow(p: Progress, errors: RowError[]): void {
+    p.failed++;
+    for (const e of errors) if (p.errors.length < MAX_ERRORS_KEPT) p.errors.push(e);
+  }
+
+  private checkHeader(spec: ImportSpec, cells: unknown[]): string[] {
+    const header = cells.map((c) =>
+      String(c ?? '')
+        .replace(/^\uFEFF/, '')
+        .trim(),
+    );
+    const known = new Set(spec.columns.map((c) => c.name));
+    const unknown = header.filter((h) => h && !known.has(h));
+    const missing = spec.columns.filter((c) => c.required && !header.includes(c.name)).map((c) => c.name);
+    const duplicate = header.filter((h, i) => h && header.indexOf(h) !== i);
+    const problems = [
+      unknown.length && `unknown columns: ${unknown.join(', ')}`,
+      missing.length && `missing columns: ${missing.join(', ')}`,
+      duplicate.length && `repeated columns: ${duplicate.join(', ')}`,
+    ].filter(Boolean);
+    if (problems.length) {
+      throw new ImportFileError('invalid_header', `${problems.join('; ')} (expected: ${spec.columns.map((c) => c.name).join(', ')})`);
+    }
+    return header;
+  }
+
+  private async saveProgress(id: string, p: Progress, status: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE import_jobs SET status = $2, rows_done = $3, created = $4, updated = $5, unchanged = $6, failed = $7, errors = $8::jsonb,
+         finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
+      [id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
+    );
+  }
+}
+
+/** The file as a whole cannot be imported (400): bad header, unreadable, empty. */
+export class ImportFileError extends DomainError {
+  constructor(code: string, message: string) {
+    super('invalid', code, message, 'file');
+  }
+}

@@ -1,0 +1,5 @@
+export * from './import-spec';
+export * from './import-job.entity';
+export * from './import.dto';
+export * from './import.service';
+export * from './import.controller';

@@ -1,0 +1,90 @@
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
+
+export type SheetFormat = 'csv' | 'xlsx';
+
+export class UnreadableFileError extends Error {}
+
+/** Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. */
+export async function* readRows(input: Readable, format: SheetFormat, encoding?: string): AsyncGenerator<unknown[]> {
+  if (format === 'xlsx') {
+    yield* readXlsx(input);
+    return;
+  }
+  const decoded = await decodeText(input, encoding);
+  const parser = decoded.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
+  try {
+    for await (const record of parser) yield record as string[];
+  } catch (e) {
+    throw new UnreadableFileError(`not a readable CSV file: ${(e as Error).message}`);
+  }
+}
+
+async function* readXlsx(input: Readable): AsyncGenerator<unknown[]> {
+  try {
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
+      worksheets: 'emit',
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+    });
+    for await (const sheet of reader) {
+      for await (const row of sheet) {
+        const values = (row as ExcelJS.Row).values as unknown[];
+        yield values.slice(1); // ExcelJS rows are 1-based
+      }
+      return; // the first sheet only
+    }
+  } catch (e) {
+    throw new UnreadableFileError(`not a readable XLSX file: ${(e as Error).message}`);
+  }
+}
+
+/**
+ * UTF-8 (with or without BOM) unless told otherwise; a file that is not valid UTF-8 in its first
+ * 64 KiB is read as GB18030, which is what Chinese Excel writes for "CSV".
+ */
+async function decodeText(input: Readable, encoding?: string): Promise<Readable> {
+  const iterator = input[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let size = 0;
+  let done = false;
+  while (size < 65536) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
+    head.push(chunk);
+    size += chunk.length;
+  }
+  const first = Buffer.concat(head);
+  const chosen = (encoding ?? (looksUtf8(first, done) ? 'utf-8' : 'gb18030')).toLowerCase();
+  if (!iconv.encodingExists(chosen)) throw new UnreadableFileError(`unknown encoding ${chosen}`);
+  async function* bytes() {
+    yield first;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value as Buffer;
+    }
+  }
+  return Readable.from(bytes()).pipe(iconv.decodeStream(chosen)) as unknown as Readable;
+}
+
+function looksUtf8(buf: Buffer, complete: boolean): boolean {
+  // A multi-byte character may be cut at the end of the sample: drop up to 3 trailing bytes.
+  for (let cut = 0; cut <= (complete ? 0 : 3); cut++) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, buf.length - cut));
+      return true;
+    } catch {
+      // try a shorter sample
+    }
+  }
+  return false;
+}
