@@ -25,7 +25,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
       headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': contentType },
       body,
     });
-    return { status: res.status, body: await res.json() };
+    return { status: res.status, body: (await res.json()) as any };
   };
   const count = async (table: string) => Number((await db.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
 
