@@ -188,6 +188,18 @@ describe('enrollment write API (real PostgreSQL)', () => {
     });
   });
 
+  it('programs have a batch form, as PUT and as POST', async () => {
+    const items = [
+      { ...program, code: 'PB1' },
+      { ...program, code: 'PB2', level: 'nope' },
+    ];
+    expect((await stack.enrollment.put('/programs:batch', items)).status).toBe(400);
+    const put = await stack.enrollment.put('/programs:batch', [items[0]]);
+    expect(put).toMatchObject({ status: 200, body: { summary: { created: 1 } } });
+    const post = await stack.enrollment.post('/programs:batch', [items[0], { ...program, code: 'PB3' }]);
+    expect(post).toMatchObject({ status: 200, body: { summary: { created: 1, unchanged: 1 } } });
+  });
+
   it('serves OpenAPI at /docs and health at /health', async () => {
     const doc = await stack.enrollment.get('/docs/openapi.json');
     expect(doc.status).toBe(200);

@@ -33,7 +33,6 @@ export class ProgramController {
   }
 
   @Put('programs::batch')
-  @Post('programs::batch')
   @ApiOperation({ summary: 'Create or update up to 5,000 programs in one transaction; per-item results' })
   @ApiBody({ type: [ProgramBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -46,6 +45,19 @@ export class ProgramController {
     const results = await this.programs.putMany({ institution: p.institution, traceparent }, items);
     void reply.status(200);
     return toBatchResult(items.map((item, i) => ({ id: item.code, result: results[i]! })));
+  }
+
+  @Post('programs::batch')
+  @ApiOperation({ summary: 'Same as PUT /programs:batch (for clients that only POST batches)' })
+  @ApiBody({ type: [ProgramBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(ProgramBatchItemDto)) items: ProgramBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent, reply);
   }
 
   @Get('programs')
