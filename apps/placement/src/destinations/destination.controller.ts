@@ -35,7 +35,6 @@ export class DestinationController {
   }
 
   @Put('destinations::batch')
-  @Post('destinations::batch')
   @ApiOperation({ summary: 'Record up to 5,000 destinations in one transaction; per-item results' })
   @ApiBody({ type: [DestinationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -48,6 +47,19 @@ export class DestinationController {
     const results = await this.destinations.putMany({ institution: p.institution, traceparent }, items);
     void reply.status(200);
     return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
+  }
+
+  @Post('destinations::batch')
+  @ApiOperation({ summary: 'Same as PUT /destinations:batch' })
+  @ApiBody({ type: [DestinationBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(DestinationBatchItemDto)) items: DestinationBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent, reply);
   }
 
   @Get('destinations/:studentId')
