@@ -1,9 +1,9 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CompletionBatchItemDto, CompletionDto, CreateInternshipDto, InternshipView } from './internship.dto';
+import { CompletionBatchItemDto, CompletionDto, CreateInternshipDto, InternshipListQuery, InternshipView } from './internship.dto';
 import { InternshipService } from './internship.service';
 
 @ApiTags('internships')
@@ -76,10 +76,9 @@ export class InternshipController {
 
   @Get('internships')
   @ApiOperation({ summary: "A student's internships" })
-  @ApiQuery({ name: 'studentId', required: true })
   @ApiOkResponse({ type: [InternshipView] })
-  list(@CurrentPrincipal() p: Principal, @Query('studentId', IdParamPipe) studentId: string): Promise<InternshipView[]> {
-    return this.internships.listByStudent(p.institution, studentId);
+  list(@CurrentPrincipal() p: Principal, @Query() q: InternshipListQuery): Promise<InternshipView[]> {
+    return this.internships.listByStudent(p.institution, q.studentId);
   }
 
   @Get('internships/:internshipId')

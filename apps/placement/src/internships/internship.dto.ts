@@ -62,3 +62,9 @@ export class InternshipView {
   @ApiProperty({ nullable: true, type: String }) endDate!: string | null;
   @ApiProperty({ description: 'Sequence of the latest event about this internship' }) version!: number;
 }
+
+export class InternshipListQuery {
+  @ApiProperty({ description: 'Student number' })
+  @IsEntityId()
+  studentId!: string;
+}
