@@ -3,6 +3,7 @@ import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
 import type { ReportingEnv } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
+import { PlacementEventsHandler } from './events/placement-events.handler';
 import { MIGRATIONS } from './migrations';
 import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
@@ -11,6 +12,8 @@ import { REPORTING_ENTITIES } from './reporting.entities';
 import { CounterRepository } from './reports/counter.repository';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { ReportController } from './reports/report.controller';
+import { PlacementReportController } from './reports/placement-report.controller';
+import { PlacementReportService } from './reports/placement-report.service';
 
 @Module({})
 export class ReportingAppModule {
@@ -28,7 +31,7 @@ export class ReportingAppModule {
           brokerHealth: { provide: BROKER_HEALTH, useValue: consumer },
         }),
       ],
-      controllers: [ReportController, EnrollmentEventsHandler],
+      controllers: [ReportController, EnrollmentEventsHandler, PlacementReportController, PlacementEventsHandler],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
@@ -36,6 +39,7 @@ export class ReportingAppModule {
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,
+        PlacementReportService,
       ],
       exports: [ConsumerState],
     };

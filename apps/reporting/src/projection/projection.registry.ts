@@ -1,5 +1,6 @@
-import { ENROLLMENT_EVENTS } from '@chanjiao/contracts';
+import { ENROLLMENT_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
 import { programProjection, studentProjection } from './enrollment.projections';
+import { graduateProjection, internProjection } from './placement.projections';
 import type { AnyProjection } from './projection';
 
 /** Deployment settings projections may depend on (fixed per deployment: changing them needs a rebuild of the read models). */
@@ -8,21 +9,27 @@ export interface ProjectionSettings {
   localRegionPrefix: string;
 }
 
-type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'];
+type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof PLACEMENT_EVENTS)[number]['type'];
 
 const any = (p: unknown) => p as AnyProjection;
 
 /** Which read-model entities each event type changes. Typed so a new event type cannot be forgotten. */
-export function createProjectionMap(_settings: ProjectionSettings): Record<KnownType, AnyProjection[]> {
+export function createProjectionMap(settings: ProjectionSettings): Record<KnownType, AnyProjection[]> {
+  const graduate = any(graduateProjection(settings));
+  const intern = any(internProjection(settings));
   return {
     'enrollment.program.opened.v1': [any(programProjection)],
     'enrollment.program.updated.v1': [any(programProjection)],
     'enrollment.program.suspended.v1': [any(programProjection)],
-    'enrollment.student.enrolled.v1': [any(studentProjection)],
+    'enrollment.student.enrolled.v1': [any(studentProjection), intern],
     'enrollment.student.cancelled.v1': [any(studentProjection)],
     'enrollment.student.withdrawn.v1': [any(studentProjection)],
     'enrollment.student.transferred.v1': [any(studentProjection)],
-    'enrollment.student.graduated.v1': [any(studentProjection)],
+    'enrollment.student.graduated.v1': [any(studentProjection), graduate],
+    'placement.internship.started.v1': [intern],
+    'placement.internship.updated.v1': [intern],
+    'placement.internship.completed.v1': [intern],
+    'placement.destination.recorded.v1': [graduate],
   };
 }
 

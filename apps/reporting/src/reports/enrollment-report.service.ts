@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgramSnapshot } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, rate, total } from './counter.repository';
-import type { EnrollmentGrouping, EnrollmentRow, GraduatesFigures, IntakeFigures, ProgramsFigures } from './report.dto';
+import type { EnrollmentGrouping, EnrollmentRow, IntakeFigures, ProgramsFigures } from './report.dto';
 
 interface IntakeDims {
   cohortYear: number;
@@ -53,11 +53,6 @@ export class EnrollmentReportService {
       secondary: counted('secondary'),
       through23: total(rows, (d: IntakeDims) => d.pathway === THROUGH_23),
     };
-  }
-
-  async graduates(institution: string, year: number): Promise<GraduatesFigures> {
-    const rows = await this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: year });
-    return { cohort: year, total: total(rows) };
   }
 
   /** Intake, 2+3 intake, withdrawals and graduates of a year, grouped. A program in several sectors counts in each. */

@@ -4,6 +4,7 @@ import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
 import { CounterRepository } from './counter.repository';
 import { EnrollmentReportService } from './enrollment-report.service';
+import { PlacementReportService } from './placement-report.service';
 import { reportInstitution, today } from './report-scope';
 import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewView, ReportQuery, YearQuery } from './report.dto';
 
@@ -14,6 +15,7 @@ import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewVie
 export class ReportController {
   constructor(
     private readonly enrollment: EnrollmentReportService,
+    private readonly placement: PlacementReportService,
     private readonly counters: CounterRepository,
     private readonly consumer: ConsumerState,
   ) {}
@@ -24,13 +26,14 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [programs, intake, graduates, fresh] = await Promise.all([
+    const [programs, intake, graduates, internships, fresh] = await Promise.all([
       this.enrollment.programs(institution),
       this.enrollment.intake(institution, q.year, date),
-      this.enrollment.graduates(institution, q.year),
+      this.placement.graduates(institution, q.year, date),
+      this.placement.internships(institution, q.year),
       this.counters.freshness(institution),
     ]);
-    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, programs, intake, graduates };
+    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, programs, intake, graduates, internships };
   }
 
   @Get('enrollment')

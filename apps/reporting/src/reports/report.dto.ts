@@ -62,6 +62,17 @@ export class IntakeFigures {
 export class GraduatesFigures {
   @ApiProperty() cohort!: number;
   @ApiProperty({ description: 'Graduations with graduationYear = year' }) total!: number;
+  @ApiProperty({ description: 'Of those, graduates whose latest destination effective on or before asOf is not not_placed' })
+  placed!: number;
+  @ApiProperty({ description: 'total − placed (not_placed, or no destination effective yet)' }) notPlaced!: number;
+  @ApiProperty({ description: 'Placement rate (毕业去向落实率): placed / total' }) placement!: RateView;
+  @ApiProperty({ description: 'Placed graduates in contract, flexible or entrepreneurship whose region is local' })
+  localEmployed!: number;
+}
+
+export class InternshipsFigures {
+  @ApiProperty({ description: 'Distinct students with an internship starting in the year' }) students!: number;
+  @ApiProperty({ description: 'Of those, students with at least one such internship in a local region' }) localStudents!: number;
 }
 
 export class OverviewView {
@@ -72,6 +83,7 @@ export class OverviewView {
   @ApiProperty() programs!: ProgramsFigures;
   @ApiProperty() intake!: IntakeFigures;
   @ApiProperty() graduates!: GraduatesFigures;
+  @ApiProperty() internships!: InternshipsFigures;
 }
 
 export class EnrollmentRow {

@@ -1,0 +1,14 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ServiceEnv } from '@chanjiao/persistence';
+import { createServiceApp } from '@chanjiao/platform';
+import { PlacementAppModule } from './placement.module';
+
+export function createPlacementApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+  return createServiceApp(PlacementAppModule.forEnv(env) as never, {
+    title: 'Chanjiao placement',
+    description:
+      'Internships and graduate destinations (careers office). Destinations are versioned with effective dates; every change is published as a CloudEvent.',
+    env,
+    ...opts,
+  });
+}

@@ -1,0 +1,72 @@
+import { Body, Controller, Get, Headers, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { DestinationBatchItemDto, DestinationHistoryView, DestinationVersionView, PutDestinationDto } from './destination.dto';
+import { DestinationService } from './destination.service';
+
+@ApiTags('destinations')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class DestinationController {
+  constructor(private readonly destinations: DestinationService) {}
+
+  @Put('destinations/:studentId')
+  @ApiOperation({
+    summary:
+      "Record a graduate's destination (201 first version; 200 with the next version if anything changed, earlier versions kept; 200 unchanged repeat)",
+  })
+  @ApiOkResponse({ type: DestinationVersionView })
+  async put(
+    @CurrentPrincipal() p: Principal,
+    @Param('studentId', IdParamPipe) studentId: string,
+    @Body() body: PutDestinationDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<DestinationVersionView> {
+    const [result] = await this.destinations.putMany({ institution: p.institution, traceparent }, [
+      Object.assign(new DestinationBatchItemDto(), body, { studentId }),
+    ]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Put('destinations::batch')
+  @ApiOperation({ summary: 'Record up to 5,000 destinations in one transaction; per-item results' })
+  @ApiBody({ type: [DestinationBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async putBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(DestinationBatchItemDto)) items: DestinationBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultView> {
+    const results = await this.destinations.putMany({ institution: p.institution, traceparent }, items);
+    void reply.status(200);
+    return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
+  }
+
+  @Post('destinations::batch')
+  @ApiOperation({ summary: 'Same as PUT /destinations:batch' })
+  @ApiBody({ type: [DestinationBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(DestinationBatchItemDto)) items: DestinationBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent, reply);
+  }
+
+  @Get('destinations/:studentId')
+  @ApiOperation({ summary: "A graduate's current destination and every version, oldest first" })
+  @ApiOkResponse({ type: DestinationHistoryView })
+  async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<DestinationHistoryView> {
+    const versions = await this.destinations.history(p.institution, studentId);
+    return { ...versions.at(-1)!, versions };
+  }
+}

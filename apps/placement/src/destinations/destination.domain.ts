@@ -1,0 +1,30 @@
+import { DestinationVersion } from '@chanjiao/contracts';
+import { WriteOutcome } from '@chanjiao/platform';
+
+/** A destination as PUT: everything but the version number. */
+export type DestinationInput = Omit<DestinationVersion, 'version'>;
+
+export type DestinationDecision = { outcome: WriteOutcome; state: DestinationVersion; emit: boolean };
+
+const same = (a: DestinationInput, b: DestinationInput) =>
+  a.graduationYear === b.graduationYear &&
+  a.programCode === b.programCode &&
+  a.category === b.category &&
+  a.detail === b.detail &&
+  a.employerPartnerId === b.employerPartnerId &&
+  a.employerName === b.employerName &&
+  a.region === b.region &&
+  a.sector === b.sector &&
+  a.effectiveDate === b.effectiveDate &&
+  a.verified === b.verified;
+
+/**
+ * PUT /destinations/{studentId}: the first destination is version 1; a PUT that changes anything
+ * (even only `verified` or `effectiveDate`) is the next version, kept beside the earlier ones; an
+ * unchanged repeat is a no-op. Validity (enums, detail within category) is checked before this.
+ */
+export function decideDestinationPut(latest: DestinationVersion | undefined, input: DestinationInput): DestinationDecision {
+  if (!latest) return { outcome: 'created', state: { ...input, version: 1 }, emit: true };
+  if (same(latest, input)) return { outcome: 'unchanged', state: latest, emit: false };
+  return { outcome: 'updated', state: { ...input, version: latest.version + 1 }, emit: true };
+}

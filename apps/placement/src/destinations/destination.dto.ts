@@ -1,0 +1,123 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, Length, ValidateBy, ValidationOptions } from 'class-validator';
+import {
+  DESTINATION_CATEGORIES,
+  DESTINATION_DETAILS,
+  DestinationCategory,
+  DestinationDetail,
+  DETAIL_CATEGORY,
+  detailFitsCategory,
+  Sector,
+  SECTORS,
+} from '@chanjiao/contracts';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from '@chanjiao/platform';
+
+/** `detail` must be one of the sub-kinds of the body's `category` (e.g. not `postgraduate` with `contract`). */
+function FitsCategory(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'fitsCategory',
+      validator: {
+        validate: (value: unknown, args) => {
+          const category = (args?.object as { category?: unknown }).category;
+          // A bad category or an unknown detail is reported by their own checks.
+          if (!(DESTINATION_CATEGORIES as readonly unknown[]).includes(category)) return true;
+          if (typeof value !== 'string' || !(value in DETAIL_CATEGORY)) return true;
+          return detailFitsCategory(category as DestinationCategory, value as DestinationDetail);
+        },
+        defaultMessage: (args) => {
+          const category = (args?.object as { category?: string }).category;
+          const fitting = DESTINATION_DETAILS.filter((d) => DETAIL_CATEGORY[d] === category);
+          return `detail ${String(args?.value)} is a ${DETAIL_CATEGORY[args?.value as DestinationDetail]} detail, not a ${category} one; ${
+            fitting.length ? `with ${category} use one of ${fitting.join(', ')}` : `${category} takes no detail`
+          }`;
+        },
+      },
+    },
+    options,
+  );
+}
+
+export class PutDestinationDto {
+  @ApiProperty({ example: 2022 })
+  @IsYear()
+  graduationYear!: number;
+
+  @ApiProperty({ example: '460103' })
+  @IsEntityId()
+  programCode!: string;
+
+  @ApiProperty({
+    enum: DESTINATION_CATEGORIES,
+    description: 'contract 协议和合同就业, flexible 灵活就业, entrepreneurship 自主创业, further_study 升学, not_placed 未就业',
+  })
+  @IsIn(DESTINATION_CATEGORIES)
+  category!: DestinationCategory;
+
+  @ApiPropertyOptional({
+    enum: DESTINATION_DETAILS,
+    description:
+      'Sub-kind, must belong to category: contract ← employment_agreement, labor_contract, research_assistant, military_service, ' +
+      'grassroots_project; flexible ← freelance, other_flexible; further_study ← upgrade_to_bachelor, postgraduate, abroad; ' +
+      'not_placed ← seeking, not_seeking; entrepreneurship takes none',
+  })
+  @IsOptional()
+  @IsIn(DESTINATION_DETAILS)
+  @FitsCategory()
+  detail?: DestinationDetail;
+
+  @ApiPropertyOptional({ description: 'partnerId of the employer in the partnership service' })
+  @IsOptional()
+  @IsEntityId()
+  employerPartnerId?: string;
+
+  @ApiPropertyOptional({ description: 'Name of the employing organisation or school (never a person)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  employerName?: string;
+
+  @ApiPropertyOptional({ description: 'GB/T 2260 six-digit code of where the graduate works or studies', example: '652801' })
+  @IsOptional()
+  @IsRegionCode()
+  region?: string;
+
+  @ApiPropertyOptional({ enum: SECTORS })
+  @IsOptional()
+  @IsIn(SECTORS)
+  sector?: Sector;
+
+  @ApiProperty({ description: 'The date this destination holds from', example: '2022-08-15' })
+  @IsCalendarDate()
+  effectiveDate!: string;
+
+  @ApiProperty({ description: 'Verified by the careers office (核查)' })
+  @IsBoolean()
+  verified!: boolean;
+}
+
+export class DestinationBatchItemDto extends PutDestinationDto {
+  @ApiProperty({ example: '2019460101001' })
+  @IsEntityId()
+  studentId!: string;
+}
+
+export class DestinationVersionView {
+  @ApiProperty() studentId!: string;
+  @ApiProperty({ description: 'Version number (= event sequence)' }) version!: number;
+  @ApiProperty() graduationYear!: number;
+  @ApiProperty() programCode!: string;
+  @ApiProperty({ enum: DESTINATION_CATEGORIES }) category!: DestinationCategory;
+  @ApiProperty({ enum: DESTINATION_DETAILS, nullable: true }) detail!: DestinationDetail | null;
+  @ApiProperty({ nullable: true, type: String }) employerPartnerId!: string | null;
+  @ApiProperty({ nullable: true, type: String }) employerName!: string | null;
+  @ApiProperty({ nullable: true, type: String }) region!: string | null;
+  @ApiProperty({ enum: SECTORS, nullable: true }) sector!: Sector | null;
+  @ApiProperty() effectiveDate!: string;
+  @ApiProperty() verified!: boolean;
+}
+
+export class DestinationHistoryView extends DestinationVersionView {
+  @ApiProperty({ type: [DestinationVersionView], description: 'Every version, oldest first (the last is the current one)' })
+  versions!: DestinationVersionView[];
+}

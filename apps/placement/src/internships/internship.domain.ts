@@ -1,0 +1,76 @@
+import { DataOf, InternshipCompleted, InternshipSnapshot, InternshipStarted, InternshipUpdated } from '@chanjiao/contracts';
+import { DomainError, WriteOutcome } from '@chanjiao/platform';
+import { PlacementErrorCode as Code } from '../placement.errors';
+
+export interface InternshipState extends InternshipSnapshot {
+  version: number;
+}
+
+type InternshipEventDefinition = typeof InternshipStarted | typeof InternshipUpdated | typeof InternshipCompleted;
+
+export type InternshipDecision =
+  | {
+      ok: true;
+      outcome: WriteOutcome;
+      state: InternshipState;
+      emit?: { definition: InternshipEventDefinition; data: DataOf<typeof InternshipStarted> };
+    }
+  | { ok: false; error: DomainError };
+
+const fail = (kind: DomainError['kind'], code: Code, message: string, field?: string): InternshipDecision => ({
+  ok: false,
+  error: new DomainError(kind, code, message, field),
+});
+
+const snapshotOf = ({ version: _v, ...s }: InternshipState): InternshipSnapshot => s;
+
+const same = (a: InternshipSnapshot, b: InternshipSnapshot) =>
+  a.studentId === b.studentId &&
+  a.kind === b.kind &&
+  a.employerPartnerId === b.employerPartnerId &&
+  a.employerName === b.employerName &&
+  a.region === b.region &&
+  a.startDate === b.startDate &&
+  a.endDate === b.endDate;
+
+/**
+ * POST /internships: a new internship, a no-op repeat, or a correction (next version). A repeat
+ * without `endDate` of an internship completed since is a repeat of the original post, not a
+ * reopening. The student of an internship never changes (409).
+ */
+export function decideInternshipPost(existing: InternshipState | undefined, input: InternshipSnapshot): InternshipDecision {
+  if (input.endDate !== null && input.endDate < input.startDate) {
+    return fail('invalid', Code.InvalidDates, `endDate ${input.endDate} is before startDate ${input.startDate}`, 'endDate');
+  }
+  if (!existing) {
+    return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: { definition: InternshipStarted, data: input } };
+  }
+  if (existing.studentId !== input.studentId) {
+    return fail(
+      'conflict',
+      Code.InternshipStudentConflict,
+      `internship ${input.internshipId} belongs to student ${existing.studentId}; use another internshipId`,
+      'studentId',
+    );
+  }
+  const current = snapshotOf(existing);
+  const wanted = input.endDate === null ? { ...input, endDate: current.endDate } : input;
+  if (same(current, wanted)) return { ok: true, outcome: 'unchanged', state: existing };
+  const state = { ...wanted, version: existing.version + 1 };
+  return { ok: true, outcome: 'updated', state, emit: { definition: InternshipUpdated, data: wanted } };
+}
+
+/** POST /internships/{id}/completion: records the end; the same date again is a no-op, another date a conflict. */
+export function decideCompletion(existing: InternshipState | undefined, internshipId: string, endDate: string): InternshipDecision {
+  if (!existing) return fail('not_found', Code.InternshipNotFound, `no internship ${internshipId}`, 'internshipId');
+  if (existing.endDate !== null) {
+    return existing.endDate === endDate
+      ? { ok: true, outcome: 'unchanged', state: existing }
+      : fail('conflict', Code.DateConflict, `internship ${internshipId} already ended on ${existing.endDate}`, 'endDate');
+  }
+  if (endDate < existing.startDate) {
+    return fail('invalid', Code.InvalidDates, `endDate ${endDate} is before startDate ${existing.startDate}`, 'endDate');
+  }
+  const state = { ...existing, endDate, version: existing.version + 1 };
+  return { ok: true, outcome: 'updated', state, emit: { definition: InternshipCompleted, data: snapshotOf(state) } };
+}

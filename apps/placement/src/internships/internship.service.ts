@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { PlacementErrorCode } from '../placement.errors';
+import { CreateInternshipDto } from './internship.dto';
+import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';
+import { InternshipRepository } from './internship.repository';
+
+export type CompletionItem = { internshipId: string; endDate: string };
+
+@Injectable()
+export class InternshipService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly internships: InternshipRepository,
+  ) {}
+
+  postMany(ctx: WriteContext, items: CreateInternshipDto[]): Promise<Array<ItemResult<InternshipState>>> {
+    return this.apply(
+      ctx,
+      items.map((i) => i.internshipId),
+      (current, n) => {
+        const i = items[n]!;
+        return decideInternshipPost(current.get(i.internshipId), {
+          internshipId: i.internshipId,
+          studentId: i.studentId,
+          kind: i.kind,
+          employerPartnerId: i.employerPartnerId ?? null,
+          employerName: i.employerName ?? null,
+          region: i.region,
+          startDate: i.startDate,
+          endDate: i.endDate ?? null,
+        });
+      },
+    );
+  }
+
+  completeMany(ctx: WriteContext, items: CompletionItem[]): Promise<Array<ItemResult<InternshipState>>> {
+    return this.apply(
+      ctx,
+      items.map((i) => i.internshipId),
+      (current, n) => decideCompletion(current.get(items[n]!.internshipId), items[n]!.internshipId, items[n]!.endDate),
+    );
+  }
+
+  async get(institution: string, internshipId: string): Promise<InternshipState> {
+    const found = await this.internships.find(institution, internshipId);
+    if (!found) throw new DomainError('not_found', PlacementErrorCode.InternshipNotFound, `no internship ${internshipId}`);
+    return found;
+  }
+
+  listByStudent(institution: string, studentId: string): Promise<InternshipState[]> {
+    return this.internships.listByStudent(institution, studentId);
+  }
+
+  /** Decides every item in order in one transaction (a repeated id sees the earlier item), then writes rows and events together. */
+  private apply(
+    ctx: WriteContext,
+    ids: string[],
+    decide: (current: Map<string, InternshipState>, index: number) => InternshipDecision,
+  ): Promise<Array<ItemResult<InternshipState>>> {
+    return this.uow.run(async (m) => {
+      const current = await this.internships.lockMany(m, ctx.institution, ids);
+      const created = new Map<string, InternshipState>();
+      const updated = new Map<string, InternshipState>();
+      const events: CloudEvent[] = [];
+      const results = ids.map((id, index): ItemResult<InternshipState> => {
+        const d = decide(current, index);
+        if (!d.ok) return d;
+        if (d.emit) {
+          current.set(id, d.state);
+          (created.has(id) || d.outcome === 'created' ? created : updated).set(id, d.state);
+          events.push(
+            buildEvent(d.emit.definition, {
+              institution: ctx.institution,
+              subject: id,
+              sequence: d.state.version,
+              data: d.emit.data,
+              traceparent: ctx.traceparent,
+            }),
+          );
+        }
+        return { ok: true, outcome: d.outcome, value: d.state };
+      });
+      await this.internships.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
+      return { result: results, events };
+    });
+  }
+}

@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { ServiceEnv } from '@chanjiao/persistence';
+import { PlatformModule } from '@chanjiao/platform';
+import { DestinationController } from './destinations/destination.controller';
+import { DestinationVersionEntity } from './destinations/destination.entity';
+import { DestinationRepository } from './destinations/destination.repository';
+import { DestinationService } from './destinations/destination.service';
+import { InternshipController } from './internships/internship.controller';
+import { InternshipEntity } from './internships/internship.entity';
+import { InternshipRepository } from './internships/internship.repository';
+import { InternshipService } from './internships/internship.service';
+import { MIGRATIONS } from './migrations';
+
+export const PLACEMENT_ENTITIES = [InternshipEntity, DestinationVersionEntity, OutboxMessageEntity];
+
+@Module({})
+export class PlacementAppModule {
+  static forEnv(env: ServiceEnv): DynamicModule {
+    return {
+      module: PlacementAppModule,
+      imports: [
+        PlatformModule.forService({ service: 'placement', env, entities: PLACEMENT_ENTITIES, migrations: MIGRATIONS, publishes: true }),
+      ],
+      controllers: [InternshipController, DestinationController],
+      providers: [InternshipRepository, InternshipService, DestinationRepository, DestinationService],
+    };
+  }
+}

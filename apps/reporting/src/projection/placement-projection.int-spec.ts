@@ -1,0 +1,144 @@
+import { CloudEvent } from '@chanjiao/contracts';
+import { expectEventually, httpClient } from '@chanjiao/testing';
+import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
+import { PlacementEventFactory, placementYear } from '../../../../test/fixtures/placement-events';
+
+/**
+ * Graduation, destination and internship events delivered cleanly, twice, in reverse (destination
+ * versions before their predecessors, destinations before graduations) and shuffled with
+ * duplicates, to four institutions: every placement figure must be the same.
+ */
+describe('placement projections under redelivery and reordering (real RabbitMQ and PostgreSQL)', () => {
+  let stack: TestStack;
+  let admin: ReturnType<typeof httpClient>;
+  const variants: Record<string, (events: CloudEvent[]) => CloudEvent[]> = {
+    CLEAN: (e) => e,
+    TWICE: (e) => [...e, ...e],
+    REVERSED: (e) => [...e].reverse(),
+    SHUFFLED: (e) => {
+      let seed = 7;
+      const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+      const out = [...e, ...e.slice(4, 14)];
+      for (let i = out.length - 1; i > 0; i--) {
+        const j = Math.floor(rnd() * (i + 1));
+        [out[i], out[j]] = [out[j]!, out[i]!];
+      }
+      return out;
+    },
+  };
+  let eventCount = 0;
+
+  beforeAll(async () => {
+    stack = await startStack({ services: ['reporting'], env: { CONSUMER_BATCH_SIZE: '3', CONSUMER_BATCH_WINDOW_MS: '5' } });
+    const key = await stack.keys.create({ role: 'admin', services: ['*'], institution: stack.institution });
+    admin = httpClient(stack.urls.reporting!, key.key);
+    for (const [name, arrange] of Object.entries(variants)) {
+      const clean = placementYear(new EnrollmentEventFactory(name), new PlacementEventFactory(name));
+      eventCount = clean.length;
+      const events = arrange(clean);
+      if (name === 'REVERSED') for (const e of events) await publishEvents(stack.amqpUrl, stack.exchange, [e]);
+      else await publishEvents(stack.amqpUrl, stack.exchange, events);
+    }
+  });
+  afterAll(() => stack?.close());
+
+  const get = async (path: string) => {
+    const res = await admin.get(path);
+    expect(res.status).toBe(200);
+    const { institution: _i, asOf: _a, ...rest } = res.body;
+    return rest;
+  };
+  const figures = async (i: string) => ({
+    applied: (await admin.get(`/reports/freshness?institution=${i}`)).body.eventsApplied,
+    parked: (await admin.get(`/reports/freshness?institution=${i}`)).body.eventsParked,
+    june: (await get(`/reports/overview?institution=${i}&year=2022&asOf=2022-06-30`)).graduates,
+    august: (await get(`/reports/overview?institution=${i}&year=2022&asOf=2022-08-31`)).graduates,
+    december: await get(`/reports/overview?institution=${i}&year=2022&asOf=2022-12-31`),
+    byCategory: await get(`/reports/placement?institution=${i}&cohort=2022&asOf=2022-08-31&by=category`),
+    byDetail: await get(`/reports/placement?institution=${i}&cohort=2022&asOf=2022-12-31&by=detail`),
+    byProgram: await get(`/reports/placement?institution=${i}&cohort=2022&asOf=2022-12-31&by=program`),
+    bySector: await get(`/reports/placement?institution=${i}&cohort=2022&asOf=2022-12-31&by=sector`),
+    byRegion: await get(`/reports/placement?institution=${i}&cohort=2022&asOf=2022-12-31&by=region`),
+    internships: await get(`/reports/internships?institution=${i}&year=2022`),
+    quality: await get(`/reports/data-quality?institution=${i}`),
+  });
+
+  it('a clean delivery gives the right figures at each date', async () => {
+    const f = await expectEventually(async () => {
+      const f = await figures('CLEAN');
+      expect(f.applied).toBe(eventCount);
+      return f;
+    });
+    const rate = (numerator: number, denominator: number, r: number) => ({ numerator, denominator, rate: r });
+    expect(f.june).toEqual({ cohort: 2022, total: 5, placed: 1, notPlaced: 4, placement: rate(1, 5, 0.2), localEmployed: 0 });
+    expect(f.august).toEqual({ cohort: 2022, total: 5, placed: 2, notPlaced: 3, placement: rate(2, 5, 0.4), localEmployed: 1 });
+    expect(f.december.graduates).toEqual({ cohort: 2022, total: 5, placed: 4, notPlaced: 1, placement: rate(4, 5, 0.8), localEmployed: 2 });
+    expect(f.december.internships).toEqual({ students: 3, localStudents: 2 });
+    expect(f.byCategory.rows).toEqual([
+      { key: 'contract', ...rate(1, 5, 0.2) },
+      { key: 'entrepreneurship', ...rate(1, 5, 0.2) },
+      { key: 'not_placed', ...rate(1, 5, 0.2) },
+      { key: 'unrecorded', ...rate(2, 5, 0.4) },
+    ]);
+    expect(f.byCategory.totals).toEqual(rate(2, 5, 0.4));
+    expect(f.byProgram.rows).toEqual([
+      { key: 'P1', label: 'Program P1', ...rate(3, 3, 1) },
+      { key: 'P2', label: 'Program P2', ...rate(1, 2, 0.5) },
+    ]);
+    expect(f.byDetail.rows.map((r: { key: string; numerator: number }) => [r.key, r.numerator])).toEqual([
+      ['labor_contract', 2],
+      ['none', 1],
+      ['postgraduate', 1],
+      ['unrecorded', 1],
+    ]);
+    expect(f.byRegion.rows).toEqual([
+      { key: '650102', local: false, ...rate(1, 5, 0.2) },
+      { key: '652801', local: true, ...rate(3, 5, 0.6) },
+      { key: 'unrecorded', ...rate(1, 5, 0.2) },
+    ]);
+    expect(f.bySector.rows.map((r: { key: string; numerator: number }) => [r.key, r.numerator])).toEqual([
+      ['chemical_materials', 1],
+      ['commerce_logistics', 1],
+      ['none', 1],
+      ['textiles', 1],
+      ['unrecorded', 1],
+    ]);
+    expect(f.internships).toMatchObject({ year: 2022, students: 3, localStudents: 2, internships: 4, completed: 1 });
+    expect(f.internships.byKind).toEqual([
+      { kind: 'follow', internships: 1, local: 1, completed: 0, students: 1 },
+      { kind: 'post', internships: 3, local: 1, completed: 1, students: 3 },
+    ]);
+    expect(f.quality).toEqual({
+      year: null,
+      destinationsWithoutGraduation: {
+        count: 1,
+        items: [{ studentId: 'X1', graduationYear: 2022, programCode: 'P1', category: 'contract', effectiveDate: '2022-07-01' }],
+      },
+      graduationsWithoutDestination: { count: 1, items: [{ studentId: 'G4', graduationYear: 2022, programCode: 'P2' }] },
+      internshipsOfUnknownStudents: { count: 1, internships: 1, items: [{ studentId: 'U1', internshipIds: ['I4'] }] },
+    });
+    expect(f.parked).toBe(0);
+  });
+
+  it('redelivered, reversed and shuffled deliveries give the same figures', async () => {
+    const clean = await expectEventually(async () => {
+      const f = await figures('CLEAN');
+      expect(f.applied).toBe(eventCount);
+      return f;
+    });
+    for (const name of ['TWICE', 'REVERSED', 'SHUFFLED']) {
+      await expectEventually(async () => expect(await figures(name)).toEqual(clean));
+    }
+  });
+
+  it('data quality filters by year and limits the lists, not the counts', async () => {
+    const q = await get('/reports/data-quality?institution=CLEAN&year=2021&limit=0');
+    expect(q.destinationsWithoutGraduation).toEqual({ count: 0, items: [] });
+    expect(q.graduationsWithoutDestination).toEqual({ count: 0, items: [] });
+    expect(q.internshipsOfUnknownStudents).toEqual({ count: 1, internships: 1, items: [] });
+    const bad = await admin.get('/reports/placement?cohort=20x&by=colour&asOf=2022-02-30');
+    expect(bad.status).toBe(400);
+    expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'by', 'cohort']);
+  });
+});

@@ -1,0 +1,170 @@
+import {
+  CloudEvent,
+  DestinationEvent,
+  DestinationVersion,
+  EMPLOYED_CATEGORIES,
+  EventOf,
+  InternshipEvent,
+  InternshipKind,
+  StudentEnrolled,
+  StudentGraduated,
+} from '@chanjiao/contracts';
+import type { Fact, Projection } from './projection';
+import type { ProjectionSettings } from './projection.registry';
+
+export interface GraduationRecord {
+  graduationYear: number;
+  programCode: string;
+  date: string;
+}
+
+export interface GraduateState {
+  studentId: string;
+  /** From enrollment: the cohort (graduationYear) and program the graduate is reported in. */
+  graduation: GraduationRecord | null;
+  /** Every destination version from placement, by version number. */
+  versions: DestinationVersion[];
+}
+
+type GraduateEvent = EventOf<typeof StudentGraduated> | DestinationEvent;
+
+const isLocal = (region: string | null, prefix: string) => region !== null && region.startsWith(prefix);
+
+/**
+ * The destination in effect on each day: versions ordered by (effectiveDate, version); a version
+ * holds from its effectiveDate until the next one's. Of versions effective the same day, the
+ * highest version wins.
+ */
+export function destinationTimeline(
+  versions: readonly DestinationVersion[],
+): Array<{ from: string; until: string | null; v: DestinationVersion }> {
+  const ordered = [...versions].sort((a, b) =>
+    a.effectiveDate === b.effectiveDate ? a.version - b.version : a.effectiveDate < b.effectiveDate ? -1 : 1,
+  );
+  const perDay = ordered.filter((v, i) => ordered[i + 1]?.effectiveDate !== v.effectiveDate);
+  return perDay.map((v, i) => ({ from: v.effectiveDate, until: perDay[i + 1]?.effectiveDate ?? null, v }));
+}
+
+/**
+ * Graduates (one per student number), fed by the enrollment graduation and by every destination
+ * version. Its state is a union of both streams, so their relative order does not matter. For a
+ * graduate with a graduation record, each destination version counts from its effective date and
+ * is taken back on the next version's (step facts), so "as of D" sums give the latest destination
+ * effective on or before D. With one side only, the graduate is a data-quality finding instead.
+ */
+export function graduateProjection(settings: ProjectionSettings): Projection<GraduateState> {
+  return {
+    kind: 'graduate',
+    entityIds: (e) => [e.subject],
+    initial: () => ({ studentId: '', graduation: null, versions: [] }),
+    reduce(s, event: CloudEvent) {
+      const e = event as GraduateEvent;
+      switch (e.type) {
+        case 'enrollment.student.graduated.v1':
+          return {
+            ...s,
+            studentId: e.data.studentId,
+            graduation: { graduationYear: e.data.graduationYear, programCode: e.data.programCode, date: e.data.date },
+          };
+        case 'placement.destination.recorded.v1': {
+          const versions = [...s.versions.filter((v) => v.version !== e.data.version), e.data].sort((a, b) => a.version - b.version);
+          return { ...s, studentId: e.data.studentId, versions };
+        }
+        default: {
+          const never: never = e;
+          throw new Error(`graduate projection cannot apply ${(never as CloudEvent).type}`);
+        }
+      }
+    },
+    facts(s) {
+      const g = s.graduation;
+      // Half-known graduates count nowhere; the data-quality report lists them from the read model.
+      if (!g || s.versions.length === 0) return [];
+      const cohort = g.graduationYear;
+      const cells = (v: DestinationVersion): Array<Omit<Fact, 'value' | 'day'>> => {
+        const placed = v.category !== 'not_placed';
+        const local = isLocal(v.region, settings.localRegionPrefix);
+        const out: Array<Omit<Fact, 'value' | 'day'>> = [
+          { metric: 'graduates.by_category', dims: { cohort, category: v.category } },
+          { metric: 'graduates.by_detail', dims: { cohort, detail: v.detail } },
+          { metric: 'graduates.by_sector', dims: { cohort, sector: v.sector } },
+          { metric: 'graduates.by_region', dims: { cohort, region: v.region, local } },
+          { metric: 'graduates.by_program', dims: { cohort, programCode: g.programCode, placed } },
+        ];
+        if (placed && local && EMPLOYED_CATEGORIES.includes(v.category)) out.push({ metric: 'graduates.local_employed', dims: { cohort } });
+        return out;
+      };
+      return destinationTimeline(s.versions).flatMap(({ from, until, v }) =>
+        cells(v).flatMap((c): Fact[] => [{ ...c, day: from, value: 1 }, ...(until ? [{ ...c, day: until, value: -1 }] : [])]),
+      );
+    },
+  };
+}
+
+export interface InternRecord {
+  kind: InternshipKind;
+  region: string;
+  startDate: string;
+  endDate: string | null;
+}
+
+export interface InternState {
+  studentId: string;
+  /** The student has an enrollment record. */
+  known: boolean;
+  internships: Record<string, InternRecord>;
+}
+
+type InternEvent = InternshipEvent | EventOf<typeof StudentEnrolled>;
+
+/**
+ * Interns (one per student number), fed by every internship of the student (each event carries the
+ * whole internship) and by the enrollment, which makes the student known. A student counts once per
+ * year in which one of their internships starts, as local if one of those is in a local region.
+ * A student with internships and no enrollment is a data-quality finding (`known` false).
+ */
+export function internProjection(settings: ProjectionSettings): Projection<InternState> {
+  return {
+    kind: 'intern',
+    entityIds: (e) => [e.type === 'enrollment.student.enrolled.v1' ? e.subject : (e as InternshipEvent).data.studentId],
+    initial: () => ({ studentId: '', known: false, internships: {} }),
+    reduce(s, event: CloudEvent) {
+      const e = event as InternEvent;
+      switch (e.type) {
+        case 'enrollment.student.enrolled.v1':
+          return { ...s, studentId: e.data.studentId, known: true };
+        case 'placement.internship.started.v1':
+        case 'placement.internship.updated.v1':
+        case 'placement.internship.completed.v1': {
+          const { internshipId, studentId, kind, region, startDate, endDate } = e.data;
+          return { ...s, studentId, internships: { ...s.internships, [internshipId]: { kind, region, startDate, endDate } } };
+        }
+        default: {
+          const never: never = e;
+          throw new Error(`intern projection cannot apply ${(never as CloudEvent).type}`);
+        }
+      }
+    },
+    facts(s) {
+      const all = Object.values(s.internships);
+      if (all.length === 0) return [];
+      const facts: Fact[] = [];
+      const byYear = new Map<number, InternRecord[]>();
+      for (const i of all) {
+        const year = Number(i.startDate.slice(0, 4));
+        byYear.set(year, [...(byYear.get(year) ?? []), i]);
+        const local = isLocal(i.region, settings.localRegionPrefix);
+        facts.push({ metric: 'internships.count', dims: { year, kind: i.kind, local, completed: i.endDate !== null }, value: 1 });
+      }
+      for (const [year, list] of byYear) {
+        facts.push({ metric: 'internships.students', dims: { year }, value: 1 });
+        if (list.some((i) => isLocal(i.region, settings.localRegionPrefix))) {
+          facts.push({ metric: 'internships.local_students', dims: { year }, value: 1 });
+        }
+        for (const kind of new Set(list.map((i) => i.kind)))
+          facts.push({ metric: 'internships.students_by_kind', dims: { year, kind }, value: 1 });
+      }
+      return facts;
+    },
+  };
+}

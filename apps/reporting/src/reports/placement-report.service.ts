@@ -1,0 +1,178 @@
+import { Injectable } from '@nestjs/common';
+import type { ProgramSnapshot } from '@chanjiao/contracts';
+import { DataSource } from 'typeorm';
+import type { GraduateState, InternState } from '../projection/placement.projections';
+import { CounterRepository, rate, total } from './counter.repository';
+import type { GraduatesFigures, InternshipsFigures } from './report.dto';
+import type { DataQualityView, InternshipKindRow, PlacementGrouping, PlacementRow } from './placement-report.dto';
+
+interface GraduateDims {
+  graduationYear: number;
+  level: string;
+  programCode: string;
+}
+
+const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: string; dim: string }> = {
+  category: { metric: 'graduates.by_category', dim: 'category' },
+  detail: { metric: 'graduates.by_detail', dim: 'detail' },
+  sector: { metric: 'graduates.by_sector', dim: 'sector' },
+  region: { metric: 'graduates.by_region', dim: 'region' },
+};
+
+/** Graduate placement, internship and data-quality figures, from the counters and read models of the placement projections. */
+@Injectable()
+export class PlacementReportService {
+  constructor(
+    private readonly counters: CounterRepository,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** The overview's `graduates`: graduations of the year, placed as of `asOf`, local employment. */
+  async graduates(institution: string, cohort: number, asOf: string): Promise<GraduatesFigures> {
+    const [graduates, categories, local] = await Promise.all([
+      this.counters.sum(institution, 'graduates', null, { graduationYear: cohort }),
+      this.counters.sum<{ category: string }>(institution, 'graduates.by_category', asOf, { cohort }),
+      this.counters.sum(institution, 'graduates.local_employed', asOf, { cohort }),
+    ]);
+    const all = total(graduates);
+    const placed = total(categories, (d: { category: string }) => d.category !== 'not_placed');
+    return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: total(local) };
+  }
+
+  /** The overview's `internships`. */
+  async internships(institution: string, year: number): Promise<InternshipsFigures> {
+    const [students, local] = await Promise.all([
+      this.counters.sum(institution, 'internships.students', null, { year }),
+      this.counters.sum(institution, 'internships.local_students', null, { year }),
+    ]);
+    return { students: total(students), localStudents: total(local) };
+  }
+
+  /** Placement of a cohort as of a date, grouped; see PlacementReportView for what numerator and denominator are. */
+  async placement(
+    institution: string,
+    cohort: number,
+    asOf: string,
+    by: PlacementGrouping,
+  ): Promise<{ rows: PlacementRow[]; totals: GraduatesFigures }> {
+    const totals = await this.graduates(institution, cohort, asOf);
+    if (by === 'program') {
+      const [graduates, placed, programs] = await Promise.all([
+        this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: cohort }),
+        this.counters.sum<{ programCode: string }>(institution, 'graduates.by_program', asOf, { cohort, placed: true }),
+        this.counters.readModels<ProgramSnapshot>(institution, 'program'),
+      ]);
+      const name = new Map(programs.map((p) => [p.id, p.state.name]));
+      const groups = new Map<string, { n: number; d: number }>();
+      const group = (k: string) => groups.get(k) ?? groups.set(k, { n: 0, d: 0 }).get(k)!;
+      for (const r of graduates) group(r.dims.programCode).d += r.value;
+      for (const r of placed) group(r.dims.programCode).n += r.value;
+      const rows = [...groups]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, g]): PlacementRow => ({ key, ...(name.has(key) ? { label: name.get(key)! } : {}), ...rate(g.n, g.d) }));
+      return { rows, totals };
+    }
+    const { metric, dim } = GROUP_METRIC[by];
+    const counted = await this.counters.sum<Record<string, unknown>>(institution, metric, asOf, { cohort });
+    const groups = new Map<string, { n: number; local?: boolean }>();
+    for (const r of counted) {
+      const key = r.dims[dim] === null || r.dims[dim] === undefined ? 'none' : String(r.dims[dim]);
+      const g = groups.get(key) ?? { n: 0, ...(by === 'region' ? { local: r.dims.local === true } : {}) };
+      g.n += r.value;
+      groups.set(key, g);
+    }
+    const rows = [...groups]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, g]): PlacementRow => ({ key, ...(g.local !== undefined ? { local: g.local } : {}), ...rate(g.n, totals.total) }));
+    const unrecorded = totals.total - total(counted);
+    if (unrecorded > 0) rows.push({ key: 'unrecorded', ...rate(unrecorded, totals.total) });
+    return { rows, totals };
+  }
+
+  /** Internships starting in a year: students, local students, by kind. */
+  async internshipReport(institution: string, year: number) {
+    const [figures, counts, byKind] = await Promise.all([
+      this.internships(institution, year),
+      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(institution, 'internships.count', null, { year }),
+      this.counters.sum<{ kind: string }>(institution, 'internships.students_by_kind', null, { year }),
+    ]);
+    const kinds = [...new Set([...counts.map((c) => c.dims.kind), ...byKind.map((c) => c.dims.kind)])].sort();
+    const rows = kinds.map((kind): InternshipKindRow => ({
+      kind,
+      internships: total(counts, (d: { kind: string }) => d.kind === kind),
+      local: total(counts, (d: { kind: string; local: boolean }) => d.kind === kind && d.local),
+      completed: total(counts, (d: { kind: string; completed: boolean }) => d.kind === kind && d.completed),
+      students: total(byKind, (d: { kind: string }) => d.kind === kind),
+    }));
+    return {
+      ...figures,
+      localShare: rate(figures.localStudents, figures.students),
+      internships: total(counts),
+      completed: total(counts, (d: { completed: boolean }) => d.completed),
+      byKind: rows,
+    };
+  }
+
+  /** Graduates known to one side only, and internships of students the enrollment service never announced. */
+  async dataQuality(
+    institution: string,
+    year: number | null,
+    limit: number,
+  ): Promise<Omit<DataQualityView, 'institution' | 'year' | 'asOf'>> {
+    const NO_GRADUATION = `kind = 'graduate' AND state->'graduation' = 'null'::jsonb AND jsonb_array_length(state->'versions') > 0
+      AND ($2::int IS NULL OR (state->'versions'->-1->>'graduationYear')::int = $2)`;
+    const NO_DESTINATION = `kind = 'graduate' AND jsonb_typeof(state->'graduation') = 'object' AND jsonb_array_length(state->'versions') = 0
+      AND ($2::int IS NULL OR (state->'graduation'->>'graduationYear')::int = $2)`;
+    // Internships carry no graduation year: this finding is never year-scoped ($2 is only typed, for the shared parameters).
+    const UNKNOWN = `kind = 'intern' AND state->'known' = 'false'::jsonb AND state->'internships' <> '{}'::jsonb AND ($2::int IS NULL OR true)`;
+    const list = <S>(where: string) =>
+      this.dataSource.query<Array<{ id: string; state: S }>>(
+        `SELECT id, state FROM read_model WHERE institution = $1 AND ${where} ORDER BY id LIMIT $3`,
+        [institution, year, limit],
+      );
+    const count = async (where: string) => {
+      const [r] = await this.dataSource.query<Array<{ n: string; internships: string | null }>>(
+        `SELECT count(*) AS n, sum((SELECT count(*) FROM jsonb_object_keys(CASE WHEN kind = 'intern' THEN state->'internships' ELSE '{}' END)))
+           AS internships FROM read_model WHERE institution = $1 AND ${where}`,
+        [institution, year],
+      );
+      return { n: Number(r?.n ?? 0), internships: Number(r?.internships ?? 0) };
+    };
+    const [noGraduation, noDestination, unknown, c1, c2, c3] = await Promise.all([
+      list<GraduateState>(NO_GRADUATION),
+      list<GraduateState>(NO_DESTINATION),
+      list<InternState>(UNKNOWN),
+      count(NO_GRADUATION),
+      count(NO_DESTINATION),
+      count(UNKNOWN),
+    ]);
+    return {
+      destinationsWithoutGraduation: {
+        count: c1.n,
+        items: noGraduation.map(({ id, state }) => {
+          const v = state.versions.at(-1)!;
+          return {
+            studentId: id,
+            graduationYear: v.graduationYear,
+            programCode: v.programCode,
+            category: v.category,
+            effectiveDate: v.effectiveDate,
+          };
+        }),
+      },
+      graduationsWithoutDestination: {
+        count: c2.n,
+        items: noDestination.map(({ id, state }) => ({
+          studentId: id,
+          graduationYear: state.graduation!.graduationYear,
+          programCode: state.graduation!.programCode,
+        })),
+      },
+      internshipsOfUnknownStudents: {
+        count: c3.n,
+        internships: c3.internships,
+        items: unknown.map(({ id, state }) => ({ studentId: id, internshipIds: Object.keys(state.internships).sort() })),
+      },
+    };
+  }
+}
