@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OutboxMessageEntity } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
-import { PlatformModule } from '@chanjiao/platform';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { DestinationController } from './destinations/destination.controller';
 import { DestinationVersionEntity } from './destinations/destination.entity';
 import { DestinationRepository } from './destinations/destination.repository';
@@ -10,9 +10,10 @@ import { InternshipController } from './internships/internship.controller';
 import { InternshipEntity } from './internships/internship.entity';
 import { InternshipRepository } from './internships/internship.repository';
 import { InternshipService } from './internships/internship.service';
+import { placementImportSpecs } from './imports/placement.imports';
 import { MIGRATIONS } from './migrations';
 
-export const PLACEMENT_ENTITIES = [InternshipEntity, DestinationVersionEntity, OutboxMessageEntity];
+export const PLACEMENT_ENTITIES = [InternshipEntity, DestinationVersionEntity, OutboxMessageEntity, ImportJobEntity];
 
 @Module({})
 export class PlacementAppModule {
@@ -22,8 +23,15 @@ export class PlacementAppModule {
       imports: [
         PlatformModule.forService({ service: 'placement', env, entities: PLACEMENT_ENTITIES, migrations: MIGRATIONS, publishes: true }),
       ],
-      controllers: [InternshipController, DestinationController],
-      providers: [InternshipRepository, InternshipService, DestinationRepository, DestinationService],
+      controllers: [InternshipController, DestinationController, ImportController],
+      providers: [
+        InternshipRepository,
+        InternshipService,
+        DestinationRepository,
+        DestinationService,
+        ImportService,
+        { provide: IMPORT_SPECS, useFactory: placementImportSpecs, inject: [InternshipService, DestinationService] },
+      ],
     };
   }
 }

@@ -1,4 +1,5 @@
 import { Init1795891293768 } from './1795891293768-Init';
+import { ImportJobs1795891886107 } from './1795891886107-ImportJobs';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795891293768];
+export const MIGRATIONS = [Init1795891293768, ImportJobs1795891886107];
