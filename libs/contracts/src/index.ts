@@ -5,3 +5,4 @@ export * from './registry';
 export * from './catalogue';
 export * from './events/common';
 export * from './events/enrollment.events';
+export * from './events/alliance.events';
