@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
 import type { ReportingEnv } from './config';
+import { AllianceEventsHandler } from './events/alliance-events.handler';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
 import { MIGRATIONS } from './migrations';
@@ -8,6 +9,8 @@ import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
+import { AllianceReportController } from './reports/alliance-report.controller';
+import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { ReportController } from './reports/report.controller';
@@ -28,7 +31,7 @@ export class ReportingAppModule {
           brokerHealth: { provide: BROKER_HEALTH, useValue: consumer },
         }),
       ],
-      controllers: [ReportController, EnrollmentEventsHandler],
+      controllers: [ReportController, EnrollmentEventsHandler, AllianceReportController, AllianceEventsHandler],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
@@ -36,6 +39,7 @@ export class ReportingAppModule {
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,
+        AllianceReportService,
       ],
       exports: [ConsumerState],
     };

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { ALL_EVENTS } from '@chanjiao/contracts';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { ProjectionRegistry } from '../projection/projection.registry';
+import { AllianceEventsHandler } from './alliance-events.handler';
 import { EnrollmentEventsHandler } from './enrollment-events.handler';
 
-const HANDLERS = [EnrollmentEventsHandler];
+const HANDLERS = [EnrollmentEventsHandler, AllianceEventsHandler];
 
 describe('reporting subscriptions', () => {
   const patterns = HANDLERS.flatMap((h) =>

@@ -1,4 +1,11 @@
-import { ENROLLMENT_EVENTS } from '@chanjiao/contracts';
+import { ALLIANCE_EVENTS, ENROLLMENT_EVENTS } from '@chanjiao/contracts';
+import {
+  allianceActivityProjection,
+  allianceCharterProjection,
+  allianceContributionProjection,
+  allianceMemberProjection,
+  allianceProjection,
+} from './alliance.projections';
 import { programProjection, studentProjection } from './enrollment.projections';
 import type { AnyProjection } from './projection';
 
@@ -8,7 +15,7 @@ export interface ProjectionSettings {
   localRegionPrefix: string;
 }
 
-type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'];
+type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof ALLIANCE_EVENTS)[number]['type'];
 
 const any = (p: unknown) => p as AnyProjection;
 
@@ -23,6 +30,14 @@ export function createProjectionMap(_settings: ProjectionSettings): Record<Known
     'enrollment.student.withdrawn.v1': [any(studentProjection)],
     'enrollment.student.transferred.v1': [any(studentProjection)],
     'enrollment.student.graduated.v1': [any(studentProjection)],
+    'alliance.alliance.registered.v1': [any(allianceProjection)],
+    'alliance.alliance.updated.v1': [any(allianceProjection)],
+    'alliance.member.joined.v1': [any(allianceMemberProjection)],
+    'alliance.member.role_changed.v1': [any(allianceMemberProjection)],
+    'alliance.member.departed.v1': [any(allianceMemberProjection)],
+    'alliance.charter.adopted.v1': [any(allianceCharterProjection)],
+    'alliance.contribution.recorded.v1': [any(allianceContributionProjection)],
+    'alliance.activity.held.v1': [any(allianceActivityProjection)],
   };
 }
 
