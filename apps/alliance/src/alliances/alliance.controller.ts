@@ -30,7 +30,6 @@ export class AllianceController {
   }
 
   @Put('alliances::batch')
-  @Post('alliances::batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Register or update up to 5,000 alliances in one transaction; per-item results' })
   @ApiBody({ type: [AllianceBatchItemDto] })
@@ -42,6 +41,19 @@ export class AllianceController {
   ): Promise<BatchResultView> {
     const results = await this.alliances.putMany({ institution: p.institution, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.allianceId, result: results[i]! })));
+  }
+
+  @Post('alliances::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as PUT /alliances:batch' })
+  @ApiBody({ type: [AllianceBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(AllianceBatchItemDto)) items: AllianceBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent);
   }
 
   @Get('alliances')
