@@ -1,8 +1,8 @@
-import { decideActivity } from '../activities/activity.domain';
-import { normalizeAmount, toCents } from '../common/money';
-import { decideContribution } from '../contributions/contribution.domain';
-import { decideJoin, decideMemberChange, MemberState } from '../members/member.domain';
-import { decideCharter } from './charter.domain';
+import { decideActivity } from './activities/activity.domain';
+import { normalizeAmount, toCents } from './common/money';
+import { decideContribution } from './contributions/contribution.domain';
+import { decideJoin, decideMemberChange, MemberState } from './members/member.domain';
+import { decideCharter } from './charters/charter.domain';
 
 describe('charters', () => {
   const v1 = { allianceId: 'A1', version: 1, adoptedOn: '2019-05-20', summary: null };
