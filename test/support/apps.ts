@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadServiceEnv } from '@chanjiao/persistence';
 import { createEnrollmentApp } from '../../apps/enrollment/src/app';
 import { createPlacementApp } from '../../apps/placement/src/app';
+import { createAllianceApp } from '../../apps/alliance/src/app';
 import { createReportingApp } from '../../apps/reporting/src/app';
 import { loadReportingEnv } from '../../apps/reporting/src/config';
 import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
@@ -10,6 +11,7 @@ import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
 export const APP_FACTORIES = {
   enrollment: (env: NodeJS.ProcessEnv) => createEnrollmentApp(loadServiceEnv('enrollment', env), { jsonLogs: false }),
   placement: (env: NodeJS.ProcessEnv) => createPlacementApp(loadServiceEnv('placement', env), { jsonLogs: false }),
+  alliance: (env: NodeJS.ProcessEnv) => createAllianceApp(loadServiceEnv('alliance', env), { jsonLogs: false }),
   reporting: async (env: NodeJS.ProcessEnv) => createReportingApp(loadReportingEnv(env), { jsonLogs: false }),
 } satisfies Record<string, (env: NodeJS.ProcessEnv) => Promise<NestFastifyApplication>>;
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
 import type { ReportingEnv } from './config';
+import { AllianceEventsHandler } from './events/alliance-events.handler';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
 import { PlacementEventsHandler } from './events/placement-events.handler';
@@ -9,6 +10,8 @@ import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
+import { AllianceReportController } from './reports/alliance-report.controller';
+import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { ReportController } from './reports/report.controller';
@@ -31,7 +34,14 @@ export class ReportingAppModule {
           brokerHealth: { provide: BROKER_HEALTH, useValue: consumer },
         }),
       ],
-      controllers: [ReportController, EnrollmentEventsHandler, PlacementReportController, PlacementEventsHandler],
+      controllers: [
+        ReportController,
+        EnrollmentEventsHandler,
+        PlacementReportController,
+        PlacementEventsHandler,
+        AllianceReportController,
+        AllianceEventsHandler,
+      ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
@@ -40,6 +50,7 @@ export class ReportingAppModule {
         CounterRepository,
         EnrollmentReportService,
         PlacementReportService,
+        AllianceReportService,
       ],
       exports: [ConsumerState],
     };

@@ -6,3 +6,4 @@ export * from './catalogue';
 export * from './events/common';
 export * from './events/enrollment.events';
 export * from './events/placement.events';
+export * from './events/alliance.events';

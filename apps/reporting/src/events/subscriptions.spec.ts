@@ -2,10 +2,11 @@ import 'reflect-metadata';
 import { ALL_EVENTS } from '@chanjiao/contracts';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { ProjectionRegistry } from '../projection/projection.registry';
+import { AllianceEventsHandler } from './alliance-events.handler';
 import { EnrollmentEventsHandler } from './enrollment-events.handler';
 import { PlacementEventsHandler } from './placement-events.handler';
 
-const HANDLERS = [EnrollmentEventsHandler, PlacementEventsHandler];
+const HANDLERS = [EnrollmentEventsHandler, PlacementEventsHandler, AllianceEventsHandler];
 
 describe('reporting subscriptions', () => {
   const patterns = HANDLERS.flatMap((h) =>

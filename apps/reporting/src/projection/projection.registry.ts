@@ -1,4 +1,11 @@
-import { ENROLLMENT_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
+import { ALLIANCE_EVENTS, ENROLLMENT_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
+import {
+  allianceActivityProjection,
+  allianceCharterProjection,
+  allianceContributionProjection,
+  allianceMemberProjection,
+  allianceProjection,
+} from './alliance.projections';
 import { programProjection, studentProjection } from './enrollment.projections';
 import { graduateProjection, internProjection } from './placement.projections';
 import type { AnyProjection } from './projection';
@@ -9,7 +16,8 @@ export interface ProjectionSettings {
   localRegionPrefix: string;
 }
 
-type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof PLACEMENT_EVENTS)[number]['type'];
+type KnownType =
+  (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof PLACEMENT_EVENTS)[number]['type'] | (typeof ALLIANCE_EVENTS)[number]['type'];
 
 const any = (p: unknown) => p as AnyProjection;
 
@@ -30,6 +38,14 @@ export function createProjectionMap(settings: ProjectionSettings): Record<KnownT
     'placement.internship.updated.v1': [intern],
     'placement.internship.completed.v1': [intern],
     'placement.destination.recorded.v1': [graduate],
+    'alliance.alliance.registered.v1': [any(allianceProjection)],
+    'alliance.alliance.updated.v1': [any(allianceProjection)],
+    'alliance.member.joined.v1': [any(allianceMemberProjection)],
+    'alliance.member.role_changed.v1': [any(allianceMemberProjection)],
+    'alliance.member.departed.v1': [any(allianceMemberProjection)],
+    'alliance.charter.adopted.v1': [any(allianceCharterProjection)],
+    'alliance.contribution.recorded.v1': [any(allianceContributionProjection)],
+    'alliance.activity.held.v1': [any(allianceActivityProjection)],
   };
 }
 

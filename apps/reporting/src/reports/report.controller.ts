@@ -2,6 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
+import { AllianceReportService } from './alliance-report.service';
 import { CounterRepository } from './counter.repository';
 import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
@@ -18,6 +19,7 @@ export class ReportController {
     private readonly placement: PlacementReportService,
     private readonly counters: CounterRepository,
     private readonly consumer: ConsumerState,
+    private readonly alliance: AllianceReportService,
   ) {}
 
   @Get('overview')
@@ -26,14 +28,25 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [programs, intake, graduates, internships, fresh] = await Promise.all([
+    const [programs, intake, graduates, internships, fresh, alliances] = await Promise.all([
       this.enrollment.programs(institution),
       this.enrollment.intake(institution, q.year, date),
       this.placement.graduates(institution, q.year, date),
       this.placement.internships(institution, q.year),
       this.counters.freshness(institution),
+      this.alliance.overview(institution, q.year, date),
     ]);
-    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, programs, intake, graduates, internships };
+    return {
+      institution,
+      year: q.year,
+      date,
+      asOf: fresh.lastEventTime?.toISOString() ?? null,
+      programs,
+      intake,
+      graduates,
+      internships,
+      alliances,
+    };
   }
 
   @Get('enrollment')

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
 import { IsCalendarDate } from '@chanjiao/platform';
+import { AlliancesFigures } from './alliance-report.dto';
 
 export class ReportQuery {
   @ApiPropertyOptional({ description: "Institution code (default: the key's; other institutions need an admin key)" })
@@ -84,6 +85,7 @@ export class OverviewView {
   @ApiProperty() intake!: IntakeFigures;
   @ApiProperty() graduates!: GraduatesFigures;
   @ApiProperty() internships!: InternshipsFigures;
+  @ApiProperty() alliances!: AlliancesFigures;
 }
 
 export class EnrollmentRow {

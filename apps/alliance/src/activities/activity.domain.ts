@@ -1,0 +1,42 @@
+import { ActivityKind, AllianceActivityHeld } from '@chanjiao/contracts';
+import { Decision, emit, fail, unchanged } from '../common/decision';
+import { AllianceErrorCode as Code } from '../common/alliance.errors';
+
+export interface ActivityState {
+  allianceId: string;
+  activityId: string;
+  kind: ActivityKind;
+  title: string;
+  date: string;
+  online: boolean;
+  /** Distinct member ids or institution names, in the order first given. */
+  participants: string[];
+  participantCount: number | null;
+}
+
+/** Participants without duplicates (names trimmed), first occurrence kept. */
+export const distinctParticipants = (participants: readonly string[]): string[] => [...new Set(participants.map((p) => p.trim()))];
+
+const same = (a: ActivityState, b: ActivityState) =>
+  a.kind === b.kind &&
+  a.title === b.title &&
+  a.date === b.date &&
+  a.online === b.online &&
+  a.participantCount === b.participantCount &&
+  a.participants.length === b.participants.length &&
+  a.participants.every((p, i) => p === b.participants[i]);
+
+/** POST /alliances/{a}/activities: recorded once; an identical repeat is a no-op, other content a conflict. */
+export function decideActivity(existing: ActivityState | undefined, input: ActivityState): Decision<ActivityState> {
+  const state: ActivityState = { ...input, participants: distinctParticipants(input.participants) };
+  if (existing) {
+    if (same(existing, state)) return unchanged(existing);
+    return fail(
+      'conflict',
+      Code.ActivityExists,
+      `activity ${input.activityId} of ${input.allianceId} is already recorded with other content`,
+      'activityId',
+    );
+  }
+  return { ok: true, outcome: 'created', state, emit: emit(AllianceActivityHeld, { ...state }) };
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { respond } from '../common/respond';
+import { AdoptCharterDto, CharterBatchItemDto, CharterView } from '../charters/charter.dto';
+import { AllianceBatchItemDto, AllianceView, PutAllianceDto } from './alliance.dto';
+import { AllianceService } from './alliance.service';
+
+@ApiTags('alliances')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class AllianceController {
+  constructor(private readonly alliances: AllianceService) {}
+
+  @Put('alliances/:allianceId')
+  @ApiOperation({ summary: "Register or update an alliance and this institution's role in it (201 created, 200 updated or unchanged)" })
+  @ApiOkResponse({ type: AllianceView })
+  async put(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Body() body: PutAllianceDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AllianceView> {
+    const [result] = await this.alliances.putMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
+    return respond(result!, reply);
+  }
+
+  @Put('alliances::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Register or update up to 5,000 alliances in one transaction; per-item results' })
+  @ApiBody({ type: [AllianceBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async putBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(AllianceBatchItemDto)) items: AllianceBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.alliances.putMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((item, i) => ({ id: item.allianceId, result: results[i]! })));
+  }
+
+  @Post('alliances::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as PUT /alliances:batch' })
+  @ApiBody({ type: [AllianceBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(AllianceBatchItemDto)) items: AllianceBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent);
+  }
+
+  @Get('alliances')
+  @ApiOperation({ summary: "All alliances of the key's institution" })
+  @ApiOkResponse({ type: [AllianceView] })
+  list(@CurrentPrincipal() p: Principal): Promise<AllianceView[]> {
+    return this.alliances.list(p.institution);
+  }
+
+  @Get('alliances/:allianceId')
+  @ApiOkResponse({ type: AllianceView })
+  get(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<AllianceView> {
+    return this.alliances.get(p.institution, allianceId);
+  }
+
+  @Post('alliances/:allianceId/charters')
+  @ApiOperation({
+    summary:
+      'Adopt a charter version (201; 200 identical repeat; 409 a version not higher than the current one or reused with other content)',
+  })
+  @ApiOkResponse({ type: CharterView })
+  async adopt(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Body() body: AdoptCharterDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CharterView> {
+    const [result] = await this.alliances.adoptCharters({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
+    return respond(result!, reply);
+  }
+
+  @Post('alliances/charters::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Adopt up to 5,000 charters (items carry allianceId), in order; per-item results' })
+  @ApiBody({ type: [CharterBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async adoptBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(CharterBatchItemDto)) items: CharterBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.alliances.adoptCharters({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.version}`, result: results[i]! })));
+  }
+
+  @Get('alliances/:allianceId/charters')
+  @ApiOkResponse({ type: [CharterView] })
+  charters(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<CharterView[]> {
+    return this.alliances.listCharters(p.institution, allianceId);
+  }
+}

@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { AllianceState } from './alliance.domain';
+
+const COLUMNS = `alliance_id AS "allianceId", name, scope, sector, to_char(founded_on, 'YYYY-MM-DD') AS "foundedOn", role, version`;
+
+@Injectable()
+export class AllianceRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async find(institution: string, allianceId: string): Promise<AllianceState | undefined> {
+    const rows = await this.dataSource.query<AllianceState[]>(
+      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 AND alliance_id = $2`,
+      [institution, allianceId],
+    );
+    return rows[0];
+  }
+
+  list(institution: string): Promise<AllianceState[]> {
+    return this.dataSource.query<AllianceState[]>(`SELECT ${COLUMNS} FROM alliances WHERE institution = $1 ORDER BY alliance_id`, [
+      institution,
+    ]);
+  }
+
+  /**
+   * Loads and locks alliances: FOR UPDATE when the write changes them (or must serialize per
+   * alliance, as charters do), FOR SHARE when it only needs them to exist.
+   */
+  async lockMany(
+    m: EntityManager,
+    institution: string,
+    allianceIds: string[],
+    mode: 'update' | 'share',
+  ): Promise<Map<string, AllianceState>> {
+    const rows = await m.query<AllianceState[]>(
+      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 AND alliance_id = ANY($2::text[])
+       ORDER BY alliance_id FOR ${mode === 'update' ? 'UPDATE' : 'SHARE'}`,
+      [institution, [...new Set(allianceIds)]],
+    );
+    return new Map(rows.map((r) => [r.allianceId, r]));
+  }
+
+  /** New alliances are plain INSERTs, so a concurrent creator of the same id is retried (see WriteUnitOfWork). */
+  async saveMany(m: EntityManager, institution: string, created: AllianceState[], updated: AllianceState[]): Promise<void> {
+    await this.write(m, institution, created, '');
+    await this.write(
+      m,
+      institution,
+      updated,
+      `ON CONFLICT (institution, alliance_id) DO UPDATE SET name = excluded.name, scope = excluded.scope, sector = excluded.sector,
+         founded_on = excluded.founded_on, role = excluded.role, version = excluded.version, updated_at = now()`,
+    );
+  }
+
+  private async write(m: EntityManager, institution: string, states: AllianceState[], onConflict: string): Promise<void> {
+    if (states.length === 0) return;
+    await m.query(
+      `INSERT INTO alliances (institution, alliance_id, name, scope, sector, founded_on, role, version, updated_at)
+       SELECT $1, a."allianceId", a.name, a.scope, a.sector, a."foundedOn", a.role, a.version, now()
+       FROM jsonb_to_recordset($2::jsonb) AS a("allianceId" text, name text, scope text, sector text, "foundedOn" date, role text, version int)
+       ${onConflict}`,
+      [institution, JSON.stringify(states)],
+    );
+  }
+}

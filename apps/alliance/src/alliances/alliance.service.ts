@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { allianceNotFound, Staging } from '../common/staging';
+import { CharterBatchItemDto } from '../charters/charter.dto';
+import { CharterState, decideCharter } from '../charters/charter.domain';
+import { CharterRepository } from '../charters/charter.repository';
+import { AllianceBatchItemDto } from './alliance.dto';
+import { AllianceState, decideAlliancePut } from './alliance.domain';
+import { AllianceRepository } from './alliance.repository';
+
+@Injectable()
+export class AllianceService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly alliances: AllianceRepository,
+    private readonly charters: CharterRepository,
+  ) {}
+
+  /** PUTs in order, in one transaction; an alliance repeated in the batch sees the earlier item. */
+  putMany(ctx: WriteContext, items: AllianceBatchItemDto[]): Promise<Array<ItemResult<AllianceState>>> {
+    return this.uow.run(async (m) => {
+      const current = await this.alliances.lockMany(
+        m,
+        ctx.institution,
+        items.map((i) => i.allianceId),
+        'update',
+      );
+      const staging = new Staging<AllianceState>(ctx);
+      const results = items.map((i) => {
+        const d = decideAlliancePut(current.get(i.allianceId), {
+          allianceId: i.allianceId,
+          name: i.name,
+          scope: i.scope,
+          sector: i.sector ?? null,
+          foundedOn: i.foundedOn,
+          role: i.role,
+        });
+        if (d.ok) current.set(i.allianceId, d.state);
+        return staging.apply(i.allianceId, i.allianceId, d, (s) => s.version);
+      });
+      await this.alliances.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
+      return { result: results, events: staging.events };
+    });
+  }
+
+  /** Charters of several alliances; each alliance's row is locked so its charters are numbered in order. */
+  adoptCharters(ctx: WriteContext, items: CharterBatchItemDto[]): Promise<Array<ItemResult<CharterState>>> {
+    return this.uow.run(async (m) => {
+      const ids = items.map((i) => i.allianceId);
+      const alliances = await this.alliances.lockMany(m, ctx.institution, ids, 'update');
+      const charters = await this.charters.byAlliance(m, ctx.institution, ids);
+      const staging = new Staging<CharterState>(ctx);
+      const results = items.map((i): ItemResult<CharterState> => {
+        if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
+        const known = charters.get(i.allianceId) ?? [];
+        const d = decideCharter(known, {
+          allianceId: i.allianceId,
+          version: i.version,
+          adoptedOn: i.adoptedOn,
+          summary: i.summary ?? null,
+        });
+        if (d.ok && d.outcome === 'created') charters.set(i.allianceId, [...known, d.state]);
+        return staging.apply(`${i.allianceId}#${i.version}`, i.allianceId, d, (s) => s.sequence);
+      });
+      await this.charters.insertMany(m, ctx.institution, [...staging.created.values()]);
+      return { result: results, events: staging.events };
+    });
+  }
+
+  async get(institution: string, allianceId: string): Promise<AllianceState> {
+    const found = await this.alliances.find(institution, allianceId);
+    if (!found) throw allianceNotFound(allianceId);
+    return found;
+  }
+
+  list(institution: string): Promise<AllianceState[]> {
+    return this.alliances.list(institution);
+  }
+
+  async listCharters(institution: string, allianceId: string): Promise<CharterState[]> {
+    await this.get(institution, allianceId);
+    return this.charters.list(institution, allianceId);
+  }
+}

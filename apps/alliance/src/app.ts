@@ -1,0 +1,14 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ServiceEnv } from '@chanjiao/persistence';
+import { createServiceApp } from '@chanjiao/platform';
+import { AllianceAppModule } from './alliance.module';
+
+export function createAllianceApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
+  return createServiceApp(AllianceAppModule.forEnv(env) as never, {
+    title: 'Chanjiao alliance',
+    description:
+      'Vocational-education alliances the college chairs or serves (alliance secretariat): members, charters, pooled resources, activities. Every change is published as a CloudEvent.',
+    env,
+    ...opts,
+  });
+}

@@ -1,0 +1,38 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { CharterState } from './charter.domain';
+
+const COLUMNS = `alliance_id AS "allianceId", version, to_char(adopted_on, 'YYYY-MM-DD') AS "adoptedOn", summary, sequence`;
+
+@Injectable()
+export class CharterRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  list(institution: string, allianceId: string): Promise<CharterState[]> {
+    return this.dataSource.query<CharterState[]>(
+      `SELECT ${COLUMNS} FROM alliance_charters WHERE institution = $1 AND alliance_id = $2 ORDER BY version`,
+      [institution, allianceId],
+    );
+  }
+
+  /** Charters of the given alliances (the caller holds their alliance rows FOR UPDATE), by alliance. */
+  async byAlliance(m: EntityManager, institution: string, allianceIds: string[]): Promise<Map<string, CharterState[]>> {
+    const rows = await m.query<CharterState[]>(
+      `SELECT ${COLUMNS} FROM alliance_charters WHERE institution = $1 AND alliance_id = ANY($2::text[]) ORDER BY alliance_id, version`,
+      [institution, [...new Set(allianceIds)]],
+    );
+    const out = new Map<string, CharterState[]>();
+    for (const r of rows) out.set(r.allianceId, [...(out.get(r.allianceId) ?? []), r]);
+    return out;
+  }
+
+  async insertMany(m: EntityManager, institution: string, charters: CharterState[]): Promise<void> {
+    if (charters.length === 0) return;
+    await m.query(
+      `INSERT INTO alliance_charters (institution, alliance_id, version, adopted_on, summary, sequence)
+       SELECT $1, c."allianceId", c.version, c."adoptedOn", c.summary, c.sequence
+       FROM jsonb_to_recordset($2::jsonb) AS c("allianceId" text, version int, "adoptedOn" date, summary text, sequence int)`,
+      [institution, JSON.stringify(charters)],
+    );
+  }
+}

@@ -1,0 +1,92 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { respond } from '../common/respond';
+import { ActivityBatchItemDto, ActivityView, RecordActivityDto } from '../activities/activity.dto';
+import { ActivityService } from '../activities/activity.service';
+import { ContributionBatchItemDto, ContributionView, RecordContributionDto } from './contribution.dto';
+import { ContributionService } from './contribution.service';
+
+/** Pooled resources and activities of alliances: recorded once each (identical repeat 200, other content 409). */
+@ApiTags('alliance contributions and activities')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class ContributionController {
+  constructor(
+    private readonly contributions: ContributionService,
+    private readonly activities: ActivityService,
+  ) {}
+
+  @Post('alliances/:allianceId/contributions')
+  @ApiOperation({
+    summary: 'Record a resource a member pooled (201; 200 identical repeat; 409 same id with other content or member not current)',
+  })
+  @ApiOkResponse({ type: ContributionView })
+  async contribute(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Body() body: RecordContributionDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ContributionView> {
+    const [result] = await this.contributions.recordMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
+    return respond(result!, reply);
+  }
+
+  @Post('alliances/contributions::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record up to 5,000 contributions (items carry allianceId); per-item results' })
+  @ApiBody({ type: [ContributionBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async contributeBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(ContributionBatchItemDto)) items: ContributionBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.contributions.recordMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.contributionId}`, result: results[i]! })));
+  }
+
+  @Get('alliances/:allianceId/contributions')
+  @ApiOkResponse({ type: [ContributionView] })
+  listContributions(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ContributionView[]> {
+    return this.contributions.list(p.institution, allianceId);
+  }
+
+  @Post('alliances/:allianceId/activities')
+  @ApiOperation({ summary: 'Record an activity of the alliance (201; 200 identical repeat; 409 same id with other content)' })
+  @ApiOkResponse({ type: ActivityView })
+  async activity(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Body() body: RecordActivityDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ActivityView> {
+    const [result] = await this.activities.recordMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
+    return respond(result!, reply);
+  }
+
+  @Post('alliances/activities::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Record up to 5,000 activities (items carry allianceId); per-item results' })
+  @ApiBody({ type: [ActivityBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async activityBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(ActivityBatchItemDto)) items: ActivityBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.activities.recordMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.activityId}`, result: results[i]! })));
+  }
+
+  @Get('alliances/:allianceId/activities')
+  @ApiOkResponse({ type: [ActivityView] })
+  listActivities(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ActivityView[]> {
+    return this.activities.list(p.institution, allianceId);
+  }
+}

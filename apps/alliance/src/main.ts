@@ -1,0 +1,15 @@
+import 'reflect-metadata';
+import { ConfigError, loadServiceEnv } from '@chanjiao/persistence';
+import { createAllianceApp } from './app';
+
+async function main(): Promise<void> {
+  const env = loadServiceEnv('alliance');
+  const app = await createAllianceApp(env);
+  await app.listen({ port: env.PORT, host: env.HOST });
+}
+
+main().catch((e: unknown) => {
+  // A configuration error explains itself; anything else needs its stack.
+  console.error(e instanceof ConfigError ? e.message : e);
+  process.exit(1);
+});

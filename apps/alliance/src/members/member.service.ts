@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { allianceChildSubject } from '@chanjiao/contracts';
+import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { AllianceErrorCode } from '../common/alliance.errors';
+import type { Decision } from '../common/decision';
+import { allianceNotFound, Staging, subjectError } from '../common/staging';
+import { AllianceState } from '../alliances/alliance.domain';
+import { AllianceRepository } from '../alliances/alliance.repository';
+import { decideJoin, decideMemberChange, MemberCommand, MemberState } from './member.domain';
+import { JoinBatchItemDto } from './member.dto';
+import { memberKey, MemberRepository } from './member.repository';
+
+export interface MemberChangeItem {
+  allianceId: string;
+  memberId: string;
+  command: MemberCommand;
+}
+
+@Injectable()
+export class MemberService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly alliances: AllianceRepository,
+    private readonly members: MemberRepository,
+  ) {}
+
+  joinMany(ctx: WriteContext, items: JoinBatchItemDto[]): Promise<Array<ItemResult<MemberState>>> {
+    return this.apply(ctx, items, (alliance, existing, i) =>
+      decideJoin(
+        existing,
+        { allianceId: i.allianceId, memberId: i.memberId, memberKind: i.memberKind, role: i.role, joinedOn: i.joinedOn },
+        alliance.foundedOn,
+      ),
+    );
+  }
+
+  changeMany(ctx: WriteContext, items: MemberChangeItem[]): Promise<Array<ItemResult<MemberState>>> {
+    return this.apply(ctx, items, (_alliance, existing, i) => decideMemberChange(existing, i.allianceId, i.memberId, i.command));
+  }
+
+  async get(institution: string, allianceId: string, memberId: string): Promise<MemberState> {
+    const found = await this.members.find(institution, allianceId, memberId);
+    if (!found) {
+      throw new DomainError('not_found', AllianceErrorCode.MemberNotFound, `${memberId} has never been a member of ${allianceId}`);
+    }
+    return found;
+  }
+
+  async list(institution: string, allianceId: string): Promise<MemberState[]> {
+    if (!(await this.alliances.find(institution, allianceId))) throw allianceNotFound(allianceId);
+    return this.members.list(institution, allianceId);
+  }
+
+  /** Decides every item in order in one transaction (a member repeated in the batch sees the earlier item). */
+  private apply<I extends { allianceId: string; memberId: string }>(
+    ctx: WriteContext,
+    items: I[],
+    decide: (alliance: AllianceState, existing: MemberState | undefined, item: I) => Decision<MemberState>,
+  ): Promise<Array<ItemResult<MemberState>>> {
+    return this.uow.run(async (m) => {
+      const alliances = await this.alliances.lockMany(
+        m,
+        ctx.institution,
+        items.map((i) => i.allianceId),
+        'share',
+      );
+      const current = await this.members.lockMany(m, ctx.institution, items, 'update');
+      const staging = new Staging<MemberState>(ctx);
+      const results = items.map((i): ItemResult<MemberState> => {
+        const alliance = alliances.get(i.allianceId);
+        if (!alliance) return { ok: false, error: allianceNotFound(i.allianceId) };
+        const tooLong = subjectError(i.allianceId, i.memberId, 'memberId');
+        if (tooLong) return { ok: false, error: tooLong };
+        const key = memberKey(i.allianceId, i.memberId);
+        const d = decide(alliance, current.get(key), i);
+        if (d.ok) current.set(key, d.state);
+        return staging.apply(key, allianceChildSubject(i.allianceId, i.memberId), d, (s) => s.version);
+      });
+      await this.members.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
+      return { result: results, events: staging.events };
+    });
+  }
+}
