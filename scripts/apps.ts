@@ -1,11 +1,14 @@
 import type { DataSourceSpec } from '@chanjiao/persistence';
 import { ENROLLMENT_ENTITIES } from '../apps/enrollment/src/enrollment.module';
 import { MIGRATIONS as ENROLLMENT_MIGRATIONS } from '../apps/enrollment/src/migrations';
+import { PARTNERSHIP_ENTITIES } from '../apps/partnership/src/partnership.module';
+import { MIGRATIONS as PARTNERSHIP_MIGRATIONS } from '../apps/partnership/src/migrations';
 import { REPORTING_ENTITIES } from '../apps/reporting/src/reporting.entities';
 import { MIGRATIONS as REPORTING_MIGRATIONS } from '../apps/reporting/src/migrations';
 
 /** The apps `npm start`, `npm run migrate` and the migration generator know, in start order. */
 export const APPS: Record<string, { entities: DataSourceSpec['entities']; migrations: DataSourceSpec['migrations']; main: string }> = {
   enrollment: { entities: ENROLLMENT_ENTITIES, migrations: ENROLLMENT_MIGRATIONS, main: 'apps/enrollment/src/main.js' },
+  partnership: { entities: PARTNERSHIP_ENTITIES, migrations: PARTNERSHIP_MIGRATIONS, main: 'apps/partnership/src/main.js' },
   reporting: { entities: REPORTING_ENTITIES, migrations: REPORTING_MIGRATIONS, main: 'apps/reporting/src/main.js' },
 };

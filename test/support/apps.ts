@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { loadServiceEnv } from '@chanjiao/persistence';
 import { createEnrollmentApp } from '../../apps/enrollment/src/app';
+import { createPartnershipApp } from '../../apps/partnership/src/app';
+import { loadPartnershipEnv } from '../../apps/partnership/src/config';
 import { createReportingApp } from '../../apps/reporting/src/app';
 import { loadReportingEnv } from '../../apps/reporting/src/config';
 import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
@@ -8,6 +10,7 @@ import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
 /** How tests boot each service in-process (the same factories `main.ts` uses). */
 export const APP_FACTORIES = {
   enrollment: (env: NodeJS.ProcessEnv) => createEnrollmentApp(loadServiceEnv('enrollment', env), { jsonLogs: false }),
+  partnership: (env: NodeJS.ProcessEnv) => createPartnershipApp(loadPartnershipEnv(env), { jsonLogs: false }),
   reporting: async (env: NodeJS.ProcessEnv) => createReportingApp(loadReportingEnv(env), { jsonLogs: false }),
 } satisfies Record<string, (env: NodeJS.ProcessEnv) => Promise<NestFastifyApplication>>;
 

@@ -5,3 +5,5 @@ export * from './registry';
 export * from './catalogue';
 export * from './events/common';
 export * from './events/enrollment.events';
+export * from './events/partnership.events';
+export * from './credit-code';

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { CloudEvent, envelopeSchema } from './envelope';
 import { EventDefinition } from './define-event';
 import { ENROLLMENT_EVENTS } from './events/enrollment.events';
+import { PARTNERSHIP_EVENTS } from './events/partnership.events';
 
 /** Every event type the platform knows, in catalogue order. */
-export const ALL_EVENTS: readonly EventDefinition[] = [...ENROLLMENT_EVENTS];
+export const ALL_EVENTS: readonly EventDefinition[] = [...ENROLLMENT_EVENTS, ...PARTNERSHIP_EVENTS];
 
 const byType = new Map<string, EventDefinition>(ALL_EVENTS.map((d) => [d.type, d]));
 
