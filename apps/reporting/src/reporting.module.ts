@@ -3,6 +3,7 @@ import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
 import type { ReportingEnv } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
+import { PartnershipEventsHandler } from './events/partnership-events.handler';
 import { MIGRATIONS } from './migrations';
 import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
@@ -10,6 +11,8 @@ import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { CounterRepository } from './reports/counter.repository';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
+import { PartnershipReportController } from './reports/partnership-report.controller';
+import { PartnershipReportService } from './reports/partnership-report.service';
 import { ReportController } from './reports/report.controller';
 
 @Module({})
@@ -28,7 +31,7 @@ export class ReportingAppModule {
           brokerHealth: { provide: BROKER_HEALTH, useValue: consumer },
         }),
       ],
-      controllers: [ReportController, EnrollmentEventsHandler],
+      controllers: [ReportController, EnrollmentEventsHandler, PartnershipReportController, PartnershipEventsHandler],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
@@ -36,6 +39,7 @@ export class ReportingAppModule {
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,
+        PartnershipReportService,
       ],
       exports: [ConsumerState],
     };

@@ -3,8 +3,9 @@ import { ALL_EVENTS } from '@chanjiao/contracts';
 import { PATTERN_METADATA } from '@nestjs/microservices/constants';
 import { ProjectionRegistry } from '../projection/projection.registry';
 import { EnrollmentEventsHandler } from './enrollment-events.handler';
+import { PartnershipEventsHandler } from './partnership-events.handler';
 
-const HANDLERS = [EnrollmentEventsHandler];
+const HANDLERS = [EnrollmentEventsHandler, PartnershipEventsHandler];
 
 describe('reporting subscriptions', () => {
   const patterns = HANDLERS.flatMap((h) =>

@@ -1,5 +1,13 @@
-import { ENROLLMENT_EVENTS } from '@chanjiao/contracts';
+import { ENROLLMENT_EVENTS, PARTNERSHIP_EVENTS } from '@chanjiao/contracts';
 import { programProjection, studentProjection } from './enrollment.projections';
+import {
+  agreementProjection,
+  certificatePilotProjection,
+  industryCollegeProjection,
+  orderClassProjection,
+  partnerProjection,
+  trainingBaseProjection,
+} from './partnership.projections';
 import type { AnyProjection } from './projection';
 
 /** Deployment settings projections may depend on (fixed per deployment: changing them needs a rebuild of the read models). */
@@ -8,7 +16,7 @@ export interface ProjectionSettings {
   localRegionPrefix: string;
 }
 
-type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'];
+type KnownType = (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof PARTNERSHIP_EVENTS)[number]['type'];
 
 const any = (p: unknown) => p as AnyProjection;
 
@@ -23,6 +31,20 @@ export function createProjectionMap(_settings: ProjectionSettings): Record<Known
     'enrollment.student.withdrawn.v1': [any(studentProjection)],
     'enrollment.student.transferred.v1': [any(studentProjection)],
     'enrollment.student.graduated.v1': [any(studentProjection)],
+    'partnership.partner.registered.v1': [any(partnerProjection)],
+    'partnership.partner.updated.v1': [any(partnerProjection)],
+    'partnership.agreement.signed.v1': [any(agreementProjection), any(partnerProjection)],
+    'partnership.agreement.terminated.v1': [any(agreementProjection)],
+    'partnership.agreement.renewed.v1': [any(agreementProjection)],
+    'partnership.agreement.expired.v1': [any(agreementProjection)],
+    'partnership.order_class.opened.v1': [any(orderClassProjection)],
+    'partnership.order_class.updated.v1': [any(orderClassProjection)],
+    'partnership.certificate_pilot.launched.v1': [any(certificatePilotProjection), any(partnerProjection)],
+    'partnership.certificate_pilot.results_reported.v1': [any(certificatePilotProjection)],
+    'partnership.industry_college.founded.v1': [any(industryCollegeProjection)],
+    'partnership.training_base.registered.v1': [any(trainingBaseProjection)],
+    'partnership.training_base.updated.v1': [any(trainingBaseProjection)],
+    'partnership.training_base.investment_recorded.v1': [any(trainingBaseProjection)],
   };
 }
 

@@ -4,6 +4,7 @@ import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
 import { CounterRepository } from './counter.repository';
 import { EnrollmentReportService } from './enrollment-report.service';
+import { PartnershipReportService } from './partnership-report.service';
 import { reportInstitution, today } from './report-scope';
 import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewView, ReportQuery, YearQuery } from './report.dto';
 
@@ -16,6 +17,7 @@ export class ReportController {
     private readonly enrollment: EnrollmentReportService,
     private readonly counters: CounterRepository,
     private readonly consumer: ConsumerState,
+    private readonly partnership: PartnershipReportService,
   ) {}
 
   @Get('overview')
@@ -24,13 +26,25 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [programs, intake, graduates, fresh] = await Promise.all([
+    const [programs, intake, graduates, fresh, partnerships, trainingBases] = await Promise.all([
       this.enrollment.programs(institution),
       this.enrollment.intake(institution, q.year, date),
       this.enrollment.graduates(institution, q.year),
       this.counters.freshness(institution),
+      this.partnership.overview(institution, q.year, date),
+      this.partnership.trainingBases(institution, q.year, date),
     ]);
-    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, programs, intake, graduates };
+    return {
+      institution,
+      year: q.year,
+      date,
+      asOf: fresh.lastEventTime?.toISOString() ?? null,
+      programs,
+      intake,
+      graduates,
+      partnerships,
+      trainingBases,
+    };
   }
 
   @Get('enrollment')
