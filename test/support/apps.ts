@@ -3,6 +3,8 @@ import { loadServiceEnv } from '@chanjiao/persistence';
 import { createEnrollmentApp } from '../../apps/enrollment/src/app';
 import { createPlacementApp } from '../../apps/placement/src/app';
 import { createAllianceApp } from '../../apps/alliance/src/app';
+import { createPartnershipApp } from '../../apps/partnership/src/app';
+import { loadPartnershipEnv } from '../../apps/partnership/src/config';
 import { createReportingApp } from '../../apps/reporting/src/app';
 import { loadReportingEnv } from '../../apps/reporting/src/config';
 import { ConsumerState } from '../../apps/reporting/src/events/consumer.state';
@@ -12,6 +14,7 @@ export const APP_FACTORIES = {
   enrollment: (env: NodeJS.ProcessEnv) => createEnrollmentApp(loadServiceEnv('enrollment', env), { jsonLogs: false }),
   placement: (env: NodeJS.ProcessEnv) => createPlacementApp(loadServiceEnv('placement', env), { jsonLogs: false }),
   alliance: (env: NodeJS.ProcessEnv) => createAllianceApp(loadServiceEnv('alliance', env), { jsonLogs: false }),
+  partnership: (env: NodeJS.ProcessEnv) => createPartnershipApp(loadPartnershipEnv(env), { jsonLogs: false }),
   reporting: async (env: NodeJS.ProcessEnv) => createReportingApp(loadReportingEnv(env), { jsonLogs: false }),
 } satisfies Record<string, (env: NodeJS.ProcessEnv) => Promise<NestFastifyApplication>>;
 

@@ -5,6 +5,7 @@ import { AllianceEventsHandler } from './events/alliance-events.handler';
 import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
 import { PlacementEventsHandler } from './events/placement-events.handler';
+import { PartnershipEventsHandler } from './events/partnership-events.handler';
 import { MIGRATIONS } from './migrations';
 import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
@@ -14,6 +15,8 @@ import { AllianceReportController } from './reports/alliance-report.controller';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
+import { PartnershipReportController } from './reports/partnership-report.controller';
+import { PartnershipReportService } from './reports/partnership-report.service';
 import { ReportController } from './reports/report.controller';
 import { PlacementReportController } from './reports/placement-report.controller';
 import { PlacementReportService } from './reports/placement-report.service';
@@ -39,6 +42,8 @@ export class ReportingAppModule {
         EnrollmentEventsHandler,
         PlacementReportController,
         PlacementEventsHandler,
+        PartnershipReportController,
+        PartnershipEventsHandler,
         AllianceReportController,
         AllianceEventsHandler,
       ],
@@ -51,6 +56,7 @@ export class ReportingAppModule {
         EnrollmentReportService,
         PlacementReportService,
         AllianceReportService,
+        PartnershipReportService,
       ],
       exports: [ConsumerState],
     };

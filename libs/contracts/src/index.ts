@@ -7,3 +7,5 @@ export * from './events/common';
 export * from './events/enrollment.events';
 export * from './events/placement.events';
 export * from './events/alliance.events';
+export * from './events/partnership.events';
+export * from './credit-code';

@@ -46,3 +46,28 @@ export const MAX_YEAR = 2100;
 
 /** Default "local" region prefix: 6528, Bayingolin Mongol Autonomous Prefecture. */
 export const DEFAULT_LOCAL_REGION_PREFIX = '6528';
+
+/** Partnership reference data (DESIGN.md §4 "partnership"). */
+export const PARTNER_KINDS = ['enterprise', 'government', 'university', 'secondary_school', 'association', 'other'] as const;
+export type PartnerKind = (typeof PARTNER_KINDS)[number];
+
+/** 产教融合型企业 level of a partner. */
+export const IEI_LEVELS = ['none', 'provincial', 'national'] as const;
+export type IeiLevel = (typeof IEI_LEVELS)[number];
+
+export const AGREEMENT_KINDS = ['school_enterprise', 'government_school', 'university', 'secondary_vocational'] as const;
+export type AgreementKind = (typeof AGREEMENT_KINDS)[number];
+
+export const COOPERATION_FORMS = [
+  'order_class',
+  'apprenticeship',
+  'industry_college',
+  'training_base',
+  'internship_base',
+  'certificate_pilot',
+  'joint_research',
+] as const;
+export type CooperationForm = (typeof COOPERATION_FORMS)[number];
+
+export const INVESTMENT_SOURCES = ['central_government', 'regional_government', 'school', 'enterprise', 'other'] as const;
+export type InvestmentSource = (typeof INVESTMENT_SOURCES)[number];

@@ -3,10 +3,16 @@ import { CloudEvent, envelopeSchema } from './envelope';
 import { EventDefinition } from './define-event';
 import { ENROLLMENT_EVENTS } from './events/enrollment.events';
 import { PLACEMENT_EVENTS } from './events/placement.events';
+import { PARTNERSHIP_EVENTS } from './events/partnership.events';
 import { ALLIANCE_EVENTS } from './events/alliance.events';
 
 /** Every event type the platform knows, in catalogue order. */
-export const ALL_EVENTS: readonly EventDefinition[] = [...ENROLLMENT_EVENTS, ...PLACEMENT_EVENTS, ...ALLIANCE_EVENTS];
+export const ALL_EVENTS: readonly EventDefinition[] = [
+  ...ENROLLMENT_EVENTS,
+  ...PLACEMENT_EVENTS,
+  ...PARTNERSHIP_EVENTS,
+  ...ALLIANCE_EVENTS,
+];
 
 const byType = new Map<string, EventDefinition>(ALL_EVENTS.map((d) => [d.type, d]));
 

@@ -5,8 +5,9 @@ import { ProjectionRegistry } from '../projection/projection.registry';
 import { AllianceEventsHandler } from './alliance-events.handler';
 import { EnrollmentEventsHandler } from './enrollment-events.handler';
 import { PlacementEventsHandler } from './placement-events.handler';
+import { PartnershipEventsHandler } from './partnership-events.handler';
 
-const HANDLERS = [EnrollmentEventsHandler, PlacementEventsHandler, AllianceEventsHandler];
+const HANDLERS = [EnrollmentEventsHandler, PlacementEventsHandler, PartnershipEventsHandler, AllianceEventsHandler];
 
 describe('reporting subscriptions', () => {
   const patterns = HANDLERS.flatMap((h) =>

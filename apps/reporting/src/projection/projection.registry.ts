@@ -1,4 +1,4 @@
-import { ALLIANCE_EVENTS, ENROLLMENT_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
+import { ALLIANCE_EVENTS, ENROLLMENT_EVENTS, PARTNERSHIP_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
 import {
   allianceActivityProjection,
   allianceCharterProjection,
@@ -8,6 +8,14 @@ import {
 } from './alliance.projections';
 import { programProjection, studentProjection } from './enrollment.projections';
 import { graduateProjection, internProjection } from './placement.projections';
+import {
+  agreementProjection,
+  certificatePilotProjection,
+  industryCollegeProjection,
+  orderClassProjection,
+  partnerProjection,
+  trainingBaseProjection,
+} from './partnership.projections';
 import type { AnyProjection } from './projection';
 
 /** Deployment settings projections may depend on (fixed per deployment: changing them needs a rebuild of the read models). */
@@ -17,7 +25,10 @@ export interface ProjectionSettings {
 }
 
 type KnownType =
-  (typeof ENROLLMENT_EVENTS)[number]['type'] | (typeof PLACEMENT_EVENTS)[number]['type'] | (typeof ALLIANCE_EVENTS)[number]['type'];
+  | (typeof ENROLLMENT_EVENTS)[number]['type']
+  | (typeof PLACEMENT_EVENTS)[number]['type']
+  | (typeof PARTNERSHIP_EVENTS)[number]['type']
+  | (typeof ALLIANCE_EVENTS)[number]['type'];
 
 const any = (p: unknown) => p as AnyProjection;
 
@@ -46,6 +57,20 @@ export function createProjectionMap(settings: ProjectionSettings): Record<KnownT
     'alliance.charter.adopted.v1': [any(allianceCharterProjection)],
     'alliance.contribution.recorded.v1': [any(allianceContributionProjection)],
     'alliance.activity.held.v1': [any(allianceActivityProjection)],
+    'partnership.partner.registered.v1': [any(partnerProjection)],
+    'partnership.partner.updated.v1': [any(partnerProjection)],
+    'partnership.agreement.signed.v1': [any(agreementProjection), any(partnerProjection)],
+    'partnership.agreement.terminated.v1': [any(agreementProjection)],
+    'partnership.agreement.renewed.v1': [any(agreementProjection)],
+    'partnership.agreement.expired.v1': [any(agreementProjection)],
+    'partnership.order_class.opened.v1': [any(orderClassProjection)],
+    'partnership.order_class.updated.v1': [any(orderClassProjection)],
+    'partnership.certificate_pilot.launched.v1': [any(certificatePilotProjection), any(partnerProjection)],
+    'partnership.certificate_pilot.results_reported.v1': [any(certificatePilotProjection)],
+    'partnership.industry_college.founded.v1': [any(industryCollegeProjection)],
+    'partnership.training_base.registered.v1': [any(trainingBaseProjection)],
+    'partnership.training_base.updated.v1': [any(trainingBaseProjection)],
+    'partnership.training_base.investment_recorded.v1': [any(trainingBaseProjection)],
   };
 }
 

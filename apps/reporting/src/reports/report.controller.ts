@@ -6,6 +6,7 @@ import { AllianceReportService } from './alliance-report.service';
 import { CounterRepository } from './counter.repository';
 import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
+import { PartnershipReportService } from './partnership-report.service';
 import { reportInstitution, today } from './report-scope';
 import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewView, ReportQuery, YearQuery } from './report.dto';
 
@@ -20,6 +21,7 @@ export class ReportController {
     private readonly counters: CounterRepository,
     private readonly consumer: ConsumerState,
     private readonly alliance: AllianceReportService,
+    private readonly partnership: PartnershipReportService,
   ) {}
 
   @Get('overview')
@@ -28,13 +30,15 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [programs, intake, graduates, internships, fresh, alliances] = await Promise.all([
+    const [programs, intake, graduates, internships, fresh, alliances, partnerships, trainingBases] = await Promise.all([
       this.enrollment.programs(institution),
       this.enrollment.intake(institution, q.year, date),
       this.placement.graduates(institution, q.year, date),
       this.placement.internships(institution, q.year),
       this.counters.freshness(institution),
       this.alliance.overview(institution, q.year, date),
+      this.partnership.overview(institution, q.year, date),
+      this.partnership.trainingBases(institution, q.year, date),
     ]);
     return {
       institution,
@@ -46,6 +50,8 @@ export class ReportController {
       graduates,
       internships,
       alliances,
+      partnerships,
+      trainingBases,
     };
   }
 

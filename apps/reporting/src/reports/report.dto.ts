@@ -76,6 +76,30 @@ export class InternshipsFigures {
   @ApiProperty({ description: 'Of those, students with at least one such internship in a local region' }) localStudents!: number;
 }
 
+export class OrderClassFigures {
+  @ApiProperty({ description: 'Distinct programs with an order class of the cohort year' }) programs!: number;
+  @ApiProperty({ description: 'Students in order classes of the cohort year' }) students!: number;
+}
+
+/** The `partnerships` section of the overview (DESIGN.md §5). */
+export class PartnershipsFigures {
+  @ApiProperty({ description: 'Distinct enterprise partners named on any school_enterprise agreement signed on or before asOf' })
+  enterprises!: number;
+  @ApiProperty({ description: 'school_enterprise agreements signed from 1 January of the year to asOf' }) schoolEnterpriseSigned!: number;
+  @ApiProperty({ description: 'government_school agreements signed from 1 January of the year to asOf' }) governmentSchool!: number;
+  @ApiProperty({ description: 'university agreements signed from 1 January of the year to asOf' }) university!: number;
+  @ApiProperty({ description: '1+X pilots launched on or before asOf' }) certificatePilots!: number;
+  @ApiProperty({ description: 'Distinct partners of those pilots' }) certificatePilotEnterprises!: number;
+  @ApiProperty({ description: 'Industry colleges founded on or before asOf' }) industryColleges!: number;
+  @ApiProperty({ description: 'Order classes with cohortYear = year' }) orderClasses!: OrderClassFigures;
+}
+
+/** The `trainingBases` section of the overview (DESIGN.md §5). */
+export class TrainingBasesFigures {
+  @ApiProperty({ description: 'CNY invested from 1 January of the year to asOf, decimal string', example: '403000000.00' })
+  investment!: string;
+}
+
 export class OverviewView {
   @ApiProperty() institution!: string;
   @ApiProperty() year!: number;
@@ -86,6 +110,8 @@ export class OverviewView {
   @ApiProperty() graduates!: GraduatesFigures;
   @ApiProperty() internships!: InternshipsFigures;
   @ApiProperty() alliances!: AlliancesFigures;
+  @ApiProperty() partnerships!: PartnershipsFigures;
+  @ApiProperty() trainingBases!: TrainingBasesFigures;
 }
 
 export class EnrollmentRow {

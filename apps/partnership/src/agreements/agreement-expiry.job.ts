@@ -1,0 +1,78 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { WriteUnitOfWork } from '@chanjiao/platform';
+import { Clock } from '../common/clock';
+import { AgreementState, decideExpiry } from './agreement.domain';
+import { AgreementRepository } from './agreement.repository';
+
+export const EXPIRY_INTERVAL_MS = Symbol('EXPIRY_INTERVAL_MS');
+const BATCH = 500;
+
+/**
+ * Emits `partnership.agreement.expired.v1` for agreements past `expiresOn`, on its own: at boot and
+ * then every interval. Each run expires agreements in transactions that lock the due rows
+ * (`FOR UPDATE SKIP LOCKED`), mark them expired and append the events to the outbox together; the
+ * row's status is the guard, so an expiry is published exactly once across restarts and instances.
+ */
+@Injectable()
+export class AgreementExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AgreementExpiry');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<number>;
+
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly agreements: AgreementRepository,
+    private readonly clock: Clock,
+    @Inject(EXPIRY_INTERVAL_MS) private readonly intervalMs: number,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.intervalMs <= 0) return;
+    void this.tick();
+    this.timer = setInterval(() => void this.tick(), this.intervalMs);
+    this.timer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      const n = await this.runOnce();
+      if (n > 0) this.logger.log(`${n} agreement(s) expired`);
+    } catch (e) {
+      this.logger.error(`expiry run failed: ${(e as Error).stack ?? String(e)}`);
+    }
+  }
+
+  /** Expires every due agreement now; answers how many this call expired. Overlapping calls share one run. */
+  runOnce(): Promise<number> {
+    this.running ??= this.run().finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async run(): Promise<number> {
+    const today = this.clock.today();
+    let total = 0;
+    for (;;) {
+      const n = await this.uow.run(async (m) => {
+        const due = await this.agreements.lockDue(m, today, BATCH);
+        const events: CloudEvent[] = [];
+        const byInstitution = new Map<string, AgreementState[]>();
+        for (const { institution, ...a } of due) {
+          const d = decideExpiry(a, today);
+          if (!d.ok || !d.emit) continue;
+          byInstitution.set(institution, [...(byInstitution.get(institution) ?? []), d.state]);
+          events.push(buildEvent(d.emit.definition, { institution, subject: a.agreementId, sequence: d.state.version, data: d.emit.data }));
+        }
+        for (const [institution, states] of byInstitution) await this.agreements.saveMany(m, institution, [], states);
+        return { result: due.length, events };
+      });
+      total += n;
+      if (n < BATCH) return total;
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Sector } from '@chanjiao/contracts';
+import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { decideAll } from '../common/decide';
+import { PartnerRepository } from '../partners/partner.repository';
+import { PartnershipErrorCode } from '../partnership.errors';
+import { CreateAgreementDto } from './agreement.dto';
+import { AgreementCommand, AgreementState, decideAgreementChange, decideSign } from './agreement.domain';
+import { AgreementRepository } from './agreement.repository';
+
+export type AgreementChangeItem = { agreementId: string; command: AgreementCommand };
+
+/** Partners named by a write must exist: a 400 naming the field and the unknown ids otherwise. */
+export async function checkPartners(
+  m: EntityManager,
+  partners: PartnerRepository,
+  institution: string,
+  named: string[][],
+  field: string,
+): Promise<Array<DomainError | undefined>> {
+  const known = await partners.existing(m, institution, named.flat());
+  return named.map((ids) => {
+    const unknown = [...new Set(ids.filter((id) => !known.has(id)))];
+    if (unknown.length === 0) return undefined;
+    return new DomainError(
+      'invalid',
+      PartnershipErrorCode.UnknownPartner,
+      `${field}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a partner' : 'are not partners'} of ${institution}; PUT /partners/${unknown[0]} first`,
+      field,
+    );
+  });
+}
+
+@Injectable()
+export class AgreementService {
+  constructor(
+    private readonly uow: WriteUnitOfWork,
+    private readonly dataSource: DataSource,
+    private readonly agreements: AgreementRepository,
+    private readonly partners: PartnerRepository,
+  ) {}
+
+  signMany(ctx: WriteContext, items: CreateAgreementDto[]): Promise<Array<ItemResult<AgreementState>>> {
+    return this.uow.run(async (m) => {
+      const problems = await checkPartners(
+        m,
+        this.partners,
+        ctx.institution,
+        items.map((i) => i.partnerIds),
+        'partnerIds',
+      );
+      const allIds = [...new Set(items.flatMap((i) => i.partnerIds))];
+      const sectorOf = new Map(
+        (await this.partners.list(m, ctx.institution, 'partner_id = ANY($2::text[])', [allIds])).map((p) => [p.partnerId, p.sector]),
+      );
+      return decideAll(
+        m,
+        ctx,
+        this.agreements,
+        items.map((i) => i.agreementId),
+        (current, n) => {
+          const i = items[n]!;
+          if (problems[n]) return { ok: false, error: problems[n] };
+          const sectors = i.partnerIds.map((id) => sectorOf.get(id)).filter((s): s is Sector => s !== undefined);
+          return decideSign(
+            current,
+            {
+              agreementId: i.agreementId,
+              partnerIds: i.partnerIds,
+              kind: i.kind,
+              forms: i.forms ?? [],
+              programCodes: i.programCodes ?? [],
+              signedOn: i.signedOn,
+              effectiveFrom: i.effectiveFrom ?? null,
+              expiresOn: i.expiresOn ?? null,
+            },
+            sectors,
+          );
+        },
+      );
+    });
+  }
+
+  changeMany(ctx: WriteContext, items: AgreementChangeItem[]): Promise<Array<ItemResult<AgreementState>>> {
+    return this.uow.run((m) =>
+      decideAll(
+        m,
+        ctx,
+        this.agreements,
+        items.map((i) => i.agreementId),
+        (current, n) => decideAgreementChange(current, items[n]!.agreementId, items[n]!.command),
+      ),
+    );
+  }
+
+  async get(institution: string, agreementId: string): Promise<AgreementState> {
+    const found = await this.agreements.find(this.dataSource, institution, agreementId);
+    if (!found) throw new DomainError('not_found', PartnershipErrorCode.AgreementNotFound, `no agreement ${agreementId}`);
+    return found;
+  }
+
+  list(institution: string): Promise<AgreementState[]> {
+    return this.agreements.list(this.dataSource, institution);
+  }
+}

@@ -1,0 +1,81 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  CertificatePilotService,
+  CertificatePilotView,
+  CreateCertificatePilotDto,
+  PilotResultsBatchItemDto,
+  PilotResultsDto,
+} from './certificate-pilot';
+
+@ApiTags('1+X certificate pilots')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class CertificatePilotController {
+  constructor(private readonly pilots: CertificatePilotService) {}
+
+  @Post('certificate-pilots')
+  @ApiOperation({ summary: 'Launch a 1+X certificate pilot (201 created, 200 identical repeat, 409 same id with other details)' })
+  @ApiOkResponse({ type: CertificatePilotView })
+  async launch(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: CreateCertificatePilotDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CertificatePilotView> {
+    const [result] = await this.pilots.launchMany({ institution: p.institution, traceparent }, [body]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Post('certificate-pilots::batch')
+  @HttpCode(200)
+  @ApiBody({ type: [CreateCertificatePilotDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async launchBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(CreateCertificatePilotDto)) items: CreateCertificatePilotDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.pilots.launchMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((i, n) => ({ id: i.pilotId, result: results[n]! })));
+  }
+
+  @Post('certificate-pilots/:pilotId/results')
+  @HttpCode(200)
+  @ApiOperation({ summary: "A year's results (trained, sat, passed); the same year again with other figures replaces them" })
+  @ApiOkResponse({ type: CertificatePilotView })
+  async results(
+    @CurrentPrincipal() p: Principal,
+    @Param('pilotId', IdParamPipe) pilotId: string,
+    @Body() body: PilotResultsDto,
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<CertificatePilotView> {
+    const [result] = await this.pilots.resultsMany({ institution: p.institution, traceparent }, [{ ...body, pilotId }]);
+    return singleResult(result!).value;
+  }
+
+  @Post('certificate-pilots/results::batch')
+  @HttpCode(200)
+  @ApiBody({ type: [PilotResultsBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async resultsBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(PilotResultsBatchItemDto)) items: PilotResultsBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.pilots.resultsMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((i, n) => ({ id: i.pilotId, result: results[n]! })));
+  }
+
+  @Get('certificate-pilots/:pilotId')
+  @ApiOkResponse({ type: CertificatePilotView })
+  get(@CurrentPrincipal() p: Principal, @Param('pilotId', IdParamPipe) id: string): Promise<CertificatePilotView> {
+    return this.pilots.get(p.institution, id);
+  }
+}

@@ -1,0 +1,109 @@
+import { DataSource, EntityManager } from 'typeorm';
+
+type Queryable = Pick<DataSource | EntityManager, 'query'>;
+
+export interface ColumnSpec {
+  column: string;
+  prop: string;
+  type: 'text' | 'text[]' | 'int' | 'date' | 'jsonb' | 'numeric' | 'boolean';
+}
+
+/**
+ * Bulk reads and writes of one table of (institution, id)-keyed rows, the way every write service
+ * does them: rows locked in key order, new rows as plain INSERTs (a concurrent creator fails on the
+ * primary key and its transaction is retried), changed rows with ON CONFLICT DO UPDATE.
+ */
+export class RowTable<S> {
+  private readonly selectList: string;
+  private readonly keyColumns: string[];
+
+  constructor(
+    readonly table: string,
+    private readonly idColumns: ColumnSpec[],
+    private readonly columns: ColumnSpec[],
+  ) {
+    this.selectList = [...idColumns, ...columns]
+      .map((c) =>
+        c.type === 'date'
+          ? `to_char(${c.column}, 'YYYY-MM-DD') AS "${c.prop}"`
+          : c.type === 'numeric'
+            ? `${c.column}::text AS "${c.prop}"`
+            : `${c.column} AS "${c.prop}"`,
+      )
+      .join(', ');
+    this.keyColumns = idColumns.map((c) => c.column);
+  }
+
+  private keyOf = (row: S): string => JSON.stringify(this.idColumns.map((c) => (row as Record<string, unknown>)[c.prop]));
+  private keyFilter(): string {
+    if (this.idColumns.length === 1) return `${this.idColumns[0]!.column} = ANY($2::text[])`;
+    return `(${this.keyColumns.join(', ')}) IN (SELECT * FROM jsonb_to_recordset($2::jsonb) AS k(${this.idColumns
+      .map((c) => `"${c.prop}" text`)
+      .join(', ')}))`;
+  }
+  private keyParam(ids: string[][]): unknown {
+    if (this.idColumns.length === 1) return [...new Set(ids.map((i) => i[0]!))];
+    return JSON.stringify(ids.map((i) => Object.fromEntries(this.idColumns.map((c, n) => [c.prop, i[n]]))));
+  }
+
+  async find(q: Queryable, institution: string, ...id: string[]): Promise<S | undefined> {
+    const rows = await q.query(`SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 AND ${this.keyFilter()}`, [
+      institution,
+      this.keyParam([id]),
+    ]);
+    return (rows as S[])[0];
+  }
+
+  async list(q: Queryable, institution: string, where = '', params: unknown[] = []): Promise<S[]> {
+    return q.query(
+      `SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 ${where ? `AND ${where}` : ''} ORDER BY ${this.keyColumns.join(', ')}`,
+      [institution, ...params],
+    ) as Promise<S[]>;
+  }
+
+  /** Loads and row-locks the rows a write is about to change (key order, so writers do not deadlock). Keyed by JSON id list. */
+  async lockMany(m: EntityManager, institution: string, ids: string[][]): Promise<Map<string, S>> {
+    if (ids.length === 0) return new Map();
+    const rows = (await m.query(
+      `SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 AND ${this.keyFilter()}
+       ORDER BY ${this.keyColumns.join(', ')} FOR UPDATE`,
+      [institution, this.keyParam(ids)],
+    )) as S[];
+    return new Map(rows.map((r) => [this.keyOf(r), r]));
+  }
+
+  /** Ids (single-column keys) that exist, share-locked so they cannot vanish before commit. */
+  async existing(m: EntityManager, institution: string, ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const c = this.idColumns[0]!;
+    const rows = (await m.query(
+      `SELECT ${c.column} AS id FROM ${this.table} WHERE institution = $1 AND ${c.column} = ANY($2::text[]) ORDER BY 1 FOR SHARE`,
+      [institution, [...new Set(ids)]],
+    )) as Array<{ id: string }>;
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async saveMany(m: EntityManager, institution: string, created: S[], updated: S[]): Promise<void> {
+    const all = [...this.idColumns, ...this.columns];
+    const write = async (rows: S[], onConflict: string) => {
+      for (let i = 0; i < rows.length; i += 1000) {
+        await m.query(
+          `INSERT INTO ${this.table} (institution, ${all.map((c) => c.column).join(', ')}, updated_at)
+           SELECT $1, ${all.map((c) => `t."${c.prop}"`).join(', ')}, now()
+           FROM jsonb_to_recordset($2::jsonb) AS t(${all.map((c) => `"${c.prop}" ${c.type}`).join(', ')})
+           ${onConflict}`,
+          [institution, JSON.stringify(rows.slice(i, i + 1000))],
+        );
+      }
+    };
+    if (created.length) await write(created, '');
+    if (updated.length) {
+      await write(
+        updated,
+        `ON CONFLICT (institution, ${this.keyColumns.join(', ')}) DO UPDATE SET ${this.columns
+          .map((c) => `${c.column} = excluded.${c.column}`)
+          .join(', ')}, updated_at = now()`,
+      );
+    }
+  }
+}

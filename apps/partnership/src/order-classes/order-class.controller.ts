@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { CreateOrderClassDto, OrderClassService, OrderClassView } from './order-class';
+
+@ApiTags('order classes')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class OrderClassController {
+  constructor(private readonly orderClasses: OrderClassService) {}
+
+  @Post('order-classes')
+  @ApiOperation({ summary: 'Open an order class (201), repeat (200) or change it, e.g. its students (200, next version)' })
+  @ApiOkResponse({ type: OrderClassView })
+  async create(
+    @CurrentPrincipal() p: Principal,
+    @Body() body: CreateOrderClassDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<OrderClassView> {
+    const [result] = await this.orderClasses.createMany({ institution: p.institution, traceparent }, [body]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Post('order-classes::batch')
+  @HttpCode(200)
+  @ApiBody({ type: [CreateOrderClassDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async createBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(CreateOrderClassDto)) items: CreateOrderClassDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.orderClasses.createMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((i, n) => ({ id: i.orderClassId, result: results[n]! })));
+  }
+
+  @Get('order-classes/:orderClassId')
+  @ApiOkResponse({ type: OrderClassView })
+  get(@CurrentPrincipal() p: Principal, @Param('orderClassId', IdParamPipe) id: string): Promise<OrderClassView> {
+    return this.orderClasses.get(p.institution, id);
+  }
+}

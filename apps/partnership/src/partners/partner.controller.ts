@@ -1,0 +1,59 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { PartnerBatchItemDto, PartnerView, PutPartnerDto } from './partner.dto';
+import { PartnerService } from './partner.service';
+
+@ApiTags('partners')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class PartnerController {
+  constructor(private readonly partners: PartnerService) {}
+
+  @Put('partners/:partnerId')
+  @ApiOperation({ summary: 'Create or update a partner (201 created, 200 updated or unchanged); a bad credit code is a 400' })
+  @ApiOkResponse({ type: PartnerView })
+  async put(
+    @CurrentPrincipal() p: Principal,
+    @Param('partnerId', IdParamPipe) partnerId: string,
+    @Body() body: PutPartnerDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PartnerView> {
+    const [result] = await this.partners.putMany({ institution: p.institution, traceparent }, [{ ...body, partnerId }]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Put('partners::batch')
+  @Post('partners::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Create or update up to 5,000 partners in one transaction; per-item results' })
+  @ApiBody({ type: [PartnerBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async putBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(PartnerBatchItemDto)) items: PartnerBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.partners.putMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((item, i) => ({ id: item.partnerId, result: results[i]! })));
+  }
+
+  @Get('partners')
+  @ApiOperation({ summary: "All partners of the key's institution" })
+  @ApiOkResponse({ type: [PartnerView] })
+  list(@CurrentPrincipal() p: Principal): Promise<PartnerView[]> {
+    return this.partners.list(p.institution);
+  }
+
+  @Get('partners/:partnerId')
+  @ApiOkResponse({ type: PartnerView })
+  get(@CurrentPrincipal() p: Principal, @Param('partnerId', IdParamPipe) partnerId: string): Promise<PartnerView> {
+    return this.partners.get(p.institution, partnerId);
+  }
+}

@@ -1,0 +1,78 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { PlatformModule } from '@chanjiao/platform';
+import { AgreementExpiryJob, EXPIRY_INTERVAL_MS } from './agreements/agreement-expiry.job';
+import { AgreementController } from './agreements/agreement.controller';
+import { AgreementEntity } from './agreements/agreement.entity';
+import { AgreementRepository } from './agreements/agreement.repository';
+import { AgreementService } from './agreements/agreement.service';
+import { CertificatePilotController } from './certificate-pilots/certificate-pilot.controller';
+import { CertificatePilotEntity, CertificatePilotRepository, CertificatePilotService } from './certificate-pilots/certificate-pilot';
+import { Clock } from './common/clock';
+import type { PartnershipEnv } from './config';
+import { IndustryCollegeController } from './industry-colleges/industry-college.controller';
+import { IndustryCollegeEntity, IndustryCollegeRepository, IndustryCollegeService } from './industry-colleges/industry-college';
+import { MIGRATIONS } from './migrations';
+import { OrderClassController } from './order-classes/order-class.controller';
+import { OrderClassEntity, OrderClassRepository, OrderClassService } from './order-classes/order-class';
+import { PartnerController } from './partners/partner.controller';
+import { PartnerEntity } from './partners/partner.entity';
+import { PartnerRepository } from './partners/partner.repository';
+import { PartnerService } from './partners/partner.service';
+import { TrainingBaseController } from './training-bases/training-base.controller';
+import {
+  InvestmentRepository,
+  TrainingBaseEntity,
+  TrainingBaseInvestmentEntity,
+  TrainingBaseRepository,
+  TrainingBaseService,
+} from './training-bases/training-base';
+
+export const PARTNERSHIP_ENTITIES = [
+  PartnerEntity,
+  AgreementEntity,
+  OrderClassEntity,
+  CertificatePilotEntity,
+  IndustryCollegeEntity,
+  TrainingBaseEntity,
+  TrainingBaseInvestmentEntity,
+  OutboxMessageEntity,
+];
+
+@Module({})
+export class PartnershipAppModule {
+  static forEnv(env: PartnershipEnv): DynamicModule {
+    return {
+      module: PartnershipAppModule,
+      imports: [
+        PlatformModule.forService({ service: 'partnership', env, entities: PARTNERSHIP_ENTITIES, migrations: MIGRATIONS, publishes: true }),
+      ],
+      controllers: [
+        PartnerController,
+        AgreementController,
+        OrderClassController,
+        CertificatePilotController,
+        IndustryCollegeController,
+        TrainingBaseController,
+      ],
+      providers: [
+        { provide: Clock, useValue: new Clock() },
+        { provide: EXPIRY_INTERVAL_MS, useValue: env.AGREEMENT_EXPIRY_INTERVAL_MS },
+        PartnerRepository,
+        PartnerService,
+        AgreementRepository,
+        AgreementService,
+        AgreementExpiryJob,
+        OrderClassRepository,
+        OrderClassService,
+        CertificatePilotRepository,
+        CertificatePilotService,
+        IndustryCollegeRepository,
+        IndustryCollegeService,
+        TrainingBaseRepository,
+        InvestmentRepository,
+        TrainingBaseService,
+      ],
+    };
+  }
+}

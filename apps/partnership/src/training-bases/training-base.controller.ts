@@ -1,0 +1,93 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  InvestmentBatchItemDto,
+  InvestmentDto,
+  InvestmentView,
+  PutTrainingBaseDto,
+  TrainingBaseBatchItemDto,
+  TrainingBaseService,
+  TrainingBaseView,
+} from './training-base';
+
+@ApiTags('training bases')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller()
+export class TrainingBaseController {
+  constructor(private readonly bases: TrainingBaseService) {}
+
+  @Put('training-bases/:baseId')
+  @ApiOperation({ summary: 'Create or update a training base (201 created, 200 updated or unchanged)' })
+  @ApiOkResponse({ type: TrainingBaseView })
+  async put(
+    @CurrentPrincipal() p: Principal,
+    @Param('baseId', IdParamPipe) baseId: string,
+    @Body() body: PutTrainingBaseDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<TrainingBaseView> {
+    const [result] = await this.bases.putMany({ institution: p.institution, traceparent }, [{ ...body, baseId }]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Put('training-bases::batch')
+  @Post('training-bases::batch')
+  @HttpCode(200)
+  @ApiBody({ type: [TrainingBaseBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async putBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(TrainingBaseBatchItemDto)) items: TrainingBaseBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.bases.putMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((i, n) => ({ id: i.baseId, result: results[n]! })));
+  }
+
+  @Post('training-bases/:baseId/investments')
+  @ApiOperation({ summary: 'Record money invested in a base (201 created, 200 identical repeat, 409 same id with other details)' })
+  @ApiOkResponse({ type: InvestmentView })
+  async invest(
+    @CurrentPrincipal() p: Principal,
+    @Param('baseId', IdParamPipe) baseId: string,
+    @Body() body: InvestmentDto,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<InvestmentView> {
+    const [result] = await this.bases.investMany({ institution: p.institution, traceparent }, [{ ...body, baseId }]);
+    const { outcome, value } = singleResult(result!);
+    void reply.status(outcome === 'created' ? 201 : 200);
+    return value;
+  }
+
+  @Post('training-bases/investments::batch')
+  @HttpCode(200)
+  @ApiBody({ type: [InvestmentBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  async investBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(InvestmentBatchItemDto)) items: InvestmentBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    const results = await this.bases.investMany({ institution: p.institution, traceparent }, items);
+    return toBatchResult(items.map((i, n) => ({ id: `${i.baseId}/${i.investmentId}`, result: results[n]! })));
+  }
+
+  @Get('training-bases/:baseId')
+  @ApiOkResponse({ type: TrainingBaseView })
+  get(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<TrainingBaseView> {
+    return this.bases.get(p.institution, id);
+  }
+
+  @Get('training-bases/:baseId/investments')
+  @ApiOkResponse({ type: [InvestmentView] })
+  investments(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<InvestmentView[]> {
+    return this.bases.listInvestments(p.institution, id);
+  }
+}

@@ -1,0 +1,135 @@
+import { CloudEvent } from '@chanjiao/contracts';
+import { PartnershipEventFactory, smallPartnershipYear } from '../../../../test/fixtures/partnership-events';
+import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
+import { agreementTimeline, formatCents, toCents } from './partnership.projections';
+
+/** The overview figures the report service computes, from in-memory counters. */
+function figures(events: CloudEvent[], year: number, asOf: string) {
+  const c = projectInMemory(events);
+  const upTo = (day: string | null) => day === null || day <= asOf;
+  const inYear = (d: Record<string, unknown>, day: string | null) => upTo(day) && d.year === year;
+  const sum = (metric: string, where: (d: Record<string, unknown>, day: string | null) => boolean = (_d, day) => upTo(day)) =>
+    sumCounters(c, metric, where);
+  const status = (s: string) => sum('partnerships.agreement_status', (d, day) => upTo(day) && d.by === 'all' && d.status === s);
+  return {
+    enterprises: sum('partnerships.enterprises'),
+    schoolEnterpriseSigned: sum(
+      'partnerships.agreement_signed',
+      (d, day) => inYear(d, day) && d.by === 'kind' && d.key === 'school_enterprise',
+    ),
+    governmentSchool: sum('partnerships.agreement_signed', (d, day) => inYear(d, day) && d.key === 'government_school'),
+    university: sum('partnerships.agreement_signed', (d, day) => inYear(d, day) && d.by === 'kind' && d.key === 'university'),
+    certificatePilots: sum('partnerships.certificate_pilots'),
+    certificatePilotEnterprises: sum('partnerships.pilot_partners'),
+    industryColleges: sum('partnerships.industry_colleges'),
+    orderClassStudents: sum('partnerships.order_class_students', (d) => d.cohortYear === year),
+    investmentCents: sum('training_bases.investment', inYear),
+    active: status('active'),
+    expired: status('expired'),
+    terminated: status('terminated'),
+    passed: sum('partnerships.pilot_results', (d) => d.year === year && d.measure === 'passed'),
+  };
+}
+
+describe('partnership projections', () => {
+  const events = smallPartnershipYear(new PartnershipEventFactory('T1'));
+
+  it('overview figures of the fixture: ever vs this year, renewed, terminated, expired', () => {
+    expect(figures(events, 2022, '2022-12-31')).toEqual({
+      enterprises: 3, // E1, E2, E3; E4 signed only a government agreement; A7 (2023) adds no one
+      schoolEnterpriseSigned: 3, // A2, A3, A4 (A1 was 2021, A7 is after asOf)
+      governmentSchool: 1,
+      university: 1,
+      certificatePilots: 3, // X4 launches in 2023
+      certificatePilotEnterprises: 2, // E1 (two pilots), E2
+      industryColleges: 1,
+      orderClassStudents: 125, // 40 + 35 (updated from 30) + 50
+      investmentCents: 30, // 0.10 + 0.20
+      active: 4, // A1, A2 (renewed before expiry), A5, A6
+      expired: 1, // A4
+      terminated: 1, // A3
+      passed: 55, // X1 36 (the later report replaces 30) + X2 19
+    });
+    const mid = figures(events, 2022, '2022-07-15');
+    expect(mid).toMatchObject({ enterprises: 3, schoolEnterpriseSigned: 3, governmentSchool: 1, university: 0, active: 5, expired: 0 });
+    expect(figures(events, 2021, '2021-12-31')).toMatchObject({ enterprises: 1, schoolEnterpriseSigned: 1, investmentCents: 40300000000 });
+    expect(figures(events, 2023, '2023-12-31')).toMatchObject({ enterprises: 3, schoolEnterpriseSigned: 1, certificatePilots: 4 });
+  });
+
+  it('duplicates, reversal and shuffling change nothing (partner and agreement streams in any relative order)', () => {
+    const clean = projectInMemory(events);
+    let seed = 7;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const shuffled = [...events, ...events.slice(0, 10)];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(rnd() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    expect(projectInMemory([...events, ...events])).toEqual(clean);
+    expect(projectInMemory([...events].reverse())).toEqual(clean);
+    expect(projectInMemory(shuffled)).toEqual(clean);
+  });
+
+  it('an enterprise counts from its earliest school-enterprise agreement, once, whatever arrives first', () => {
+    const f = new PartnershipEventFactory('T2');
+    const later = f.signed('L', ['E9'], { signedOn: '2022-09-01' });
+    const earlier = f.signed('K', ['E9'], { signedOn: '2022-02-01' });
+    const partner = f.partner('E9');
+    for (const order of [
+      [later, earlier, partner],
+      [partner, earlier, later],
+      [earlier, partner, later],
+    ]) {
+      const c = projectInMemory(order);
+      expect(sumCounters(c, 'partnerships.enterprises', (_d, day) => day! <= '2022-01-31')).toBe(0);
+      expect(sumCounters(c, 'partnerships.enterprises', (_d, day) => day! <= '2022-02-01')).toBe(1);
+      expect(sumCounters(c, 'partnerships.enterprises')).toBe(1);
+    }
+    // A partner that turns out not to be an enterprise stops counting.
+    const c = projectInMemory([partner, earlier, f.partner('E9', { kind: 'association' })]);
+    expect(sumCounters(c, 'partnerships.enterprises')).toBe(0);
+  });
+
+  it('status timeline follows the dates: expiry the day after expiresOn, renewal after expiry reactivates, termination ends', () => {
+    expect(agreementTimeline({ ...base, expiresOn: '2022-12-31' })).toEqual([
+      { day: '2022-01-01', status: 'active' },
+      { day: '2023-01-01', status: 'expired' },
+    ]);
+    expect(
+      agreementTimeline({
+        ...base,
+        expiresOn: '2022-12-31',
+        renewals: [{ date: '2023-02-01', expiresOn: '2024-12-31' }],
+        terminatedOn: '2024-03-01',
+      }),
+    ).toEqual([
+      { day: '2022-01-01', status: 'active' },
+      { day: '2023-01-01', status: 'expired' },
+      { day: '2023-02-01', status: 'active' },
+      { day: '2024-03-01', status: 'terminated' },
+    ]);
+    expect(agreementTimeline({ ...base, expiresOn: '2022-12-31', renewals: [{ date: '2022-12-01', expiresOn: '2023-12-31' }] })).toEqual([
+      { day: '2022-01-01', status: 'active' },
+      { day: '2024-01-01', status: 'expired' },
+    ]);
+  });
+
+  it('money is integer cents, formatted without floating point', () => {
+    expect(toCents('403000000.00')).toBe(40300000000);
+    expect(toCents('0.1') + toCents('0.2')).toBe(30);
+    expect(formatCents(toCents('0.1') + toCents('0.2'))).toBe('0.30');
+    expect(formatCents(toCents('9999999999999.99'))).toBe('9999999999999.99');
+    expect(formatCents(0)).toBe('0.00');
+  });
+});
+
+const base = {
+  kind: 'school_enterprise' as const,
+  forms: [],
+  sectors: [],
+  partnerIds: ['E1'],
+  signedOn: '2022-01-01',
+  expiresOn: null as string | null,
+  renewals: [] as Array<{ date: string; expiresOn: string }>,
+  terminatedOn: null as string | null,
+};

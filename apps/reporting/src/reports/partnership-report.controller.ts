@@ -1,0 +1,47 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CounterRepository } from './counter.repository';
+import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';
+import { PartnershipReportService } from './partnership-report.service';
+import { reportInstitution, today } from './report-scope';
+
+@ApiTags('reports')
+@ApiBearerAuth()
+@RequireAccess('read')
+@Controller('reports/partnerships')
+export class PartnershipReportController {
+  constructor(
+    private readonly partnerships: PartnershipReportService,
+    private readonly counters: CounterRepository,
+  ) {}
+
+  @Get()
+  @ApiOperation({
+    summary:
+      'Agreements signed, renewed, active, expired and terminated by kind, form, partner sector or year; distinct enterprises; order classes; 1+X pilots with pass rates; industry colleges; investment by source',
+  })
+  @ApiOkResponse({ type: PartnershipReportView })
+  async report(@CurrentPrincipal() p: Principal, @Query() q: PartnershipReportQuery): Promise<PartnershipReportView> {
+    const institution = reportInstitution(p, q.institution);
+    const [report, fresh] = await Promise.all([
+      this.partnerships.report(institution, q.year, q.asOf ?? today(), q.by ?? 'kind'),
+      this.counters.freshness(institution),
+    ]);
+    return { ...report, asOf: fresh.lastEventTime?.toISOString() ?? null };
+  }
+
+  @Get('expiring')
+  @ApiOperation({ summary: 'Active agreements that expire within the next `within` days (default 90), for the office to renew' })
+  @ApiOkResponse({ type: ExpiringReportView })
+  async expiring(@CurrentPrincipal() p: Principal, @Query() q: ExpiringQuery): Promise<ExpiringReportView> {
+    const institution = reportInstitution(p, q.institution);
+    const date = q.asOf ?? today();
+    const within = q.within ?? 90;
+    const [agreements, fresh] = await Promise.all([
+      this.partnerships.expiring(institution, date, within),
+      this.counters.freshness(institution),
+    ]);
+    return { institution, date, within, asOf: fresh.lastEventTime?.toISOString() ?? null, agreements };
+  }
+}

@@ -1,0 +1,206 @@
+import { Injectable } from '@nestjs/common';
+import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
+import { AgreementReadState, agreementTimeline, formatCents, PartnerReadState } from '../projection/partnership.projections';
+import { CounterRepository, rate, total } from './counter.repository';
+import type { AgreementGroupRow, ExpiringAgreementRow, PartnershipGrouping, PartnershipReportView } from './partnership-report.dto';
+import type { OrderClassFigures, PartnershipsFigures, TrainingBasesFigures } from './report.dto';
+
+interface GroupDims {
+  by: string;
+  key: string;
+  year?: number;
+  status?: string;
+}
+
+const yearStart = (year: number) => `${year}-01-01`;
+const yearEnd = (year: number) => `${year}-12-31`;
+const earlier = (a: string, b: string) => (a < b ? a : b);
+
+/** Partnership figures of the overview and the partnerships reports, from the counters. */
+@Injectable()
+export class PartnershipReportService {
+  constructor(private readonly counters: CounterRepository) {}
+
+  /** Sum of a dated metric over [1 January of year, asOf]. */
+  private async inYear(institution: string, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
+    if (asOf < yearStart(year)) return 0;
+    return total(await this.counters.sum(institution, metric, asOf, { ...filter, year }));
+  }
+
+  async overview(institution: string, year: number, asOf: string): Promise<PartnershipsFigures> {
+    const signed = (kind: string) => this.inYear(institution, 'partnerships.agreement_signed', year, asOf, { by: 'kind', key: kind });
+    const sum = async (metric: string, at: string | null = asOf) => total(await this.counters.sum(institution, metric, at));
+    const [
+      enterprises,
+      schoolEnterpriseSigned,
+      governmentSchool,
+      university,
+      certificatePilots,
+      certificatePilotEnterprises,
+      industryColleges,
+      orderClasses,
+    ] = await Promise.all([
+      sum('partnerships.enterprises'),
+      signed('school_enterprise'),
+      signed('government_school'),
+      signed('university'),
+      sum('partnerships.certificate_pilots'),
+      sum('partnerships.pilot_partners'),
+      sum('partnerships.industry_colleges'),
+      this.orderClasses(institution, year),
+    ]);
+    return {
+      enterprises,
+      schoolEnterpriseSigned,
+      governmentSchool,
+      university,
+      certificatePilots,
+      certificatePilotEnterprises,
+      industryColleges,
+      orderClasses,
+    };
+  }
+
+  async orderClasses(institution: string, year: number): Promise<OrderClassFigures> {
+    const [classes, students] = await Promise.all([
+      this.counters.sum<{ programCode: string }>(institution, 'partnerships.order_classes', null, { cohortYear: year }),
+      this.counters.sum(institution, 'partnerships.order_class_students', null, { cohortYear: year }),
+    ]);
+    return { programs: new Set(classes.map((r) => r.dims.programCode)).size, students: total(students) };
+  }
+
+  async trainingBases(institution: string, year: number, asOf: string): Promise<TrainingBasesFigures> {
+    return { investment: formatCents(await this.inYear(institution, 'training_bases.investment', year, asOf)) };
+  }
+
+  /** Agreements per group, order classes, 1+X pilots, industry colleges and investment by source. */
+  async report(institution: string, year: number, asOf: string, by: PartnershipGrouping): Promise<Omit<PartnershipReportView, 'asOf'>> {
+    const dimsBy = by === 'year' ? 'all' : by;
+    const inRange = asOf >= yearStart(year);
+    const [signed, renewed, status, groups, enterprises, pilots, pilotPartners, results, colleges, investment, orderClasses] =
+      await Promise.all([
+        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_signed', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_renewed', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_status', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(institution, 'partnerships.enterprise_groups', asOf, { by }),
+        this.counters.sum(institution, 'partnerships.enterprises', asOf),
+        this.counters.sum(institution, 'partnerships.certificate_pilots', asOf),
+        this.counters.sum(institution, 'partnerships.pilot_partners', asOf),
+        this.counters.sum<{ measure: string }>(institution, 'partnerships.pilot_results', null, { year }),
+        this.counters.sum(institution, 'partnerships.industry_colleges', asOf),
+        inRange ? this.counters.sum<{ source: string }>(institution, 'training_bases.investment', asOf, { year }) : Promise.resolve([]),
+        this.orderClasses(institution, year),
+      ]);
+    const statusOf = (rows: typeof status, key: string | undefined, s: string) =>
+      total(rows, (d: GroupDims) => (key === undefined || d.key === key) && d.status === s);
+    const inY = (d: GroupDims) => inRange && d.year === year;
+    let rows: AgreementGroupRow[];
+    if (by === 'year') {
+      const years = [...new Set([...signed.map((r) => r.dims.year!), ...groups.map((r) => Number(r.dims.key))])]
+        .filter((y) => y <= year)
+        .sort();
+      rows = await Promise.all(
+        years.map(async (y): Promise<AgreementGroupRow> => {
+          const at = earlier(yearEnd(y), asOf);
+          const st = await this.counters.sum<GroupDims>(institution, 'partnerships.agreement_status', at, { by: 'all' });
+          return {
+            key: String(y),
+            signed: total(signed, (d: GroupDims) => d.year === y),
+            renewed: total(renewed, (d: GroupDims) => d.year === y),
+            active: statusOf(st, undefined, 'active'),
+            expired: statusOf(st, undefined, 'expired'),
+            terminated: statusOf(st, undefined, 'terminated'),
+            enterprises: total(groups, (d: GroupDims) => d.key === String(y)),
+          };
+        }),
+      );
+    } else {
+      const keys = [...new Set([...signed, ...status, ...groups].map((r) => r.dims.key))].sort();
+      rows = keys.map((key) => ({
+        key,
+        signed: total(signed, (d: GroupDims) => d.key === key && inY(d)),
+        renewed: total(renewed, (d: GroupDims) => d.key === key && inY(d)),
+        active: statusOf(status, key, 'active'),
+        expired: statusOf(status, key, 'expired'),
+        terminated: statusOf(status, key, 'terminated'),
+        enterprises: total(groups, (d: GroupDims) => d.key === key),
+      }));
+    }
+    // Totals count each agreement once (the "all" group), whatever the grouping.
+    const all = by === 'year' ? { signed, renewed, status } : await this.allGroup(institution, asOf);
+    const totals: AgreementGroupRow = {
+      key: 'total',
+      signed: total(all.signed, inY),
+      renewed: total(all.renewed, inY),
+      active: statusOf(all.status, undefined, 'active'),
+      expired: statusOf(all.status, undefined, 'expired'),
+      terminated: statusOf(all.status, undefined, 'terminated'),
+      enterprises: total(enterprises),
+    };
+    const measure = (m: string) => total(results, (d: { measure: string }) => d.measure === m);
+    const bySource = INVESTMENT_SOURCES.map((source) => ({
+      source,
+      amount: formatCents(total(investment, (d: { source: string }) => d.source === source)),
+    }));
+    return {
+      institution,
+      year,
+      date: asOf,
+      by,
+      rows,
+      totals,
+      orderClasses,
+      certificatePilots: {
+        pilots: total(pilots),
+        partners: total(pilotPartners),
+        results: {
+          trained: measure('trained'),
+          sat: measure('sat'),
+          passed: measure('passed'),
+          passRate: rate(measure('passed'), measure('sat')),
+        },
+      },
+      industryColleges: total(colleges),
+      investment: { total: formatCents(total(investment)), bySource },
+    };
+  }
+
+  private async allGroup(institution: string, asOf: string) {
+    const [signed, renewed, status] = await Promise.all(
+      ['partnerships.agreement_signed', 'partnerships.agreement_renewed', 'partnerships.agreement_status'].map((m) =>
+        this.counters.sum<GroupDims>(institution, m, asOf, { by: 'all' }),
+      ),
+    );
+    return { signed: signed!, renewed: renewed!, status: status! };
+  }
+
+  /** Active agreements (on `from`) whose expiresOn falls within [from, from + within days], soonest first. */
+  async expiring(institution: string, from: string, within: number): Promise<ExpiringAgreementRow[]> {
+    const [agreements, partners] = await Promise.all([
+      this.counters.readModels<AgreementReadState>(institution, 'agreement'),
+      this.counters.readModels<PartnerReadState>(institution, 'partner'),
+    ]);
+    const name = new Map(partners.map((p) => [p.id, p.state.name]));
+    const fromMs = Date.parse(`${from}T00:00:00Z`);
+    const rows: ExpiringAgreementRow[] = [];
+    for (const { state: a } of agreements) {
+      const current = a.renewals.at(-1)?.expiresOn ?? a.expiresOn;
+      if (!current) continue;
+      const timeline = agreementTimeline(a).filter((t) => t.day <= from);
+      if (timeline.at(-1)?.status !== 'active') continue;
+      const daysLeft = Math.round((Date.parse(`${current}T00:00:00Z`) - fromMs) / 86_400_000);
+      if (daysLeft < 0 || daysLeft > within) continue;
+      rows.push({
+        agreementId: a.agreementId,
+        kind: a.kind,
+        forms: a.forms,
+        partnerIds: a.partnerIds,
+        partnerNames: a.partnerIds.map((id) => name.get(id) ?? null),
+        signedOn: a.signedOn,
+        expiresOn: current,
+        daysLeft,
+      });
+    }
+    return rows.sort((x, y) => x.daysLeft - y.daysLeft || x.agreementId.localeCompare(y.agreementId));
+  }
+}
