@@ -1,6 +1,9 @@
-import { demoGraduates, demoIntake, demoPrograms } from './enrollment-data';
+import { DemoEnrollment, DemoProgram, demoGraduates, demoIntake, demoPrograms } from './enrollment-data';
 import { AS_OF, EXPECTED_FIGURES, valueAt } from './expected';
-import { seeded } from './random';
+import { loadAlliance } from './alliance-data';
+import { loadPartnership } from './partnership-data';
+import { loadPlacement } from './placement-data';
+import { Random, seeded } from './random';
 
 export type DemoService = 'enrollment' | 'placement' | 'partnership' | 'alliance' | 'reporting';
 
@@ -21,7 +24,22 @@ export interface FigureCheck {
   ok: boolean;
 }
 
-class DemoError extends Error {}
+export class DemoError extends Error {}
+
+/** What each department's loader gets: HTTP helpers and what earlier departments loaded. */
+export interface DemoContext {
+  rnd: Random;
+  call(service: DemoService, method: string, path: string, body?: unknown, contentType?: string): Promise<any>;
+  /** Posts items to a `:batch` route in chunks; any failed item stops the demo. */
+  batch(service: DemoService, path: string, items: unknown[], label: string, size?: number): Promise<void>;
+  /** Uploads rows as a CSV file to `POST /imports/<entity>`; any bad row stops the demo. */
+  importCsv(service: DemoService, entity: string, rows: Array<Record<string, unknown>>, label: string): Promise<void>;
+  log(line: string): void;
+  programs: DemoProgram[];
+  /** The 2022 intake (5,771 students incl. no-shows and 2+3) and the 2019 cohort graduating in 2022 (3,292). */
+  intake: DemoEnrollment[];
+  graduates: DemoEnrollment[];
+}
 
 /** Loads the 2022 data set through the write API and file imports, then compares the overview with the source. */
 export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
@@ -83,6 +101,11 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
     'no-shows',
   );
   await importCsv('enrollment', 'graduations', graduates.graduations, 'graduations');
+
+  const ctx: DemoContext = { rnd, call, batch, importCsv, log, programs, intake: intake.enrollments, graduates: graduates.enrollments };
+  await loadPlacement(ctx);
+  await loadPartnership(ctx);
+  await loadAlliance(ctx);
 
   log('waiting for the reports to catch up…');
   await waitForReports(call);
