@@ -1,0 +1,150 @@
+import amqp from 'amqplib';
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { Client, Pool } from 'pg';
+
+/** Raw limits of the parts, measured with plain clients: the denominators of the benchmark's ratios. */
+
+export interface RawChain {
+  publishPerSec: number;
+  consumePerSec: number;
+  insertPerSec: number;
+  chainPerSec: number;
+}
+
+const eventBody = (i: number) =>
+  Buffer.from(
+    JSON.stringify({
+      specversion: '1.0',
+      id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      source: '/chanjiao/enrollment',
+      type: 'enrollment.student.enrolled.v1',
+      subject: `S${i}`,
+      time: new Date().toISOString(),
+      datacontenttype: 'application/json',
+      institution: 'BENCH',
+      sequence: 1,
+      data: { studentId: `S${i}`, programCode: 'P1', cohortYear: 2022, level: 'higher_vocational', pathway: 'regular' },
+    }),
+  );
+
+/** Persistent publishes with confirms per batch of 1,000 into a quorum queue. */
+async function publishAll(ch: amqp.ConfirmChannel, queue: string, n: number): Promise<number> {
+  const t = performance.now();
+  for (let i = 0; i < n; i += 1000) {
+    for (let j = i; j < Math.min(n, i + 1000); j++)
+      ch.sendToQueue(queue, eventBody(j), { persistent: true, contentType: 'application/json' });
+    await ch.waitForConfirms();
+  }
+  return (n / (performance.now() - t)) * 1000;
+}
+
+/** Consumes with prefetch 2,000, acking every 1,000 (multiple); `onBatch` may write them somewhere first. */
+async function consumeAll(ch: amqp.Channel, queue: string, n: number, onBatch?: (bodies: Buffer[]) => Promise<void>): Promise<number> {
+  await ch.prefetch(2000);
+  let seen = 0;
+  let pending: amqp.ConsumeMessage[] = [];
+  const t = performance.now();
+  let busy = Promise.resolve();
+  await new Promise<void>((resolve) => {
+    const flush = () => {
+      const batch = pending;
+      pending = [];
+      busy = busy.then(async () => {
+        if (onBatch) await onBatch(batch.map((m) => m.content));
+        ch.ack(batch[batch.length - 1]!, true);
+        seen += batch.length;
+        if (seen >= n) resolve();
+      });
+    };
+    let timer: NodeJS.Timeout | undefined;
+    void ch.consume(queue, (m) => {
+      if (!m) return;
+      pending.push(m);
+      if (pending.length >= 1000) flush();
+      else {
+        clearTimeout(timer);
+        timer = setTimeout(() => pending.length && flush(), 20);
+      }
+    });
+  });
+  return (n / (performance.now() - t)) * 1000;
+}
+
+async function insertAll(pool: Pool, table: string, bodies: Buffer[]): Promise<void> {
+  await pool.query(
+    `INSERT INTO ${table} (id, body) SELECT (e->>'id')::uuid, e FROM jsonb_array_elements($1::jsonb) e ON CONFLICT DO NOTHING`,
+    [`[${bodies.map((b) => b.toString()).join(',')}]`],
+  );
+}
+
+export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number): Promise<RawChain> {
+  const conn = await amqp.connect(amqpUrl);
+  const ch = await conn.createConfirmChannel();
+  const q = `bench.raw.${process.pid}`;
+  const pool = new Pool({ connectionString: pgUrl, max: 4 });
+  const table = `bench_raw_${process.pid}`;
+  try {
+    await pool.query(`CREATE TABLE ${table} (id uuid PRIMARY KEY, body jsonb)`);
+    await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    const publishPerSec = await publishAll(ch, q, n);
+    const consumePerSec = await consumeAll(await conn.createChannel(), q, n);
+    // Insert alone: the same events in batches of 1,000.
+    const bodies = Array.from({ length: n }, (_, i) => eventBody(i));
+    await pool.query(`TRUNCATE ${table}`);
+    let t = performance.now();
+    for (let i = 0; i < n; i += 1000) await insertAll(pool, table, bodies.slice(i, i + 1000));
+    const insertPerSec = (n / (performance.now() - t)) * 1000;
+    // The chain: publish while a consumer writes each batch to PostgreSQL before acking.
+    await pool.query(`TRUNCATE ${table}`);
+    t = performance.now();
+    const consumer = consumeAll(await conn.createChannel(), q, n, (b) => insertAll(pool, table, b));
+    await publishAll(ch, q, n);
+    await consumer;
+    const chainPerSec = (n / (performance.now() - t)) * 1000;
+    return { publishPerSec, consumePerSec, insertPerSec, chainPerSec };
+  } finally {
+    await ch.deleteQueue(q).catch(() => undefined);
+    await conn.close().catch(() => undefined);
+    await pool.query(`DROP TABLE IF EXISTS ${table}`).catch(() => undefined);
+    await pool.end();
+  }
+}
+
+/** A minimal Fastify endpoint doing one insert per request, under autocannon. */
+export async function measureMinimalEndpoint(
+  pgUrl: string,
+  seconds: number,
+): Promise<{ requestsPerSec: number; p50: number; p99: number }> {
+  const pool = new Pool({ connectionString: pgUrl, max: 10 });
+  const table = `bench_min_${process.pid}`;
+  await pool.query(`CREATE TABLE ${table} (id bigserial PRIMARY KEY, body jsonb)`);
+  const app = Fastify();
+  app.post('/items', async (req) => {
+    await pool.query(`INSERT INTO ${table} (body) VALUES ($1)`, [JSON.stringify(req.body)]);
+    return { ok: true };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const port = (app.server.address() as { port: number }).port;
+  try {
+    const r = await autocannon({
+      url: `http://127.0.0.1:${port}/items`,
+      method: 'POST',
+      connections: 50,
+      duration: seconds,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ studentId: 'S1', programCode: 'P1', cohortYear: 2022 }),
+    });
+    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+  } finally {
+    await app.close();
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.end();
+  }
+}
+
+export async function pgReachable(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  await c.end();
+}

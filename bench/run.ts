@@ -1,0 +1,307 @@
+/**
+ * `npm run bench [-- --quick]`: the pipeline measured against the raw limits of its own parts, in one
+ * run, on this machine. Prints a table and writes bench/results/latest.json and a dated copy.
+ * `--quick` runs a tenth of the sizes and checks only that every figure is right (CI smoke test).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
+import { measureMinimalEndpoint, measureRawChain } from './raw-limits';
+import { BenchStack, startBenchStack } from './stack';
+
+const quick = process.argv.includes('--quick');
+const scale = quick ? 0.1 : 1;
+const PG = process.env.DATABASE_URL ?? DEFAULT_PG_SERVER;
+const AMQP = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const SIZES = {
+  events: Math.round(200_000 * scale),
+  singleWriteSeconds: quick ? 3 : 20,
+  endpointSeconds: quick ? 3 : 10,
+  freshnessSeconds: quick ? 3 : 10,
+  freshnessRate: quick ? 200 : 1000,
+  readSeconds: quick ? 3 : 10,
+};
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const pct = (values: number[], p: number) => {
+  if (values.length === 0) return 0;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+async function api(stack: BenchStack, service: keyof BenchStack['urls'], method: string, path: string, body?: unknown): Promise<any> {
+  const res = await fetch(stack.urls[service] + path, {
+    method,
+    headers: { authorization: `Bearer ${service === 'reporting' ? stack.readerKey : stack.writerKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json();
+  if (res.status >= 400) throw new Error(`${method} ${service}${path}: ${res.status} ${JSON.stringify(json).slice(0, 300)}`);
+  return json;
+}
+
+const applied = async (stack: BenchStack) => (await api(stack, 'reporting', 'GET', '/reports/freshness')).eventsApplied as number;
+
+async function waitApplied(stack: BenchStack, target: number, timeoutMs: number): Promise<number> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const n = await applied(stack);
+    if (n >= target) return performance.now();
+    if (Date.now() > deadline) throw new Error(`only ${n} of ${target} events applied`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** 200,000 mixed events through the four services' `:batch` routes, until the reports show them all. */
+async function batchIngest(
+  stack: BenchStack,
+): Promise<{ events: number; seconds: number; perSec: number; checks: Record<string, [number, number]> }> {
+  const n = SIZES.events;
+  const counts = { enrollments: Math.round(n * 0.5), internships: Math.round(n * 0.25), partners: Math.round(n * 0.15) };
+  const members = n - counts.enrollments - counts.internships - counts.partners;
+  await api(stack, 'enrollment', 'PUT', '/programs/P1', {
+    name: 'Bench',
+    category: '46',
+    level: 'higher_vocational',
+    sectors: ['mining'],
+    status: 'open',
+  });
+  const alliances = 10;
+  for (let a = 0; a < alliances; a++) {
+    await api(stack, 'alliance', 'PUT', `/alliances/A${a}`, {
+      name: `Alliance ${a}`,
+      scope: 'regional',
+      foundedOn: '2015-01-01',
+      role: 'member',
+    });
+  }
+  const base = await waitApplied(stack, 1 + alliances, 30_000).then(() => applied(stack));
+  const streams: Array<{ service: 'enrollment' | 'placement' | 'partnership' | 'alliance'; path: string; items: unknown[] }> = [
+    {
+      service: 'enrollment',
+      path: '/enrollments:batch',
+      items: Array.from({ length: counts.enrollments }, (_, i) => ({
+        studentId: `E${i}`,
+        programCode: 'P1',
+        cohortYear: 2022,
+        level: 'higher_vocational',
+        pathway: 'regular',
+      })),
+    },
+    {
+      service: 'placement',
+      path: '/internships:batch',
+      items: Array.from({ length: counts.internships }, (_, i) => ({
+        internshipId: `I${i}`,
+        studentId: `E${i}`,
+        kind: 'post',
+        region: i % 3 ? '650102' : '652801',
+        startDate: '2022-03-01',
+      })),
+    },
+    {
+      service: 'partnership',
+      path: '/partners:batch',
+      items: Array.from({ length: counts.partners }, (_, i) => ({
+        partnerId: `PT${i}`,
+        name: `Enterprise ${i}`,
+        kind: 'enterprise',
+        sector: 'textiles',
+      })),
+    },
+    {
+      service: 'alliance',
+      path: '/alliances/members:batch',
+      items: Array.from({ length: members }, (_, i) => ({
+        allianceId: `A${i % alliances}`,
+        memberId: `M${i}`,
+        memberKind: 'enterprise',
+        role: 'member',
+        joinedOn: '2020-01-01',
+      })),
+    },
+  ];
+  const t0 = performance.now();
+  await Promise.all(
+    streams.map(async (s) => {
+      for (let i = 0; i < s.items.length; i += 2000) {
+        const r = await api(stack, s.service, s.service === 'partnership' ? 'PUT' : 'POST', s.path, s.items.slice(i, i + 2000));
+        if (r.summary.failed) throw new Error(`${s.path}: ${JSON.stringify(r.results.find((x: any) => x.status === 'failed'))}`);
+      }
+    }),
+  );
+  const t1 = await waitApplied(stack, base + n, 600_000);
+  const seconds = (t1 - t0) / 1000;
+  const overview = await api(stack, 'reporting', 'GET', '/reports/overview?year=2022');
+  const checks: Record<string, [number, number]> = {
+    'intake.total': [overview.intake.total, counts.enrollments],
+    'internships.students': [overview.internships.students, counts.internships],
+    'internships.localStudents': [overview.internships.localStudents, Math.ceil(counts.internships / 3)],
+    'alliances.members': [overview.alliances.members, members],
+    eventsApplied: [(await applied(stack)) - base, n],
+  };
+  return { events: n, seconds, perSec: n / seconds, checks };
+}
+
+function uniqueEnrollment(prefix: string, cohortYear: number) {
+  let i = 0;
+  return () =>
+    JSON.stringify({ studentId: `${prefix}${i++}`, programCode: 'P1', cohortYear, level: 'higher_vocational', pathway: 'regular' });
+}
+
+async function singleWrites(stack: BenchStack) {
+  const next = uniqueEnrollment('W', 2023);
+  const r = await autocannon({
+    url: `${stack.urls.enrollment}/enrollments`,
+    connections: 50,
+    duration: SIZES.singleWriteSeconds,
+    requests: [
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: next() }),
+      },
+    ],
+  });
+  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, written: r['2xx'] };
+}
+
+/** Steady single writes; each write's response time against the moment the overview first shows it. */
+async function freshness(stack: BenchStack) {
+  const cohort = 2024;
+  const next = uniqueEnrollment('F', cohort);
+  const responses: number[] = [];
+  const observed: Array<[number, number]> = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const o = await api(stack, 'reporting', 'GET', `/reports/overview?year=${cohort}`);
+      observed.push([performance.now(), o.intake.total]);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  })();
+  const total = SIZES.freshnessRate * SIZES.freshnessSeconds;
+  const perTick = SIZES.freshnessRate / 100;
+  const inflight: Array<Promise<void>> = [];
+  const start = performance.now();
+  for (let sent = 0; sent < total;) {
+    for (let k = 0; k < perTick && sent < total; k++, sent++) {
+      inflight.push(
+        fetch(`${stack.urls.enrollment}/enrollments`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': 'application/json' },
+          body: next(),
+        }).then(async (r) => {
+          await r.arrayBuffer();
+          if (r.status === 201) responses.push(performance.now());
+        }),
+      );
+    }
+    const due = start + (sent / SIZES.freshnessRate) * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, due - performance.now())));
+  }
+  await Promise.all(inflight);
+  const deadline = Date.now() + 60_000;
+  while ((observed.at(-1)?.[1] ?? 0) < responses.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  polling = false;
+  await poller;
+  responses.sort((a, b) => a - b);
+  // The k-th response is visible once the overview counts k writes (effects are order-insensitive counts).
+  const lags = responses.map((t, k) => {
+    const seen = observed.find(([, count]) => count >= k + 1);
+    return seen ? Math.max(0, seen[0] - t) : Number.NaN;
+  });
+  const valid = lags.filter((x) => !Number.isNaN(x));
+  return {
+    writes: responses.length,
+    ratePerSec: SIZES.freshnessRate,
+    p50: pct(valid, 50),
+    p99: pct(valid, 99),
+    unseen: lags.length - valid.length,
+  };
+}
+
+async function reads(stack: BenchStack) {
+  const r = await autocannon({
+    url: `${stack.urls.reporting}/reports/overview?year=2022`,
+    connections: 50,
+    duration: SIZES.readSeconds,
+    headers: { authorization: `Bearer ${stack.readerKey}` },
+  });
+  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+}
+
+async function main(): Promise<void> {
+  log(`benchmark${quick ? ' (quick)' : ''}: ${SIZES.events.toLocaleString('en')} events`);
+  log('1/6 raw limits: amqplib publish/consume, node-postgres insert, the chain, a minimal Fastify endpoint');
+  const raw = await measureRawChain(AMQP, PG, SIZES.events);
+  const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
+  log('starting the services (bench_* databases, ports 3101-3105)');
+  const stack = await startBenchStack(PG, AMQP);
+  let result: Record<string, unknown>;
+  let ok = true;
+  try {
+    log('2/6 batch ingest');
+    const ingest = await batchIngest(stack);
+    log('3/6 single writes');
+    const writes = await singleWrites(stack);
+    log('4/6 freshness');
+    const fresh = await freshness(stack);
+    log('5/6 reads');
+    const read = await reads(stack);
+    log('6/6 memory');
+    const rss = stack.peakRssMb();
+    const wrong = Object.entries(ingest.checks).filter(([, [a, e]]) => a !== e);
+    ok = wrong.length === 0 && fresh.unseen === 0 && writes.non2xx === 0 && read.non2xx === 0;
+    result = {
+      date: new Date().toISOString(),
+      quick,
+      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      raw,
+      minimalEndpoint: endpoint,
+      batchIngest: { ...ingest, ratioToRawChain: ingest.perSec / raw.chainPerSec },
+      singleWrites: { ...writes, ratioToMinimalEndpoint: writes.requestsPerSec / endpoint.requestsPerSec },
+      freshness: fresh,
+      reads: read,
+      peakRssMb: rss,
+      correct: ok,
+    };
+    const row = (name: string, value: string, target: string) => `${name.padEnd(42)} ${value.padStart(22)}   ${target}`;
+    const f = (x: number, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d });
+    const lines = [
+      row('measure', 'value', 'target'),
+      row('raw: publish (confirms per 1,000)', `${f(raw.publishPerSec)} /s`, ''),
+      row('raw: consume (prefetch 2,000)', `${f(raw.consumePerSec)} /s`, ''),
+      row('raw: insert (batches of 1,000)', `${f(raw.insertPerSec)} /s`, ''),
+      row('raw: publish→consume→insert chain', `${f(raw.chainPerSec)} /s`, ''),
+      row('raw: minimal Fastify + insert', `${f(endpoint.requestsPerSec)} req/s`, ''),
+      row('batch ingest, end to end', `${f(ingest.perSec)} events/s`, '≥ 10,000'),
+      row('  ratio to the raw chain', f(ingest.perSec / raw.chainPerSec, 2), '≥ 0.5'),
+      row('single writes (50 connections)', `${f(writes.requestsPerSec)} req/s`, '≥ 3,000'),
+      row('  p50 / p99 latency', `${writes.p50} / ${writes.p99} ms`, 'p99 ≤ 50 ms'),
+      row('  ratio to the minimal endpoint', f(writes.requestsPerSec / endpoint.requestsPerSec, 2), '≥ 0.6'),
+      row(`freshness at ${f(fresh.ratePerSec)} writes/s p50 / p99`, `${f(fresh.p50)} / ${f(fresh.p99)} ms`, 'p99 ≤ 250 ms'),
+      row('overview reads (50 connections)', `${f(read.requestsPerSec)} req/s`, '≥ 3,000'),
+      row('  p99 latency', `${read.p99} ms`, '≤ 20 ms'),
+      ...Object.entries(rss).map(([s, mb]) => row(`peak RSS ${s}`, `${mb} MB`, '≤ 250 MB')),
+      row('figures correct', ok ? 'yes' : `NO: ${JSON.stringify(wrong)}`, ''),
+    ];
+    console.log(lines.join('\n'));
+  } finally {
+    await stack.stop();
+  }
+  const dir = join(__dirname, '..', '..', 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(result, null, 2));
+  writeFileSync(
+    join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}.json`),
+    JSON.stringify(result, null, 2),
+  );
+  process.exitCode = ok ? 0 : 1;
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});
