@@ -41,13 +41,29 @@ export interface DemoContext {
   graduates: DemoEnrollment[];
 }
 
-/** Loads the 2022 data set through the write API and file imports, then compares the overview with the source. */
-export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
+/** What `createDemoContext` needs: where the services are, the keys, and where to report. */
+export interface DemoContextOptions {
+  urls: Partial<Record<DemoService, string>>;
+  writerKey: string;
+  readerKey: string;
+  log?: (line: string) => void;
+  progress?: (label: string, done: number, total: number) => void;
+  /** Seed of `rnd` (the demo's own by default). */
+  seed?: number;
+}
+
+/**
+ * The HTTP helpers each department's loader uses (also for tests that load one department into a
+ * test stack); `programs` are the demo programs, `intake`/`graduates` stay empty until loaded.
+ */
+export function createDemoContext(o: DemoContextOptions): DemoContext {
   const log = o.log ?? (() => undefined);
   const progress = o.progress ?? (() => undefined);
   const call = async (service: DemoService, method: string, path: string, body?: unknown, contentType = 'application/json') => {
     const key = service === 'reporting' ? o.readerKey : o.writerKey;
-    const res = await fetch(o.urls[service] + path, {
+    const url = o.urls[service];
+    if (!url) throw new DemoError(`${service} is not part of this demo (no URL)`);
+    const res = await fetch(url + path, {
       method,
       headers: { authorization: `Bearer ${key}`, ...(body !== undefined ? { 'content-type': contentType } : {}) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
@@ -79,8 +95,13 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
     if (res.rows.failed > 0) throw new DemoError(`import ${entity}: ${res.rows.failed} rows failed, e.g. ${JSON.stringify(res.errors[0])}`);
     progress(label, rows.length, rows.length);
   };
+  return { rnd: seeded(o.seed ?? 20220620), call, batch, importCsv, log, programs: demoPrograms(), intake: [], graduates: [] };
+}
 
-  const rnd = seeded(20220620);
+/** Loads the 2022 data set through the write API and file imports, then compares the overview with the source. */
+export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
+  const ctx = createDemoContext(o);
+  const { rnd, call, batch, importCsv, log } = ctx;
   for (const service of Object.keys(o.urls) as DemoService[]) {
     const res = await fetch(`${o.urls[service]}/health`).catch(() => undefined);
     if (!res || res.status !== 200)
@@ -88,7 +109,7 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
   }
 
   // Admissions office: programs through the batch API, intake and graduates through file imports.
-  const programs = demoPrograms();
+  const programs = ctx.programs;
   log(`enrollment: ${programs.length} programs`);
   await batch('enrollment', '/programs:batch', programs, 'programs');
   const intake = demoIntake(rnd, programs);
@@ -102,13 +123,14 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
   );
   await importCsv('enrollment', 'graduations', graduates.graduations, 'graduations');
 
-  const ctx: DemoContext = { rnd, call, batch, importCsv, log, programs, intake: intake.enrollments, graduates: graduates.enrollments };
+  ctx.intake = intake.enrollments;
+  ctx.graduates = graduates.enrollments;
   await loadPlacement(ctx);
   await loadPartnership(ctx);
   await loadAlliance(ctx);
 
   log('waiting for the reports to catch up…');
-  await waitForReports(call);
+  await waitForReports(ctx);
 
   const overviews = {
     2022: await call('reporting', 'GET', `/reports/overview?year=2022&asOf=${AS_OF}`),
@@ -122,7 +144,7 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
 }
 
 /** Until the consumer has nothing queued or parked and the applied count stops moving. */
-async function waitForReports(call: (s: DemoService, m: string, p: string) => Promise<any>): Promise<void> {
+export async function waitForReports({ call }: Pick<DemoContext, 'call'>): Promise<void> {
   let last = -1;
   let stable = 0;
   for (let i = 0; i < 600 && stable < 3; i++) {

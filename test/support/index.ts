@@ -1,3 +1,4 @@
 export * from './stack';
 export * from './events';
 export * from './apps';
+export * from './demo-context';

@@ -306,4 +306,19 @@ describe('partnership write API (real PostgreSQL)', () => {
     );
     expect((await stack.api('partnership').get('/health')).body).toMatchObject({ checks: { database: 'up', broker: 'up' } });
   });
+
+  it('takes the partner and training-base batches by PUT and by POST alike', async () => {
+    const api = stack.api('partnership'); // the app may have been restarted on another port
+    const put = await api.put('/partners:batch', [{ partnerId: 'BP1', ...partner() }]);
+    expect(put.status).toBe(200);
+    const post = await api.post('/partners:batch', [
+      { partnerId: 'BP1', ...partner() },
+      { partnerId: 'BP2', ...partner() },
+    ]);
+    expect(post.status).toBe(200);
+    expect(post.body.summary).toMatchObject({ created: 1, unchanged: 1, failed: 0 });
+    const base = { baseId: 'BTB1', name: '纺织实训中心', kind: 'productive' };
+    expect((await api.post('/training-bases:batch', [base])).body.summary).toMatchObject({ created: 1 });
+    expect((await api.put('/training-bases:batch', [{ ...base, sector: 'textiles' }])).body.summary).toMatchObject({ updated: 1 });
+  });
 });

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OutboxMessageEntity } from '@chanjiao/messaging';
-import { PlatformModule } from '@chanjiao/platform';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { AgreementExpiryJob, EXPIRY_INTERVAL_MS } from './agreements/agreement-expiry.job';
 import { AgreementController } from './agreements/agreement.controller';
 import { AgreementEntity } from './agreements/agreement.entity';
@@ -12,6 +12,7 @@ import { Clock } from './common/clock';
 import type { PartnershipEnv } from './config';
 import { IndustryCollegeController } from './industry-colleges/industry-college.controller';
 import { IndustryCollegeEntity, IndustryCollegeRepository, IndustryCollegeService } from './industry-colleges/industry-college';
+import { partnershipImportSpecs } from './imports/partnership.imports';
 import { MIGRATIONS } from './migrations';
 import { OrderClassController } from './order-classes/order-class.controller';
 import { OrderClassEntity, OrderClassRepository, OrderClassService } from './order-classes/order-class';
@@ -37,6 +38,7 @@ export const PARTNERSHIP_ENTITIES = [
   TrainingBaseEntity,
   TrainingBaseInvestmentEntity,
   OutboxMessageEntity,
+  ImportJobEntity,
 ];
 
 @Module({})
@@ -54,6 +56,7 @@ export class PartnershipAppModule {
         CertificatePilotController,
         IndustryCollegeController,
         TrainingBaseController,
+        ImportController,
       ],
       providers: [
         { provide: Clock, useValue: new Clock() },
@@ -72,6 +75,19 @@ export class PartnershipAppModule {
         TrainingBaseRepository,
         InvestmentRepository,
         TrainingBaseService,
+        ImportService,
+        {
+          provide: IMPORT_SPECS,
+          useFactory: partnershipImportSpecs,
+          inject: [
+            PartnerService,
+            AgreementService,
+            OrderClassService,
+            CertificatePilotService,
+            IndustryCollegeService,
+            TrainingBaseService,
+          ],
+        },
       ],
     };
   }

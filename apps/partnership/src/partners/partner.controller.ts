@@ -30,7 +30,6 @@ export class PartnerController {
   }
 
   @Put('partners::batch')
-  @Post('partners::batch')
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or update up to 5,000 partners in one transaction; per-item results' })
   @ApiBody({ type: [PartnerBatchItemDto] })
@@ -42,6 +41,19 @@ export class PartnerController {
   ): Promise<BatchResultView> {
     const results = await this.partners.putMany({ institution: p.institution, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.partnerId, result: results[i]! })));
+  }
+
+  @Post('partners::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as PUT /partners:batch (for clients that only POST batches)' })
+  @ApiBody({ type: [PartnerBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(PartnerBatchItemDto)) items: PartnerBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent);
   }
 
   @Get('partners')

@@ -37,7 +37,6 @@ export class TrainingBaseController {
   }
 
   @Put('training-bases::batch')
-  @Post('training-bases::batch')
   @HttpCode(200)
   @ApiBody({ type: [TrainingBaseBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -48,6 +47,19 @@ export class TrainingBaseController {
   ): Promise<BatchResultView> {
     const results = await this.bases.putMany({ institution: p.institution, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.baseId, result: results[n]! })));
+  }
+
+  @Post('training-bases::batch')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Same as PUT /training-bases:batch (for clients that only POST batches)' })
+  @ApiBody({ type: [TrainingBaseBatchItemDto] })
+  @ApiOkResponse({ type: BatchResultView })
+  postBatch(
+    @CurrentPrincipal() p: Principal,
+    @Body(new ParseBatchPipe(TrainingBaseBatchItemDto)) items: TrainingBaseBatchItemDto[],
+    @Headers('traceparent') traceparent: string | undefined,
+  ): Promise<BatchResultView> {
+    return this.putBatch(p, items, traceparent);
   }
 
   @Post('training-bases/:baseId/investments')

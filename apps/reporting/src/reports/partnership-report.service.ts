@@ -21,10 +21,17 @@ const earlier = (a: string, b: string) => (a < b ? a : b);
 export class PartnershipReportService {
   constructor(private readonly counters: CounterRepository) {}
 
-  /** Sum of a dated metric over [1 January of year, asOf]. */
+  /**
+   * Sum of a dated metric over [1 January of year, asOf] (DESIGN.md §5): with asOf in a later year,
+   * the later years' facts up to asOf count too (e.g. investment "since 2021" as of June 2023).
+   */
   private async inYear(institution: string, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
     if (asOf < yearStart(year)) return 0;
-    return total(await this.counters.sum(institution, metric, asOf, { ...filter, year }));
+    const [upTo, before] = await Promise.all([
+      this.counters.sum(institution, metric, asOf, filter),
+      this.counters.sum(institution, metric, yearEnd(year - 1), filter),
+    ]);
+    return total(upTo) - total(before);
   }
 
   async overview(institution: string, year: number, asOf: string): Promise<PartnershipsFigures> {
