@@ -223,7 +223,7 @@ function membersOf(rnd: Random, a: DemoAlliance, shared: Body[], names: Set<stri
       const place = rnd.pick(PLACES);
       switch (kind) {
         case 'enterprise':
-          return `${rnd.pick(PLACES)}${brand()}${rnd.pick(ENTERPRISE_TRADE[a.allianceId]!)}有限公司`;
+          return `${place}${brand()}${rnd.pick(ENTERPRISE_TRADE[a.allianceId]!)}有限公司`;
         case 'vocational_college':
           return `${place}${brand()}职业技术学院`;
         case 'secondary_school':
@@ -234,7 +234,7 @@ function membersOf(rnd: Random, a: DemoAlliance, shared: Body[], names: Set<stri
           return `${place}${FIELD[a.allianceId]}产业发展服务中心`;
         case 'association':
           return `${place}${FIELD[a.allianceId]}行业协会`;
-        default:
+        case 'research_institute':
           return `${place}${brand()}${FIELD[a.allianceId]}研究院`;
       }
     });
