@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OutboxMessageEntity } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
-import { PlatformModule } from '@chanjiao/platform';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { AllianceActivityEntity } from './activities/activity.entity';
 import { ActivityRepository } from './activities/activity.repository';
 import { ActivityService } from './activities/activity.service';
@@ -19,6 +19,7 @@ import { MemberController } from './members/member.controller';
 import { AllianceMemberEntity } from './members/member.entity';
 import { MemberRepository } from './members/member.repository';
 import { MemberService } from './members/member.service';
+import { allianceImportSpecs } from './imports/alliance.imports';
 import { MIGRATIONS } from './migrations';
 
 export const ALLIANCE_ENTITIES = [
@@ -28,6 +29,7 @@ export const ALLIANCE_ENTITIES = [
   AllianceContributionEntity,
   AllianceActivityEntity,
   OutboxMessageEntity,
+  ImportJobEntity,
 ];
 
 @Module({})
@@ -38,7 +40,7 @@ export class AllianceAppModule {
       imports: [
         PlatformModule.forService({ service: 'alliance', env, entities: ALLIANCE_ENTITIES, migrations: MIGRATIONS, publishes: true }),
       ],
-      controllers: [AllianceController, MemberController, ContributionController],
+      controllers: [AllianceController, MemberController, ContributionController, ImportController],
       providers: [
         AllianceRepository,
         AllianceService,
@@ -49,6 +51,12 @@ export class AllianceAppModule {
         ContributionService,
         ActivityRepository,
         ActivityService,
+        ImportService,
+        {
+          provide: IMPORT_SPECS,
+          useFactory: allianceImportSpecs,
+          inject: [AllianceService, MemberService, ContributionService, ActivityService],
+        },
       ],
     };
   }
