@@ -5,6 +5,8 @@ import { Client, Pool } from 'pg';
 
 /** Raw limits of the parts, measured with plain clients: the denominators of the benchmark's ratios. */
 
+const debug = (line: string) => process.env.BENCH_DEBUG && process.stderr.write(`  ${line}\n`);
+
 export interface RawChain {
   publishPerSec: number;
   consumePerSec: number;
@@ -68,7 +70,9 @@ async function consumeAll(ch: amqp.Channel, queue: string, n: number, onBatch?: 
       }
     });
   });
-  return (n / (performance.now() - t)) * 1000;
+  const perSec = (n / (performance.now() - t)) * 1000;
+  await ch.close(); // a consumer left on the queue would take half of the next run's messages
+  return perSec;
 }
 
 async function insertAll(pool: Pool, table: string, bodies: Buffer[]): Promise<void> {
@@ -88,13 +92,16 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
     await pool.query(`CREATE TABLE ${table} (id uuid PRIMARY KEY, body jsonb)`);
     await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     const publishPerSec = await publishAll(ch, q, n);
+    debug(`published ${n}`);
     const consumePerSec = await consumeAll(await conn.createChannel(), q, n);
+    debug(`consumed ${n}`);
     // Insert alone: the same events in batches of 1,000.
     const bodies = Array.from({ length: n }, (_, i) => eventBody(i));
     await pool.query(`TRUNCATE ${table}`);
     let t = performance.now();
     for (let i = 0; i < n; i += 1000) await insertAll(pool, table, bodies.slice(i, i + 1000));
     const insertPerSec = (n / (performance.now() - t)) * 1000;
+    debug(`inserted ${n}`);
     // The chain: publish while a consumer writes each batch to PostgreSQL before acking.
     await pool.query(`TRUNCATE ${table}`);
     t = performance.now();
