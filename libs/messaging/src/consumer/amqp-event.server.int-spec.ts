@@ -25,6 +25,7 @@ class TestTransaction implements EventTransaction {
     this.discarded.push(id);
   }
   async commit() {
+    if (this.uow.commitDelayMs) await new Promise((r) => setTimeout(r, this.uow.commitDelayMs));
     if (this.uow.failNextCommits > 0) {
       this.uow.failNextCommits--;
       throw new Error('simulated crash before commit');
@@ -42,6 +43,7 @@ class TestTransaction implements EventTransaction {
 
 class TestUnitOfWork implements EventUnitOfWork<TestTransaction> {
   failNextCommits = 0;
+  commitDelayMs = 0;
   private busy = Promise.resolve();
   private releaseBusy: () => void = () => undefined;
   constructor(readonly db: Client) {}
@@ -95,6 +97,8 @@ const enrolled = (studentId: string) =>
     },
   });
 
+const windowMs = 50;
+
 describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
   const { amqpUrl } = testServiceUrls();
   const suffix = uniqueSuffix();
@@ -124,7 +128,7 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
       name: 'test-consumer',
       unitOfWork: uow,
       batchSize: 50,
-      batchWindowMs: 50,
+      batchWindowMs: windowMs,
       topology: { exchange, queue, bindings: ['#'], retryDelaysMs: [100, 200], deliveryLimit: 20 },
     });
     app = await NestFactory.createMicroservice(TestModule, { strategy: server, logger: false });
@@ -146,6 +150,32 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
   beforeEach(async () => {
     await db.query('TRUNCATE inbox, effects');
     attempts.clear();
+    uow.commitDelayMs = 0;
+  });
+
+  it('messages arriving while a batch commits never leave the consumer stalled', async () => {
+    // Regression: a batch timer firing after the drain loop had already taken its message left the
+    // loop marked as running forever; the consumer then stopped, its prefetch full.
+    uow.commitDelayMs = 10;
+    const conn = await amqp.connect(amqpUrl);
+    const ch = await conn.createConfirmChannel();
+    const send = async (e: CloudEvent) => {
+      ch.publish(exchange, e.type, Buffer.from(JSON.stringify(e)), { persistent: true, messageId: e.id, type: e.type });
+      await ch.waitForConfirms();
+    };
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    try {
+      for (let round = 0; round < 6; round++) {
+        await send(enrolled(`R${round}a`));
+        await sleep(windowMs + 3); // lands while the first batch commits
+        await send(enrolled(`R${round}b`));
+        await sleep(windowMs * 3);
+      }
+      await send(enrolled('Rlast'));
+      await expectEventually(async () => expect(await effects()).toHaveLength(13), { timeoutMs: 10_000 });
+    } finally {
+      await conn.close();
+    }
   });
 
   it('a handler that throws is retried with backoff, then dead-lettered; the rest of its batch is applied', async () => {

@@ -125,7 +125,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     // Stop taking deliveries, finish the batch in flight, then let go of the broker.
     await this.consumerChannel?.cancelAll().catch(() => undefined);
     if (this.timer) clearTimeout(this.timer);
-    await this.flush();
+    while (this.draining || this.buffer.length > 0) await this.flush();
     await this.consumerChannel?.close().catch(() => undefined);
     await this.publisher?.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
@@ -141,22 +141,31 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /**
+   * Starts the drain loop unless it runs already. The loop is assigned before it can finish (a
+   * drain that finished synchronously, on an empty buffer, once left a settled promise behind and
+   * stalled the consumer for good), and a message that arrives as it ends starts the next one.
+   */
   private flush(): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    this.draining ??= (async () => {
-      try {
-        while (this.buffer.length > 0) {
-          const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
-          await this.processBatch(batch);
-        }
-      } finally {
+    if (!this.draining) {
+      this.draining = this.drain().finally(() => {
         this.draining = undefined;
-      }
-    })();
+        if (this.buffer.length > 0) void this.flush();
+      });
+    }
     return this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    await Promise.resolve();
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
+      await this.processBatch(batch);
+    }
   }
 
   private async processBatch(batch: Delivery[]): Promise<void> {
