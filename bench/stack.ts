@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import amqp from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeyStore, migrateAuthDatabase, WRITE_SERVICES } from '@chanjiao/auth';
@@ -28,6 +29,18 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
     await ensureDatabase(db(s));
   }
   await migrateAuthDatabase(db('auth'));
+  // Events a previous run left behind must not count in this one.
+  const conn = await amqp.connect(amqpUrl);
+  const ch = await conn.createChannel();
+  for (const q of [
+    'reporting.bench',
+    'reporting.bench.dlq',
+    'reporting.bench.retry.1',
+    'reporting.bench.retry.2',
+    'reporting.bench.retry.3',
+  ])
+    await ch.deleteQueue(q);
+  await conn.close();
   const keys = new ApiKeyStore(db('auth'));
   const writer = await keys.create({ role: 'writer', services: [...WRITE_SERVICES], institution: 'BENCH' });
   const reader = await keys.create({ role: 'reader', services: ['reporting'], institution: 'BENCH' });

@@ -14,6 +14,7 @@ import { REPORTING_ENTITIES } from './reporting.entities';
 import { AllianceReportController } from './reports/alliance-report.controller';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
+import { ReportCache } from './reports/report-cache';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { PartnershipReportController } from './reports/partnership-report.controller';
 import { PartnershipReportService } from './reports/partnership-report.service';
@@ -51,6 +52,7 @@ export class ReportingAppModule {
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ChangeFeed,
+        ReportCache,
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,

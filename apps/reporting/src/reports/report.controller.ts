@@ -4,6 +4,7 @@ import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
 import { AllianceReportService } from './alliance-report.service';
 import { CounterRepository } from './counter.repository';
+import { ReportCache } from './report-cache';
 import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
 import { PartnershipReportService } from './partnership-report.service';
@@ -20,6 +21,7 @@ export class ReportController {
     private readonly placement: PlacementReportService,
     private readonly counters: CounterRepository,
     private readonly consumer: ConsumerState,
+    private readonly cache: ReportCache,
     private readonly alliance: AllianceReportService,
     private readonly partnership: PartnershipReportService,
   ) {}
@@ -30,6 +32,11 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
+    return this.cache.get(institution, `overview|${q.year}|${date}`, () => this.computeOverview(institution, q.year, date));
+  }
+
+  private async computeOverview(institution: string, year: number, date: string): Promise<OverviewView> {
+    const q = { year };
     const [programs, intake, graduates, internships, fresh, alliances, partnerships, trainingBases] = await Promise.all([
       this.enrollment.programs(institution),
       this.enrollment.intake(institution, q.year, date),
