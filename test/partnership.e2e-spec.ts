@@ -102,9 +102,12 @@ describe('partnerships to reports, end to end', () => {
       orderClasses: { programs: 2, students: 120 },
     });
     // From 1 January 2021 to the asOf date (DESIGN.md §5): 2022 and early-2023 investments count too.
-    expect((await overview(2021, '2023-06-20')).trainingBases.investment).toBe('404234568.19');
-    expect((await overview(2021, '2021-12-31')).trainingBases.investment).toBe('403000000.00');
-    expect((await overview(2022, '2023-06-20')).trainingBases.investment).toBe('1234568.19');
+    // (Eventually: the 2023 investments may still be on their way when the 2022 figures are complete.)
+    await expectEventually(async () => {
+      expect((await overview(2021, '2023-06-20')).trainingBases.investment).toBe('404234568.19');
+      expect((await overview(2021, '2021-12-31')).trainingBases.investment).toBe('403000000.00');
+      expect((await overview(2022, '2023-06-20')).trainingBases.investment).toBe('1234568.19');
+    });
     expect((await overview(2021, '2021-12-31')).partnerships).toMatchObject({
       enterprises: 1,
       schoolEnterpriseSigned: 1,

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { appendToOutbox, OutboxRelay } from '@chanjiao/messaging';
+import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay } from '@chanjiao/messaging';
 
 const UNIQUE_VIOLATION = '23505';
 const SERIALIZATION_FAILURE = '40001';
@@ -26,14 +26,14 @@ export class WriteUnitOfWork {
     const outer = this.ambient.getStore();
     if (outer) {
       const { result, events } = await work(outer);
-      if (events.length > 0) await appendToOutbox(outer, events);
+      if (events.length > 0) await this.append(outer, events);
       return result;
     }
     for (let attempt = 1; ; attempt++) {
       try {
         const { result, events } = await this.dataSource.transaction(async (manager) => {
           const out = await work(manager);
-          if (out.events.length > 0) await appendToOutbox(manager, out.events);
+          if (out.events.length > 0) await this.append(manager, out.events);
           return out;
         });
         if (events.length > 0) this.relay.kick();
@@ -45,6 +45,16 @@ export class WriteUnitOfWork {
         throw e;
       }
     }
+  }
+
+  /**
+   * Outbox rows in the caller's transaction. The local relay is kicked after commit; only when it is
+   * not running is a NOTIFY sent, for other instances' relays (a NOTIFY in every commit would stop
+   * commits from grouping).
+   */
+  private async append(manager: EntityManager, events: CloudEvent[]): Promise<void> {
+    await appendToOutbox(manager, events);
+    if (!this.relay.isRunning()) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
   }
 
   /**

@@ -27,7 +27,11 @@ export class OutboxMessageEntity {
   publishedAt!: Date | null;
 }
 
-/** Wakes relays on commit; statement-level, so a batch insert notifies once. Added to each service's first migration. */
+/**
+ * The NOTIFY channel relays LISTEN on. The trigger below woke them on every commit; it is created by
+ * each service's first migration and dropped by a later one (commits carrying a NOTIFY do not group),
+ * and is kept here for those migrations.
+ */
 export const OUTBOX_NOTIFY_CHANNEL = 'outbox_pending';
 export const OUTBOX_TRIGGER_UP = [
   `CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_notify('${OUTBOX_NOTIFY_CHANNEL}', ''); RETURN NULL; END $$`,

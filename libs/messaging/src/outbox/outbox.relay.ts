@@ -30,7 +30,9 @@ interface OutboxRow {
 /**
  * Publishes committed outbox rows with publisher confirms, in batches, and marks them only after the
  * broker confirmed. Several relays (instances) can run at once: rows are claimed with SKIP LOCKED.
- * A relay sleeps until NOTIFY (or an in-process kick) says there is work; a full batch loops at once.
+ * A relay sleeps until an in-process kick (its own service's commits) or a NOTIFY (a writer whose
+ * relay is not running, e.g. while it shuts down) says there is work; a full batch loops at once;
+ * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
  */
 export class OutboxRelay {
   private readonly logger: Logger;
@@ -71,6 +73,11 @@ export class OutboxRelay {
     await this.listener?.end().catch(() => undefined);
     await this.channel?.close().catch(() => undefined);
     await this.pool.end();
+  }
+
+  /** Whether this relay is publishing; writers NOTIFY other instances' relays only when it is not. */
+  isRunning(): boolean {
+    return this.running;
   }
 
   /** In-process wake-up after a local commit: cheaper than waiting for the NOTIFY round trip. */
