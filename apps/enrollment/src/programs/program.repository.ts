@@ -47,10 +47,10 @@ export class ProgramRepository {
   }
 
   async existingCodes(m: EntityManager, institution: string, codes: string[]): Promise<Set<string>> {
-    const rows = await m.query<Array<{ code: string }>>(
-      `SELECT code FROM programs WHERE institution = $1 AND code = ANY($2::text[])`,
-      [institution, [...new Set(codes)]],
-    );
+    const rows = await m.query<Array<{ code: string }>>(`SELECT code FROM programs WHERE institution = $1 AND code = ANY($2::text[])`, [
+      institution,
+      [...new Set(codes)],
+    ]);
     return new Set(rows.map((r) => r.code));
   }
 
