@@ -6,6 +6,7 @@ import { ConsumerState } from './events/consumer.state';
 import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
 import { PlacementEventsHandler } from './events/placement-events.handler';
 import { PartnershipEventsHandler } from './events/partnership-events.handler';
+import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
 import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
@@ -59,6 +60,7 @@ export class ReportingAppModule {
         PlacementReportService,
         AllianceReportService,
         PartnershipReportService,
+        ReportingMetrics,
       ],
       exports: [ConsumerState],
     };

@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { ServiceEnv } from '@chanjiao/persistence';
 import { GlobalExceptionFilter } from './exception.filter';
+import { installHttpMetrics } from './metrics';
 import { createValidationPipe } from './validation';
 
 export interface ServiceAppOptions {
@@ -49,6 +50,7 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
   );
   // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
   const fastify = app.getHttpAdapter().getInstance();
+  installHttpMetrics(app);
   fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
   await app.register(multipart as never, { limits: { fileSize: 1024 * 1024 * 1024, files: 1 } });
   app.useGlobalPipes(createValidationPipe());

@@ -9,3 +9,4 @@ export * from './bootstrap';
 export * from './batch';
 export * from './validators';
 export * from './imports';
+export * from './metrics';

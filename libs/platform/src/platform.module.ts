@@ -18,6 +18,7 @@ import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, Servic
 import { BROKER_HEALTH, HealthController } from './health.controller';
 import { PUBLISHER_AMQP, SERVICE_ENV } from './tokens';
 import { WriteUnitOfWork } from './unit-of-work';
+import { MetricsModule, OutboxMetrics } from './metrics';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -82,7 +83,7 @@ class DatabaseLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** Database, outbox relay, broker connection, API keys and health: what every service has. */
+/** Database, outbox relay, broker connection, API keys, health and metrics: what every service has. */
 @Global()
 @Module({})
 export class PlatformModule {
@@ -108,12 +109,13 @@ export class PlatformModule {
       },
       WriteUnitOfWork,
       PublisherLifecycle,
+      OutboxMetrics,
     ];
     if (!opts.publishes && !opts.brokerHealth) throw new Error('a service that does not publish must provide brokerHealth');
     const providers = opts.publishes ? [...common, ...publishing] : [...common, opts.brokerHealth!, DatabaseLifecycle];
     return {
       module: PlatformModule,
-      imports: [AuthModule.forService(opts.service, opts.env.AUTH_DATABASE_URL)],
+      imports: [AuthModule.forService(opts.service, opts.env.AUTH_DATABASE_URL), MetricsModule.forService(opts.service)],
       controllers: [HealthController],
       providers,
       exports: opts.publishes

@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+/**
+ * The app's Prometheus registry. One per app instance (never prom-client's global registry), so
+ * several apps in one process (tests) do not collide; metrics are labelled with the service name.
+ */
+@Injectable()
+export class Metrics {
+  readonly registry = new Registry();
+  readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+
+  constructor(readonly service: string) {
+    this.registry.setDefaultLabels({ service });
+    collectDefaultMetrics({ register: this.registry });
+    this.httpDuration = new Histogram({
+      name: 'http_request_duration_seconds',
+      help: 'HTTP request duration by method, route pattern and status code',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+  }
+
+  /** Prometheus text exposition of every metric (collectors run now, e.g. the outbox backlog query). */
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** Records every HTTP response (incl. 401s from guards and 404s) in the duration histogram. */
+export function installHttpMetrics(app: NestFastifyApplication): void {
+  let metrics: Metrics;
+  try {
+    metrics = app.get(Metrics, { strict: false });
+  } catch {
+    return; // an app built without PlatformModule
+  }
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onResponse', (request, reply, done) => {
+    // The route pattern (`/enrollments/:id`), never the raw URL: label values must stay few.
+    const route = request.routeOptions?.url ?? 'unmatched';
+    metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
+  });
+}
+
+/** Reads a gauge value at scrape time; a failure (e.g. database down) yields NaN instead of failing the scrape. */
+export async function orNaN(read: () => Promise<number | null | undefined>): Promise<number> {
+  try {
+    const v = await read();
+    return v === null || v === undefined ? NaN : v;
+  } catch {
+    return NaN;
+  }
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { OutboxRelay } from '@chanjiao/messaging';
+import { Metrics, orNaN } from './metrics';
+
+/** Outbox backlog (queried on scrape) and events published by this process's relay. */
+@Injectable()
+export class OutboxMetrics {
+  constructor(metrics: Metrics, relay: OutboxRelay) {
+    const registers = [metrics.registry];
+    // One backlog query per scrape, shared by both gauges (a scrape collects all metrics concurrently).
+    let pending: Promise<{ count: number; oldestAgeSeconds: number } | null> | null = null;
+    const backlog = () => {
+      pending ??= relay
+        .backlog()
+        .catch(() => null)
+        .finally(() => (pending = null));
+      return pending;
+    };
+    new Gauge({
+      name: 'chanjiao_outbox_backlog',
+      help: 'Outbox messages not yet published to the broker',
+      registers,
+      async collect() {
+        this.set(await orNaN(async () => (await backlog())?.count));
+      },
+    });
+    new Gauge({
+      name: 'chanjiao_outbox_oldest_age_seconds',
+      help: 'Age of the oldest unpublished outbox message (0 when the outbox is empty)',
+      registers,
+      async collect() {
+        this.set(await orNaN(async () => (await backlog())?.oldestAgeSeconds));
+      },
+    });
+    let reported = 0;
+    new Counter({
+      name: 'chanjiao_outbox_published_total',
+      help: 'Events published to the broker by this process',
+      registers,
+      collect() {
+        const delta = relay.published - reported;
+        if (delta > 0) this.inc(delta);
+        reported = relay.published;
+      },
+    });
+  }
+}

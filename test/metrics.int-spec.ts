@@ -1,0 +1,97 @@
+import { expectEventually } from '@chanjiao/testing';
+import { startStack, TestStack } from '@chanjiao/test-support';
+
+/** Samples of one metric in a Prometheus text exposition, with their labels. */
+function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
+  const out: Array<{ labels: Record<string, string>; value: number }> = [];
+  for (const line of text.split('\n')) {
+    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const labels: Record<string, string> = {};
+    for (const [, k, v] of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
+    out.push({ labels, value: Number(m[3]) });
+  }
+  return out;
+}
+const value = (text: string, name: string) => {
+  const s = samples(text, name);
+  expect(s).toHaveLength(1);
+  return s[0]!.value;
+};
+
+describe('GET /metrics', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ services: ['enrollment', 'reporting'] });
+  });
+  afterAll(() => stack?.close());
+
+  const scrape = async (service: 'enrollment' | 'reporting') => {
+    // Unauthenticated, like /health.
+    const res = await fetch(`${stack.urls[service]}/metrics`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    return res.text();
+  };
+
+  it('exposes HTTP, outbox, consumer and projection metrics after a write reached the report', async () => {
+    const idle = await scrape('reporting');
+    expect(value(idle, 'chanjiao_consumer_applied_total')).toBe(0);
+    expect(value(idle, 'chanjiao_projection_lag_seconds')).toBeNaN();
+
+    await stack.enrollment.put('/programs/460103', {
+      name: '石油化工技术',
+      category: '47',
+      cluster: '石油石化',
+      level: 'higher_vocational',
+      sectors: ['chemical_materials'],
+      status: 'open',
+    });
+    const posted = await stack.enrollment.post('/enrollments', {
+      studentId: '2022001',
+      programCode: '460103',
+      cohortYear: 2022,
+      level: 'higher_vocational',
+      pathway: 'regular',
+    });
+    expect(posted.status).toBe(201);
+    await expect(stack.enrollment.get('/enrollments/nope-not-there')).resolves.toBeDefined();
+    await expectEventually(async () => {
+      const o = await stack.reporting.get('/reports/overview?year=2022');
+      expect(o.body.intake.total).toBe(1);
+    });
+
+    const enrollment = await scrape('enrollment');
+    // The route pattern, not the URL, and labelled by status; every line carries the service.
+    const created = samples(enrollment, 'http_request_duration_seconds_count').filter(
+      (s) => s.labels.route === '/enrollments' && s.labels.method === 'POST',
+    );
+    expect(created).toEqual([{ labels: { method: 'POST', route: '/enrollments', status: '201', service: 'enrollment' }, value: 1 }]);
+    expect(samples(enrollment, 'http_request_duration_seconds_bucket').some((s) => s.labels.route === '/programs/:code')).toBe(true);
+    expect(samples(enrollment, 'http_request_duration_seconds_count').some((s) => s.labels.route?.includes('/enrollments/'))).toBe(true);
+    await expectEventually(async () => {
+      const text = await scrape('enrollment');
+      expect(value(text, 'chanjiao_outbox_published_total')).toBe(2);
+      expect(value(text, 'chanjiao_outbox_backlog')).toBe(0);
+      expect(value(text, 'chanjiao_outbox_oldest_age_seconds')).toBe(0);
+    });
+    expect(enrollment).toContain('process_cpu_seconds_total{service="enrollment"}');
+
+    const reporting = await scrape('reporting');
+    expect(value(reporting, 'chanjiao_consumer_applied_total')).toBe(2);
+    expect(value(reporting, 'chanjiao_consumer_batches_total')).toBeGreaterThanOrEqual(1);
+    expect(value(reporting, 'chanjiao_consumer_duplicates_total')).toBe(0);
+    expect(value(reporting, 'chanjiao_consumer_retried_total')).toBe(0);
+    expect(value(reporting, 'chanjiao_consumer_dead_lettered_total')).toBe(0);
+    expect(value(reporting, 'chanjiao_consumer_queue_depth')).toBe(0);
+    const lag = value(reporting, 'chanjiao_projection_lag_seconds');
+    expect(lag).toBeGreaterThanOrEqual(0);
+    expect(lag).toBeLessThan(60);
+    expect(
+      samples(reporting, 'http_request_duration_seconds_count').find((s) => s.labels.route === '/reports/overview')?.value,
+    ).toBeGreaterThanOrEqual(1);
+    // The scrape is not part of the public API.
+    const openapi = (await (await fetch(`${stack.urls.reporting}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openapi.paths)).not.toContain('/metrics');
+  });
+});
