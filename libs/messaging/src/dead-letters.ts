@@ -174,8 +174,16 @@ export class DeadLetterQueue {
     } finally {
       // Returned in the order they were fetched: the queue keeps its order.
       for (const msg of held) this.channel.nack(msg, false, true);
+      // The broker applies returns asynchronously (quorum queues through their log): wait until they
+      // are back, so that a count or a browse right after this one sees them.
+      if (held.length > 0) await this.settle(limit - (letters.length - held.length));
     }
     return letters;
+  }
+
+  private async settle(expected: number, timeoutMs = 5000): Promise<void> {
+    const until = Date.now() + timeoutMs;
+    while ((await this.count()) < expected && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   }
 }
 
