@@ -91,7 +91,12 @@ export class DeadLetterQueue {
     try {
       return (await this.channel.checkQueue(this.dlq)).messageCount;
     } catch (e) {
-      throw new DeadLetterError(`queue "${this.dlq}" cannot be checked: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      throw new DeadLetterError(
+        /NOT.FOUND/.test(message)
+          ? `queue "${this.dlq}" does not exist (is CONSUMER_QUEUE right?)`
+          : `cannot check queue "${this.dlq}": ${message}`,
+      );
     }
   }
 
