@@ -199,10 +199,27 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     expect(await dlq.count()).toBe(0);
   });
 
-  it('purge empties the DLQ', async () => {
+  it('replays that cannot be delivered keep the dead letters; purge empties the DLQ', async () => {
     handlerState.broken = true;
     await publishEvents(amqpUrl, exchange, [enrolled('P1'), enrolled('P2')]);
     await expectEventually(async () => expect(await dlq.count()).toBe(2), { timeoutMs: 10_000 });
+    // A wrong exchange fails clearly; an exchange no queue is bound to sends the events back: both keep them.
+    const wrong = await DeadLetterQueue.open({ url: amqpUrl, queue, exchange: `missing.${suffix}` });
+    await expect(wrong.replay('all')).rejects.toThrow(/does not exist/);
+    await wrong.close();
+    const conn = await amqp.connect(amqpUrl);
+    const ch = await conn.createChannel();
+    await ch.assertExchange(`test.unbound.${suffix}`, 'topic', { durable: false, autoDelete: true });
+    const unbound = await DeadLetterQueue.open({ url: amqpUrl, queue, exchange: `test.unbound.${suffix}` });
+    const result = await unbound.replay('all');
+    await unbound.close();
+    await ch.deleteExchange(`test.unbound.${suffix}`);
+    await conn.close();
+    expect(result.replayed).toEqual([]);
+    expect(result.skipped).toHaveLength(2);
+    expect(result.skipped[0]!.error).toMatch(/no queue is bound/);
+    await expectEventually(async () => expect(await dlq.count()).toBe(2));
+
     expect(await dlq.purge()).toBe(2);
     expect(await dlq.count()).toBe(0);
     expect(await dlq.list()).toEqual([]);

@@ -120,6 +120,15 @@ export class DeadLetterQueue {
   async replay(ids: string[] | 'all'): Promise<ReplayResult> {
     const wanted = ids === 'all' ? null : new Set(ids);
     const result: ReplayResult = { replayed: [], skipped: [] };
+    try {
+      await this.channel.checkExchange(this.options.exchange);
+    } catch {
+      throw new DeadLetterError(`exchange "${this.options.exchange}" does not exist (is EVENTS_EXCHANGE right?)`);
+    }
+    // Published as mandatory: an event no queue is bound for comes back and stays in the DLQ.
+    let returned = false;
+    const onReturn = () => (returned = true);
+    this.channel.on('return', onReturn);
     await this.browse(async (letter, raw) => {
       if (wanted && !(letter.messageId && wanted.has(letter.messageId))) return 'keep';
       if (!letter.routingKey) {
@@ -129,8 +138,10 @@ export class DeadLetterQueue {
       const headers: Record<string, unknown> = { ...letter.headers, 'x-replayed-from-dlq': new Date().toISOString() };
       for (const h of STRIPPED_ON_REPLAY) delete headers[h];
       const p = raw.properties;
+      returned = false;
       this.channel.publish(this.options.exchange, letter.routingKey, raw.content, {
         persistent: true,
+        mandatory: true,
         messageId: p.messageId,
         type: p.type,
         contentType: p.contentType,
@@ -139,9 +150,13 @@ export class DeadLetterQueue {
         headers,
       });
       await this.channel.waitForConfirms();
+      if (returned) {
+        result.skipped.push({ messageId: letter.messageId, error: `no queue is bound for routing key ${letter.routingKey}` });
+        return 'keep';
+      }
       result.replayed.push(letter.messageId ?? '(no id)');
       return 'remove';
-    });
+    }).finally(() => this.channel.off('return', onReturn));
     if (wanted) {
       const missing = [...wanted].filter((id) => !result.replayed.includes(id) && !result.skipped.some((s) => s.messageId === id));
       if (missing.length > 0) throw new DeadLetterError(`not in ${this.dlq}: ${missing.join(', ')}`);
@@ -178,10 +193,15 @@ export class DeadLetterQueue {
       }
     } finally {
       // Returned in the order they were fetched: the queue keeps its order.
-      for (const msg of held) this.channel.nack(msg, false, true);
+      let returned = true;
+      try {
+        for (const msg of held) this.channel.nack(msg, false, true);
+      } catch {
+        returned = false; // the channel is gone (its error propagates); the broker returns them itself
+      }
       // The broker applies returns asynchronously (quorum queues through their log): wait until they
       // are back, so that a count or a browse right after this one sees them.
-      if (held.length > 0) await this.settle(limit - (letters.length - held.length));
+      if (returned && held.length > 0) await this.settle(limit - (letters.length - held.length));
     }
     return letters;
   }
