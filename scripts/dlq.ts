@@ -54,7 +54,7 @@ async function run(args: string[]): Promise<number> {
   if (command === 'purge' && positional.length > 0) throw new UsageError('purge takes no arguments');
   if (command === 'purge' && !rest.includes('--yes')) throw new UsageError('purge deletes every dead letter: confirm with --yes');
   const all = rest.includes('--all');
-  if (command === 'replay' && all === positional.length > 0) throw new UsageError('replay takes message ids or --all (not both)');
+  if (command === 'replay' && all === positional.length > 0) throw new UsageError('replay needs message ids or --all (not both)');
 
   const dlq = await DeadLetterQueue.open({
     url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
