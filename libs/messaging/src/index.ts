@@ -7,3 +7,4 @@ export * from './consumer/event-unit-of-work';
 export * from './consumer/amqp-event.context';
 export * from './consumer/amqp-event.server';
 export * from './consumer/rethrow-rpc-errors.filter';
+export * from './dead-letters';

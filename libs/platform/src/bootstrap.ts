@@ -52,6 +52,18 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(app);
   fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
+  // Graceful shutdown: requests in flight when the server closes are answered, with `Connection:
+  // close` so that their keep-alive sockets end with them. Otherwise each such socket held the
+  // shutdown for the whole keep-alive timeout (72 s), past any orchestrator's grace period.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   await app.register(multipart as never, { limits: { fileSize: 1024 * 1024 * 1024, files: 1 } });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());

@@ -1,0 +1,110 @@
+/**
+ * Dead letters of the reporting consumer: `npm run dlq -- list`, `show <messageId>`,
+ * `replay <messageId>...|--all`, `purge --yes`. Env: AMQP_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE.
+ */
+import { DeadLetter, DeadLetterError, DeadLetterQueue } from '@chanjiao/messaging';
+
+const USAGE = `usage:
+  npm run dlq -- list                          one line per dead letter: id, type, reason, last error
+  npm run dlq -- show <messageId>              headers, properties and body of one dead letter
+  npm run dlq -- replay <messageId>... | --all  publish again to the original routing key, then remove
+  npm run dlq -- purge --yes                   delete every dead letter
+env: AMQP_URL (amqp://guest:guest@127.0.0.1:5672), EVENTS_EXCHANGE (chanjiao.events), CONSUMER_QUEUE (reporting.events)`;
+
+class UsageError extends Error {}
+
+const oneLine = (s: string | null, max = 160) => {
+  const flat = (s ?? '-').replace(/\s+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+};
+
+function printLetter(m: DeadLetter): void {
+  console.log(`messageId:   ${m.messageId ?? '-'}`);
+  console.log(`type:        ${m.type ?? '-'}`);
+  console.log(`routing key: ${m.routingKey ?? '-'}`);
+  console.log(`reason:      ${m.reason ?? '-'}`);
+  console.log(`last error:  ${m.lastError ?? '-'}`);
+  console.log('properties:');
+  console.log(JSON.stringify(m.properties, null, 2));
+  console.log('headers:');
+  console.log(JSON.stringify(m.headers, null, 2));
+  console.log('body:');
+  try {
+    console.log(JSON.stringify(JSON.parse(m.body), null, 2));
+  } catch {
+    console.log(m.body);
+  }
+}
+
+async function run(args: string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    if (!command) throw new UsageError('missing command');
+    console.log(USAGE);
+    return 0;
+  }
+  if (!['list', 'show', 'replay', 'purge'].includes(command)) throw new UsageError(`unknown command "${command}"`);
+  const unknownFlag = rest.find(
+    (a) => a.startsWith('--') && !(command === 'replay' && a === '--all') && !(command === 'purge' && a === '--yes'),
+  );
+  if (unknownFlag) throw new UsageError(`unknown option ${unknownFlag} for ${command}`);
+  const positional = rest.filter((a) => !a.startsWith('--'));
+  if (command === 'list' && positional.length > 0) throw new UsageError('list takes no arguments');
+  if (command === 'show' && positional.length !== 1) throw new UsageError('show takes one message id');
+  if (command === 'purge' && positional.length > 0) throw new UsageError('purge takes no arguments');
+  if (command === 'purge' && !rest.includes('--yes')) throw new UsageError('purge deletes every dead letter: confirm with --yes');
+  const all = rest.includes('--all');
+  if (command === 'replay' && all === positional.length > 0) throw new UsageError('replay needs message ids or --all (not both)');
+
+  const dlq = await DeadLetterQueue.open({
+    url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+    exchange: process.env.EVENTS_EXCHANGE ?? 'chanjiao.events',
+    queue: process.env.CONSUMER_QUEUE ?? 'reporting.events',
+  });
+  try {
+    if (command === 'list') {
+      const letters = await dlq.list();
+      if (letters.length === 0) console.log(`${dlq.dlq} is empty`);
+      for (const m of letters) console.log([m.messageId ?? '-', m.type ?? '-', m.reason ?? '-', oneLine(m.lastError)].join('  '));
+      return 0;
+    }
+    if (command === 'show') {
+      const m = await dlq.show(positional[0]!);
+      if (!m) {
+        console.error(`no dead letter ${positional[0]} in ${dlq.dlq}`);
+        return 1;
+      }
+      printLetter(m);
+      return 0;
+    }
+    if (command === 'replay') {
+      const result = await dlq.replay(all ? 'all' : positional);
+      for (const id of result.replayed) console.log(`replayed ${id}`);
+      for (const s of result.skipped) console.error(`kept ${s.messageId ?? '(no id)'}: ${s.error}`);
+      console.log(
+        `${result.replayed.length} replayed to ${process.env.EVENTS_EXCHANGE ?? 'chanjiao.events'}, ${result.skipped.length} kept`,
+      );
+      return result.skipped.length > 0 ? 1 : 0;
+    }
+    const purged = await dlq.purge();
+    console.log(`purged ${purged} dead letter${purged === 1 ? '' : 's'} from ${dlq.dlq}`);
+    return 0;
+  } finally {
+    await dlq.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UsageError) {
+      console.error(`${e.message}\n${USAGE}`);
+      process.exitCode = 2;
+    } else {
+      console.error(e instanceof DeadLetterError || e instanceof Error ? e.message : e);
+      process.exitCode = 1;
+    }
+  },
+);
