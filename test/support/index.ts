@@ -2,3 +2,4 @@ export * from './stack';
 export * from './events';
 export * from './apps';
 export * from './demo-context';
+export * from './inbox-unit-of-work';

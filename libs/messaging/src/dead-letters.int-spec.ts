@@ -3,63 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import amqp from 'amqplib';
-import { Client } from 'pg';
-import { buildEvent, CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
-import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { publishEvents } from '@chanjiao/test-support';
-import {
-  AmqpEventContext,
-  AmqpEventServer,
-  DeadLetterError,
-  DeadLetterQueue,
-  deadLetterQueueName,
-  EventTransaction,
-  EventUnitOfWork,
-  RethrowRpcErrors,
-} from './index';
-
-/** A real unit of work: inbox + effects tables in PostgreSQL, one transaction at a time. */
-class TestTransaction implements EventTransaction {
-  readonly staged: CloudEvent[] = [];
-  private readonly discarded: string[] = [];
-  constructor(
-    private readonly db: Client,
-    private readonly fresh: Set<string>,
-    private readonly release: () => void,
-  ) {}
-  isFresh(id: string) {
-    return this.fresh.has(id);
-  }
-  discard(id: string) {
-    this.discarded.push(id);
-  }
-  async commit() {
-    for (const e of this.staged) await this.db.query('INSERT INTO effects (event_id, student) VALUES ($1, $2)', [e.id, e.subject]);
-    if (this.discarded.length) await this.db.query('DELETE FROM inbox WHERE id = ANY($1::uuid[])', [this.discarded]);
-    await this.db.query('COMMIT');
-    this.release();
-  }
-  async rollback() {
-    await this.db.query('ROLLBACK');
-    this.release();
-  }
-}
-
-class TestUnitOfWork implements EventUnitOfWork<TestTransaction> {
-  private busy = Promise.resolve();
-  constructor(readonly db: Client) {}
-  async begin(events: readonly CloudEvent[]) {
-    await this.busy;
-    let release: () => void = () => undefined;
-    this.busy = new Promise((r) => (release = r));
-    await this.db.query('BEGIN');
-    const { rows } = await this.db.query<{ id: string }>(
-      'INSERT INTO inbox (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING id',
-      [events.map((e) => e.id)],
-    );
-    return new TestTransaction(this.db, new Set(rows.map((r) => r.id)), release);
-  }
-}
+import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { enrolledEvent, InboxTransaction, inboxDatabase, publishEvents } from '@chanjiao/test-support';
+import { AmqpEventContext, AmqpEventServer, DeadLetterError, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
 
 /** The handler is "broken" until the test fixes it. */
 const handlerState = { broken: true, attempts: new Map<string, number[]>() };
@@ -69,7 +16,7 @@ const handlerState = { broken: true, attempts: new Map<string, number[]>() };
 class FlakyHandler {
   @EventPattern(StudentEnrolled.type)
   handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    const ctx = context as AmqpEventContext<TestTransaction>;
+    const ctx = context as AmqpEventContext<InboxTransaction>;
     handlerState.attempts.set(event.id, [...(handlerState.attempts.get(event.id) ?? []), ctx.getAttempt()]);
     if (handlerState.broken) throw new Error(`projection bug on ${event.subject}`);
     ctx.getTransaction().staged.push(event);
@@ -79,47 +26,25 @@ class FlakyHandler {
 @Module({ controllers: [FlakyHandler] })
 class FlakyModule {}
 
-const enrolled = (studentId: string) =>
-  buildEvent(StudentEnrolled, {
-    institution: 'TEST',
-    subject: studentId,
-    sequence: 1,
-    data: {
-      studentId,
-      programCode: 'P1',
-      cohortYear: 2022,
-      level: 'secondary',
-      pathway: 'regular',
-      partnerInstitution: null,
-      orderClassId: null,
-      apprenticeship: false,
-      originRegion: null,
-    },
-  });
+const enrolled = enrolledEvent;
 
 describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
   const { amqpUrl } = testServiceUrls();
   const suffix = uniqueSuffix();
   const exchange = `test.events.${suffix}`;
   const queue = `test.dlq.${suffix}`;
-  let db: Client;
-  let drop: () => Promise<void>;
+  let store: Awaited<ReturnType<typeof inboxDatabase>>;
   let app: INestMicroservice;
   let dlq: DeadLetterQueue;
 
-  const effects = async () =>
-    (await db.query<{ student: string }>('SELECT student FROM effects ORDER BY student')).rows.map((r) => r.student);
+  const effects = () => store.uow.effects();
 
   beforeAll(async () => {
-    const fresh = await freshDatabase('deadletters');
-    drop = fresh.drop;
-    db = new Client({ connectionString: fresh.url });
-    await db.connect();
-    await db.query('CREATE TABLE inbox (id uuid PRIMARY KEY); CREATE TABLE effects (event_id uuid, student text)');
+    store = await inboxDatabase('deadletters');
     const server = new AmqpEventServer({
       url: amqpUrl,
       name: 'test-dlq-consumer',
-      unitOfWork: new TestUnitOfWork(db),
+      unitOfWork: store.uow,
       batchSize: 50,
       batchWindowMs: 20,
       topology: { exchange, queue, bindings: ['#'], retryDelaysMs: [50, 100], deliveryLimit: 20 },
@@ -138,8 +63,7 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`]) await ch.deleteQueue(q);
     await ch.deleteExchange(exchange);
     await conn.close();
-    await db?.end();
-    await drop?.();
+    await store?.close();
   });
 
   it('opening the DLQ of a queue that does not exist fails clearly', async () => {

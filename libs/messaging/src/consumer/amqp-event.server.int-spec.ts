@@ -2,65 +2,19 @@ import { Controller, Module, UseFilters } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
-import { Client } from 'pg';
-import { buildEvent, CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
-import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { drainQueue, publishEvents, publishRaw } from '@chanjiao/test-support';
-import { AmqpEventContext, AmqpEventServer, EventTransaction, EventUnitOfWork, RethrowRpcErrors, deadLetterQueueName } from '../index';
+import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import {
+  drainQueue,
+  enrolledEvent,
+  InboxTransaction,
+  InboxUnitOfWork,
+  inboxDatabase,
+  publishEvents,
+  publishRaw,
+} from '@chanjiao/test-support';
+import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
-
-/** A minimal real unit of work: an inbox table and an effects table in PostgreSQL. */
-class TestTransaction implements EventTransaction {
-  readonly staged: CloudEvent[] = [];
-  private readonly discarded: string[] = [];
-  constructor(
-    private readonly db: Client,
-    private readonly fresh: Set<string>,
-    private readonly uow: TestUnitOfWork,
-  ) {}
-  isFresh(id: string) {
-    return this.fresh.has(id);
-  }
-  discard(id: string) {
-    this.discarded.push(id);
-  }
-  async commit() {
-    if (this.uow.commitDelayMs) await new Promise((r) => setTimeout(r, this.uow.commitDelayMs));
-    if (this.uow.failNextCommits > 0) {
-      this.uow.failNextCommits--;
-      throw new Error('simulated crash before commit');
-    }
-    for (const e of this.staged) await this.db.query('INSERT INTO effects (event_id, student) VALUES ($1, $2)', [e.id, e.subject]);
-    if (this.discarded.length) await this.db.query('DELETE FROM inbox WHERE id = ANY($1::uuid[])', [this.discarded]);
-    await this.db.query('COMMIT');
-    this.uow.release();
-  }
-  async rollback() {
-    await this.db.query('ROLLBACK');
-    this.uow.release();
-  }
-}
-
-class TestUnitOfWork implements EventUnitOfWork<TestTransaction> {
-  failNextCommits = 0;
-  commitDelayMs = 0;
-  private busy = Promise.resolve();
-  private releaseBusy: () => void = () => undefined;
-  constructor(readonly db: Client) {}
-  release() {
-    this.releaseBusy();
-  }
-  async begin(events: readonly CloudEvent[]) {
-    await this.busy; // one connection: one transaction at a time
-    this.busy = new Promise((r) => (this.releaseBusy = r));
-    await this.db.query('BEGIN');
-    const { rows } = await this.db.query<{ id: string }>(
-      'INSERT INTO inbox (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING id',
-      [events.map((e) => e.id)],
-    );
-    return new TestTransaction(this.db, new Set(rows.map((r) => r.id)), this);
-  }
-}
 
 const attempts = new Map<string, number[]>();
 
@@ -69,7 +23,7 @@ const attempts = new Map<string, number[]>();
 class TestHandler {
   @EventPattern(StudentEnrolled.type)
   handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    const ctx = context as AmqpEventContext<TestTransaction>;
+    const ctx = context as AmqpEventContext<InboxTransaction>;
     attempts.set(event.id, [...(attempts.get(event.id) ?? []), ctx.getAttempt()]);
     if (event.subject.startsWith('POISON')) throw new Error(`cannot project ${event.subject}`);
     ctx.getTransaction().staged.push(event);
@@ -79,23 +33,7 @@ class TestHandler {
 @Module({ controllers: [TestHandler] })
 class TestModule {}
 
-const enrolled = (studentId: string) =>
-  buildEvent(StudentEnrolled, {
-    institution: 'TEST',
-    subject: studentId,
-    sequence: 1,
-    data: {
-      studentId,
-      programCode: 'P1',
-      cohortYear: 2022,
-      level: 'secondary',
-      pathway: 'regular',
-      partnerInstitution: null,
-      orderClassId: null,
-      apprenticeship: false,
-      originRegion: null,
-    },
-  });
+const enrolled = enrolledEvent;
 
 const windowMs = 50;
 
@@ -104,25 +42,18 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
   const suffix = uniqueSuffix();
   const exchange = `test.events.${suffix}`;
   const queue = `test.consumer.${suffix}`;
-  let db: Client;
-  let drop: () => Promise<void>;
-  let uow: TestUnitOfWork;
+  let store: Awaited<ReturnType<typeof inboxDatabase>>;
+  let uow: InboxUnitOfWork;
+  let db: InboxUnitOfWork['db'];
   let server: AmqpEventServer;
   let app: INestMicroservice;
 
-  const effects = async () =>
-    (await db.query<{ student: string }>('SELECT student FROM effects ORDER BY student')).rows.map((r) => r.student);
+  const effects = () => uow.effects();
 
   beforeAll(async () => {
-    const fresh = await freshDatabase('consumer');
-    drop = fresh.drop;
-    const setup = new Client({ connectionString: fresh.url });
-    await setup.connect();
-    await setup.query('CREATE TABLE inbox (id uuid PRIMARY KEY); CREATE TABLE effects (event_id uuid, student text)');
-    await setup.end();
-    db = new Client({ connectionString: fresh.url });
-    await db.connect();
-    uow = new TestUnitOfWork(db);
+    store = await inboxDatabase('consumer');
+    uow = store.uow;
+    db = uow.db;
     server = new AmqpEventServer({
       url: amqpUrl,
       name: 'test-consumer',
@@ -143,8 +74,7 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
     for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`]) await ch.deleteQueue(q);
     await ch.deleteExchange(exchange);
     await conn.close();
-    await db?.end();
-    await drop?.();
+    await store?.close();
   });
 
   beforeEach(async () => {
