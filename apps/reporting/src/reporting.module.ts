@@ -8,7 +8,6 @@ import { PlacementEventsHandler } from './events/placement-events.handler';
 import { PartnershipEventsHandler } from './events/partnership-events.handler';
 import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
-import { ChangeFeed } from './projection/change-feed';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
@@ -52,7 +51,6 @@ export class ReportingAppModule {
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
-        ChangeFeed,
         ReportCache,
         ProjectionUnitOfWork,
         CounterRepository,

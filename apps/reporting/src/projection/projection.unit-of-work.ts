@@ -4,7 +4,6 @@ import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { cellKey, diffFacts, Fact } from './projection';
 import { ProjectionRegistry } from './projection.registry';
-import { ChangeFeed } from './change-feed';
 
 interface EntityRow {
   state: unknown;
@@ -30,7 +29,6 @@ const entityKey = (institution: string, kind: string, id: string) => JSON.string
 export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransaction> {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly feed: ChangeFeed,
     private readonly registry: ProjectionRegistry,
   ) {}
 
@@ -38,7 +36,7 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     await runner.startTransaction();
-    const tx = new ProjectionTransaction(runner, this.feed, this.registry);
+    const tx = new ProjectionTransaction(runner, this.registry);
     try {
       await tx.load(events);
       return tx;
@@ -66,7 +64,6 @@ export class ProjectionTransaction implements EventTransaction {
 
   constructor(
     private readonly runner: QueryRunner,
-    private readonly feed: ChangeFeed,
     private readonly registry: ProjectionRegistry,
   ) {}
 
@@ -277,7 +274,6 @@ export class ProjectionTransaction implements EventTransaction {
     }
     this.done = true;
     await r.release();
-    if (this.freshness.size) this.feed.publish([...this.freshness.keys()]);
   }
 
   async rollback(): Promise<void> {
