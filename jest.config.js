@@ -1,5 +1,6 @@
-// Three projects: unit (*.spec.ts, no services), integration (*.int-spec.ts) and end-to-end
-// (*.e2e-spec.ts), both against real PostgreSQL and RabbitMQ (see libs/testing).
+// Projects: unit (*.spec.ts, no services), integration (*.int-spec.ts) and end-to-end
+// (*.e2e-spec.ts), both against real PostgreSQL and RabbitMQ (see libs/testing); and cluster
+// (*.cluster-spec.ts), run only by `npm run test:cluster`.
 const swc = [
   '@swc/jest',
   {
@@ -60,6 +61,8 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/**/*.int-spec.ts'], slowTestThreshold: 30 },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // `npm run test:cluster` only: it starts three RabbitMQ nodes of its own (test/cluster).
+    { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/*.cluster-spec.ts'], slowTestThreshold: 120 },
   ],
   testTimeout: 60_000,
 };

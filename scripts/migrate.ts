@@ -2,18 +2,18 @@
 import 'reflect-metadata';
 import { migrateAuthDatabase } from '@chanjiao/auth';
 import { AUTH_DATABASE, createDataSource, DEFAULT_PG_SERVER, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
-import amqp from 'amqplib';
-import { assertConsumerTopology } from '@chanjiao/messaging';
+import { assertConsumerTopology, connectAnyNode, replaceClassicRetryQueues } from '@chanjiao/messaging';
 import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
 
 /** Declares the exchange and the consumers' queues before any service publishes. */
 export async function declareTopology(log: (line: string) => void): Promise<void> {
   const env = loadReportingEnv();
-  const conn = await amqp.connect(env.AMQP_URL);
+  const conn = await connectAnyNode(env.AMQP_URL);
   try {
-    const ch = await conn.createChannel();
     const topology = reportingTopology(env);
+    await replaceClassicRetryQueues(conn, topology, log);
+    const ch = await conn.createChannel();
     await assertConsumerTopology(ch, topology);
     await ch.close();
     log(`rabbitmq: exchange ${topology.exchange}, queue ${topology.queue} ready`);

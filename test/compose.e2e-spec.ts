@@ -1,7 +1,4 @@
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import amqp from 'amqplib';
 import { Client } from 'pg';
@@ -9,6 +6,7 @@ import { parse } from 'yaml';
 import { ApiKeyStore } from '@chanjiao/auth';
 import { databaseName, dropDatabase, withDatabase } from '@chanjiao/persistence';
 import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { ensureBuild, freePort, ServiceProcess, spawnService, waitHealthy } from '@chanjiao/test-support';
 
 /**
  * The services as docker-compose.yml runs them: each app service is started as a child process
@@ -36,25 +34,6 @@ const APP_SERVICES = Object.entries(compose.services)
   .filter(([, s]) => s.image === 'chanjiao:latest')
   .map(([name]) => name);
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-interface Running {
-  name: string;
-  url: string;
-  child: ChildProcess;
-  output: string[];
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
 describe('docker-compose.yml services, run as compose runs them', () => {
   const suffix = `c${uniqueSuffix()}`;
   const { postgresUrl, amqpUrl } = testServiceUrls();
@@ -64,7 +43,7 @@ describe('docker-compose.yml services, run as compose runs them', () => {
   const databases = new Map<string, string>();
   const exchanges = new Set<string>();
   const queues = new Set<string>();
-  const running: Record<string, Running> = {};
+  const running: Record<string, ServiceProcess> = {};
   let keys: ApiKeyStore | undefined;
 
   /** A compose URL with its host (and broker credentials) mapped to the test servers and a per-run database name. */
@@ -122,43 +101,16 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     }
   }
 
-  async function start(service: string): Promise<Running> {
-    const command = compose.services[service]!.command!;
+  async function start(service: string): Promise<ServiceProcess> {
     const port = await freePort();
-    const env = await composeEnv(service, port);
-    const child = spawn(command[0]!, command.slice(1), { cwd: root, env: { PATH: process.env.PATH ?? '', ...env } });
-    const output: string[] = [];
-    const keep = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.length > 200) output.shift();
-    };
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-    const r: Running = { name: service, url: `http://127.0.0.1:${port}`, child, output, exited };
+    const r = spawnService(service, compose.services[service]!.command!, await composeEnv(service, port), port);
     running[service] = r;
     return r;
   }
 
-  async function healthy(r: Running): Promise<void> {
-    const deadline = Date.now() + 90_000;
-    for (;;) {
-      if (r.child.exitCode !== null || r.child.signalCode !== null) {
-        throw new Error(`${r.name} exited (${r.child.exitCode ?? r.child.signalCode}):\n${r.output.join('')}`);
-      }
-      const ok = await fetch(`${r.url}/health`).then(
-        (res) => res.ok,
-        () => false,
-      );
-      if (ok) return;
-      if (Date.now() > deadline) throw new Error(`${r.name} not healthy after 90 s:\n${r.output.join('')}`);
-      await new Promise((res) => setTimeout(res, 250));
-    }
-  }
-
   beforeAll(async () => {
     // The image runs the compiled dist/ (Dockerfile: npm run build); build it if sources are newer.
-    execFileSync(process.execPath, [join(root, 'scripts', 'ensure-build.js')], { cwd: root, stdio: 'inherit' });
+    ensureBuild();
     const created = new Set<string>();
     for (const service of APP_SERVICES) {
       for (const [k, v] of Object.entries(compose.services[service]!.environment ?? {})) {
@@ -170,9 +122,9 @@ describe('docker-compose.yml services, run as compose runs them', () => {
       }
     }
     // As compose's depends_on: reporting (the consumer, whose queue must exist) first, then the writers.
-    await healthy(await start('reporting'));
+    await waitHealthy(await start('reporting'));
     const others = APP_SERVICES.filter((s) => s !== 'reporting');
-    await Promise.all(others.map(async (s) => healthy(await start(s))));
+    await Promise.all(others.map(async (s) => waitHealthy(await start(s))));
   }, 600_000);
 
   afterAll(async () => {

@@ -3,3 +3,4 @@ export * from './events';
 export * from './apps';
 export * from './demo-context';
 export * from './inbox-unit-of-work';
+export * from './processes';

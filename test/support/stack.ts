@@ -1,8 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import amqp from 'amqplib';
+import { connectAnyNode } from '@chanjiao/messaging';
 import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
 import { freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { APP_FACTORIES, appReady, StackService } from './apps';
+import { ensureBuild, freePort, ServiceProcess, spawnService, stopProcess, waitHealthy } from './processes';
 
 export type { StackService } from './apps';
 
@@ -13,6 +14,8 @@ export interface TestStack {
   amqpUrl: string;
   databases: Record<string, string>;
   apps: Partial<Record<StackService, NestFastifyApplication>>;
+  /** With `processes: true`: each service's process and its output. */
+  processes: Partial<Record<StackService, ServiceProcess>>;
   urls: Partial<Record<StackService, string>>;
   keys: ApiKeyStore;
   writerKey: string;
@@ -32,6 +35,10 @@ export interface StackOptions {
   env?: Record<string, string>;
   /** Per-service env on top of `env` (e.g. an AMQP_URL through a proxy). */
   envFor?: Partial<Record<StackService, Record<string, string>>>;
+  /** A broker other than the test run's (e.g. the nodes of a local cluster, comma-separated). */
+  amqpUrl?: string;
+  /** Run each service as its own process from dist/ (as deployed), not in the test's process. */
+  processes?: boolean;
 }
 
 /**
@@ -41,7 +48,7 @@ export interface StackOptions {
 export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const services = opts.services ?? ['enrollment', 'reporting'];
   const suffix = uniqueSuffix();
-  const { amqpUrl } = testServiceUrls();
+  const amqpUrl = opts.amqpUrl ?? testServiceUrls().amqpUrl;
   const institution = opts.institution ?? `T${suffix.toUpperCase()}`;
   const exchange = `chanjiao.events.t_${suffix}`;
   const queue = `reporting.t_${suffix}`;
@@ -51,6 +58,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const writerKey = (await keys.create({ role: 'writer', services: ['enrollment', 'placement', 'partnership', 'alliance'], institution }))
     .key;
   const readerKey = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+  if (opts.processes) ensureBuild();
   const drops: Array<() => Promise<void>> = [auth.drop];
   const databases: Record<string, string> = {};
   for (const s of services) {
@@ -77,6 +85,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     amqpUrl,
     databases,
     apps: {},
+    processes: {},
     urls: {},
     keys,
     writerKey,
@@ -89,6 +98,16 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       return httpClient(url, service === 'reporting' ? readerKey : writerKey);
     },
     async start(service) {
+      if (opts.processes) {
+        const port = await freePort();
+        const env = { ...baseEnv(service), PORT: String(port), HOST: '127.0.0.1' } as Record<string, string>;
+        const p = spawnService(service, [process.execPath, `dist/apps/${service}/src/main.js`], env, port);
+        stack.processes[service] = p;
+        await waitHealthy(p);
+        stack.urls[service] = p.url;
+        if (service === 'enrollment' || service === 'reporting') stack[service] = stack.api(service);
+        return;
+      }
       const app = await APP_FACTORIES[service](baseEnv(service));
       await app.listen({ port: 0, host: '127.0.0.1' });
       // Events published before the queue is bound would not reach it.
@@ -99,11 +118,15 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
       if (service === 'enrollment' || service === 'reporting') stack[service] = stack.api(service);
     },
     async stop(service) {
+      const p = stack.processes[service];
+      if (p) await stopProcess(p);
+      delete stack.processes[service];
       await stack.apps[service]?.close();
       delete stack.apps[service];
     },
     async close() {
       for (const s of Object.keys(stack.apps) as StackService[]) await stack.stop(s);
+      for (const s of Object.keys(stack.processes) as StackService[]) await stack.stop(s);
       await keys.close();
       await deleteBrokerObjects(amqpUrl, exchange, queue);
       for (const drop of drops) await drop();
@@ -115,7 +138,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
 }
 
 async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
-  const conn = await amqp.connect(url);
+  const conn = await connectAnyNode(url);
   try {
     const ch = await conn.createChannel();
     for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`, `${queue}.retry.3`]) await ch.deleteQueue(q);

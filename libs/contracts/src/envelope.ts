@@ -56,3 +56,17 @@ export function streamOf(type: string): string {
 export function newEventId(): string {
   return randomUUID();
 }
+
+const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
+
+/** The trace id of a W3C `traceparent`: the correlation id logs carry from request to read model. */
+export function traceIdOf(traceparent: string | undefined | null): string | undefined {
+  if (!traceparent) return undefined;
+  const m = TRACEPARENT.exec(traceparent);
+  return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
+}
+
+/** A `traceparent` for a new span of the given trace (sampled flag kept from the caller's, else set). */
+export function childTraceparent(traceId: string, spanId: string, flags = '01'): string {
+  return `00-${traceId}-${spanId}-${flags}`;
+}

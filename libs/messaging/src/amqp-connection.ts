@@ -1,16 +1,52 @@
 import { Logger } from '@nestjs/common';
+import amqplib, { type ChannelModel } from 'amqplib';
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
 
-/** One reconnecting AMQP connection per process role (publisher or consumer). */
+/** The node URLs of an `AMQP_URL`: one broker, or the nodes of one cluster separated by commas. */
+export function amqpNodes(url: string): string[] {
+  const nodes = url
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  if (nodes.length === 0) throw new Error('AMQP_URL names no broker');
+  return nodes;
+}
+
+/**
+ * One reconnecting AMQP connection per process role (publisher or consumer). With several nodes it
+ * moves to the next one when its node goes away.
+ */
 export function connectAmqp(url: string, name: string): AmqpConnectionManager {
   const logger = new Logger(`amqp:${name}`);
-  const manager = amqp.connect([url], {
+  const manager = amqp.connect(amqpNodes(url), {
     heartbeatIntervalInSeconds: 10,
     reconnectTimeInSeconds: 1,
     connectionOptions: { clientProperties: { connection_name: name } },
   });
-  manager.on('connect', () => logger.log('connected to RabbitMQ'));
+  manager.on('connect', ({ url: node }) => logger.log(`connected to RabbitMQ at ${hostOf(node)}`));
   manager.on('disconnect', ({ err }) => logger.warn(`disconnected from RabbitMQ: ${err?.message ?? 'closed'}`));
   manager.on('connectFailed', ({ err }) => logger.warn(`cannot reach RabbitMQ: ${err?.message}`));
   return manager;
+}
+
+/** A plain connection (for tools and one-off declarations) to the first node of `url` that answers. */
+export async function connectAnyNode(url: string, options?: { clientProperties?: Record<string, unknown> }): Promise<ChannelModel> {
+  let last: unknown;
+  for (const node of amqpNodes(url)) {
+    try {
+      return await amqplib.connect(node, options);
+    } catch (e) {
+      last = e;
+    }
+  }
+  throw last;
+}
+
+function hostOf(node: unknown): string {
+  try {
+    const u = new URL(typeof node === 'string' ? node : String((node as { url?: string }).url ?? node));
+    return u.host;
+  } catch {
+    return 'broker';
+  }
 }

@@ -1,4 +1,5 @@
-import amqp, { type ChannelModel, type ConfirmChannel, type GetMessage } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
+import { connectAnyNode } from './amqp-connection';
 import { deadLetterQueueName } from './topology';
 
 /** Headers the consumer writes when it dead-letters an event (see AmqpEventServer). */
@@ -68,7 +69,7 @@ export class DeadLetterQueue {
   }
 
   static async open(options: DeadLetterQueueOptions): Promise<DeadLetterQueue> {
-    const connection = await amqp.connect(options.url, { clientProperties: { connection_name: 'dlq-tool' } });
+    const connection = await connectAnyNode(options.url, { clientProperties: { connection_name: 'dlq-tool' } });
     try {
       const channel = await connection.createConfirmChannel();
       channel.on('error', () => undefined); // surfaced through the failing call

@@ -20,8 +20,16 @@ export async function assertExchange(channel: Channel | ConfirmChannel, exchange
 }
 
 /**
- * Declares the consumer's queues: the quorum work queue (bound to the exchange), one TTL queue per
- * retry tier that dead-letters back into the work queue when the delay has passed, and the DLQ.
+ * Dead-lettering a quorum queue does is at-most-once unless asked otherwise: a message could vanish
+ * between the queues when a node fails. At-least-once needs `reject-publish` overflow (no length limit
+ * is set, so it never rejects); a copy it may double is deduplicated by the consumer's inbox.
+ */
+const AT_LEAST_ONCE_DEAD_LETTERING = { 'x-dead-letter-strategy': 'at-least-once', 'x-overflow': 'reject-publish' } as const;
+
+/**
+ * Declares the consumer's queues, all quorum queues so they survive the loss of a node: the work queue
+ * (bound to the exchange), one TTL queue per retry tier that dead-letters back into the work queue
+ * when the delay has passed, and the DLQ.
  */
 export async function assertConsumerTopology(channel: Channel | ConfirmChannel, t: ConsumerTopology): Promise<void> {
   await assertExchange(channel, t.exchange);
@@ -34,17 +42,56 @@ export async function assertConsumerTopology(channel: Channel | ConfirmChannel, 
       'x-delivery-limit': t.deliveryLimit,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': dlq,
+      ...AT_LEAST_ONCE_DEAD_LETTERING,
     },
   });
   for (const pattern of t.bindings) await channel.bindQueue(t.queue, t.exchange, pattern);
   for (let tier = 1; tier <= t.retryDelaysMs.length; tier++) {
-    await channel.assertQueue(retryQueueName(t.queue, tier), {
-      durable: true,
-      arguments: {
-        'x-message-ttl': t.retryDelaysMs[tier - 1],
-        'x-dead-letter-exchange': '',
-        'x-dead-letter-routing-key': t.queue,
-      },
-    });
+    await channel.assertQueue(retryQueueName(t.queue, tier), retryQueueOptions(t, tier));
+  }
+}
+
+function retryQueueOptions(t: ConsumerTopology, tier: number) {
+  return {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-message-ttl': t.retryDelaysMs[tier - 1],
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': t.queue,
+      ...AT_LEAST_ONCE_DEAD_LETTERING,
+    },
+  };
+}
+
+/**
+ * Brokers set up before the retry queues became quorum queues hold classic ones under the same names,
+ * and redeclaring them fails (406). An empty one is replaced; one still holding messages is left, with
+ * an error naming it, for an operator to drain first.
+ */
+export async function replaceClassicRetryQueues(
+  connection: { createChannel(): Promise<Channel> },
+  t: ConsumerTopology,
+  log: (line: string) => void,
+): Promise<void> {
+  for (let tier = 1; tier <= t.retryDelaysMs.length; tier++) {
+    const name = retryQueueName(t.queue, tier);
+    const probe = await connection.createChannel();
+    probe.on('error', () => undefined); // a 406 closes the channel; it is the answer, not a failure
+    const isCurrent = await probe
+      .assertQueue(name, retryQueueOptions(t, tier))
+      .then(() => true)
+      .catch((e: { code?: number }) => (e.code === 406 ? false : Promise.reject(e)));
+    await probe.close().catch(() => undefined);
+    if (isCurrent) continue;
+    const ch = await connection.createChannel();
+    try {
+      const { messageCount } = await ch.checkQueue(name);
+      if (messageCount > 0) throw new Error(`${name} is a classic queue holding ${messageCount} messages; let it drain, then run again`);
+      await ch.deleteQueue(name, { ifEmpty: true });
+      log(`rabbitmq: replaced the classic queue ${name} by a quorum queue`);
+    } finally {
+      await ch.close().catch(() => undefined);
+    }
   }
 }

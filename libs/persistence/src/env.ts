@@ -18,13 +18,30 @@ export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv =
 
 export const zBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+const amqpUrl = z.url({ protocol: /^amqps?$/ });
+/** `amqp://…` or a comma-separated list of them (one per node of a cluster). */
+export const zAmqpUrls = z
+  .string()
+  .refine(
+    (v) => amqpUrlList(v).length > 0 && amqpUrlList(v).every((u) => amqpUrl.safeParse(u).success),
+    'must be an amqp(s):// URL or a comma-separated list of them',
+  );
+
+function amqpUrlList(value: string): string[] {
+  return value
+    .split(',')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+}
+
 /** Environment every service reads. */
 export const serviceEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
   HOST: z.string().default('0.0.0.0'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
   AUTH_DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
-  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672'),
+  /** One broker, or the nodes of one cluster separated by commas (tried in turn on reconnect). */
+  AMQP_URL: zAmqpUrls.default('amqp://guest:guest@127.0.0.1:5672'),
   EVENTS_EXCHANGE: z.string().min(1).default('chanjiao.events'),
   MIGRATIONS_RUN: zBool.default(true),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),

@@ -1,9 +1,10 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import { ConsoleLogger, LogLevel, Type } from '@nestjs/common';
+import { ConsoleLogger, Logger, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
 import type { ServiceEnv } from '@chanjiao/persistence';
 import { GlobalExceptionFilter } from './exception.filter';
 import { installHttpMetrics } from './metrics';
@@ -30,14 +31,18 @@ const SPREADSHEET_TYPES = [
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Correlation id: the trace id of an incoming `traceparent`, else `x-request-id`, else new. */
+/**
+ * Correlation id = trace id. A request without a valid `traceparent` gets one here (its trace id from
+ * a 32-hex `x-request-id`, else new), so every event the request causes carries it to reporting.
+ */
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
-  const tp = req.headers.traceparent;
-  const m = typeof tp === 'string' ? /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(tp) : null;
-  if (m) return m[1]!;
+  const incoming = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
+  const traced = traceIdOf(incoming);
+  if (traced) return traced;
   const rid = req.headers['x-request-id'];
-  if (typeof rid === 'string' && /^[\w.-]{1,64}$/.test(rid)) return rid;
-  return randomUUID().replace(/-/g, '');
+  const traceId = typeof rid === 'string' && /^[0-9a-f]{32}$/.test(rid) ? rid : randomBytes(16).toString('hex');
+  req.headers.traceparent = childTraceparent(traceId, randomBytes(8).toString('hex'));
+  return traceId;
 }
 
 /** Builds a service's Fastify app the same way for `main.ts` and for tests. */
@@ -51,6 +56,7 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
   // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(app);
+  installAccessLog(app);
   fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
   // Graceful shutdown: requests in flight when the server closes are answered, with `Connection:
   // close` so that their keep-alive sockets end with them. Otherwise each such socket held the
@@ -75,4 +81,29 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/**
+ * One structured line per request at `debug` (LOG_LEVEL=debug): method, route, status, time and the
+ * correlation id, which the response also returns as `x-correlation-id`.
+ */
+function installAccessLog(app: NestFastifyApplication): void {
+  const logger = new Logger('http');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-correlation-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (Logger.isLevelEnabled('debug'))
+      logger.debug({
+        msg: 'request',
+        method: request.method,
+        route: request.routeOptions?.url ?? request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        correlationId: request.id,
+      });
+    done();
+  });
 }

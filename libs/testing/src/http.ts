@@ -1,6 +1,8 @@
 export interface HttpResult<T = any> {
   status: number;
   body: T;
+  /** Response headers, names in lower case. */
+  headers: Record<string, string>;
 }
 
 /** A small JSON client for tests: real HTTP against a listening service. */
@@ -17,7 +19,7 @@ export function httpClient(baseUrl: string, key?: string) {
     } catch {
       // not JSON: keep the text
     }
-    return { status: res.status, body: parsed as T };
+    return { status: res.status, body: parsed as T, headers: Object.fromEntries(res.headers) };
   };
   return {
     get: <T = any>(path: string) => call<T>('GET', path),

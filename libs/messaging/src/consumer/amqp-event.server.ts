@@ -3,7 +3,7 @@ import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { CloudEvent, InvalidEventError, parseEvent } from '@chanjiao/contracts';
+import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
@@ -235,6 +235,11 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       throw e;
     }
     this.stats.applied += seen.size - failed.length;
+    if (Logger.isLevelEnabled('debug')) {
+      const failedIds = new Set(failed.map((f) => f.item.event.id));
+      for (const item of items)
+        if (seen.has(item.event.id) && !failedIds.has(item.event.id)) this.logger.debug({ msg: 'applied', ...eventLogFields(item.event) });
+    }
     for (const f of failed) await this.retryOrDeadLetter(f.item, f.error);
   }
 
@@ -267,14 +272,14 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private async retryOrDeadLetter(d: Decoded, error: Error): Promise<void> {
     const tiers = this.options.topology.retryDelaysMs.length;
     if (d.attempt <= tiers) {
-      this.logger.warn(`event ${d.event.id} (${d.event.type}) failed on attempt ${d.attempt}: ${error.message}; retrying`);
+      this.logger.warn({ msg: `failed on attempt ${d.attempt}; retrying`, error: error.message, ...eventLogFields(d.event) });
       await this.republish(d, retryQueueName(this.options.topology.queue, d.attempt), {
         [H_ATTEMPT]: d.attempt,
         [H_ERROR]: truncate(error.message),
       });
       this.stats.retried++;
     } else {
-      this.logger.error(`event ${d.event.id} (${d.event.type}) failed ${d.attempt} times: ${error.message}; dead-lettered`);
+      this.logger.error({ msg: `failed ${d.attempt} times; dead-lettered`, error: error.message, ...eventLogFields(d.event) });
       await this.deadLetter(d, 'handler_failed', error.message);
     }
   }
@@ -322,3 +327,8 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
 }
 
 const truncate = (s: string) => (s.length > 1000 ? `${s.slice(0, 1000)}…` : s);
+
+/** What a consumer log line says about an event, with the correlation id of the request that caused it. */
+function eventLogFields(e: CloudEvent): Record<string, string | number | undefined> {
+  return { eventId: e.id, type: e.type, subject: e.subject, sequence: e.sequence, correlationId: traceIdOf(e.traceparent) };
+}
