@@ -1,0 +1,55 @@
+import amqp from 'amqplib';
+import { testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { assertConsumerTopology, ConsumerTopology, replaceClassicRetryQueues, retryQueueName } from './topology';
+
+describe('consumer topology (real RabbitMQ)', () => {
+  const { amqpUrl } = testServiceUrls();
+  const suffix = uniqueSuffix();
+  const t: ConsumerTopology = {
+    exchange: `test.topology.${suffix}`,
+    queue: `test.topology.${suffix}`,
+    bindings: ['#'],
+    retryDelaysMs: [100, 200],
+    deliveryLimit: 5,
+  };
+  let conn: amqp.ChannelModel;
+  beforeAll(async () => {
+    conn = await amqp.connect(amqpUrl);
+  });
+  afterAll(async () => {
+    const ch = await conn.createChannel();
+    for (const q of [t.queue, `${t.queue}.dlq`, retryQueueName(t.queue, 1), retryQueueName(t.queue, 2)]) await ch.deleteQueue(q);
+    await ch.deleteExchange(t.exchange);
+    await conn.close();
+  });
+
+  it('replaces the classic retry queues an older version declared, when empty, and refuses to drop messages', async () => {
+    const ch = await conn.createChannel();
+    // As versions before the retry queues were quorum queues declared them.
+    for (const tier of [1, 2])
+      await ch.assertQueue(retryQueueName(t.queue, tier), {
+        durable: true,
+        arguments: { 'x-message-ttl': t.retryDelaysMs[tier - 1], 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': t.queue },
+      });
+    ch.sendToQueue(retryQueueName(t.queue, 2), Buffer.from('waiting'), { persistent: true });
+    await ch.close();
+    const log: string[] = [];
+
+    await expect(replaceClassicRetryQueues(conn, t, (l) => log.push(l))).rejects.toThrow(
+      `${retryQueueName(t.queue, 2)} is a classic queue holding 1 messages`,
+    );
+    expect(log).toEqual([`rabbitmq: replaced the classic queue ${retryQueueName(t.queue, 1)} by a quorum queue`]);
+
+    const drain = await conn.createChannel();
+    await drain.purgeQueue(retryQueueName(t.queue, 2));
+    await drain.close();
+    await replaceClassicRetryQueues(conn, t, (l) => log.push(l));
+    expect(log).toHaveLength(2);
+
+    const declare = await conn.createChannel();
+    await assertConsumerTopology(declare, t); // would fail with 406 on a classic queue left behind
+    await declare.close();
+    await replaceClassicRetryQueues(conn, t, (l) => log.push(l)); // nothing left to replace
+    expect(log).toHaveLength(2);
+  });
+});
