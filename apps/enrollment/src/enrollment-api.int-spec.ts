@@ -186,6 +186,34 @@ describe('enrollment write API (real PostgreSQL)', () => {
       const { rows } = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE payload->>'subject' = 'C1'`);
       expect(rows[0].n).toBe(1);
     });
+
+    it('concurrent single writes (merged into shared transactions under load) answer as if sent one by one', async () => {
+      const send = (studentId: string, patch: Record<string, unknown>, trace: string) =>
+        fetch(`${stack.urls.enrollment}/enrollments`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${stack.writerKey}`,
+            'content-type': 'application/json',
+            traceparent: `00-${trace.padStart(32, '0')}-${'1'.repeat(16)}-01`,
+          },
+          body: JSON.stringify(enrollment(studentId, patch)),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error?: string } }));
+      const distinct = Array.from({ length: 40 }, (_, i) => send(`G${i}`, {}, `a${i}`));
+      const unknownProgram = send('GX', { programCode: 'NOPE' }, 'bad');
+      const results = await Promise.all(distinct);
+      expect(results.map((r) => r.status)).toEqual(Array(40).fill(201));
+      expect(await unknownProgram).toMatchObject({ status: 400, body: { error: 'unknown_program' } });
+      const { rows } = await db.query<{ subject: string; traceparent: string }>(
+        `SELECT payload->>'subject' AS subject, payload->>'traceparent' AS traceparent FROM outbox WHERE payload->>'subject' LIKE 'G%'`,
+      );
+      // Every event carries the trace of the request it came from, whichever batch it was written in.
+      expect(rows).toHaveLength(40);
+      for (const r of rows) expect(r.traceparent.slice(3, 35)).toBe(`a${r.subject.slice(1)}`.padStart(32, '0'));
+      // Rows written by one transaction share its xmin (enrollment rows: the relay updates outbox rows, not these):
+      // fewer transactions than requests means requests were merged.
+      const tx = await db.query<{ n: number }>(`SELECT count(DISTINCT xmin::text)::int AS n FROM enrollments WHERE student_id LIKE 'G%'`);
+      expect(tx.rows[0]!.n).toBeLessThan(40);
+    });
   });
 
   it('programs have a batch form, as PUT and as POST', async () => {

@@ -62,4 +62,11 @@ export function singleResult<T>(result: ItemResult<T>): { outcome: WriteOutcome;
 export interface WriteContext {
   institution: string;
   traceparent?: string;
+  /** Per item, when the items come from different requests (see WriteCoalescer); else `traceparent`. */
+  traceparents?: ReadonlyArray<string | undefined>;
+}
+
+/** The trace of the request item `index` came from. */
+export function traceparentAt(ctx: WriteContext, index: number): string | undefined {
+  return ctx.traceparents?.[index] ?? ctx.traceparent;
 }

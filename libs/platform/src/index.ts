@@ -10,3 +10,4 @@ export * from './batch';
 export * from './validators';
 export * from './imports';
 export * from './metrics';
+export * from './write-coalescer';

@@ -36,8 +36,7 @@ export class EnrollmentController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EnrollmentView> {
-    const [result] = await this.enrollments.enrollMany({ institution: p.institution, traceparent }, [body]);
-    return this.single(result!, reply);
+    return this.single(await this.enrollments.enroll({ institution: p.institution, traceparent }, body), reply);
   }
 
   @Post('enrollments::batch')
@@ -177,8 +176,7 @@ export class EnrollmentController {
   }
 
   private async lifecycle(p: Principal, traceparent: string | undefined, item: LifecycleItem): Promise<EnrollmentView> {
-    const [result] = await this.enrollments.lifecycleMany({ institution: p.institution, traceparent }, [item]);
-    return view(singleResult(result!).value);
+    return view(singleResult(await this.enrollments.lifecycle({ institution: p.institution, traceparent }, item)).value);
   }
 
   private async lifecycleBatch(

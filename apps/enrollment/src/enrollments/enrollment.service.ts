@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
@@ -12,11 +12,23 @@ export type LifecycleItem = { studentId: string; command: LifecycleCommand };
 
 @Injectable()
 export class EnrollmentService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  private readonly enrollOne = new WriteCoalescer((ctx, items: CreateEnrollmentDto[]) => this.enrollMany(ctx, items));
+  private readonly lifecycleOne = new WriteCoalescer((ctx, items: LifecycleItem[]) => this.lifecycleMany(ctx, items));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly enrollments: EnrollmentRepository,
     private readonly programs: ProgramRepository,
   ) {}
+
+  enroll(ctx: WriteContext, item: CreateEnrollmentDto): Promise<ItemResult<EnrollmentState>> {
+    return this.enrollOne.submit(ctx, item);
+  }
+
+  lifecycle(ctx: WriteContext, item: LifecycleItem): Promise<ItemResult<EnrollmentState>> {
+    return this.lifecycleOne.submit(ctx, item);
+  }
 
   enrollMany(ctx: WriteContext, items: CreateEnrollmentDto[]): Promise<Array<ItemResult<EnrollmentState>>> {
     return this.apply(
@@ -102,7 +114,7 @@ export class EnrollmentService {
               subject: studentId,
               sequence: d.state.version,
               data: d.emit.data,
-              traceparent: ctx.traceparent,
+              traceparent: traceparentAt(ctx, index),
             }),
           );
         }

@@ -26,8 +26,8 @@ export class ProgramController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProgramView> {
-    const [result] = await this.programs.putMany({ institution: p.institution, traceparent }, [{ ...body, code }]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.programs.put({ institution: p.institution, traceparent }, { ...body, code });
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);
   }

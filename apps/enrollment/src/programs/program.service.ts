@@ -1,18 +1,25 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';
 
 @Injectable()
 export class ProgramService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  private readonly putOne = new WriteCoalescer((ctx, items: ProgramBatchItemDto[]) => this.putMany(ctx, items));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly programs: ProgramRepository,
   ) {}
 
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
+  put(ctx: WriteContext, item: ProgramBatchItemDto): Promise<ItemResult<ProgramState>> {
+    return this.putOne.submit(ctx, item);
+  }
+
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
       const current = await this.programs.lockMany(
@@ -23,7 +30,7 @@ export class ProgramService {
       const created = new Map<string, ProgramState>();
       const updated = new Map<string, ProgramState>();
       const events: CloudEvent[] = [];
-      const results = items.map((item): ItemResult<ProgramState> => {
+      const results = items.map((item, index): ItemResult<ProgramState> => {
         const decision = decideProgramPut(current.get(item.code), {
           code: item.code,
           name: item.name,
@@ -43,7 +50,7 @@ export class ProgramService {
               subject: item.code,
               sequence: version,
               data,
-              traceparent: ctx.traceparent,
+              traceparent: traceparentAt(ctx, index),
             }),
           );
         }

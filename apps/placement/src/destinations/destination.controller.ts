@@ -26,10 +26,11 @@ export class DestinationController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DestinationVersionView> {
-    const [result] = await this.destinations.putMany({ institution: p.institution, traceparent }, [
+    const result = await this.destinations.put(
+      { institution: p.institution, traceparent },
       Object.assign(new DestinationBatchItemDto(), body, { studentId }),
-    ]);
-    const { outcome, value } = singleResult(result!);
+    );
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent, DestinationRecorded, DestinationVersion } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { DestinationBatchItemDto } from './destination.dto';
 import { decideDestinationPut } from './destination.domain';
@@ -8,12 +8,19 @@ import { DestinationRepository } from './destination.repository';
 
 @Injectable()
 export class DestinationService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  private readonly putOne = new WriteCoalescer((ctx, items: DestinationBatchItemDto[]) => this.putMany(ctx, items));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly destinations: DestinationRepository,
   ) {}
 
   /** Applies PUTs in order in one transaction; a student repeated in the batch sees the earlier item. */
+  put(ctx: WriteContext, item: DestinationBatchItemDto): Promise<ItemResult<DestinationVersion>> {
+    return this.putOne.submit(ctx, item);
+  }
+
   putMany(ctx: WriteContext, items: DestinationBatchItemDto[]): Promise<Array<ItemResult<DestinationVersion>>> {
     return this.uow.run(async (m) => {
       const latest = await this.destinations.latestMany(
@@ -23,7 +30,7 @@ export class DestinationService {
       );
       const appended: DestinationVersion[] = [];
       const events: CloudEvent[] = [];
-      const results = items.map((i): ItemResult<DestinationVersion> => {
+      const results = items.map((i, index): ItemResult<DestinationVersion> => {
         const d = decideDestinationPut(latest.get(i.studentId), {
           studentId: i.studentId,
           graduationYear: i.graduationYear,
@@ -46,7 +53,7 @@ export class DestinationService {
               subject: i.studentId,
               sequence: d.state.version,
               data: d.state,
-              traceparent: ctx.traceparent,
+              traceparent: traceparentAt(ctx, index),
             }),
           );
         }

@@ -24,8 +24,8 @@ export class InternshipController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InternshipView> {
-    const [result] = await this.internships.postMany({ institution: p.institution, traceparent }, [body]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.internships.post({ institution: p.institution, traceparent }, body);
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }
@@ -68,10 +68,8 @@ export class InternshipController {
     @Body() body: CompletionDto,
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<InternshipView> {
-    const [result] = await this.internships.completeMany({ institution: p.institution, traceparent }, [
-      { internshipId, endDate: body.endDate },
-    ]);
-    return singleResult(result!).value;
+    const result = await this.internships.complete({ institution: p.institution, traceparent }, { internshipId, endDate: body.endDate });
+    return singleResult(result).value;
   }
 
   @Get('internships')
