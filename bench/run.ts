@@ -53,13 +53,8 @@ async function waitApplied(stack: BenchStack, target: number, timeoutMs: number)
   }
 }
 
-/** 200,000 mixed events through the four services' `:batch` routes, until the reports show them all. */
-async function batchIngest(
-  stack: BenchStack,
-): Promise<{ events: number; seconds: number; perSec: number; checks: Record<string, [number, number]> }> {
-  const n = SIZES.events;
-  const counts = { enrollments: Math.round(n * 0.5), internships: Math.round(n * 0.25), partners: Math.round(n * 0.15) };
-  const members = n - counts.enrollments - counts.internships - counts.partners;
+/** The program every benchmark enrollment is in (a repeat is a no-op). */
+async function ensureProgram(stack: BenchStack): Promise<void> {
   await api(stack, 'enrollment', 'PUT', '/programs/P1', {
     name: 'Bench',
     category: '46',
@@ -67,6 +62,16 @@ async function batchIngest(
     sectors: ['mining'],
     status: 'open',
   });
+}
+
+/** 200,000 mixed events through the four services' `:batch` routes, until the reports show them all. */
+async function batchIngest(
+  stack: BenchStack,
+): Promise<{ events: number; seconds: number; perSec: number; checks: Record<string, [number, number]> }> {
+  const n = SIZES.events;
+  const counts = { enrollments: Math.round(n * 0.5), internships: Math.round(n * 0.25), partners: Math.round(n * 0.15) };
+  const members = n - counts.enrollments - counts.internships - counts.partners;
+  await ensureProgram(stack);
   const alliances = 10;
   for (let a = 0; a < alliances; a++) {
     await api(stack, 'alliance', 'PUT', `/alliances/A${a}`, {
@@ -232,8 +237,16 @@ async function reads(stack: BenchStack) {
   return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
 }
 
+/** `--only ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const runs = (phase: 'ingest' | 'writes' | 'freshness' | 'reads') => !only || only.includes(phase);
+
 async function main(): Promise<void> {
-  log(`benchmark${quick ? ' (quick)' : ''}: ${SIZES.events.toLocaleString('en')} events`);
+  log(`benchmark${quick ? ' (quick)' : ''}: ${SIZES.events.toLocaleString('en')} events${only ? `, only ${only.join(', ')}` : ''}`);
+  if (only) return partial();
   log('1/6 raw limits: amqplib publish/consume, node-postgres insert, the chain, a minimal Fastify endpoint');
   const raw = await measureRawChain(AMQP, PG, SIZES.events);
   const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
@@ -299,6 +312,25 @@ async function main(): Promise<void> {
     JSON.stringify(result, null, 2),
   );
   process.exitCode = ok ? 0 : 1;
+}
+
+/** Some phases only, for working on one figure; printed as JSON, not saved. */
+async function partial(): Promise<void> {
+  const out: Record<string, unknown> = {};
+  if (runs('ingest')) out.rawChainPerSec = (await measureRawChain(AMQP, PG, SIZES.events)).chainPerSec;
+  if (runs('writes')) out.minimalEndpoint = (await measureMinimalEndpoint(PG, SIZES.endpointSeconds)).requestsPerSec;
+  const stack = await startBenchStack(PG, AMQP);
+  try {
+    await ensureProgram(stack);
+    if (runs('ingest')) out.batchIngest = await batchIngest(stack);
+    if (runs('writes')) out.singleWrites = await singleWrites(stack);
+    if (runs('freshness')) out.freshness = await freshness(stack);
+    if (runs('reads')) out.reads = await reads(stack);
+    out.peakRssMb = stack.peakRssMb();
+  } finally {
+    await stack.stop();
+  }
+  console.log(JSON.stringify(out, null, 2));
 }
 
 main().catch((e: unknown) => {

@@ -9,6 +9,8 @@ interface EntityRow {
   state: unknown;
   facts: Fact[];
   changed: boolean;
+  /** Not in read_model yet: inserted at commit. */
+  isNew: boolean;
 }
 
 interface Pending {
@@ -106,20 +108,25 @@ export class ProjectionTransaction implements EventTransaction {
     )) as Array<{ event: CloudEvent }>;
     for (const { event } of parked) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
 
-    // Lock (creating if new) every read-model row the batch or its parked events may change.
+    // Lock every existing read-model row the batch or its parked events may change, in key order. Rows
+    // not there yet are created at commit with their final state (one write instead of two): the stream
+    // positions locked above already serialize competing consumers on a stream; a row first written by
+    // another stream meanwhile makes the commit fail and the batch run again.
     const keys = new Set<string>();
     for (const e of [...fresh, ...parked.map((p) => p.event)]) {
       for (const p of this.registry.projectionsFor(e.type)) for (const id of p.entityIds(e)) keys.add(entityKey(e.institution, p.kind, id));
     }
     const sorted = [...keys].sort().map((k) => JSON.parse(k) as [string, string, string]);
     const rows = (await this.runner.query(
-      `INSERT INTO read_model (institution, kind, id, state, facts)
-       SELECT i, k, j, 'null'::jsonb, '[]'::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j)
-       ON CONFLICT (institution, kind, id) DO UPDATE SET kind = read_model.kind
-       RETURNING institution, kind, id, state, facts`,
+      `SELECT m.institution, m.kind, m.id, m.state, m.facts
+       FROM read_model m JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j) ON m.institution = t.i AND m.kind = t.k AND m.id = t.j
+       ORDER BY m.institution, m.kind, m.id
+       FOR UPDATE OF m`,
       [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
     )) as Array<{ institution: string; kind: string; id: string; state: unknown; facts: Fact[] }>;
-    for (const r of rows) this.entities.set(entityKey(r.institution, r.kind, r.id), { state: r.state, facts: r.facts, changed: false });
+    for (const r of rows)
+      this.entities.set(entityKey(r.institution, r.kind, r.id), { state: r.state, facts: r.facts, changed: false, isNew: false });
+    for (const k of keys) if (!this.entities.has(k)) this.entities.set(k, { state: null, facts: [], changed: false, isNew: true });
   }
 
   /**
@@ -159,7 +166,7 @@ export class ProjectionTransaction implements EventTransaction {
           const state = projection.reduce(current.state ?? projection.initial(), e);
           const facts = projection.facts(state);
           for (const d of diffFacts(current.facts, facts)) deltas.push({ ...d, institution: e.institution });
-          staged.set(k, { state, facts, changed: true });
+          staged.set(k, { state, facts, changed: true, isNew: current.isNew });
         }
       }
     }
@@ -228,17 +235,33 @@ export class ProjectionTransaction implements EventTransaction {
         );
       }
       const changed = [...this.entities].filter(([, v]) => v.changed);
-      if (changed.length) {
-        const payload = changed.map(([k, v]) => {
-          const [institution, kind, id] = JSON.parse(k) as string[];
-          return { institution, kind, id, state: v.state, facts: v.facts };
-        });
+      const payload = (rows: typeof changed) =>
+        JSON.stringify(
+          rows.map(([k, v]) => {
+            const [institution, kind, id] = JSON.parse(k) as string[];
+            return { institution, kind, id, state: v.state, facts: v.facts };
+          }),
+        );
+      const updated = changed.filter(([, v]) => !v.isNew);
+      if (updated.length) {
         await r.query(
           `UPDATE read_model m SET state = t.state, facts = t.facts, updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS t(institution text, kind text, id text, state jsonb, facts jsonb)
            WHERE m.institution = t.institution AND m.kind = t.kind AND m.id = t.id`,
-          [JSON.stringify(payload)],
+          [payload(updated)],
         );
+      }
+      const created = changed.filter(([, v]) => v.isNew).sort(([a], [b]) => (a < b ? -1 : 1));
+      if (created.length) {
+        const inserted = (await r.query(
+          `INSERT INTO read_model (institution, kind, id, state, facts)
+           SELECT t.institution, t.kind, t.id, t.state, t.facts
+           FROM jsonb_to_recordset($1::jsonb) AS t(institution text, kind text, id text, state jsonb, facts jsonb)
+           ON CONFLICT DO NOTHING RETURNING 1`,
+          [payload(created)],
+        )) as unknown[];
+        if (inserted.length !== created.length)
+          throw new Error('a read model this batch creates was created meanwhile by another consumer; the batch runs again');
       }
       const cells = [...this.deltas.entries()]
         .filter(([, d]) => d.value !== 0)

@@ -243,8 +243,15 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     for (const f of failed) await this.retryOrDeadLetter(f.item, f.error);
   }
 
+  /** Nest's lookup parses the pattern on every call (a few % of the consumer's CPU); handlers are fixed once listening. */
+  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
+  private handlerFor(type: string) {
+    if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type));
+    return this.handlers.get(type);
+  }
+
   private async dispatch(item: Decoded, tx: EventTransaction): Promise<void> {
-    const handler = this.getHandlerByPattern(item.event.type)!;
+    const handler = this.handlerFor(item.event.type)!;
     const ctx = new AmqpEventContext([item.event, tx, item.message, item.attempt]);
     const result: unknown = await handler(item.event, ctx);
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
@@ -263,7 +270,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     } catch (e) {
       return { reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable', error: (e as Error).message };
     }
-    if (!this.getHandlerByPattern(event.type)) return { reason: 'no_handler', error: `no handler for ${event.type}` };
+    if (!this.handlerFor(event.type)) return { reason: 'no_handler', error: `no handler for ${event.type}` };
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
     return { ...delivery, event, attempt };
