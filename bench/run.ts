@@ -322,11 +322,12 @@ async function partial(): Promise<void> {
   const stack = await startBenchStack(PG, AMQP);
   try {
     await ensureProgram(stack);
-    if (runs('ingest')) out.batchIngest = await batchIngest(stack);
-    if (runs('writes')) out.singleWrites = await singleWrites(stack);
-    if (runs('freshness')) out.freshness = await freshness(stack);
-    if (runs('reads')) out.reads = await reads(stack);
-    out.peakRssMb = stack.peakRssMb();
+    const rssAfter: Record<string, unknown> = {};
+    if (runs('ingest')) [out.batchIngest, rssAfter.ingest] = [await batchIngest(stack), stack.peakRssMb()];
+    if (runs('writes')) [out.singleWrites, rssAfter.writes] = [await singleWrites(stack), stack.peakRssMb()];
+    if (runs('freshness')) [out.freshness, rssAfter.freshness] = [await freshness(stack), stack.peakRssMb()];
+    if (runs('reads')) [out.reads, rssAfter.reads] = [await reads(stack), stack.peakRssMb()];
+    out.peakRssMbAfter = rssAfter;
   } finally {
     await stack.stop();
   }

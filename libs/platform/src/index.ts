@@ -11,3 +11,4 @@ export * from './validators';
 export * from './imports';
 export * from './metrics';
 export * from './write-coalescer';
+export * from './local-date';

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { localDate } from '@chanjiao/platform';
 
 /** "Today" where the college is; a provider so tests can move time. */
 @Injectable()
@@ -6,8 +7,6 @@ export class Clock {
   constructor(private readonly timeZone = process.env.TIMEZONE ?? 'Asia/Shanghai') {}
 
   today(): string {
-    return new Intl.DateTimeFormat('en-CA', { timeZone: this.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
-      new Date(),
-    );
+    return localDate(this.timeZone);
   }
 }

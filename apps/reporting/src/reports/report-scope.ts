@@ -1,5 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { Principal } from '@chanjiao/auth';
+import { localDate } from '@chanjiao/platform';
 
 /** The institution a report is about: the key's own unless an admin key asks for another. */
 export function reportInstitution(p: Principal, requested: string | undefined): string {
@@ -10,5 +11,5 @@ export function reportInstitution(p: Principal, requested: string | undefined): 
 
 /** Today's date where the college is (reports default to it). */
 export function today(timeZone = process.env.REPORT_TIMEZONE ?? 'Asia/Shanghai'): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return localDate(timeZone);
 }
