@@ -13,6 +13,8 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
+# The heap cap every service runs with (SERVICE_NODE_FLAGS in libs/persistence/src/env.ts).
+ENV NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./
 COPY --from=build --chown=node:node /app/node_modules node_modules
