@@ -1,4 +1,5 @@
 import { Init1795889521428 } from './1795889521428-Init';
+import { DropUnusedEventLogIndex1795903651262 } from './1795903651262-DropUnusedEventLogIndex';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795889521428];
+export const MIGRATIONS = [Init1795889521428, DropUnusedEventLogIndex1795903651262];

@@ -1,8 +1,7 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /** Every event applied, as received: the raw log, and the inbox that makes redelivery harmless. */
 @Entity({ name: 'event_log' })
-@Index('event_log_institution_time_idx', ['institution', 'time'])
 export class EventLogEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'text' }) institution!: string;

@@ -27,12 +27,14 @@ export interface Projection<S> {
 
 export type AnyProjection = Projection<unknown>;
 
-/** Canonical key of a fact's cell (metric, dims with sorted keys, day). */
+/** Canonical key of a fact's cell (metric, dims with sorted keys, day); built per fact per event, so kept cheap. */
 export function cellKey(f: Pick<Fact, 'metric' | 'dims' | 'day'>): string {
-  const dims = Object.keys(f.dims)
-    .sort()
-    .map((k) => [k, f.dims[k]]);
-  return JSON.stringify([f.metric, dims, f.day ?? null]);
+  let key = `${f.metric}\u0001${f.day ?? ''}`;
+  for (const k of Object.keys(f.dims).sort()) {
+    const v = f.dims[k];
+    key += `\u0001${k}=${typeof v === 'string' ? `s${v}` : String(v)}`;
+  }
+  return key;
 }
 
 /** Counter changes that turn `before` into `after`: the only thing the engine writes to counters. */

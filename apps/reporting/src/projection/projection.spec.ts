@@ -1,0 +1,23 @@
+import { cellKey } from './projection';
+
+describe('cellKey', () => {
+  it('is the same whatever the order of the dims', () => {
+    expect(cellKey({ metric: 'm', dims: { a: 1, b: 'x' } })).toBe(cellKey({ metric: 'm', dims: { b: 'x', a: 1 } }));
+  });
+
+  it('tells apart what must count in different cells', () => {
+    const keys = [
+      { metric: 'm', dims: { a: 1 } },
+      { metric: 'm', dims: { a: '1' } },
+      { metric: 'm', dims: { a: null } },
+      { metric: 'm', dims: { a: 'null' } },
+      { metric: 'm', dims: { a: true } },
+      { metric: 'm', dims: { b: 1 } },
+      { metric: 'm', dims: {} },
+      { metric: 'n', dims: { a: 1 } },
+      { metric: 'm', dims: { a: 1 }, day: '2022-09-01' },
+      { metric: 'm', dims: { a: 1 }, day: '2022-09-02' },
+    ].map(cellKey);
+    expect(new Set(keys).size).toBe(keys.length);
+  });
+});
