@@ -1,4 +1,4 @@
-import { cellKey } from './projection';
+import { cellKey, Fact } from './projection';
 
 describe('cellKey', () => {
   it('is the same whatever the order of the dims', () => {
@@ -6,7 +6,7 @@ describe('cellKey', () => {
   });
 
   it('tells apart what must count in different cells', () => {
-    const keys = [
+    const cells: Array<Pick<Fact, 'metric' | 'dims' | 'day'>> = [
       { metric: 'm', dims: { a: 1 } },
       { metric: 'm', dims: { a: '1' } },
       { metric: 'm', dims: { a: null } },
@@ -17,7 +17,8 @@ describe('cellKey', () => {
       { metric: 'n', dims: { a: 1 } },
       { metric: 'm', dims: { a: 1 }, day: '2022-09-01' },
       { metric: 'm', dims: { a: 1 }, day: '2022-09-02' },
-    ].map(cellKey);
+    ];
+    const keys = cells.map(cellKey);
     expect(new Set(keys).size).toBe(keys.length);
   });
 });
