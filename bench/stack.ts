@@ -3,7 +3,7 @@ import amqp from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeyStore, migrateAuthDatabase, WRITE_SERVICES } from '@chanjiao/auth';
-import { dropDatabase, ensureDatabase, SERVICE_NODE_FLAGS, withDatabase } from '@chanjiao/persistence';
+import { dropDatabase, ensureDatabase, serviceNodeFlags, withDatabase } from '@chanjiao/persistence';
 
 export const SERVICES = ['reporting', 'enrollment', 'placement', 'partnership', 'alliance'] as const;
 export type BenchService = (typeof SERVICES)[number];
@@ -50,7 +50,7 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
   for (const s of SERVICES) {
     // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile.
     const profile = process.env.BENCH_PROFILE === s ? ['--require', join(__dirname, '..', '..', 'scripts', 'cpu-profile.js')] : [];
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')], {
+    const child = spawn(process.execPath, [...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')], {
       env: {
         ...process.env,
         PORT: String(PORTS[s]),

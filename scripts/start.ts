@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, SERVICE_NODE_FLAGS, withDatabase } from '@chanjiao/persistence';
+import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, serviceNodeFlags, withDatabase } from '@chanjiao/persistence';
 import { APPS } from './apps';
 import { migrateAll } from './migrate';
 
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   process.on('SIGTERM', stop);
   for (const [app, spec] of Object.entries(APPS)) {
     const port = process.env[`${app.toUpperCase()}_PORT`] ?? String(DEFAULT_PORTS[app as keyof typeof DEFAULT_PORTS]);
-    const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, join(__dirname, '..', spec.main)], {
+    const child = spawn(process.execPath, [...serviceNodeFlags(app), join(__dirname, '..', spec.main)], {
       env: {
         ...process.env,
         PORT: port,

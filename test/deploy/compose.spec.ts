@@ -5,6 +5,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import type { Channel } from 'amqplib';
 import { assertConsumerTopology } from '@chanjiao/messaging';
+import { serviceNodeFlags } from '@chanjiao/persistence';
 import { loadReportingEnv, reportingTopology } from '../../apps/reporting/src/config';
 import { APPS } from '../../scripts/apps';
 
@@ -50,6 +51,15 @@ describe('docker-compose.yml', () => {
       expect(s!.healthcheck).toBeDefined();
       expect(s!.depends_on?.postgres?.condition).toBe('service_healthy');
       expect(s!.depends_on?.rabbitmq?.condition).toBe('service_healthy');
+    }
+  });
+
+  it('the image and the compose file run the services with the V8 flags npm start and the benchmark use', () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`ENV NODE_OPTIONS=${serviceNodeFlags('enrollment').join(' ')}\n`);
+    for (const app of Object.keys(APPS)) {
+      const own = compose.services[app]!.environment?.NODE_OPTIONS;
+      expect({ app, flags: own ?? serviceNodeFlags('enrollment').join(' ') }).toEqual({ app, flags: serviceNodeFlags(app).join(' ') });
     }
   });
 
