@@ -20,6 +20,7 @@ export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: b
         prefetch: env.CONSUMER_PREFETCH,
         batchSize: env.CONSUMER_BATCH_SIZE,
         batchWindowMs: env.CONSUMER_BATCH_WINDOW_MS,
+        concurrency: env.CONSUMER_CONCURRENCY,
         topology: reportingTopology(env),
       });
       app.get(ConsumerState).server = server;

@@ -7,6 +7,8 @@ const consumerEnvSchema = z.object({
   CONSUMER_PREFETCH: z.coerce.number().int().min(1).max(65535).default(2000),
   CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   CONSUMER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(10000).default(20),
+  /** Batches in flight at once: the next one is decoded and projected while one commits. */
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Delay of each retry tier; after the last one a failing event is dead-lettered. */
   CONSUMER_RETRY_DELAYS_MS: z
     .string()

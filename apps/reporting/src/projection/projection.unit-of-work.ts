@@ -264,8 +264,10 @@ export class ProjectionTransaction implements EventTransaction {
            ON CONFLICT DO NOTHING RETURNING 1`,
           [payload(created)],
         )) as unknown[];
-        if (inserted.length !== created.length)
-          throw new Error('a read model this batch creates was created meanwhile by another consumer; the batch runs again');
+        if (inserted.length !== created.length) {
+          // Another batch or consumer created one of them meanwhile: the transport runs this batch again.
+          throw Object.assign(new Error('a read model this batch creates was created meanwhile'), { retryable: true });
+        }
       }
       const cells = [...this.deltas.entries()]
         .filter(([, d]) => d.value !== 0)

@@ -21,6 +21,11 @@ export interface AmqpEventServerOptions {
   batchSize?: number;
   /** How long a partial batch waits for more messages. */
   batchWindowMs?: number;
+  /**
+   * Batches in flight at once (default 1). With 2, one batch's database work overlaps the next one's
+   * decoding and projection; acknowledgements still go out in delivery order.
+   */
+  concurrency?: number;
 }
 
 export interface ConsumerStats {
@@ -34,6 +39,8 @@ export interface ConsumerStats {
 interface Delivery {
   message: ConsumeMessage;
   channel: Channel;
+  /** Acked or nacked on its own already (a multiple-ack must not name it again). */
+  settled?: boolean;
 }
 
 interface Decoded extends Delivery {
@@ -61,7 +68,9 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private publisher?: ChannelWrapper;
   private buffer: Delivery[] = [];
   private timer?: NodeJS.Timeout;
-  private draining?: Promise<void>;
+  private readonly workers = new Set<Promise<void>>();
+  /** Resolves when every batch taken so far has been settled: a batch acks only after those before it. */
+  private settledUpTo: Promise<void> = Promise.resolve();
   private closing = false;
   readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
 
@@ -125,7 +134,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     // Stop taking deliveries, finish the batch in flight, then let go of the broker.
     await this.consumerChannel?.cancelAll().catch(() => undefined);
     if (this.timer) clearTimeout(this.timer);
-    while (this.draining || this.buffer.length > 0) await this.flush();
+    while (this.workers.size > 0 || this.buffer.length > 0) await this.drainAll();
     await this.consumerChannel?.close().catch(() => undefined);
     await this.publisher?.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
@@ -135,36 +144,54 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (this.closing) return; // unacked: the broker redelivers it to another consumer
     this.buffer.push(delivery);
     if (this.buffer.length >= (this.options.batchSize ?? 500)) {
-      void this.flush();
+      this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => void this.flush(), this.options.batchWindowMs ?? 20);
+      this.timer = setTimeout(() => this.flush(), this.options.batchWindowMs ?? 20);
     }
   }
 
   /**
-   * Starts the drain loop unless it runs already. The loop is assigned before it can finish (a
-   * drain that finished synchronously, on an empty buffer, once left a settled promise behind and
-   * stalled the consumer for good), and a message that arrives as it ends starts the next one.
+   * Starts drain loops up to the concurrency. Each loop is registered before it can finish (a drain
+   * that finished synchronously, on an empty buffer, once left a settled promise behind and stalled
+   * the consumer for good), and a message that arrives as one ends starts the next.
    */
-  private flush(): Promise<void> {
+  private flush(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (!this.draining) {
-      this.draining = this.drain().finally(() => {
-        this.draining = undefined;
-        if (this.buffer.length > 0) void this.flush();
+    while (this.buffer.length > 0 && this.workers.size < (this.options.concurrency ?? 1)) {
+      const worker: Promise<void> = this.drain().finally(() => {
+        this.workers.delete(worker);
+        if (this.buffer.length > 0) this.flush();
       });
+      this.workers.add(worker);
     }
-    return this.draining;
+  }
+
+  /**
+   * Drains the buffer and waits for every batch in flight. Only for shutdown: called per message (as
+   * flush is), a promise over long-lived workers would pile up until they end (the heap ran out).
+   */
+  private async drainAll(): Promise<void> {
+    this.flush();
+    while (this.workers.size > 0) await Promise.all(this.workers);
   }
 
   private async drain(): Promise<void> {
     await Promise.resolve();
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
-      await this.processBatch(batch);
+      const before = this.settledUpTo;
+      let release!: () => void;
+      this.settledUpTo = new Promise((r) => (release = r));
+      try {
+        await this.processBatch(batch);
+        await before;
+        this.ack(batch);
+      } finally {
+        release();
+      }
     }
   }
 
@@ -177,8 +204,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
         if ('error' in result) await this.deadLetter(delivery, result.reason, result.error);
         else decoded.push(result);
       }
-      if (decoded.length > 0) await this.applyAll(decoded);
-      this.ack(batch);
+      if (decoded.length > 0) await this.applyAllRetrying(decoded);
     } catch (e) {
       if (decoded.length > 1) {
         this.logger.warn(`batch of ${decoded.length} failed (${(e as Error).message}); retrying one by one`);
@@ -192,16 +218,32 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /**
+   * A batch that lost a race with a concurrent one (another consumer or batch created a row it meant
+   * to create, a deadlock, a serialization failure) is run again whole, as it was; other errors go to
+   * the one-by-one path.
+   */
+  private async applyAllRetrying(items: Decoded[]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyAll(items);
+      } catch (e) {
+        if (attempt >= 3 || !isRetryableConflict(e)) throw e;
+        this.logger.debug(`batch of ${items.length} ran into a concurrent one (${(e as Error).message}); running it again`);
+      }
+    }
+  }
+
   /** One event alone: on failure it goes to its retry tier or the DLQ, and only then is acked. */
   private async processOne(d: Decoded, previous?: Error): Promise<void> {
     try {
       if (previous) throw previous;
       await this.applyAll([d]);
-      this.ack([d]);
+      this.ackEach([d]);
     } catch (e) {
       try {
         await this.retryOrDeadLetter(d, e as Error);
-        this.ack([d]);
+        this.ackEach([d]);
       } catch (routeError) {
         this.logger.error(`could not route failed event ${d.event.id}: ${(routeError as Error).message}`);
         this.nack([d]);
@@ -313,28 +355,47 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   }
 
   /**
-   * One multiple-ack per channel: every delivery with a lower tag is settled already, because batches
-   * are taken from the front of the buffer (delivery order) and handled one after another. Acking each
-   * message alone cost RabbitMQ a quorum-queue command per message (it was the busiest process in the
-   * benchmark).
+   * Settles a batch with one multiple-ack per channel, naming its last delivery still unsettled: every
+   * lower tag on that channel belongs to this batch or to one settled before it (batches ack in the
+   * order they were taken, and are taken in delivery order). Acking each message alone cost RabbitMQ
+   * a quorum-queue command per message. A tag acked already must not be named again: RabbitMQ would
+   * close the channel (unknown delivery tag).
    */
   private ack(items: Delivery[]): void {
-    const last = new Map<Channel, ConsumeMessage>();
-    for (const { message, channel } of items) {
-      const seen = last.get(channel);
-      if (!seen || message.fields.deliveryTag > seen.fields.deliveryTag) last.set(channel, message);
+    const last = new Map<Channel, Delivery>();
+    for (const d of items) {
+      if (d.settled) continue;
+      const seen = last.get(d.channel);
+      if (!seen || d.message.fields.deliveryTag > seen.message.fields.deliveryTag) last.set(d.channel, d);
     }
-    for (const [channel, message] of last) {
+    for (const [channel, d] of last) {
       try {
-        channel.ack(message, true);
+        channel.ack(d.message, true);
       } catch {
         // The channel closed under us: the broker redelivers, the inbox makes that harmless.
+      }
+    }
+    for (const d of items) d.settled = true;
+  }
+
+  /** Acks deliveries one by one (a batch's failure path), leaving earlier batches' deliveries alone. */
+  private ackEach(items: Delivery[]): void {
+    for (const d of items) {
+      if (d.settled) continue;
+      d.settled = true;
+      try {
+        d.channel.ack(d.message);
+      } catch {
+        // as above
       }
     }
   }
 
   private nack(items: Delivery[]): void {
-    for (const { message, channel } of items) {
+    for (const d of items) {
+      if (d.settled) continue;
+      d.settled = true;
+      const { message, channel } = d;
       try {
         channel.nack(message, false, true);
       } catch {
@@ -349,4 +410,11 @@ const truncate = (s: string) => (s.length > 1000 ? `${s.slice(0, 1000)}…` : s)
 /** What a consumer log line says about an event, with the correlation id of the request that caused it. */
 function eventLogFields(e: CloudEvent): Record<string, string | number | undefined> {
   return { eventId: e.id, type: e.type, subject: e.subject, sequence: e.sequence, correlationId: traceIdOf(e.traceparent) };
+}
+
+/** A lost race with a concurrent transaction: running the same work again resolves it. */
+function isRetryableConflict(e: unknown): boolean {
+  const err = e as { retryable?: boolean; code?: string; driverError?: { code?: string } };
+  const code = err.driverError?.code ?? err.code;
+  return err.retryable === true || code === '40001' || code === '40P01';
 }
