@@ -137,7 +137,8 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   return stack;
 }
 
-async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
+/** Deletes a test's exchange and its consumer's queues (work queue, DLQ, retry tiers). */
+export async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
   const conn = await connectAnyNode(url);
   try {
     const ch = await conn.createChannel();

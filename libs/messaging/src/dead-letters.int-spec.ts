@@ -5,7 +5,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import amqp from 'amqplib';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { enrolledEvent, InboxTransaction, inboxDatabase, publishEvents } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent, inboxDatabase, InboxTransaction, publishEvents } from '@chanjiao/test-support';
 import { AmqpEventContext, AmqpEventServer, DeadLetterError, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
 
 /** The handler is "broken" until the test fixes it. */
@@ -58,11 +58,7 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
   afterAll(async () => {
     await dlq?.close();
     await app?.close();
-    const conn = await amqp.connect(amqpUrl);
-    const ch = await conn.createChannel();
-    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`]) await ch.deleteQueue(q);
-    await ch.deleteExchange(exchange);
-    await conn.close();
+    await deleteBrokerObjects(amqpUrl, exchange, queue);
     await store?.close();
   });
 

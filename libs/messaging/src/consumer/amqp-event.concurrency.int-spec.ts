@@ -7,7 +7,7 @@ import amqp from 'amqplib';
 import { Pool, PoolClient } from 'pg';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { enrolledEvent, publishEvents } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent, publishEvents } from '@chanjiao/test-support';
 import { AmqpEventContext, AmqpEventServer, EventTransaction, EventUnitOfWork, RethrowRpcErrors } from '../index';
 
 /** Commits and acks (tag, multiple) in the order they happened. */
@@ -110,11 +110,7 @@ describe('AmqpEventServer with two batches in flight (real RabbitMQ and PostgreS
 
   afterAll(async () => {
     await app?.close();
-    const conn = await amqp.connect(amqpUrl);
-    const ch = await conn.createChannel();
-    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`]) await ch.deleteQueue(q);
-    await ch.deleteExchange(exchange);
-    await conn.close();
+    await deleteBrokerObjects(amqpUrl, exchange, queue);
     await pool?.end();
     await db?.drop();
   });

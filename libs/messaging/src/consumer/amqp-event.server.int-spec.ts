@@ -4,15 +4,7 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import {
-  drainQueue,
-  enrolledEvent,
-  InboxTransaction,
-  InboxUnitOfWork,
-  inboxDatabase,
-  publishEvents,
-  publishRaw,
-} from '@chanjiao/test-support';
+import { deleteBrokerObjects, drainQueue, enrolledEvent, inboxDatabase, InboxTransaction, InboxUnitOfWork, publishEvents, publishRaw } from '@chanjiao/test-support';
 import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
 
@@ -69,11 +61,7 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
 
   afterAll(async () => {
     await app?.close();
-    const conn = await amqp.connect(amqpUrl);
-    const ch = await conn.createChannel();
-    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`]) await ch.deleteQueue(q);
-    await ch.deleteExchange(exchange);
-    await conn.close();
+    await deleteBrokerObjects(amqpUrl, exchange, queue);
     await store?.close();
   });
 
