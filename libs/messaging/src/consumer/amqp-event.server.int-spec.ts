@@ -4,7 +4,16 @@ import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { deleteBrokerObjects, drainQueue, enrolledEvent, inboxDatabase, InboxTransaction, InboxUnitOfWork, publishEvents, publishRaw } from '@chanjiao/test-support';
+import {
+  deleteBrokerObjects,
+  drainQueue,
+  enrolledEvent,
+  inboxDatabase,
+  InboxTransaction,
+  InboxUnitOfWork,
+  publishEvents,
+  publishRaw,
+} from '@chanjiao/test-support';
 import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
 
