@@ -6,7 +6,15 @@ import { parse } from 'yaml';
 import { ApiKeyStore } from '@chanjiao/auth';
 import { databaseName, dropDatabase, withDatabase } from '@chanjiao/persistence';
 import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { ensureBuild, freePort, ServiceProcess, spawnService, waitHealthy } from '@chanjiao/test-support';
+import {
+  ensureBuild,
+  FIRST_ENROLLMENT,
+  freePort,
+  PETROCHEMICAL_PROGRAM,
+  ServiceProcess,
+  spawnService,
+  waitHealthy,
+} from '@chanjiao/test-support';
 
 /**
  * The services as docker-compose.yml runs them: each app service is started as a child process
@@ -160,22 +168,9 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     const enrollment = httpClient(running.enrollment!.url, writer);
     const reporting = httpClient(running.reporting!.url, reader);
 
-    const program = await enrollment.put('/programs/460103', {
-      name: '石油化工技术',
-      category: '47',
-      cluster: '石油石化',
-      level: 'higher_vocational',
-      sectors: ['chemical_materials'],
-      status: 'open',
-    });
+    const program = await enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM);
     expect(program.status).toBe(201);
-    const posted = await enrollment.post('/enrollments', {
-      studentId: '2022001',
-      programCode: '460103',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-    });
+    const posted = await enrollment.post('/enrollments', FIRST_ENROLLMENT);
     expect(posted.status).toBe(201);
     const overview = await expectEventually(async () => {
       const res = await reporting.get('/reports/overview?year=2022');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { expectEventually } from '@chanjiao/testing';
-import { startStack, TestStack } from '@chanjiao/test-support';
+import { FIRST_ENROLLMENT, startStack, TestStack } from '@chanjiao/test-support';
 
 interface LogLine {
   level: string;
@@ -57,13 +57,7 @@ describe('correlation id from HTTP request to reporting update', () => {
     expect(program.status).toBe(201);
     expect(program.headers.get('x-correlation-id')).toBe(traceId);
 
-    const posted = await stack.enrollment.post('/enrollments', {
-      studentId: '2022001',
-      programCode: '460103',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-    });
+    const posted = await stack.enrollment.post('/enrollments', FIRST_ENROLLMENT);
     expect(posted.status).toBe(201);
     const made = posted.headers['x-correlation-id']!;
     expect(made).toMatch(/^[0-9a-f]{32}$/);

@@ -1,5 +1,5 @@
 import { expectEventually } from '@chanjiao/testing';
-import { startStack, TestStack } from '@chanjiao/test-support';
+import { FIRST_ENROLLMENT, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
 /** Samples of one metric in a Prometheus text exposition, with their labels. */
 function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
@@ -39,21 +39,8 @@ describe('GET /metrics', () => {
     expect(value(idle, 'chanjiao_consumer_applied_total')).toBe(0);
     expect(value(idle, 'chanjiao_projection_lag_seconds')).toBeNaN();
 
-    await stack.enrollment.put('/programs/460103', {
-      name: '石油化工技术',
-      category: '47',
-      cluster: '石油石化',
-      level: 'higher_vocational',
-      sectors: ['chemical_materials'],
-      status: 'open',
-    });
-    const posted = await stack.enrollment.post('/enrollments', {
-      studentId: '2022001',
-      programCode: '460103',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-    });
+    await stack.enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM);
+    const posted = await stack.enrollment.post('/enrollments', FIRST_ENROLLMENT);
     expect(posted.status).toBe(201);
     await expect(stack.enrollment.get('/enrollments/nope-not-there')).resolves.toBeDefined();
     await expectEventually(async () => {

@@ -1,5 +1,5 @@
 import { expectEventually } from '@chanjiao/testing';
-import { startStack, TestStack } from '@chanjiao/test-support';
+import { FIRST_ENROLLMENT, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
 /** The whole chain: HTTP write → outbox → RabbitMQ → reporting consumer → report. */
 describe('enrollment to report, end to end', () => {
@@ -19,21 +19,8 @@ describe('enrollment to report, end to end', () => {
     const before = await overview(2022);
     expect(before.intake.total).toBe(0);
     expect(before.asOf).toBeNull();
-    await stack.enrollment.put('/programs/460103', {
-      name: '石油化工技术',
-      category: '47',
-      cluster: '石油石化',
-      level: 'higher_vocational',
-      sectors: ['chemical_materials'],
-      status: 'open',
-    });
-    const posted = await stack.enrollment.post('/enrollments', {
-      studentId: '2022001',
-      programCode: '460103',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-    });
+    await stack.enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM);
+    const posted = await stack.enrollment.post('/enrollments', FIRST_ENROLLMENT);
     expect(posted.status).toBe(201);
     const after = await expectEventually(async () => {
       const o = await overview(2022);

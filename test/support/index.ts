@@ -4,3 +4,4 @@ export * from './apps';
 export * from './demo-context';
 export * from './inbox-unit-of-work';
 export * from './processes';
+export * from './fixtures';
