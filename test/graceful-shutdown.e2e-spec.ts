@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { expectEventually } from '@chanjiao/testing';
-import { startStack, TestStack } from '@chanjiao/test-support';
+import { PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
 /**
  * Closing the enrollment service while a burst of writes is in flight: every write that was
@@ -21,14 +21,7 @@ describe('graceful shutdown of a write service under load', () => {
   });
 
   it('every 201 answered before or during shutdown shows in the report exactly once', async () => {
-    const program = await stack.enrollment.put('/programs/460103', {
-      name: '石油化工技术',
-      category: '47',
-      cluster: '石油石化',
-      level: 'higher_vocational',
-      sectors: ['chemical_materials'],
-      status: 'open',
-    });
+    const program = await stack.enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM);
     expect(program.status).toBeLessThan(300);
     await expectEventually(async () => expect((await stack.reporting.get('/reports/overview?year=2022')).body.programs.open).toBe(1));
 
