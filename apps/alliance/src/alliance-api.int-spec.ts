@@ -337,4 +337,33 @@ describe('alliance write API (real PostgreSQL)', () => {
       ]),
     );
   });
+  it('concurrent single joins, merged into shared transactions, each carry their own request trace into their event', async () => {
+    const holder = new Client({ connectionString: stack.databases.alliance });
+    await holder.connect();
+    await holder.query('BEGIN; LOCK TABLE alliance_members IN EXCLUSIVE MODE'); // the first batches wait, the rest queue
+    const joins = Array.from({ length: 12 }, (_, i) =>
+      fetch(`${stack.urls.alliance}/alliances/A1/members`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${stack.writerKey}`,
+          'content-type': 'application/json',
+          traceparent: `00-${`c${i}`.padStart(32, '0')}-${'2'.repeat(16)}-01`,
+        },
+        body: JSON.stringify(member(`TR${i}`)),
+      }).then((r) => r.status),
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    await holder.query('COMMIT');
+    await holder.end();
+    expect(await Promise.all(joins)).toEqual(Array(12).fill(201));
+    const { rows } = await db.query<{ subject: string; traceparent: string }>(
+      `SELECT payload->>'subject' AS subject, payload->>'traceparent' AS traceparent FROM outbox WHERE payload->>'subject' LIKE 'A1/TR%'`,
+    );
+    expect(rows).toHaveLength(12);
+    for (const r of rows) expect(r.traceparent.slice(3, 35)).toBe(`c${r.subject.slice('A1/TR'.length)}`.padStart(32, '0'));
+    const tx = await db.query<{ n: number }>(
+      `SELECT count(DISTINCT xmin::text)::int AS n FROM alliance_members WHERE member_id LIKE 'TR%'`,
+    );
+    expect(tx.rows[0]!.n).toBeLessThan(12);
+  });
 });

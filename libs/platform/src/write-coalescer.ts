@@ -84,3 +84,12 @@ export class WriteCoalescer<I, R> {
     }
   }
 }
+
+/** The single-item form of a batch method, merged with concurrent calls (see WriteCoalescer). */
+export function coalesced<I, R>(
+  many: (ctx: WriteContext, items: I[]) => Promise<R[]>,
+  opts?: WriteCoalescerOptions,
+): (ctx: WriteContext, item: I) => Promise<R> {
+  const coalescer = new WriteCoalescer(many, opts);
+  return (ctx, item) => coalescer.submit(ctx, item);
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { ActivityBatchItemDto } from './activity.dto';
@@ -9,6 +9,9 @@ import { activityKey, ActivityRepository } from './activity.repository';
 
 @Injectable()
 export class ActivityService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly recordOne = coalesced(this.recordMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly alliances: AllianceRepository,
@@ -25,7 +28,7 @@ export class ActivityService {
       );
       const current = await this.activities.lockMany(m, ctx.institution, items);
       const staging = new Staging<ActivityState>(ctx);
-      const results = items.map((i): ItemResult<ActivityState> => {
+      const results = items.map((i, index): ItemResult<ActivityState> => {
         if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
         const tooLong = subjectError(i.allianceId, i.activityId, 'activityId');
         if (tooLong) return { ok: false, error: tooLong };
@@ -41,7 +44,7 @@ export class ActivityService {
           participantCount: i.participantCount ?? null,
         });
         if (d.ok) current.set(key, d.state);
-        return staging.apply(key, allianceChildSubject(i.allianceId, i.activityId), d, () => 1);
+        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.activityId), d, () => 1);
       });
       await this.activities.insertMany(m, ctx.institution, [...staging.created.values()]);
       return { result: results, events: staging.events };

@@ -25,8 +25,8 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AllianceView> {
-    const [result] = await this.alliances.putMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
-    return respond(result!, reply);
+    const result = await this.alliances.putOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    return respond(result, reply);
   }
 
   @Put('alliances::batch')
@@ -82,8 +82,8 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CharterView> {
-    const [result] = await this.alliances.adoptCharters({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
-    return respond(result!, reply);
+    const result = await this.alliances.adoptCharterOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    return respond(result, reply);
   }
 
   @Post('alliances/charters::batch')

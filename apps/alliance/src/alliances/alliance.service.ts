@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging } from '../common/staging';
 import { CharterBatchItemDto } from '../charters/charter.dto';
 import { CharterState, decideCharter } from '../charters/charter.domain';
@@ -10,6 +10,10 @@ import { AllianceRepository } from './alliance.repository';
 
 @Injectable()
 export class AllianceService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly adoptCharterOne = coalesced(this.adoptCharters.bind(this));
+  readonly putOne = coalesced(this.putMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly alliances: AllianceRepository,
@@ -26,7 +30,7 @@ export class AllianceService {
         'update',
       );
       const staging = new Staging<AllianceState>(ctx);
-      const results = items.map((i) => {
+      const results = items.map((i, index) => {
         const d = decideAlliancePut(current.get(i.allianceId), {
           allianceId: i.allianceId,
           name: i.name,
@@ -36,7 +40,7 @@ export class AllianceService {
           role: i.role,
         });
         if (d.ok) current.set(i.allianceId, d.state);
-        return staging.apply(i.allianceId, i.allianceId, d, (s) => s.version);
+        return staging.apply(index, i.allianceId, i.allianceId, d, (s) => s.version);
       });
       await this.alliances.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
       return { result: results, events: staging.events };
@@ -50,7 +54,7 @@ export class AllianceService {
       const alliances = await this.alliances.lockMany(m, ctx.institution, ids, 'update');
       const charters = await this.charters.byAlliance(m, ctx.institution, ids);
       const staging = new Staging<CharterState>(ctx);
-      const results = items.map((i): ItemResult<CharterState> => {
+      const results = items.map((i, index): ItemResult<CharterState> => {
         if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
         const known = charters.get(i.allianceId) ?? [];
         const d = decideCharter(known, {
@@ -60,7 +64,7 @@ export class AllianceService {
           summary: i.summary ?? null,
         });
         if (d.ok && d.outcome === 'created') charters.set(i.allianceId, [...known, d.state]);
-        return staging.apply(`${i.allianceId}#${i.version}`, i.allianceId, d, (s) => s.sequence);
+        return staging.apply(index, `${i.allianceId}#${i.version}`, i.allianceId, d, (s) => s.sequence);
       });
       await this.charters.insertMany(m, ctx.institution, [...staging.created.values()]);
       return { result: results, events: staging.events };

@@ -1,5 +1,5 @@
 import { allianceChildSubject, buildEvent, CloudEvent, MAX_SUBJECT_LENGTH } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext } from '@chanjiao/platform';
+import { DomainError, ItemResult, traceparentAt, WriteContext } from '@chanjiao/platform';
 import { AllianceErrorCode } from './alliance.errors';
 import type { Decision } from './decision';
 
@@ -14,8 +14,8 @@ export class Staging<S> {
 
   constructor(private readonly ctx: WriteContext) {}
 
-  /** Stages a decision about the entity `key`; its event goes out under `subject` with `sequence`. */
-  apply(key: string, subject: string, d: Decision<S>, sequence: (s: S) => number): ItemResult<S> {
+  /** Stages item `index`'s decision about the entity `key`; its event goes out under `subject` with `sequence`. */
+  apply(index: number, key: string, subject: string, d: Decision<S>, sequence: (s: S) => number): ItemResult<S> {
     if (!d.ok) return d;
     if (d.emit) {
       // Created then changed within one batch: still one INSERT, of the latest state.
@@ -26,7 +26,7 @@ export class Staging<S> {
           subject,
           sequence: sequence(d.state),
           data: d.emit.data,
-          traceparent: this.ctx.traceparent,
+          traceparent: traceparentAt(this.ctx, index),
         }),
       );
     }

@@ -32,8 +32,8 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContributionView> {
-    const [result] = await this.contributions.recordMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
-    return respond(result!, reply);
+    const result = await this.contributions.recordOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    return respond(result, reply);
   }
 
   @Post('alliances/contributions::batch')
@@ -66,8 +66,8 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActivityView> {
-    const [result] = await this.activities.recordMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
-    return respond(result!, reply);
+    const result = await this.activities.recordOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    return respond(result, reply);
   }
 
   @Post('alliances/activities::batch')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { memberKey, MemberRepository } from '../members/member.repository';
@@ -10,6 +10,9 @@ import { contributionKey, ContributionRepository } from './contribution.reposito
 
 @Injectable()
 export class ContributionService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly recordOne = coalesced(this.recordMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly alliances: AllianceRepository,
@@ -29,7 +32,7 @@ export class ContributionService {
       const members = await this.members.lockMany(m, ctx.institution, items, 'share');
       const current = await this.contributions.lockMany(m, ctx.institution, items);
       const staging = new Staging<ContributionState>(ctx);
-      const results = items.map((i): ItemResult<ContributionState> => {
+      const results = items.map((i, index): ItemResult<ContributionState> => {
         if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
         const tooLong = subjectError(i.allianceId, i.contributionId, 'contributionId');
         if (tooLong) return { ok: false, error: tooLong };
@@ -48,7 +51,7 @@ export class ContributionService {
           members.get(memberKey(i.allianceId, i.memberId)),
         );
         if (d.ok) current.set(key, d.state);
-        return staging.apply(key, allianceChildSubject(i.allianceId, i.contributionId), d, () => 1);
+        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.contributionId), d, () => 1);
       });
       await this.contributions.insertMany(m, ctx.institution, [...staging.created.values()]);
       return { result: results, events: staging.events };

@@ -36,8 +36,8 @@ export class MemberController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberView> {
-    const [result] = await this.members.joinMany({ institution: p.institution, traceparent }, [{ ...body, allianceId }]);
-    return respond(result!, reply);
+    const result = await this.members.joinOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    return respond(result, reply);
   }
 
   @Post('alliances/members::batch')
@@ -134,8 +134,8 @@ export class MemberController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: MemberChangeItem): Promise<MemberView> {
-    const [result] = await this.members.changeMany({ institution: p.institution, traceparent }, [item]);
-    return singleResult(result!).value;
+    const result = await this.members.changeOne({ institution: p.institution, traceparent }, item);
+    return singleResult(result).value;
   }
 
   private batch(items: Array<{ allianceId: string; memberId: string }>, results: Array<ItemResult<MemberState>>): BatchResultView {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { AllianceErrorCode } from '../common/alliance.errors';
 import type { Decision } from '../common/decision';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
@@ -18,6 +18,10 @@ export interface MemberChangeItem {
 
 @Injectable()
 export class MemberService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly changeOne = coalesced(this.changeMany.bind(this));
+  readonly joinOne = coalesced(this.joinMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly alliances: AllianceRepository,
@@ -66,7 +70,7 @@ export class MemberService {
       );
       const current = await this.members.lockMany(m, ctx.institution, items, 'update');
       const staging = new Staging<MemberState>(ctx);
-      const results = items.map((i): ItemResult<MemberState> => {
+      const results = items.map((i, index): ItemResult<MemberState> => {
         const alliance = alliances.get(i.allianceId);
         if (!alliance) return { ok: false, error: allianceNotFound(i.allianceId) };
         const tooLong = subjectError(i.allianceId, i.memberId, 'memberId');
@@ -74,7 +78,7 @@ export class MemberService {
         const key = memberKey(i.allianceId, i.memberId);
         const d = decide(alliance, current.get(key), i);
         if (d.ok) current.set(key, d.state);
-        return staging.apply(key, allianceChildSubject(i.allianceId, i.memberId), d, (s) => s.version);
+        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.memberId), d, (s) => s.version);
       });
       await this.members.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
       return { result: results, events: staging.events };

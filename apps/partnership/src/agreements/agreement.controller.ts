@@ -34,8 +34,8 @@ export class AgreementController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AgreementView> {
-    const [result] = await this.agreements.signMany({ institution: p.institution, traceparent }, [body]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.agreements.signOne({ institution: p.institution, traceparent }, body);
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);
   }
@@ -125,8 +125,8 @@ export class AgreementController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: AgreementChangeItem): Promise<AgreementView> {
-    const [result] = await this.agreements.changeMany({ institution: p.institution, traceparent }, [item]);
-    return view(singleResult(result!).value);
+    const result = await this.agreements.changeOne({ institution: p.institution, traceparent }, item);
+    return view(singleResult(result).value);
   }
 
   private async changeBatch(p: Principal, traceparent: string | undefined, items: AgreementChangeItem[]): Promise<BatchResultView> {

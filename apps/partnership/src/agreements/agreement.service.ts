@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Sector } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { decideAll } from '../common/decide';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode } from '../partnership.errors';
@@ -34,6 +34,10 @@ export async function checkPartners(
 
 @Injectable()
 export class AgreementService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly changeOne = coalesced(this.changeMany.bind(this));
+  readonly signOne = coalesced(this.signMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,

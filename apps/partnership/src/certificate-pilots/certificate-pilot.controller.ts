@@ -27,8 +27,8 @@ export class CertificatePilotController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CertificatePilotView> {
-    const [result] = await this.pilots.launchMany({ institution: p.institution, traceparent }, [body]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.pilots.launchOne({ institution: p.institution, traceparent }, body);
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }
@@ -56,8 +56,8 @@ export class CertificatePilotController {
     @Body() body: PilotResultsDto,
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<CertificatePilotView> {
-    const [result] = await this.pilots.resultsMany({ institution: p.institution, traceparent }, [{ ...body, pilotId }]);
-    return singleResult(result!).value;
+    const result = await this.pilots.resultsOne({ institution: p.institution, traceparent }, { ...body, pilotId });
+    return singleResult(result).value;
   }
 
   @Post('certificate-pilots/results::batch')

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { CertificatePilotLaunched, CertificatePilotResultsReported, ID_PATTERN } from '@chanjiao/contracts';
-import { DomainError, IsCalendarDate, IsEntityId, IsYear, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, IsCalendarDate, IsEntityId, IsYear, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { Decision, decideAll, emit, fail, sameList, sortedSet, unchanged } from '../common/decide';
 import { RowTable } from '../common/row-table';
 import { checkPartners } from '../agreements/agreement.service';
@@ -142,6 +142,10 @@ export class CertificatePilotRepository extends RowTable<CertificatePilotState> 
 
 @Injectable()
 export class CertificatePilotService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly launchOne = coalesced(this.launchMany.bind(this));
+  readonly resultsOne = coalesced(this.resultsMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,

@@ -1,5 +1,5 @@
 import { buildEvent, CloudEvent, DataOf, EventDefinition } from '@chanjiao/contracts';
-import { DomainError, ItemResult, WriteContext, WriteOutcome } from '@chanjiao/platform';
+import { DomainError, ItemResult, traceparentAt, WriteContext, WriteOutcome } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { RowTable } from './row-table';
@@ -59,7 +59,7 @@ export async function decideAll<S extends { version: number }>(
           subject: id,
           sequence: d.state.version,
           data: d.emit.data,
-          traceparent: ctx.traceparent,
+          traceparent: traceparentAt(ctx, index),
         }),
       );
     }

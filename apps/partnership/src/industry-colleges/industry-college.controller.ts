@@ -21,8 +21,8 @@ export class IndustryCollegeController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IndustryCollegeView> {
-    const [result] = await this.colleges.foundMany({ institution: p.institution, traceparent }, [body]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.colleges.foundOne({ institution: p.institution, traceparent }, body);
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }

@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { ID_PATTERN, IndustryCollegeFounded } from '@chanjiao/contracts';
-import { DomainError, IsCalendarDate, IsEntityId, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, IsCalendarDate, IsEntityId, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { Decision, decideAll, emit, fail, sameList, sortedSet, unchanged } from '../common/decide';
 import { RowTable } from '../common/row-table';
 import { checkPartners } from '../agreements/agreement.service';
@@ -101,6 +101,9 @@ export class IndustryCollegeRepository extends RowTable<IndustryCollegeState> {
 
 @Injectable()
 export class IndustryCollegeService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly foundOne = coalesced(this.foundMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,

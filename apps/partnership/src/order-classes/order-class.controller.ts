@@ -21,8 +21,8 @@ export class OrderClassController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderClassView> {
-    const [result] = await this.orderClasses.createMany({ institution: p.institution, traceparent }, [body]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.orderClasses.createOne({ institution: p.institution, traceparent }, body);
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }

@@ -3,7 +3,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { OrderClassOpened, OrderClassUpdated } from '@chanjiao/contracts';
-import { DomainError, IsEntityId, IsYear, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, IsEntityId, IsYear, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { Decision, decideAll, emit, unchanged } from '../common/decide';
 import { RowTable } from '../common/row-table';
 import { checkPartners } from '../agreements/agreement.service';
@@ -80,6 +80,9 @@ export class OrderClassRepository extends RowTable<OrderClassState> {
 
 @Injectable()
 export class OrderClassService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly createOne = coalesced(this.createMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,

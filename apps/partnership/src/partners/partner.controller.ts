@@ -23,8 +23,8 @@ export class PartnerController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PartnerView> {
-    const [result] = await this.partners.putMany({ institution: p.institution, traceparent }, [{ ...body, partnerId }]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.partners.putOne({ institution: p.institution, traceparent }, { ...body, partnerId });
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { decideAll } from '../common/decide';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { PartnerBatchItemDto } from './partner.dto';
@@ -9,6 +9,9 @@ import { PartnerRepository } from './partner.repository';
 
 @Injectable()
 export class PartnerService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly putOne = coalesced(this.putMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,

@@ -30,8 +30,8 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TrainingBaseView> {
-    const [result] = await this.bases.putMany({ institution: p.institution, traceparent }, [{ ...body, baseId }]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.bases.putOne({ institution: p.institution, traceparent }, { ...body, baseId });
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }
@@ -72,8 +72,8 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InvestmentView> {
-    const [result] = await this.bases.investMany({ institution: p.institution, traceparent }, [{ ...body, baseId }]);
-    const { outcome, value } = singleResult(result!);
+    const result = await this.bases.investOne({ institution: p.institution, traceparent }, { ...body, baseId });
+    const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
   }

@@ -13,7 +13,16 @@ import {
   TrainingBaseRegistered,
   TrainingBaseUpdated,
 } from '@chanjiao/contracts';
-import { DomainError, IsCalendarDate, IsEntityId, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import {
+  coalesced,
+  DomainError,
+  IsCalendarDate,
+  IsEntityId,
+  ItemResult,
+  traceparentAt,
+  WriteContext,
+  WriteUnitOfWork,
+} from '@chanjiao/platform';
 import { Decision, decideAll, emit, unchanged } from '../common/decide';
 import { RowTable } from '../common/row-table';
 import { IsMoney, normalizeMoney } from '../common/validators';
@@ -171,6 +180,10 @@ export class InvestmentRepository extends RowTable<InvestmentState> {
 
 @Injectable()
 export class TrainingBaseService {
+  /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
+  readonly investOne = coalesced(this.investMany.bind(this));
+  readonly putOne = coalesced(this.putMany.bind(this));
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly dataSource: DataSource,
@@ -209,7 +222,7 @@ export class TrainingBaseService {
       const created: InvestmentState[] = [];
       const changedBases = new Map<string, TrainingBaseState>();
       const events: CloudEvent[] = [];
-      const result = items.map((i): ItemResult<InvestmentState> => {
+      const result = items.map((i, index): ItemResult<InvestmentState> => {
         const input: InvestmentState = {
           baseId: i.baseId,
           investmentId: i.investmentId,
@@ -233,7 +246,7 @@ export class TrainingBaseService {
             subject: i.baseId,
             sequence: next.version,
             data: input,
-            traceparent: ctx.traceparent,
+            traceparent: traceparentAt(ctx, index),
           }),
         );
         return d;
