@@ -32,7 +32,7 @@ interface KeyRow {
 /**
  * Verifies keys against the auth database. Verified keys are cached; every change to the keys
  * (revocation) is NOTIFYed, and while the LISTEN connection is down the cache is bypassed, so a
- * revocation takes effect at once.
+ * revocation takes effect as soon as its NOTIFY arrives (milliseconds), on every instance.
  */
 export class ApiKeyStore {
   private readonly logger = new Logger('ApiKeyStore');
@@ -41,6 +41,8 @@ export class ApiKeyStore {
   private listener?: Client;
   private listening = false;
   private closed = false;
+  /** Bumped by every change notice: a lookup that overlapped one must not cache what it read before it. */
+  private generation = 0;
 
   constructor(private readonly url: string) {
     this.pool = new Pool({ connectionString: url, max: 4, application_name: 'api-keys' });
@@ -62,12 +64,14 @@ export class ApiKeyStore {
     if (!parsed) return undefined;
     let row = this.listening ? this.cache.get(parsed.id) : undefined;
     if (row === undefined) {
+      const generation = this.generation;
       const { rows } = await this.pool.query<KeyRow>(
         'SELECT id, secret_hash, role, services, institution, revoked_at FROM api_keys WHERE id = $1',
         [parsed.id],
       );
       row = rows[0] ?? null;
-      if (this.listening) this.cache.set(parsed.id, row);
+      // A revocation noticed while the query ran may not be in what it read: then the row is not cached.
+      if (this.listening && generation === this.generation) this.cache.set(parsed.id, row);
     }
     if (!row || row.revoked_at || !secretMatches(parsed.secret, row.secret_hash)) return undefined;
     return { keyId: row.id, role: row.role, services: row.services, institution: row.institution };
@@ -117,12 +121,16 @@ export class ApiKeyStore {
     const lost = () => {
       if (!this.listening) return;
       this.listening = false;
+      this.generation++;
       this.cache.clear();
       setTimeout(() => void this.listen(), 1000);
     };
     try {
       await client.connect();
-      client.on('notification', (n) => this.cache.delete(n.payload ?? ''));
+      client.on('notification', (n) => {
+        this.generation++;
+        this.cache.delete(n.payload ?? '');
+      });
       client.on('error', lost);
       client.on('end', lost);
       await client.query(`LISTEN ${KEY_CHANGED_CHANNEL}`);
