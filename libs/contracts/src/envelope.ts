@@ -66,7 +66,7 @@ export function traceIdOf(traceparent: string | undefined | null): string | unde
   return m && !/^0+$/.test(m[1]!) ? m[1] : undefined;
 }
 
-/** A `traceparent` for a new span of the given trace (sampled flag kept from the caller's, else set). */
-export function childTraceparent(traceId: string, spanId: string, flags = '01'): string {
-  return `00-${traceId}-${spanId}-${flags}`;
+/** A sampled `traceparent` for a new span of the given trace. */
+export function childTraceparent(traceId: string, spanId: string): string {
+  return `00-${traceId}-${spanId}-01`;
 }

@@ -1,13 +1,10 @@
 import { Logger } from '@nestjs/common';
 import amqplib, { type ChannelModel } from 'amqplib';
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
+import { amqpNodes } from '@chanjiao/persistence';
 
-/** The node URLs of an `AMQP_URL`: one broker, or the nodes of one cluster separated by commas. */
-export function amqpNodes(url: string): string[] {
-  const nodes = url
-    .split(',')
-    .map((u) => u.trim())
-    .filter((u) => u.length > 0);
+function nodesOf(url: string): string[] {
+  const nodes = amqpNodes(url);
   if (nodes.length === 0) throw new Error('AMQP_URL names no broker');
   return nodes;
 }
@@ -18,7 +15,7 @@ export function amqpNodes(url: string): string[] {
  */
 export function connectAmqp(url: string, name: string): AmqpConnectionManager {
   const logger = new Logger(`amqp:${name}`);
-  const manager = amqp.connect(amqpNodes(url), {
+  const manager = amqp.connect(nodesOf(url), {
     heartbeatIntervalInSeconds: 10,
     reconnectTimeInSeconds: 1,
     connectionOptions: { clientProperties: { connection_name: name } },
@@ -32,7 +29,7 @@ export function connectAmqp(url: string, name: string): AmqpConnectionManager {
 /** A plain connection (for tools and one-off declarations) to the first node of `url` that answers. */
 export async function connectAnyNode(url: string, options?: { clientProperties?: Record<string, unknown> }): Promise<ChannelModel> {
   let last: unknown;
-  for (const node of amqpNodes(url)) {
+  for (const node of nodesOf(url)) {
     try {
       return await amqplib.connect(node, options);
     } catch (e) {

@@ -23,11 +23,12 @@ const amqpUrl = z.url({ protocol: /^amqps?$/ });
 export const zAmqpUrls = z
   .string()
   .refine(
-    (v) => amqpUrlList(v).length > 0 && amqpUrlList(v).every((u) => amqpUrl.safeParse(u).success),
+    (v) => amqpNodes(v).length > 0 && amqpNodes(v).every((u) => amqpUrl.safeParse(u).success),
     'must be an amqp(s):// URL or a comma-separated list of them',
   );
 
-function amqpUrlList(value: string): string[] {
+/** The node URLs of an `AMQP_URL`: one broker, or the nodes of one cluster separated by commas. */
+export function amqpNodes(value: string): string[] {
   return value
     .split(',')
     .map((u) => u.trim())

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
@@ -13,22 +13,14 @@ export type LifecycleItem = { studentId: string; command: LifecycleCommand };
 @Injectable()
 export class EnrollmentService {
   /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
-  private readonly enrollOne = new WriteCoalescer((ctx, items: CreateEnrollmentDto[]) => this.enrollMany(ctx, items));
-  private readonly lifecycleOne = new WriteCoalescer((ctx, items: LifecycleItem[]) => this.lifecycleMany(ctx, items));
+  readonly enroll = coalesced(this.enrollMany.bind(this));
+  readonly lifecycle = coalesced(this.lifecycleMany.bind(this));
 
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly enrollments: EnrollmentRepository,
     private readonly programs: ProgramRepository,
   ) {}
-
-  enroll(ctx: WriteContext, item: CreateEnrollmentDto): Promise<ItemResult<EnrollmentState>> {
-    return this.enrollOne.submit(ctx, item);
-  }
-
-  lifecycle(ctx: WriteContext, item: LifecycleItem): Promise<ItemResult<EnrollmentState>> {
-    return this.lifecycleOne.submit(ctx, item);
-  }
 
   enrollMany(ctx: WriteContext, items: CreateEnrollmentDto[]): Promise<Array<ItemResult<EnrollmentState>>> {
     return this.apply(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';
@@ -8,7 +8,7 @@ import { ProgramRepository } from './program.repository';
 @Injectable()
 export class ProgramService {
   /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
-  private readonly putOne = new WriteCoalescer((ctx, items: ProgramBatchItemDto[]) => this.putMany(ctx, items));
+  readonly put = coalesced(this.putMany.bind(this));
 
   constructor(
     private readonly uow: WriteUnitOfWork,
@@ -16,10 +16,6 @@ export class ProgramService {
   ) {}
 
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
-  put(ctx: WriteContext, item: ProgramBatchItemDto): Promise<ItemResult<ProgramState>> {
-    return this.putOne.submit(ctx, item);
-  }
-
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
       const current = await this.programs.lockMany(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent, DestinationRecorded, DestinationVersion } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { DestinationBatchItemDto } from './destination.dto';
 import { decideDestinationPut } from './destination.domain';
@@ -9,7 +9,7 @@ import { DestinationRepository } from './destination.repository';
 @Injectable()
 export class DestinationService {
   /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
-  private readonly putOne = new WriteCoalescer((ctx, items: DestinationBatchItemDto[]) => this.putMany(ctx, items));
+  readonly put = coalesced(this.putMany.bind(this));
 
   constructor(
     private readonly uow: WriteUnitOfWork,
@@ -17,10 +17,6 @@ export class DestinationService {
   ) {}
 
   /** Applies PUTs in order in one transaction; a student repeated in the batch sees the earlier item. */
-  put(ctx: WriteContext, item: DestinationBatchItemDto): Promise<ItemResult<DestinationVersion>> {
-    return this.putOne.submit(ctx, item);
-  }
-
   putMany(ctx: WriteContext, items: DestinationBatchItemDto[]): Promise<Array<ItemResult<DestinationVersion>>> {
     return this.uow.run(async (m) => {
       const latest = await this.destinations.latestMany(

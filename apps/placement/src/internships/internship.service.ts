@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteCoalescer, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { CreateInternshipDto } from './internship.dto';
 import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';
@@ -11,21 +11,13 @@ export type CompletionItem = { internshipId: string; endDate: string };
 @Injectable()
 export class InternshipService {
   /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
-  private readonly postOne = new WriteCoalescer((ctx, items: CreateInternshipDto[]) => this.postMany(ctx, items));
-  private readonly completeOne = new WriteCoalescer((ctx, items: CompletionItem[]) => this.completeMany(ctx, items));
+  readonly post = coalesced(this.postMany.bind(this));
+  readonly complete = coalesced(this.completeMany.bind(this));
 
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly internships: InternshipRepository,
   ) {}
-
-  post(ctx: WriteContext, item: CreateInternshipDto): Promise<ItemResult<InternshipState>> {
-    return this.postOne.submit(ctx, item);
-  }
-
-  complete(ctx: WriteContext, item: CompletionItem): Promise<ItemResult<InternshipState>> {
-    return this.completeOne.submit(ctx, item);
-  }
 
   postMany(ctx: WriteContext, items: CreateInternshipDto[]): Promise<Array<ItemResult<InternshipState>>> {
     return this.apply(
