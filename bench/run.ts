@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
+import { cpuMicrosPerEvent, cpuSecondsBetween, cpuSnapshot } from './cpu';
 import { measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
@@ -65,9 +66,13 @@ async function ensureProgram(stack: BenchStack): Promise<void> {
 }
 
 /** 200,000 mixed events through the four services' `:batch` routes, until the reports show them all. */
-async function batchIngest(
-  stack: BenchStack,
-): Promise<{ events: number; seconds: number; perSec: number; checks: Record<string, [number, number]> }> {
+async function batchIngest(stack: BenchStack): Promise<{
+  events: number;
+  seconds: number;
+  perSec: number;
+  cpuMicrosPerEvent: Record<string, number>;
+  checks: Record<string, [number, number]>;
+}> {
   const n = SIZES.events;
   const counts = { enrollments: Math.round(n * 0.5), internships: Math.round(n * 0.25), partners: Math.round(n * 0.15) };
   const members = n - counts.enrollments - counts.internships - counts.partners;
@@ -127,6 +132,7 @@ async function batchIngest(
       })),
     },
   ];
+  const cpu0 = cpuSnapshot(stack.pids());
   const t0 = performance.now();
   await Promise.all(
     streams.map(async (s) => {
@@ -137,6 +143,7 @@ async function batchIngest(
     }),
   );
   const t1 = await waitApplied(stack, base + n, 600_000);
+  const cpu = cpuMicrosPerEvent(cpuSecondsBetween(cpu0, cpuSnapshot(stack.pids())), n);
   const seconds = (t1 - t0) / 1000;
   const overview = await api(stack, 'reporting', 'GET', '/reports/overview?year=2022');
   const checks: Record<string, [number, number]> = {
@@ -146,7 +153,7 @@ async function batchIngest(
     'alliances.members': [overview.alliances.members, members],
     eventsApplied: [(await applied(stack)) - base, n],
   };
-  return { events: n, seconds, perSec: n / seconds, checks };
+  return { events: n, seconds, perSec: n / seconds, cpuMicrosPerEvent: cpu, checks };
 }
 
 function uniqueEnrollment(prefix: string, cohortYear: number) {
@@ -291,6 +298,10 @@ async function main(): Promise<void> {
       row('raw: minimal Fastify + insert', `${f(endpoint.requestsPerSec)} req/s`, ''),
       row('batch ingest, end to end', `${f(ingest.perSec)} events/s`, '≥ 10,000'),
       row('  ratio to the raw chain', f(ingest.perSec / raw.chainPerSec, 2), '≥ 0.5'),
+      row('  CPU per event (all processes)', `${f(ingest.cpuMicrosPerEvent.total ?? 0)} µs`, ''),
+      ...Object.entries(ingest.cpuMicrosPerEvent)
+        .filter(([g]) => g !== 'total')
+        .map(([g, us]) => row(`    ${g}`, `${f(us)} µs`, '')),
       row('single writes (50 connections)', `${f(writes.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p50 / p99 latency', `${writes.p50} / ${writes.p99} ms`, 'p99 ≤ 50 ms'),
       row('  ratio to the minimal endpoint', f(writes.requestsPerSec / endpoint.requestsPerSec, 2), '≥ 0.6'),

@@ -15,6 +15,8 @@ export interface BenchStack {
   readerKey: string;
   /** Peak resident set size of each service process so far, in MB (VmHWM). */
   peakRssMb(): Record<BenchService, number>;
+  /** Process id of each service. */
+  pids(): Record<BenchService, number | undefined>;
   stop(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
     writerKey: writer.key,
     readerKey: reader.key,
     peakRssMb: () => Object.fromEntries(SERVICES.map((s) => [s, peak(children.get(s)?.pid)])) as Record<BenchService, number>,
+    pids: () => Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.pid])) as Record<BenchService, number | undefined>,
     async stop() {
       for (const c of children.values()) c.kill('SIGTERM');
       await Promise.all([...children.values()].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));

@@ -1,5 +1,6 @@
 import { Init1795889521428 } from './1795889521428-Init';
 import { DropUnusedEventLogIndex1795903651262 } from './1795903651262-DropUnusedEventLogIndex';
+import { EventLogJsonAndHotUpdates1795910297814 } from './1795910297814-EventLogJsonAndHotUpdates';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795889521428, DropUnusedEventLogIndex1795903651262];
+export const MIGRATIONS = [Init1795889521428, DropUnusedEventLogIndex1795903651262, EventLogJsonAndHotUpdates1795910297814];

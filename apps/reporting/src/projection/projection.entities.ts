@@ -9,7 +9,8 @@ export class EventLogEntity {
   @Column({ type: 'text' }) subject!: string;
   @Column({ type: 'integer' }) sequence!: number;
   @Column({ type: 'timestamptz' }) time!: Date;
-  @Column({ type: 'jsonb' }) event!: unknown;
+  /** `json`, not `jsonb`: kept as received and never queried inside, so PostgreSQL need not convert it. */
+  @Column({ type: 'json' }) event!: unknown;
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' }) receivedAt!: Date;
 }
 

@@ -24,10 +24,18 @@ const SEP = '\u0000';
 const streamKey = (e: CloudEvent) => `${e.institution}${SEP}${streamOf(e.type)}${SEP}${e.subject}`;
 const entityKey = (institution: string, kind: string, id: string) => `${institution}${SEP}${kind}${SEP}${id}`;
 const splitKey = (key: string) => key.split(SEP) as [string, string, string];
+const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, number, boolean]>) => [
+  rows.map((m) => m[0]),
+  rows.map((m) => m[1]),
+  rows.map((m) => m[2]),
+  rows.map((m) => m[3]),
+];
+/** First key of the two-key advisory locks on streams, so they cannot collide with other uses of advisory locks. */
+const STREAM_LOCK_SPACE = 0x5354; // 'ST'
 
 /**
  * Applies a batch of events to the read models in one transaction. At `begin` it records the events
- * in the inbox (event_log) and locks, in one round trip each, the stream positions and read-model
+ * in the inbox (event_log), locks the streams (advisory locks) and, in one round trip each, reads their positions and locks the read-model
  * rows they touch; projections then run in memory; `commit` writes every change in a few bulk
  * statements. Events ahead of their predecessor wait in `stream_pending` until the gap closes.
  */
@@ -59,6 +67,8 @@ export class ProjectionTransaction implements EventTransaction {
   private readonly discarded = new Set<string>();
   private readonly positions = new Map<string, number>();
   private readonly changedPositions = new Set<string>();
+  /** Streams with no stream_position row yet: inserted at commit if they moved. */
+  private readonly newStreams = new Set<string>();
   private readonly pending = new Map<string, Map<number, Pending>>();
   private readonly consumedPending: Array<{ key: string; sequence: number }> = [];
   private readonly entities = new Map<string, EntityRow>();
@@ -85,30 +95,49 @@ export class ProjectionTransaction implements EventTransaction {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     const inserted = await this.runner.query(
       `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
-       SELECT (e->>'id')::uuid, e->>'institution', e->>'type', e->>'subject', (e->>'sequence')::int, (e->>'time')::timestamptz, e
-       FROM jsonb_array_elements($1::jsonb) AS e
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::json[])
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [JSON.stringify(unique)],
+      [
+        unique.map((e) => e.id),
+        unique.map((e) => e.institution),
+        unique.map((e) => e.type),
+        unique.map((e) => e.subject),
+        unique.map((e) => e.sequence),
+        unique.map((e) => e.time),
+        unique.map((e) => JSON.stringify(e)),
+      ],
     );
     this.fresh = new Set((inserted as Array<{ id: string }>).map((r) => r.id));
     const fresh = unique.filter((e) => this.fresh.has(e.id));
     if (fresh.length === 0) return;
 
-    // Lock (creating if new) every stream position this batch may move, in key order.
-    const streams = [...new Set(fresh.map(streamKey))].sort().map(splitKey);
+    // Serialize on every stream this batch may move, in one fixed order (no deadlock between batches):
+    // a transaction-scoped advisory lock per stream, so a stream not seen before needs no placeholder row
+    // written now and again at commit. Positions are then read plainly: only lock holders change them.
+    const streams = [...new Set(fresh.map(streamKey))].map(splitKey);
+    const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
+    await this.runner.query(
+      `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (
+         SELECT DISTINCT hashtext(i || '/' || s || '/' || j) AS h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ORDER BY 1
+       ) AS x`,
+      cols,
+    );
     const positions = (await this.runner.query(
-      `INSERT INTO stream_position (institution, stream, subject, sequence)
-       SELECT i, s, j, 0 FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j)
-       ON CONFLICT (institution, stream, subject) DO UPDATE SET sequence = stream_position.sequence
-       RETURNING institution, stream, subject, sequence`,
-      [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])],
+      `SELECT p.institution, p.stream, p.subject, p.sequence FROM stream_position p
+       JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
+      cols,
     )) as Array<{ institution: string; stream: string; subject: string; sequence: number }>;
     for (const p of positions) this.positions.set(`${p.institution}${SEP}${p.stream}${SEP}${p.subject}`, p.sequence);
+    for (const k of streams.map((s) => s.join(SEP)))
+      if (!this.positions.has(k)) {
+        this.positions.set(k, 0);
+        this.newStreams.add(k);
+      }
 
     const parked = (await this.runner.query(
       `SELECT p.event FROM stream_pending p JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j)
          ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
-      [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])],
+      cols,
     )) as Array<{ event: CloudEvent }>;
     for (const { event } of parked) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
 
@@ -200,12 +229,22 @@ export class ProjectionTransaction implements EventTransaction {
     const r = this.runner;
     try {
       if (this.discarded.size) await r.query(`DELETE FROM event_log WHERE id = ANY($1::uuid[])`, [[...this.discarded]]);
-      const moved = [...this.changedPositions].sort().map((k) => [...splitKey(k), this.positions.get(k)] as const);
-      if (moved.length) {
+      const moved = [...this.changedPositions].sort().map((k) => [...splitKey(k), this.positions.get(k)!, this.newStreams.has(k)] as const);
+      const updatedPositions = moved.filter((m) => !m[4]);
+      if (updatedPositions.length) {
         await r.query(
           `UPDATE stream_position p SET sequence = t.q FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(i, s, j, q)
            WHERE p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
-          [moved.map((m) => m[0]), moved.map((m) => m[1]), moved.map((m) => m[2]), moved.map((m) => m[3])],
+          positionColumns(updatedPositions),
+        );
+      }
+      const createdPositions = moved.filter((m) => m[4]);
+      if (createdPositions.length) {
+        // Under the stream's advisory lock no one else can have created these rows.
+        await r.query(
+          `INSERT INTO stream_position (institution, stream, subject, sequence)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
+          positionColumns(createdPositions),
         );
       }
       if (this.consumedPending.length) {

@@ -1,0 +1,66 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '@chanjiao/persistence';
+import { freshDatabase } from '@chanjiao/testing';
+import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
+import { MIGRATIONS } from '../migrations';
+import { REPORTING_ENTITIES } from '../reporting.entities';
+import { ProjectionRegistry } from './projection.registry';
+import { ProjectionUnitOfWork } from './projection.unit-of-work';
+
+/**
+ * Two transactions on one stream that has no position yet (two consumers, or two batches in flight):
+ * the second must wait for the first and then see its position, or the later event would be parked
+ * for good behind a predecessor that was in fact applied.
+ */
+describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  let uow: ProjectionUnitOfWork;
+
+  beforeAll(async () => {
+    db = await freshDatabase('uow');
+    ds = createDataSource({ url: db.url, entities: REPORTING_ENTITIES, migrations: MIGRATIONS });
+    await ds.initialize();
+    await ds.runMigrations();
+    uow = new ProjectionUnitOfWork(ds, new ProjectionRegistry({ localRegionPrefix: '6528' }));
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('serializes the first events of a stream: the later one waits, then applies on top', async () => {
+    const f = new EnrollmentEventFactory('UOW');
+    const [first, second] = [f.enrolled('S1'), f.withdrawn('S1', '2022-10-01')];
+
+    const a = await uow.begin([first]);
+    let bBegun = false;
+    const b = uow.begin([second]).then((tx) => ((bBegun = true), tx));
+    // b is held by a's stream lock: give it time to get past the lock if it were not.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(bBegun).toBe(false);
+    expect(a.project(first)).toBe('applied');
+    await a.commit();
+
+    const txB = await b;
+    expect(txB.project(second)).toBe('applied');
+    await txB.commit();
+
+    const [position] = await ds.query(`SELECT sequence FROM stream_position WHERE institution = 'UOW' AND subject = 'S1'`);
+    expect(position).toEqual({ sequence: 2 });
+    expect(await ds.query(`SELECT * FROM stream_pending`)).toEqual([]);
+    const [student] = await ds.query(`SELECT state FROM read_model WHERE institution = 'UOW' AND kind = 'student' AND id = 'S1'`);
+    expect(student.state).toMatchObject({ withdrawnOn: '2022-10-01' });
+  });
+
+  it('keeps events as received in the log', async () => {
+    const f = new EnrollmentEventFactory('LOG');
+    const e = f.enrolled('S9');
+    const tx = await uow.begin([e, e]);
+    tx.project(e);
+    await tx.commit();
+    const rows = await ds.query(`SELECT event::text AS event, sequence, subject FROM event_log WHERE id = $1`, [e.id]);
+    expect(rows).toEqual([{ event: JSON.stringify(e), sequence: 1, subject: 'S9' }]);
+  });
+});
