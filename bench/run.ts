@@ -16,7 +16,8 @@ const scale = quick ? 0.1 : 1;
 const PG = process.env.DATABASE_URL ?? DEFAULT_PG_SERVER;
 const AMQP = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const SIZES = {
-  events: Math.round(200_000 * scale),
+  // `--events=N` for a shorter ingest while working on it (with --only).
+  events: Number(process.argv.find((a) => a.startsWith('--events='))?.slice('--events='.length) ?? Math.round(200_000 * scale)),
   singleWriteSeconds: quick ? 3 : 20,
   endpointSeconds: quick ? 3 : 10,
   freshnessSeconds: quick ? 3 : 10,

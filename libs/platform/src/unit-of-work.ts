@@ -26,17 +26,17 @@ export class WriteUnitOfWork {
     const outer = this.ambient.getStore();
     if (outer) {
       const { result, events } = await work(outer);
+      // The enclosing transaction kicks the relay (with no ids: it scans) once it commits.
       if (events.length > 0) await this.append(outer, events);
       return result;
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const { result, events } = await this.dataSource.transaction(async (manager) => {
+        const { result, outboxIds } = await this.dataSource.transaction(async (manager) => {
           const out = await work(manager);
-          if (out.events.length > 0) await this.append(manager, out.events);
-          return out;
+          return { result: out.result, outboxIds: out.events.length > 0 ? await this.append(manager, out.events) : [] };
         });
-        if (events.length > 0) this.relay.kick();
+        if (outboxIds.length > 0) this.relay.kick(outboxIds);
         return result;
       } catch (e) {
         // Two writers raced for the same new id: run again, the loser now sees the winner's row.
@@ -48,13 +48,14 @@ export class WriteUnitOfWork {
   }
 
   /**
-   * Outbox rows in the caller's transaction. The local relay is kicked after commit; only when it is
+   * Outbox rows in the caller's transaction; their ids go to the local relay after commit. Only when it is
    * not running is a NOTIFY sent, for other instances' relays (a NOTIFY in every commit would stop
    * commits from grouping).
    */
-  private async append(manager: EntityManager, events: CloudEvent[]): Promise<void> {
-    await appendToOutbox(manager, events);
+  private async append(manager: EntityManager, events: CloudEvent[]): Promise<string[]> {
+    const ids = await appendToOutbox(manager, events);
     if (!this.relay.isRunning()) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
+    return ids;
   }
 
   /**

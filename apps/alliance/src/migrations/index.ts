@@ -1,6 +1,12 @@
 import { Init1795891428490 } from './1795891428490-Init';
 import { ImportJobs1795892107002 } from './1795892107002-ImportJobs';
 import { OutboxNotifyFromWriters1795893600000 } from './1795893600000-OutboxNotifyFromWriters';
+import { OutboxPayloadJson1795910988308 } from './1795910988308-OutboxPayloadJson';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795891428490, ImportJobs1795892107002, OutboxNotifyFromWriters1795893600000];
+export const MIGRATIONS = [
+  Init1795891428490,
+  ImportJobs1795892107002,
+  OutboxNotifyFromWriters1795893600000,
+  OutboxPayloadJson1795910988308,
+];

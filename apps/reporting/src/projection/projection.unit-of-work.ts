@@ -93,18 +93,24 @@ export class ProjectionTransaction implements EventTransaction {
 
   async load(events: readonly CloudEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+    // One JSON document per batch, parsed once: each event lands in the json column as the text it came as.
     const inserted = await this.runner.query(
       `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
-       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::int[], $6::timestamptz[], $7::json[])
+       SELECT * FROM json_to_recordset($1::json)
+         AS e(id uuid, institution text, type text, subject text, sequence int, time timestamptz, event json)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
-        unique.map((e) => e.id),
-        unique.map((e) => e.institution),
-        unique.map((e) => e.type),
-        unique.map((e) => e.subject),
-        unique.map((e) => e.sequence),
-        unique.map((e) => e.time),
-        unique.map((e) => JSON.stringify(e)),
+        JSON.stringify(
+          unique.map((e) => ({
+            id: e.id,
+            institution: e.institution,
+            type: e.type,
+            subject: e.subject,
+            sequence: e.sequence,
+            time: e.time,
+            event: e,
+          })),
+        ),
       ],
     );
     this.fresh = new Set((inserted as Array<{ id: string }>).map((r) => r.id));

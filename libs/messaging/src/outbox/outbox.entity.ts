@@ -17,7 +17,8 @@ export class OutboxMessageEntity {
   @Column({ name: 'routing_key', type: 'text' })
   routingKey!: string;
 
-  @Column({ type: 'jsonb' })
+  /** `json`, not `jsonb`: the relay sends the text as stored, so PostgreSQL need not convert it either way. */
+  @Column({ type: 'json' })
   payload!: unknown;
 
   @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
@@ -38,3 +39,7 @@ export const OUTBOX_TRIGGER_UP = [
   `CREATE TRIGGER outbox_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify()`,
 ];
 export const OUTBOX_TRIGGER_DOWN = [`DROP TRIGGER IF EXISTS outbox_notify ON outbox`, `DROP FUNCTION IF EXISTS outbox_notify()`];
+
+/** The payload column from `jsonb` to `json`, in every writing service's migration (keeps the rows). */
+export const OUTBOX_PAYLOAD_JSON_UP = [`ALTER TABLE "outbox" ALTER COLUMN "payload" TYPE json USING "payload"::json`];
+export const OUTBOX_PAYLOAD_JSON_DOWN = [`ALTER TABLE "outbox" ALTER COLUMN "payload" TYPE jsonb USING "payload"::jsonb`];

@@ -3,14 +3,22 @@ import type { CloudEvent } from '@chanjiao/contracts';
 
 const CHUNK = 1000;
 
-/** Appends events to the outbox inside the caller's transaction (the one that writes the entity). */
-export async function appendToOutbox(manager: EntityManager, events: readonly CloudEvent[]): Promise<void> {
+/**
+ * Appends events to the outbox inside the caller's transaction (the one that writes the entity) and
+ * returns the new rows' ids, for the relay once the transaction has committed.
+ */
+export async function appendToOutbox(manager: EntityManager, events: readonly CloudEvent[]): Promise<string[]> {
+  const ids: string[] = [];
   for (let i = 0; i < events.length; i += CHUNK) {
     const chunk = events.slice(i, i + CHUNK);
-    await manager.query(
+    // One JSON document parsed once; each payload is stored as the text it was given (a json column).
+    const rows = (await manager.query(
       `INSERT INTO outbox (event_id, routing_key, payload)
-       SELECT e.id, e.type, e.payload FROM jsonb_to_recordset($1::jsonb) AS e(id uuid, type text, payload jsonb)`,
+       SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json)
+       RETURNING id`,
       [JSON.stringify(chunk.map((e) => ({ id: e.id, type: e.type, payload: e })))],
-    );
+    )) as Array<{ id: string }>;
+    for (const r of rows) ids.push(r.id);
   }
+  return ids;
 }

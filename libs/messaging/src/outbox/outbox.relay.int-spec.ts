@@ -1,0 +1,120 @@
+import amqp from 'amqplib';
+import { Client } from 'pg';
+import { buildEvent, CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { deleteBrokerObjects } from '@chanjiao/test-support';
+import { connectAmqp } from '../amqp-connection';
+import { OutboxRelay } from './outbox.relay';
+
+const event = (subject: string): CloudEvent =>
+  buildEvent(StudentEnrolled, {
+    institution: 'RELAY',
+    subject,
+    sequence: 1,
+    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+    data: {
+      studentId: subject,
+      programCode: 'P1',
+      cohortYear: 2022,
+      level: 'higher_vocational',
+      pathway: 'regular',
+      partnerInstitution: null,
+      orderClassId: null,
+      apprenticeship: false,
+      originRegion: null,
+    },
+  });
+
+/**
+ * The relay fetches the rows a local commit hands it by id, and still finds rows nobody told it about
+ * (another instance's, or a hint lost in a crash) by scanning the whole outbox every few seconds, even
+ * while hints keep it busy.
+ */
+describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
+  const { amqpUrl } = testServiceUrls();
+  const suffix = uniqueSuffix();
+  const exchange = `test.relay.${suffix}`;
+  const queue = `test.relay.${suffix}`;
+  let db: { url: string; drop: () => Promise<void> };
+  let sql: Client;
+  let relay: OutboxRelay;
+  let manager: ReturnType<typeof connectAmqp>;
+  let conn: amqp.ChannelModel;
+  let ch: amqp.Channel;
+  const received: amqp.ConsumeMessage[] = [];
+
+  const insert = async (events: CloudEvent[]): Promise<string[]> => {
+    const { rows } = await sql.query<{ id: string }>(
+      `INSERT INTO outbox (event_id, routing_key, payload)
+       SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json) RETURNING id`,
+      [JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, payload: e })))],
+    );
+    return rows.map((r) => r.id);
+  };
+  const subjects = () => received.map((m) => (JSON.parse(m.content.toString()) as CloudEvent).subject);
+
+  beforeAll(async () => {
+    db = await freshDatabase('relay');
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    await sql.query(`CREATE TABLE outbox (id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, routing_key text NOT NULL,
+      payload json NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), published_at timestamptz)`);
+    await sql.query(`CREATE INDEX outbox_unpublished_idx ON outbox (id) WHERE published_at IS NULL`);
+    conn = await amqp.connect(amqpUrl);
+    ch = await conn.createChannel();
+    await ch.assertExchange(exchange, 'topic', { durable: true });
+    await ch.assertQueue(queue, { durable: false });
+    await ch.bindQueue(queue, exchange, '#');
+    await ch.consume(queue, (m) => m && received.push(m), { noAck: true });
+    manager = connectAmqp(amqpUrl, `relay-test-${suffix}`);
+    // An idle re-check far beyond the test: only hints and the periodic full scan can find rows.
+    relay = new OutboxRelay({
+      databaseUrl: db.url,
+      amqp: manager,
+      exchange,
+      appId: 'relay-test',
+      idleRecheckMs: 600_000,
+      fullScanEveryMs: 300,
+    });
+    relay.start();
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await manager?.close();
+    await conn?.close();
+    await deleteBrokerObjects(amqpUrl, exchange, queue);
+    await sql?.end();
+    await db?.drop();
+  });
+
+  it('publishes hinted rows with the event time and trace, and marks them published', async () => {
+    const events = [event('H1'), event('H2')];
+    relay.kick(await insert(events));
+    await expectEventually(() => expect(subjects()).toEqual(['H1', 'H2']));
+    const first = received[0]!;
+    expect(first.properties.messageId).toBe(events[0]!.id);
+    expect(first.properties.timestamp).toBe(Math.floor(Date.parse(events[0]!.time) / 1000));
+    expect(first.properties.headers?.traceparent).toBe(events[0]!.traceparent);
+    // Marked after the broker's confirm, so a moment after the messages arrive.
+    await expectEventually(async () => {
+      const { rows } = await sql.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
+      expect(rows[0].n).toBe(0);
+    });
+  });
+
+  it('finds an unhinted row by the periodic full scan while hints keep it busy', async () => {
+    await insert([event('ORPHAN')]);
+    let n = 0;
+    const busy = setInterval(() => void insert([event(`B${n++}`)]).then((ids) => relay.kick(ids)), 50);
+    try {
+      await expectEventually(() => expect(subjects()).toContain('ORPHAN'), { timeoutMs: 5000 });
+    } finally {
+      clearInterval(busy);
+    }
+    await expectEventually(async () => {
+      const { rows } = await sql.query(`SELECT count(*)::int AS n FROM outbox WHERE published_at IS NULL`);
+      expect(rows[0].n).toBe(0);
+    });
+    expect(new Set(subjects()).size).toBe(received.length); // nothing twice
+  });
+});
