@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
+import { Client } from 'pg';
 
 /**
  * CPU time by component, read from /proc: where a phase's cycles went on this box (the services, PostgreSQL's
@@ -62,4 +63,16 @@ export function cpuMicrosPerEvent(seconds: Record<string, number>, events: numbe
   }
   out.total = Math.round((total / events) * 1e6);
   return out;
+}
+
+/** PostgreSQL's WAL position in bytes: the difference over a phase is what it wrote durably, for all databases. */
+export async function walPosition(pgUrl: string): Promise<bigint> {
+  const c = new Client({ connectionString: pgUrl });
+  await c.connect();
+  try {
+    const { rows } = await c.query<{ lsn: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS lsn`);
+    return BigInt(rows[0]!.lsn.split('.')[0]!);
+  } finally {
+    await c.end();
+  }
 }

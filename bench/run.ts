@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
-import { cpuMicrosPerEvent, cpuSecondsBetween, cpuSnapshot } from './cpu';
+import { cpuMicrosPerEvent, cpuSecondsBetween, cpuSnapshot, walPosition } from './cpu';
 import { measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
@@ -72,6 +72,7 @@ async function batchIngest(stack: BenchStack): Promise<{
   seconds: number;
   perSec: number;
   cpuMicrosPerEvent: Record<string, number>;
+  walBytesPerEvent: number;
   checks: Record<string, [number, number]>;
 }> {
   const n = SIZES.events;
@@ -133,6 +134,7 @@ async function batchIngest(stack: BenchStack): Promise<{
       })),
     },
   ];
+  const wal0 = await walPosition(PG);
   const cpu0 = cpuSnapshot(stack.pids());
   const t0 = performance.now();
   await Promise.all(
@@ -145,6 +147,7 @@ async function batchIngest(stack: BenchStack): Promise<{
   );
   const t1 = await waitApplied(stack, base + n, 600_000);
   const cpu = cpuMicrosPerEvent(cpuSecondsBetween(cpu0, cpuSnapshot(stack.pids())), n);
+  const walBytesPerEvent = Number((await walPosition(PG)) - wal0) / n;
   const seconds = (t1 - t0) / 1000;
   const overview = await api(stack, 'reporting', 'GET', '/reports/overview?year=2022');
   const checks: Record<string, [number, number]> = {
@@ -154,7 +157,7 @@ async function batchIngest(stack: BenchStack): Promise<{
     'alliances.members': [overview.alliances.members, members],
     eventsApplied: [(await applied(stack)) - base, n],
   };
-  return { events: n, seconds, perSec: n / seconds, cpuMicrosPerEvent: cpu, checks };
+  return { events: n, seconds, perSec: n / seconds, cpuMicrosPerEvent: cpu, walBytesPerEvent, checks };
 }
 
 function uniqueEnrollment(prefix: string, cohortYear: number) {
@@ -300,6 +303,7 @@ async function main(): Promise<void> {
       row('batch ingest, end to end', `${f(ingest.perSec)} events/s`, '≥ 10,000'),
       row('  ratio to the raw chain', f(ingest.perSec / raw.chainPerSec, 2), '≥ 0.5'),
       row('  CPU per event (all processes)', `${f(ingest.cpuMicrosPerEvent.total ?? 0)} µs`, ''),
+      row('  PostgreSQL WAL per event', `${f(ingest.walBytesPerEvent)} bytes`, ''),
       ...Object.entries(ingest.cpuMicrosPerEvent)
         .filter(([g]) => g !== 'total')
         .map(([g, us]) => row(`    ${g}`, `${f(us)} µs`, '')),
