@@ -1,29 +1,13 @@
 import amqp from 'amqplib';
 import { Client } from 'pg';
-import { buildEvent, CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import type { CloudEvent } from '@chanjiao/contracts';
 import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { deleteBrokerObjects } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay } from './outbox.relay';
 
-const event = (subject: string): CloudEvent =>
-  buildEvent(StudentEnrolled, {
-    institution: 'RELAY',
-    subject,
-    sequence: 1,
-    traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
-    data: {
-      studentId: subject,
-      programCode: 'P1',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-      partnerInstitution: null,
-      orderClassId: null,
-      apprenticeship: false,
-      originRegion: null,
-    },
-  });
+const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+const event = (subject: string): CloudEvent => ({ ...enrolledEvent(subject), traceparent: TRACEPARENT });
 
 /**
  * The relay fetches the rows a local commit hands it by id, and still finds rows nobody told it about
