@@ -25,11 +25,12 @@ describe('consumer topology (real RabbitMQ)', () => {
 
   it('replaces the classic retry queues an older version declared, when empty, and refuses to drop messages', async () => {
     const ch = await conn.createChannel();
-    // As versions before the retry queues were quorum queues declared them.
+    // As versions before the retry queues were quorum queues declared them, but with a TTL long enough that the
+    // waiting message cannot expire before the check (with 200 ms it sometimes had, on a slow machine).
     for (const tier of [1, 2])
       await ch.assertQueue(retryQueueName(t.queue, tier), {
         durable: true,
-        arguments: { 'x-message-ttl': t.retryDelaysMs[tier - 1], 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': t.queue },
+        arguments: { 'x-message-ttl': 600_000, 'x-dead-letter-exchange': '', 'x-dead-letter-routing-key': t.queue },
       });
     ch.sendToQueue(retryQueueName(t.queue, 2), Buffer.from('waiting'), { persistent: true });
     await ch.close();
