@@ -15,6 +15,7 @@ import { AllianceReportController } from './reports/alliance-report.controller';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { ReportCache } from './reports/report-cache';
+import { ReportReader } from './reports/report-reader';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { PartnershipReportController } from './reports/partnership-report.controller';
 import { PartnershipReportService } from './reports/partnership-report.service';
@@ -52,6 +53,7 @@ export class ReportingAppModule {
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ReportCache,
+        ReportReader,
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,

@@ -1,8 +1,9 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { AllianceReportView } from './alliance-report.dto';
 import { AllianceReportService } from './alliance-report.service';
+import { ReportSnapshotInterceptor } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { reportInstitution, today } from './report-scope';
 import { YearQuery } from './report.dto';
@@ -10,6 +11,7 @@ import { YearQuery } from './report.dto';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
+@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports')
 export class AllianceReportController {
   constructor(

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { ReportReader } from './report-reader';
 import {
   ACTIVITY_KINDS,
   ALLIANCE_MEMBER_KINDS,
@@ -58,7 +58,7 @@ export function formatCents(cents: bigint): string {
 export class AllianceReportService {
   constructor(
     private readonly counters: CounterRepository,
-    private readonly dataSource: DataSource,
+    private readonly db: ReportReader,
   ) {}
 
   /** DESIGN.md §5 `alliances`. */
@@ -145,7 +145,7 @@ export class AllianceReportService {
     asOf: string | null,
     filter: Record<string, unknown>,
   ): Promise<Array<{ dims: D; value: bigint }>> {
-    const rows = await this.dataSource.query<Array<{ dims: D; value: string }>>(
+    const rows = await this.db.query<Array<{ dims: D; value: string }>>(
       `SELECT dims, sum(value)::text AS value FROM counter
        WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
        GROUP BY dims HAVING sum(value) <> 0`,

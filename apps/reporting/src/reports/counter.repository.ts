@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { ReportReader } from './report-reader';
 
 export interface CounterRow<D = Record<string, unknown>> {
   dims: D;
@@ -9,7 +9,7 @@ export interface CounterRow<D = Record<string, unknown>> {
 /** Reads the counters the projections maintain; every report is a sum over a few hundred rows at most. */
 @Injectable()
 export class CounterRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(private readonly db: ReportReader) {}
 
   /** Sums of `metric` per dims, over facts dated on or before `asOf` (all when null), whose dims contain `filter`. */
   async sum<D = Record<string, unknown>>(
@@ -18,7 +18,7 @@ export class CounterRepository {
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<CounterRow<D>>> {
-    const rows = await this.dataSource.query<Array<{ dims: D; value: string }>>(
+    const rows = await this.db.query<Array<{ dims: D; value: string }>>(
       `SELECT dims, sum(value)::text AS value FROM counter
        WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
        GROUP BY dims HAVING sum(value) <> 0`,
@@ -28,7 +28,7 @@ export class CounterRepository {
   }
 
   async readModels<S>(institution: string, kind: string): Promise<Array<{ id: string; state: S }>> {
-    return this.dataSource.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
+    return this.db.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
       institution,
       kind,
     ]);
@@ -37,13 +37,11 @@ export class CounterRepository {
   async freshness(
     institution: string,
   ): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
-    const [f] = await this.dataSource.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
+    const [f] = await this.db.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
       `SELECT last_event_time, last_applied_at, events_applied FROM freshness WHERE institution = $1`,
       [institution],
     );
-    const [p] = await this.dataSource.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [
-      institution,
-    ]);
+    const [p] = await this.db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [institution]);
     return {
       lastEventTime: f?.last_event_time ?? null,
       lastAppliedAt: f?.last_applied_at ?? null,

@@ -1,6 +1,7 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { ReportSnapshotInterceptor } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';
 import { PartnershipReportService } from './partnership-report.service';
@@ -9,6 +10,7 @@ import { reportInstitution, today } from './report-scope';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
+@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports/partnerships')
 export class PartnershipReportController {
   constructor(

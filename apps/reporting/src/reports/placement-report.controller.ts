@@ -1,6 +1,7 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { ReportSnapshotInterceptor } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import {
   DataQualityQuery,
@@ -16,6 +17,7 @@ import { reportInstitution, today } from './report-scope';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
+@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports')
 export class PlacementReportController {
   constructor(

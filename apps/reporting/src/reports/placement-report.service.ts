@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgramSnapshot } from '@chanjiao/contracts';
-import { DataSource } from 'typeorm';
+import { ReportReader } from './report-reader';
 import type { GraduateState, InternState } from '../projection/placement.projections';
 import { CounterRepository, rate, total } from './counter.repository';
 import type { GraduatesFigures, InternshipsFigures } from './report.dto';
@@ -24,7 +24,7 @@ const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: stri
 export class PlacementReportService {
   constructor(
     private readonly counters: CounterRepository,
-    private readonly dataSource: DataSource,
+    private readonly db: ReportReader,
   ) {}
 
   /** The overview's `graduates`: graduations of the year, placed as of `asOf`, local employment. */
@@ -126,12 +126,12 @@ export class PlacementReportService {
     // Internships carry no graduation year: this finding is never year-scoped ($2 is only typed, for the shared parameters).
     const UNKNOWN = `kind = 'intern' AND state->'known' = 'false'::jsonb AND state->'internships' <> '{}'::jsonb AND ($2::int IS NULL OR true)`;
     const list = <S>(where: string) =>
-      this.dataSource.query<Array<{ id: string; state: S }>>(
+      this.db.query<Array<{ id: string; state: S }>>(
         `SELECT id, state FROM read_model WHERE institution = $1 AND ${where} ORDER BY id LIMIT $3`,
         [institution, year, limit],
       );
     const count = async (where: string) => {
-      const [r] = await this.dataSource.query<Array<{ n: string; internships: string | null }>>(
+      const [r] = await this.db.query<Array<{ n: string; internships: string | null }>>(
         `SELECT count(*) AS n, sum((SELECT count(*) FROM jsonb_object_keys(CASE WHEN kind = 'intern' THEN state->'internships' ELSE '{}' END)))
            AS internships FROM read_model WHERE institution = $1 AND ${where}`,
         [institution, year],

@@ -1,10 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
+import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
 import { AllianceReportService } from './alliance-report.service';
 import { CounterRepository } from './counter.repository';
 import { ReportCache } from './report-cache';
+import { ReportSnapshotInterceptor } from './report-reader';
 import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
 import { PartnershipReportService } from './partnership-report.service';
@@ -35,6 +36,7 @@ export class ReportController {
     return this.cache.get(institution, `overview|${q.year}|${date}`, () => this.computeOverview(institution, q.year, date));
   }
 
+  /** Run by the cache in one snapshot: the parallel sums below all see the same committed state. */
   private async computeOverview(institution: string, year: number, date: string): Promise<OverviewView> {
     const q = { year };
     const [programs, intake, graduates, internships, fresh, alliances, partnerships, trainingBases] = await Promise.all([
@@ -63,6 +65,7 @@ export class ReportController {
   }
 
   @Get('enrollment')
+  @UseInterceptors(ReportSnapshotInterceptor)
   @ApiOperation({ summary: 'Intake, 2+3 intake, withdrawals and graduates of a year by level, program, category, sector or pathway' })
   @ApiOkResponse({ type: EnrollmentReportView })
   async enrollmentReport(@CurrentPrincipal() p: Principal, @Query() q: EnrollmentReportQuery): Promise<EnrollmentReportView> {
@@ -77,6 +80,7 @@ export class ReportController {
   }
 
   @Get('freshness')
+  @UseInterceptors(ReportSnapshotInterceptor)
   @ApiOperation({ summary: 'Newest event applied, and events waiting (parked out of order, queued in the broker)' })
   @ApiOkResponse({ type: FreshnessView })
   async freshness(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery): Promise<FreshnessView> {
