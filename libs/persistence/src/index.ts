@@ -2,3 +2,4 @@ export * from './env';
 export * from './database-url';
 export * from './data-source';
 export * from './migrate';
+export * from './pg-errors';

@@ -3,10 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay } from '@chanjiao/messaging';
-
-const UNIQUE_VIOLATION = '23505';
-const SERIALIZATION_FAILURE = '40001';
-const DEADLOCK = '40P01';
+import { isLostRace } from '@chanjiao/persistence';
 
 /**
  * A write and the events it announces commit together (transactional outbox), or not at all.
@@ -40,8 +37,7 @@ export class WriteUnitOfWork {
         return result;
       } catch (e) {
         // Two writers raced for the same new id: run again, the loser now sees the winner's row.
-        const code = (e as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (e as { code?: string }).code;
-        if (attempt < 3 && (code === UNIQUE_VIOLATION || code === SERIALIZATION_FAILURE || code === DEADLOCK)) continue;
+        if (attempt < 3 && isLostRace(e, { uniqueViolation: true })) continue;
         throw e;
       }
     }

@@ -4,6 +4,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
+import { isLostRace } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
@@ -412,9 +413,7 @@ function eventLogFields(e: CloudEvent): Record<string, string | number | undefin
   return { eventId: e.id, type: e.type, subject: e.subject, sequence: e.sequence, correlationId: traceIdOf(e.traceparent) };
 }
 
-/** A lost race with a concurrent transaction: running the same work again resolves it. */
+/** A lost race with a concurrent transaction (or a unit of work's own `retryable` error): running the same work again resolves it. */
 function isRetryableConflict(e: unknown): boolean {
-  const err = e as { retryable?: boolean; code?: string; driverError?: { code?: string } };
-  const code = err.driverError?.code ?? err.code;
-  return err.retryable === true || code === '40001' || code === '40P01';
+  return (e as { retryable?: boolean }).retryable === true || isLostRace(e);
 }
