@@ -71,7 +71,7 @@ describe('graceful shutdown of a write service under load', () => {
     const overview = async () => (await stack.reporting.get('/reports/overview?year=2022')).body;
     await expectEventually(
       async () => {
-        expect(Number((await db.query('SELECT count(*) AS n FROM outbox WHERE published_at IS NULL')).rows[0].n)).toBe(0);
+        expect(Number((await db.query('SELECT count(*) AS n FROM outbox_pending')).rows[0].n)).toBe(0);
         expect((await overview()).intake.total).toBe(created.length);
       },
       { timeoutMs: 20_000 },

@@ -27,7 +27,7 @@ describe('outbox: writes while RabbitMQ is unreachable', () => {
     await proxy?.stop();
   });
 
-  const unpublished = async () => Number((await db.query(`SELECT count(*) AS n FROM outbox WHERE published_at IS NULL`)).rows[0].n);
+  const unpublished = async () => Number((await db.query(`SELECT count(*) AS n FROM outbox_pending`)).rows[0].n);
   const intake = async () => (await stack.reporting.get('/reports/overview?year=2022')).body.intake.total as number;
 
   it('the write succeeds, and its event is published once the broker is back', async () => {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
 import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { AllianceActivityEntity } from './activities/activity.entity';
@@ -28,7 +28,7 @@ export const ALLIANCE_ENTITIES = [
   AllianceCharterEntity,
   AllianceContributionEntity,
   AllianceActivityEntity,
-  OutboxMessageEntity,
+  ...OUTBOX_ENTITIES,
   ImportJobEntity,
 ];
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
 import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { EnrollmentController } from './enrollments/enrollment.controller';
@@ -13,7 +13,7 @@ import { ProgramEntity } from './programs/program.entity';
 import { ProgramRepository } from './programs/program.repository';
 import { ProgramService } from './programs/program.service';
 
-export const ENROLLMENT_ENTITIES = [ProgramEntity, EnrollmentEntity, OutboxMessageEntity, ImportJobEntity];
+export const ENROLLMENT_ENTITIES = [ProgramEntity, EnrollmentEntity, ...OUTBOX_ENTITIES, ImportJobEntity];
 
 @Module({})
 export class EnrollmentAppModule {

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
 import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { AgreementExpiryJob, EXPIRY_INTERVAL_MS } from './agreements/agreement-expiry.job';
 import { AgreementController } from './agreements/agreement.controller';
@@ -37,7 +37,7 @@ export const PARTNERSHIP_ENTITIES = [
   IndustryCollegeEntity,
   TrainingBaseEntity,
   TrainingBaseInvestmentEntity,
-  OutboxMessageEntity,
+  ...OUTBOX_ENTITIES,
   ImportJobEntity,
 ];
 

@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { OutboxMessageEntity } from '@chanjiao/messaging';
+import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
 import { ServiceEnv } from '@chanjiao/persistence';
 import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
 import { DestinationController } from './destinations/destination.controller';
@@ -13,7 +13,7 @@ import { InternshipService } from './internships/internship.service';
 import { placementImportSpecs } from './imports/placement.imports';
 import { MIGRATIONS } from './migrations';
 
-export const PLACEMENT_ENTITIES = [InternshipEntity, DestinationVersionEntity, OutboxMessageEntity, ImportJobEntity];
+export const PLACEMENT_ENTITIES = [InternshipEntity, DestinationVersionEntity, ...OUTBOX_ENTITIES, ImportJobEntity];
 
 @Module({})
 export class PlacementAppModule {

@@ -2,6 +2,7 @@ import { Init1795891428490 } from './1795891428490-Init';
 import { ImportJobs1795892107002 } from './1795892107002-ImportJobs';
 import { OutboxNotifyFromWriters1795893600000 } from './1795893600000-OutboxNotifyFromWriters';
 import { OutboxPayloadJson1795910988308 } from './1795910988308-OutboxPayloadJson';
+import { OutboxPending1795915486412 } from './1795915486412-OutboxPending';
 
 /** In order of application. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ImportJobs1795892107002,
   OutboxNotifyFromWriters1795893600000,
   OutboxPayloadJson1795910988308,
+  OutboxPending1795915486412,
 ];

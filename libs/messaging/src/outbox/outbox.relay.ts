@@ -31,15 +31,15 @@ interface OutboxRow {
 const MAX_HINTS = 100_000;
 
 /**
- * Publishes committed outbox rows with publisher confirms, in batches, and marks them only after the
- * broker confirmed. Several relays (instances) can run at once: rows are claimed with SKIP LOCKED.
+ * Publishes committed outbox rows with publisher confirms, in batches, and takes them off the pending
+ * list (`outbox_pending`) only after the broker confirmed. Several relays (instances) can run at once: rows are claimed with SKIP LOCKED.
  * A relay sleeps until an in-process kick (its own service's commits) or a NOTIFY (a writer whose
  * relay is not running, e.g. while it shuts down) says there is work; a full batch loops at once;
  * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
  *
  * A local commit hands over the ids of its outbox rows, and the relay fetches those by primary key.
- * Scanning for unpublished rows walks the index entries of rows published since the last vacuum (16 ms
- * for 100,000 of them, on every batch, during a burst); with hints the whole outbox is scanned only when
+ * Scanning the pending list walks the index entries of rows published since the last vacuum (with
+ * unpublished rows marked in the outbox itself: 16 ms for 100,000 of them, on every batch, during a burst); with hints the whole outbox is scanned only when
  * there are none, on a NOTIFY, or every few seconds, which finds whatever a hint missed (a crash between
  * commit and hint, another instance's rows).
  */
@@ -109,7 +109,8 @@ export class OutboxRelay {
 
   async backlog(): Promise<{ count: number; oldestAgeSeconds: number }> {
     const { rows } = await this.pool.query<{ count: string; age: number | null }>(
-      `SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(created_at))::float8 AS age FROM outbox WHERE published_at IS NULL`,
+      `SELECT count(*) AS count, EXTRACT(EPOCH FROM now() - min(o.created_at))::float8 AS age
+       FROM outbox_pending p JOIN outbox o USING (id)`,
     );
     return { count: Number(rows[0]?.count ?? 0), oldestAgeSeconds: rows[0]?.age ?? 0 };
   }
@@ -198,13 +199,14 @@ export class OutboxRelay {
       await client.query('BEGIN');
       const { rows } = scan
         ? await client.query<OutboxRow>(
-            `SELECT id, event_id, routing_key, payload::text AS payload FROM outbox
-             WHERE published_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+            `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
+             FROM (SELECT id FROM outbox_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) p JOIN outbox o USING (id) ORDER BY o.id`,
             [batchSize],
           )
         : await client.query<OutboxRow>(
-            `SELECT id, event_id, routing_key, payload::text AS payload FROM outbox
-             WHERE id = ANY($1::bigint[]) AND published_at IS NULL ORDER BY id FOR UPDATE SKIP LOCKED`,
+            `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
+             FROM (SELECT id FROM outbox_pending WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED) p
+             JOIN outbox o USING (id) ORDER BY o.id`,
             [hinted],
           );
       if (rows.length === 0) {
@@ -213,7 +215,7 @@ export class OutboxRelay {
       }
       const timeout = this.options.publishTimeoutMs ?? 10_000;
       await Promise.all(rows.map((row) => this.publish(row, timeout)));
-      await client.query(`UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await client.query(`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
       await client.query('COMMIT');
       this.published += rows.length;
       // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.

@@ -13,9 +13,12 @@ export async function appendToOutbox(manager: EntityManager, events: readonly Cl
     const chunk = events.slice(i, i + CHUNK);
     // One JSON document parsed once; each payload is stored as the text it was given (a json column).
     const rows = (await manager.query(
-      `INSERT INTO outbox (event_id, routing_key, payload)
-       SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json)
-       RETURNING id`,
+      `WITH o AS (
+         INSERT INTO outbox (event_id, routing_key, payload)
+         SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json)
+         RETURNING id
+       )
+       INSERT INTO outbox_pending (id) SELECT id FROM o RETURNING id`,
       [JSON.stringify(chunk.map((e) => ({ id: e.id, type: e.type, payload: e })))],
     )) as Array<{ id: string }>;
     for (const r of rows) ids.push(r.id);
