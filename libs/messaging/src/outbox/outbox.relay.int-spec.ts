@@ -11,7 +11,7 @@ const event = (subject: string): CloudEvent => ({ ...enrolledEvent(subject), tra
 
 /**
  * The relay fetches the rows a local commit hands it by id, and still finds rows nobody told it about
- * (another instance's, or a hint lost in a crash) by scanning the whole outbox every few seconds, even
+ * (another instance's, or a hint lost in a crash) by scanning the pending list every few seconds, even
  * while hints keep it busy.
  */
 describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {

@@ -15,7 +15,7 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Fallback re-check when no NOTIFY arrives (e.g. missed while the listener reconnected). */
   idleRecheckMs?: number;
-  /** Longest time between two scans of the whole outbox while local hints keep the relay busy. */
+  /** Longest time between two scans of the pending list while local hints keep the relay busy. */
   fullScanEveryMs?: number;
   publishTimeoutMs?: number;
 }
@@ -27,7 +27,7 @@ interface OutboxRow {
   payload: string;
 }
 
-/** Hints beyond this many are dropped for a scan of the whole outbox (the rows are there either way). */
+/** Hints beyond this many are dropped for a scan of the pending list (the rows are there either way). */
 const MAX_HINTS = 100_000;
 
 /**
@@ -38,8 +38,8 @@ const MAX_HINTS = 100_000;
  * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
  *
  * A local commit hands over the ids of its outbox rows, and the relay fetches those by primary key.
- * Scanning the pending list walks the index entries of rows published since the last vacuum (with
- * unpublished rows marked in the outbox itself: 16 ms for 100,000 of them, on every batch, during a burst); with hints the whole outbox is scanned only when
+ * A scan for pending rows walks the index entries of rows published since the last vacuum (16 ms for
+ * 100,000 of them, on every batch, during a burst); with hints the pending list is scanned only when
  * there are none, on a NOTIFY, or every few seconds, which finds whatever a hint missed (a crash between
  * commit and hint, another instance's rows).
  */
@@ -95,7 +95,7 @@ export class OutboxRelay {
 
   /**
    * In-process wake-up after a local commit: cheaper than waiting for the NOTIFY round trip. With the
-   * ids of the rows committed, the relay fetches just those; without, it scans the whole outbox.
+   * ids of the rows committed, the relay fetches just those; without, it scans the pending list.
    */
   kick(outboxIds?: readonly string[]): void {
     if (outboxIds && this.hints.length + outboxIds.length <= MAX_HINTS) for (const id of outboxIds) this.hints.push(id);
