@@ -1,9 +1,9 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import amqp from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeyStore, migrateAuthDatabase, WRITE_SERVICES } from '@chanjiao/auth';
 import { dropDatabase, ensureDatabase, serviceNodeFlags, withDatabase } from '@chanjiao/persistence';
+import { inheritedEnv, ServiceProcess, spawnService, stopProcess, waitHealthy } from '../scripts/service-process';
 
 export const SERVICES = ['reporting', 'enrollment', 'placement', 'partnership', 'alliance'] as const;
 export type BenchService = (typeof SERVICES)[number];
@@ -47,30 +47,30 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
   const writer = await keys.create({ role: 'writer', services: [...WRITE_SERVICES], institution: 'BENCH' });
   const reader = await keys.create({ role: 'reader', services: ['reporting'], institution: 'BENCH' });
   await keys.close();
-  const children = new Map<BenchService, ChildProcess>();
-  const urls = Object.fromEntries(SERVICES.map((s) => [s, `http://127.0.0.1:${PORTS[s]}`])) as Record<BenchService, string>;
+  const children = new Map<BenchService, ServiceProcess>();
   for (const s of SERVICES) {
     // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile.
     const profile = process.env.BENCH_PROFILE === s ? ['--require', join(__dirname, '..', '..', 'scripts', 'cpu-profile.js')] : [];
-    const child = spawn(process.execPath, [...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')], {
-      env: {
-        ...process.env,
-        PORT: String(PORTS[s]),
-        DATABASE_URL: db(s),
-        AUTH_DATABASE_URL: db('auth'),
-        AMQP_URL: amqpUrl,
-        EVENTS_EXCHANGE: 'chanjiao.bench.events',
-        CONSUMER_QUEUE: 'reporting.bench',
-        LOG_LEVEL: 'warn',
-        AGREEMENT_EXPIRY_INTERVAL_MS: '0',
-        CPU_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.cpuprofile`),
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    const command = [process.execPath, ...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')];
+    const env = {
+      ...inheritedEnv(),
+      PORT: String(PORTS[s]),
+      DATABASE_URL: db(s),
+      AUTH_DATABASE_URL: db('auth'),
+      AMQP_URL: amqpUrl,
+      EVENTS_EXCHANGE: 'chanjiao.bench.events',
+      CONSUMER_QUEUE: 'reporting.bench',
+      LOG_LEVEL: 'warn',
+      AGREEMENT_EXPIRY_INTERVAL_MS: '0',
+      CPU_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.cpuprofile`),
+    };
+    // Warnings and errors of the services show as they come.
+    const child = spawnService(s, command, env, PORTS[s], { onLine: (line) => process.stderr.write(`[${s}] ${line}\n`) });
     children.set(s, child);
     // The consumer first: its queue must be bound before anything is published.
-    await waitHealthy(urls[s], 60_000);
+    await waitHealthy(child, 60_000);
   }
+  const urls = Object.fromEntries([...children].map(([s, p]) => [s, p.url])) as Record<BenchService, string>;
   const peak = (pid: number | undefined) => {
     try {
       const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -83,23 +83,10 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
     urls,
     writerKey: writer.key,
     readerKey: reader.key,
-    peakRssMb: () => Object.fromEntries(SERVICES.map((s) => [s, peak(children.get(s)?.pid)])) as Record<BenchService, number>,
-    pids: () => Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.pid])) as Record<BenchService, number | undefined>,
+    peakRssMb: () => Object.fromEntries(SERVICES.map((s) => [s, peak(children.get(s)?.child.pid)])) as Record<BenchService, number>,
+    pids: () => Object.fromEntries(SERVICES.map((s) => [s, children.get(s)?.child.pid])) as Record<BenchService, number | undefined>,
     async stop() {
-      for (const c of children.values()) c.kill('SIGTERM');
-      await Promise.all([...children.values()].map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))));
+      await Promise.all([...children.values()].map((p) => stopProcess(p)));
     },
   };
-}
-
-async function waitHealthy(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const ok = await fetch(`${url}/health`)
-      .then((r) => r.ok)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} did not become healthy`);
 }
