@@ -21,8 +21,9 @@ interface Pending {
 // Composite keys joined by NUL (which PostgreSQL text, and so no id, can hold): cheaper than JSON for
 // the thousands built per batch. Sorted, they give every transaction the same lock order.
 const SEP = '\u0000';
-const streamKey = (e: CloudEvent) => `${e.institution}${SEP}${streamOf(e.type)}${SEP}${e.subject}`;
-const entityKey = (institution: string, kind: string, id: string) => `${institution}${SEP}${kind}${SEP}${id}`;
+const joinKey = (a: string, b: string, c: string) => `${a}${SEP}${b}${SEP}${c}`;
+const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOf(e.type), e.subject);
+const entityKey = joinKey;
 const splitKey = (key: string) => key.split(SEP) as [string, string, string];
 const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, number, boolean]>) => [
   rows.map((m) => m[0]),
@@ -119,8 +120,10 @@ export class ProjectionTransaction implements EventTransaction {
 
     // Serialize on every stream this batch may move, in one fixed order (no deadlock between batches):
     // a transaction-scoped advisory lock per stream, so a stream not seen before needs no placeholder row
-    // written now and again at commit. Positions are then read plainly: only lock holders change them.
-    const streams = [...new Set(fresh.map(streamKey))].map(splitKey);
+    // written now and again at commit. Positions are then read plainly (only lock holders change them), in
+    // a statement of their own: a statement's snapshot is taken before it waits for a lock.
+    const streamKeys = [...new Set(fresh.map(streamKey))];
+    const streams = streamKeys.map(splitKey);
     const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
     await this.runner.query(
       `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (
@@ -133,8 +136,8 @@ export class ProjectionTransaction implements EventTransaction {
        JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
       cols,
     )) as Array<{ institution: string; stream: string; subject: string; sequence: number }>;
-    for (const p of positions) this.positions.set(`${p.institution}${SEP}${p.stream}${SEP}${p.subject}`, p.sequence);
-    for (const k of streams.map((s) => s.join(SEP)))
+    for (const p of positions) this.positions.set(joinKey(p.institution, p.stream, p.subject), p.sequence);
+    for (const k of streamKeys)
       if (!this.positions.has(k)) {
         this.positions.set(k, 0);
         this.newStreams.add(k);

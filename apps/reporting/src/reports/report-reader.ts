@@ -29,11 +29,21 @@ export class ReportReader {
   }
 
   /** Runs `work` with every query of this reader in one read-only REPEATABLE READ transaction. */
-  snapshot<T>(work: () => Promise<T>): Promise<T> {
-    return this.dataSource.transaction('REPEATABLE READ', async (manager) => {
-      await manager.query('SET TRANSACTION READ ONLY');
-      return this.ambient.run({ manager, tail: Promise.resolve() }, work);
-    });
+  async snapshot<T>(work: () => Promise<T>): Promise<T> {
+    // One statement opens it (TypeORM's transaction() would send the isolation level and READ ONLY apart).
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const result = await this.ambient.run({ manager: runner.manager, tail: Promise.resolve() }, work);
+      await runner.query('COMMIT');
+      return result;
+    } catch (e) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      await runner.release();
+    }
   }
 }
 

@@ -5,6 +5,7 @@ import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay } from './outbox.relay';
+import { appendToOutbox } from './outbox.writer';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const event = (subject: string): CloudEvent => ({ ...enrolledEvent(subject), traceparent: TRACEPARENT });
@@ -27,15 +28,8 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
   let ch: amqp.Channel;
   const received: amqp.ConsumeMessage[] = [];
 
-  const insert = async (events: CloudEvent[]): Promise<string[]> => {
-    const { rows } = await sql.query<{ id: string }>(
-      `WITH o AS (INSERT INTO outbox (event_id, routing_key, payload)
-         SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json) RETURNING id)
-       INSERT INTO outbox_pending SELECT id FROM o RETURNING id`,
-      [JSON.stringify(events.map((e) => ({ id: e.id, type: e.type, payload: e })))],
-    );
-    return rows.map((r) => r.id);
-  };
+  // Written as the services write it (a pg client in place of their EntityManager).
+  const insert = (events: CloudEvent[]) => appendToOutbox({ query: async (q, p) => (await sql.query(q, p)).rows }, events);
   const subjects = () => received.map((m) => (JSON.parse(m.content.toString()) as CloudEvent).subject);
 
   beforeAll(async () => {

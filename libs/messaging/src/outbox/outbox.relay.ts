@@ -38,8 +38,8 @@ const MAX_HINTS = 100_000;
  * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
  *
  * A local commit hands over the ids of its outbox rows, and the relay fetches those by primary key.
- * A scan for pending rows walks the index entries of rows published since the last vacuum (16 ms for
- * 100,000 of them, on every batch, during a burst); with hints the pending list is scanned only when
+ * A scan for pending rows walks the index entries of rows published since the last vacuum (measured when
+ * the outbox marked rows itself: 16 ms for 100,000 of them, on every batch, during a burst); with hints the pending list is scanned only when
  * there are none, on a NOTIFY, or every few seconds, which finds whatever a hint missed (a crash between
  * commit and hint, another instance's rows).
  */

@@ -1,13 +1,17 @@
-import type { EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 
 const CHUNK = 1000;
+
+/** What the outbox is written through: a TypeORM EntityManager, or any client that returns the rows. */
+export interface OutboxQueryable {
+  query(sql: string, parameters: unknown[]): Promise<unknown>;
+}
 
 /**
  * Appends events to the outbox inside the caller's transaction (the one that writes the entity) and
  * returns the new rows' ids, for the relay once the transaction has committed.
  */
-export async function appendToOutbox(manager: EntityManager, events: readonly CloudEvent[]): Promise<string[]> {
+export async function appendToOutbox(manager: OutboxQueryable, events: readonly CloudEvent[]): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < events.length; i += CHUNK) {
     const chunk = events.slice(i, i + CHUNK);
