@@ -7,18 +7,21 @@ const MAX_ENTRIES = 2000;
  * Caches computed reports per institution and query, keyed by the institution's applied-event count:
  * any event applied (by this instance or another) changes the count, so a cached answer is served
  * only while it is exactly what a fresh computation would give. One indexed lookup per read instead
- * of the report's dozen sums.
+ * of the report's dozen sums, and reads that arrive together share that lookup ({@link GenerationProbe}).
  */
 @Injectable()
 export class ReportCache {
   private readonly entries = new Map<string, { generation: string; value: unknown }>();
+  private readonly probe: GenerationProbe;
 
-  constructor(private readonly db: ReportReader) {}
+  constructor(private readonly db: ReportReader) {
+    this.probe = new GenerationProbe((institution) => this.generation(institution));
+  }
 
   async get<T>(institution: string, key: string, compute: () => Promise<T>): Promise<T> {
     const cacheKey = `${institution}\u0000${key}`;
     const hit = this.entries.get(cacheKey);
-    if (hit && hit.generation === (await this.generation(institution))) return hit.value as T;
+    if (hit && hit.generation === (await this.probe.current(institution))) return hit.value as T;
     // A miss computes in one snapshot and keys the answer by the count that snapshot saw.
     const { generation, value } = await this.db.snapshot(async () => ({
       generation: await this.generation(institution),
@@ -34,5 +37,43 @@ export class ReportCache {
       institution,
     ]);
     return row?.g ?? '0';
+  }
+}
+
+/**
+ * One lookup answers every read of an institution that arrived before it was sent. A read that arrives
+ * while a lookup is in flight cannot use it (that lookup may predate a commit the reader has seen, e.g.
+ * in `/reports/freshness`), so it waits for the next one, sent as soon as the one in flight returns and
+ * shared by everyone who arrived meanwhile. Under load that is one round trip to PostgreSQL per round
+ * trip instead of per read, and each read still sees every commit made before it arrived.
+ */
+export class GenerationProbe {
+  private readonly inFlight = new Map<string, Promise<string>>();
+  private readonly queued = new Map<string, Promise<string>>();
+
+  constructor(private readonly lookup: (institution: string) => Promise<string>) {}
+
+  current(institution: string): Promise<string> {
+    const running = this.inFlight.get(institution);
+    if (!running) return this.send(institution);
+    let next = this.queued.get(institution);
+    if (!next) {
+      next = running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued.delete(institution);
+          return this.send(institution);
+        });
+      this.queued.set(institution, next);
+    }
+    return next;
+  }
+
+  private send(institution: string): Promise<string> {
+    const p: Promise<string> = this.lookup(institution).finally(() => {
+      if (this.inFlight.get(institution) === p) this.inFlight.delete(institution);
+    });
+    this.inFlight.set(institution, p);
+    return p;
   }
 }
