@@ -5,3 +5,4 @@ export * from './demo-context';
 export * from './inbox-unit-of-work';
 export * from './processes';
 export * from './fixtures';
+export * from './redelivery';

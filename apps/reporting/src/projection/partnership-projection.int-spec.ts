@@ -1,6 +1,5 @@
-import { CloudEvent } from '@chanjiao/contracts';
-import { expectEventually, httpClient } from '@chanjiao/testing';
-import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { expectEventually, HttpClient } from '@chanjiao/testing';
+import { deliveryVariants, startRedelivery, TestStack } from '@chanjiao/test-support';
 import { PartnershipEventFactory, smallPartnershipYear } from '../../../../test/fixtures/partnership-events';
 
 /**
@@ -10,32 +9,12 @@ import { PartnershipEventFactory, smallPartnershipYear } from '../../../../test/
  */
 describe('partnership projections under redelivery and reordering (real RabbitMQ and PostgreSQL)', () => {
   let stack: TestStack;
-  let admin: ReturnType<typeof httpClient>;
-  const variants: Record<string, (events: CloudEvent[]) => CloudEvent[]> = {
-    CLEAN: (e) => e,
-    TWICE: (e) => [...e, ...e],
-    REVERSED: (e) => [...e].reverse(),
-    SHUFFLED: (e) => {
-      let seed = 99;
-      const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
-      const out = [...e, ...e.slice(0, 12)];
-      for (let i = out.length - 1; i > 0; i--) {
-        const j = Math.floor(rnd() * (i + 1));
-        [out[i], out[j]] = [out[j]!, out[i]!];
-      }
-      return out;
-    },
-  };
+  let admin: HttpClient;
 
   beforeAll(async () => {
-    stack = await startStack({ services: ['reporting'], env: { CONSUMER_BATCH_SIZE: '3', CONSUMER_BATCH_WINDOW_MS: '5' } });
-    const key = await stack.keys.create({ role: 'admin', services: ['*'], institution: stack.institution });
-    admin = httpClient(stack.urls.reporting!, key.key);
-    for (const [name, arrange] of Object.entries(variants)) {
-      const events = arrange(smallPartnershipYear(new PartnershipEventFactory(name)));
-      if (name === 'REVERSED') for (const e of events) await publishEvents(stack.amqpUrl, stack.exchange, [e]);
-      else await publishEvents(stack.amqpUrl, stack.exchange, events);
-    }
+    ({ stack, admin } = await startRedelivery(deliveryVariants({ seed: 99, duplicate: [0, 12] }), (name) =>
+      smallPartnershipYear(new PartnershipEventFactory(name)),
+    ));
   });
   afterAll(() => stack?.close());
 
