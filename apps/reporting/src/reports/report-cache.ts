@@ -22,11 +22,9 @@ export class ReportCache {
     const cacheKey = `${institution}\u0000${key}`;
     const hit = this.entries.get(cacheKey);
     if (hit && hit.generation === (await this.probe.current(institution))) return hit.value as T;
-    // A miss computes in one snapshot and keys the answer by the count that snapshot saw.
-    const { generation, value } = await this.db.snapshot(async () => ({
-      generation: await this.generation(institution),
-      value: await compute(),
-    }));
+    // A miss computes in one snapshot and keys the answer by the count that snapshot saw (asked for with
+    // the report's first queries, so it shares their round trip).
+    const [generation, value] = await this.db.snapshot(() => Promise.all([this.generation(institution), compute()]));
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(cacheKey, { generation, value });
     return value;

@@ -38,3 +38,78 @@ describe('ReportReader (real PostgreSQL)', () => {
     expect([await count('programs'), await count('students')]).toEqual([1, 1]);
   });
 });
+
+/** Queries asked for together go in one round trip with their parameters written in as literals. */
+describe('ReportReader round trips (real PostgreSQL)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  let reader: ReportReader;
+  const TYPED = `SELECT $1::text AS t, $2::int AS n, $3::date AS d, $4::jsonb AS j, $5::text IS NULL AS absent, 'it''s $1' AS quoted`;
+  const tricky = [`O'Brien \\ "x" $2 -- ;`, 2022, '2022-06-30', JSON.stringify({ a: "it's", b: [1, 2] }), null];
+
+  beforeAll(async () => {
+    db = await freshDatabase('reader_rt');
+    ds = createDataSource({ url: db.url, entities: [], migrations: [] });
+    await ds.initialize();
+    reader = new ReportReader(ds);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('answers parallel queries each with its own rows, typed as the same query with parameters would be', async () => {
+    const expected = await ds.query(TYPED, tricky);
+    const [typed, series, empty] = await reader.snapshot(() =>
+      Promise.all([
+        reader.query(TYPED, tricky),
+        reader.query(`SELECT g AS n FROM generate_series(1, $1::int) g WHERE g <> $2`, [4, 2]),
+        reader.query(`SELECT 1 AS one WHERE $1::text = 'never'`, ['x']),
+      ]),
+    );
+    expect(typed).toEqual(expected);
+    expect(series).toEqual([{ n: 1 }, { n: 3 }, { n: 4 }]);
+    expect(empty).toEqual([]);
+  });
+
+  it('sends what a report asks for together in one statement text, and what it asks for after an answer in the next', async () => {
+    const texts: string[] = [];
+    // Records the statement texts sent on the snapshot's connection.
+    const original = ds.createQueryRunner.bind(ds);
+    const spy = jest.spyOn(ds, 'createQueryRunner').mockImplementationOnce(() => {
+      const runner = original();
+      const connect = runner.connect.bind(runner);
+      runner.connect = async () => {
+        const client = await connect();
+        const query = client.query.bind(client);
+        client.query = (text: string, ...rest: unknown[]) => {
+          texts.push(text);
+          return query(text, ...rest);
+        };
+        return client;
+      };
+      return runner;
+    });
+    await reader.snapshot(async () => {
+      await Promise.all([reader.query('SELECT 1', []), reader.query('SELECT 2', []), reader.query('SELECT 3', [])]);
+      await reader.query('SELECT $1::int', [4]);
+    });
+    spy.mockRestore();
+    expect(texts).toEqual([
+      'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY;\nSELECT 1;\nSELECT 2;\nSELECT 3',
+      "SELECT '4'::int",
+      'COMMIT',
+    ]);
+  });
+
+  it('fails the queries of a failing round trip and rolls back; the next snapshot works', async () => {
+    await expect(
+      reader.snapshot(() => Promise.all([reader.query('SELECT 1', []), reader.query('SELECT * FROM no_such_table', [])])),
+    ).rejects.toThrow(/no_such_table/);
+    await expect(reader.snapshot(() => reader.query('SELECT $1::int AS n', [5]))).resolves.toEqual([{ n: 5 }]);
+  });
+
+  it('refuses a parameter it cannot write as a literal', async () => {
+    await expect(reader.snapshot(() => reader.query('SELECT $1::jsonb', [{ a: 1 }]))).rejects.toThrow(/literal/);
+  });
+});

@@ -1,18 +1,40 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { escapeLiteral } from 'pg';
 import { from, lastValueFrom, Observable } from 'rxjs';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
+
+/** The part of a pooled node-postgres client a snapshot uses. */
+interface SqlClient {
+  query(text: string): Promise<{ rows: unknown[] } | Array<{ rows: unknown[] }>>;
+}
+
+interface Queued {
+  sql: string;
+  params: unknown[];
+  resolve: (rows: unknown) => void;
+  reject: (e: unknown) => void;
+}
 
 interface Snapshot {
-  manager: EntityManager;
-  /** Queries of one snapshot share its connection: one at a time, in the order they were asked. */
-  tail: Promise<unknown>;
+  client: SqlClient;
+  /** Queries asked for and not sent yet: they go together in the next round trip. */
+  queue: Queued[];
+  sending?: Promise<void>;
+  begun: boolean;
+  ended: boolean;
 }
+
+const BEGIN = 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
 /**
  * Every query a report makes goes through here. Inside {@link snapshot} they all read one database snapshot,
  * so a report that sums several counters in parallel cannot mix states before and after a consumer commit
  * (the overview once showed a student counted and the program she enrolled in not yet open).
+ *
+ * A snapshot's queries share one connection, and those asked for together go in one round trip, as one
+ * multi-statement text with their parameters written in as literals (the overview's dozen sums took a
+ * dozen round trips, each 2–4 ms under load on a 2-core box). The transaction opens in the first of them.
  */
 @Injectable()
 export class ReportReader {
@@ -23,28 +45,85 @@ export class ReportReader {
   query<T>(sql: string, params: unknown[]): Promise<T> {
     const s = this.ambient.getStore();
     if (!s) return this.dataSource.query<T>(sql, params);
-    const result = s.tail.then(() => s.manager.query<T>(sql, params));
-    s.tail = result.catch(() => undefined);
-    return result;
+    if (s.ended) return Promise.reject(new Error('query after its report snapshot ended'));
+    return new Promise<T>((resolve, reject) => {
+      s.queue.push({ sql, params, resolve: resolve as (rows: unknown) => void, reject });
+      s.sending ??= this.send(s);
+    });
   }
 
   /** Runs `work` with every query of this reader in one read-only REPEATABLE READ transaction. */
   async snapshot<T>(work: () => Promise<T>): Promise<T> {
-    // One statement opens it (TypeORM's transaction() would send the isolation level and READ ONLY apart).
     const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
+    const s: Snapshot = { client: (await runner.connect()) as SqlClient, queue: [], begun: false, ended: false };
     try {
-      await runner.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const result = await this.ambient.run({ manager: runner.manager, tail: Promise.resolve() }, work);
-      await runner.query('COMMIT');
+      const result = await this.ambient.run(s, work);
+      await this.settle(s);
+      if (s.begun) await s.client.query('COMMIT');
       return result;
     } catch (e) {
-      await runner.query('ROLLBACK').catch(() => undefined);
+      await this.settle(s);
+      if (s.begun) await s.client.query('ROLLBACK').catch(() => undefined);
       throw e;
     } finally {
       await runner.release();
     }
   }
+
+  /** Waits for queries still on the wire (a failed Promise.all leaves its siblings running), then takes no more. */
+  private async settle(s: Snapshot): Promise<void> {
+    while (s.sending) await s.sending;
+    s.ended = true;
+  }
+
+  private async send(s: Snapshot): Promise<void> {
+    // Queries asked for in the same tick (a report's Promise.all) join the first round trip.
+    await Promise.resolve();
+    try {
+      while (s.queue.length > 0) {
+        const batch = s.queue.splice(0);
+        try {
+          const statements = batch.map((q) => withLiterals(q.sql, q.params));
+          const opening = s.begun ? 0 : 1;
+          if (!s.begun) statements.unshift(BEGIN);
+          s.begun = true;
+          const out = await s.client.query(statements.join(';\n'));
+          const results = Array.isArray(out) ? out : [out];
+          batch.forEach((q, i) => q.resolve(results[i + opening]!.rows));
+        } catch (e) {
+          for (const q of batch) q.reject(e);
+        }
+      }
+    } finally {
+      s.sending = undefined;
+    }
+  }
+}
+
+/**
+ * `sql` with `$n` replaced by the literal of `params[n - 1]`, quoted as text so that PostgreSQL types it from
+ * its context exactly as it types a parameter. Placeholders inside quoted strings are left alone. Only the
+ * scalar types reports pass are accepted; anything else is a programming error.
+ */
+export function withLiterals(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (token, n: string | undefined) => {
+    if (n === undefined) return token;
+    const i = Number(n) - 1;
+    if (i >= params.length) throw new RangeError(`query has $${n} but ${params.length} parameters`);
+    return literal(params[i]);
+  });
+}
+
+function literal(v: unknown): string {
+  if (v === null || v === undefined) return 'NULL';
+  if (typeof v === 'string') {
+    if (v.includes('\u0000')) throw new TypeError('a text parameter cannot hold NUL');
+    return escapeLiteral(v);
+  }
+  if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`cannot pass ${v} to PostgreSQL`);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `'${v}'`;
+  if (v instanceof Date) return `'${v.toISOString()}'`;
+  throw new TypeError(`cannot write a parameter of type ${typeof v} as a literal (pass objects as JSON.stringify of them)`);
 }
 
 /** Runs a report route's queries in one snapshot (routes that read several things at once). */
