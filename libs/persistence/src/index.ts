@@ -3,3 +3,4 @@ export * from './database-url';
 export * from './data-source';
 export * from './migrate';
 export * from './pg-errors';
+export * from './sql-literals';

@@ -1,12 +1,12 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
-import { escapeLiteral } from 'pg';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
+import { resultRows, withLiterals } from '@chanjiao/persistence';
 
 /** The part of a pooled node-postgres client a snapshot uses. */
 interface SqlClient {
-  query(text: string): Promise<{ rows: unknown[] } | Array<{ rows: unknown[] }>>;
+  query(text: string): Promise<unknown>;
 }
 
 interface Queued {
@@ -87,9 +87,8 @@ export class ReportReader {
           const opening = s.begun ? 0 : 1;
           if (!s.begun) statements.unshift(BEGIN);
           s.begun = true;
-          const out = await s.client.query(statements.join(';\n'));
-          const results = Array.isArray(out) ? out : [out];
-          batch.forEach((q, i) => q.resolve(results[i + opening]!.rows));
+          const rows = resultRows(await s.client.query(statements.join(';\n')));
+          batch.forEach((q, i) => q.resolve(rows[i + opening]));
         } catch (e) {
           for (const q of batch) q.reject(e);
         }
@@ -98,32 +97,6 @@ export class ReportReader {
       s.sending = undefined;
     }
   }
-}
-
-/**
- * `sql` with `$n` replaced by the literal of `params[n - 1]`, quoted as text so that PostgreSQL types it from
- * its context exactly as it types a parameter. Placeholders inside quoted strings are left alone. Only the
- * scalar types reports pass are accepted; anything else is a programming error.
- */
-export function withLiterals(sql: string, params: readonly unknown[]): string {
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|\$(\d+)/g, (token, n: string | undefined) => {
-    if (n === undefined) return token;
-    const i = Number(n) - 1;
-    if (i >= params.length) throw new RangeError(`query has $${n} but ${params.length} parameters`);
-    return literal(params[i]);
-  });
-}
-
-function literal(v: unknown): string {
-  if (v === null || v === undefined) return 'NULL';
-  if (typeof v === 'string') {
-    if (v.includes('\u0000')) throw new TypeError('a text parameter cannot hold NUL');
-    return escapeLiteral(v);
-  }
-  if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`cannot pass ${v} to PostgreSQL`);
-  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `'${v}'`;
-  if (v instanceof Date) return `'${v.toISOString()}'`;
-  throw new TypeError(`cannot write a parameter of type ${typeof v} as a literal (pass objects as JSON.stringify of them)`);
 }
 
 /** Runs a report route's queries in one snapshot (routes that read several things at once). */
