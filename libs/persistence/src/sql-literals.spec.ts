@@ -21,6 +21,12 @@ describe('sqlLiteral', () => {
     expect(sqlLiteral(`a\\b'c`)).toBe(`E'a\\\\b''c'`);
   });
 
+  it('writes arrays in PostgreSQL array syntax, quoting each text element', () => {
+    expect(sqlLiteral(['a', 'b', null, 3])).toBe(`'{"a","b",NULL,3}'`);
+    // A quote in an element is escaped with a backslash, so the whole literal becomes an E string.
+    expect(sqlLiteral(['b"c'])).toBe(String.raw`E'{"b\\"c"}'`);
+  });
+
   it('writes dates as ISO text and refuses what has no literal', () => {
     expect(sqlLiteral(new Date('2022-06-30T00:00:00Z'))).toBe(`'2022-06-30T00:00:00.000Z'`);
     expect(() => sqlLiteral({ a: 1 })).toThrow(/JSON.stringify/);

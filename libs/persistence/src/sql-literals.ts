@@ -23,7 +23,19 @@ export function sqlLiteral(v: unknown): string {
   if (typeof v === 'number' && !Number.isFinite(v)) throw new TypeError(`cannot pass ${v} to PostgreSQL`);
   if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return `'${v}'`;
   if (v instanceof Date) return `'${v.toISOString()}'`;
+  if (Array.isArray(v)) return quoteText(arrayText(v));
   throw new TypeError(`cannot write a parameter of type ${typeof v} as a literal (pass objects as JSON.stringify of them)`);
+}
+
+/** A one-dimensional array of text, numbers and nulls in PostgreSQL's array syntax (`{"a","b\\"c",NULL}`). */
+function arrayText(values: readonly unknown[]): string {
+  const items = values.map((x) => {
+    if (x === null || x === undefined) return 'NULL';
+    if (typeof x === 'number' && Number.isFinite(x)) return String(x);
+    if (typeof x === 'string') return `"${x.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    throw new TypeError(`cannot write an array element of type ${typeof x} as a literal`);
+  });
+  return `{${items.join(',')}}`;
 }
 
 /** Regular expressions, not a loop over characters: batches write hundreds of kilobytes of JSON this way. */

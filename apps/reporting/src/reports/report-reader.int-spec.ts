@@ -44,8 +44,16 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let reader: ReportReader;
-  const TYPED = `SELECT $1::text AS t, $2::int AS n, $3::date AS d, $4::jsonb AS j, $5::text IS NULL AS absent, 'it''s $1' AS quoted`;
-  const tricky = [`O'Brien \\ "x" $2 -- ;`, 2022, '2022-06-30', JSON.stringify({ a: "it's", b: [1, 2] }), null];
+  const TYPED = `SELECT $1::text AS t, $2::int AS n, $3::date AS d, $4::jsonb AS j, $5::text IS NULL AS absent, 'it''s $1' AS quoted, $6::text[] AS list, $7::int[] AS numbers`;
+  const tricky = [
+    `O'Brien \\ "x" $2 -- ;`,
+    2022,
+    '2022-06-30',
+    JSON.stringify({ a: "it's", b: [1, 2] }),
+    null,
+    ['a"b', 'c\\d', "e'f", null, '{x,y}', ''],
+    [3, -1],
+  ];
 
   beforeAll(async () => {
     db = await freshDatabase('reader_rt');
