@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '@chanjiao/persistence';
 import { freshDatabase } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
+import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
 import { MIGRATIONS } from '../migrations';
 import { REPORTING_ENTITIES } from '../reporting.entities';
 import { ProjectionRegistry } from './projection.registry';
@@ -62,5 +63,23 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
     await tx.commit();
     const rows = await ds.query(`SELECT event::text AS event, sequence, subject FROM event_log WHERE id = $1`, [e.id]);
     expect(rows).toEqual([{ event: JSON.stringify(e), sequence: 1, subject: 'S9' }]);
+  });
+
+  it('a read model two streams create at once: the later commit fails as retryable and applies on top when run again', async () => {
+    const f = new PlacementEventFactory('RACE');
+    // Two internships of one student: two streams, one read model (the student's internships).
+    const [i1, i2] = [f.internship('I1', 'S1'), f.internship('I2', 'S1')];
+    const a = await uow.begin([i1]);
+    const b = await uow.begin([i2]); // no stream in common: not held by a
+    expect(a.project(i1)).toBe('applied');
+    expect(b.project(i2)).toBe('applied');
+    await a.commit();
+    await expect(b.commit()).rejects.toMatchObject({ retryable: true });
+
+    const again = await uow.begin([i2]);
+    expect(again.project(i2)).toBe('applied');
+    await again.commit();
+    const [intern] = await ds.query(`SELECT state FROM read_model WHERE institution = 'RACE' AND kind = 'intern' AND id = 'S1'`);
+    expect(Object.keys(intern.state.internships).sort()).toEqual(['I1', 'I2']);
   });
 });
