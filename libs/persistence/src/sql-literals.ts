@@ -45,8 +45,18 @@ function quoteText(s: string): string {
   return s.includes('\\') ? `E'${quoted.replace(/\\/g, '\\\\')}'` : `'${quoted}'`;
 }
 
-/** The rows of each statement of a multi-statement text, as node-postgres returns one result or an array of them. */
-export function resultRows(out: unknown): unknown[][] {
+/** The part of a node-postgres client (e.g. what a TypeORM query runner's `connect()` returns) that sends a statement text. */
+export interface SqlTextClient {
+  query(text: string): Promise<unknown>;
+}
+
+/** Sends statements (SQL and its parameters) as one text in one round trip and returns each one's rows, in order. */
+export async function sendTogether(
+  client: SqlTextClient,
+  statements: ReadonlyArray<readonly [string, readonly unknown[]]>,
+): Promise<unknown[][]> {
+  const out = await client.query(statements.map(([sql, params]) => withLiterals(sql, params)).join(';\n'));
+  // node-postgres answers one result for one statement and an array of them for several.
   const results = (Array.isArray(out) ? out : [out]) as Array<{ rows?: unknown[] }>;
   return results.map((r) => r.rows ?? []);
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { pgErrorCode, resultRows, withLiterals } from '@chanjiao/persistence';
+import { pgErrorCode, sendTogether, SqlTextClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { cellKey, diffFacts, Fact } from './projection';
@@ -53,7 +53,7 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
 
   async begin(events: readonly CloudEvent[]): Promise<ProjectionTransaction> {
     const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as SqlClient;
+    const client = (await runner.connect()) as SqlTextClient;
     const tx = new ProjectionTransaction(runner, client, this.registry);
     try {
       await tx.load(events);
@@ -63,16 +63,6 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
       throw e;
     }
   }
-}
-
-/** The part of a pooled node-postgres client the transaction uses: multi-statement texts, no parameters. */
-interface SqlClient {
-  query(text: string): Promise<unknown>;
-}
-
-/** Sends statements (SQL with its parameters) as one text and returns each one's rows. */
-async function roundTrip(client: SqlClient, statements: Array<readonly [string, unknown[]]>): Promise<unknown[][]> {
-  return resultRows(await client.query(statements.map(([sql, params]) => withLiterals(sql, params)).join(';\n')));
 }
 
 export class ProjectionTransaction implements EventTransaction {
@@ -96,7 +86,7 @@ export class ProjectionTransaction implements EventTransaction {
 
   constructor(
     private readonly runner: QueryRunner,
-    private readonly client: SqlClient,
+    private readonly client: SqlTextClient,
     private readonly registry: ProjectionRegistry,
   ) {}
 
@@ -112,7 +102,7 @@ export class ProjectionTransaction implements EventTransaction {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
     // One JSON document per batch, parsed once: each event lands in the json column as the text it came as.
     this.open = true;
-    const [, inserted] = await roundTrip(this.client, [
+    const [, inserted] = await sendTogether(this.client, [
       ['START TRANSACTION', []],
       [
         `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
@@ -145,7 +135,7 @@ export class ProjectionTransaction implements EventTransaction {
     const streamKeys = [...new Set(fresh.map(streamKey))];
     const streams = streamKeys.map(splitKey);
     const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
-    const [, positionRows, parkedRows] = await roundTrip(this.client, [
+    const [, positionRows, parkedRows] = await sendTogether(this.client, [
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (
            SELECT DISTINCT hashtext(i || '/' || s || '/' || j) AS h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ORDER BY 1
@@ -183,7 +173,7 @@ export class ProjectionTransaction implements EventTransaction {
       for (const p of this.registry.projectionsFor(e.type)) for (const id of p.entityIds(e)) keys.add(entityKey(e.institution, p.kind, id));
     }
     const sorted = [...keys].sort().map(splitKey);
-    const [rows] = (await roundTrip(this.client, [
+    const [rows] = (await sendTogether(this.client, [
       [
         `SELECT m.institution, m.kind, m.id, m.state, m.facts
          FROM read_model m JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j) ON m.institution = t.i AND m.kind = t.k AND m.id = t.j
@@ -368,7 +358,7 @@ export class ProjectionTransaction implements EventTransaction {
         );
       }
       push('COMMIT', []);
-      await roundTrip(this.client, statements);
+      await sendTogether(this.client, statements);
     } catch (e) {
       await this.rollback();
       if (pgErrorCode(e) === '23505' && (e as { table?: string }).table === 'read_model') {

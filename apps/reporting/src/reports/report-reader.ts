@@ -2,12 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { DataSource } from 'typeorm';
-import { resultRows, withLiterals } from '@chanjiao/persistence';
-
-/** The part of a pooled node-postgres client a snapshot uses. */
-interface SqlClient {
-  query(text: string): Promise<unknown>;
-}
+import { sendTogether, SqlTextClient } from '@chanjiao/persistence';
 
 interface Queued {
   sql: string;
@@ -17,7 +12,7 @@ interface Queued {
 }
 
 interface Snapshot {
-  client: SqlClient;
+  client: SqlTextClient;
   /** Queries asked for and not sent yet: they go together in the next round trip. */
   queue: Queued[];
   sending?: Promise<void>;
@@ -55,7 +50,7 @@ export class ReportReader {
   /** Runs `work` with every query of this reader in one read-only REPEATABLE READ transaction. */
   async snapshot<T>(work: () => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
-    const s: Snapshot = { client: (await runner.connect()) as SqlClient, queue: [], begun: false, ended: false };
+    const s: Snapshot = { client: (await runner.connect()) as SqlTextClient, queue: [], begun: false, ended: false };
     try {
       const result = await this.ambient.run(s, work);
       await this.settle(s);
@@ -83,11 +78,11 @@ export class ReportReader {
       while (s.queue.length > 0) {
         const batch = s.queue.splice(0);
         try {
-          const statements = batch.map((q) => withLiterals(q.sql, q.params));
+          const statements = batch.map((q) => [q.sql, q.params] as const);
           const opening = s.begun ? 0 : 1;
-          if (!s.begun) statements.unshift(BEGIN);
+          if (!s.begun) statements.unshift([BEGIN, []]);
           s.begun = true;
-          const rows = resultRows(await s.client.query(statements.join(';\n')));
+          const rows = await sendTogether(s.client, statements);
           batch.forEach((q, i) => q.resolve(rows[i + opening]));
         } catch (e) {
           for (const q of batch) q.reject(e);
