@@ -1,6 +1,6 @@
 import { ForbiddenException } from '@nestjs/common';
 import type { Principal } from '@chanjiao/auth';
-import { localDate } from '@chanjiao/platform';
+import { todayIn } from '@chanjiao/platform';
 
 /** The institution a report is about: the key's own unless an admin key asks for another. */
 export function reportInstitution(p: Principal, requested: string | undefined): string {
@@ -11,5 +11,5 @@ export function reportInstitution(p: Principal, requested: string | undefined): 
 
 /** Today's date where the college is (reports default to it). */
 export function today(timeZone = process.env.REPORT_TIMEZONE ?? 'Asia/Shanghai'): string {
-  return localDate(timeZone);
+  return todayIn(timeZone);
 }
