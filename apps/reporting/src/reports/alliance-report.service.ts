@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { ReportReader } from './report-reader';
 import {
   ACTIVITY_KINDS,
   ALLIANCE_MEMBER_KINDS,
@@ -56,10 +55,7 @@ export function formatCents(cents: bigint): string {
 /** Alliance figures of the overview and the per-alliance report, from the counters. */
 @Injectable()
 export class AllianceReportService {
-  constructor(
-    private readonly counters: CounterRepository,
-    private readonly db: ReportReader,
-  ) {}
+  constructor(private readonly counters: CounterRepository) {}
 
   /** DESIGN.md §5 `alliances`. */
   async overview(institution: string, year: number, asOf: string): Promise<AlliancesFigures> {
@@ -93,7 +89,7 @@ export class AllianceReportService {
         this.counters.sum<ByAlliance>(institution, 'alliance.departures', asOf, inYear),
         this.counters.sum<CharterDims>(institution, 'alliance.charters', asOf),
         this.counters.sum<KindDims>(institution, 'alliance.contributions', asOf, inYear),
-        this.exactSums<KindDims>(institution, 'alliance.contribution_cents', asOf, inYear),
+        this.counters.exactSum<KindDims>(institution, 'alliance.contribution_cents', asOf, inYear),
         this.counters.sum<ActivityDims>(institution, 'alliance.activities', asOf, inYear),
         this.counters.sum<KindDims>(institution, 'alliance.activity_participants', asOf, inYear),
         this.counters.sum<ParticipantDims>(institution, 'alliance.activity_participant', asOf, inYear),
@@ -136,22 +132,6 @@ export class AllianceReportService {
         activities: { ...allActivities, distinctParticipants: perAllianceParticipants },
       },
     };
-  }
-
-  /** Like CounterRepository.sum, but exact for any size (money in cents): sums come back as bigint. */
-  private async exactSums<D>(
-    institution: string,
-    metric: string,
-    asOf: string | null,
-    filter: Record<string, unknown>,
-  ): Promise<Array<{ dims: D; value: bigint }>> {
-    const rows = await this.db.query<Array<{ dims: D; value: string }>>(
-      `SELECT dims, sum(value)::text AS value FROM counter
-       WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
-       GROUP BY dims HAVING sum(value) <> 0`,
-      [institution, metric, asOf, JSON.stringify(filter)],
-    );
-    return rows.map((r) => ({ dims: r.dims, value: BigInt(r.value) }));
   }
 }
 

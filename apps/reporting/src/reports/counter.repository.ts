@@ -18,13 +18,28 @@ export class CounterRepository {
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<CounterRow<D>>> {
-    const rows = await this.db.query<Array<{ dims: D; value: string }>>(
+    const rows = await this.sumText<D>(institution, metric, asOf, filter);
+    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
+  }
+
+  /** As {@link sum}, exact for any size (money in cents): sums come back as bigint. */
+  async exactSum<D = Record<string, unknown>>(
+    institution: string,
+    metric: string,
+    asOf: string | null,
+    filter: Record<string, unknown> = {},
+  ): Promise<Array<{ dims: D; value: bigint }>> {
+    const rows = await this.sumText<D>(institution, metric, asOf, filter);
+    return rows.map((r) => ({ dims: r.dims, value: BigInt(r.value) }));
+  }
+
+  private sumText<D>(institution: string, metric: string, asOf: string | null, filter: Record<string, unknown>) {
+    return this.db.query<Array<{ dims: D; value: string }>>(
       `SELECT dims, sum(value)::text AS value FROM counter
        WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
        GROUP BY dims HAVING sum(value) <> 0`,
       [institution, metric, asOf, JSON.stringify(filter)],
     );
-    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
   }
 
   async readModels<S>(institution: string, kind: string): Promise<Array<{ id: string; state: S }>> {
