@@ -4,3 +4,4 @@ export * from './data-source';
 export * from './migrate';
 export * from './pg-errors';
 export * from './sql-literals';
+export * from './rows-by-keys';

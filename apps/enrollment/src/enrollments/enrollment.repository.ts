@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 import type { EnrollmentState } from './enrollment.domain';
 
 const COLUMNS = `student_id AS "studentId", program_code AS "programCode", cohort_year AS "cohortYear", level, pathway,
@@ -23,8 +24,8 @@ export class EnrollmentRepository {
   /** Loads and row-locks the students a write is about to change (in key order, to avoid deadlocks). */
   async lockMany(m: EntityManager, institution: string, studentIds: string[]): Promise<Map<string, EnrollmentState>> {
     const rows = await m.query<EnrollmentState[]>(
-      `SELECT ${COLUMNS} FROM enrollments WHERE institution = $1 AND student_id = ANY($2::text[]) ORDER BY student_id FOR UPDATE`,
-      [institution, [...new Set(studentIds)]],
+      rowsByKeys({ columns: COLUMNS, table: 'enrollments', key: 'student_id', then: 'FOR UPDATE' }),
+      [institution, inLockOrder(studentIds)],
     );
     return new Map(rows.map((r) => [r.studentId, r]));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { DestinationVersion } from '@chanjiao/contracts';
+import { rowsByKeys } from '@chanjiao/persistence';
 
 const COLUMNS = `student_id AS "studentId", version, graduation_year AS "graduationYear", program_code AS "programCode", category,
   detail, employer_partner_id AS "employerPartnerId", employer_name AS "employerName", region, sector,
@@ -24,8 +25,7 @@ export class DestinationRepository {
    */
   async latestMany(m: EntityManager, institution: string, studentIds: string[]): Promise<Map<string, DestinationVersion>> {
     const rows = await m.query<DestinationVersion[]>(
-      `SELECT DISTINCT ON (student_id) ${COLUMNS} FROM destination_versions
-       WHERE institution = $1 AND student_id = ANY($2::text[]) ORDER BY student_id, version DESC`,
+      rowsByKeys({ columns: COLUMNS, table: 'destination_versions', key: 'student_id', then: 'ORDER BY version DESC LIMIT 1' }),
       [institution, [...new Set(studentIds)]],
     );
     return new Map(rows.map((r) => [r.studentId, r]));

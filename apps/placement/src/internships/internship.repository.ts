@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 import type { InternshipState } from './internship.domain';
 
 const COLUMNS = `internship_id AS "internshipId", student_id AS "studentId", kind, employer_partner_id AS "employerPartnerId",
@@ -28,8 +29,8 @@ export class InternshipRepository {
   /** Loads and row-locks the internships a write is about to change (in key order, to avoid deadlocks). */
   async lockMany(m: EntityManager, institution: string, ids: string[]): Promise<Map<string, InternshipState>> {
     const rows = await m.query<InternshipState[]>(
-      `SELECT ${COLUMNS} FROM internships WHERE institution = $1 AND internship_id = ANY($2::text[]) ORDER BY internship_id FOR UPDATE`,
-      [institution, [...new Set(ids)]],
+      rowsByKeys({ columns: COLUMNS, table: 'internships', key: 'internship_id', then: 'FOR UPDATE' }),
+      [institution, inLockOrder(ids)],
     );
     return new Map(rows.map((r) => [r.internshipId, r]));
   }
