@@ -2,8 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay } from '@chanjiao/messaging';
-import { isLostRace } from '@chanjiao/persistence';
+import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
+import { isLostRace, sendTogether, SqlTextClient } from '@chanjiao/persistence';
+
+/** Statements whose answer is rows, which can share a round trip with START TRANSACTION. */
+const READS = /^\s*(SELECT|WITH)\b/i;
 
 /**
  * A write and the events it announces commit together (transactional outbox), or not at all.
@@ -29,10 +32,7 @@ export class WriteUnitOfWork {
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const { result, outboxIds } = await this.dataSource.transaction(async (manager) => {
-          const out = await work(manager);
-          return { result: out.result, outboxIds: out.events.length > 0 ? await this.append(manager, out.events) : [] };
-        });
+        const { result, outboxIds } = await this.transaction(work);
         if (outboxIds.length > 0) this.relay.kick(outboxIds);
         return result;
       } catch (e) {
@@ -40,6 +40,55 @@ export class WriteUnitOfWork {
         if (attempt < 3 && isLostRace(e, { uniqueViolation: true })) continue;
         throw e;
       }
+    }
+  }
+
+  /**
+   * One transaction in two round trips fewer than its statements: START TRANSACTION goes with the work's first
+   * read, and the outbox rows (and a NOTIFY, when no local relay runs) with COMMIT. A single write made six
+   * round trips, each 1–2.5 ms on a busy 2-core box. Commit is acknowledged only with the outbox rows in it.
+   */
+  private async transaction<T>(
+    work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>,
+  ): Promise<{ result: T; outboxIds: string[] }> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as SqlTextClient;
+    // This runner's own manager (made for it), so the work's queries all go through the transaction.
+    const manager = runner.manager;
+    const query = manager.query.bind(manager);
+    let begun = false;
+    manager.query = (async (sql: string, params: unknown[] = []) => {
+      if (begun) return query(sql, params);
+      begun = true;
+      if (!READS.test(sql)) {
+        await client.query('START TRANSACTION');
+        return query(sql, params);
+      }
+      const [, rows] = await sendTogether(client, [
+        ['START TRANSACTION', []],
+        [sql, params],
+      ]);
+      return rows;
+    }) as EntityManager['query'];
+    try {
+      const { result, events } = await work(manager);
+      const outbox = outboxStatements(events);
+      if (!begun && outbox.length === 0) return { result, outboxIds: [] };
+      const notify: Array<[string, unknown[]]> =
+        outbox.length && !this.relay.isRunning() ? [[`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]]] : [];
+      const opening: Array<[string, unknown[]]> = begun ? [] : [['START TRANSACTION', []]];
+      begun = true;
+      const rows = await sendTogether(client, [...opening, ...outbox, ...notify, ['COMMIT', []]]);
+      begun = false;
+      const outboxIds = rows
+        .slice(opening.length, opening.length + outbox.length)
+        .flatMap((r) => (r as Array<{ id: string }>).map((x) => x.id));
+      return { result, outboxIds };
+    } catch (e) {
+      if (begun) await client.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      await runner.release();
     }
   }
 

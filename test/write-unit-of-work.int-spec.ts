@@ -1,0 +1,148 @@
+import { DataSource } from 'typeorm';
+import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay } from '@chanjiao/messaging';
+import { createDataSource, runMigrations } from '@chanjiao/persistence';
+import { WriteUnitOfWork } from '@chanjiao/platform';
+import { freshDatabase } from '@chanjiao/testing';
+import { APPS } from '../scripts/apps';
+import { EnrollmentEventFactory } from './fixtures/enrollment-events';
+
+/**
+ * The writers' transaction (entity rows and their outbox rows commit together, or neither) against a real
+ * enrollment database. The relay is not under test: it only records the ids it is handed.
+ */
+describe('WriteUnitOfWork (real PostgreSQL)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let ds: DataSource;
+  const kicked: string[][] = [];
+  let relayRunning = true;
+  const relay = {
+    isRunning: () => relayRunning,
+    kick: (ids?: readonly string[]) => kicked.push([...(ids ?? [])]),
+  } as unknown as OutboxRelay;
+  let uow: WriteUnitOfWork;
+  const f = new EnrollmentEventFactory('UOW');
+
+  beforeAll(async () => {
+    db = await freshDatabase('write_uow');
+    ds = createDataSource({ url: db.url, entities: APPS.enrollment!.entities, migrations: APPS.enrollment!.migrations, poolSize: 2 });
+    await ds.initialize();
+    await runMigrations(ds);
+    await ds.query(`CREATE TABLE things (id text PRIMARY KEY)`);
+    uow = new WriteUnitOfWork(ds, relay);
+  });
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+  beforeEach(() => {
+    kicked.length = 0;
+    relayRunning = true;
+  });
+
+  /** Counts the round trips of the connections the unit of work takes (typeorm's queries and its own). */
+  function countRoundTrips(): { texts: string[]; restore: () => void } {
+    const texts: string[] = [];
+    const create = ds.createQueryRunner.bind(ds);
+    const spy = jest.spyOn(ds, 'createQueryRunner').mockImplementation((...args: Parameters<DataSource['createQueryRunner']>) => {
+      const runner = create(...args);
+      const connect = runner.connect.bind(runner);
+      let wrapped = false;
+      runner.connect = async () => {
+        const client = (await connect()) as { query: (...a: unknown[]) => Promise<unknown> };
+        // TypeORM calls connect() again before each of its queries: wrap the connection once.
+        if (wrapped) return client;
+        wrapped = true;
+        const query = client.query.bind(client);
+        client.query = (...a: unknown[]) => {
+          texts.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string }).text));
+          return query(...a);
+        };
+        runner.release = ((release) => async () => {
+          client.query = query; // the pooled connection goes back as it was
+          return release();
+        })(runner.release.bind(runner));
+        return client;
+      };
+      return runner;
+    });
+    return { texts, restore: () => spy.mockRestore() };
+  }
+
+  const outboxOf = async (eventId: string) =>
+    ds.query(`SELECT o.id::text, p.id IS NOT NULL AS pending FROM outbox o LEFT JOIN outbox_pending p USING (id) WHERE o.event_id = $1`, [
+      eventId,
+    ]);
+
+  it('commits the rows and their outbox rows together in three round trips (read, insert, outbox with COMMIT), then hands the ids to the relay', async () => {
+    const event = f.enrolled('S1');
+    const trips = countRoundTrips();
+    const result = await uow.run(async (m) => {
+      const before = await m.query(`SELECT count(*)::int AS n FROM things WHERE id = ANY($1::text[])`, [['a', "b'c"]]);
+      await m.query(`INSERT INTO things (id) VALUES ($1)`, ["b'c"]);
+      return { result: before[0].n as number, events: [event] };
+    });
+    trips.restore();
+    expect(result).toBe(0);
+    expect(await ds.query(`SELECT id FROM things`)).toEqual([{ id: "b'c" }]);
+    const rows = await outboxOf(event.id);
+    expect(rows).toEqual([{ id: expect.any(String), pending: true }]);
+    expect(kicked).toEqual([[rows[0].id]]);
+    // START TRANSACTION with the first read; the insert; the outbox rows with COMMIT.
+    expect(trips.texts).toHaveLength(3);
+    expect(trips.texts[0]).toMatch(/^START TRANSACTION;\n\s*SELECT count/);
+    expect(trips.texts[2]).toMatch(/INSERT INTO outbox[\s\S]*;\nCOMMIT$/);
+  });
+
+  it('tells other instances by NOTIFY, in the commit, when no relay runs here', async () => {
+    relayRunning = false;
+    const listener = await ds.createQueryRunner();
+    const client = (await listener.connect()) as import('pg').PoolClient;
+    const notices: string[] = [];
+    client.on('notification', (n) => notices.push(n.channel));
+    await client.query(`LISTEN ${OUTBOX_NOTIFY_CHANNEL}`);
+    try {
+      const event = f.enrolled('S2');
+      await uow.run(async (m) => {
+        await m.query(`INSERT INTO things (id) VALUES ($1)`, ['n1']);
+        return { result: undefined, events: [event] };
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(notices.length).toBeGreaterThan(0);
+      expect(await outboxOf(event.id)).toHaveLength(1);
+    } finally {
+      await client.query('UNLISTEN *');
+      await listener.release();
+    }
+  });
+
+  it('a failing outbox insert rolls the whole write back; the connection is left clean', async () => {
+    const event = f.enrolled('S3');
+    await uow.run(async () => ({ result: undefined, events: [event] }));
+    // The same event id again: the outbox's unique key fails it at commit, after the row was inserted.
+    await expect(
+      uow.run(async (m) => {
+        await m.query(`INSERT INTO things (id) VALUES ($1)`, ['lost']);
+        return { result: undefined, events: [event] };
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    expect(await ds.query(`SELECT id FROM things WHERE id = 'lost'`)).toEqual([]);
+    expect(await outboxOf(event.id)).toHaveLength(1);
+    // No connection was left inside the failed transaction.
+    const [open] = await ds.query(
+      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(open.n).toBe(0);
+  });
+
+  it('a failing first read leaves no transaction open', async () => {
+    await expect(uow.run(async (m) => ({ result: await m.query(`SELECT * FROM no_such_table`), events: [] }))).rejects.toThrow(
+      /no_such_table/,
+    );
+    const ok = await uow.run(async (m) => {
+      await m.query(`INSERT INTO things (id) VALUES ($1)`, ['after']);
+      return { result: 'ok', events: [f.enrolled('S4')] };
+    });
+    expect(ok).toBe('ok');
+    expect(await ds.query(`SELECT id FROM things WHERE id = 'after'`)).toEqual([{ id: 'after' }]);
+  });
+});
