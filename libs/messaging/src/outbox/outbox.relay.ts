@@ -3,6 +3,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConfirmChannel } from 'amqplib';
 import { Client, Pool } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
+import { sendTogether } from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 
@@ -196,27 +197,33 @@ export class OutboxRelay {
     }
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const { rows } = scan
-        ? await client.query<OutboxRow>(
-            `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
-             FROM (SELECT id FROM outbox_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) p JOIN outbox o USING (id) ORDER BY o.id`,
-            [batchSize],
-          )
-        : await client.query<OutboxRow>(
-            `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
-             FROM (SELECT id FROM outbox_pending WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED) p
-             JOIN outbox o USING (id) ORDER BY o.id`,
-            [hinted],
-          );
+      // Two round trips per batch: BEGIN with the fetch, the delete with COMMIT (statements sent as one text).
+      const [, found] = await sendTogether(client, [
+        ['BEGIN', []],
+        scan
+          ? [
+              `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
+               FROM (SELECT id FROM outbox_pending ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED) p JOIN outbox o USING (id) ORDER BY o.id`,
+              [batchSize],
+            ]
+          : [
+              `SELECT o.id, o.event_id, o.routing_key, o.payload::text AS payload
+               FROM (SELECT id FROM outbox_pending WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE SKIP LOCKED) p
+               JOIN outbox o USING (id) ORDER BY o.id`,
+              [hinted],
+            ],
+      ]);
+      const rows = found as OutboxRow[];
       if (rows.length === 0) {
         await client.query('COMMIT');
         return 0;
       }
       const timeout = this.options.publishTimeoutMs ?? 10_000;
       await Promise.all(rows.map((row) => this.publish(row, timeout)));
-      await client.query(`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
-      await client.query('COMMIT');
+      await sendTogether(client, [
+        [`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]],
+        ['COMMIT', []],
+      ]);
       this.published += rows.length;
       // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
       if (scan && rows.length === batchSize) this.scanNeeded = true;
