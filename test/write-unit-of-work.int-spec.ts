@@ -93,6 +93,34 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     expect(trips.texts[2]).toMatch(/INSERT INTO outbox[\s\S]*;\nCOMMIT$/);
   });
 
+  it('reads asked for together share the round trip that opens the transaction; a write between keeps its place', async () => {
+    const trips = countRoundTrips();
+    const result = await uow.run(async (m) => {
+      const [a, b] = await Promise.all([m.query(`SELECT 1 AS one`), m.query(`SELECT $1::text AS two`, ['2'])]);
+      await m.query(`INSERT INTO things (id) VALUES ($1)`, ['between']);
+      const [c] = await Promise.all([m.query(`SELECT id FROM things WHERE id = $1`, ['between'])]);
+      return { result: [a, b, c], events: [] };
+    });
+    trips.restore();
+    expect(result).toEqual([[{ one: 1 }], [{ two: '2' }], [{ id: 'between' }]]);
+    expect(trips.texts).toHaveLength(4);
+    expect(trips.texts[0]).toBe("START TRANSACTION;\nSELECT 1 AS one;\nSELECT '2'::text AS two");
+    expect(trips.texts[3]).toBe('COMMIT');
+  });
+
+  it('a failing read fails every read sent with it, and the write rolls back', async () => {
+    await expect(
+      uow.run(async (m) => {
+        await m.query(`INSERT INTO things (id) VALUES ($1)`, ['doomed']);
+        const [ok, bad] = await Promise.allSettled([m.query(`SELECT 1 AS one`), m.query(`SELECT * FROM no_such_table`)]);
+        expect(ok.status).toBe('rejected');
+        if (bad.status === 'rejected') throw bad.reason;
+        return { result: undefined, events: [] };
+      }),
+    ).rejects.toThrow(/no_such_table/);
+    expect(await ds.query(`SELECT id FROM things WHERE id = 'doomed'`)).toEqual([]);
+  });
+
   it('tells other instances by NOTIFY, in the commit, when no relay runs here', async () => {
     relayRunning = false;
     const listener = await ds.createQueryRunner();

@@ -3,10 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
-import { isLostRace, sendTogether, SqlTextClient } from '@chanjiao/persistence';
-
-/** Statements whose answer is rows, which can share a round trip with START TRANSACTION. */
-const READS = /^\s*(SELECT|WITH)\b/i;
+import { isLostRace, SqlTextClient } from '@chanjiao/persistence';
+import { WriteTransaction } from './write-transaction';
 
 /**
  * A write and the events it announces commit together (transactional outbox), or not at all.
@@ -44,48 +42,27 @@ export class WriteUnitOfWork {
   }
 
   /**
-   * One transaction in two round trips fewer than its statements: START TRANSACTION goes with the work's first
-   * read, and the outbox rows (and a NOTIFY, when no local relay runs) with COMMIT. A single write made six
-   * round trips, each 1–2.5 ms on a busy 2-core box. Commit is acknowledged only with the outbox rows in it.
+   * One transaction in few round trips (see WriteTransaction): the outbox rows (and a NOTIFY, when no local
+   * relay runs) go with COMMIT, so a write is acknowledged only with its outbox rows committed.
    */
   private async transaction<T>(
     work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>,
   ): Promise<{ result: T; outboxIds: string[] }> {
     const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as SqlTextClient;
-    // This runner's own manager (made for it), so the work's queries all go through the transaction.
+    const tx = new WriteTransaction((await runner.connect()) as SqlTextClient, runner.manager.query.bind(runner.manager));
+    // This runner's own manager (made for it): the work's queries all go through the transaction.
     const manager = runner.manager;
-    const query = manager.query.bind(manager);
-    let begun = false;
-    manager.query = (async (sql: string, params: unknown[] = []) => {
-      if (begun) return query(sql, params);
-      begun = true;
-      if (!READS.test(sql)) {
-        await client.query('START TRANSACTION');
-        return query(sql, params);
-      }
-      const [, rows] = await sendTogether(client, [
-        ['START TRANSACTION', []],
-        [sql, params],
-      ]);
-      return rows;
-    }) as EntityManager['query'];
+    manager.query = ((sql: string, params?: unknown[]) => tx.query(sql, params)) as EntityManager['query'];
     try {
       const { result, events } = await work(manager);
       const outbox = outboxStatements(events);
-      if (!begun && outbox.length === 0) return { result, outboxIds: [] };
       const notify: Array<[string, unknown[]]> =
         outbox.length && !this.relay.isRunning() ? [[`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]]] : [];
-      const opening: Array<[string, unknown[]]> = begun ? [] : [['START TRANSACTION', []]];
-      begun = true;
-      const rows = await sendTogether(client, [...opening, ...outbox, ...notify, ['COMMIT', []]]);
-      begun = false;
-      const outboxIds = rows
-        .slice(opening.length, opening.length + outbox.length)
-        .flatMap((r) => (r as Array<{ id: string }>).map((x) => x.id));
+      const rows = await tx.commit([...outbox, ...notify]);
+      const outboxIds = (rows ?? []).slice(0, outbox.length).flatMap((r) => (r as Array<{ id: string }>).map((x) => x.id));
       return { result, outboxIds };
     } catch (e) {
-      if (begun) await client.query('ROLLBACK').catch(() => undefined);
+      await tx.rollback();
       throw e;
     } finally {
       await runner.release();

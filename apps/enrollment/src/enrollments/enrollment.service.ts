@@ -76,8 +76,11 @@ export class EnrollmentService {
     programOf: (index: number) => string | undefined,
   ): Promise<Array<ItemResult<EnrollmentState>>> {
     return this.uow.run(async (m: EntityManager) => {
-      const known = programCodes.length ? await this.programs.existingCodes(m, ctx.institution, programCodes) : new Set<string>();
-      const current = await this.enrollments.lockMany(m, ctx.institution, studentIds);
+      // Asked for together: they share a round trip (and it opens the transaction).
+      const [known, current] = await Promise.all([
+        programCodes.length ? this.programs.existingCodes(m, ctx.institution, programCodes) : new Set<string>(),
+        this.enrollments.lockMany(m, ctx.institution, studentIds),
+      ]);
       const created = new Map<string, EnrollmentState>();
       const updated = new Map<string, EnrollmentState>();
       const events: CloudEvent[] = [];
