@@ -292,7 +292,7 @@ async function main(): Promise<void> {
       correct: ok,
     };
     const row = (name: string, value: string, target: string) => `${name.padEnd(42)} ${value.padStart(22)}   ${target}`;
-    const f = (x: number, d = 0) => x.toLocaleString('en', { maximumFractionDigits: d });
+    const f = (x: number, d = 0) => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
     const lines = [
       row('measure', 'value', 'target'),
       row('raw: publish (confirms per 1,000)', `${f(raw.publishPerSec)} /s`, ''),
