@@ -3,6 +3,7 @@ import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay } from '@chanjiao/messaging';
 import { createDataSource, runMigrations } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/platform';
 import { freshDatabase } from '@chanjiao/testing';
+import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
 import { APPS } from '../scripts/apps';
 import { EnrollmentEventFactory } from './fixtures/enrollment-events';
 
@@ -39,34 +40,23 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     relayRunning = true;
   });
 
-  /** Counts the round trips of the connections the unit of work takes (typeorm's queries and its own). */
+  /** Counts the round trips of the connections the unit of work takes (TypeORM's queries and its own). */
   function countRoundTrips(): { texts: string[]; restore: () => void } {
     const texts: string[] = [];
-    const create = ds.createQueryRunner.bind(ds);
-    const spy = jest.spyOn(ds, 'createQueryRunner').mockImplementation((...args: Parameters<DataSource['createQueryRunner']>) => {
-      const runner = create(...args);
-      const connect = runner.connect.bind(runner);
-      let wrapped = false;
-      runner.connect = async () => {
-        const client = (await connect()) as { query: (...a: unknown[]) => Promise<unknown> };
-        // TypeORM calls connect() again before each of its queries: wrap the connection once.
-        if (wrapped) return client;
-        wrapped = true;
-        const query = client.query.bind(client);
-        client.query = (...a: unknown[]) => {
-          texts.push(typeof a[0] === 'string' ? a[0] : String((a[0] as { text?: string }).text));
-          return query(...a);
-        };
-        runner.release = ((release) => async () => {
-          client.query = query; // the pooled connection goes back as it was
-          return release();
-        })(runner.release.bind(runner));
-        return client;
-      };
-      return runner;
+    const { restore } = tapConnections(ds, (args, send) => {
+      texts.push(sqlTextOf(args));
+      return send(...args);
     });
-    return { texts, restore: () => spy.mockRestore() };
+    return { texts, restore };
   }
+
+  /** Connections to this database left inside a transaction. */
+  const openTransactions = async () =>
+    (
+      await ds.query(
+        `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+      )
+    )[0].n as number;
 
   const outboxOf = async (eventId: string) =>
     ds.query(`SELECT o.id::text, p.id IS NOT NULL AS pending FROM outbox o LEFT JOIN outbox_pending p USING (id) WHERE o.event_id = $1`, [
@@ -155,17 +145,14 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     ).rejects.toMatchObject({ code: '23505' });
     expect(await ds.query(`SELECT id FROM things WHERE id = 'lost'`)).toEqual([]);
     expect(await outboxOf(event.id)).toHaveLength(1);
-    // No connection was left inside the failed transaction.
-    const [open] = await ds.query(
-      `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
-    );
-    expect(open.n).toBe(0);
+    expect(await openTransactions()).toBe(0);
   });
 
   it('a failing first read leaves no transaction open', async () => {
     await expect(uow.run(async (m) => ({ result: await m.query(`SELECT * FROM no_such_table`), events: [] }))).rejects.toThrow(
       /no_such_table/,
     );
+    expect(await openTransactions()).toBe(0);
     const ok = await uow.run(async (m) => {
       await m.query(`INSERT INTO things (id) VALUES ($1)`, ['after']);
       return { result: 'ok', events: [f.enrolled('S4')] };

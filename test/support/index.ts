@@ -6,3 +6,4 @@ export * from './inbox-unit-of-work';
 export * from './processes';
 export * from './fixtures';
 export * from './redelivery';
+export * from './connections';

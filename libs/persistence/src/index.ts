@@ -5,3 +5,4 @@ export * from './migrate';
 export * from './pg-errors';
 export * from './sql-literals';
 export * from './rows-by-keys';
+export * from './statements-together';

@@ -2,9 +2,11 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
-import { isLostRace, SqlTextClient } from '@chanjiao/persistence';
-import { WriteTransaction } from './write-transaction';
+import { OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
+import { isLostRace, SqlTextClient, StatementsTogether } from '@chanjiao/persistence';
+
+/** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
+const READS = /^\s*(SELECT|WITH)\b/i;
 
 /**
  * A write and the events it announces commit together (transactional outbox), or not at all.
@@ -25,7 +27,7 @@ export class WriteUnitOfWork {
     if (outer) {
       const { result, events } = await work(outer);
       // The enclosing transaction kicks the relay (with no ids: it scans) once it commits.
-      if (events.length > 0) await this.append(outer, events);
+      for (const [sql, params] of this.withNotice(outboxStatements(events))) await outer.query(sql, params);
       return result;
     }
     for (let attempt = 1; ; attempt++) {
@@ -42,23 +44,26 @@ export class WriteUnitOfWork {
   }
 
   /**
-   * One transaction in few round trips (see WriteTransaction): the outbox rows (and a NOTIFY, when no local
-   * relay runs) go with COMMIT, so a write is acknowledged only with its outbox rows committed.
+   * One transaction in few round trips (StatementsTogether): START TRANSACTION goes with the first reads, reads
+   * asked for together go together, and the outbox rows (and a NOTIFY, when no local relay runs) go with COMMIT,
+   * so a write is acknowledged only with its outbox rows committed. A single write made six round trips.
    */
   private async transaction<T>(
     work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>,
   ): Promise<{ result: T; outboxIds: string[] }> {
     const runner = this.dataSource.createQueryRunner();
-    const tx = new WriteTransaction((await runner.connect()) as SqlTextClient, runner.manager.query.bind(runner.manager));
     // This runner's own manager (made for it): the work's queries all go through the transaction.
     const manager = runner.manager;
+    const typeorm = manager.query.bind(manager);
+    const tx = new StatementsTogether((await runner.connect()) as SqlTextClient, {
+      begin: 'START TRANSACTION',
+      alone: { test: (sql) => !READS.test(sql), send: (sql, params) => typeorm(sql, params) },
+    });
     manager.query = ((sql: string, params?: unknown[]) => tx.query(sql, params)) as EntityManager['query'];
     try {
       const { result, events } = await work(manager);
       const outbox = outboxStatements(events);
-      const notify: Array<[string, unknown[]]> =
-        outbox.length && !this.relay.isRunning() ? [[`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]]] : [];
-      const rows = await tx.commit([...outbox, ...notify]);
+      const rows = await tx.commit(this.withNotice(outbox));
       const outboxIds = (rows ?? []).slice(0, outbox.length).flatMap((r) => (r as Array<{ id: string }>).map((x) => x.id));
       return { result, outboxIds };
     } catch (e) {
@@ -70,14 +75,12 @@ export class WriteUnitOfWork {
   }
 
   /**
-   * Outbox rows in the caller's transaction; their ids go to the local relay after commit. Only when it is
-   * not running is a NOTIFY sent, for other instances' relays (a NOTIFY in every commit would stop
-   * commits from grouping).
+   * The outbox statements, and a NOTIFY for other instances' relays when no relay runs here (a NOTIFY in every
+   * commit would stop commits from grouping; the local relay is kicked with the new ids after commit).
    */
-  private async append(manager: EntityManager, events: CloudEvent[]): Promise<string[]> {
-    const ids = await appendToOutbox(manager, events);
-    if (!this.relay.isRunning()) await manager.query(`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]);
-    return ids;
+  private withNotice(outbox: Array<[string, unknown[]]>): Array<[string, unknown[]]> {
+    if (outbox.length === 0 || this.relay.isRunning()) return outbox;
+    return [...outbox, [`SELECT pg_notify($1, '')`, [OUTBOX_NOTIFY_CHANNEL]]];
   }
 
   /**

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { DataSource, QueryRunner } from 'typeorm';
-import { createDataSource, SqlTextClient } from '@chanjiao/persistence';
+import { DataSource } from 'typeorm';
+import { createDataSource } from '@chanjiao/persistence';
+import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
 import { freshDatabase } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
@@ -109,42 +110,33 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
 });
 
 /**
- * Wraps the connections the unit of work takes so as to count each transaction's sequential scans: read
- * from `pg_stat_xact_user_tables` on the same connection right after START TRANSACTION and just before
- * COMMIT (the view also holds counts of earlier transactions not yet flushed, hence the difference).
+ * Counts each transaction's sequential scans: read from `pg_stat_xact_user_tables` on its own connection right
+ * after START TRANSACTION and just before COMMIT (the view also holds counts of earlier transactions not yet
+ * flushed, hence the difference).
  */
 function countSeqScansPerTransaction(ds: DataSource): { seen: Array<Record<string, number>>; restore: () => void } {
   const seen: Array<Record<string, number>> = [];
-  const create = ds.createQueryRunner.bind(ds);
-  const spy = jest.spyOn(ds, 'createQueryRunner').mockImplementation((...args: Parameters<DataSource['createQueryRunner']>) => {
-    const runner: QueryRunner = create(...args);
-    const connect = runner.connect.bind(runner);
-    runner.connect = async () => {
-      const client = (await connect()) as SqlTextClient;
-      const scans = async () => {
-        const { rows } = (await client.query(
-          `SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('stream_position', 'stream_pending', 'read_model')`,
-        )) as { rows: Array<{ relname: string; seq_scan: string }> };
-        return Object.fromEntries(rows.map((r) => [r.relname, Number(r.seq_scan)]));
-      };
-      let before: Record<string, number> = {};
-      const query = async (text: string) => {
-        const [begin, end] = ['START TRANSACTION;\n', ';\nCOMMIT'];
-        if (text.startsWith(begin)) {
-          await client.query('START TRANSACTION');
-          before = await scans();
-          return client.query(text.slice(begin.length));
-        }
-        if (!text.endsWith(end)) return client.query(text);
-        const out = await client.query(text.slice(0, -end.length));
-        const after = await scans();
-        seen.push(Object.fromEntries(Object.entries(after).map(([table, n]) => [table, n - (before[table] ?? 0)])));
-        await client.query('COMMIT');
-        return out;
-      };
-      return { query } satisfies SqlTextClient;
-    };
-    return runner;
+  const [begin, end] = ['START TRANSACTION;\n', ';\nCOMMIT'];
+  let before: Record<string, number> = {};
+  const scans = async (send: (text: string) => Promise<unknown>) => {
+    const { rows } = (await send(
+      `SELECT relname, seq_scan FROM pg_stat_xact_user_tables WHERE relname IN ('stream_position', 'stream_pending', 'read_model')`,
+    )) as { rows: Array<{ relname: string; seq_scan: string }> };
+    return Object.fromEntries(rows.map((r) => [r.relname, Number(r.seq_scan)]));
+  };
+  const { restore } = tapConnections(ds, async (args, send) => {
+    const text = sqlTextOf(args);
+    if (text.startsWith(begin)) {
+      await send('START TRANSACTION');
+      before = await scans(send);
+      return send(text.slice(begin.length));
+    }
+    if (!text.endsWith(end)) return send(...args);
+    const out = await send(text.slice(0, -end.length));
+    const after = await scans(send);
+    seen.push(Object.fromEntries(Object.entries(after).map(([table, n]) => [table, n - (before[table] ?? 0)])));
+    await send('COMMIT');
+    return out;
   });
-  return { seen, restore: () => spy.mockRestore() };
+  return { seen, restore };
 }

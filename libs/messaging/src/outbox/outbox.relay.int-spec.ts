@@ -5,7 +5,7 @@ import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay } from './outbox.relay';
-import { appendToOutbox } from './outbox.writer';
+import { outboxStatements } from './outbox.writer';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const event = (subject: string): CloudEvent => ({ ...enrolledEvent(subject), traceparent: TRACEPARENT });
@@ -29,7 +29,11 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
   const received: amqp.ConsumeMessage[] = [];
 
   // Written as the services write it (a pg client in place of their EntityManager).
-  const insert = (events: CloudEvent[]) => appendToOutbox({ query: async (q, p) => (await sql.query(q, p)).rows }, events);
+  const insert = async (events: CloudEvent[]) => {
+    const ids: string[] = [];
+    for (const [q, p] of outboxStatements(events)) ids.push(...(await sql.query<{ id: string }>(q, p)).rows.map((r) => r.id));
+    return ids;
+  };
   const subjects = () => received.map((m) => (JSON.parse(m.content.toString()) as CloudEvent).subject);
 
   beforeAll(async () => {

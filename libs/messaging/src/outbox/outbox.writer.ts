@@ -2,14 +2,9 @@ import type { CloudEvent } from '@chanjiao/contracts';
 
 const CHUNK = 1000;
 
-/** What the outbox is written through: a TypeORM EntityManager, or any client that returns the rows. */
-export interface OutboxQueryable {
-  query(sql: string, parameters: unknown[]): Promise<unknown>;
-}
-
 /**
- * The statements that append events to the outbox (chunks of 1,000), each returning its new rows' ids: for a
- * caller that sends them together with its COMMIT.
+ * The statements that append events to the outbox (chunks of 1,000) in the caller's transaction, the one that
+ * writes the entity; each returns its new rows' ids, for the relay once the transaction has committed.
  */
 export function outboxStatements(events: readonly CloudEvent[]): Array<[string, unknown[]]> {
   const statements: Array<[string, unknown[]]> = [];
@@ -27,17 +22,4 @@ export function outboxStatements(events: readonly CloudEvent[]): Array<[string, 
     ]);
   }
   return statements;
-}
-
-/**
- * Appends events to the outbox inside the caller's transaction (the one that writes the entity) and
- * returns the new rows' ids, for the relay once the transaction has committed.
- */
-export async function appendToOutbox(manager: OutboxQueryable, events: readonly CloudEvent[]): Promise<string[]> {
-  const ids: string[] = [];
-  for (const [sql, params] of outboxStatements(events)) {
-    const rows = (await manager.query(sql, params)) as Array<{ id: string }>;
-    for (const r of rows) ids.push(r.id);
-  }
-  return ids;
 }
