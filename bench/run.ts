@@ -166,8 +166,14 @@ function uniqueEnrollment(prefix: string, cohortYear: number) {
     JSON.stringify({ studentId: `${prefix}${i++}`, programCode: 'P1', cohortYear, level: 'higher_vocational', pathway: 'regular' });
 }
 
+/**
+ * `POST /enrollments` from 50 connections. CPU per write counts every process from the first request until
+ * reporting has applied every write: what one write costs the whole box, relay, broker and projection included.
+ */
 async function singleWrites(stack: BenchStack) {
   const next = uniqueEnrollment('W', 2023);
+  const applied0 = await applied(stack);
+  const cpu0 = cpuSnapshot(stack.pids());
   const r = await autocannon({
     url: `${stack.urls.enrollment}/enrollments`,
     connections: 50,
@@ -180,7 +186,16 @@ async function singleWrites(stack: BenchStack) {
       },
     ],
   });
-  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, written: r['2xx'] };
+  await waitApplied(stack, applied0 + r['2xx'], 120_000);
+  const cpu = cpuMicrosPerEvent(cpuSecondsBetween(cpu0, cpuSnapshot(stack.pids())), r['2xx']);
+  return {
+    requestsPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    written: r['2xx'],
+    cpuMicrosPerWrite: cpu,
+  };
 }
 
 /** Steady single writes; each write's response time against the moment the overview first shows it. */
@@ -310,6 +325,10 @@ async function main(): Promise<void> {
       row('single writes (50 connections)', `${f(writes.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p50 / p99 latency', `${writes.p50} / ${writes.p99} ms`, 'p99 ≤ 50 ms'),
       row('  ratio to the minimal endpoint', f(writes.requestsPerSec / endpoint.requestsPerSec, 2), '≥ 0.6'),
+      row('  CPU per write until reported (all)', `${f(writes.cpuMicrosPerWrite.total ?? 0)} µs`, ''),
+      ...Object.entries(writes.cpuMicrosPerWrite)
+        .filter(([g]) => g !== 'total')
+        .map(([g, us]) => row(`    ${g}`, `${f(us)} µs`, '')),
       row(`freshness at ${f(fresh.ratePerSec)} writes/s p50 / p99`, `${f(fresh.p50)} / ${f(fresh.p99)} ms`, 'p99 ≤ 250 ms'),
       row('overview reads (50 connections)', `${f(read.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p99 latency', `${read.p99} ms`, '≤ 20 ms'),

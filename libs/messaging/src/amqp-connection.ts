@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import amqplib, { type ChannelModel } from 'amqplib';
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
 import { amqpNodes } from '@chanjiao/persistence';
+import { coalesceFrameWrites } from './frame-writes';
 
 function nodesOf(url: string): string[] {
   const nodes = amqpNodes(url);
@@ -20,7 +21,10 @@ export function connectAmqp(url: string, name: string): AmqpConnectionManager {
     reconnectTimeInSeconds: 1,
     connectionOptions: { clientProperties: { connection_name: name } },
   });
-  manager.on('connect', ({ url: node }) => logger.log(`connected to RabbitMQ at ${hostOf(node)}`));
+  manager.on('connect', ({ connection, url: node }) => {
+    logger.log(`connected to RabbitMQ at ${hostOf(node)}`);
+    if (!coalesceFrameWrites(connection)) logger.warn('amqplib internals changed: frames go to the socket one write each');
+  });
   manager.on('disconnect', ({ err }) => logger.warn(`disconnected from RabbitMQ: ${err?.message ?? 'closed'}`));
   manager.on('connectFailed', ({ err }) => logger.warn(`cannot reach RabbitMQ: ${err?.message}`));
   return manager;
@@ -31,7 +35,9 @@ export async function connectAnyNode(url: string, options?: { clientProperties?:
   let last: unknown;
   for (const node of nodesOf(url)) {
     try {
-      return await amqplib.connect(node, options);
+      const connection = await amqplib.connect(node, options);
+      coalesceFrameWrites(connection);
+      return connection;
     } catch (e) {
       last = e;
     }
