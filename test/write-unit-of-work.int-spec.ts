@@ -94,7 +94,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     trips.restore();
     expect(result).toEqual([[{ one: 1 }], [{ two: '2' }], [{ id: 'between' }]]);
     expect(trips.texts).toHaveLength(4);
-    expect(trips.texts[0]).toBe("START TRANSACTION;\nSELECT 1 AS one;\nSELECT '2'::text AS two");
+    expect(trips.texts[0]).toBe('START TRANSACTION;\nSELECT 1 AS one;\nSELECT $1::text AS two');
     expect(trips.texts[3]).toBe('COMMIT');
   });
 

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Statement, StatementPipeline } from '@chanjiao/persistence';
 
 type Send = (...args: unknown[]) => Promise<unknown>;
 
@@ -31,5 +32,33 @@ export function tapConnections(ds: DataSource, tap: (args: unknown[], send: Send
   return { restore: () => spy.mockRestore() };
 }
 
-/** The SQL text of a query's arguments (a string, or a config object with `text`). */
+/** The SQL text of a query's arguments (a string, or an object with `text`: a config or a statement pipeline). */
 export const sqlTextOf = (args: unknown[]): string => (typeof args[0] === 'string' ? args[0] : String((args[0] as { text?: string }).text));
+
+/** The statements of a query's arguments: a pipeline's (see sendTogether), else the one text with its parameters. */
+export const statementsOf = (args: unknown[]): Statement[] => {
+  if (args[0] instanceof StatementPipeline) return [...args[0].statements];
+  return [[sqlTextOf(args), Array.isArray(args[1]) ? (args[1] as unknown[]) : []]];
+};
+
+type WriteMethod = (...args: unknown[]) => unknown;
+
+/**
+ * Counts what a socket hands to the kernel from now until `restore`: one `_write` per chunk written alone, one
+ * `_writev` per group of chunks written together (a corked socket). For tests of how many writes a burst takes.
+ */
+export function countSocketWrites(socket: unknown): { writes: () => number; restore: () => void } {
+  const s = socket as Record<'_write' | '_writev', WriteMethod>;
+  const originals = { _write: s._write, _writev: s._writev };
+  let writes = 0;
+  for (const method of ['_write', '_writev'] as const) {
+    s[method] = function (this: unknown, ...args: unknown[]) {
+      writes++;
+      return originals[method].apply(this, args);
+    };
+  }
+  return {
+    writes: () => writes,
+    restore: () => Object.assign(s, originals),
+  };
+}

@@ -1,23 +1,8 @@
 import amqp, { type ChannelModel } from 'amqplib';
-import type { Writable } from 'node:stream';
 import { testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { countSocketWrites } from '@chanjiao/test-support';
 import { connectAnyNode } from './amqp-connection';
 import { coalesceFrameWrites } from './frame-writes';
-
-/** Counts what the socket hands to the kernel: one `_write` per frame, or one `_writev` per corked group of frames. */
-function countSocketWrites(model: ChannelModel): { calls: number } {
-  const socket = (model as unknown as { connection: { stream: Writable & Record<'_write' | '_writev', (...a: unknown[]) => unknown> } })
-    .connection.stream;
-  const counter = { calls: 0 };
-  for (const method of ['_write', '_writev'] as const) {
-    const original = socket[method].bind(socket);
-    socket[method] = (...args: unknown[]) => {
-      counter.calls++;
-      return original(...args);
-    };
-  }
-  return counter;
-}
 
 describe('frames written together (real RabbitMQ)', () => {
   const { amqpUrl } = testServiceUrls();
@@ -35,10 +20,11 @@ describe('frames written together (real RabbitMQ)', () => {
     const ch = await model.createConfirmChannel();
     await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     await ch.purgeQueue(queue);
-    const counter = countSocketWrites(model);
+    const counter = countSocketWrites((model as unknown as { connection: { stream: unknown } }).connection.stream);
     for (let i = 0; i < N; i++) ch.sendToQueue(queue, Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(500) })), { persistent: true });
     await ch.waitForConfirms();
-    const writes = counter.calls;
+    const writes = counter.writes();
+    counter.restore();
     const received: string[] = [];
     await new Promise<void>((resolve) => {
       void ch.consume(queue, (m) => {

@@ -1,4 +1,4 @@
-import { sendTogether, SqlTextClient } from './sql-literals';
+import { sendTogether, PgClient } from './send-together';
 
 interface Queued {
   sql: string;
@@ -19,9 +19,9 @@ export interface StatementsTogetherOptions {
 
 /**
  * One transaction's statements in as few round trips as its caller allows (each round trip waits 1–2.5 ms on a
- * busy 2-core box): statements asked for in the same tick (a `Promise.all`) go as one text, the transaction
+ * busy 2-core box): statements asked for in the same tick (a `Promise.all`) go in one pipeline (`sendTogether`), the transaction
  * opens with the first of them, and `commit` sends the caller's last statements with COMMIT. A failure in a
- * text aborts the rest of it (and the transaction): every statement in it fails.
+ * pipeline aborts the rest of it (and the transaction): every statement in it fails.
  */
 export class StatementsTogether {
   private begun = false;
@@ -30,7 +30,7 @@ export class StatementsTogether {
   private sending?: Promise<void>;
 
   constructor(
-    private readonly client: SqlTextClient,
+    private readonly client: PgClient,
     private readonly options: StatementsTogetherOptions,
   ) {}
 

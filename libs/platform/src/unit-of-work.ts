@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
-import { isLostRace, SqlTextClient, StatementsTogether } from '@chanjiao/persistence';
+import { isLostRace, PgClient, StatementsTogether } from '@chanjiao/persistence';
 
 /** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
 const READS = /^\s*(SELECT|WITH)\b/i;
@@ -55,7 +55,7 @@ export class WriteUnitOfWork {
     // This runner's own manager (made for it): the work's queries all go through the transaction.
     const manager = runner.manager;
     const typeorm = manager.query.bind(manager);
-    const tx = new StatementsTogether((await runner.connect()) as SqlTextClient, {
+    const tx = new StatementsTogether((await runner.connect()) as PgClient, {
       begin: 'START TRANSACTION',
       alone: { test: (sql) => !READS.test(sql), send: (sql, params) => typeorm(sql, params) },
     });

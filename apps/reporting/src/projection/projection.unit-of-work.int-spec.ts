@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
-import { createDataSource } from '@chanjiao/persistence';
-import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
+import { createDataSource, PgClient, sendTogether } from '@chanjiao/persistence';
+import { statementsOf, tapConnections } from '@chanjiao/test-support';
 import { freshDatabase } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
@@ -116,7 +116,6 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
  */
 function countSeqScansPerTransaction(ds: DataSource): { seen: Array<Record<string, number>>; restore: () => void } {
   const seen: Array<Record<string, number>> = [];
-  const [begin, end] = ['START TRANSACTION;\n', ';\nCOMMIT'];
   let before: Record<string, number> = {};
   const scans = async (send: (text: string) => Promise<unknown>) => {
     const { rows } = (await send(
@@ -125,18 +124,19 @@ function countSeqScansPerTransaction(ds: DataSource): { seen: Array<Record<strin
     return Object.fromEntries(rows.map((r) => [r.relname, Number(r.seq_scan)]));
   };
   const { restore } = tapConnections(ds, async (args, send) => {
-    const text = sqlTextOf(args);
-    if (text.startsWith(begin)) {
+    const statements = statementsOf(args);
+    const rest = (s: typeof statements) => sendTogether({ query: send } as unknown as PgClient, s);
+    if (statements[0]?.[0] === 'START TRANSACTION') {
       await send('START TRANSACTION');
       before = await scans(send);
-      return send(text.slice(begin.length));
+      return [[], ...(await rest(statements.slice(1)))];
     }
-    if (!text.endsWith(end)) return send(...args);
-    const out = await send(text.slice(0, -end.length));
+    if (statements.at(-1)?.[0] !== 'COMMIT') return send(...args);
+    const out = await rest(statements.slice(0, -1));
     const after = await scans(send);
     seen.push(Object.fromEntries(Object.entries(after).map(([table, n]) => [table, n - (before[table] ?? 0)])));
     await send('COMMIT');
-    return out;
+    return [...out, []];
   });
   return { seen, restore };
 }

@@ -197,7 +197,7 @@ export class OutboxRelay {
     }
     const client = await this.pool.connect();
     try {
-      // Two round trips per batch: BEGIN with the fetch, the delete with COMMIT (statements sent as one text).
+      // Two round trips per batch: BEGIN with the fetch, the delete with COMMIT (pipelined, see sendTogether).
       const [, found] = await sendTogether(client, [
         ['BEGIN', []],
         scan
