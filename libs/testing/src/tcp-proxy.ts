@@ -2,11 +2,15 @@ import { createServer, Server, Socket, connect } from 'node:net';
 
 /**
  * A TCP proxy in front of a real service, to make it "unreachable" on demand: `cut()` drops every
- * connection and refuses new ones; `restore()` accepts again. The service itself keeps running.
+ * connection and refuses new ones; `restore()` accepts again. `hold()` keeps what the service sends
+ * (e.g. a broker's confirms) from reaching the clients until `release()`, while their requests go on
+ * reaching it. The service itself keeps running.
  */
 export class TcpProxy {
   private server?: Server;
   private readonly sockets = new Set<Socket>();
+  private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
+  private held = false;
   port = 0;
 
   constructor(
@@ -22,8 +26,14 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => s.destroy());
       }
-      client.pipe(upstream).pipe(client);
-      client.on('close', () => upstream.destroy());
+      client.pipe(upstream);
+      if (!this.held) upstream.pipe(client);
+      const pair = { client, upstream };
+      this.pairs.add(pair);
+      client.on('close', () => {
+        this.pairs.delete(pair);
+        upstream.destroy();
+      });
       upstream.on('close', () => client.destroy());
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
@@ -41,6 +51,23 @@ export class TcpProxy {
 
   async restore(): Promise<void> {
     await this.start(this.port);
+  }
+
+  /** From now on, what the service sends waits in the proxy. */
+  hold(): void {
+    if (this.held) return;
+    this.held = true;
+    for (const { client, upstream } of this.pairs) {
+      upstream.unpipe(client);
+      upstream.pause();
+    }
+  }
+
+  /** Delivers what was held, and everything after. */
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    for (const { client, upstream } of this.pairs) upstream.pipe(client);
   }
 
   async stop(): Promise<void> {

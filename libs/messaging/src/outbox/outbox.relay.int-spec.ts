@@ -1,7 +1,7 @@
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { expectEventually, freshDatabase, TcpProxy, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay } from './outbox.relay';
@@ -99,5 +99,77 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
       expect(rows[0].n).toBe(0);
     });
     expect(new Set(subjects()).size).toBe(received.length); // nothing twice
+  });
+});
+
+/** While a batch waits for its confirms, the next is claimed and published; rows leave the pending list only once confirmed. */
+describe('OutboxRelay with confirms held back (real PostgreSQL and RabbitMQ)', () => {
+  const { amqpUrl } = testServiceUrls();
+  const suffix = uniqueSuffix();
+  const exchange = `test.relay-inflight.${suffix}`;
+  const queue = `test.relay-inflight.${suffix}`;
+  let db: { url: string; drop: () => Promise<void> };
+  let sql: Client;
+  let proxy: TcpProxy;
+  let manager: ReturnType<typeof connectAmqp>;
+  let relay: OutboxRelay;
+  let conn: amqp.ChannelModel;
+  const received: string[] = [];
+  const pending = async () => (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_pending`)).rows[0]!.n;
+  const insert = async (events: CloudEvent[]) => {
+    const ids: string[] = [];
+    for (const [q, p] of outboxStatements(events)) ids.push(...(await sql.query<{ id: string }>(q, p)).rows.map((r) => r.id));
+    return ids;
+  };
+
+  beforeAll(async () => {
+    db = await freshDatabase('relay_inflight');
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    await sql.query(`CREATE TABLE outbox (id bigserial PRIMARY KEY, event_id uuid NOT NULL UNIQUE, routing_key text NOT NULL,
+      payload json NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`);
+    await sql.query(`CREATE TABLE outbox_pending (id bigint PRIMARY KEY)`);
+    conn = await amqp.connect(amqpUrl);
+    const ch = await conn.createChannel();
+    await ch.assertExchange(exchange, 'topic', { durable: true });
+    await ch.assertQueue(queue, { durable: false });
+    await ch.bindQueue(queue, exchange, '#');
+    await ch.consume(queue, (m) => m && received.push((JSON.parse(m.content.toString()) as CloudEvent).subject), { noAck: true });
+    const broker = new URL(amqpUrl);
+    proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
+    broker.host = `127.0.0.1:${proxy.port}`;
+    manager = connectAmqp(broker.toString(), `relay-inflight-${suffix}`);
+    relay = new OutboxRelay({ databaseUrl: db.url, amqp: manager, exchange, appId: 'relay-test', batchSize: 5, maxInFlight: 2 });
+    relay.start();
+    relay.kick(await insert([event('WARM')]));
+    await expectEventually(async () => expect(await pending()).toBe(0));
+  });
+  afterAll(async () => {
+    proxy?.release();
+    await relay?.stop();
+    await manager?.close();
+    await proxy?.stop();
+    await conn?.close();
+    await deleteBrokerObjects(amqpUrl, exchange, queue);
+    await sql?.end();
+    await db?.drop();
+  });
+
+  it('has two batches on the wire while their confirms are held, and takes nothing off the pending list before they come', async () => {
+    proxy.hold();
+    const events = Array.from({ length: 15 }, (_, i) => event(`P${i}`));
+    relay.kick(await insert(events));
+    const published = () => received.filter((s) => s.startsWith('P'));
+    await expectEventually(() => expect(published()).toHaveLength(10));
+    await new Promise((r) => setTimeout(r, 500));
+    // The third batch waits for a free slot; every row is still pending.
+    expect(published()).toEqual(events.slice(0, 10).map((e) => e.subject));
+    expect(await pending()).toBe(15);
+
+    proxy.release();
+    await expectEventually(async () => {
+      expect(published()).toEqual(events.map((e) => e.subject));
+      expect(await pending()).toBe(0);
+    });
   });
 });

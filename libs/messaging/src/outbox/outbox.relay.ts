@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { ConfirmChannel } from 'amqplib';
-import { Client, Pool } from 'pg';
+import { Client, Pool, PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
 import { sendTogether } from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
@@ -19,6 +19,8 @@ export interface OutboxRelayOptions {
   /** Longest time between two scans of the pending list while local hints keep the relay busy. */
   fullScanEveryMs?: number;
   publishTimeoutMs?: number;
+  /** Batches published and awaiting their confirms at once (each holds a pooled connection); 2 by default. */
+  maxInFlight?: number;
 }
 
 interface OutboxRow {
@@ -34,6 +36,9 @@ const MAX_HINTS = 100_000;
 /**
  * Publishes committed outbox rows with publisher confirms, in batches, and takes them off the pending
  * list (`outbox_pending`) only after the broker confirmed. Several relays (instances) can run at once: rows are claimed with SKIP LOCKED.
+ * While a batch waits for its confirms (10–30 ms for a quorum queue on a busy box, up to 90) the next one is
+ * claimed and published: its rows would otherwise wait out the whole cycle. Batches go on the wire in the order
+ * they were claimed (one channel), and each is taken off the pending list in its own transaction.
  * A relay sleeps until an in-process kick (its own service's commits) or a NOTIFY (a writer whose
  * relay is not running, e.g. while it shuts down) says there is work; a full batch loops at once;
  * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
@@ -51,6 +56,10 @@ export class OutboxRelay {
   private channel?: ChannelWrapper;
   private running = false;
   private loop?: Promise<void>;
+  /** Batches published and waiting for their confirms. */
+  private readonly inFlight = new Set<Promise<void>>();
+  /** The error of a batch that failed while the loop went on: the loop backs off before the next. */
+  private failure?: Error;
   private wake?: () => void;
   private pendingWake = false;
   /** Ids of committed local outbox rows not yet fetched. */
@@ -63,7 +72,12 @@ export class OutboxRelay {
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`outbox-relay:${options.appId}`);
     // Unnamed statements only: a named prepared batch SELECT keeps the plan made on an empty outbox.
-    this.pool = new Pool({ connectionString: options.databaseUrl, max: 2, application_name: `${options.appId}-relay` });
+    // One connection per batch in flight, and one for backlog().
+    this.pool = new Pool({
+      connectionString: options.databaseUrl,
+      max: (options.maxInFlight ?? 2) + 1,
+      application_name: `${options.appId}-relay`,
+    });
     this.pool.on('error', (e) => this.logger.warn(`pool error: ${e.message}`));
   }
 
@@ -79,11 +93,12 @@ export class OutboxRelay {
     this.loop = this.run();
   }
 
-  /** Finishes the batch in flight, then stops. */
+  /** Finishes the batches in flight, then stops. */
   async stop(): Promise<void> {
     this.running = false;
     this.kick();
     await this.loop;
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
     await this.listener?.end().catch(() => undefined);
     await this.channel?.close().catch(() => undefined);
     await this.pool.end();
@@ -140,6 +155,7 @@ export class OutboxRelay {
   private async run(): Promise<void> {
     let backoff = 250;
     const batchSize = this.options.batchSize ?? 1000;
+    const maxInFlight = this.options.maxInFlight ?? 2;
     while (this.running) {
       this.pendingWake = false;
       if (!this.options.amqp.isConnected()) {
@@ -147,12 +163,17 @@ export class OutboxRelay {
         await this.waitForBroker();
         continue;
       }
+      if (this.inFlight.size >= maxInFlight) {
+        await Promise.race(this.inFlight);
+        continue;
+      }
       let count = 0;
       try {
+        if (this.failure) throw this.failure;
         count = await this.publishBatch(batchSize);
         backoff = 250;
-        this.lastError = undefined;
       } catch (e) {
+        this.failure = undefined;
         this.lastError = (e as Error).message;
         this.logger.warn(`publish failed, will retry in ${backoff} ms: ${this.lastError}`);
         await sleep(backoff);
@@ -187,6 +208,11 @@ export class OutboxRelay {
     });
   }
 
+  /**
+   * Claims a batch (locking its pending rows in a transaction of its own) and publishes it; returns the number of
+   * rows once they are on their way. The transaction ends when the broker has confirmed them all (the rows come off
+   * the pending list) or failed (rolled back: the rows stay pending and the next scan finds them).
+   */
   private async publishBatch(batchSize: number): Promise<number> {
     const fullScanEveryMs = this.options.fullScanEveryMs ?? 5000;
     const scan = this.scanNeeded || this.hints.length === 0 || Date.now() - this.lastFullScan > fullScanEveryMs;
@@ -196,6 +222,7 @@ export class OutboxRelay {
       this.lastFullScan = Date.now();
     }
     const client = await this.pool.connect();
+    let rows: OutboxRow[];
     try {
       // Two round trips per batch: BEGIN with the fetch, the delete with COMMIT (pipelined, see sendTogether).
       const [, found] = await sendTogether(client, [
@@ -213,29 +240,46 @@ export class OutboxRelay {
               [hinted],
             ],
       ]);
-      const rows = found as OutboxRow[];
-      if (rows.length === 0) {
-        await client.query('COMMIT');
-        return 0;
-      }
-      const timeout = this.options.publishTimeoutMs ?? 10_000;
-      await Promise.all(rows.map((row) => this.publish(row, timeout)));
-      await sendTogether(client, [
-        [`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]],
-        ['COMMIT', []],
-      ]);
-      this.published += rows.length;
-      // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
-      if (scan && rows.length === batchSize) this.scanNeeded = true;
-      return rows.length;
+      rows = found as OutboxRow[];
     } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      // Not published: the next scan finds them.
-      this.scanNeeded = true;
+      await this.abandon(client);
       throw e;
-    } finally {
-      client.release();
     }
+    if (rows.length === 0) {
+      await client.query('COMMIT').finally(() => client.release());
+      return 0;
+    }
+    // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
+    if (scan && rows.length === batchSize) this.scanNeeded = true;
+    const timeout = this.options.publishTimeoutMs ?? 10_000;
+    const confirmed = Promise.all(rows.map((row) => this.publish(row, timeout)));
+    const settled = (async () => {
+      try {
+        await confirmed;
+        await sendTogether(client, [
+          [`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]],
+          ['COMMIT', []],
+        ]);
+        client.release();
+        this.published += rows.length;
+        this.lastError = undefined;
+      } catch (e) {
+        await this.abandon(client);
+        // The loop backs off before its next batch, which scans for these rows.
+        this.failure ??= e as Error;
+        this.wake?.();
+      }
+    })();
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    return rows.length;
+  }
+
+  /** Not published: the rows stay pending (the transaction rolls back) and the next scan finds them. */
+  private async abandon(client: PoolClient): Promise<void> {
+    this.scanNeeded = true;
+    await client.query('ROLLBACK').catch(() => undefined);
+    client.release();
   }
 
   private publish(row: OutboxRow, timeout: number): Promise<boolean> {
