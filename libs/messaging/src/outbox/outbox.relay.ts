@@ -252,7 +252,13 @@ export class OutboxRelay {
     // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
     if (scan && rows.length === batchSize) this.scanNeeded = true;
     const timeout = this.options.publishTimeoutMs ?? 10_000;
-    const confirmed = Promise.all(rows.map((row) => this.publish(row, timeout)));
+    let confirmed: Promise<unknown>;
+    try {
+      confirmed = Promise.all(rows.map((row) => this.publish(row, timeout)));
+    } catch (e) {
+      // Thrown before any promise (a payload that does not parse): the batch still ends below.
+      confirmed = Promise.reject(e as Error);
+    }
     const settled = (async () => {
       try {
         await confirmed;
