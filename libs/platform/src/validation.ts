@@ -38,11 +38,52 @@ const VALIDATOR_OPTIONS = {
 
 /** Global pipe: unknown fields are errors (named), types are not coerced in bodies. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new QueryCachingValidationPipe({
     ...VALIDATOR_OPTIONS,
     transform: true,
     exceptionFactory: (errors) => validationFailed(flattenValidationErrors(errors)),
   });
+}
+
+/** Distinct query strings remembered per pipe; past this the memory starts again. */
+const QUERY_CACHE_LIMIT = 1000;
+
+/**
+ * Dashboards ask the same few report queries over and over (`?year=2022`), and transforming and validating a
+ * one-field query DTO was 17 % of the reporting service's busy time under read load. A query that passed is
+ * remembered by its DTO class and its parameters; a repeat gets a copy of the transformed instance without
+ * running class-transformer and class-validator again. Only query parameters (flat strings), only what passed:
+ * a bad query is checked, and refused, every time.
+ */
+export class QueryCachingValidationPipe extends ValidationPipe {
+  private readonly passed = new Map<Type<unknown>, Map<string, object>>();
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const metatype = metadata.metatype;
+    if (metadata.type !== 'query' || !metatype || !isFlatStrings(value)) return super.transform(value, metadata);
+    const key = JSON.stringify(value);
+    const known = this.passed.get(metatype)?.get(key);
+    if (known) return copyOf(known);
+    const result: unknown = await super.transform(value, metadata);
+    if (result !== null && typeof result === 'object') {
+      let byKey = this.passed.get(metatype);
+      if (!byKey || byKey.size >= QUERY_CACHE_LIMIT) this.passed.set(metatype, (byKey = new Map()));
+      // A copy: the handler may change the instance it is given.
+      byKey.set(key, copyOf(result));
+    }
+    return result;
+  }
+}
+
+/** A deep copy of a DTO instance, of its class. */
+const copyOf = (dto: object): object =>
+  Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, structuredClone({ ...dto }));
+
+/** A query object as Fastify parses it when every parameter appears once: string values only. */
+function isFlatStrings(value: unknown): value is Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  for (const v of Object.values(value)) if (typeof v !== 'string') return false;
+  return true;
 }
 
 /**

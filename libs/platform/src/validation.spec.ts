@@ -1,0 +1,67 @@
+import 'reflect-metadata';
+import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { createValidationPipe } from './validation';
+
+class Query {
+  @Type(() => Number)
+  @IsInt()
+  @Min(2000)
+  @Max(2100)
+  year!: number;
+
+  @IsOptional()
+  @IsString()
+  asOf?: string;
+}
+
+const query: ArgumentMetadata = { type: 'query', metatype: Query, data: undefined };
+const body: ArgumentMetadata = { type: 'body', metatype: Query, data: undefined };
+
+describe('the global validation pipe, for repeated queries', () => {
+  let runs: jest.SpyInstance;
+  beforeEach(() => {
+    runs = jest.spyOn(ValidationPipe.prototype, 'transform');
+  });
+  afterEach(() => runs.mockRestore());
+
+  it('transforms and validates a query once, then answers a repeat with a copy of the same result', async () => {
+    const pipe = createValidationPipe();
+    const first = (await pipe.transform({ year: '2022' }, query)) as Query;
+    const again = (await pipe.transform({ year: '2022' }, query)) as Query;
+    expect(first).toBeInstanceOf(Query);
+    expect(again).toBeInstanceOf(Query);
+    expect(again).toEqual({ year: 2022 });
+    expect(again).not.toBe(first);
+    expect(runs).toHaveBeenCalledTimes(1);
+    // Other parameters are another query.
+    expect(await pipe.transform({ year: '2022', asOf: '2022-06-30' }, query)).toEqual({ year: 2022, asOf: '2022-06-30' });
+    expect(runs).toHaveBeenCalledTimes(2);
+  });
+
+  it('hands out copies: what one handler changes, the next does not see', async () => {
+    const pipe = createValidationPipe();
+    const first = (await pipe.transform({ year: '2023' }, query)) as Query;
+    first.year = 1;
+    expect(await pipe.transform({ year: '2023' }, query)).toEqual({ year: 2023 });
+  });
+
+  it('checks and refuses a bad query every time, naming the field', async () => {
+    const pipe = createValidationPipe();
+    for (let i = 0; i < 2; i++) {
+      const error = await pipe.transform({ year: 'twenty' }, query).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BadRequestException);
+      expect(JSON.stringify((error as BadRequestException).getResponse())).toContain('"field":"year"');
+    }
+    await expect(pipe.transform({ year: '2022', extra: 'x' }, query)).rejects.toBeInstanceOf(BadRequestException);
+    expect(runs).toHaveBeenCalledTimes(3);
+  });
+
+  it('does not remember bodies', async () => {
+    const pipe = createValidationPipe();
+    await pipe.transform({ year: 2022 }, body);
+    await pipe.transform({ year: 2022 }, body);
+    expect(runs).toHaveBeenCalledTimes(2);
+  });
+});
