@@ -44,11 +44,12 @@ export const statementsOf = (args: unknown[]): Statement[] => {
 type WriteMethod = (...args: unknown[]) => unknown;
 
 /**
- * Counts what a socket hands to the kernel from now until `restore`: one `_write` per chunk written alone, one
- * `_writev` per group of chunks written together (a corked socket). For tests of how many writes a burst takes.
+ * Counts what a connection's socket hands to the kernel from now until `restore`: one `_write` per chunk written
+ * alone, one `_writev` per group of chunks written together (a corked socket). For tests of how many writes a
+ * burst takes. Takes a node-postgres client or an amqplib connection: both keep their socket at `connection.stream`.
  */
-export function countSocketWrites(socket: unknown): { writes: () => number; restore: () => void } {
-  const s = socket as Record<'_write' | '_writev', WriteMethod>;
+export function countSocketWrites(owner: object): { writes: () => number; restore: () => void } {
+  const s = (owner as { connection: { stream: Record<'_write' | '_writev', WriteMethod> } }).connection.stream;
   const originals = { _write: s._write, _writev: s._writev };
   let writes = 0;
   for (const method of ['_write', '_writev'] as const) {

@@ -20,7 +20,7 @@ describe('frames written together (real RabbitMQ)', () => {
     const ch = await model.createConfirmChannel();
     await ch.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
     await ch.purgeQueue(queue);
-    const counter = countSocketWrites((model as unknown as { connection: { stream: unknown } }).connection.stream);
+    const counter = countSocketWrites(model);
     for (let i = 0; i < N; i++) ch.sendToQueue(queue, Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(500) })), { persistent: true });
     await ch.waitForConfirms();
     const writes = counter.writes();

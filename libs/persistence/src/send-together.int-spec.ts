@@ -23,7 +23,7 @@ describe('sendTogether (real PostgreSQL)', () => {
 
   /** The socket writes `fn` takes on the client's connection. */
   async function socketWrites<T>(fn: () => Promise<T>): Promise<{ result: T; writes: number }> {
-    const counter = countSocketWrites((client as unknown as { connection: { stream: unknown } }).connection.stream);
+    const counter = countSocketWrites(client);
     try {
       return { result: await fn(), writes: counter.writes() };
     } finally {

@@ -61,7 +61,6 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
   private rows: unknown[] = [];
   private fields: string[] = [];
   private parsers: Array<(value: string) => unknown> = [];
-  private failed = false;
 
   constructor(
     readonly statements: readonly Statement[],
@@ -123,13 +122,12 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
   }
 
   handleError(error: unknown): void {
-    // The client detaches the pipeline on an error; the backend skips the rest and answers the Sync.
-    this.failed = true;
+    // The client detaches the pipeline on an error (the backend skips the rest and answers the Sync); a promise
+    // settles once, so nothing after this changes the outcome.
     this.reject(error);
   }
 
   handleReadyForQuery(): void {
-    if (this.failed) return;
     if (this.results.length !== this.statements.length) {
       this.reject(new Error(`pipeline of ${this.statements.length} statements answered ${this.results.length}`));
       return;

@@ -83,10 +83,7 @@ export class StatementsTogether {
         if (alone?.test(this.queue[0]!.sql)) {
           const q = this.queue.shift()!;
           try {
-            if (!this.begun) {
-              this.begun = true;
-              await this.client.query(this.options.begin);
-            }
+            if (this.opening().length > 0) await this.client.query(this.options.begin);
             q.resolve(await alone.send(q.sql, q.params));
           } catch (e) {
             q.reject(e);

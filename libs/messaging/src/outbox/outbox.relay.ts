@@ -167,19 +167,25 @@ export class OutboxRelay {
         await Promise.race(this.inFlight);
         continue;
       }
+      // A batch in flight may have failed meanwhile: back off as for a failure of this one.
+      let error: unknown = this.failure;
+      this.failure = undefined;
       let count = 0;
-      try {
-        if (this.failure) throw this.failure;
-        count = await this.publishBatch(batchSize);
-        backoff = 250;
-      } catch (e) {
-        this.failure = undefined;
-        this.lastError = (e as Error).message;
+      if (!error) {
+        try {
+          count = await this.publishBatch(batchSize);
+        } catch (e) {
+          error = e;
+        }
+      }
+      if (error) {
+        this.lastError = (error as Error).message;
         this.logger.warn(`publish failed, will retry in ${backoff} ms: ${this.lastError}`);
         await sleep(backoff);
         backoff = Math.min(backoff * 2, 5000);
         continue;
       }
+      backoff = 250;
       if (count === batchSize || this.pendingWake || this.hints.length > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.idleRecheckMs ?? 2000);
