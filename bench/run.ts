@@ -268,14 +268,17 @@ async function freshness(stack: BenchStack) {
   };
 }
 
+/** `GET /reports/overview` from 50 connections; CPU per read by process over the same time. */
 async function reads(stack: BenchStack) {
+  const cpu0 = cpuSnapshot(stack.pids());
   const r = await autocannon({
     url: `${stack.urls.reporting}/reports/overview?year=2022`,
     connections: 50,
     duration: SIZES.readSeconds,
     headers: { authorization: `Bearer ${stack.readerKey}` },
   });
-  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx };
+  const cpu = cpuMicrosPerEvent(cpuSecondsBetween(cpu0, cpuSnapshot(stack.pids())), r['2xx']);
+  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMicrosPerRead: cpu };
 }
 
 /** `--only ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
@@ -347,6 +350,10 @@ async function main(): Promise<void> {
       row(`freshness at ${f(fresh.ratePerSec)} writes/s p50 / p99`, `${f(fresh.p50)} / ${f(fresh.p99)} ms`, 'p99 ≤ 250 ms'),
       row('overview reads (50 connections)', `${f(read.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p99 latency', `${read.p99} ms`, '≤ 20 ms'),
+      row('  CPU per read (all processes)', `${f(read.cpuMicrosPerRead.total ?? 0)} µs`, ''),
+      ...Object.entries(read.cpuMicrosPerRead)
+        .filter(([g]) => g !== 'total' && read.cpuMicrosPerRead[g]! > 0)
+        .map(([g, us]) => row(`    ${g}`, `${f(us)} µs`, '')),
       ...Object.entries(rss).map(([s, mb]) => row(`peak RSS ${s}`, `${mb} MB`, '≤ 250 MB')),
       row('figures correct', ok ? 'yes' : `NO: ${JSON.stringify(wrong)}`, ''),
     ];

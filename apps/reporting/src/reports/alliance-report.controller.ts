@@ -1,9 +1,9 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { AllianceReportView } from './alliance-report.dto';
 import { AllianceReportService } from './alliance-report.service';
-import { ReportSnapshotInterceptor } from './report-reader';
+import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { reportInstitution, today } from './report-scope';
 import { YearQuery } from './report.dto';
@@ -11,12 +11,12 @@ import { YearQuery } from './report.dto';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
-@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports')
 export class AllianceReportController {
   constructor(
     private readonly alliances: AllianceReportService,
     private readonly counters: CounterRepository,
+    private readonly reader: ReportReader,
   ) {}
 
   @Get('alliances')
@@ -28,10 +28,9 @@ export class AllianceReportController {
   async report(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<AllianceReportView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [{ alliances, totals }, fresh] = await Promise.all([
-      this.alliances.byAlliance(institution, q.year, date),
-      this.counters.freshness(institution),
-    ]);
+    const [{ alliances, totals }, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.alliances.byAlliance(source, q.year, date), this.counters.freshness(source)]),
+    );
     return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, alliances, totals };
   }
 }

@@ -9,6 +9,7 @@ import {
   LEADING_ALLIANCE_ROLES,
 } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, total } from './counter.repository';
+import type { ReportSource } from './report-reader';
 import type {
   AllianceActivitiesView,
   AllianceContributionsView,
@@ -58,12 +59,12 @@ export class AllianceReportService {
   constructor(private readonly counters: CounterRepository) {}
 
   /** DESIGN.md §5 `alliances`. */
-  async overview(institution: string, year: number, asOf: string): Promise<AlliancesFigures> {
+  async overview(source: ReportSource, year: number, asOf: string): Promise<AlliancesFigures> {
     const [alliances, members, forums] = await Promise.all([
-      this.counters.sum<AllianceDims>(institution, 'alliances', asOf),
-      this.counters.sum(institution, 'alliance.members', asOf),
+      this.counters.sum<AllianceDims>(source, 'alliances', asOf),
+      this.counters.sum(source, 'alliance.members', asOf),
       // "dated in Y": the year alone decides, as for graduates.
-      this.counters.sum(institution, 'alliance.activity_participants', null, { year, kind: 'forum' }),
+      this.counters.sum(source, 'alliance.activity_participants', null, { year, kind: 'forum' }),
     ]);
     return {
       total: total(alliances),
@@ -75,24 +76,24 @@ export class AllianceReportService {
 
   /** Per alliance founded on or before `asOf`: members as of then, joins, departures, contributions and activities of the year. */
   async byAlliance(
-    institution: string,
+    source: ReportSource,
     year: number,
     asOf: string,
   ): Promise<{ alliances: AllianceReportRow[]; totals: AllianceTotalsView }> {
     const inYear = { year };
     const [founded, snapshots, members, joins, departures, charters, contributions, cents, activities, participants, listed] =
       await Promise.all([
-        this.counters.sum<AllianceDims>(institution, 'alliances', asOf),
-        this.counters.readModels<AllianceSnapshot>(institution, 'alliance'),
-        this.counters.sum<MemberDims>(institution, 'alliance.members', asOf),
-        this.counters.sum<ByAlliance>(institution, 'alliance.joins', asOf, inYear),
-        this.counters.sum<ByAlliance>(institution, 'alliance.departures', asOf, inYear),
-        this.counters.sum<CharterDims>(institution, 'alliance.charters', asOf),
-        this.counters.sum<KindDims>(institution, 'alliance.contributions', asOf, inYear),
-        this.counters.exactSum<KindDims>(institution, 'alliance.contribution_cents', asOf, inYear),
-        this.counters.sum<ActivityDims>(institution, 'alliance.activities', asOf, inYear),
-        this.counters.sum<KindDims>(institution, 'alliance.activity_participants', asOf, inYear),
-        this.counters.sum<ParticipantDims>(institution, 'alliance.activity_participant', asOf, inYear),
+        this.counters.sum<AllianceDims>(source, 'alliances', asOf),
+        this.counters.readModels<AllianceSnapshot>(source, 'alliance'),
+        this.counters.sum<MemberDims>(source, 'alliance.members', asOf),
+        this.counters.sum<ByAlliance>(source, 'alliance.joins', asOf, inYear),
+        this.counters.sum<ByAlliance>(source, 'alliance.departures', asOf, inYear),
+        this.counters.sum<CharterDims>(source, 'alliance.charters', asOf),
+        this.counters.sum<KindDims>(source, 'alliance.contributions', asOf, inYear),
+        this.counters.exactSum<KindDims>(source, 'alliance.contribution_cents', asOf, inYear),
+        this.counters.sum<ActivityDims>(source, 'alliance.activities', asOf, inYear),
+        this.counters.sum<KindDims>(source, 'alliance.activity_participants', asOf, inYear),
+        this.counters.sum<ParticipantDims>(source, 'alliance.activity_participant', asOf, inYear),
       ]);
     const snapshot = new Map(snapshots.map((s) => [s.id, s.state]));
     const ids = [...new Set(founded.map((r) => r.dims.allianceId))].filter((id) => snapshot.has(id)).sort();

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ReportReader } from './report-reader';
+import type { ReportSource } from './report-reader';
 
 export interface CounterRow<D = Record<string, unknown>> {
   dims: D;
@@ -9,54 +9,54 @@ export interface CounterRow<D = Record<string, unknown>> {
 /** Reads the counters the projections maintain; every report is a sum over a few hundred rows at most. */
 @Injectable()
 export class CounterRepository {
-  constructor(private readonly db: ReportReader) {}
-
   /** Sums of `metric` per dims, over facts dated on or before `asOf` (all when null), whose dims contain `filter`. */
   async sum<D = Record<string, unknown>>(
-    institution: string,
+    source: ReportSource,
     metric: string,
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<CounterRow<D>>> {
-    const rows = await this.sumText<D>(institution, metric, asOf, filter);
+    const rows = await this.sumText<D>(source, metric, asOf, filter);
     return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
   }
 
   /** As {@link sum}, exact for any size (money in cents): sums come back as bigint. */
   async exactSum<D = Record<string, unknown>>(
-    institution: string,
+    source: ReportSource,
     metric: string,
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<{ dims: D; value: bigint }>> {
-    const rows = await this.sumText<D>(institution, metric, asOf, filter);
+    const rows = await this.sumText<D>(source, metric, asOf, filter);
     return rows.map((r) => ({ dims: r.dims, value: BigInt(r.value) }));
   }
 
-  private sumText<D>(institution: string, metric: string, asOf: string | null, filter: Record<string, unknown>) {
-    return this.db.query<Array<{ dims: D; value: string }>>(
+  private sumText<D>(source: ReportSource, metric: string, asOf: string | null, filter: Record<string, unknown>) {
+    return source.query<Array<{ dims: D; value: string }>>(
       `SELECT dims, sum(value)::text AS value FROM counter
        WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
        GROUP BY dims HAVING sum(value) <> 0`,
-      [institution, metric, asOf, JSON.stringify(filter)],
+      [source.institution, metric, asOf, JSON.stringify(filter)],
     );
   }
 
-  async readModels<S>(institution: string, kind: string): Promise<Array<{ id: string; state: S }>> {
-    return this.db.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
-      institution,
+  async readModels<S>(source: ReportSource, kind: string): Promise<Array<{ id: string; state: S }>> {
+    return source.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
+      source.institution,
       kind,
     ]);
   }
 
   async freshness(
-    institution: string,
+    source: ReportSource,
   ): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
-    const [f] = await this.db.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
+    const [f] = await source.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
       `SELECT last_event_time, last_applied_at, events_applied FROM freshness WHERE institution = $1`,
-      [institution],
+      [source.institution],
     );
-    const [p] = await this.db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [institution]);
+    const [p] = await source.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [
+      source.institution,
+    ]);
     return {
       lastEventTime: f?.last_event_time ?? null,
       lastAppliedAt: f?.last_applied_at ?? null,

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgramSnapshot } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, rate, total } from './counter.repository';
+import type { ReportSource } from './report-reader';
 import type { EnrollmentGrouping, EnrollmentRow, IntakeFigures, ProgramsFigures } from './report.dto';
 
 interface IntakeDims {
@@ -29,8 +30,8 @@ const THROUGH_23 = 'through_2_3';
 export class EnrollmentReportService {
   constructor(private readonly counters: CounterRepository) {}
 
-  async programs(institution: string): Promise<ProgramsFigures> {
-    const rows = await this.counters.sum<ProgramDims>(institution, 'programs.open', null);
+  async programs(source: ReportSource): Promise<ProgramsFigures> {
+    const rows = await this.counters.sum<ProgramDims>(source, 'programs.open', null);
     const open = total(rows);
     const aligned = total(rows, (d: ProgramDims) => d.aligned);
     return {
@@ -43,8 +44,8 @@ export class EnrollmentReportService {
     };
   }
 
-  async intake(institution: string, year: number, asOf: string): Promise<IntakeFigures> {
-    const rows = await this.counters.sum<IntakeDims>(institution, 'intake', asOf, { cohortYear: year });
+  async intake(source: ReportSource, year: number, asOf: string): Promise<IntakeFigures> {
+    const rows = await this.counters.sum<IntakeDims>(source, 'intake', asOf, { cohortYear: year });
     const counted = (level?: string) => total(rows, (d: IntakeDims) => d.pathway !== THROUGH_23 && (!level || d.level === level));
     return {
       total: counted(),
@@ -57,16 +58,16 @@ export class EnrollmentReportService {
 
   /** Intake, 2+3 intake, withdrawals and graduates of a year, grouped. A program in several sectors counts in each. */
   async grouped(
-    institution: string,
+    source: ReportSource,
     year: number,
     asOf: string,
     by: EnrollmentGrouping,
   ): Promise<{ rows: EnrollmentRow[]; totals: EnrollmentRow }> {
     const [intake, withdrawals, graduates, programs] = await Promise.all([
-      this.counters.sum<IntakeDims>(institution, 'intake', asOf, { cohortYear: year }),
-      this.counters.sum<IntakeDims>(institution, 'withdrawals', asOf, { cohortYear: year }),
-      this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: year }),
-      this.counters.readModels<ProgramSnapshot>(institution, 'program'),
+      this.counters.sum<IntakeDims>(source, 'intake', asOf, { cohortYear: year }),
+      this.counters.sum<IntakeDims>(source, 'withdrawals', asOf, { cohortYear: year }),
+      this.counters.sum<GraduateDims>(source, 'graduates', null, { graduationYear: year }),
+      this.counters.readModels<ProgramSnapshot>(source, 'program'),
     ]);
     const program = new Map(programs.map((p) => [p.id, p.state]));
     const keysOf = (d: { level?: string; pathway?: string; programCode?: string }): string[] => {

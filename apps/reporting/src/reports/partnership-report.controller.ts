@@ -1,7 +1,7 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { ReportSnapshotInterceptor } from './report-reader';
+import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';
 import { PartnershipReportService } from './partnership-report.service';
@@ -10,12 +10,12 @@ import { reportInstitution, today } from './report-scope';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
-@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports/partnerships')
 export class PartnershipReportController {
   constructor(
     private readonly partnerships: PartnershipReportService,
     private readonly counters: CounterRepository,
+    private readonly reader: ReportReader,
   ) {}
 
   @Get()
@@ -26,10 +26,9 @@ export class PartnershipReportController {
   @ApiOkResponse({ type: PartnershipReportView })
   async report(@CurrentPrincipal() p: Principal, @Query() q: PartnershipReportQuery): Promise<PartnershipReportView> {
     const institution = reportInstitution(p, q.institution);
-    const [report, fresh] = await Promise.all([
-      this.partnerships.report(institution, q.year, q.asOf ?? today(), q.by ?? 'kind'),
-      this.counters.freshness(institution),
-    ]);
+    const [report, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.partnerships.report(source, q.year, q.asOf ?? today(), q.by ?? 'kind'), this.counters.freshness(source)]),
+    );
     return { ...report, asOf: fresh.lastEventTime?.toISOString() ?? null };
   }
 
@@ -40,10 +39,9 @@ export class PartnershipReportController {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const within = q.within ?? 90;
-    const [agreements, fresh] = await Promise.all([
-      this.partnerships.expiring(institution, date, within),
-      this.counters.freshness(institution),
-    ]);
+    const [agreements, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.partnerships.expiring(source, date, within), this.counters.freshness(source)]),
+    );
     return { institution, date, within, asOf: fresh.lastEventTime?.toISOString() ?? null, agreements };
   }
 }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
 import { AgreementReadState, agreementTimeline, formatCents, PartnerReadState } from '../projection/partnership.projections';
 import { CounterRepository, rate, total } from './counter.repository';
+import type { ReportSource } from './report-reader';
 import type { AgreementGroupRow, ExpiringAgreementRow, PartnershipGrouping, PartnershipReportView } from './partnership-report.dto';
 import type { OrderClassFigures, PartnershipsFigures, TrainingBasesFigures } from './report.dto';
 
@@ -25,18 +26,18 @@ export class PartnershipReportService {
    * Sum of a dated metric over [1 January of year, asOf] (DESIGN.md §5): with asOf in a later year,
    * the later years' facts up to asOf count too (e.g. investment "since 2021" as of June 2023).
    */
-  private async inYear(institution: string, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
+  private async inYear(source: ReportSource, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
     if (asOf < yearStart(year)) return 0;
     const [upTo, before] = await Promise.all([
-      this.counters.sum(institution, metric, asOf, filter),
-      this.counters.sum(institution, metric, yearEnd(year - 1), filter),
+      this.counters.sum(source, metric, asOf, filter),
+      this.counters.sum(source, metric, yearEnd(year - 1), filter),
     ]);
     return total(upTo) - total(before);
   }
 
-  async overview(institution: string, year: number, asOf: string): Promise<PartnershipsFigures> {
-    const signed = (kind: string) => this.inYear(institution, 'partnerships.agreement_signed', year, asOf, { by: 'kind', key: kind });
-    const sum = async (metric: string, at: string | null = asOf) => total(await this.counters.sum(institution, metric, at));
+  async overview(source: ReportSource, year: number, asOf: string): Promise<PartnershipsFigures> {
+    const signed = (kind: string) => this.inYear(source, 'partnerships.agreement_signed', year, asOf, { by: 'kind', key: kind });
+    const sum = async (metric: string, at: string | null = asOf) => total(await this.counters.sum(source, metric, at));
     const [
       enterprises,
       schoolEnterpriseSigned,
@@ -54,7 +55,7 @@ export class PartnershipReportService {
       sum('partnerships.certificate_pilots'),
       sum('partnerships.pilot_partners'),
       sum('partnerships.industry_colleges'),
-      this.orderClasses(institution, year),
+      this.orderClasses(source, year),
     ]);
     return {
       enterprises,
@@ -68,35 +69,35 @@ export class PartnershipReportService {
     };
   }
 
-  async orderClasses(institution: string, year: number): Promise<OrderClassFigures> {
+  async orderClasses(source: ReportSource, year: number): Promise<OrderClassFigures> {
     const [classes, students] = await Promise.all([
-      this.counters.sum<{ programCode: string }>(institution, 'partnerships.order_classes', null, { cohortYear: year }),
-      this.counters.sum(institution, 'partnerships.order_class_students', null, { cohortYear: year }),
+      this.counters.sum<{ programCode: string }>(source, 'partnerships.order_classes', null, { cohortYear: year }),
+      this.counters.sum(source, 'partnerships.order_class_students', null, { cohortYear: year }),
     ]);
     return { programs: new Set(classes.map((r) => r.dims.programCode)).size, students: total(students) };
   }
 
-  async trainingBases(institution: string, year: number, asOf: string): Promise<TrainingBasesFigures> {
-    return { investment: formatCents(await this.inYear(institution, 'training_bases.investment', year, asOf)) };
+  async trainingBases(source: ReportSource, year: number, asOf: string): Promise<TrainingBasesFigures> {
+    return { investment: formatCents(await this.inYear(source, 'training_bases.investment', year, asOf)) };
   }
 
   /** Agreements per group, order classes, 1+X pilots, industry colleges and investment by source. */
-  async report(institution: string, year: number, asOf: string, by: PartnershipGrouping): Promise<Omit<PartnershipReportView, 'asOf'>> {
+  async report(source: ReportSource, year: number, asOf: string, by: PartnershipGrouping): Promise<Omit<PartnershipReportView, 'asOf'>> {
     const dimsBy = by === 'year' ? 'all' : by;
     const inRange = asOf >= yearStart(year);
     const [signed, renewed, status, groups, enterprises, pilots, pilotPartners, results, colleges, investment, orderClasses] =
       await Promise.all([
-        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_signed', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_renewed', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(institution, 'partnerships.agreement_status', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(institution, 'partnerships.enterprise_groups', asOf, { by }),
-        this.counters.sum(institution, 'partnerships.enterprises', asOf),
-        this.counters.sum(institution, 'partnerships.certificate_pilots', asOf),
-        this.counters.sum(institution, 'partnerships.pilot_partners', asOf),
-        this.counters.sum<{ measure: string }>(institution, 'partnerships.pilot_results', null, { year }),
-        this.counters.sum(institution, 'partnerships.industry_colleges', asOf),
-        inRange ? this.counters.sum<{ source: string }>(institution, 'training_bases.investment', asOf, { year }) : Promise.resolve([]),
-        this.orderClasses(institution, year),
+        this.counters.sum<GroupDims>(source, 'partnerships.agreement_signed', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, 'partnerships.agreement_renewed', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, 'partnerships.agreement_status', asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, 'partnerships.enterprise_groups', asOf, { by }),
+        this.counters.sum(source, 'partnerships.enterprises', asOf),
+        this.counters.sum(source, 'partnerships.certificate_pilots', asOf),
+        this.counters.sum(source, 'partnerships.pilot_partners', asOf),
+        this.counters.sum<{ measure: string }>(source, 'partnerships.pilot_results', null, { year }),
+        this.counters.sum(source, 'partnerships.industry_colleges', asOf),
+        inRange ? this.counters.sum<{ source: string }>(source, 'training_bases.investment', asOf, { year }) : Promise.resolve([]),
+        this.orderClasses(source, year),
       ]);
     const statusOf = (rows: typeof status, key: string | undefined, s: string) =>
       total(rows, (d: GroupDims) => (key === undefined || d.key === key) && d.status === s);
@@ -109,7 +110,7 @@ export class PartnershipReportService {
       rows = await Promise.all(
         years.map(async (y): Promise<AgreementGroupRow> => {
           const at = earlier(yearEnd(y), asOf);
-          const st = await this.counters.sum<GroupDims>(institution, 'partnerships.agreement_status', at, { by: 'all' });
+          const st = await this.counters.sum<GroupDims>(source, 'partnerships.agreement_status', at, { by: 'all' });
           return {
             key: String(y),
             signed: total(signed, (d: GroupDims) => d.year === y),
@@ -134,7 +135,7 @@ export class PartnershipReportService {
       }));
     }
     // Totals count each agreement once (the "all" group), whatever the grouping.
-    const all = by === 'year' ? { signed, renewed, status } : await this.allGroup(institution, asOf);
+    const all = by === 'year' ? { signed, renewed, status } : await this.allGroup(source, asOf);
     const totals: AgreementGroupRow = {
       key: 'total',
       signed: total(all.signed, inY),
@@ -145,12 +146,12 @@ export class PartnershipReportService {
       enterprises: total(enterprises),
     };
     const measure = (m: string) => total(results, (d: { measure: string }) => d.measure === m);
-    const bySource = INVESTMENT_SOURCES.map((source) => ({
-      source,
-      amount: formatCents(total(investment, (d: { source: string }) => d.source === source)),
+    const bySource = INVESTMENT_SOURCES.map((kind) => ({
+      source: kind,
+      amount: formatCents(total(investment, (d: { source: string }) => d.source === kind)),
     }));
     return {
-      institution,
+      institution: source.institution,
       year,
       date: asOf,
       by,
@@ -172,20 +173,20 @@ export class PartnershipReportService {
     };
   }
 
-  private async allGroup(institution: string, asOf: string) {
+  private async allGroup(source: ReportSource, asOf: string) {
     const [signed, renewed, status] = await Promise.all(
       ['partnerships.agreement_signed', 'partnerships.agreement_renewed', 'partnerships.agreement_status'].map((m) =>
-        this.counters.sum<GroupDims>(institution, m, asOf, { by: 'all' }),
+        this.counters.sum<GroupDims>(source, m, asOf, { by: 'all' }),
       ),
     );
     return { signed: signed!, renewed: renewed!, status: status! };
   }
 
   /** Active agreements (on `from`) whose expiresOn falls within [from, from + within days], soonest first. */
-  async expiring(institution: string, from: string, within: number): Promise<ExpiringAgreementRow[]> {
+  async expiring(source: ReportSource, from: string, within: number): Promise<ExpiringAgreementRow[]> {
     const [agreements, partners] = await Promise.all([
-      this.counters.readModels<AgreementReadState>(institution, 'agreement'),
-      this.counters.readModels<PartnerReadState>(institution, 'partner'),
+      this.counters.readModels<AgreementReadState>(source, 'agreement'),
+      this.counters.readModels<PartnerReadState>(source, 'partner'),
     ]);
     const name = new Map(partners.map((p) => [p.id, p.state.name]));
     const fromMs = Date.parse(`${from}T00:00:00Z`);

@@ -1,7 +1,7 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { ReportSnapshotInterceptor } from './report-reader';
+import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import {
   DataQualityQuery,
@@ -17,12 +17,12 @@ import { reportInstitution, today } from './report-scope';
 @ApiTags('reports')
 @ApiBearerAuth()
 @RequireAccess('read')
-@UseInterceptors(ReportSnapshotInterceptor)
 @Controller('reports')
 export class PlacementReportController {
   constructor(
     private readonly placement: PlacementReportService,
     private readonly counters: CounterRepository,
+    private readonly reader: ReportReader,
   ) {}
 
   @Get('placement')
@@ -34,10 +34,9 @@ export class PlacementReportController {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const by = q.by ?? 'category';
-    const [{ rows, totals }, fresh] = await Promise.all([
-      this.placement.placement(institution, q.cohort, date, by),
-      this.counters.freshness(institution),
-    ]);
+    const [{ rows, totals }, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.placement.placement(source, q.cohort, date, by), this.counters.freshness(source)]),
+    );
     return {
       institution,
       cohort: q.cohort,
@@ -55,10 +54,9 @@ export class PlacementReportController {
   @ApiOkResponse({ type: InternshipReportView })
   async internshipReport(@CurrentPrincipal() p: Principal, @Query() q: InternshipReportQuery): Promise<InternshipReportView> {
     const institution = reportInstitution(p, q.institution);
-    const [figures, fresh] = await Promise.all([
-      this.placement.internshipReport(institution, q.year),
-      this.counters.freshness(institution),
-    ]);
+    const [figures, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.placement.internshipReport(source, q.year), this.counters.freshness(source)]),
+    );
     return { institution, year: q.year, asOf: fresh.lastEventTime?.toISOString() ?? null, ...figures };
   }
 
@@ -70,10 +68,9 @@ export class PlacementReportController {
   @ApiOkResponse({ type: DataQualityView })
   async dataQuality(@CurrentPrincipal() p: Principal, @Query() q: DataQualityQuery): Promise<DataQualityView> {
     const institution = reportInstitution(p, q.institution);
-    const [findings, fresh] = await Promise.all([
-      this.placement.dataQuality(institution, q.year ?? null, q.limit ?? 100),
-      this.counters.freshness(institution),
-    ]);
+    const [findings, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.placement.dataQuality(source, q.year ?? null, q.limit ?? 100), this.counters.freshness(source)]),
+    );
     return { institution, year: q.year ?? null, asOf: fresh.lastEventTime?.toISOString() ?? null, ...findings };
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgramSnapshot } from '@chanjiao/contracts';
-import { ReportReader } from './report-reader';
+import type { ReportSource } from './report-reader';
 import type { GraduateState, InternState } from '../projection/placement.projections';
 import { CounterRepository, rate, total } from './counter.repository';
 import type { GraduatesFigures, InternshipsFigures } from './report.dto';
@@ -22,17 +22,14 @@ const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: stri
 /** Graduate placement, internship and data-quality figures, from the counters and read models of the placement projections. */
 @Injectable()
 export class PlacementReportService {
-  constructor(
-    private readonly counters: CounterRepository,
-    private readonly db: ReportReader,
-  ) {}
+  constructor(private readonly counters: CounterRepository) {}
 
   /** The overview's `graduates`: graduations of the year, placed as of `asOf`, local employment. */
-  async graduates(institution: string, cohort: number, asOf: string): Promise<GraduatesFigures> {
+  async graduates(source: ReportSource, cohort: number, asOf: string): Promise<GraduatesFigures> {
     const [graduates, categories, local] = await Promise.all([
-      this.counters.sum(institution, 'graduates', null, { graduationYear: cohort }),
-      this.counters.sum<{ category: string }>(institution, 'graduates.by_category', asOf, { cohort }),
-      this.counters.sum(institution, 'graduates.local_employed', asOf, { cohort }),
+      this.counters.sum(source, 'graduates', null, { graduationYear: cohort }),
+      this.counters.sum<{ category: string }>(source, 'graduates.by_category', asOf, { cohort }),
+      this.counters.sum(source, 'graduates.local_employed', asOf, { cohort }),
     ]);
     const all = total(graduates);
     const placed = total(categories, (d: { category: string }) => d.category !== 'not_placed');
@@ -40,27 +37,27 @@ export class PlacementReportService {
   }
 
   /** The overview's `internships`. */
-  async internships(institution: string, year: number): Promise<InternshipsFigures> {
+  async internships(source: ReportSource, year: number): Promise<InternshipsFigures> {
     const [students, local] = await Promise.all([
-      this.counters.sum(institution, 'internships.students', null, { year }),
-      this.counters.sum(institution, 'internships.local_students', null, { year }),
+      this.counters.sum(source, 'internships.students', null, { year }),
+      this.counters.sum(source, 'internships.local_students', null, { year }),
     ]);
     return { students: total(students), localStudents: total(local) };
   }
 
   /** Placement of a cohort as of a date, grouped; see PlacementReportView for what numerator and denominator are. */
   async placement(
-    institution: string,
+    source: ReportSource,
     cohort: number,
     asOf: string,
     by: PlacementGrouping,
   ): Promise<{ rows: PlacementRow[]; totals: GraduatesFigures }> {
-    const totals = await this.graduates(institution, cohort, asOf);
+    const totals = await this.graduates(source, cohort, asOf);
     if (by === 'program') {
       const [graduates, placed, programs] = await Promise.all([
-        this.counters.sum<GraduateDims>(institution, 'graduates', null, { graduationYear: cohort }),
-        this.counters.sum<{ programCode: string }>(institution, 'graduates.by_program', asOf, { cohort, placed: true }),
-        this.counters.readModels<ProgramSnapshot>(institution, 'program'),
+        this.counters.sum<GraduateDims>(source, 'graduates', null, { graduationYear: cohort }),
+        this.counters.sum<{ programCode: string }>(source, 'graduates.by_program', asOf, { cohort, placed: true }),
+        this.counters.readModels<ProgramSnapshot>(source, 'program'),
       ]);
       const name = new Map(programs.map((p) => [p.id, p.state.name]));
       const groups = new Map<string, { n: number; d: number }>();
@@ -73,7 +70,7 @@ export class PlacementReportService {
       return { rows, totals };
     }
     const { metric, dim } = GROUP_METRIC[by];
-    const counted = await this.counters.sum<Record<string, unknown>>(institution, metric, asOf, { cohort });
+    const counted = await this.counters.sum<Record<string, unknown>>(source, metric, asOf, { cohort });
     const groups = new Map<string, { n: number; local?: boolean }>();
     for (const r of counted) {
       const key = r.dims[dim] === null || r.dims[dim] === undefined ? 'none' : String(r.dims[dim]);
@@ -90,11 +87,11 @@ export class PlacementReportService {
   }
 
   /** Internships starting in a year: students, local students, by kind. */
-  async internshipReport(institution: string, year: number) {
+  async internshipReport(source: ReportSource, year: number) {
     const [figures, counts, byKind] = await Promise.all([
-      this.internships(institution, year),
-      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(institution, 'internships.count', null, { year }),
-      this.counters.sum<{ kind: string }>(institution, 'internships.students_by_kind', null, { year }),
+      this.internships(source, year),
+      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(source, 'internships.count', null, { year }),
+      this.counters.sum<{ kind: string }>(source, 'internships.students_by_kind', null, { year }),
     ]);
     const kinds = [...new Set([...counts.map((c) => c.dims.kind), ...byKind.map((c) => c.dims.kind)])].sort();
     const rows = kinds.map((kind): InternshipKindRow => ({
@@ -115,7 +112,7 @@ export class PlacementReportService {
 
   /** Graduates known to one side only, and internships of students the enrollment service never announced. */
   async dataQuality(
-    institution: string,
+    source: ReportSource,
     year: number | null,
     limit: number,
   ): Promise<Omit<DataQualityView, 'institution' | 'year' | 'asOf'>> {
@@ -126,15 +123,15 @@ export class PlacementReportService {
     // Internships carry no graduation year: this finding is never year-scoped ($2 is only typed, for the shared parameters).
     const UNKNOWN = `kind = 'intern' AND state->'known' = 'false'::jsonb AND state->'internships' <> '{}'::jsonb AND ($2::int IS NULL OR true)`;
     const list = <S>(where: string) =>
-      this.db.query<Array<{ id: string; state: S }>>(
+      source.query<Array<{ id: string; state: S }>>(
         `SELECT id, state FROM read_model WHERE institution = $1 AND ${where} ORDER BY id LIMIT $3`,
-        [institution, year, limit],
+        [source.institution, year, limit],
       );
     const count = async (where: string) => {
-      const [r] = await this.db.query<Array<{ n: string; internships: string | null }>>(
+      const [r] = await source.query<Array<{ n: string; internships: string | null }>>(
         `SELECT count(*) AS n, sum((SELECT count(*) FROM jsonb_object_keys(CASE WHEN kind = 'intern' THEN state->'internships' ELSE '{}' END)))
            AS internships FROM read_model WHERE institution = $1 AND ${where}`,
-        [institution, year],
+        [source.institution, year],
       );
       return { n: Number(r?.n ?? 0), internships: Number(r?.internships ?? 0) };
     };

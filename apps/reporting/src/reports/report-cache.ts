@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ReportReader } from './report-reader';
+import { ReportReader, ReportSource } from './report-reader';
 
 const MAX_ENTRIES = 2000;
 
@@ -15,24 +15,24 @@ export class ReportCache {
   private readonly probe: GenerationProbe;
 
   constructor(private readonly db: ReportReader) {
-    this.probe = new GenerationProbe((institution) => this.generation(institution));
+    this.probe = new GenerationProbe((institution) => this.generation(this.db.latest(institution)));
   }
 
-  async get<T>(institution: string, key: string, compute: () => Promise<T>): Promise<T> {
+  async get<T>(institution: string, key: string, compute: (source: ReportSource) => Promise<T>): Promise<T> {
     const cacheKey = `${institution}\u0000${key}`;
     const hit = this.entries.get(cacheKey);
     if (hit && hit.generation === (await this.probe.current(institution))) return hit.value as T;
     // A miss computes in one snapshot and keys the answer by the count that snapshot saw (asked for with
     // the report's first queries, so it shares their round trip).
-    const [generation, value] = await this.db.snapshot(() => Promise.all([this.generation(institution), compute()]));
+    const [generation, value] = await this.db.snapshot(institution, (source) => Promise.all([this.generation(source), compute(source)]));
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(cacheKey, { generation, value });
     return value;
   }
 
-  private async generation(institution: string): Promise<string> {
-    const [row] = await this.db.query<Array<{ g: string }>>(`SELECT events_applied::text AS g FROM freshness WHERE institution = $1`, [
-      institution,
+  private async generation(source: ReportSource): Promise<string> {
+    const [row] = await source.query<Array<{ g: string }>>(`SELECT events_applied::text AS g FROM freshness WHERE institution = $1`, [
+      source.institution,
     ]);
     return row?.g ?? '0';
   }

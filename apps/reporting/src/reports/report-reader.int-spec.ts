@@ -3,14 +3,15 @@ import { DataSource } from 'typeorm';
 import { createDataSource } from '@chanjiao/persistence';
 import { freshDatabase } from '@chanjiao/testing';
 import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
-import { ReportReader } from './report-reader';
+import { ReportReader, ReportSource } from './report-reader';
 
 /** A report's parallel queries read one snapshot: a commit between them shows in none or in all. */
 describe('ReportReader (real PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let reader: ReportReader;
-  const count = async (table: string) => Number((await reader.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM ${table}`, []))[0]!.n);
+  const count = async (table: string, db: ReportSource = reader.latest('I1')) =>
+    Number((await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM ${table}`, []))[0]!.n);
 
   beforeAll(async () => {
     db = await freshDatabase('reader');
@@ -25,14 +26,14 @@ describe('ReportReader (real PostgreSQL)', () => {
   });
 
   it('inside a snapshot, a commit made between two queries is not seen; outside, it is', async () => {
-    const seen = await reader.snapshot(async () => {
-      const programs = await count('programs');
+    const seen = await reader.snapshot('I1', async (source) => {
+      const programs = await count('programs', source);
       // The consumer commits a program and a student meanwhile, on another connection.
       await ds.transaction(async (m) => {
         await m.query('INSERT INTO programs VALUES (1)');
         await m.query('INSERT INTO students VALUES (1)');
       });
-      const [students, again] = await Promise.all([count('students'), count('programs')]);
+      const [students, again] = await Promise.all([count('students', source), count('programs', source)]);
       return { programs, students, again };
     });
     expect(seen).toEqual({ programs: 0, students: 0, again: 0 });
@@ -69,11 +70,11 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
 
   it('answers parallel queries each with its own rows, typed as the same query with parameters would be', async () => {
     const expected = await ds.query(TYPED, tricky);
-    const [typed, series, empty] = await reader.snapshot(() =>
+    const [typed, series, empty] = await reader.snapshot('I1', (source) =>
       Promise.all([
-        reader.query(TYPED, tricky),
-        reader.query(`SELECT g AS n FROM generate_series(1, $1::int) g WHERE g <> $2`, [4, 2]),
-        reader.query(`SELECT 1 AS one WHERE $1::text = 'never'`, ['x']),
+        source.query(TYPED, tricky),
+        source.query(`SELECT g AS n FROM generate_series(1, $1::int) g WHERE g <> $2`, [4, 2]),
+        source.query(`SELECT 1 AS one WHERE $1::text = 'never'`, ['x']),
       ]),
     );
     expect(typed).toEqual(expected);
@@ -88,9 +89,9 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
       texts.push(sqlTextOf(args));
       return send(...args);
     });
-    await reader.snapshot(async () => {
-      await Promise.all([reader.query('SELECT 1', []), reader.query('SELECT 2', []), reader.query('SELECT 3', [])]);
-      await reader.query('SELECT $1::int', [4]);
+    await reader.snapshot('I1', async (source) => {
+      await Promise.all([source.query('SELECT 1', []), source.query('SELECT 2', []), source.query('SELECT 3', [])]);
+      await source.query('SELECT $1::int', [4]);
     });
     restore();
     expect(texts).toEqual([
@@ -102,12 +103,12 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
 
   it('fails the queries of a failing round trip and rolls back; the next snapshot works', async () => {
     await expect(
-      reader.snapshot(() => Promise.all([reader.query('SELECT 1', []), reader.query('SELECT * FROM no_such_table', [])])),
+      reader.snapshot('I1', (source) => Promise.all([source.query('SELECT 1', []), source.query('SELECT * FROM no_such_table', [])])),
     ).rejects.toThrow(/no_such_table/);
-    await expect(reader.snapshot(() => reader.query('SELECT $1::int AS n', [5]))).resolves.toEqual([{ n: 5 }]);
+    await expect(reader.snapshot('I1', (source) => source.query('SELECT $1::int AS n', [5]))).resolves.toEqual([{ n: 5 }]);
   });
 
   it('refuses a parameter it cannot pass', async () => {
-    await expect(reader.snapshot(() => reader.query('SELECT $1::jsonb', [{ a: 1 }]))).rejects.toThrow(/JSON.stringify/);
+    await expect(reader.snapshot('I1', (source) => source.query('SELECT $1::jsonb', [{ a: 1 }]))).rejects.toThrow(/JSON.stringify/);
   });
 });

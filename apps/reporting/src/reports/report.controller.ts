@@ -1,11 +1,11 @@
-import { Controller, Get, Query, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
 import { AllianceReportService } from './alliance-report.service';
 import { CounterRepository } from './counter.repository';
 import { ReportCache } from './report-cache';
-import { ReportSnapshotInterceptor } from './report-reader';
+import { ReportReader, ReportSource } from './report-reader';
 import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
 import { PartnershipReportService } from './partnership-report.service';
@@ -25,6 +25,7 @@ export class ReportController {
     private readonly cache: ReportCache,
     private readonly alliance: AllianceReportService,
     private readonly partnership: PartnershipReportService,
+    private readonly reader: ReportReader,
   ) {}
 
   @Get('overview')
@@ -33,25 +34,24 @@ export class ReportController {
   async overview(@CurrentPrincipal() p: Principal, @Query() q: YearQuery): Promise<OverviewView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    return this.cache.get(institution, `overview|${q.year}|${date}`, () => this.computeOverview(institution, q.year, date));
+    return this.cache.get(institution, `overview|${q.year}|${date}`, (source) => this.computeOverview(source, q.year, date));
   }
 
   /** Run by the cache in one snapshot: the parallel sums below all see the same committed state. */
-  private async computeOverview(institution: string, year: number, date: string): Promise<OverviewView> {
-    const q = { year };
+  private async computeOverview(source: ReportSource, year: number, date: string): Promise<OverviewView> {
     const [programs, intake, graduates, internships, fresh, alliances, partnerships, trainingBases] = await Promise.all([
-      this.enrollment.programs(institution),
-      this.enrollment.intake(institution, q.year, date),
-      this.placement.graduates(institution, q.year, date),
-      this.placement.internships(institution, q.year),
-      this.counters.freshness(institution),
-      this.alliance.overview(institution, q.year, date),
-      this.partnership.overview(institution, q.year, date),
-      this.partnership.trainingBases(institution, q.year, date),
+      this.enrollment.programs(source),
+      this.enrollment.intake(source, year, date),
+      this.placement.graduates(source, year, date),
+      this.placement.internships(source, year),
+      this.counters.freshness(source),
+      this.alliance.overview(source, year, date),
+      this.partnership.overview(source, year, date),
+      this.partnership.trainingBases(source, year, date),
     ]);
     return {
-      institution,
-      year: q.year,
+      institution: source.institution,
+      year,
       date,
       asOf: fresh.lastEventTime?.toISOString() ?? null,
       programs,
@@ -65,27 +65,27 @@ export class ReportController {
   }
 
   @Get('enrollment')
-  @UseInterceptors(ReportSnapshotInterceptor)
   @ApiOperation({ summary: 'Intake, 2+3 intake, withdrawals and graduates of a year by level, program, category, sector or pathway' })
   @ApiOkResponse({ type: EnrollmentReportView })
   async enrollmentReport(@CurrentPrincipal() p: Principal, @Query() q: EnrollmentReportQuery): Promise<EnrollmentReportView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const by = q.by ?? 'level';
-    const [{ rows, totals }, fresh] = await Promise.all([
-      this.enrollment.grouped(institution, q.year, date, by),
-      this.counters.freshness(institution),
-    ]);
+    const [{ rows, totals }, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.enrollment.grouped(source, q.year, date, by), this.counters.freshness(source)]),
+    );
     return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, by, rows, totals };
   }
 
   @Get('freshness')
-  @UseInterceptors(ReportSnapshotInterceptor)
   @ApiOperation({ summary: 'Newest event applied, and events waiting (parked out of order, queued in the broker)' })
   @ApiOkResponse({ type: FreshnessView })
   async freshness(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery): Promise<FreshnessView> {
     const institution = reportInstitution(p, q.institution);
-    const [f, queued] = await Promise.all([this.counters.freshness(institution), this.consumer.queueDepth()]);
+    const [f, queued] = await Promise.all([
+      this.reader.snapshot(institution, (source) => this.counters.freshness(source)),
+      this.consumer.queueDepth(),
+    ]);
     return {
       institution,
       asOf: f.lastEventTime?.toISOString() ?? null,
