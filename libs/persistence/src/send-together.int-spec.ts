@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import { freshDatabase } from '@chanjiao/testing';
 import { countSocketWrites } from '@chanjiao/test-support';
-import { sendTogether, StatementPipeline } from './send-together';
+import { createDataSource, SESSION_OPTIONS } from './data-source';
+import { PREPARED_PER_CONNECTION, sendTogether, StatementPipeline } from './send-together';
 
 describe('sendTogether (real PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };
@@ -9,7 +10,7 @@ describe('sendTogether (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     db = await freshDatabase('send_together');
-    client = new Client({ connectionString: db.url });
+    client = new Client({ connectionString: db.url, options: SESSION_OPTIONS });
     await client.connect();
     await client.query(`CREATE TABLE t (id int PRIMARY KEY, doc jsonb, at timestamptz, tags text[])`);
   });
@@ -85,5 +86,79 @@ describe('sendTogether (real PostgreSQL)', () => {
     );
     expect(p.text).toBe('SELECT $1::text AS a;\nSELECT 2 AS b');
     expect(await client.query(p)).toEqual([[{ a: 'x' }], [{ b: 2 }]]);
+  });
+});
+
+/** Each text is parsed once per connection and planned at every execution. */
+describe('sendTogether prepared statements (real PostgreSQL)', () => {
+  let db: { url: string; drop: () => Promise<void> };
+  let client: Client;
+  const prepared = async () =>
+    (
+      await client.query<{ statement: string; prepare_time: Date; generic_plans: string; custom_plans: string }>(
+        `SELECT statement, prepare_time, generic_plans, custom_plans FROM pg_prepared_statements ORDER BY prepare_time`,
+      )
+    ).rows;
+
+  beforeAll(async () => {
+    db = await freshDatabase('send_together_prepared');
+  });
+  beforeEach(async () => {
+    // A new connection each time: what a connection has prepared is its own.
+    client = new Client({ connectionString: db.url, options: SESSION_OPTIONS });
+    await client.connect();
+  });
+  afterEach(async () => {
+    await client?.end();
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('parses a text at its first use only, also when a pipeline repeats it, and plans every execution for its parameters', async () => {
+    const DOUBLE = 'SELECT $1::int * 2 AS d';
+    expect(
+      await sendTogether(client, [
+        [DOUBLE, [1]],
+        [DOUBLE, [2]],
+        ['SELECT $1::text AS t', ['x']],
+      ]),
+    ).toEqual([[{ d: 2 }], [{ d: 4 }], [{ t: 'x' }]]);
+    const [first] = await prepared();
+    for (let i = 3; i <= 8; i++) expect(await sendTogether(client, [[DOUBLE, [i]]])).toEqual([[{ d: 2 * i }]]);
+    const after = await prepared();
+    expect(after.map((p) => p.statement)).toEqual([DOUBLE, 'SELECT $1::text AS t']);
+    // Not parsed again (same prepare time); never a generic plan, which PostgreSQL would use from the sixth execution on.
+    expect(after[0]).toMatchObject({ prepare_time: first!.prepare_time, generic_plans: '0', custom_plans: '8' });
+  });
+
+  it('parses again a text whose pipeline failed before it learnt whether it was parsed', async () => {
+    const DIVIDE = 'SELECT 10 / $1::int AS q';
+    await expect(sendTogether(client, [[DIVIDE, [0]]])).rejects.toMatchObject({ code: '22012' });
+    // Parsed under its name, then failed: parsing it again under the same name must not fail as a duplicate.
+    expect(await sendTogether(client, [[DIVIDE, [5]]])).toEqual([[{ q: 2 }]]);
+    expect(await sendTogether(client, [[DIVIDE, [2]]])).toEqual([[{ q: 5 }]]);
+    expect((await prepared()).map((p) => p.statement)).toEqual([DIVIDE]);
+  });
+
+  it(`keeps at most ${PREPARED_PER_CONNECTION} texts per connection; others are parsed at each use`, async () => {
+    const texts = Array.from({ length: PREPARED_PER_CONNECTION + 5 }, (_, i) => [`SELECT ${i} AS n`, []] as const);
+    const rows = await sendTogether(client, texts);
+    expect(rows.map((r) => (r as Array<{ n: number }>)[0]!.n)).toEqual(texts.map((_, i) => i));
+    expect(await sendTogether(client, texts.slice(-2))).toEqual([
+      [{ n: PREPARED_PER_CONNECTION + 3 }],
+      [{ n: PREPARED_PER_CONNECTION + 4 }],
+    ]);
+    expect(await prepared()).toHaveLength(PREPARED_PER_CONNECTION);
+  });
+
+  it('is how every connection of createDataSource runs', async () => {
+    const ds = createDataSource({ url: db.url, entities: [], migrations: [] });
+    await ds.initialize();
+    try {
+      expect(await ds.query('SHOW plan_cache_mode')).toEqual([{ plan_cache_mode: 'force_custom_plan' }]);
+    } finally {
+      await ds.destroy();
+    }
   });
 });

@@ -17,6 +17,7 @@ export interface PgClient {
 interface ProtocolWriter {
   stream: { cork?: () => void; uncork?: () => void };
   parse(msg: { text: string; name: string; types: number[] }): void;
+  close(msg: { type: 'S'; name: string }): void;
   bind(msg: { portal: string; statement: string; values: Array<string | null> }): void;
   describe(msg: { type: 'P'; name: string }): void;
   execute(msg: { portal: string; rows: number }): void;
@@ -28,8 +29,9 @@ interface ProtocolWriter {
  * Sends statements in one round trip and returns each one's rows, in order: on a busy 2-core box a round trip
  * costs 1–2.5 ms of waiting, so a transaction of a dozen statements spent most of its time between them.
  *
- * PostgreSQL's extended query protocol, pipelined: Parse, Bind, Describe and Execute for each statement (the
- * unnamed statement and portal, replaced by the next), one Sync at the end, all in one write. As with several
+ * PostgreSQL's extended query protocol, pipelined: Bind, Describe and Execute for each statement (the unnamed
+ * portal, replaced by the next), one Sync at the end, all in one write. A statement text is parsed once per
+ * connection (see {@link PreparedStatements}); it is planned at every execution, for the parameters it has. As with several
  * statements in one simple query, they run in order in one implicit transaction (unless they open their
  * own), and after an error the server skips the rest up to the Sync: every statement in the pipeline fails. Unlike a
  * simple query, parameters travel as values: nothing is quoted into the text, and PostgreSQL parses no
@@ -61,6 +63,9 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
   private rows: unknown[] = [];
   private fields: string[] = [];
   private parsers: Array<(value: string) => unknown> = [];
+  private prepared?: PreparedStatements;
+  /** Indexes of the statements this pipeline parses. */
+  private readonly parsing: number[] = [];
 
   constructor(
     readonly statements: readonly Statement[],
@@ -84,12 +89,23 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
   submit(connection: Connection): void {
     const writer = connection as unknown as ProtocolWriter;
     const stream = writer.stream;
+    this.prepared = PreparedStatements.of(connection);
+    const parsedHere = new Set<string>();
     // One write for the whole pipeline (each message would otherwise be its own).
     stream.cork?.();
     try {
       this.statements.forEach(([sql], i) => {
-        writer.parse({ text: sql, name: '', types: [] });
-        writer.bind({ portal: '', statement: '', values: this.values[i]! });
+        const statement = this.prepared!.use(sql);
+        // A text repeated in the pipeline (a report's sums) is parsed at its first use only.
+        if (statement.parse && !(statement.name && parsedHere.has(sql))) {
+          parsedHere.add(sql);
+          // Under a name that may exist from a pipeline that failed before we learnt whether it was parsed:
+          // closing a statement that does not exist is no error.
+          if (statement.name) writer.close({ type: 'S', name: statement.name });
+          writer.parse({ text: sql, name: statement.name, types: [] });
+          this.parsing.push(i);
+        }
+        writer.bind({ portal: '', statement: statement.name, values: this.values[i]! });
         writer.describe({ type: 'P', name: '' });
         writer.execute({ portal: '', rows: 0 });
       });
@@ -123,11 +139,13 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
 
   handleError(error: unknown): void {
     // The client detaches the pipeline on an error (the backend skips the rest and answers the Sync); a promise
-    // settles once, so nothing after this changes the outcome.
+    // settles once, so nothing after this changes the outcome. Statements that completed were parsed.
+    this.learnParsed();
     this.reject(error);
   }
 
   handleReadyForQuery(): void {
+    this.learnParsed();
     if (this.results.length !== this.statements.length) {
       this.reject(new Error(`pipeline of ${this.statements.length} statements answered ${this.results.length}`));
       return;
@@ -145,11 +163,56 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
 
   handleCopyData(): void {}
 
+  private learnParsed(): void {
+    for (const i of this.parsing) if (i < this.results.length) this.prepared?.parsed(this.statements[i]![0]);
+    this.parsing.length = 0;
+  }
+
   private endStatement(): void {
     this.results.push(this.rows);
     this.rows = [];
     this.fields = [];
     this.parsers = [];
+  }
+}
+
+/** Distinct statement texts one connection keeps parsed; texts beyond these are parsed at every use. */
+export const PREPARED_PER_CONNECTION = 200;
+
+/**
+ * The statement texts parsed (prepared) on one connection, by name. Parsing and analysing the same texts at every
+ * execution was a third of PostgreSQL's time during single writes. Plans are not kept: connections run with
+ * `plan_cache_mode = force_custom_plan` (see `createDataSource`), because a generic plan made once, e.g. on a
+ * table still nearly empty, would stay while the table grows.
+ */
+export class PreparedStatements {
+  private static readonly byConnection = new WeakMap<object, PreparedStatements>();
+  private readonly names = new Map<string, { name: string; ready: boolean }>();
+
+  static of(connection: object): PreparedStatements {
+    let p = PreparedStatements.byConnection.get(connection);
+    if (!p) PreparedStatements.byConnection.set(connection, (p = new PreparedStatements()));
+    return p;
+  }
+
+  /** The name to execute `sql` under, and whether to parse it first ('' is the unnamed statement, parsed each time). */
+  use(sql: string): { name: string; parse: boolean } {
+    let entry = this.names.get(sql);
+    if (!entry) {
+      if (this.names.size >= PREPARED_PER_CONNECTION) return { name: '', parse: true };
+      this.names.set(sql, (entry = { name: `cj_${this.names.size + 1}`, ready: false }));
+    }
+    return { name: entry.name, parse: !entry.ready };
+  }
+
+  /** `sql` was parsed under its name: later pipelines only bind it. */
+  parsed(sql: string): void {
+    const entry = this.names.get(sql);
+    if (entry) entry.ready = true;
+  }
+
+  get size(): number {
+    return this.names.size;
   }
 }
 

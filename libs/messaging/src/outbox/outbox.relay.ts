@@ -3,7 +3,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConfirmChannel } from 'amqplib';
 import { Client, Pool, PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
-import { sendTogether } from '@chanjiao/persistence';
+import { sendTogether, SESSION_OPTIONS } from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 
@@ -71,10 +71,11 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`outbox-relay:${options.appId}`);
-    // Unnamed statements only: a named prepared batch SELECT keeps the plan made on an empty outbox.
-    // One connection per batch in flight, and one for backlog().
+    // One connection per batch in flight, and one for backlog(). Statements are planned at each execution
+    // (SESSION_OPTIONS): a generic plan of the batch SELECT made on an empty outbox would stay.
     this.pool = new Pool({
       connectionString: options.databaseUrl,
+      options: SESSION_OPTIONS,
       max: (options.maxInFlight ?? 2) + 1,
       application_name: `${options.appId}-relay`,
     });
