@@ -83,6 +83,53 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
     const [intern] = await ds.query(`SELECT state FROM read_model WHERE institution = 'RACE' AND kind = 'intern' AND id = 'S1'`);
     expect(Object.keys(intern.state.internships).sort()).toEqual(['I1', 'I2']);
   });
+  it('takes one round trip to begin a batch and one to commit it', async () => {
+    const f = new EnrollmentEventFactory('TRIPS');
+    const batch = [f.enrolled('S1'), f.enrolled('S2'), f.withdrawn('S1', '2022-10-01')];
+    const sent: string[][] = [];
+    const { restore } = tapConnections(ds, (args, send) => {
+      sent.push(statementsOf(args).map(([sql]) => sql.trim().split(/\s+/).slice(0, 2).join(' ')));
+      return send(...args);
+    });
+    try {
+      const tx = await uow.begin(batch);
+      for (const e of batch) expect(tx.project(e)).toBe('applied');
+      await tx.commit();
+    } finally {
+      restore();
+    }
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toEqual([
+      'START TRANSACTION',
+      'SET LOCAL',
+      'SET LOCAL',
+      'INSERT INTO',
+      'SELECT count(pg_advisory_xact_lock(21332,',
+      'SELECT p.institution,',
+      'SELECT p.event',
+      'SELECT m.institution,',
+    ]);
+    expect(sent[1]!.at(-1)).toBe('COMMIT');
+  });
+
+  it('also loads the read models that parked events change and the batch itself does not', async () => {
+    const f = new PlacementEventFactory('PARK');
+    const first = f.internship('I1', 'S1');
+    // The internship corrected to another student number: another read model than the first event's.
+    const second = f.internship('I1', 'S2');
+    const a = await uow.begin([second]);
+    expect(a.project(second)).toBe('parked');
+    await a.commit();
+
+    const b = await uow.begin([first]);
+    expect(b.project(first)).toBe('applied');
+    await b.commit();
+    const interns = await ds.query(`SELECT id, state FROM read_model WHERE institution = 'PARK' AND kind = 'intern' ORDER BY id`);
+    expect(interns.map((r: { id: string }) => r.id)).toEqual(['S1', 'S2']);
+    expect(Object.keys(interns[1].state.internships)).toEqual(['I1']);
+    expect(await ds.query(`SELECT * FROM stream_pending WHERE institution = 'PARK'`)).toEqual([]);
+  });
+
   it('reads and writes a batch of 500 streams by index probes, not by scanning tables without statistics', async () => {
     // Tables of 20,000 rows that were never analyzed: PostgreSQL's costs favour a hash join over the
     // whole table to 500 index probes, which made every batch's cost grow with the tables.

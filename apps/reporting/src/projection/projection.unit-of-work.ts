@@ -32,6 +32,26 @@ const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, n
   rows.map((m) => m[2]),
   rows.map((m) => m[3]),
 ];
+interface ReadModelRow {
+  institution: string;
+  kind: string;
+  id: string;
+  state: unknown;
+  facts: Fact[];
+}
+
+/** Reads and row-locks the read models of `keys`, in key order. */
+function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]] {
+  const sorted = [...keys].sort().map(splitKey);
+  return [
+    `SELECT m.institution, m.kind, m.id, m.state, m.facts
+     FROM read_model m JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j) ON m.institution = t.i AND m.kind = t.k AND m.id = t.j
+     ORDER BY m.institution, m.kind, m.id
+     FOR UPDATE OF m`,
+    [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
+  ];
+}
+
 /** First key of the two-key advisory locks on streams, so they cannot collide with other uses of advisory locks. */
 const STREAM_LOCK_SPACE = 0x5354; // 'ST'
 
@@ -48,13 +68,13 @@ const KEYED_LOOKUPS_ONLY = [
 ] as const;
 
 /**
- * Applies a batch of events to the read models in one transaction, in four round trips to PostgreSQL
+ * Applies a batch of events to the read models in one transaction, in two round trips to PostgreSQL
  * (each several statements pipelined, see `sendTogether`: on a busy 2-core box every round trip waits
- * 1–2.5 ms, and the batch used to make a dozen). `begin` opens the transaction and records the
- * events in the inbox (event_log); then it locks their streams (advisory locks) and reads their positions
- * and parked events; then it locks the read-model rows they touch. Projections run in memory; `commit`
- * writes every change and commits in one round trip. Events ahead of their predecessor wait in `stream_pending`
- * until the gap closes.
+ * 1–2.5 ms, and the batch used to make a dozen). `begin` opens the transaction, records the events in the
+ * inbox (event_log), locks their streams (advisory locks), reads their positions and parked events and locks
+ * the read-model rows they touch; parked events that touch other rows take a third. Projections run in memory;
+ * `commit` writes every change and commits in one round trip. Events ahead of their predecessor wait in
+ * `stream_pending` until the gap closes.
  */
 @Injectable()
 export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransaction> {
@@ -112,9 +132,23 @@ export class ProjectionTransaction implements EventTransaction {
 
   async load(events: readonly CloudEvent[]): Promise<void> {
     const unique = [...new Map(events.map((e) => [e.id, e])).values()];
-    // One JSON document per batch, parsed once: each event lands in the json column as the text it came as.
+    // Everything the batch needs before projecting goes in one round trip, on the assumption that its events are new
+    // (a redelivered one only costs a lock and a lookup that go unused): open the transaction, record the events in
+    // the inbox (one JSON document parsed once; each event lands in the json column as the text it came as), lock
+    // their streams, read the streams' positions and parked events, and lock the read-model rows the events change.
+    //
+    // Streams are serialized by a transaction-scoped advisory lock per stream, taken in one fixed order (no deadlock
+    // between batches), so a stream not seen before needs no placeholder row written now and again at commit. The
+    // statements after the lock's take their snapshots once it is granted: they see what its last holder committed.
+    // Read-model rows are locked in key order; rows not there yet are created at commit with their final state (one
+    // write instead of two): the stream locks already serialize competing consumers on a stream, and a row first
+    // written by another stream meanwhile makes the commit fail and the batch run again.
+    const streamKeys = [...new Set(unique.map(streamKey))];
+    const streams = streamKeys.map(splitKey);
+    const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
+    const keys = this.entityKeysOf(unique);
     this.open = true;
-    const opened = await sendTogether(this.client, [
+    const results = await sendTogether(this.client, [
       ['START TRANSACTION', []],
       ...KEYED_LOOKUPS_ONLY,
       [
@@ -136,19 +170,6 @@ export class ProjectionTransaction implements EventTransaction {
           ),
         ],
       ],
-    ]);
-    this.fresh = new Set((opened.at(-1) as Array<{ id: string }>).map((r) => r.id));
-    const fresh = unique.filter((e) => this.fresh.has(e.id));
-    if (fresh.length === 0) return;
-
-    // Serialize on every stream this batch may move, in one fixed order (no deadlock between batches):
-    // a transaction-scoped advisory lock per stream, so a stream not seen before needs no placeholder row
-    // written now and again at commit. Positions are then read plainly (only lock holders change them), in
-    // statements of their own after the lock's: a statement's snapshot is taken before it waits for a lock.
-    const streamKeys = [...new Set(fresh.map(streamKey))];
-    const streams = streamKeys.map(splitKey);
-    const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
-    const [, positionRows, parkedRows] = await sendTogether(this.client, [
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (
            SELECT DISTINCT hashtext(i || '/' || s || '/' || j) AS h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ORDER BY 1
@@ -165,36 +186,46 @@ export class ProjectionTransaction implements EventTransaction {
            ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
         cols,
       ],
+      lockReadModels(keys),
     ]);
-    const positions = positionRows as Array<{ institution: string; stream: string; subject: string; sequence: number }>;
-    for (const p of positions) this.positions.set(joinKey(p.institution, p.stream, p.subject), p.sequence);
+    const [inserted, , positionRows, parkedRows, modelRows] = results.slice(1 + KEYED_LOOKUPS_ONLY.length) as [
+      Array<{ id: string }>,
+      unknown,
+      Array<{ institution: string; stream: string; subject: string; sequence: number }>,
+      Array<{ event: CloudEvent }>,
+      ReadModelRow[],
+    ];
+    this.fresh = new Set(inserted.map((r) => r.id));
+
+    for (const p of positionRows) this.positions.set(joinKey(p.institution, p.stream, p.subject), p.sequence);
     for (const k of streamKeys)
       if (!this.positions.has(k)) {
         this.positions.set(k, 0);
         this.newStreams.add(k);
       }
+    for (const { event } of parkedRows) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
+    this.addEntities(modelRows, keys);
 
-    const parked = parkedRows as Array<{ event: CloudEvent }>;
-    for (const { event } of parked) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
+    // Parked events may change read models the batch's own events do not (rare): those rows are locked now, after
+    // the others. Against another batch locking the same rows in key order this can deadlock; PostgreSQL then fails
+    // one of them, which the transport runs again.
+    const more = [...this.entityKeysOf(parkedRows.map((p) => p.event))].filter((k) => !keys.has(k));
+    if (more.length > 0) {
+      const [rows] = (await sendTogether(this.client, [lockReadModels(new Set(more))])) as [ReadModelRow[]];
+      this.addEntities(rows, new Set(more));
+    }
+  }
 
-    // Lock every existing read-model row the batch or its parked events may change, in key order. Rows
-    // not there yet are created at commit with their final state (one write instead of two): the stream
-    // positions locked above already serialize competing consumers on a stream; a row first written by
-    // another stream meanwhile makes the commit fail and the batch run again.
+  private entityKeysOf(events: readonly CloudEvent[]): Set<string> {
     const keys = new Set<string>();
-    for (const e of [...fresh, ...parked.map((p) => p.event)]) {
+    for (const e of events) {
       for (const p of this.registry.projectionsFor(e.type)) for (const id of p.entityIds(e)) keys.add(entityKey(e.institution, p.kind, id));
     }
-    const sorted = [...keys].sort().map(splitKey);
-    const [rows] = (await sendTogether(this.client, [
-      [
-        `SELECT m.institution, m.kind, m.id, m.state, m.facts
-         FROM read_model m JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j) ON m.institution = t.i AND m.kind = t.k AND m.id = t.j
-         ORDER BY m.institution, m.kind, m.id
-         FOR UPDATE OF m`,
-        [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
-      ],
-    ])) as [Array<{ institution: string; kind: string; id: string; state: unknown; facts: Fact[] }>];
+    return keys;
+  }
+
+  /** The rows found, and a new (empty) entity for every key without one. */
+  private addEntities(rows: readonly ReadModelRow[], keys: ReadonlySet<string>): void {
     for (const r of rows)
       this.entities.set(entityKey(r.institution, r.kind, r.id), { state: r.state, facts: r.facts, changed: false, isNew: false });
     for (const k of keys) if (!this.entities.has(k)) this.entities.set(k, { state: null, facts: [], changed: false, isNew: true });
