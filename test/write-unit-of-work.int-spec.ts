@@ -63,7 +63,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
       eventId,
     ]);
 
-  it('commits the rows and their outbox rows together in three round trips (read, insert, outbox with COMMIT), then hands the ids to the relay', async () => {
+  it('commits the rows and their outbox rows together in two round trips (read; insert, outbox and COMMIT), then hands the ids to the relay', async () => {
     const event = f.enrolled('S1');
     const trips = countRoundTrips();
     const result = await uow.run(async (m) => {
@@ -77,13 +77,13 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     const rows = await outboxOf(event.id);
     expect(rows).toEqual([{ id: expect.any(String), pending: true }]);
     expect(kicked).toEqual([[rows[0].id]]);
-    // START TRANSACTION with the first read; the insert; the outbox rows with COMMIT.
-    expect(trips.texts).toHaveLength(3);
+    // START TRANSACTION with the first read; the insert waits for the outbox rows and COMMIT.
+    expect(trips.texts).toHaveLength(2);
     expect(trips.texts[0]).toMatch(/^START TRANSACTION;\n\s*SELECT count/);
-    expect(trips.texts[2]).toMatch(/INSERT INTO outbox[\s\S]*;\nCOMMIT$/);
+    expect(trips.texts[1]).toMatch(/^INSERT INTO things[\s\S]*INSERT INTO outbox[\s\S]*;\nCOMMIT$/);
   });
 
-  it('reads asked for together share the round trip that opens the transaction; a write between keeps its place', async () => {
+  it('reads asked for together share the round trip that opens the transaction; a write goes, in its place, with the next read', async () => {
     const trips = countRoundTrips();
     const result = await uow.run(async (m) => {
       const [a, b] = await Promise.all([m.query(`SELECT 1 AS one`), m.query(`SELECT $1::text AS two`, ['2'])]);
@@ -93,9 +93,11 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     });
     trips.restore();
     expect(result).toEqual([[{ one: 1 }], [{ two: '2' }], [{ id: 'between' }]]);
-    expect(trips.texts).toHaveLength(4);
-    expect(trips.texts[0]).toBe('START TRANSACTION;\nSELECT 1 AS one;\nSELECT $1::text AS two');
-    expect(trips.texts[3]).toBe('COMMIT');
+    expect(trips.texts).toEqual([
+      'START TRANSACTION;\nSELECT 1 AS one;\nSELECT $1::text AS two',
+      'INSERT INTO things (id) VALUES ($1);\nSELECT id FROM things WHERE id = $1',
+      'COMMIT',
+    ]);
   });
 
   it('a failing read fails every read sent with it, and the write rolls back', async () => {
@@ -109,6 +111,39 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
       }),
     ).rejects.toThrow(/no_such_table/);
     expect(await ds.query(`SELECT id FROM things WHERE id = 'doomed'`)).toEqual([]);
+  });
+
+  it('a write that fails at commit (a lost race for a new id) rolls back, and the work runs again', async () => {
+    let attempts = 0;
+    const result = await uow.run(async (m) => {
+      attempts++;
+      const [found] = await m.query(`SELECT id FROM things WHERE id = $1`, ['raced']);
+      if (found) return { result: 'found', events: [] };
+      // Another writer creates the same row meanwhile and commits first.
+      await ds.query(`INSERT INTO things (id) VALUES ($1)`, ['raced']);
+      await m.query(`INSERT INTO things (id) VALUES ($1)`, ['raced']);
+      return { result: 'inserted', events: [f.enrolled('S5')] };
+    });
+    expect({ attempts, result }).toEqual({ attempts: 2, result: 'found' });
+    expect(await openTransactions()).toBe(0);
+    expect(kicked).toEqual([]);
+  });
+
+  it('a statement sent alone (an UPDATE, answered by TypeORM) sees the writes waiting before it', async () => {
+    const trips = countRoundTrips();
+    const updated = await uow.run(async (m) => {
+      await m.query(`INSERT INTO things (id) VALUES ($1)`, ['renamed-from']);
+      const answer: unknown = await m.query(`UPDATE things SET id = $1 WHERE id = $2`, ['renamed-to', 'renamed-from']);
+      return { result: answer, events: [] };
+    });
+    trips.restore();
+    expect(updated).toEqual([[], 1]);
+    expect(await ds.query(`SELECT id FROM things WHERE id LIKE 'renamed%'`)).toEqual([{ id: 'renamed-to' }]);
+    expect(trips.texts).toEqual([
+      'START TRANSACTION;\nINSERT INTO things (id) VALUES ($1)',
+      'UPDATE things SET id = $1 WHERE id = $2',
+      'COMMIT',
+    ]);
   });
 
   it('tells other instances by NOTIFY, in the commit, when no relay runs here', async () => {

@@ -7,6 +7,8 @@ import { isLostRace, PgClient, StatementsTogether } from '@chanjiao/persistence'
 
 /** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
 const READS = /^\s*(SELECT|WITH)\b/i;
+/** Writes whose answer is no rows: they wait for the next read, or for COMMIT, and go with it. */
+const INSERT_NO_ROWS = (sql: string) => /^\s*INSERT\b/i.test(sql) && !/\bRETURNING\b/i.test(sql);
 
 /**
  * A write and the events it announces commit together (transactional outbox), or not at all.
@@ -45,8 +47,10 @@ export class WriteUnitOfWork {
 
   /**
    * One transaction in few round trips (StatementsTogether): START TRANSACTION goes with the first reads, reads
-   * asked for together go together, and the outbox rows (and a NOTIFY, when no local relay runs) go with COMMIT,
-   * so a write is acknowledged only with its outbox rows committed. A single write made six round trips.
+   * asked for together go together, the entity INSERTs wait for the next read or for COMMIT (their failure, e.g. a
+   * lost race for a new id, fails the commit and the transaction is run again), and the outbox rows (and a NOTIFY,
+   * when no local relay runs) go with COMMIT, so a write is acknowledged only with its outbox rows committed. A
+   * single write made six round trips; it makes two.
    */
   private async transaction<T>(
     work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>,
@@ -58,6 +62,7 @@ export class WriteUnitOfWork {
     const tx = new StatementsTogether((await runner.connect()) as PgClient, {
       begin: 'START TRANSACTION',
       alone: { test: (sql) => !READS.test(sql), send: (sql, params) => typeorm(sql, params) },
+      deferred: INSERT_NO_ROWS,
     });
     manager.query = ((sql: string, params?: unknown[]) => tx.query(sql, params)) as EntityManager['query'];
     try {
