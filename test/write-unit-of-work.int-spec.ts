@@ -146,6 +146,18 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     ]);
   });
 
+  it('a write that fails when sent before a statement sent alone fails that statement with its error', async () => {
+    await ds.query(`INSERT INTO things (id) VALUES ($1)`, ['taken']);
+    await expect(
+      uow.run(async (m) => {
+        await m.query(`INSERT INTO things (id) VALUES ($1)`, ['taken']);
+        await m.query(`UPDATE things SET id = $1 WHERE id = $2`, ['never', 'nothing']);
+        return { result: undefined, events: [] };
+      }),
+    ).rejects.toMatchObject({ code: '23505', table: 'things' });
+    expect(await openTransactions()).toBe(0);
+  });
+
   it('tells other instances by NOTIFY, in the commit, when no relay runs here', async () => {
     relayRunning = false;
     const listener = await ds.createQueryRunner();

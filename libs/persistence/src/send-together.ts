@@ -210,10 +210,6 @@ export class PreparedStatements {
     const entry = this.names.get(sql);
     if (entry) entry.ready = true;
   }
-
-  get size(): number {
-    return this.names.size;
-  }
 }
 
 /**

@@ -116,9 +116,9 @@ export class StatementsTogether {
           const rows = await sendTogether(this.client, [...opening, ...batch.map((q) => [q.sql, q.params] as [string, unknown[]])]);
           batch.forEach((q, i) => q.resolve(rows[opening.length + i]));
         } catch (e) {
-          // A failed write fails what was sent with it; the statement sent alone after it, too.
+          // The transaction is aborted: what was sent fails, and so does the statement sent alone after it.
           for (const q of waited) q.reject(e);
-          if (waited.length === 0) this.queue.shift()?.reject(e);
+          if (alone > 0) this.queue.shift()!.reject(e);
         }
       }
     } finally {
