@@ -53,16 +53,24 @@ export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Reco
   return seconds;
 }
 
-/** Microseconds of CPU per event, by group and in total. */
-export function cpuMicrosPerEvent(seconds: Record<string, number>, events: number): Record<string, number> {
+/** Microseconds of CPU per operation (an event, a write, a read), by group and in total. */
+export function cpuMicrosPer(seconds: Record<string, number>, operations: number): Record<string, number> {
   const out: Record<string, number> = {};
   let total = 0;
   for (const [group, s] of Object.entries(seconds).sort(([, a], [, b]) => b - a)) {
-    out[group] = Math.round((s / events) * 1e6);
+    out[group] = Math.round((s / operations) * 1e6);
     total += s;
   }
-  out.total = Math.round((total / events) * 1e6);
+  out.total = Math.round((total / operations) * 1e6);
   return out;
+}
+
+/** Counts every process's CPU from now: `microsPer(n)` is what has been spent since, per operation. */
+export function startCpuMeter(pids: () => Record<string, number | undefined>): {
+  microsPer: (operations: number) => Record<string, number>;
+} {
+  const before = cpuSnapshot(pids());
+  return { microsPer: (operations) => cpuMicrosPer(cpuSecondsBetween(before, cpuSnapshot(pids())), operations) };
 }
 
 /** PostgreSQL's WAL position in bytes: the difference over a phase is what it wrote durably, for all databases. */

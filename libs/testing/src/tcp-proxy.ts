@@ -8,7 +8,7 @@ import { createServer, Server, Socket, connect } from 'node:net';
  */
 export class TcpProxy {
   private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  /** Each client connection and its connection to the service. */
   private readonly pairs = new Set<{ client: Socket; upstream: Socket }>();
   private held = false;
   port = 0;
@@ -21,11 +21,7 @@ export class TcpProxy {
   async start(port = 0): Promise<this> {
     this.server = createServer((client) => {
       const upstream = connect(this.targetPort, this.targetHost);
-      for (const s of [client, upstream]) {
-        this.sockets.add(s);
-        s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => s.destroy());
-      }
+      for (const s of [client, upstream]) s.on('error', () => s.destroy());
       client.pipe(upstream);
       if (!this.held) upstream.pipe(client);
       const pair = { client, upstream };
@@ -44,7 +40,10 @@ export class TcpProxy {
   async cut(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());
-      for (const s of this.sockets) s.destroy();
+      for (const { client, upstream } of this.pairs) {
+        client.destroy();
+        upstream.destroy();
+      }
     });
     this.server = undefined;
   }
