@@ -1,4 +1,9 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
@@ -22,23 +27,69 @@ export async function* readRows(input: Readable, format: SheetFormat, encoding?:
   }
 }
 
+/**
+ * The first sheet's rows. exceljs's streaming reader sometimes loses the archive's last parts (exceljs issue 3064): then
+ * it fails on `workbook.xml` missing, or gives cells that point into a shared-strings table it never read. Once in a few
+ * hundred reads on a busy box. So the upload is first written to a temporary file (disk, not memory), and a read that
+ * lost parts before its first row is made again from it; a lost part found after rows went out fails the file.
+ */
 async function* readXlsx(input: Readable): AsyncGenerator<unknown[]> {
+  const dir = await mkdtemp(join(tmpdir(), 'chanjiao-xlsx-'));
   try {
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      styles: 'cache',
-      hyperlinks: 'ignore',
-    });
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = (row as ExcelJS.Row).values as unknown[];
-        yield values.slice(1); // ExcelJS rows are 1-based
-      }
-      return; // the first sheet only
+    const path = join(dir, 'upload.xlsx');
+    await pipeline(input, createWriteStream(path));
+    yield* readingAgain(() => firstSheetRows(path));
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Attempts at reading one file before it is refused. */
+export const XLSX_READ_ATTEMPTS = 3;
+
+/** Rows from `read()`, made again (up to {@link XLSX_READ_ATTEMPTS} times) while it fails or loses its strings before its first row. */
+export async function* readingAgain(read: () => AsyncGenerator<unknown[]>): AsyncGenerator<unknown[]> {
+  for (let attempt = 1; ; attempt++) {
+    const rows = read();
+    let first: IteratorResult<unknown[]>;
+    try {
+      first = await rows.next();
+      if (!first.done && lostStrings(first.value)) throw new Error('its shared strings were not read');
+    } catch (e) {
+      await rows.return(undefined).catch(() => undefined);
+      if (attempt < XLSX_READ_ATTEMPTS) continue;
+      throw new UnreadableFileError(`not a readable XLSX file: ${(e as Error).message}`);
     }
-  } catch (e) {
-    throw new UnreadableFileError(`not a readable XLSX file: ${(e as Error).message}`);
+    if (first.done) return;
+    yield first.value;
+    try {
+      for await (const row of rows) {
+        if (lostStrings(row)) throw new Error('its shared strings were not read');
+        yield row;
+      }
+    } catch (e) {
+      throw new UnreadableFileError(`not a readable XLSX file: ${(e as Error).message}`);
+    }
+    return;
+  }
+}
+
+/** A cell exceljs could not resolve: an index into a shared-strings table it did not read. */
+const lostStrings = (row: unknown[]) => row.some((cell) => cell !== null && typeof cell === 'object' && 'sharedString' in cell);
+
+async function* firstSheetRows(path: string): AsyncGenerator<unknown[]> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+  });
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = (row as ExcelJS.Row).values as unknown[];
+      yield values.slice(1); // ExcelJS rows are 1-based
+    }
+    return; // the first sheet only
   }
 }
 
