@@ -16,6 +16,7 @@ import {
 } from '@chanjiao/test-support';
 import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
+import type { AmqpConnectionManager } from 'amqp-connection-manager';
 
 const attempts = new Map<string, number[]>();
 
@@ -143,6 +144,26 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
     await expectEventually(async () => expect(await effects()).toEqual(['C1']));
     expect(attempts.get(e.id)).toEqual([1, 2]);
     expect(uow.failNextCommits).toBe(0);
+  });
+
+  it('a batch settled one by one is not acknowledged again: the consumer keeps its channel and connection', async () => {
+    // Naming an acked delivery tag again makes RabbitMQ close the channel (406), and the consumer reconnects.
+    const disconnects: unknown[] = [];
+    const onDisconnect = (e: unknown) => disconnects.push(e);
+    server.unwrap<AmqpConnectionManager>().on('disconnect', onDisconnect);
+    try {
+      uow.failNextCommits = 1;
+      const [a, b] = [enrolled('D1'), enrolled('D2')];
+      await publishEvents(amqpUrl, exchange, [a, b]);
+      await expectEventually(async () => expect((await effects()).sort()).toEqual(['D1', 'D2']));
+      const c = enrolled('D3');
+      await publishEvents(amqpUrl, exchange, [c]);
+      await expectEventually(async () => expect((await effects()).sort()).toEqual(['D1', 'D2', 'D3']));
+      expect(attempts.get(c.id)).toEqual([1]);
+      expect(disconnects).toEqual([]);
+    } finally {
+      server.unwrap<AmqpConnectionManager>().removeListener('disconnect', onDisconnect);
+    }
   });
 
   it('messages that are not valid events go to the dead-letter queue with the reason', async () => {

@@ -49,6 +49,15 @@ interface Decoded extends Delivery {
   attempt: number;
 }
 
+/** A delivery that is not an event this consumer can handle: it goes to the dead-letter queue. */
+interface Undecodable extends Delivery {
+  error: string;
+  reason: string;
+}
+
+/** A delivery as decoded on arrival; its batch, acks included, works on this one object. */
+type Arrival = Decoded | Undecodable;
+
 /** Headers the retry path adds; the original routing key survives the detour through the retry queues. */
 const H_ATTEMPT = 'x-attempt';
 const H_ROUTING_KEY = 'x-original-routing-key';
@@ -67,7 +76,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private connection?: AmqpConnectionManager;
   private consumerChannel?: ChannelWrapper;
   private publisher?: ChannelWrapper;
-  private buffer: Delivery[] = [];
+  private buffer: Arrival[] = [];
   private timer?: NodeJS.Timeout;
   private readonly workers = new Set<Promise<void>>();
   /** Resolves when every batch taken so far has been settled: a batch acks only after those before it. */
@@ -143,7 +152,8 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
 
   private enqueue(delivery: Delivery): void {
     if (this.closing) return; // unacked: the broker redelivers it to another consumer
-    this.buffer.push(delivery);
+    // Decoded as it arrives, while the batch before it waits for the database, not when its own batch starts.
+    this.buffer.push(this.decode(delivery));
     if (this.buffer.length >= (this.options.batchSize ?? 500)) {
       this.flush();
     } else if (!this.timer) {
@@ -196,14 +206,13 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  private async processBatch(batch: Delivery[]): Promise<void> {
+  private async processBatch(batch: Arrival[]): Promise<void> {
     this.stats.batches++;
     const decoded: Decoded[] = [];
     try {
-      for (const delivery of batch) {
-        const result = this.decode(delivery);
-        if ('error' in result) await this.deadLetter(delivery, result.reason, result.error);
-        else decoded.push(result);
+      for (const arrival of batch) {
+        if ('error' in arrival) await this.deadLetter(arrival, arrival.reason, arrival.error);
+        else decoded.push(arrival);
       }
       if (decoded.length > 0) await this.applyAllRetrying(decoded);
     } catch (e) {
@@ -300,20 +309,20 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
   }
 
-  private decode(delivery: Delivery): Decoded | { error: string; reason: string } {
+  private decode(delivery: Delivery): Arrival {
     let body: unknown;
     try {
       body = JSON.parse(delivery.message.content.toString('utf8'));
     } catch {
-      return { reason: 'malformed_json', error: 'message body is not JSON' };
+      return { ...delivery, reason: 'malformed_json', error: 'message body is not JSON' };
     }
     let event: CloudEvent;
     try {
       event = parseEvent(body);
     } catch (e) {
-      return { reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable', error: (e as Error).message };
+      return { ...delivery, reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable', error: (e as Error).message };
     }
-    if (!this.handlerFor(event.type)) return { reason: 'no_handler', error: `no handler for ${event.type}` };
+    if (!this.handlerFor(event.type)) return { ...delivery, reason: 'no_handler', error: `no handler for ${event.type}` };
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
     return { ...delivery, event, attempt };
