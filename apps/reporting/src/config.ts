@@ -8,11 +8,10 @@ const consumerEnvSchema = z.object({
   CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
   CONSUMER_BATCH_WINDOW_MS: z.coerce.number().int().min(0).max(10000).default(20),
   /**
-   * Batches in flight at once. With more than 1 the next batch is projected while one commits, but
-   * batches may commit out of delivery order: a report can briefly show an event without an earlier
-   * one of another stream (and `asOf` run ahead of it). 1 keeps reports in delivery order.
+   * Batches in flight at once. With 2 the next batch begins and is projected while one commits; batches still
+   * take their locks and commit in delivery order, so a report never shows an event before an earlier one.
    */
-  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(1),
+  CONSUMER_CONCURRENCY: z.coerce.number().int().min(1).max(8).default(2),
   /** Delay of each retry tier; after the last one a failing event is dead-lettered. */
   CONSUMER_RETRY_DELAYS_MS: z
     .string()

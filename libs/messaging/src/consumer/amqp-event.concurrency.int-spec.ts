@@ -24,7 +24,7 @@ Channel.prototype.ack = function (this: unknown, message: amqp.Message, allUpTo?
   return realAck.call(this, message, allUpTo);
 };
 
-/** Transactions on a pool, so batches really overlap; the first batch's commit is held back. */
+/** Transactions on a pool, so batches really overlap; the first batch's commit is held back, or fails once. */
 class PooledTransaction implements EventTransaction {
   readonly staged: CloudEvent[] = [];
   constructor(
@@ -40,6 +40,11 @@ class PooledTransaction implements EventTransaction {
   async commit() {
     if (this.uow.holdFirst && this.uow.commits.length === 0 && this.first === this.uow.holdFirst)
       await new Promise((r) => setTimeout(r, 400));
+    if (this.first === this.uow.failOnce) {
+      this.uow.failOnce = undefined;
+      await new Promise((r) => setTimeout(r, 200));
+      throw new Error(`commit of the batch of ${this.first} failed`);
+    }
     for (const e of this.staged) await this.client.query('INSERT INTO effects (student) VALUES ($1)', [e.subject]);
     await this.client.query('COMMIT');
     this.uow.commits.push(this.first);
@@ -55,10 +60,15 @@ class PooledTransaction implements EventTransaction {
 class PooledUnitOfWork implements EventUnitOfWork<PooledTransaction> {
   readonly commits: string[] = [];
   holdFirst?: string;
+  failOnce?: string;
+  /** Every batch locks the same row first, as batches touching the same read model do. */
+  lockHotRow = false;
   constructor(readonly pool: Pool) {}
   async begin(events: readonly CloudEvent[]) {
     const client = await this.pool.connect();
     await client.query('BEGIN');
+    if (this.lockHotRow) await client.query('SELECT * FROM hot WHERE id = 1 FOR UPDATE');
+    timeline.push(`begin ${events[0]!.subject}`);
     const { rows } = await client.query<{ id: string }>(
       'INSERT INTO inbox (id) SELECT unnest($1::uuid[]) ON CONFLICT DO NOTHING RETURNING id',
       [events.map((e) => e.id)],
@@ -92,7 +102,9 @@ describe('AmqpEventServer with two batches in flight (real RabbitMQ and PostgreS
   beforeAll(async () => {
     db = await freshDatabase('concurrent');
     pool = new Pool({ connectionString: db.url, max: 4 });
-    await pool.query('CREATE TABLE inbox (id uuid PRIMARY KEY); CREATE TABLE effects (student text)');
+    await pool.query(
+      'CREATE TABLE inbox (id uuid PRIMARY KEY); CREATE TABLE effects (student text); CREATE TABLE hot (id int PRIMARY KEY); INSERT INTO hot VALUES (1)',
+    );
     uow = new PooledUnitOfWork(pool);
     const server = new AmqpEventServer({
       url: amqpUrl,
@@ -115,21 +127,54 @@ describe('AmqpEventServer with two batches in flight (real RabbitMQ and PostgreS
     await db?.drop();
   });
 
-  it('a later batch may commit first; acks still go out in delivery order and nothing stays unacked', async () => {
+  beforeEach(async () => {
+    timeline.length = 0;
+    uow.commits.length = 0;
+    await pool.query('TRUNCATE inbox, effects');
+  });
+
+  const effects = async () =>
+    (await pool.query<{ student: string }>('SELECT student FROM effects ORDER BY student')).rows.map((r) => r.student);
+
+  it('the next batch begins while one commits, yet commits after it; acks go out in delivery order', async () => {
     const events = Array.from({ length: 20 }, (_, i) => enrolledEvent(`S${String(i).padStart(2, '0')}`));
     uow.holdFirst = 'S00';
     await publishEvents(amqpUrl, exchange, events);
-    await expectEventually(async () => expect((await pool.query('SELECT count(*)::int AS n FROM effects')).rows[0].n).toBe(20));
-    // The first batch was held back while the next one committed: they overlapped.
-    expect(uow.commits[0]).not.toBe('S00');
-    expect(uow.commits).toContain('S00');
-    // Nothing covering the first batch's deliveries (tags 1-5) was acked before its commit.
+    await expectEventually(async () => expect(await effects()).toHaveLength(20));
+    uow.holdFirst = undefined;
+    // Batches commit in delivery order (a report never shows an event before an earlier one)...
+    expect(uow.commits[0]).toBe('S00');
+    expect([...uow.commits].sort()).toEqual(uow.commits);
+    // ...while the next one had begun before the first committed: they overlapped.
     const held = timeline.indexOf('commit S00');
-    const early = timeline.slice(0, held).filter((t) => t.startsWith('ack'));
-    expect(early).toEqual([]);
+    expect(timeline.slice(0, held).filter((t) => t.startsWith('begin'))).toEqual(['begin S00', `begin ${uow.commits[1]}`]);
+    // Nothing covering the first batch's deliveries was acked before its commit.
+    expect(timeline.slice(0, held).filter((t) => t.startsWith('ack'))).toEqual([]);
     expect(timeline.slice(held + 1).some((t) => /^ack \d+ and all before$/.test(t))).toBe(true);
-    const { rows } = await pool.query<{ student: string }>('SELECT student FROM effects ORDER BY student');
-    expect(rows.map((r) => r.student)).toEqual(events.map((e) => e.subject));
+    expect(await effects()).toEqual(events.map((e) => e.subject));
+  });
+
+  it('a batch whose commit fails runs again alone: the next one, waiting on its locks, rolls back first (no deadlock)', async () => {
+    const events = Array.from({ length: 10 }, (_, i) => enrolledEvent(`F${String(i).padStart(2, '0')}`));
+    uow.lockHotRow = true;
+    uow.failOnce = 'F00';
+    try {
+      await publishEvents(amqpUrl, exchange, events);
+      await expectEventually(async () => expect(await effects()).toHaveLength(10));
+    } finally {
+      uow.lockHotRow = false;
+    }
+    expect(uow.failOnce).toBeUndefined();
+    expect(await effects()).toEqual(events.map((e) => e.subject));
+    // The failed batch went one by one, each event in its own transaction, before anything after it committed.
+    expect(uow.commits.slice(0, 5)).toEqual(['F00', 'F01', 'F02', 'F03', 'F04']);
+    expect([...uow.commits].sort()).toEqual(uow.commits);
+  });
+
+  it('closing the consumer leaves nothing unacked behind', async () => {
+    const events = Array.from({ length: 20 }, (_, i) => enrolledEvent(`C${String(i).padStart(2, '0')}`));
+    await publishEvents(amqpUrl, exchange, events);
+    await expectEventually(async () => expect(await effects()).toHaveLength(20));
     // Closing the consumer returns anything unacked to the queue: nothing may come back.
     await app!.close();
     app = undefined;

@@ -8,6 +8,7 @@ import { isLostRace } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
+import { BatchTurn } from './batch-turn';
 import type { EventTransaction, EventUnitOfWork } from './event-unit-of-work';
 
 export const AMQP_EVENTS_TRANSPORT = Symbol('AMQP_EVENTS');
@@ -23,8 +24,8 @@ export interface AmqpEventServerOptions {
   /** How long a partial batch waits for more messages. */
   batchWindowMs?: number;
   /**
-   * Batches in flight at once (default 1). With 2, one batch's database work overlaps the next one's
-   * decoding and projection; acknowledgements still go out in delivery order.
+   * Batches in flight at once (default 1). With 2, the next batch begins and runs its handlers while one
+   * commits; batches still take their locks, commit and are acknowledged in delivery order (see BatchTurn).
    */
   concurrency?: number;
 }
@@ -79,8 +80,8 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private buffer: Arrival[] = [];
   private timer?: NodeJS.Timeout;
   private readonly workers = new Set<Promise<void>>();
-  /** Resolves when every batch taken so far has been settled: a batch acks only after those before it. */
-  private settledUpTo: Promise<void> = Promise.resolve();
+  /** The latest batch taken: the next one takes its turn after it. */
+  private lastTurn?: BatchTurn;
   private closing = false;
   readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
 
@@ -193,50 +194,64 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     await Promise.resolve();
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
-      const before = this.settledUpTo;
-      let release!: () => void;
-      this.settledUpTo = new Promise((r) => (release = r));
+      const turn = (this.lastTurn = new BatchTurn(this.lastTurn));
       try {
-        await this.processBatch(batch);
-        await before;
+        await this.processBatch(batch, turn);
+        await turn.previousSettled();
         this.ack(batch);
       } finally {
-        release();
+        turn.settle();
       }
     }
   }
 
-  private async processBatch(batch: Arrival[]): Promise<void> {
+  private async processBatch(batch: Arrival[], turn: BatchTurn): Promise<void> {
     this.stats.batches++;
-    const decoded: Decoded[] = [];
+    const decoded = batch.filter((a): a is Decoded => !('error' in a));
+    // The first attempt overlaps the batches around it (see BatchTurn); any other runs alone.
+    let committed = false;
+    let failure: unknown;
     try {
-      for (const arrival of batch) {
-        if ('error' in arrival) await this.deadLetter(arrival, arrival.reason, arrival.error);
-        else decoded.push(arrival);
+      committed = decoded.length === 0 || (await this.applyAll(decoded, turn));
+    } catch (e) {
+      failure = e;
+    } finally {
+      turn.endFirstAttempt(committed);
+    }
+    for (const a of batch) {
+      if (!('error' in a)) continue;
+      try {
+        await this.deadLetter(a, a.reason, a.error);
+      } catch (e) {
+        this.logger.error(`could not dead-letter an invalid message: ${(e as Error).message}`);
+        this.nack([a]);
       }
-      if (decoded.length > 0) await this.applyAllRetrying(decoded);
+    }
+    if (committed) return;
+    await turn.alone();
+    try {
+      if (failure !== undefined && !isRetryableConflict(failure)) throw failure;
+      // Not committed because a batch before it failed, or it lost a race: run it again whole, as it was.
+      await this.applyAllRetrying(decoded);
     } catch (e) {
       if (decoded.length > 1) {
         this.logger.warn(`batch of ${decoded.length} failed (${(e as Error).message}); retrying one by one`);
         for (const d of decoded) await this.processOne(d);
-      } else if (decoded.length === 1) {
-        await this.processOne(decoded[0]!, e as Error);
       } else {
-        this.logger.error(`could not route invalid messages: ${(e as Error).message}`);
-        this.nack(batch);
+        await this.processOne(decoded[0]!, e as Error);
       }
     }
   }
 
   /**
-   * A batch that lost a race with a concurrent one (another consumer or batch created a row it meant
-   * to create, a deadlock, a serialization failure) is run again whole, as it was; other errors go to
-   * the one-by-one path.
+   * A batch that lost a race with a concurrent one (another consumer created a row it meant to create, a
+   * deadlock, a serialization failure) is run again whole, as it was; other errors go to the one-by-one path.
    */
   private async applyAllRetrying(items: Decoded[]): Promise<void> {
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 2; ; attempt++) {
       try {
-        return await this.applyAll(items);
+        await this.applyAll(items);
+        return;
       } catch (e) {
         if (attempt >= 3 || !isRetryableConflict(e)) throw e;
         this.logger.debug(`batch of ${items.length} ran into a concurrent one (${(e as Error).message}); running it again`);
@@ -261,9 +276,19 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     }
   }
 
-  /** One transaction for the whole batch; handlers that throw are discarded from it and retried later. */
-  private async applyAll(items: Decoded[]): Promise<void> {
-    const tx = await this.options.unitOfWork.begin(items.map((d) => d.event));
+  /**
+   * One transaction for the whole batch; handlers that throw are discarded from it and retried later. In its
+   * turn (a first attempt among batches in flight) it begins and commits in delivery order; false: it rolled
+   * back because a batch before it did not commit.
+   */
+  private async applyAll(items: Decoded[], turn?: BatchTurn): Promise<boolean> {
+    await turn?.mayBegin();
+    let tx: EventTransaction;
+    try {
+      tx = await this.options.unitOfWork.begin(items.map((d) => d.event));
+    } finally {
+      turn?.hasBegun();
+    }
     const failed: Array<{ item: Decoded; error: Error }> = [];
     const seen = new Set<string>();
     try {
@@ -281,7 +306,12 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
           failed.push({ item, error: error as Error });
         }
       }
+      if (turn && !(await turn.mayCommit())) {
+        await tx.rollback();
+        return false;
+      }
       await tx.commit();
+      turn?.committed();
     } catch (e) {
       await tx.rollback().catch(() => undefined);
       throw e;
@@ -293,6 +323,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
         if (seen.has(item.event.id) && !failedIds.has(item.event.id)) this.logger.debug({ msg: 'applied', ...eventLogFields(item.event) });
     }
     for (const f of failed) await this.retryOrDeadLetter(f.item, f.error);
+    return true;
   }
 
   /** Nest's lookup parses the pattern on every call (a few % of the consumer's CPU); handlers are fixed once listening. */
