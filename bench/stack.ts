@@ -49,8 +49,13 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
   await keys.close();
   const children = new Map<BenchService, ServiceProcess>();
   for (const s of SERVICES) {
-    // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile.
-    const profile = process.env.BENCH_PROFILE === s ? ['--require', join(__dirname, '..', '..', 'scripts', 'cpu-profile.js')] : [];
+    // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile;
+    // BENCH_HEAP_PROFILE=<service>: what it allocates, to bench/results/<service>.heapprofile.
+    const preload = (script: string) => ['--require', join(__dirname, '..', '..', 'scripts', script)];
+    const profile = [
+      ...(process.env.BENCH_PROFILE === s ? preload('cpu-profile.js') : []),
+      ...(process.env.BENCH_HEAP_PROFILE === s ? preload('heap-profile.js') : []),
+    ];
     const command = [process.execPath, ...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')];
     const env = {
       ...inheritedEnv(),
@@ -63,6 +68,7 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
       LOG_LEVEL: 'warn',
       AGREEMENT_EXPIRY_INTERVAL_MS: '0',
       CPU_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.cpuprofile`),
+      HEAP_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.heapprofile`),
     };
     // Warnings and errors of the services show as they come.
     const child = spawnService(s, command, env, PORTS[s], { onLine: (line) => process.stderr.write(`[${s}] ${line}\n`) });
