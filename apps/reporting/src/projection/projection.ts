@@ -27,26 +27,41 @@ export interface Projection<S> {
 
 export type AnyProjection = Projection<unknown>;
 
-/** Canonical key of a fact's cell (metric, dims with sorted keys, day); built per fact per event, so kept cheap. */
+/**
+ * Canonical key of a fact's cell (metric, dims in key order, day). Built for every fact of every event, so it
+ * allocates nothing but the key: dims have a handful of keys, taken in order by repeated scans instead of
+ * `Object.keys(...).sort()`, whose arrays were about a tenth of what the consumer allocated during an ingest.
+ */
 export function cellKey(f: Pick<Fact, 'metric' | 'dims' | 'day'>): string {
   let key = `${f.metric}\u0001${f.day ?? ''}`;
-  for (const k of Object.keys(f.dims).sort()) {
-    const v = f.dims[k];
-    key += `\u0001${k}=${typeof v === 'string' ? `s${v}` : String(v)}`;
+  const dims = f.dims;
+  let last: string | undefined;
+  for (;;) {
+    let next: string | undefined;
+    for (const k in dims) if ((last === undefined || k > last) && (next === undefined || k < next)) next = k;
+    if (next === undefined) return key;
+    const v = dims[next];
+    key += `\u0001${next}=${typeof v === 'string' ? `s${v}` : String(v)}`;
+    last = next;
   }
-  return key;
 }
 
 /** Counter changes that turn `before` into `after`: the only thing the engine writes to counters. */
 export function diffFacts(before: readonly Fact[], after: readonly Fact[]): Fact[] {
+  return [...diffCells(before, after).values()];
+}
+
+/** The same changes by cell key (see cellKey), for the engine, which adds them up per cell. */
+export function diffCells(before: readonly Fact[], after: readonly Fact[]): Map<string, Fact> {
   const cells = new Map<string, Fact>();
   const add = (f: Fact, sign: 1 | -1) => {
     const key = cellKey(f);
-    const cell = cells.get(key) ?? { metric: f.metric, dims: f.dims, ...(f.day ? { day: f.day } : {}), value: 0 };
-    cell.value += sign * f.value;
-    cells.set(key, cell);
+    const cell = cells.get(key);
+    if (cell) cell.value += sign * f.value;
+    else cells.set(key, { metric: f.metric, dims: f.dims, ...(f.day ? { day: f.day } : {}), value: sign * f.value });
   };
-  before.forEach((f) => add(f, -1));
-  after.forEach((f) => add(f, 1));
-  return [...cells.values()].filter((c) => c.value !== 0);
+  for (const f of before) add(f, -1);
+  for (const f of after) add(f, 1);
+  for (const [key, cell] of cells) if (cell.value === 0) cells.delete(key);
+  return cells;
 }

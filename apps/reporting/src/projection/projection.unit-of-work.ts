@@ -3,7 +3,7 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
-import { cellKey, diffFacts, Fact } from './projection';
+import { diffCells, Fact } from './projection';
 import { ProjectionRegistry } from './projection.registry';
 
 interface EntityRow {
@@ -109,7 +109,7 @@ export class ProjectionTransaction implements EventTransaction {
   private readonly consumedPending: Array<{ key: string; sequence: number }> = [];
   private readonly entities = new Map<string, EntityRow>();
   private readonly deltas = new Map<string, Fact & { institution: string }>();
-  private readonly freshness = new Map<string, { last: string; applied: number }>();
+  private readonly freshness = new Map<string, { last: string; lastMs: number; applied: number }>();
   private done = false;
   /** Set once START TRANSACTION went out: from then on the transaction must end in COMMIT or ROLLBACK. */
   private open = false;
@@ -258,7 +258,7 @@ export class ProjectionTransaction implements EventTransaction {
       drained.push(next);
     }
     const staged = new Map<string, EntityRow>();
-    const deltas: Array<Fact & { institution: string }> = [];
+    const deltas: Array<{ key: string; fact: Fact; institution: string }> = [];
     for (const e of chain) {
       for (const projection of this.registry.projectionsFor(e.type)) {
         for (const id of projection.entityIds(e)) {
@@ -267,17 +267,17 @@ export class ProjectionTransaction implements EventTransaction {
           if (!current) throw new Error(`read model ${k} was not loaded`);
           const state = projection.reduce(current.state ?? projection.initial(), e);
           const facts = projection.facts(state);
-          for (const d of diffFacts(current.facts, facts)) deltas.push({ ...d, institution: e.institution });
+          for (const [cell, fact] of diffCells(current.facts, facts))
+            deltas.push({ key: `${e.institution}${SEP}${cell}`, fact, institution: e.institution });
           staged.set(k, { state, facts, changed: true, isNew: current.isNew });
         }
       }
     }
     for (const [k, row] of staged) this.entities.set(k, row);
-    for (const d of deltas) {
-      const k = `${d.institution}${SEP}${cellKey(d)}`;
-      const cell = this.deltas.get(k);
-      if (cell) cell.value += d.value;
-      else this.deltas.set(k, { ...d });
+    for (const { key, fact, institution } of deltas) {
+      const cell = this.deltas.get(key);
+      if (cell) cell.value += fact.value;
+      else this.deltas.set(key, { ...fact, institution });
     }
     for (const seq of drained) {
       if (pending.get(seq)!.persisted) this.consumedPending.push({ key, sequence: seq });
@@ -286,10 +286,16 @@ export class ProjectionTransaction implements EventTransaction {
     this.positions.set(key, chain.at(-1)!.sequence);
     this.changedPositions.add(key);
     for (const e of chain) {
-      const f = this.freshness.get(e.institution) ?? { last: e.time, applied: 0 };
-      if (Date.parse(e.time) > Date.parse(f.last)) f.last = e.time;
-      f.applied++;
-      this.freshness.set(e.institution, f);
+      const ms = Date.parse(e.time);
+      const f = this.freshness.get(e.institution);
+      if (!f) this.freshness.set(e.institution, { last: e.time, lastMs: ms, applied: 1 });
+      else {
+        if (ms > f.lastMs) {
+          f.last = e.time;
+          f.lastMs = ms;
+        }
+        f.applied++;
+      }
     }
     return 'applied';
   }
