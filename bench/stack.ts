@@ -51,11 +51,12 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
   for (const s of SERVICES) {
     // BENCH_PROFILE=<service>: a CPU profile of that service, written to bench/results/<service>.cpuprofile;
     // BENCH_HEAP_PROFILE=<service>: what it allocates, to bench/results/<service>.heapprofile.
-    const preload = (script: string) => ['--require', join(__dirname, '..', '..', 'scripts', script)];
-    const profile = [
-      ...(process.env.BENCH_PROFILE === s ? preload('cpu-profile.js') : []),
-      ...(process.env.BENCH_HEAP_PROFILE === s ? preload('heap-profile.js') : []),
-    ];
+    const out = (ext: string) => join(__dirname, '..', '..', 'bench', 'results', `${s}.${ext}`);
+    const profiles = {
+      ...(process.env.BENCH_PROFILE === s ? { CPU_PROFILE_OUT: out('cpuprofile') } : {}),
+      ...(process.env.BENCH_HEAP_PROFILE === s ? { HEAP_PROFILE_OUT: out('heapprofile') } : {}),
+    };
+    const profile = Object.keys(profiles).length > 0 ? ['--require', join(__dirname, '..', '..', 'scripts', 'profile.js')] : [];
     const command = [process.execPath, ...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')];
     const env = {
       ...inheritedEnv(),
@@ -67,8 +68,7 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
       CONSUMER_QUEUE: 'reporting.bench',
       LOG_LEVEL: 'warn',
       AGREEMENT_EXPIRY_INTERVAL_MS: '0',
-      CPU_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.cpuprofile`),
-      HEAP_PROFILE_OUT: join(__dirname, '..', '..', 'bench', 'results', `${s}.heapprofile`),
+      ...profiles,
     };
     // Warnings and errors of the services show as they come.
     const child = spawnService(s, command, env, PORTS[s], { onLine: (line) => process.stderr.write(`[${s}] ${line}\n`) });

@@ -114,8 +114,9 @@ function compileProperty(property: string, metadatas: ValidationMetadata[]): ((o
   };
 }
 
-/** A promise is not an answer here: class-validator awaits it. */
-const passed = (result: unknown): boolean => !!result && !(result instanceof Promise);
+/** A promise (any thenable, as class-validator tells them) is not an answer here: class-validator awaits it. */
+const passed = (result: unknown): boolean =>
+  !!result && !(typeof result === 'object' && typeof (result as { then?: unknown }).then === 'function');
 
 const toArray = (value: unknown[] | Set<unknown> | Map<unknown, unknown>): unknown[] =>
   value instanceof Map ? Array.from(value.values()) : Array.isArray(value) ? value : Array.from(value);

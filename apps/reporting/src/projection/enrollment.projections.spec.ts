@@ -2,7 +2,7 @@ import { CloudEvent } from '@chanjiao/contracts';
 import { EnrollmentEventFactory, smallCollegeYear } from '../../../../test/fixtures/enrollment-events';
 import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
 import { programProjection, studentProjection } from './enrollment.projections';
-import { diffFacts, Fact } from './projection';
+import { diffCells, Fact } from './projection';
 
 const project = (events: CloudEvent[]) => projectInMemory(events);
 const sum = sumCounters;
@@ -56,10 +56,10 @@ describe('enrollment projections', () => {
     expect(sum(c, 'graduates', (d) => d.programCode === 'P2')).toBe(1);
   });
 
-  it('diffFacts cancels what did not change', () => {
+  it('diffCells cancels what did not change', () => {
     const a: Fact = { metric: 'm', dims: { x: 1 }, value: 1 };
-    expect(diffFacts([a], [a])).toEqual([]);
-    expect(diffFacts([a], [])).toEqual([{ metric: 'm', dims: { x: 1 }, value: -1 }]);
+    expect([...diffCells([a], [a]).values()]).toEqual([]);
+    expect([...diffCells([a], []).values()]).toEqual([{ metric: 'm', dims: { x: 1 }, value: -1 }]);
     expect(programProjection.facts(null)).toEqual([]);
     expect(studentProjection.facts(studentProjection.initial())).toEqual([]);
   });

@@ -46,12 +46,7 @@ export function cellKey(f: Pick<Fact, 'metric' | 'dims' | 'day'>): string {
   }
 }
 
-/** Counter changes that turn `before` into `after`: the only thing the engine writes to counters. */
-export function diffFacts(before: readonly Fact[], after: readonly Fact[]): Fact[] {
-  return [...diffCells(before, after).values()];
-}
-
-/** The same changes by cell key (see cellKey), for the engine, which adds them up per cell. */
+/** Counter changes that turn `before` into `after`, by cell key (see cellKey): the only thing the engine writes to counters. */
 export function diffCells(before: readonly Fact[], after: readonly Fact[]): Map<string, Fact> {
   const cells = new Map<string, Fact>();
   const add = (f: Fact, sign: 1 | -1) => {

@@ -65,7 +65,7 @@ export class BatchTurn {
 
   /** Resolves when the batch can run again alone: the batches before it have settled and the one after holds nothing. */
   async alone(): Promise<void> {
-    await this.prev?.settledSignal.promise;
+    await this.previousSettled();
     await this.next?.released.promise;
   }
 
