@@ -152,7 +152,10 @@ async function batchIngest(stack: BenchStack): Promise<{
   const accepted = performance.now();
   const t1 = await waitApplied(stack, base + n, 600_000);
   const cpu = meter.microsPer(n);
-  const walBytesPerEvent = Number((await walPosition(PG)) - wal0) / n;
+  const wal1 = await walPosition(PG);
+  const walBytesPerEvent = Number(wal1 - wal0) / n;
+  // For a breakdown by record kind: pg_waldump --stats=record -s <from> -e <to> (while the WAL is kept).
+  if (process.env.BENCH_DEBUG) log(`ingest WAL: ${lsn(wal0)} to ${lsn(wal1)}`);
   const seconds = (t1 - t0) / 1000;
   const overview = await api(stack, 'reporting', 'GET', '/reports/overview?year=2022');
   const checks: Record<string, [number, number]> = {
@@ -165,6 +168,8 @@ async function batchIngest(stack: BenchStack): Promise<{
   const acceptedSeconds = (accepted - t0) / 1000;
   return { events: n, seconds, perSec: n / seconds, acceptedSeconds, cpuMicrosPerEvent: cpu, walBytesPerEvent, checks };
 }
+
+const lsn = (at: bigint) => `${(at >> 32n).toString(16).toUpperCase()}/${(at & 0xffffffffn).toString(16).toUpperCase()}`;
 
 function uniqueEnrollment(prefix: string, cohortYear: number) {
   let i = 0;

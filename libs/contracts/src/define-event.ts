@@ -38,17 +38,19 @@ export function buildEvent<D extends EventDefinition>(
   input: { institution: string; subject: string; sequence: number; data: DataOf<D>; traceparent?: string; time?: Date },
 ): EventOf<D> {
   const data = definition.schema.parse(input.data);
-  return {
-    specversion: '1.0',
-    id: newEventId(),
-    source: `/chanjiao/${definition.service}`,
-    type: definition.type,
-    subject: input.subject,
-    time: (input.time ?? new Date()).toISOString(),
-    datacontenttype: 'application/json',
-    institution: input.institution,
-    sequence: input.sequence,
-    ...(input.traceparent ? { traceparent: input.traceparent } : {}),
-    data,
-  } as EventOf<D>;
+  return Object.assign(
+    {
+      specversion: '1.0',
+      id: newEventId(),
+      source: `/chanjiao/${definition.service}`,
+      type: definition.type,
+      subject: input.subject,
+      time: (input.time ?? new Date()).toISOString(),
+      datacontenttype: 'application/json',
+      institution: input.institution,
+      sequence: input.sequence,
+    },
+    input.traceparent ? { traceparent: input.traceparent } : {},
+    { data },
+  ) as EventOf<D>;
 }

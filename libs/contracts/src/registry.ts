@@ -45,5 +45,5 @@ export function parseEvent(raw: unknown): CloudEvent {
   }
   const data = definition.schema.safeParse(envelope.data.data);
   if (!data.success) throw new InvalidEventError(`invalid ${definition.type} data`, describeIssues(data.error, 'data'));
-  return { ...envelope.data, data: data.data } as CloudEvent;
+  return Object.assign({}, envelope.data, { data: data.data }) as CloudEvent;
 }

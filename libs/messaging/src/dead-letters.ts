@@ -136,7 +136,7 @@ export class DeadLetterQueue {
         result.skipped.push({ messageId: letter.messageId, error: 'no original routing key or type' });
         return 'keep';
       }
-      const headers: Record<string, unknown> = { ...letter.headers, 'x-replayed-from-dlq': new Date().toISOString() };
+      const headers: Record<string, unknown> = Object.assign({}, letter.headers, { 'x-replayed-from-dlq': new Date().toISOString() });
       for (const h of STRIPPED_ON_REPLAY) delete headers[h];
       const p = raw.properties;
       returned = false;

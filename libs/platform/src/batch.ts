@@ -39,15 +39,10 @@ export function toBatchResult<T>(items: Array<{ id: string; result: ItemResult<T
     }
     summary.failed++;
     const e = result.error;
-    return {
-      index,
-      id,
-      status: 'failed',
-      httpStatus: HTTP_OF_KIND[e.kind],
-      error: e.code,
-      message: e.message,
-      ...(e.field ? { field: e.field } : {}),
-    };
+    return Object.assign(
+      { index, id, status: 'failed' as const, httpStatus: HTTP_OF_KIND[e.kind], error: e.code, message: e.message },
+      e.field ? { field: e.field } : {},
+    );
   });
   return { results, summary };
 }

@@ -59,12 +59,10 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown): ErrorBody {
     if (exception instanceof DomainError) {
-      return {
-        statusCode: STATUS[exception.kind],
-        error: exception.code,
-        message: exception.message,
-        ...(exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {}),
-      };
+      return Object.assign(
+        { statusCode: STATUS[exception.kind], error: exception.code, message: exception.message },
+        exception.field ? { errors: [{ field: exception.field, message: exception.message }] } : {},
+      );
     }
     const fastifyBody = this.fastifyBodyError(exception);
     if (fastifyBody) return fastifyBody;
@@ -73,12 +71,14 @@ export class GlobalExceptionFilter implements ExceptionFilter {
       const response = exception.getResponse();
       if (typeof response === 'object' && response !== null) {
         const r = response as Partial<ErrorBody> & { message?: unknown };
-        return {
-          statusCode: status,
-          error: typeof r.error === 'string' ? snake(r.error) : defaultCode(status),
-          message: Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message),
-          ...(r.errors ? { errors: r.errors } : {}),
-        };
+        return Object.assign(
+          {
+            statusCode: status,
+            error: typeof r.error === 'string' ? snake(r.error) : defaultCode(status),
+            message: Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message),
+          },
+          r.errors ? { errors: r.errors } : {},
+        );
       }
       return { statusCode: status, error: defaultCode(status), message: String(response) };
     }

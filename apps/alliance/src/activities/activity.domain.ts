@@ -28,7 +28,7 @@ const same = (a: ActivityState, b: ActivityState) =>
 
 /** POST /alliances/{a}/activities: recorded once; an identical repeat is a no-op, other content a conflict. */
 export function decideActivity(existing: ActivityState | undefined, input: ActivityState): Decision<ActivityState> {
-  const state: ActivityState = { ...input, participants: distinctParticipants(input.participants) };
+  const state: ActivityState = Object.assign({}, input, { participants: distinctParticipants(input.participants) });
   if (existing) {
     if (same(existing, state)) return unchanged(existing);
     return fail(

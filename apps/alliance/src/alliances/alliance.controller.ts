@@ -25,7 +25,7 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AllianceView> {
-    const result = await this.alliances.putOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    const result = await this.alliances.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
     return respond(result, reply);
   }
 
@@ -82,7 +82,10 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CharterView> {
-    const result = await this.alliances.adoptCharterOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    const result = await this.alliances.adoptCharterOne(
+      { institution: p.institution, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 

@@ -11,8 +11,13 @@ const same = (a: AllianceSnapshot, b: AllianceSnapshot) =>
 /** PUT /alliances/{allianceId}: register, update (next version) or nothing if identical. */
 export function decideAlliancePut(existing: AllianceState | undefined, input: AllianceSnapshot): Decision<AllianceState> {
   if (!existing) {
-    return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: emit(AllianceRegistered, { ...input }) };
+    return { ok: true, outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: emit(AllianceRegistered, { ...input }) };
   }
   if (same(existing, input)) return unchanged(existing);
-  return { ok: true, outcome: 'updated', state: { ...input, version: existing.version + 1 }, emit: emit(AllianceUpdated, { ...input }) };
+  return {
+    ok: true,
+    outcome: 'updated',
+    state: Object.assign({}, input, { version: existing.version + 1 }),
+    emit: emit(AllianceUpdated, { ...input }),
+  };
 }

@@ -50,7 +50,7 @@ export function decideCharter(charters: CharterState[], input: CharterInput): De
       'adoptedOn',
     );
   }
-  const state: CharterState = { ...input, sequence: charters.length + 1 };
+  const state: CharterState = Object.assign({}, input, { sequence: charters.length + 1 });
   return {
     ok: true,
     outcome: 'created',

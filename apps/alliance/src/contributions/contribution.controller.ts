@@ -32,7 +32,7 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContributionView> {
-    const result = await this.contributions.recordOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    const result = await this.contributions.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
     return respond(result, reply);
   }
 
@@ -66,7 +66,7 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActivityView> {
-    const result = await this.activities.recordOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    const result = await this.activities.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
     return respond(result, reply);
   }
 

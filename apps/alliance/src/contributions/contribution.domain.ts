@@ -27,7 +27,7 @@ export function decideContribution(
   input: ContributionState,
   member: MemberState | undefined,
 ): Decision<ContributionState> {
-  const state: ContributionState = { ...input, amount: input.amount === null ? null : normalizeAmount(input.amount) };
+  const state: ContributionState = Object.assign({}, input, { amount: input.amount === null ? null : normalizeAmount(input.amount) });
   if (existing) {
     if (same(existing, state)) return unchanged(existing);
     return fail(

@@ -36,7 +36,7 @@ export class MemberController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberView> {
-    const result = await this.members.joinOne({ institution: p.institution, traceparent }, { ...body, allianceId });
+    const result = await this.members.joinOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
     return respond(result, reply);
   }
 

@@ -47,8 +47,7 @@ const lastChangeDate = (p: MembershipPeriod) => p.roleChanges[p.roleChanges.leng
 
 function withPeriods(s: MemberState, periods: MembershipPeriod[]): MemberState {
   const p = periods[periods.length - 1]!;
-  return {
-    ...s,
+  return Object.assign({}, s, {
     periods,
     memberKind: p.memberKind,
     role: p.roleChanges[p.roleChanges.length - 1]?.role ?? p.role,
@@ -56,7 +55,7 @@ function withPeriods(s: MemberState, periods: MembershipPeriod[]): MemberState {
     joinedOn: p.joinedOn,
     departedOn: p.departedOn,
     version: s.version + 1,
-  };
+  });
 }
 
 /**
@@ -144,7 +143,7 @@ export function decideMemberChange(
         'date',
       );
     }
-    const periods = [...existing.periods.slice(0, -1), { ...last, departedOn: cmd.date }];
+    const periods = [...existing.periods.slice(0, -1), Object.assign({}, last, { departedOn: cmd.date })];
     return {
       ok: true,
       outcome: 'updated',
@@ -171,7 +170,10 @@ export function decideMemberChange(
       'date',
     );
   }
-  const periods = [...existing.periods.slice(0, -1), { ...last, roleChanges: [...last.roleChanges, { date: cmd.date, role: cmd.role }] }];
+  const periods = [
+    ...existing.periods.slice(0, -1),
+    Object.assign({}, last, { roleChanges: [...last.roleChanges, { date: cmd.date, role: cmd.role }] }),
+  ];
   return {
     ok: true,
     outcome: 'updated',

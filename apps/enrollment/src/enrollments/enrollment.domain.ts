@@ -77,7 +77,7 @@ const sameInput = (a: EnrollmentInput, b: EnrollmentInput) =>
 export function decideEnroll(existing: EnrollmentState | undefined, input: EnrollmentInput): Decision {
   if (existing) {
     // A transfer changes programCode: compare with the program the student enrolled in.
-    const original = { ...existing, programCode: existing.transfers[0]?.fromProgramCode ?? existing.programCode };
+    const original = Object.assign({}, existing, { programCode: existing.transfers[0]?.fromProgramCode ?? existing.programCode });
     if (sameInput(original, input)) return { ok: true, outcome: 'unchanged', state: existing };
     return fail(
       'conflict',
@@ -86,9 +86,8 @@ export function decideEnroll(existing: EnrollmentState | undefined, input: Enrol
       'studentId',
     );
   }
-  const state: EnrollmentState = {
-    ...input,
-    status: 'enrolled',
+  const state: EnrollmentState = Object.assign({}, input, {
+    status: 'enrolled' as const,
     cancelledOn: null,
     withdrawnOn: null,
     withdrawalReason: null,
@@ -96,7 +95,7 @@ export function decideEnroll(existing: EnrollmentState | undefined, input: Enrol
     graduationYear: null,
     transfers: [],
     version: 1,
-  };
+  });
   return { ok: true, outcome: 'created', state, emit: emit(StudentEnrolled, { ...input }) };
 }
 
@@ -106,7 +105,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
   const next = (patch: Partial<EnrollmentState>, e: Emit): Decision => ({
     ok: true,
     outcome: 'updated',
-    state: { ...existing, ...patch, version: existing.version + 1 },
+    state: Object.assign({}, existing, patch, { version: existing.version + 1 }),
     emit: e,
   });
   const unchanged: Decision = { ok: true, outcome: 'unchanged', state: existing };
@@ -143,7 +142,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
       const transfer: Transfer = { date: cmd.date, fromProgramCode: existing.programCode, programCode: cmd.programCode };
       return next(
         { programCode: cmd.programCode, transfers: [...existing.transfers, transfer] },
-        emit(StudentTransferred, { studentId, ...transfer }),
+        emit(StudentTransferred, Object.assign({ studentId }, transfer)),
       );
     }
     case 'graduation':

@@ -7,7 +7,7 @@ import { ProgramBatchItemDto, ProgramView, PutProgramDto } from './program.dto';
 import { ProgramService } from './program.service';
 import { ProgramState } from './program.domain';
 
-const view = ({ version, ...rest }: ProgramState): ProgramView => ({ ...rest, version });
+const view = ({ version, ...rest }: ProgramState): ProgramView => Object.assign({}, rest, { version });
 
 @ApiTags('programs')
 @ApiBearerAuth()
@@ -26,7 +26,7 @@ export class ProgramController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProgramView> {
-    const result = await this.programs.put({ institution: p.institution, traceparent }, { ...body, code });
+    const result = await this.programs.put({ institution: p.institution, traceparent }, Object.assign({}, body, { code }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);

@@ -23,15 +23,15 @@ const same = (a: ProgramSnapshot, b: ProgramSnapshot) =>
 
 /** PUT /programs/{code}: create, update (next version) or nothing if identical. */
 export function decideProgramPut(existing: ProgramState | undefined, input: ProgramSnapshot): ProgramDecision {
-  const snapshot: ProgramSnapshot = { ...input, sectors: [...new Set(input.sectors)].sort() };
+  const snapshot: ProgramSnapshot = Object.assign({}, input, { sectors: [...new Set(input.sectors)].sort() });
   if (!existing) {
     return {
       outcome: 'created',
-      state: { ...snapshot, version: 1 },
+      state: Object.assign({}, snapshot, { version: 1 }),
       event: snapshot.status === 'open' ? ProgramOpened : ProgramSuspended,
     };
   }
   if (same(existing, snapshot)) return { outcome: 'unchanged', state: existing };
   const event = existing.status === snapshot.status ? ProgramUpdated : snapshot.status === 'open' ? ProgramOpened : ProgramSuspended;
-  return { outcome: 'updated', state: { ...snapshot, version: existing.version + 1 }, event };
+  return { outcome: 'updated', state: Object.assign({}, snapshot, { version: existing.version + 1 }), event };
 }

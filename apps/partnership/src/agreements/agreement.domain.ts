@@ -44,12 +44,11 @@ export type AgreementCommand =
   { kind: 'termination'; date: string; reason: string | null } | { kind: 'renewal'; date: string; expiresOn: string };
 
 export function normalizeAgreement(input: AgreementInput): AgreementInput {
-  return {
-    ...input,
+  return Object.assign({}, input, {
     partnerIds: sortedSet(input.partnerIds),
     forms: sortedSet(input.forms),
     programCodes: sortedSet(input.programCodes),
-  };
+  });
 }
 
 const sameInput = (a: AgreementInput, b: AgreementInput) =>
@@ -66,7 +65,7 @@ export function decideSign(existing: AgreementState | undefined, raw: AgreementI
   const input = normalizeAgreement(raw);
   if (existing) {
     // Renewals move expiresOn: compare with the expiry the agreement was signed with.
-    const original = { ...existing, expiresOn: existing.renewals[0]?.previousExpiresOn ?? existing.expiresOn };
+    const original = Object.assign({}, existing, { expiresOn: existing.renewals[0]?.previousExpiresOn ?? existing.expiresOn });
     if (sameInput(original, input)) return unchanged(existing);
     return fail(
       'conflict',
@@ -81,16 +80,15 @@ export function decideSign(existing: AgreementState | undefined, raw: AgreementI
   if (input.expiresOn && input.effectiveFrom && input.expiresOn < input.effectiveFrom) {
     return fail('invalid', Code.InvalidDates, 'expiresOn must not be before effectiveFrom', 'expiresOn');
   }
-  const state: AgreementState = {
-    ...input,
+  const state: AgreementState = Object.assign({}, input, {
     sectors: sortedSet(sectors),
-    status: 'active',
+    status: 'active' as const,
     terminatedOn: null,
     terminationReason: null,
     expiredOn: null,
     renewals: [],
     version: 1,
-  };
+  });
   const { status: _s, terminatedOn: _t, terminationReason: _r, expiredOn: _e, renewals: _n, version: _v, ...data } = state;
   return { ok: true, outcome: 'created', state, emit: emit(AgreementSigned, data) };
 }
@@ -105,7 +103,7 @@ export function decideAgreementChange(
   const next = (patch: Partial<AgreementState>, e: ReturnType<typeof emit>): Decision<AgreementState> => ({
     ok: true,
     outcome: 'updated',
-    state: { ...existing, ...patch, version: existing.version + 1 },
+    state: Object.assign({}, existing, patch, { version: existing.version + 1 }),
     emit: e,
   });
   const lastRenewal = existing.renewals.at(-1);
@@ -174,7 +172,7 @@ export function decideExpiry(existing: AgreementState, today: string): Decision<
   return {
     ok: true,
     outcome: 'updated',
-    state: { ...existing, status: 'expired', expiredOn, version: existing.version + 1 },
+    state: Object.assign({}, existing, { status: 'expired', expiredOn, version: existing.version + 1 }),
     emit: emit(AgreementExpired, { agreementId: existing.agreementId, expiresOn: existing.expiresOn, expiredOn }),
   };
 }

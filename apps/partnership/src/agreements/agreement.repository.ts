@@ -44,7 +44,7 @@ export class AgreementRepository extends RowTable<AgreementState> {
       const mine = ids.filter((r) => r.institution === institution).map((r) => r.agreement_id);
       // Already locked by this transaction: the re-read cannot block.
       const rows = await this.list(m, institution, 'agreement_id = ANY($2::text[])', [mine]);
-      out.push(...rows.map((r) => ({ ...r, institution })));
+      out.push(...rows.map((r) => Object.assign({}, r, { institution })));
     }
     return out;
   }

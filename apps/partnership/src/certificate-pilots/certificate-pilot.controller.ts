@@ -56,7 +56,7 @@ export class CertificatePilotController {
     @Body() body: PilotResultsDto,
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<CertificatePilotView> {
-    const result = await this.pilots.resultsOne({ institution: p.institution, traceparent }, { ...body, pilotId });
+    const result = await this.pilots.resultsOne({ institution: p.institution, traceparent }, Object.assign({}, body, { pilotId }));
     return singleResult(result).value;
   }
 

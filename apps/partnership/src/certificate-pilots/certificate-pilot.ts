@@ -87,7 +87,7 @@ export interface CertificatePilotState extends PilotInput {
 
 /** POST /certificate-pilots: new, or a no-op repeat; other content for a known id is a conflict. */
 export function decideLaunch(existing: CertificatePilotState | undefined, raw: PilotInput): Decision<CertificatePilotState> {
-  const input = { ...raw, programCodes: sortedSet(raw.programCodes) };
+  const input = Object.assign({}, raw, { programCodes: sortedSet(raw.programCodes) });
   if (existing) {
     const same =
       existing.certificate === input.certificate &&
@@ -97,7 +97,12 @@ export function decideLaunch(existing: CertificatePilotState | undefined, raw: P
       sameList(existing.programCodes, input.programCodes);
     return same ? unchanged(existing) : fail('conflict', Code.PilotExists, `pilot ${input.pilotId} exists with other details`, 'pilotId');
   }
-  return { ok: true, outcome: 'created', state: { ...input, results: [], version: 1 }, emit: emit(CertificatePilotLaunched, input) };
+  return {
+    ok: true,
+    outcome: 'created',
+    state: Object.assign({}, input, { results: [], version: 1 }),
+    emit: emit(CertificatePilotLaunched, input),
+  };
 }
 
 /** POST /certificate-pilots/{id}/results: a year's figures; the same year again with other figures replaces them. */
@@ -116,8 +121,8 @@ export function decideResults(
   return {
     ok: true,
     outcome: 'updated',
-    state: { ...existing, results, version: existing.version + 1 },
-    emit: emit(CertificatePilotResultsReported, { pilotId, ...entry }),
+    state: Object.assign({}, existing, { results, version: existing.version + 1 }),
+    emit: emit(CertificatePilotResultsReported, Object.assign({ pilotId }, entry)),
   };
 }
 
@@ -170,7 +175,7 @@ export class CertificatePilotService {
         (current, n) => {
           const i = items[n]!;
           if (problems[n]) return { ok: false, error: problems[n] };
-          return decideLaunch(current, { ...i, level: i.level ?? null });
+          return decideLaunch(current, Object.assign({}, i, { level: i.level ?? null }));
         },
       );
     });

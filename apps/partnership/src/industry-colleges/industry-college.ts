@@ -68,7 +68,7 @@ export function decideFound(
   existing: IndustryCollegeState | undefined,
   raw: Omit<IndustryCollegeState, 'version'>,
 ): Decision<IndustryCollegeState> {
-  const input = { ...raw, partnerIds: sortedSet(raw.partnerIds), programCodes: sortedSet(raw.programCodes) };
+  const input = Object.assign({}, raw, { partnerIds: sortedSet(raw.partnerIds), programCodes: sortedSet(raw.programCodes) });
   if (existing) {
     const same =
       existing.name === input.name &&
@@ -79,7 +79,7 @@ export function decideFound(
       ? unchanged(existing)
       : fail('conflict', Code.IndustryCollegeExists, `industry college ${input.collegeId} exists with other details`, 'collegeId');
   }
-  return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: emit(IndustryCollegeFounded, input) };
+  return { ok: true, outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: emit(IndustryCollegeFounded, input) };
 }
 
 @Injectable()

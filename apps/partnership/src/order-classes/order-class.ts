@@ -51,14 +51,20 @@ export function decideOrderClass(
   existing: OrderClassState | undefined,
   input: Omit<OrderClassState, 'version'>,
 ): Decision<OrderClassState> {
-  if (!existing) return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: emit(OrderClassOpened, input) };
+  if (!existing)
+    return { ok: true, outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: emit(OrderClassOpened, input) };
   const same =
     existing.partnerId === input.partnerId &&
     existing.programCode === input.programCode &&
     existing.cohortYear === input.cohortYear &&
     existing.students === input.students;
   if (same) return unchanged(existing);
-  return { ok: true, outcome: 'updated', state: { ...input, version: existing.version + 1 }, emit: emit(OrderClassUpdated, input) };
+  return {
+    ok: true,
+    outcome: 'updated',
+    state: Object.assign({}, input, { version: existing.version + 1 }),
+    emit: emit(OrderClassUpdated, input),
+  };
 }
 
 @Injectable()

@@ -23,7 +23,7 @@ export class PartnerController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PartnerView> {
-    const result = await this.partners.putOne({ institution: p.institution, traceparent }, { ...body, partnerId });
+    const result = await this.partners.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { partnerId }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;

@@ -15,7 +15,13 @@ const same = (a: PartnerSnapshot, b: PartnerSnapshot) =>
 
 /** PUT /partners/{partnerId}: create, update (next version) or nothing if identical. */
 export function decidePartnerPut(existing: PartnerState | undefined, input: PartnerSnapshot): Decision<PartnerState> {
-  if (!existing) return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: emit(PartnerRegistered, input) };
+  if (!existing)
+    return { ok: true, outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: emit(PartnerRegistered, input) };
   if (same(existing, input)) return unchanged(existing);
-  return { ok: true, outcome: 'updated', state: { ...input, version: existing.version + 1 }, emit: emit(PartnerUpdated, input) };
+  return {
+    ok: true,
+    outcome: 'updated',
+    state: Object.assign({}, input, { version: existing.version + 1 }),
+    emit: emit(PartnerUpdated, input),
+  };
 }

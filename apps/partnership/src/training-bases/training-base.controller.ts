@@ -30,7 +30,7 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TrainingBaseView> {
-    const result = await this.bases.putOne({ institution: p.institution, traceparent }, { ...body, baseId });
+    const result = await this.bases.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { baseId }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -72,7 +72,7 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InvestmentView> {
-    const result = await this.bases.investOne({ institution: p.institution, traceparent }, { ...body, baseId });
+    const result = await this.bases.investOne({ institution: p.institution, traceparent }, Object.assign({}, body, { baseId }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;

@@ -115,9 +115,15 @@ export function decideBasePut(
   existing: TrainingBaseState | undefined,
   input: Omit<TrainingBaseState, 'version'>,
 ): Decision<TrainingBaseState> {
-  if (!existing) return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: emit(TrainingBaseRegistered, input) };
+  if (!existing)
+    return { ok: true, outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: emit(TrainingBaseRegistered, input) };
   if (existing.name === input.name && existing.kind === input.kind && existing.sector === input.sector) return unchanged(existing);
-  return { ok: true, outcome: 'updated', state: { ...input, version: existing.version + 1 }, emit: emit(TrainingBaseUpdated, input) };
+  return {
+    ok: true,
+    outcome: 'updated',
+    state: Object.assign({}, input, { version: existing.version + 1 }),
+    emit: emit(TrainingBaseUpdated, input),
+  };
 }
 
 /** An investment in a base: new (the base's next version), an identical repeat (no-op), or a conflict. */
@@ -235,7 +241,7 @@ export class TrainingBaseService {
         const base = bases.get(baseKey);
         const d = decideInvestment(base, known.get(key), input);
         if (!d.ok || d.outcome === 'unchanged') return d;
-        const next = { ...base!, version: base!.version + 1 };
+        const next = Object.assign({}, base!, { version: base!.version + 1 });
         bases.set(baseKey, next);
         changedBases.set(i.baseId, next);
         known.set(key, input);

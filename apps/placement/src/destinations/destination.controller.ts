@@ -68,6 +68,6 @@ export class DestinationController {
   @ApiOkResponse({ type: DestinationHistoryView })
   async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<DestinationHistoryView> {
     const versions = await this.destinations.history(p.institution, studentId);
-    return { ...versions.at(-1)!, versions };
+    return Object.assign({}, versions.at(-1)!, { versions });
   }
 }

@@ -24,7 +24,7 @@ const same = (a: DestinationInput, b: DestinationInput) =>
  * unchanged repeat is a no-op. Validity (enums, detail within category) is checked before this.
  */
 export function decideDestinationPut(latest: DestinationVersion | undefined, input: DestinationInput): DestinationDecision {
-  if (!latest) return { outcome: 'created', state: { ...input, version: 1 }, emit: true };
+  if (!latest) return { outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: true };
   if (same(latest, input)) return { outcome: 'unchanged', state: latest, emit: false };
-  return { outcome: 'updated', state: { ...input, version: latest.version + 1 }, emit: true };
+  return { outcome: 'updated', state: Object.assign({}, input, { version: latest.version + 1 }), emit: true };
 }

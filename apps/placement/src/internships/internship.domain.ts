@@ -43,7 +43,12 @@ export function decideInternshipPost(existing: InternshipState | undefined, inpu
     return fail('invalid', Code.InvalidDates, `endDate ${input.endDate} is before startDate ${input.startDate}`, 'endDate');
   }
   if (!existing) {
-    return { ok: true, outcome: 'created', state: { ...input, version: 1 }, emit: { definition: InternshipStarted, data: input } };
+    return {
+      ok: true,
+      outcome: 'created',
+      state: Object.assign({}, input, { version: 1 }),
+      emit: { definition: InternshipStarted, data: input },
+    };
   }
   if (existing.studentId !== input.studentId) {
     return fail(
@@ -54,9 +59,9 @@ export function decideInternshipPost(existing: InternshipState | undefined, inpu
     );
   }
   const current = snapshotOf(existing);
-  const wanted = input.endDate === null ? { ...input, endDate: current.endDate } : input;
+  const wanted = input.endDate === null ? Object.assign({}, input, { endDate: current.endDate }) : input;
   if (same(current, wanted)) return { ok: true, outcome: 'unchanged', state: existing };
-  const state = { ...wanted, version: existing.version + 1 };
+  const state = Object.assign({}, wanted, { version: existing.version + 1 });
   return { ok: true, outcome: 'updated', state, emit: { definition: InternshipUpdated, data: wanted } };
 }
 
@@ -71,6 +76,6 @@ export function decideCompletion(existing: InternshipState | undefined, internsh
   if (endDate < existing.startDate) {
     return fail('invalid', Code.InvalidDates, `endDate ${endDate} is before startDate ${existing.startDate}`, 'endDate');
   }
-  const state = { ...existing, endDate, version: existing.version + 1 };
+  const state = Object.assign({}, existing, { endDate, version: existing.version + 1 });
   return { ok: true, outcome: 'updated', state, emit: { definition: InternshipCompleted, data: snapshotOf(state) } };
 }

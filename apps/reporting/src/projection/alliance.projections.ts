@@ -61,7 +61,7 @@ export const allianceMemberProjection: Projection<AllianceMemberState> = {
   reduce(s, event: CloudEvent) {
     const e = event as AllianceMemberEvent;
     const last = s.periods[s.periods.length - 1];
-    const replaceLast = (p: MemberPeriodState) => ({ ...s, periods: [...s.periods.slice(0, -1), p] });
+    const replaceLast = (p: MemberPeriodState) => Object.assign({}, s, { periods: [...s.periods.slice(0, -1), p] });
     switch (e.type) {
       case 'alliance.member.joined.v1':
         return {
@@ -74,10 +74,10 @@ export const allianceMemberProjection: Projection<AllianceMemberState> = {
         };
       case 'alliance.member.role_changed.v1':
         if (!last) throw new Error(`role change of ${e.subject} before any join`);
-        return replaceLast({ ...last, roleChanges: [...last.roleChanges, { date: e.data.date, role: e.data.role }] });
+        return replaceLast(Object.assign({}, last, { roleChanges: [...last.roleChanges, { date: e.data.date, role: e.data.role }] }));
       case 'alliance.member.departed.v1':
         if (!last) throw new Error(`departure of ${e.subject} before any join`);
-        return replaceLast({ ...last, departedOn: e.data.date });
+        return replaceLast(Object.assign({}, last, { departedOn: e.data.date }));
       default: {
         const never: never = e;
         throw new Error(`alliance member projection cannot apply ${(never as CloudEvent).type}`);

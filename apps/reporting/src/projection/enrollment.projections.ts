@@ -77,23 +77,22 @@ export const studentProjection: Projection<StudentState> = {
     const e = event as StudentEvent;
     switch (e.type) {
       case 'enrollment.student.enrolled.v1':
-        return {
-          ...s,
+        return Object.assign({}, s, {
           studentId: e.data.studentId,
           enrolledProgram: e.data.programCode,
           programCode: e.data.programCode,
           cohortYear: e.data.cohortYear,
           level: e.data.level,
           pathway: e.data.pathway,
-        };
+        });
       case 'enrollment.student.cancelled.v1':
-        return { ...s, cancelledOn: e.data.date };
+        return Object.assign({}, s, { cancelledOn: e.data.date });
       case 'enrollment.student.withdrawn.v1':
-        return { ...s, withdrawnOn: e.data.date };
+        return Object.assign({}, s, { withdrawnOn: e.data.date });
       case 'enrollment.student.transferred.v1':
-        return { ...s, programCode: e.data.programCode };
+        return Object.assign({}, s, { programCode: e.data.programCode });
       case 'enrollment.student.graduated.v1':
-        return { ...s, graduatedOn: e.data.date, graduationYear: e.data.graduationYear, programCode: e.data.programCode };
+        return Object.assign({}, s, { graduatedOn: e.data.date, graduationYear: e.data.graduationYear, programCode: e.data.programCode });
       default: {
         const never: never = e;
         throw new Error(`student projection cannot apply ${(never as CloudEvent).type}`);

@@ -122,9 +122,9 @@ export const agreementProjection: Projection<AgreementReadState | null> = {
           terminatedOn: null,
         };
       case 'partnership.agreement.renewed.v1':
-        return s && { ...s, renewals: [...s.renewals, { date: e.data.date, expiresOn: e.data.expiresOn }] };
+        return s && Object.assign({}, s, { renewals: [...s.renewals, { date: e.data.date, expiresOn: e.data.expiresOn }] });
       case 'partnership.agreement.terminated.v1':
-        return s && { ...s, terminatedOn: e.data.date };
+        return s && Object.assign({}, s, { terminatedOn: e.data.date });
       case 'partnership.agreement.expired.v1':
         // The timeline already expires it from its dates; the event only confirms it.
         return s;
@@ -141,17 +141,27 @@ export const agreementProjection: Projection<AgreementReadState | null> = {
     for (const g of agreementGroups(a)) {
       facts.push({
         metric: 'partnerships.agreement_signed',
-        dims: { ...g, year: Number(a.signedOn.slice(0, 4)) },
+        dims: Object.assign({}, g, { year: Number(a.signedOn.slice(0, 4)) }),
         day: a.signedOn,
         value: 1,
       });
       for (const r of a.renewals) {
-        facts.push({ metric: 'partnerships.agreement_renewed', dims: { ...g, year: Number(r.date.slice(0, 4)) }, day: r.date, value: 1 });
+        facts.push({
+          metric: 'partnerships.agreement_renewed',
+          dims: Object.assign({}, g, { year: Number(r.date.slice(0, 4)) }),
+          day: r.date,
+          value: 1,
+        });
       }
       timeline.forEach((t, i) => {
-        facts.push({ metric: 'partnerships.agreement_status', dims: { ...g, status: t.status }, day: t.day, value: 1 });
+        facts.push({ metric: 'partnerships.agreement_status', dims: Object.assign({}, g, { status: t.status }), day: t.day, value: 1 });
         if (i > 0)
-          facts.push({ metric: 'partnerships.agreement_status', dims: { ...g, status: timeline[i - 1]!.status }, day: t.day, value: -1 });
+          facts.push({
+            metric: 'partnerships.agreement_status',
+            dims: Object.assign({}, g, { status: timeline[i - 1]!.status }),
+            day: t.day,
+            value: -1,
+          });
       });
     }
     return facts;
@@ -191,14 +201,15 @@ export const partnerProjection: Projection<PartnerReadState> = {
     switch (e.type) {
       case 'partnership.partner.registered.v1':
       case 'partnership.partner.updated.v1':
-        return { ...s, name: e.data.name, kind: e.data.kind, sector: e.data.sector };
+        return Object.assign({}, s, { name: e.data.name, kind: e.data.kind, sector: e.data.sector });
       case 'partnership.agreement.signed.v1':
-        return {
-          ...s,
-          agreements: { ...s.agreements, [e.data.agreementId]: { kind: e.data.kind, forms: e.data.forms, signedOn: e.data.signedOn } },
-        };
+        return Object.assign({}, s, {
+          agreements: Object.assign({}, s.agreements, {
+            [e.data.agreementId]: { kind: e.data.kind, forms: e.data.forms, signedOn: e.data.signedOn },
+          }),
+        });
       case 'partnership.certificate_pilot.launched.v1':
-        return { ...s, pilots: { ...s.pilots, [e.data.pilotId]: e.data.launchedOn } };
+        return Object.assign({}, s, { pilots: Object.assign({}, s.pilots, { [e.data.pilotId]: e.data.launchedOn }) });
       default: {
         const never: never = e;
         throw new Error(`partner projection cannot apply ${(never as CloudEvent).type}`);
@@ -270,9 +281,11 @@ export const certificatePilotProjection: Projection<PilotReadState> = {
     const e = event as CertificatePilotEvent;
     switch (e.type) {
       case 'partnership.certificate_pilot.launched.v1':
-        return { ...s, launchedOn: e.data.launchedOn, certificate: e.data.certificate };
+        return Object.assign({}, s, { launchedOn: e.data.launchedOn, certificate: e.data.certificate });
       case 'partnership.certificate_pilot.results_reported.v1':
-        return { ...s, results: { ...s.results, [e.data.year]: { trained: e.data.trained, sat: e.data.sat, passed: e.data.passed } } };
+        return Object.assign({}, s, {
+          results: Object.assign({}, s.results, { [e.data.year]: { trained: e.data.trained, sat: e.data.sat, passed: e.data.passed } }),
+        });
       default: {
         const never: never = e;
         throw new Error(`certificate pilot projection cannot apply ${(never as CloudEvent).type}`);
@@ -315,15 +328,13 @@ export const trainingBaseProjection: Projection<TrainingBaseReadState> = {
     switch (e.type) {
       case 'partnership.training_base.registered.v1':
       case 'partnership.training_base.updated.v1':
-        return { ...s, name: e.data.name };
+        return Object.assign({}, s, { name: e.data.name });
       case 'partnership.training_base.investment_recorded.v1':
-        return {
-          ...s,
-          investments: {
-            ...s.investments,
+        return Object.assign({}, s, {
+          investments: Object.assign({}, s.investments, {
             [e.data.investmentId]: { cents: toCents(e.data.amount), source: e.data.source, date: e.data.date },
-          },
-        };
+          }),
+        });
       default: {
         const never: never = e;
         throw new Error(`training base projection cannot apply ${(never as CloudEvent).type}`);

@@ -61,14 +61,13 @@ export function graduateProjection(settings: ProjectionSettings): Projection<Gra
       const e = event as GraduateEvent;
       switch (e.type) {
         case 'enrollment.student.graduated.v1':
-          return {
-            ...s,
+          return Object.assign({}, s, {
             studentId: e.data.studentId,
             graduation: { graduationYear: e.data.graduationYear, programCode: e.data.programCode, date: e.data.date },
-          };
+          });
         case 'placement.destination.recorded.v1': {
           const versions = [...s.versions.filter((v) => v.version !== e.data.version), e.data].sort((a, b) => a.version - b.version);
-          return { ...s, studentId: e.data.studentId, versions };
+          return Object.assign({}, s, { studentId: e.data.studentId, versions });
         }
         default: {
           const never: never = e;
@@ -95,7 +94,10 @@ export function graduateProjection(settings: ProjectionSettings): Projection<Gra
         return out;
       };
       return destinationTimeline(s.versions).flatMap(({ from, until, v }) =>
-        cells(v).flatMap((c): Fact[] => [{ ...c, day: from, value: 1 }, ...(until ? [{ ...c, day: until, value: -1 }] : [])]),
+        cells(v).flatMap((c): Fact[] => [
+          Object.assign({}, c, { day: from, value: 1 }),
+          ...(until ? [Object.assign({}, c, { day: until, value: -1 })] : []),
+        ]),
       );
     },
   };
@@ -132,12 +134,15 @@ export function internProjection(settings: ProjectionSettings): Projection<Inter
       const e = event as InternEvent;
       switch (e.type) {
         case 'enrollment.student.enrolled.v1':
-          return { ...s, studentId: e.data.studentId, known: true };
+          return Object.assign({}, s, { studentId: e.data.studentId, known: true });
         case 'placement.internship.started.v1':
         case 'placement.internship.updated.v1':
         case 'placement.internship.completed.v1': {
           const { internshipId, studentId, kind, region, startDate, endDate } = e.data;
-          return { ...s, studentId, internships: { ...s.internships, [internshipId]: { kind, region, startDate, endDate } } };
+          return Object.assign({}, s, {
+            studentId,
+            internships: Object.assign({}, s.internships, { [internshipId]: { kind, region, startDate, endDate } }),
+          });
         }
         default: {
           const never: never = e;

@@ -53,7 +53,7 @@ export function diffCells(before: readonly Fact[], after: readonly Fact[]): Map<
     const key = cellKey(f);
     const cell = cells.get(key);
     if (cell) cell.value += sign * f.value;
-    else cells.set(key, { metric: f.metric, dims: f.dims, ...(f.day ? { day: f.day } : {}), value: sign * f.value });
+    else cells.set(key, Object.assign({ metric: f.metric, dims: f.dims }, f.day ? { day: f.day } : {}, { value: sign * f.value }));
   };
   for (const f of before) add(f, -1);
   for (const f of after) add(f, 1);

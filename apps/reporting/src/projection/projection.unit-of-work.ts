@@ -277,7 +277,7 @@ export class ProjectionTransaction implements EventTransaction {
     for (const { key, fact, institution } of deltas) {
       const cell = this.deltas.get(key);
       if (cell) cell.value += fact.value;
-      else this.deltas.set(key, { ...fact, institution });
+      else this.deltas.set(key, Object.assign({}, fact, { institution }));
     }
     for (const seq of drained) {
       if (pending.get(seq)!.persisted) this.consumedPending.push({ key, sequence: seq });

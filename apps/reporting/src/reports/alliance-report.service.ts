@@ -130,7 +130,7 @@ export class AllianceReportService {
         joins: total(kept(joins)),
         departures: total(kept(departures)),
         contributions: contributionsView(kept(contributions), kept(cents)),
-        activities: { ...allActivities, distinctParticipants: perAllianceParticipants },
+        activities: Object.assign({}, allActivities, { distinctParticipants: perAllianceParticipants }),
       },
     };
   }

@@ -94,7 +94,12 @@ export class EnrollmentReportService {
       let r = groups.get(key);
       if (!r) {
         const label = by === 'program' ? program.get(key)?.name : undefined;
-        r = { key, ...(label ? { label } : {}), intake: 0, through23: 0, withdrawals: 0, graduates: by === 'pathway' ? null : 0 };
+        r = Object.assign({ key }, label ? { label } : {}, {
+          intake: 0,
+          through23: 0,
+          withdrawals: 0,
+          graduates: by === 'pathway' ? null : 0,
+        });
         groups.set(key, r);
       }
       return r;

@@ -29,7 +29,7 @@ export class PartnershipReportController {
     const [report, fresh] = await this.reader.snapshot(institution, (source) =>
       Promise.all([this.partnerships.report(source, q.year, q.asOf ?? today(), q.by ?? 'kind'), this.counters.freshness(source)]),
     );
-    return { ...report, asOf: fresh.lastEventTime?.toISOString() ?? null };
+    return Object.assign({}, report, { asOf: fresh.lastEventTime?.toISOString() ?? null });
   }
 
   @Get('expiring')

@@ -57,7 +57,7 @@ export class PlacementReportController {
     const [figures, fresh] = await this.reader.snapshot(institution, (source) =>
       Promise.all([this.placement.internshipReport(source, q.year), this.counters.freshness(source)]),
     );
-    return { institution, year: q.year, asOf: fresh.lastEventTime?.toISOString() ?? null, ...figures };
+    return Object.assign({ institution, year: q.year, asOf: fresh.lastEventTime?.toISOString() ?? null }, figures);
   }
 
   @Get('data-quality')
@@ -71,6 +71,6 @@ export class PlacementReportController {
     const [findings, fresh] = await this.reader.snapshot(institution, (source) =>
       Promise.all([this.placement.dataQuality(source, q.year ?? null, q.limit ?? 100), this.counters.freshness(source)]),
     );
-    return { institution, year: q.year ?? null, asOf: fresh.lastEventTime?.toISOString() ?? null, ...findings };
+    return Object.assign({ institution, year: q.year ?? null, asOf: fresh.lastEventTime?.toISOString() ?? null }, findings);
   }
 }

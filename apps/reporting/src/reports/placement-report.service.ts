@@ -66,7 +66,7 @@ export class PlacementReportService {
       for (const r of placed) group(r.dims.programCode).n += r.value;
       const rows = [...groups]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, g]): PlacementRow => ({ key, ...(name.has(key) ? { label: name.get(key)! } : {}), ...rate(g.n, g.d) }));
+        .map(([key, g]): PlacementRow => Object.assign({ key }, name.has(key) ? { label: name.get(key)! } : {}, rate(g.n, g.d)));
       return { rows, totals };
     }
     const { metric, dim } = GROUP_METRIC[by];
@@ -74,15 +74,15 @@ export class PlacementReportService {
     const groups = new Map<string, { n: number; local?: boolean }>();
     for (const r of counted) {
       const key = r.dims[dim] === null || r.dims[dim] === undefined ? 'none' : String(r.dims[dim]);
-      const g = groups.get(key) ?? { n: 0, ...(by === 'region' ? { local: r.dims.local === true } : {}) };
+      const g = groups.get(key) ?? Object.assign({ n: 0 }, by === 'region' ? { local: r.dims.local === true } : {});
       g.n += r.value;
       groups.set(key, g);
     }
     const rows = [...groups]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([key, g]): PlacementRow => ({ key, ...(g.local !== undefined ? { local: g.local } : {}), ...rate(g.n, totals.total) }));
+      .map(([key, g]): PlacementRow => Object.assign({ key }, g.local !== undefined ? { local: g.local } : {}, rate(g.n, totals.total)));
     const unrecorded = totals.total - total(counted);
-    if (unrecorded > 0) rows.push({ key: 'unrecorded', ...rate(unrecorded, totals.total) });
+    if (unrecorded > 0) rows.push(Object.assign({ key: 'unrecorded' }, rate(unrecorded, totals.total)));
     return { rows, totals };
   }
 
@@ -101,13 +101,12 @@ export class PlacementReportService {
       completed: total(counts, (d: { kind: string; completed: boolean }) => d.kind === kind && d.completed),
       students: total(byKind, (d: { kind: string }) => d.kind === kind),
     }));
-    return {
-      ...figures,
+    return Object.assign({}, figures, {
       localShare: rate(figures.localStudents, figures.students),
       internships: total(counts),
       completed: total(counts, (d: { completed: boolean }) => d.completed),
       byKind: rows,
-    };
+    });
   }
 
   /** Graduates known to one side only, and internships of students the enrollment service never announced. */

@@ -320,7 +320,8 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (Logger.isLevelEnabled('debug')) {
       const failedIds = new Set(failed.map((f) => f.item.event.id));
       for (const item of items)
-        if (seen.has(item.event.id) && !failedIds.has(item.event.id)) this.logger.debug({ msg: 'applied', ...eventLogFields(item.event) });
+        if (seen.has(item.event.id) && !failedIds.has(item.event.id))
+          this.logger.debug(Object.assign({ msg: 'applied' }, eventLogFields(item.event)));
     }
     for (const f of failed) await this.retryOrDeadLetter(f.item, f.error);
     return true;
@@ -345,31 +346,34 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     try {
       body = JSON.parse(delivery.message.content.toString('utf8'));
     } catch {
-      return { ...delivery, reason: 'malformed_json', error: 'message body is not JSON' };
+      return Object.assign({}, delivery, { reason: 'malformed_json', error: 'message body is not JSON' });
     }
     let event: CloudEvent;
     try {
       event = parseEvent(body);
     } catch (e) {
-      return { ...delivery, reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable', error: (e as Error).message };
+      return Object.assign({}, delivery, {
+        reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable',
+        error: (e as Error).message,
+      });
     }
-    if (!this.handlerFor(event.type)) return { ...delivery, reason: 'no_handler', error: `no handler for ${event.type}` };
+    if (!this.handlerFor(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
-    return { ...delivery, event, attempt };
+    return Object.assign({}, delivery, { event, attempt });
   }
 
   private async retryOrDeadLetter(d: Decoded, error: Error): Promise<void> {
     const tiers = this.options.topology.retryDelaysMs.length;
     if (d.attempt <= tiers) {
-      this.logger.warn({ msg: `failed on attempt ${d.attempt}; retrying`, error: error.message, ...eventLogFields(d.event) });
+      this.logger.warn(Object.assign({ msg: `failed on attempt ${d.attempt}; retrying`, error: error.message }, eventLogFields(d.event)));
       await this.republish(d, retryQueueName(this.options.topology.queue, d.attempt), {
         [H_ATTEMPT]: d.attempt,
         [H_ERROR]: truncate(error.message),
       });
       this.stats.retried++;
     } else {
-      this.logger.error({ msg: `failed ${d.attempt} times; dead-lettered`, error: error.message, ...eventLogFields(d.event) });
+      this.logger.error(Object.assign({ msg: `failed ${d.attempt} times; dead-lettered`, error: error.message }, eventLogFields(d.event)));
       await this.deadLetter(d, 'handler_failed', error.message);
     }
   }
@@ -390,7 +394,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       contentType: p.contentType,
       timestamp: p.timestamp,
       appId: p.appId,
-      headers: { ...headers, ...extraHeaders },
+      headers: Object.assign({}, headers, extraHeaders),
       timeout: 10_000,
     });
   }

@@ -143,16 +143,17 @@ export class ImportService {
   }
 
   private view(j: Record<string, any>): ImportView {
-    return {
-      importId: j.id,
-      entity: j.entity,
-      status: j.status,
-      rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
-      errors: j.errors,
-      ...(j.message ? { message: j.message } : {}),
-      startedAt: new Date(j.started_at).toISOString(),
-      finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null,
-    };
+    return Object.assign(
+      {
+        importId: j.id,
+        entity: j.entity,
+        status: j.status,
+        rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
+        errors: j.errors,
+      },
+      j.message ? { message: j.message } : {},
+      { startedAt: new Date(j.started_at).toISOString(), finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null },
+    );
   }
 
   private failRow(p: Progress, errors: RowError[]): void {
