@@ -49,6 +49,7 @@ export class TcpProxy {
   }
 
   async restore(): Promise<void> {
+    if (this.server) return; // not cut
     await this.start(this.port);
   }
 

@@ -166,3 +166,64 @@ describe('OutboxRelay with confirms held back (real PostgreSQL and RabbitMQ)', (
     });
   });
 });
+
+/** A batch the broker did not confirm, in time or at all, fails as a whole: its rows stay pending and go out again. */
+describe('OutboxRelay when confirms do not come (real PostgreSQL and RabbitMQ)', () => {
+  const f = outboxFixture('relay-unconfirmed');
+  let proxy: TcpProxy;
+  let manager: ReturnType<typeof connectAmqp>;
+  let relay: OutboxRelay;
+
+  beforeAll(async () => {
+    await f.open();
+    const broker = new URL(f.amqpUrl);
+    proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
+    broker.host = `127.0.0.1:${proxy.port}`;
+    manager = connectAmqp(broker.toString(), `relay-unconfirmed-${f.suffix}`);
+    relay = new OutboxRelay({ databaseUrl: f.dbUrl(), amqp: manager, exchange: f.exchange, appId: 'relay-test', publishTimeoutMs: 300 });
+    relay.start();
+    relay.kick(await f.insert([event('WARM')]));
+    await expectEventually(async () => expect(await f.pending()).toBe(0));
+  });
+  afterAll(async () => {
+    proxy?.release();
+    await proxy?.restore();
+    await relay?.stop();
+    await manager?.close();
+    await proxy?.stop();
+    await f.close();
+  });
+
+  const published = (prefix: string) => [...new Set(f.subjects().filter((s) => s.startsWith(prefix)))].sort();
+
+  it('fails a batch whose confirms miss the timeout, keeps its rows pending, and publishes them once confirms come', async () => {
+    proxy.hold();
+    const events = ['T1', 'T2', 'T3'].map(event);
+    relay.kick(await f.insert(events));
+    await expectEventually(() => expect(relay.lastError).toMatch(/did not confirm 3 messages within 300 ms/));
+    expect(await f.pending()).toBe(3);
+
+    proxy.release();
+    await expectEventually(async () => {
+      expect(await f.pending()).toBe(0);
+      expect(published('T')).toEqual(['T1', 'T2', 'T3']);
+    });
+  });
+
+  it('fails a batch whose channel closed before its confirms, and publishes its rows after reconnecting', async () => {
+    proxy.hold();
+    const events = ['C1', 'C2'].map(event);
+    relay.kick(await f.insert(events));
+    await expectEventually(() => expect(f.subjects()).toEqual(expect.arrayContaining(['C1', 'C2'])));
+    await proxy.cut();
+    await expectEventually(() => expect(relay.lastError).toMatch(/closed|did not confirm/));
+    expect(await f.pending()).toBe(2);
+
+    proxy.release();
+    await proxy.restore();
+    await expectEventually(async () => {
+      expect(await f.pending()).toBe(0);
+      expect(published('C')).toEqual(['C1', 'C2']);
+    });
+  });
+});

@@ -18,6 +18,7 @@ export interface OutboxRelayOptions {
   idleRecheckMs?: number;
   /** Longest time between two scans of the pending list while local hints keep the relay busy. */
   fullScanEveryMs?: number;
+  /** How long a batch may wait for the broker's confirms before it fails (its rows stay pending); 10 s by default. */
   publishTimeoutMs?: number;
   /** Batches published and awaiting their confirms at once (each holds a pooled connection); 2 by default. */
   maxInFlight?: number;
@@ -54,6 +55,12 @@ export class OutboxRelay {
   private readonly pool: Pool;
   private listener?: Client;
   private channel?: ChannelWrapper;
+  /**
+   * The confirm channel the wrapper set up last, published on directly: the wrapper's own publish costs a timer, a
+   * promise and a search of its list of unconfirmed messages per message (8 % of a writer's CPU during an ingest).
+   * A channel that closes fails its unconfirmed callbacks, so a batch on it fails and its rows stay pending.
+   */
+  private confirmChannel?: ConfirmChannel;
   private running = false;
   private loop?: Promise<void>;
   /** Batches published and waiting for their confirms. */
@@ -88,7 +95,14 @@ export class OutboxRelay {
     this.channel = this.options.amqp.createChannel({
       json: false,
       confirm: true,
-      setup: (ch: ConfirmChannel) => assertExchange(ch, this.options.exchange),
+      setup: async (ch: ConfirmChannel) => {
+        await assertExchange(ch, this.options.exchange);
+        this.confirmChannel = ch;
+        ch.once('close', () => {
+          if (this.confirmChannel === ch) this.confirmChannel = undefined;
+        });
+        this.kick();
+      },
     });
     void this.listen();
     this.loop = this.run();
@@ -159,7 +173,7 @@ export class OutboxRelay {
     const maxInFlight = this.options.maxInFlight ?? 2;
     while (this.running) {
       this.pendingWake = false;
-      if (!this.options.amqp.isConnected()) {
+      if (!this.options.amqp.isConnected() || !this.confirmChannel) {
         // The connection manager reconnects by itself; rows wait in the outbox meanwhile.
         await this.waitForBroker();
         continue;
@@ -209,8 +223,9 @@ export class OutboxRelay {
       };
       const timer = setTimeout(done, 1000);
       this.options.amqp.once('connect', done);
+      // A channel set up (the setup kicks) or a stop ends the wait early.
       this.wake = () => {
-        if (!this.running) done();
+        if (!this.running || this.confirmChannel) done();
       };
     });
   }
@@ -258,14 +273,7 @@ export class OutboxRelay {
     }
     // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
     if (scan && rows.length === batchSize) this.scanNeeded = true;
-    const timeout = this.options.publishTimeoutMs ?? 10_000;
-    let confirmed: Promise<unknown>;
-    try {
-      confirmed = Promise.all(rows.map((row) => this.publish(row, timeout)));
-    } catch (e) {
-      // Thrown before any promise (a payload that does not parse): the batch still ends below.
-      confirmed = Promise.reject(e as Error);
-    }
+    const confirmed = this.publishAll(rows, this.options.publishTimeoutMs ?? 10_000);
     const settled = (async () => {
       try {
         await confirmed;
@@ -278,8 +286,9 @@ export class OutboxRelay {
         this.lastError = undefined;
       } catch (e) {
         await this.abandon(client);
-        // The loop backs off before its next batch, which scans for these rows.
+        // The loop backs off before its next batch, which scans for these rows (after a reconnect, if that is what failed).
         this.failure ??= e as Error;
+        this.lastError = (e as Error).message;
         this.wake?.();
       }
     })();
@@ -295,20 +304,73 @@ export class OutboxRelay {
     client.release();
   }
 
-  private publish(row: OutboxRow, timeout: number): Promise<boolean> {
-    // Only two fields are needed from the event; parsing it here spares PostgreSQL a pass over each row.
-    const { time, traceparent } = JSON.parse(row.payload) as { time: string; traceparent?: string };
-    return this.channel!.publish(this.options.exchange, row.routing_key, Buffer.from(row.payload), {
-      persistent: true,
-      messageId: row.event_id,
-      type: row.routing_key,
-      contentType: CLOUDEVENTS_CONTENT_TYPE,
-      timestamp: Math.floor(Date.parse(time) / 1000),
-      appId: this.options.appId,
-      headers: traceparent ? { traceparent } : {},
-      timeout,
+  /** Publishes the rows on the confirm channel; settles when the broker confirmed them all, or on the first failure. */
+  private publishAll(rows: readonly OutboxRow[], timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let unconfirmed = rows.length;
+      let settled = false;
+      const settle = (error?: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      // One timer per batch: the rows stay pending and are published again (consumers deduplicate by event id).
+      const timer = setTimeout(
+        () => settle(new Error(`the broker did not confirm ${unconfirmed} messages within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      const onConfirm = (error: unknown) => {
+        if (error) settle(error instanceof Error ? error : new Error(String(error)));
+        else if (--unconfirmed === 0) settle();
+      };
+      try {
+        const channel = this.confirmChannel;
+        if (!channel) throw new Error('no channel to the broker');
+        for (const row of rows) {
+          const { time, traceparent } = envelopeFields(row.payload);
+          channel.publish(
+            this.options.exchange,
+            row.routing_key,
+            Buffer.from(row.payload),
+            {
+              persistent: true,
+              messageId: row.event_id,
+              type: row.routing_key,
+              contentType: CLOUDEVENTS_CONTENT_TYPE,
+              timestamp: Math.floor(Date.parse(time) / 1000),
+              appId: this.options.appId,
+              headers: traceparent ? { traceparent } : {},
+            },
+            onConfirm,
+          );
+        }
+      } catch (e) {
+        // A closed channel, or a payload that does not parse: the batch ends as failed.
+        settle(e as Error);
+      }
     });
   }
+}
+
+/**
+ * The two envelope fields the AMQP properties need, from the stored text. The outbox holds each event as
+ * `JSON.stringify` wrote it, its scalar attributes before `data`: there, `"time":"` and `"traceparent":"` found
+ * before the first `"data":` are the envelope's own (a JSON string cannot hold an unescaped quote), and
+ * parsing the whole event (a fifth of the relay's time) is not needed. Any other layout is parsed.
+ */
+export function envelopeFields(payload: string): { time: string; traceparent?: string } {
+  const data = payload.indexOf('"data":');
+  const time = payload.indexOf('"time":"');
+  if (data > 0 && time > 0 && time < data) {
+    const trace = payload.indexOf('"traceparent":"');
+    if (trace < 0 || trace < data) {
+      const valueAt = (key: number, length: number) => payload.slice(key + length, payload.indexOf('"', key + length));
+      return trace < 0 ? { time: valueAt(time, 8) } : { time: valueAt(time, 8), traceparent: valueAt(trace, 15) };
+    }
+  }
+  return JSON.parse(payload) as { time: string; traceparent?: string };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
