@@ -66,6 +66,18 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
     expect(rows).toEqual([{ event: JSON.stringify(e), sequence: 1, subject: 'S9' }]);
   });
 
+  it('keeps the body each event came in, byte for byte, where the transport hands it over', async () => {
+    const f = new EnrollmentEventFactory('RAW');
+    const e = f.enrolled('S1');
+    // What a producer may send: other spacing and order, and an extension this consumer does not know.
+    const body = JSON.stringify({ comexampleext: 'kept', ...e }, null, 1);
+    const tx = await uow.begin([e], [body]);
+    tx.project(e);
+    await tx.commit();
+    const rows = await ds.query(`SELECT event::text AS event, type, sequence, subject FROM event_log WHERE id = $1`, [e.id]);
+    expect(rows).toEqual([{ event: body, type: e.type, sequence: 1, subject: 'S1' }]);
+  });
+
   it('a read model two streams create at once: the later commit fails as retryable and applies on top when run again', async () => {
     const f = new PlacementEventFactory('RACE');
     // Two internships of one student: two streams, one read model (the student's internships).

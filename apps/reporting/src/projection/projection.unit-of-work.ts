@@ -23,7 +23,14 @@ interface Pending {
 // the thousands built per batch. Sorted, they give every transaction the same lock order.
 const SEP = '\u0000';
 const joinKey = (a: string, b: string, c: string) => `${a}${SEP}${b}${SEP}${c}`;
-const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOf(e.type), e.subject);
+// A handful of types, thousands of events per batch: the stream of each type is worked out once.
+const streamByType = new Map<string, string>();
+const streamOfType = (type: string) => {
+  let stream = streamByType.get(type);
+  if (stream === undefined) streamByType.set(type, (stream = streamOf(type)));
+  return stream;
+};
+const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOfType(e.type), e.subject);
 const entityKey = joinKey;
 const splitKey = (key: string) => key.split(SEP) as [string, string, string];
 const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, number, boolean]>) => [
@@ -50,6 +57,19 @@ function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]]
      FOR UPDATE OF m`,
     [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
   ];
+}
+
+/**
+ * The event_log rows as one JSON array, each event as the body it came in where that is known: valid JSON already,
+ * it is spliced in rather than serialized again (a tenth of the consumer's serializing).
+ */
+function eventLogDocument(events: readonly CloudEvent[], at: readonly number[], received?: readonly string[]): string {
+  const rows = at.map((i) => {
+    const e = events[i]!;
+    const s = JSON.stringify;
+    return `{"id":${s(e.id)},"institution":${s(e.institution)},"type":${s(e.type)},"subject":${s(e.subject)},"sequence":${e.sequence},"time":${s(e.time)},"event":${received?.[i] ?? s(e)}}`;
+  });
+  return `[${rows.join(',')}]`;
 }
 
 /** First key of the two-key advisory locks on streams, so they cannot collide with other uses of advisory locks. */
@@ -83,12 +103,12 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
     private readonly registry: ProjectionRegistry,
   ) {}
 
-  async begin(events: readonly CloudEvent[]): Promise<ProjectionTransaction> {
+  async begin(events: readonly CloudEvent[], received?: readonly string[]): Promise<ProjectionTransaction> {
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
     const tx = new ProjectionTransaction(runner, client, this.registry);
     try {
-      await tx.load(events);
+      await tx.load(events, received);
       return tx;
     } catch (e) {
       await tx.rollback();
@@ -130,11 +150,15 @@ export class ProjectionTransaction implements EventTransaction {
     this.discarded.add(eventId);
   }
 
-  async load(events: readonly CloudEvent[]): Promise<void> {
-    const unique = [...new Map(events.map((e) => [e.id, e])).values()];
+  /** `received`: the body each event came in, kept in the log as it came (else the event is serialized). */
+  async load(events: readonly CloudEvent[], received?: readonly string[]): Promise<void> {
+    const byId = new Map<string, number>();
+    events.forEach((e, i) => byId.set(e.id, i));
+    const uniqueAt = [...byId.values()];
+    const unique = uniqueAt.map((i) => events[i]!);
     // Everything the batch needs before projecting goes in one round trip, on the assumption that its events are new
     // (a redelivered one only costs a lock and a lookup that go unused): open the transaction, record the events in
-    // the inbox (one JSON document parsed once; each event lands in the json column as the text it came as), lock
+    // the inbox (one JSON document parsed once; each event lands in the json column as the text it came in), lock
     // their streams, read the streams' positions and parked events, and lock the read-model rows the events change.
     //
     // Streams are serialized by a transaction-scoped advisory lock per stream, taken in one fixed order (no deadlock
@@ -156,19 +180,7 @@ export class ProjectionTransaction implements EventTransaction {
        SELECT * FROM json_to_recordset($1::json)
          AS e(id uuid, institution text, type text, subject text, sequence int, time timestamptz, event json)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [
-          JSON.stringify(
-            unique.map((e) => ({
-              id: e.id,
-              institution: e.institution,
-              type: e.type,
-              subject: e.subject,
-              sequence: e.sequence,
-              time: e.time,
-              event: e,
-            })),
-          ),
-        ],
+        [eventLogDocument(events, uniqueAt, received)],
       ],
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (

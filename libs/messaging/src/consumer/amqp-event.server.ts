@@ -47,6 +47,8 @@ interface Delivery {
 
 interface Decoded extends Delivery {
   event: CloudEvent;
+  /** The body as received (the unit of work may keep it instead of serializing the event again). */
+  text: string;
   attempt: number;
 }
 
@@ -285,7 +287,10 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     await turn?.mayBegin();
     let tx: EventTransaction;
     try {
-      tx = await this.options.unitOfWork.begin(items.map((d) => d.event));
+      tx = await this.options.unitOfWork.begin(
+        items.map((d) => d.event),
+        items.map((d) => d.text),
+      );
     } finally {
       turn?.hasBegun();
     }
@@ -343,8 +348,9 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
 
   private decode(delivery: Delivery): Arrival {
     let body: unknown;
+    const text = delivery.message.content.toString('utf8');
     try {
-      body = JSON.parse(delivery.message.content.toString('utf8'));
+      body = JSON.parse(text);
     } catch {
       return Object.assign({}, delivery, { reason: 'malformed_json', error: 'message body is not JSON' });
     }
@@ -360,7 +366,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (!this.handlerFor(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
-    return Object.assign({}, delivery, { event, attempt });
+    return Object.assign({}, delivery, { event, text, attempt });
   }
 
   private async retryOrDeadLetter(d: Decoded, error: Error): Promise<void> {

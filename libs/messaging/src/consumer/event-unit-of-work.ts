@@ -5,8 +5,11 @@ import type { CloudEvent } from '@chanjiao/contracts';
  * The transport calls handlers between `begin` and `commit` and acknowledges only after `commit`.
  */
 export interface EventUnitOfWork<TTx extends EventTransaction = EventTransaction> {
-  /** Opens a transaction and records the batch's event ids in the inbox; `isFresh` tells which were new. */
-  begin(events: readonly CloudEvent[]): Promise<TTx>;
+  /**
+   * Opens a transaction and records the batch's event ids in the inbox; `isFresh` tells which were new. `received`,
+   * where given, holds the body each event came in (the same order): JSON that parses to at least the event.
+   */
+  begin(events: readonly CloudEvent[], received?: readonly string[]): Promise<TTx>;
 }
 
 export interface EventTransaction {
