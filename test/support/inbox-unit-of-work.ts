@@ -79,11 +79,12 @@ export async function inboxDatabase(label: string): Promise<{ uow: InboxUnitOfWo
 }
 
 /** An `enrollment.student.enrolled.v1` event for `studentId`, sequence 1. */
-export const enrolledEvent = (studentId: string) =>
+export const enrolledEvent = (studentId: string, traceparent?: string) =>
   buildEvent(StudentEnrolled, {
     institution: 'TEST',
     subject: studentId,
     sequence: 1,
+    traceparent,
     data: {
       studentId,
       programCode: 'P1',

@@ -4,11 +4,11 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { expectEventually, freshDatabase, TcpProxy, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
-import { OutboxRelay } from './outbox.relay';
+import { OutboxRelay, OutboxRelayOptions } from './outbox.relay';
 import { outboxStatements } from './outbox.writer';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
-const event = (subject: string): CloudEvent => ({ ...enrolledEvent(subject), traceparent: TRACEPARENT });
+const event = (subject: string): CloudEvent => enrolledEvent(subject, TRACEPARENT);
 
 /**
  * A database with the outbox tables, written as the services write them (a pg client in place of their
@@ -57,6 +57,29 @@ function outboxFixture(label: string) {
     },
   };
   return f;
+}
+
+/**
+ * A started relay whose broker connection goes through a TcpProxy (to hold back or cut what the broker sends), once
+ * it has published a first row. `close` lets the broker through again and stops everything.
+ */
+async function relayBehindProxy(f: ReturnType<typeof outboxFixture>, options: Partial<OutboxRelayOptions>) {
+  const broker = new URL(f.amqpUrl);
+  const proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
+  broker.host = `127.0.0.1:${proxy.port}`;
+  const manager = connectAmqp(broker.toString(), `relay-proxied-${f.suffix}`);
+  const relay = new OutboxRelay({ databaseUrl: f.dbUrl(), amqp: manager, exchange: f.exchange, appId: 'relay-test', ...options });
+  relay.start();
+  relay.kick(await f.insert([event('WARM')]));
+  await expectEventually(async () => expect(await f.pending()).toBe(0));
+  const close = async () => {
+    proxy.release();
+    await proxy.restore();
+    await relay.stop();
+    await manager.close();
+    await proxy.stop();
+  };
+  return { proxy, relay, close };
 }
 
 /**
@@ -119,32 +142,15 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
 describe('OutboxRelay with confirms held back (real PostgreSQL and RabbitMQ)', () => {
   const f = outboxFixture('relay-inflight');
   let proxy: TcpProxy;
-  let manager: ReturnType<typeof connectAmqp>;
   let relay: OutboxRelay;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
     await f.open();
-    const broker = new URL(f.amqpUrl);
-    proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
-    broker.host = `127.0.0.1:${proxy.port}`;
-    manager = connectAmqp(broker.toString(), `relay-inflight-${f.suffix}`);
-    relay = new OutboxRelay({
-      databaseUrl: f.dbUrl(),
-      amqp: manager,
-      exchange: f.exchange,
-      appId: 'relay-test',
-      batchSize: 5,
-      maxInFlight: 2,
-    });
-    relay.start();
-    relay.kick(await f.insert([event('WARM')]));
-    await expectEventually(async () => expect(await f.pending()).toBe(0));
+    ({ proxy, relay, close } = await relayBehindProxy(f, { batchSize: 5, maxInFlight: 2 }));
   });
   afterAll(async () => {
-    proxy?.release();
-    await relay?.stop();
-    await manager?.close();
-    await proxy?.stop();
+    await close?.();
     await f.close();
   });
 
@@ -171,26 +177,15 @@ describe('OutboxRelay with confirms held back (real PostgreSQL and RabbitMQ)', (
 describe('OutboxRelay when confirms do not come (real PostgreSQL and RabbitMQ)', () => {
   const f = outboxFixture('relay-unconfirmed');
   let proxy: TcpProxy;
-  let manager: ReturnType<typeof connectAmqp>;
   let relay: OutboxRelay;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
     await f.open();
-    const broker = new URL(f.amqpUrl);
-    proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
-    broker.host = `127.0.0.1:${proxy.port}`;
-    manager = connectAmqp(broker.toString(), `relay-unconfirmed-${f.suffix}`);
-    relay = new OutboxRelay({ databaseUrl: f.dbUrl(), amqp: manager, exchange: f.exchange, appId: 'relay-test', publishTimeoutMs: 300 });
-    relay.start();
-    relay.kick(await f.insert([event('WARM')]));
-    await expectEventually(async () => expect(await f.pending()).toBe(0));
+    ({ proxy, relay, close } = await relayBehindProxy(f, { publishTimeoutMs: 300 }));
   });
   afterAll(async () => {
-    proxy?.release();
-    await proxy?.restore();
-    await relay?.stop();
-    await manager?.close();
-    await proxy?.stop();
+    await close?.();
     await f.close();
   });
 

@@ -1,24 +1,7 @@
-import { buildEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { enrolledEvent } from '@chanjiao/test-support';
 import { envelopeFields } from './outbox.relay';
 
-const event = (traceparent?: string) =>
-  buildEvent(StudentEnrolled, {
-    institution: 'BZ',
-    subject: 'S1',
-    sequence: 1,
-    traceparent,
-    data: {
-      studentId: 'S1',
-      programCode: 'P1',
-      cohortYear: 2022,
-      level: 'higher_vocational',
-      pathway: 'regular',
-      partnerInstitution: null,
-      orderClassId: null,
-      apprenticeship: false,
-      originRegion: null,
-    },
-  });
+const event = (traceparent?: string) => enrolledEvent('S1', traceparent);
 
 describe('envelopeFields', () => {
   const trace = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
