@@ -61,7 +61,7 @@ function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]]
 
 /**
  * The event_log rows as one JSON array, each event as the body it came in where that is known: valid JSON already,
- * it is spliced in rather than serialized again (a tenth of the consumer's serializing).
+ * it is spliced in rather than serialized again.
  */
 function eventLogDocument(events: readonly CloudEvent[], at: readonly number[], received?: readonly string[]): string {
   const rows = at.map((i) => {
