@@ -101,6 +101,8 @@ export class OutboxRelay {
         this.confirmChannel = ch;
         ch.once('close', () => {
           if (this.confirmChannel === ch) this.confirmChannel = undefined;
+          // Rows wait in the outbox until the wrapper sets a channel up again (after a reconnect).
+          if (this.running) this.logger.warn('the channel to the broker closed; publishing resumes once it is set up again');
         });
         this.kick();
       },
