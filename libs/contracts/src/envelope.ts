@@ -48,9 +48,19 @@ export function parseEventType(type: string): { service: string; entity: string;
   return { service, entity, verb, version: Number(v.slice(1)) };
 }
 
+// Consumers ask for the stream of every event they apply, of a handful of types: each type is split once (the
+// memo is bounded, in case of a caller passing arbitrary strings).
+const streamByType = new Map<string, string>();
+const STREAM_MEMO_LIMIT = 1000;
+
 export function streamOf(type: string): string {
-  const { service, entity } = parseEventType(type);
-  return `${service}.${entity}`;
+  let stream = streamByType.get(type);
+  if (stream === undefined) {
+    const { service, entity } = parseEventType(type);
+    stream = `${service}.${entity}`;
+    if (streamByType.size < STREAM_MEMO_LIMIT) streamByType.set(type, stream);
+  }
+  return stream;
 }
 
 export function newEventId(): string {

@@ -23,14 +23,7 @@ interface Pending {
 // the thousands built per batch. Sorted, they give every transaction the same lock order.
 const SEP = '\u0000';
 const joinKey = (a: string, b: string, c: string) => `${a}${SEP}${b}${SEP}${c}`;
-// A handful of types, thousands of events per batch: the stream of each type is worked out once.
-const streamByType = new Map<string, string>();
-const streamOfType = (type: string) => {
-  let stream = streamByType.get(type);
-  if (stream === undefined) streamByType.set(type, (stream = streamOf(type)));
-  return stream;
-};
-const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOfType(e.type), e.subject);
+const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOf(e.type), e.subject);
 const entityKey = joinKey;
 const splitKey = (key: string) => key.split(SEP) as [string, string, string];
 const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, number, boolean]>) => [
@@ -63,12 +56,12 @@ function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]]
  * The event_log rows as one JSON array, each event as the body it came in where that is known: valid JSON already,
  * it is spliced in rather than serialized again.
  */
-function eventLogDocument(events: readonly CloudEvent[], at: readonly number[], received?: readonly string[]): string {
-  const rows = at.map((i) => {
-    const e = events[i]!;
-    const s = JSON.stringify;
-    return `{"id":${s(e.id)},"institution":${s(e.institution)},"type":${s(e.type)},"subject":${s(e.subject)},"sequence":${e.sequence},"time":${s(e.time)},"event":${received?.[i] ?? s(e)}}`;
-  });
+function eventLogDocument(events: ReadonlyArray<{ event: CloudEvent; body?: string }>): string {
+  const s = JSON.stringify;
+  const rows = events.map(
+    ({ event: e, body }) =>
+      `{"id":${s(e.id)},"institution":${s(e.institution)},"type":${s(e.type)},"subject":${s(e.subject)},"sequence":${e.sequence},"time":${s(e.time)},"event":${body ?? s(e)}}`,
+  );
   return `[${rows.join(',')}]`;
 }
 
@@ -152,10 +145,10 @@ export class ProjectionTransaction implements EventTransaction {
 
   /** `received`: the body each event came in, kept in the log as it came (else the event is serialized). */
   async load(events: readonly CloudEvent[], received?: readonly string[]): Promise<void> {
-    const byId = new Map<string, number>();
-    events.forEach((e, i) => byId.set(e.id, i));
-    const uniqueAt = [...byId.values()];
-    const unique = uniqueAt.map((i) => events[i]!);
+    const byId = new Map<string, { event: CloudEvent; body?: string }>();
+    events.forEach((event, i) => byId.set(event.id, { event, body: received?.[i] }));
+    const logged = [...byId.values()];
+    const unique = logged.map((l) => l.event);
     // Everything the batch needs before projecting goes in one round trip, on the assumption that its events are new
     // (a redelivered one only costs a lock and a lookup that go unused): open the transaction, record the events in
     // the inbox (one JSON document parsed once; each event lands in the json column as the text it came in), lock
@@ -180,7 +173,7 @@ export class ProjectionTransaction implements EventTransaction {
        SELECT * FROM json_to_recordset($1::json)
          AS e(id uuid, institution text, type text, subject text, sequence int, time timestamptz, event json)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [eventLogDocument(events, uniqueAt, received)],
+        [eventLogDocument(logged)],
       ],
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (

@@ -360,15 +360,15 @@ export class OutboxRelay {
 /**
  * The two envelope fields the AMQP properties need, from the stored text. The outbox holds each event as
  * `JSON.stringify` wrote it, its scalar attributes before `data`: there, `"time":"` and `"traceparent":"` found
- * before the first `"data":` are the envelope's own (a JSON string cannot hold an unescaped quote), and
- * parsing the whole event (a fifth of the relay's time) is not needed. Any other layout is parsed.
+ * before the first `"data":` are the envelope's own (a JSON string cannot hold an unescaped quote), and the whole
+ * event need not be parsed. Any other layout is parsed.
  */
 export function envelopeFields(payload: string): { time: string; traceparent?: string } {
   const data = payload.indexOf('"data":');
   const time = payload.indexOf('"time":"');
   if (data > 0 && time > 0 && time < data) {
     const trace = payload.indexOf('"traceparent":"');
-    if (trace < 0 || trace < data) {
+    if (trace < data) {
       const valueAt = (key: number, length: number) => payload.slice(key + length, payload.indexOf('"', key + length));
       return trace < 0 ? { time: valueAt(time, 8) } : { time: valueAt(time, 8), traceparent: valueAt(trace, 15) };
     }
