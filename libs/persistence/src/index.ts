@@ -3,6 +3,7 @@ export * from './database-url';
 export * from './data-source';
 export * from './migrate';
 export * from './pg-errors';
+export * from './json-texts';
 export * from './send-together';
 export * from './rows-by-keys';
 export * from './statements-together';

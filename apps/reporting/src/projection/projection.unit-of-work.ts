@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
+import { joinJsonTexts, jsonTextsSql, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { diffCells, Fact } from './projection';
@@ -53,16 +53,19 @@ function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]]
 }
 
 /**
- * The event_log rows as one JSON array, each event as the body it came in where that is known: valid JSON already,
- * it is spliced in rather than serialized again.
+ * The event_log rows as the statement's parameters: each event as the body it came in where that is known (valid
+ * JSON already, stored as it is), else serialized.
  */
-function eventLogDocument(events: ReadonlyArray<{ event: CloudEvent; body?: string }>): string {
-  const s = JSON.stringify;
-  const rows = events.map(
-    ({ event: e, body }) =>
-      `{"id":${s(e.id)},"institution":${s(e.institution)},"type":${s(e.type)},"subject":${s(e.subject)},"sequence":${e.sequence},"time":${s(e.time)},"event":${body ?? s(e)}}`,
-  );
-  return `[${rows.join(',')}]`;
+function eventLogRows(events: ReadonlyArray<{ event: CloudEvent; body?: string }>): unknown[] {
+  return [
+    events.map(({ event: e }) => e.id),
+    events.map(({ event: e }) => e.institution),
+    events.map(({ event: e }) => e.type),
+    events.map(({ event: e }) => e.subject),
+    events.map(({ event: e }) => e.sequence),
+    events.map(({ event: e }) => e.time),
+    joinJsonTexts(events.map(({ event, body }) => body ?? JSON.stringify(event))),
+  ];
 }
 
 /** First key of the two-key advisory locks on streams, so they cannot collide with other uses of advisory locks. */
@@ -170,10 +173,11 @@ export class ProjectionTransaction implements EventTransaction {
       ...KEYED_LOOKUPS_ONLY,
       [
         `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
-       SELECT * FROM json_to_recordset($1::json)
-         AS e(id uuid, institution text, type text, subject text, sequence int, time timestamptz, event json)
+       SELECT e.id, e.institution, e.type, e.subject, e.sequence, e.time, e.event::json
+       FROM ROWS FROM (unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::int[]),
+                       unnest($6::timestamptz[]), ${jsonTextsSql('$7')}) AS e(id, institution, type, subject, sequence, time, event)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-        [eventLogDocument(logged)],
+        eventLogRows(logged),
       ],
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (

@@ -1,4 +1,5 @@
 import type { CloudEvent } from '@chanjiao/contracts';
+import { joinJsonTexts, jsonTextsSql } from '@chanjiao/persistence';
 
 const CHUNK = 1000;
 
@@ -10,15 +11,16 @@ export function outboxStatements(events: readonly CloudEvent[]): Array<[string, 
   const statements: Array<[string, unknown[]]> = [];
   for (let i = 0; i < events.length; i += CHUNK) {
     const chunk = events.slice(i, i + CHUNK);
-    // One JSON document parsed once; each payload is stored as the text it was given (a json column).
+    // Each payload is stored as the text it was given (a json column), which the relay sends as it is.
     statements.push([
       `WITH o AS (
          INSERT INTO outbox (event_id, routing_key, payload)
-         SELECT e.id, e.type, e.payload FROM json_to_recordset($1::json) AS e(id uuid, type text, payload json)
+         SELECT e.id, e.type, e.payload::json
+         FROM ROWS FROM (unnest($1::uuid[]), unnest($2::text[]), ${jsonTextsSql('$3')}) AS e(id, type, payload)
          RETURNING id
        )
        INSERT INTO outbox_pending (id) SELECT id FROM o RETURNING id`,
-      [JSON.stringify(chunk.map((e) => ({ id: e.id, type: e.type, payload: e })))],
+      [chunk.map((e) => e.id), chunk.map((e) => e.type), joinJsonTexts(chunk.map((e) => JSON.stringify(e)))],
     ]);
   }
   return statements;
