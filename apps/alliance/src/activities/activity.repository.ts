@@ -38,7 +38,7 @@ export class ActivityRepository {
       await m.query(
         `INSERT INTO alliance_activities (institution, alliance_id, activity_id, kind, title, date, online, participants, participant_count)
          SELECT $1, a."allianceId", a."activityId", a.kind, a.title, a.date, a.online, a.participants, a."participantCount"
-         FROM jsonb_to_recordset($2::jsonb) AS a("allianceId" text, "activityId" text, kind text, title text, date date, online boolean,
+         FROM json_to_recordset($2::json) AS a("allianceId" text, "activityId" text, kind text, title text, date date, online boolean,
            participants jsonb, "participantCount" int)`,
         [institution, JSON.stringify(rows.slice(i, i + 500))],
       );

@@ -57,7 +57,7 @@ export class AllianceRepository {
     await m.query(
       `INSERT INTO alliances (institution, alliance_id, name, scope, sector, founded_on, role, version, updated_at)
        SELECT $1, a."allianceId", a.name, a.scope, a.sector, a."foundedOn", a.role, a.version, now()
-       FROM jsonb_to_recordset($2::jsonb) AS a("allianceId" text, name text, scope text, sector text, "foundedOn" date, role text, version int)
+       FROM json_to_recordset($2::json) AS a("allianceId" text, name text, scope text, sector text, "foundedOn" date, role text, version int)
        ${onConflict}`,
       [institution, JSON.stringify(states)],
     );

@@ -31,7 +31,7 @@ export class CharterRepository {
     await m.query(
       `INSERT INTO alliance_charters (institution, alliance_id, version, adopted_on, summary, sequence)
        SELECT $1, c."allianceId", c.version, c."adoptedOn", c.summary, c.sequence
-       FROM jsonb_to_recordset($2::jsonb) AS c("allianceId" text, version int, "adoptedOn" date, summary text, sequence int)`,
+       FROM json_to_recordset($2::json) AS c("allianceId" text, version int, "adoptedOn" date, summary text, sequence int)`,
       [institution, JSON.stringify(charters)],
     );
   }

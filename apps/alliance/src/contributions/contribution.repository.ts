@@ -38,7 +38,7 @@ export class ContributionRepository {
       await m.query(
         `INSERT INTO alliance_contributions (institution, alliance_id, contribution_id, member_id, kind, amount, description, date)
          SELECT $1, c."allianceId", c."contributionId", c."memberId", c.kind, c.amount::numeric, c.description, c.date
-         FROM jsonb_to_recordset($2::jsonb) AS c("allianceId" text, "contributionId" text, "memberId" text, kind text, amount text,
+         FROM json_to_recordset($2::json) AS c("allianceId" text, "contributionId" text, "memberId" text, kind text, amount text,
            description text, date date)`,
         [institution, JSON.stringify(rows.slice(i, i + 1000))],
       );

@@ -61,7 +61,7 @@ export class MemberRepository {
         `INSERT INTO alliance_members (institution, alliance_id, member_id, member_kind, role, status, joined_on, departed_on, periods,
            version, updated_at)
          SELECT $1, s."allianceId", s."memberId", s."memberKind", s.role, s.status, s."joinedOn", s."departedOn", s.periods, s.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS s("allianceId" text, "memberId" text, "memberKind" text, role text, status text,
+         FROM json_to_recordset($2::json) AS s("allianceId" text, "memberId" text, "memberKind" text, role text, status text,
            "joinedOn" date, "departedOn" date, periods jsonb, version int)
          ${onConflict}`,
         [institution, JSON.stringify(states.slice(i, i + 1000))],

@@ -71,7 +71,7 @@ export class ProgramRepository {
     await m.query(
       `INSERT INTO programs (institution, code, name, category, cluster, level, sectors, status, version, updated_at)
        SELECT $1, p.code, p.name, p.category, p.cluster, p.level, p.sectors, p.status, p.version, now()
-       FROM jsonb_to_recordset($2::jsonb) AS p(code text, name text, category text, cluster text, level text, sectors text[], status text, version int)
+       FROM json_to_recordset($2::json) AS p(code text, name text, category text, cluster text, level text, sectors text[], status text, version int)
        ${onConflict}`,
       [institution, JSON.stringify(states)],
     );

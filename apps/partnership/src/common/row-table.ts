@@ -37,7 +37,7 @@ export class RowTable<S> {
   private keyOf = (row: S): string => JSON.stringify(this.idColumns.map((c) => (row as Record<string, unknown>)[c.prop]));
   private keyFilter(): string {
     if (this.idColumns.length === 1) return `${this.idColumns[0]!.column} = ANY($2::text[])`;
-    return `(${this.keyColumns.join(', ')}) IN (SELECT * FROM jsonb_to_recordset($2::jsonb) AS k(${this.idColumns
+    return `(${this.keyColumns.join(', ')}) IN (SELECT * FROM json_to_recordset($2::json) AS k(${this.idColumns
       .map((c) => `"${c.prop}" text`)
       .join(', ')}))`;
   }
@@ -90,7 +90,7 @@ export class RowTable<S> {
         await m.query(
           `INSERT INTO ${this.table} (institution, ${all.map((c) => c.column).join(', ')}, updated_at)
            SELECT $1, ${all.map((c) => `t."${c.prop}"`).join(', ')}, now()
-           FROM jsonb_to_recordset($2::jsonb) AS t(${all.map((c) => `"${c.prop}" ${c.type}`).join(', ')})
+           FROM json_to_recordset($2::json) AS t(${all.map((c) => `"${c.prop}" ${c.type}`).join(', ')})
            ${onConflict}`,
           [institution, JSON.stringify(rows.slice(i, i + 1000))],
         );

@@ -39,7 +39,7 @@ export class DestinationRepository {
            employer_partner_id, employer_name, region, sector, effective_date, verified, recorded_at)
          SELECT $1, d."studentId", d.version, d."graduationYear", d."programCode", d.category, d.detail, d."employerPartnerId",
            d."employerName", d.region, d.sector, d."effectiveDate", d.verified, now()
-         FROM jsonb_to_recordset($2::jsonb) AS d("studentId" text, version int, "graduationYear" int, "programCode" text,
+         FROM json_to_recordset($2::json) AS d("studentId" text, version int, "graduationYear" int, "programCode" text,
            category text, detail text, "employerPartnerId" text, "employerName" text, region text, sector text,
            "effectiveDate" date, verified boolean)`,
         [institution, JSON.stringify(versions.slice(i, i + 1000))],

@@ -55,7 +55,7 @@ export class InternshipRepository {
            start_date, end_date, version, updated_at)
          SELECT $1, t."internshipId", t."studentId", t.kind, t."employerPartnerId", t."employerName", t.region, t."startDate",
            t."endDate", t.version, now()
-         FROM jsonb_to_recordset($2::jsonb) AS t("internshipId" text, "studentId" text, kind text, "employerPartnerId" text,
+         FROM json_to_recordset($2::json) AS t("internshipId" text, "studentId" text, kind text, "employerPartnerId" text,
            "employerName" text, region text, "startDate" date, "endDate" date, version int)
          ${onConflict}`,
         [institution, JSON.stringify(states.slice(i, i + 1000))],
