@@ -56,14 +56,11 @@ function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]]
  * The event_log rows as the statement's parameters: each event as the body it came in where that is known (valid
  * JSON already, stored as it is), else serialized.
  */
+const EVENT_LOG_COLUMNS = ['id', 'institution', 'type', 'subject', 'sequence', 'time'] as const;
+
 function eventLogRows(events: ReadonlyArray<{ event: CloudEvent; body?: string }>): unknown[] {
   return [
-    events.map(({ event: e }) => e.id),
-    events.map(({ event: e }) => e.institution),
-    events.map(({ event: e }) => e.type),
-    events.map(({ event: e }) => e.subject),
-    events.map(({ event: e }) => e.sequence),
-    events.map(({ event: e }) => e.time),
+    ...EVENT_LOG_COLUMNS.map((column) => events.map(({ event }) => event[column])),
     joinJsonTexts(events.map(({ event, body }) => body ?? JSON.stringify(event))),
   ];
 }
