@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { OUTBOX_NOTIFY_CHANNEL, OutboxRelay, outboxStatements } from '@chanjiao/messaging';
+import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, OutboxRow } from '@chanjiao/messaging';
 import { isLostRace, PgClient, StatementsTogether } from '@chanjiao/persistence';
 
 /** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
@@ -28,14 +28,14 @@ export class WriteUnitOfWork {
     const outer = this.ambient.getStore();
     if (outer) {
       const { result, events } = await work(outer);
-      // The enclosing transaction kicks the relay (with no ids: it scans) once it commits.
-      for (const [sql, params] of this.withNotice(outboxStatements(events))) await outer.query(sql, params);
+      // The enclosing transaction kicks the relay (with no rows: it scans) once it commits.
+      for (const [sql, params] of this.withNotice(appendToOutbox(events).statements)) await outer.query(sql, params);
       return result;
     }
     for (let attempt = 1; ; attempt++) {
       try {
-        const { result, outboxIds } = await this.transaction(work);
-        if (outboxIds.length > 0) this.relay.kick(outboxIds);
+        const { result, outboxRows } = await this.transaction(work);
+        if (outboxRows.length > 0) this.relay.kick(outboxRows);
         return result;
       } catch (e) {
         // Two writers raced for the same new id: run again, the loser now sees the winner's row.
@@ -54,7 +54,7 @@ export class WriteUnitOfWork {
    */
   private async transaction<T>(
     work: (manager: EntityManager) => Promise<{ result: T; events: CloudEvent[] }>,
-  ): Promise<{ result: T; outboxIds: string[] }> {
+  ): Promise<{ result: T; outboxRows: OutboxRow[] }> {
     const runner = this.dataSource.createQueryRunner();
     // This runner's own manager (made for it): the work's queries all go through the transaction.
     const manager = runner.manager;
@@ -67,10 +67,10 @@ export class WriteUnitOfWork {
     manager.query = ((sql: string, params?: unknown[]) => tx.query(sql, params)) as EntityManager['query'];
     try {
       const { result, events } = await work(manager);
-      const outbox = outboxStatements(events);
-      const rows = await tx.commit(this.withNotice(outbox));
-      const outboxIds = (rows ?? []).slice(0, outbox.length).flatMap((r) => (r as Array<{ id: string }>).map((x) => x.id));
-      return { result, outboxIds };
+      const outbox = appendToOutbox(events);
+      const answers = await tx.commit(this.withNotice(outbox.statements));
+      const outboxRows = outbox.rows((answers ?? []).slice(0, outbox.statements.length) as Array<Array<{ id: string; event_id: string }>>);
+      return { result, outboxRows };
     } catch (e) {
       await tx.rollback();
       throw e;
@@ -81,7 +81,7 @@ export class WriteUnitOfWork {
 
   /**
    * The outbox statements, and a NOTIFY for other instances' relays when no relay runs here (a NOTIFY in every
-   * commit would stop commits from grouping; the local relay is kicked with the new ids after commit).
+   * commit would stop commits from grouping; the local relay is handed the new rows after commit).
    */
   private withNotice(outbox: Array<[string, unknown[]]>): Array<[string, unknown[]]> {
     if (outbox.length === 0 || this.relay.isRunning()) return outbox;

@@ -5,7 +5,7 @@ import { expectEventually, freshDatabase, TcpProxy, testServiceUrls, uniqueSuffi
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay, OutboxRelayOptions } from './outbox.relay';
-import { outboxStatements } from './outbox.writer';
+import { appendToOutbox, OutboxRow } from './outbox.writer';
 
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 const event = (subject: string): CloudEvent => enrolledEvent(subject, TRACEPARENT);
@@ -30,10 +30,12 @@ function outboxFixture(label: string) {
     dbUrl: () => db!.url,
     subjects: () => f.received.map((m) => (JSON.parse(m.content.toString()) as CloudEvent).subject),
     pending: async () => (await f.sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox_pending`)).rows[0]!.n,
-    insert: async (events: CloudEvent[]) => {
-      const ids: string[] = [];
-      for (const [q, p] of outboxStatements(events)) ids.push(...(await f.sql.query<{ id: string }>(q, p)).rows.map((r) => r.id));
-      return ids;
+    /** The rows committed, as a service's unit of work hands them to its relay. */
+    insert: async (events: CloudEvent[]): Promise<OutboxRow[]> => {
+      const append = appendToOutbox(events);
+      const answers = [];
+      for (const [q, p] of append.statements) answers.push((await f.sql.query<{ id: string; event_id: string }>(q, p)).rows);
+      return append.rows(answers);
     },
     async open() {
       db = await freshDatabase(label.replace(/-/g, '_'));
@@ -121,6 +123,36 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     expect(first.properties.timestamp).toBe(Math.floor(Date.parse(events[0]!.time) / 1000));
     expect(first.properties.headers?.traceparent).toBe(events[0]!.traceparent);
     // Marked after the broker's confirm, so a moment after the messages arrive.
+    await expectEventually(async () => expect(await f.pending()).toBe(0));
+  });
+
+  it('publishes the texts it was handed, byte for byte as stored, and skips a handed row no longer pending', async () => {
+    const rows = await f.insert([event('GONE'), event('KEPT')]);
+    // As if another instance had published GONE already.
+    await f.sql.query(`DELETE FROM outbox_pending WHERE id = $1`, [rows[0]!.id]);
+    relay.kick(rows);
+    await expectEventually(async () => expect(await f.pending()).toBe(0));
+    await expectEventually(() => expect(f.subjects()).toContain('KEPT'));
+    expect(f.subjects()).not.toContain('GONE');
+    const stored = await f.sql.query<{ payload: string }>(`SELECT payload::text AS payload FROM outbox WHERE id = $1`, [rows[1]!.id]);
+    const sent = f.received.find((m) => m.properties.messageId === rows[1]!.eventId)!;
+    expect(sent.content.toString()).toBe(stored.rows[0]!.payload);
+  });
+
+  it('hands over each row of a write of several chunks with its own id', async () => {
+    const events = Array.from({ length: 2500 }, (_, i) => event(`K${i}`));
+    const rows = await f.insert(events);
+    const stored = await f.sql.query<{ id: string; event_id: string; payload: string }>(
+      `SELECT id, event_id, payload::text AS payload FROM outbox WHERE id = ANY($1::bigint[])`,
+      [rows.map((r) => r.id)],
+    );
+    const byId = new Map(stored.rows.map((r) => [r.id, r]));
+    expect(rows.map((r) => r.eventId).sort()).toEqual(events.map((e) => e.id).sort());
+    for (const row of rows) {
+      expect(byId.get(row.id)?.event_id).toBe(row.eventId);
+      expect(byId.get(row.id)?.payload).toBe(row.payload);
+    }
+    relay.kick(rows);
     await expectEventually(async () => expect(await f.pending()).toBe(0));
   });
 
