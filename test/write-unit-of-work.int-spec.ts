@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay } from '@chanjiao/messaging';
+import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay, type OutboxRow } from '@chanjiao/messaging';
 import { createDataSource, runMigrations } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/platform';
 import { freshDatabase } from '@chanjiao/testing';
@@ -9,16 +9,16 @@ import { EnrollmentEventFactory } from './fixtures/enrollment-events';
 
 /**
  * The writers' transaction (entity rows and their outbox rows commit together, or neither) against a real
- * enrollment database. The relay is not under test: it only records the ids it is handed.
+ * enrollment database. The relay is not under test: it only records the rows it is handed.
  */
 describe('WriteUnitOfWork (real PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
-  const kicked: string[][] = [];
+  const kicked: OutboxRow[][] = [];
   let relayRunning = true;
   const relay = {
     isRunning: () => relayRunning,
-    kick: (ids?: readonly string[]) => kicked.push([...(ids ?? [])]),
+    kick: (rows?: readonly OutboxRow[]) => kicked.push([...(rows ?? [])]),
   } as unknown as OutboxRelay;
   let uow: WriteUnitOfWork;
   const f = new EnrollmentEventFactory('UOW');
@@ -63,7 +63,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
       eventId,
     ]);
 
-  it('commits the rows and their outbox rows together in two round trips (read; insert, outbox and COMMIT), then hands the ids to the relay', async () => {
+  it('commits the rows and their outbox rows together in two round trips (read; insert, outbox and COMMIT), then hands the rows to the relay', async () => {
     const event = f.enrolled('S1');
     const trips = countRoundTrips();
     const result = await uow.run(async (m) => {
@@ -76,7 +76,9 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     expect(await ds.query(`SELECT id FROM things`)).toEqual([{ id: "b'c" }]);
     const rows = await outboxOf(event.id);
     expect(rows).toEqual([{ id: expect.any(String), pending: true }]);
-    expect(kicked).toEqual([[rows[0].id]]);
+    // The relay publishes the text it is handed: the one stored.
+    const [stored] = await ds.query(`SELECT payload::text AS payload FROM outbox WHERE id = $1`, [rows[0].id]);
+    expect(kicked).toEqual([[{ id: rows[0].id, eventId: event.id, routingKey: event.type, payload: stored.payload }]]);
     // START TRANSACTION with the first read; the insert waits for the outbox rows and COMMIT.
     expect(trips.texts).toHaveLength(2);
     expect(trips.texts[0]).toMatch(/^START TRANSACTION;\n\s*SELECT count/);
