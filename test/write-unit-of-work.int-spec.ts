@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay, type OutboxRow } from '@chanjiao/messaging';
-import { createDataSource, runMigrations } from '@chanjiao/persistence';
+import { createDataSource, KEYED_TRANSACTION_SETTINGS, runMigrations } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/platform';
 import { freshDatabase } from '@chanjiao/testing';
 import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
@@ -22,6 +22,8 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
   } as unknown as OutboxRelay;
   let uow: WriteUnitOfWork;
   const f = new EnrollmentEventFactory('UOW');
+  /** What opens every write's transaction: START TRANSACTION and its settings, before the first statements. */
+  const OPEN = ['START TRANSACTION', ...KEYED_TRANSACTION_SETTINGS.map(([sql]) => sql)].join(';\n');
 
   beforeAll(async () => {
     db = await freshDatabase('write_uow');
@@ -81,7 +83,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     expect(kicked).toEqual([[{ id: rows[0].id, eventId: event.id, routingKey: event.type, payload: stored.payload }]]);
     // START TRANSACTION with the first read; the insert waits for the outbox rows and COMMIT.
     expect(trips.texts).toHaveLength(2);
-    expect(trips.texts[0]).toMatch(/^START TRANSACTION;\n\s*SELECT count/);
+    expect(trips.texts[0]).toMatch(new RegExp(`^${OPEN};\n\\s*SELECT count`));
     expect(trips.texts[1]).toMatch(/^INSERT INTO things[\s\S]*INSERT INTO outbox[\s\S]*;\nCOMMIT$/);
   });
 
@@ -96,7 +98,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     trips.restore();
     expect(result).toEqual([[{ one: 1 }], [{ two: '2' }], [{ id: 'between' }]]);
     expect(trips.texts).toEqual([
-      'START TRANSACTION;\nSELECT 1 AS one;\nSELECT $1::text AS two',
+      `${OPEN};\nSELECT 1 AS one;\nSELECT $1::text AS two`,
       'INSERT INTO things (id) VALUES ($1);\nSELECT id FROM things WHERE id = $1',
       'COMMIT',
     ]);
@@ -141,11 +143,7 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     trips.restore();
     expect(updated).toEqual([[], 1]);
     expect(await ds.query(`SELECT id FROM things WHERE id LIKE 'renamed%'`)).toEqual([{ id: 'renamed-to' }]);
-    expect(trips.texts).toEqual([
-      'START TRANSACTION;\nINSERT INTO things (id) VALUES ($1)',
-      'UPDATE things SET id = $1 WHERE id = $2',
-      'COMMIT',
-    ]);
+    expect(trips.texts).toEqual([`${OPEN};\nINSERT INTO things (id) VALUES ($1)`, 'UPDATE things SET id = $1 WHERE id = $2', 'COMMIT']);
   });
 
   it('a write that fails when sent before a statement sent alone fails that statement with its error', async () => {

@@ -14,9 +14,22 @@ export interface DataSourceSpec {
 /**
  * Settings of every connection the services open (libpq `options`). Statements sent together are parsed once per
  * connection (see `PreparedStatements`); planning them for each execution's parameters keeps a plan made on a table
- * nearly empty from staying while the table grows.
+ * nearly empty from staying while the table grows (the relay's scan of the pending list, kept generic, read the
+ * whole outbox for every batch within seconds of a burst).
  */
 export const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
+
+/**
+ * For transactions whose every statement finds its rows by key (the writers' units of work, reporting's projection
+ * batches), sent with their first statements: each prepared statement keeps one generic plan instead of being planned
+ * at every execution, which was a quarter of those transactions' statement time (BENCHMARKS.md). Seq scans are off so
+ * that no generic plan can be one: made while a table was a page or two, a seq scan is the cheapest way to find a key,
+ * and such a plan would stay while the table grows (until its next ANALYZE). Every key has an index to use instead.
+ */
+export const KEYED_TRANSACTION_SETTINGS: Array<[string, unknown[]]> = [
+  ['SET LOCAL enable_seqscan = off', []],
+  ['SET LOCAL plan_cache_mode = auto', []],
+];
 
 /** The only way services build a DataSource: `synchronize` is never on, schema comes from migrations. */
 export function createDataSource(spec: DataSourceSpec): DataSource {

@@ -12,6 +12,8 @@ interface Queued {
 export interface StatementsTogetherOptions {
   /** The statement that opens the transaction; it goes with the first statements sent. */
   begin: string;
+  /** Settings for the transaction (`SET LOCAL ...`), sent right after `begin`. */
+  settings?: Array<[string, unknown[]]>;
   /**
    * Statements that may not share a text, sent alone in their turn through this (e.g. TypeORM's query, whose
    * answers callers expect); by default every statement may.
@@ -84,7 +86,7 @@ export class StatementsTogether {
   private opening(): Array<[string, unknown[]]> {
     if (this.begun) return [];
     this.begun = true;
-    return [[this.options.begin, []]];
+    return [[this.options.begin, []], ...(this.options.settings ?? [])];
   }
 
   private isAlone(q: Queued): boolean {
@@ -101,7 +103,8 @@ export class StatementsTogether {
         if (alone === 0) {
           const q = this.queue.shift()!;
           try {
-            if (this.opening().length > 0) await this.client.query(this.options.begin);
+            const opening = this.opening();
+            if (opening.length > 0) await sendTogether(this.client, opening);
             q.resolve(await this.options.alone!.send(q.sql, q.params));
           } catch (e) {
             q.reject(e);

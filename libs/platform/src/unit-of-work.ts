@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, OutboxRow } from '@chanjiao/messaging';
-import { isLostRace, PgClient, StatementsTogether } from '@chanjiao/persistence';
+import { isLostRace, KEYED_TRANSACTION_SETTINGS, PgClient, StatementsTogether } from '@chanjiao/persistence';
 
 /** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
 const READS = /^\s*(SELECT|WITH)\b/i;
@@ -61,6 +61,8 @@ export class WriteUnitOfWork {
     const typeorm = manager.query.bind(manager);
     const tx = new StatementsTogether((await runner.connect()) as PgClient, {
       begin: 'START TRANSACTION',
+      // Every statement of a write finds its rows by key.
+      settings: KEYED_TRANSACTION_SETTINGS,
       alone: { test: (sql) => !READS.test(sql), send: (sql, params) => typeorm(sql, params) },
       deferred: INSERT_NO_ROWS,
     });

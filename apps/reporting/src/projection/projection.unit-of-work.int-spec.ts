@@ -115,6 +115,8 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
       'START TRANSACTION',
       'SET LOCAL',
       'SET LOCAL',
+      'SET LOCAL',
+      'SET LOCAL',
       'INSERT INTO',
       'SELECT count(pg_advisory_xact_lock(21332,',
       'SELECT p.institution,',

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
-import { joinJsonTexts, jsonTextsSql, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
+import { joinJsonTexts, jsonTextsSql, KEYED_TRANSACTION_SETTINGS, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { diffCells, Fact } from './projection';
@@ -73,12 +73,13 @@ const STREAM_LOCK_SPACE = 0x5354; // 'ST'
  * default). PostgreSQL's default costs price a hash join over the whole table below that many index probes
  * (and with no statistics yet it has no better idea), so each batch read and updated whole tables: 40 ms
  * against 6 ms for 500 positions among 60,000 streams, growing with the tables. Within this transaction only,
- * the planner probes the index per key.
+ * the planner probes the index per key, and each statement keeps a generic plan (`KEYED_TRANSACTION_SETTINGS`).
  */
-const KEYED_LOOKUPS_ONLY = [
+const KEYED_LOOKUPS_ONLY: Array<[string, unknown[]]> = [
   ['SET LOCAL enable_hashjoin = off', []],
   ['SET LOCAL enable_mergejoin = off', []],
-] as const;
+  ...KEYED_TRANSACTION_SETTINGS,
+];
 
 /**
  * Applies a batch of events to the read models in one transaction, in two round trips to PostgreSQL
