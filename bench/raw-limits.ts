@@ -2,6 +2,7 @@ import amqp from 'amqplib';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { Client, Pool } from 'pg';
+import { startCpuMeter } from './cpu';
 
 /** Raw limits of the parts, measured with plain clients: the denominators of the benchmark's ratios. */
 
@@ -12,6 +13,11 @@ export interface RawChain {
   consumePerSec: number;
   insertPerSec: number;
   chainPerSec: number;
+  /**
+   * CPU of every process on the box per event of the chain (this process is the 'load generator'): what the
+   * contract's least work costs, against the pipeline's CPU per event in the same run.
+   */
+  chainCpuMicrosPerEvent: Record<string, number>;
 }
 
 const eventBody = (i: number) =>
@@ -104,12 +110,13 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
     debug(`inserted ${n}`);
     // The chain: publish while a consumer writes each batch to PostgreSQL before acking.
     await pool.query(`TRUNCATE ${table}`);
+    const meter = startCpuMeter(() => ({}));
     t = performance.now();
     const consumer = consumeAll(await conn.createChannel(), q, n, (b) => insertAll(pool, table, b));
     await publishAll(ch, q, n);
     await consumer;
     const chainPerSec = (n / (performance.now() - t)) * 1000;
-    return { publishPerSec, consumePerSec, insertPerSec, chainPerSec };
+    return { publishPerSec, consumePerSec, insertPerSec, chainPerSec, chainCpuMicrosPerEvent: meter.microsPer(n) };
   } finally {
     await ch.deleteQueue(q).catch(() => undefined);
     await conn.close().catch(() => undefined);
@@ -122,7 +129,7 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
 export async function measureMinimalEndpoint(
   pgUrl: string,
   seconds: number,
-): Promise<{ requestsPerSec: number; p50: number; p99: number }> {
+): Promise<{ requestsPerSec: number; p50: number; p99: number; cpuMicrosPerRequest: Record<string, number> }> {
   const pool = new Pool({ connectionString: pgUrl, max: 10 });
   const table = `bench_min_${process.pid}`;
   await pool.query(`CREATE TABLE ${table} (id bigserial PRIMARY KEY, body jsonb)`);
@@ -134,6 +141,8 @@ export async function measureMinimalEndpoint(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const port = (app.server.address() as { port: number }).port;
   try {
+    // The endpoint and autocannon share this process ('load generator').
+    const meter = startCpuMeter(() => ({}));
     const r = await autocannon({
       url: `http://127.0.0.1:${port}/items`,
       method: 'POST',
@@ -142,7 +151,8 @@ export async function measureMinimalEndpoint(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ studentId: 'S1', programCode: 'P1', cohortYear: 2022 }),
     });
-    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99 };
+    const cpuMicrosPerRequest = meter.microsPer(r.requests.total);
+    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMicrosPerRequest };
   } finally {
     await app.close();
     await pool.query(`DROP TABLE IF EXISTS ${table}`);

@@ -4,6 +4,7 @@
  * `--quick` runs a tenth of the sizes and checks only that every figure is right (CI smoke test).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
@@ -25,6 +26,13 @@ const SIZES = {
   freshnessWarmupSeconds: quick ? 1 : 3,
   readSeconds: quick ? 3 : 10,
 };
+
+/**
+ * The rate at which a phase's CPU per operation would take every core of the box: the most it could reach at that
+ * cost, everything being on one machine. Against the measured rate it says whether the phase was bound by CPU.
+ */
+const cores = availableParallelism();
+const ceiling = (cpuMicros: Record<string, number>) => (cores * 1e6) / cpuMicros.total!;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 const pct = (values: number[], p: number) => {
@@ -324,11 +332,15 @@ async function main(): Promise<void> {
     result = {
       date: new Date().toISOString(),
       quick,
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
+      machine: { cpus: cores, node: process.version },
       raw,
       minimalEndpoint: endpoint,
-      batchIngest: { ...ingest, ratioToRawChain: ingest.perSec / raw.chainPerSec },
-      singleWrites: { ...writes, ratioToMinimalEndpoint: writes.requestsPerSec / endpoint.requestsPerSec },
+      batchIngest: { ...ingest, ratioToRawChain: ingest.perSec / raw.chainPerSec, cpuCeilingPerSec: ceiling(ingest.cpuMicrosPerEvent) },
+      singleWrites: {
+        ...writes,
+        ratioToMinimalEndpoint: writes.requestsPerSec / endpoint.requestsPerSec,
+        cpuCeilingPerSec: ceiling(writes.cpuMicrosPerWrite),
+      },
       freshness: fresh,
       reads: read,
       peakRssMb: rss,
@@ -349,16 +361,22 @@ async function main(): Promise<void> {
       row('raw: consume (prefetch 2,000)', `${f(raw.consumePerSec)} /s`, ''),
       row('raw: insert (batches of 1,000)', `${f(raw.insertPerSec)} /s`, ''),
       row('raw: publish→consume→insert chain', `${f(raw.chainPerSec)} /s`, ''),
+      ...cpuRows('  CPU per event of the chain (all)', raw.chainCpuMicrosPerEvent),
       row('raw: minimal Fastify + insert', `${f(endpoint.requestsPerSec)} req/s`, ''),
+      ...cpuRows('  CPU per request (all)', endpoint.cpuMicrosPerRequest),
       row('batch ingest, end to end', `${f(ingest.perSec)} events/s`, '≥ 10,000'),
       row('  ratio to the raw chain', f(ingest.perSec / raw.chainPerSec, 2), '≥ 0.5'),
       row('  all accepted by the write APIs after', `${f(ingest.acceptedSeconds, 1)} of ${f(ingest.seconds, 1)} s`, ''),
       row('  PostgreSQL WAL per event', `${f(ingest.walBytesPerEvent)} bytes`, ''),
       ...cpuRows('  CPU per event (all processes)', ingest.cpuMicrosPerEvent),
+      row("  CPU per event / the raw chain's", f(ingest.cpuMicrosPerEvent.total! / raw.chainCpuMicrosPerEvent.total!, 1), ''),
+      row(`  ceiling at that CPU (${cores} cores)`, `${f(ceiling(ingest.cpuMicrosPerEvent))} events/s`, ''),
       row('single writes (50 connections)', `${f(writes.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p50 / p99 latency', `${writes.p50} / ${writes.p99} ms`, 'p99 ≤ 50 ms'),
       row('  ratio to the minimal endpoint', f(writes.requestsPerSec / endpoint.requestsPerSec, 2), '≥ 0.6'),
       ...cpuRows('  CPU per write until reported (all)', writes.cpuMicrosPerWrite),
+      row("  CPU per write / the minimal endpoint's", f(writes.cpuMicrosPerWrite.total! / endpoint.cpuMicrosPerRequest.total!, 1), ''),
+      row(`  ceiling at that CPU (${cores} cores)`, `${f(ceiling(writes.cpuMicrosPerWrite))} req/s`, ''),
       row(`freshness at ${f(fresh.ratePerSec)} writes/s p50 / p99`, `${f(fresh.p50)} / ${f(fresh.p99)} ms`, 'p99 ≤ 250 ms'),
       row('overview reads (50 connections)', `${f(read.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p99 latency', `${read.p99} ms`, '≤ 20 ms'),
@@ -383,8 +401,14 @@ async function main(): Promise<void> {
 /** Some phases only, for working on one figure; printed as JSON, not saved. */
 async function partial(): Promise<void> {
   const out: Record<string, unknown> = {};
-  if (runs('ingest')) out.rawChainPerSec = (await measureRawChain(AMQP, PG, SIZES.events)).chainPerSec;
-  if (runs('writes')) out.minimalEndpoint = (await measureMinimalEndpoint(PG, SIZES.endpointSeconds)).requestsPerSec;
+  if (runs('ingest')) {
+    const raw = await measureRawChain(AMQP, PG, SIZES.events);
+    [out.rawChainPerSec, out.rawChainCpuMicrosPerEvent] = [raw.chainPerSec, raw.chainCpuMicrosPerEvent];
+  }
+  if (runs('writes')) {
+    const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
+    [out.minimalEndpoint, out.minimalEndpointCpuMicrosPerRequest] = [endpoint.requestsPerSec, endpoint.cpuMicrosPerRequest];
+  }
   const stack = await startBenchStack(PG, AMQP);
   try {
     await ensureProgram(stack);
