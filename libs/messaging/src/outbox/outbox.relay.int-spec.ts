@@ -85,7 +85,7 @@ async function relayBehindProxy(f: ReturnType<typeof outboxFixture>, options: Pa
 }
 
 /**
- * The relay fetches the rows a local commit hands it by id, and still finds rows nobody told it about
+ * The relay publishes the rows a local commit hands it once it has locked them, and still finds rows nobody told it about
  * (another instance's, or a hint lost in a crash) by scanning the pending list every few seconds, even
  * while hints keep it busy.
  */
