@@ -26,7 +26,7 @@ export const SESSION_OPTIONS = '-c plan_cache_mode=force_custom_plan';
  * that no generic plan can be one: made while a table was a page or two, a seq scan is the cheapest way to find a key,
  * and such a plan would stay while the table grows (until its next ANALYZE). Every key has an index to use instead.
  */
-export const KEYED_TRANSACTION_SETTINGS: Array<[string, unknown[]]> = [
+export const KEYED_TRANSACTION_SETTINGS: ReadonlyArray<[string, unknown[]]> = [
   ['SET LOCAL enable_seqscan = off', []],
   ['SET LOCAL plan_cache_mode = auto', []],
 ];

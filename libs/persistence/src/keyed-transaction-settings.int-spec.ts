@@ -18,7 +18,7 @@ describe('KEYED_TRANSACTION_SETTINGS (real PostgreSQL)', () => {
   });
 
   /** The plan of a keyed lookup prepared and run while the table held 20 rows, once it holds 50,000. */
-  async function planAfterGrowth(settings: Array<[string, unknown[]]>): Promise<string> {
+  async function planAfterGrowth(settings: ReadonlyArray<[string, unknown[]]>): Promise<string> {
     const client = new Client({ connectionString: db.url, options: SESSION_OPTIONS });
     await client.connect();
     try {

@@ -13,7 +13,7 @@ export interface StatementsTogetherOptions {
   /** The statement that opens the transaction; it goes with the first statements sent. */
   begin: string;
   /** Settings for the transaction (`SET LOCAL ...`), sent right after `begin`. */
-  settings?: Array<[string, unknown[]]>;
+  settings?: ReadonlyArray<[string, unknown[]]>;
   /**
    * Statements that may not share a text, sent alone in their turn through this (e.g. TypeORM's query, whose
    * answers callers expect); by default every statement may.

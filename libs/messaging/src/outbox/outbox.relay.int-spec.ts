@@ -126,6 +126,51 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     await expectEventually(async () => expect(await f.pending()).toBe(0));
   });
 
+  it('finds an unhinted row by the periodic full scan while hints keep it busy', async () => {
+    await f.insert([event('ORPHAN')]);
+    let n = 0;
+    const busy = setInterval(() => void f.insert([event(`B${n++}`)]).then((ids) => relay.kick(ids)), 50);
+    try {
+      await expectEventually(() => expect(f.subjects()).toContain('ORPHAN'), { timeoutMs: 5000 });
+    } finally {
+      clearInterval(busy);
+    }
+    await expectEventually(async () => expect(await f.pending()).toBe(0));
+    expect(new Set(f.subjects()).size).toBe(f.received.length); // nothing twice
+  });
+});
+
+/**
+ * Rows handed over by a commit are published from what the relay holds, once it has locked them on the pending list.
+ * This relay scans the pending list only when it starts, so every row after that goes out by hint alone.
+ */
+describe('OutboxRelay with the rows handed over (real PostgreSQL and RabbitMQ)', () => {
+  const f = outboxFixture('relay-handed');
+  let relay: OutboxRelay;
+  let manager: ReturnType<typeof connectAmqp>;
+
+  beforeAll(async () => {
+    await f.open();
+    manager = connectAmqp(f.amqpUrl, `relay-handed-${f.suffix}`);
+    relay = new OutboxRelay({
+      databaseUrl: f.dbUrl(),
+      amqp: manager,
+      exchange: f.exchange,
+      appId: 'relay-test',
+      idleRecheckMs: 600_000,
+      fullScanEveryMs: 600_000,
+    });
+    relay.start();
+    // Its first scan, of an empty list, is done once a first handed row is out.
+    relay.kick(await f.insert([event('WARM')]));
+    await expectEventually(() => expect(f.subjects()).toEqual(['WARM']));
+  });
+  afterAll(async () => {
+    await relay?.stop();
+    await manager?.close();
+    await f.close();
+  });
+
   it('publishes the texts it was handed, byte for byte as stored, and skips a handed row no longer pending', async () => {
     const rows = await f.insert([event('GONE'), event('KEPT')]);
     // As if another instance had published GONE already.
@@ -133,6 +178,7 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     relay.kick(rows);
     await expectEventually(async () => expect(await f.pending()).toBe(0));
     await expectEventually(() => expect(f.subjects()).toContain('KEPT'));
+    // Handed over with KEPT, in the same batch: had it been sent, it would have come with it.
     expect(f.subjects()).not.toContain('GONE');
     const stored = await f.sql.query<{ payload: string }>(`SELECT payload::text AS payload FROM outbox WHERE id = $1`, [rows[1]!.id]);
     const sent = f.received.find((m) => m.properties.messageId === rows[1]!.eventId)!;
@@ -154,19 +200,6 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     }
     relay.kick(rows);
     await expectEventually(async () => expect(await f.pending()).toBe(0));
-  });
-
-  it('finds an unhinted row by the periodic full scan while hints keep it busy', async () => {
-    await f.insert([event('ORPHAN')]);
-    let n = 0;
-    const busy = setInterval(() => void f.insert([event(`B${n++}`)]).then((ids) => relay.kick(ids)), 50);
-    try {
-      await expectEventually(() => expect(f.subjects()).toContain('ORPHAN'), { timeoutMs: 5000 });
-    } finally {
-      clearInterval(busy);
-    }
-    await expectEventually(async () => expect(await f.pending()).toBe(0));
-    expect(new Set(f.subjects()).size).toBe(f.received.length); // nothing twice
   });
 });
 

@@ -26,8 +26,9 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Hints holding more text than this (about 16 MB) are dropped for a scan of the pending list (the rows are there
- * either way): a relay that falls behind reads its backlog from the table instead of holding it in memory.
+ * Hints holding more characters than this (8–16 MB, as V8 stores a string in one or two bytes a character) are
+ * dropped for a scan of the pending list (the rows are there either way): a relay that falls behind reads its
+ * backlog from the table instead of holding it in memory.
  */
 const MAX_HINT_CHARS = 8_000_000;
 
@@ -42,10 +43,11 @@ const MAX_HINT_CHARS = 8_000_000;
  * an idle re-check every few seconds covers a NOTIFY missed while the listener reconnected.
  *
  * A local commit hands over its outbox rows (ids and texts), and the relay only locks their ids on the pending list:
- * reading them back from the outbox cost PostgreSQL 11–30 µs per event in an ingest (BENCHMARKS.md). A scan for pending rows walks the index entries of rows published since the last vacuum (measured when
- * the outbox marked rows itself: 16 ms for 100,000 of them, on every batch, during a burst); with hints the pending list is scanned only when
- * there are none, on a NOTIFY, or every few seconds, which finds whatever a hint missed (a crash between
- * commit and hint, another instance's rows).
+ * reading them back from the outbox cost PostgreSQL 11–30 µs per event in an ingest (BENCHMARKS.md). A scan for
+ * pending rows walks the index entries of rows published since the last vacuum (measured when the outbox marked rows
+ * itself: 16 ms for 100,000 of them, on every batch, during a burst); with hints the pending list is scanned only
+ * when there are none, on a NOTIFY, or every few seconds, which finds whatever a hint missed (a crash between commit
+ * and hint, another instance's rows).
  */
 export class OutboxRelay {
   private readonly logger: Logger;
