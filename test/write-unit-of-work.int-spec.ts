@@ -80,7 +80,18 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     expect(rows).toEqual([{ id: expect.any(String), pending: true }]);
     // The relay publishes the text it is handed: the one stored.
     const [stored] = await ds.query(`SELECT payload::text AS payload FROM outbox WHERE id = $1`, [rows[0].id]);
-    expect(kicked).toEqual([[{ id: rows[0].id, eventId: event.id, routingKey: event.type, payload: stored.payload }]]);
+    expect(kicked).toEqual([
+      [
+        {
+          id: rows[0].id,
+          eventId: event.id,
+          routingKey: event.type,
+          payload: stored.payload,
+          time: event.time,
+          traceparent: event.traceparent,
+        },
+      ],
+    ]);
     // START TRANSACTION with the first read; the insert waits for the outbox rows and COMMIT.
     expect(trips.texts).toHaveLength(2);
     expect(trips.texts[0]).toMatch(new RegExp(`^${OPEN};\n\\s*SELECT count`));

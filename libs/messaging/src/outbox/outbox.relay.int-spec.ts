@@ -61,6 +61,18 @@ function outboxFixture(label: string) {
   return f;
 }
 
+/** A started relay on the fixture's outbox and exchange, reaching the broker at `brokerUrl`; `stop` stops it and its connection. */
+function startRelay(f: ReturnType<typeof outboxFixture>, brokerUrl: string, options: Partial<OutboxRelayOptions>) {
+  const manager = connectAmqp(brokerUrl, `relay-test-${f.suffix}`);
+  const relay = new OutboxRelay({ databaseUrl: f.dbUrl(), amqp: manager, exchange: f.exchange, appId: 'relay-test', ...options });
+  relay.start();
+  const stop = async () => {
+    await relay.stop();
+    await manager.close();
+  };
+  return { relay, stop };
+}
+
 /**
  * A started relay whose broker connection goes through a TcpProxy (to hold back or cut what the broker sends), once
  * it has published a first row. `close` lets the broker through again and stops everything.
@@ -69,16 +81,13 @@ async function relayBehindProxy(f: ReturnType<typeof outboxFixture>, options: Pa
   const broker = new URL(f.amqpUrl);
   const proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
   broker.host = `127.0.0.1:${proxy.port}`;
-  const manager = connectAmqp(broker.toString(), `relay-proxied-${f.suffix}`);
-  const relay = new OutboxRelay({ databaseUrl: f.dbUrl(), amqp: manager, exchange: f.exchange, appId: 'relay-test', ...options });
-  relay.start();
+  const { relay, stop } = startRelay(f, broker.toString(), options);
   relay.kick(await f.insert([event('WARM')]));
   await expectEventually(async () => expect(await f.pending()).toBe(0));
   const close = async () => {
     proxy.release();
     await proxy.restore();
-    await relay.stop();
-    await manager.close();
+    await stop();
     await proxy.stop();
   };
   return { proxy, relay, close };
@@ -92,25 +101,15 @@ async function relayBehindProxy(f: ReturnType<typeof outboxFixture>, options: Pa
 describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
   const f = outboxFixture('relay');
   let relay: OutboxRelay;
-  let manager: ReturnType<typeof connectAmqp>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
     await f.open();
-    manager = connectAmqp(f.amqpUrl, `relay-test-${f.suffix}`);
     // An idle re-check far beyond the test: only hints and the periodic full scan can find rows.
-    relay = new OutboxRelay({
-      databaseUrl: f.dbUrl(),
-      amqp: manager,
-      exchange: f.exchange,
-      appId: 'relay-test',
-      idleRecheckMs: 600_000,
-      fullScanEveryMs: 300,
-    });
-    relay.start();
+    ({ relay, stop } = startRelay(f, f.amqpUrl, { idleRecheckMs: 600_000, fullScanEveryMs: 300 }));
   });
   afterAll(async () => {
-    await relay?.stop();
-    await manager?.close();
+    await stop?.();
     await f.close();
   });
 
@@ -137,6 +136,10 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
     }
     await expectEventually(async () => expect(await f.pending()).toBe(0));
     expect(new Set(f.subjects()).size).toBe(f.received.length); // nothing twice
+    // Read back from the table, its envelope's attributes still reach the AMQP properties.
+    const orphan = f.received[f.subjects().indexOf('ORPHAN')]!;
+    expect(orphan.properties.headers?.traceparent).toBe(TRACEPARENT);
+    expect(orphan.properties.timestamp).toBe(Math.floor(Date.parse(JSON.parse(orphan.content.toString()).time) / 1000));
   });
 });
 
@@ -147,27 +150,17 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
 describe('OutboxRelay with the rows handed over (real PostgreSQL and RabbitMQ)', () => {
   const f = outboxFixture('relay-handed');
   let relay: OutboxRelay;
-  let manager: ReturnType<typeof connectAmqp>;
+  let stop: () => Promise<void>;
 
   beforeAll(async () => {
     await f.open();
-    manager = connectAmqp(f.amqpUrl, `relay-handed-${f.suffix}`);
-    relay = new OutboxRelay({
-      databaseUrl: f.dbUrl(),
-      amqp: manager,
-      exchange: f.exchange,
-      appId: 'relay-test',
-      idleRecheckMs: 600_000,
-      fullScanEveryMs: 600_000,
-    });
-    relay.start();
+    ({ relay, stop } = startRelay(f, f.amqpUrl, { idleRecheckMs: 600_000, fullScanEveryMs: 600_000 }));
     // Its first scan, of an empty list, is done once a first handed row is out.
     relay.kick(await f.insert([event('WARM')]));
     await expectEventually(() => expect(f.subjects()).toEqual(['WARM']));
   });
   afterAll(async () => {
-    await relay?.stop();
-    await manager?.close();
+    await stop?.();
     await f.close();
   });
 

@@ -265,7 +265,8 @@ export class OutboxRelay {
             [batchSize],
           ],
         ]);
-        rows = found as OutboxRow[];
+        // Read back as text: the envelope's attributes come from it.
+        rows = (found as OutboxRow[]).map((r) => Object.assign(r, envelopeFields(r.payload)));
       } else {
         // Hinted rows another relay (or a scan) took, or published already, are not locked here: they are skipped.
         const [, locked] = await sendTogether(client, [
@@ -341,7 +342,6 @@ export class OutboxRelay {
         const channel = this.confirmChannel;
         if (!channel) throw new Error('no channel to the broker');
         for (const row of rows) {
-          const { time, traceparent } = envelopeFields(row.payload);
           channel.publish(
             this.options.exchange,
             row.routingKey,
@@ -351,15 +351,15 @@ export class OutboxRelay {
               messageId: row.eventId,
               type: row.routingKey,
               contentType: CLOUDEVENTS_CONTENT_TYPE,
-              timestamp: Math.floor(Date.parse(time) / 1000),
+              timestamp: Math.floor(Date.parse(row.time) / 1000),
               appId: this.options.appId,
-              headers: traceparent ? { traceparent } : {},
+              headers: row.traceparent ? { traceparent: row.traceparent } : {},
             },
             onConfirm,
           );
         }
       } catch (e) {
-        // A closed channel, or a payload that does not parse: the batch ends as failed.
+        // A closed channel: the batch ends as failed.
         settle(e as Error);
       }
     });

@@ -10,6 +10,9 @@ export interface OutboxRow {
   routingKey: string;
   /** The event's text, exactly as stored (a `json` column keeps it byte for byte). */
   payload: string;
+  /** The envelope's attributes the AMQP properties carry. */
+  time: string;
+  traceparent?: string;
 }
 
 export interface OutboxAppend {
@@ -47,7 +50,8 @@ export function appendToOutbox(events: readonly CloudEvent[]): OutboxAppend {
         for (const { id, event_id } of answer) {
           const i = byEventId.get(event_id);
           if (i === undefined) throw new Error(`the outbox answered an event it was not given: ${event_id}`);
-          rows.push({ id, eventId: event_id, routingKey: events[i]!.type, payload: payloads[i]! });
+          const e = events[i]!;
+          rows.push({ id, eventId: event_id, routingKey: e.type, payload: payloads[i]!, time: e.time, traceparent: e.traceparent });
         }
       }
       return rows;
