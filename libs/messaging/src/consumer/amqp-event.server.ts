@@ -19,6 +19,7 @@ export interface AmqpEventServerOptions {
   name: string;
   topology: ConsumerTopology;
   unitOfWork: EventUnitOfWork;
+  /** Unacked deliveries at once; by default the batches in flight (batch size × concurrency). */
   prefetch?: number;
   batchSize?: number;
   /** How long a partial batch waits for more messages. */
@@ -103,7 +104,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       json: false,
       setup: async (ch: ConfirmChannel) => {
         await assertConsumerTopology(ch, t);
-        await ch.prefetch(this.options.prefetch ?? 2000);
+        await ch.prefetch(this.options.prefetch ?? (this.options.batchSize ?? 500) * (this.options.concurrency ?? 1));
         await ch.consume(t.queue, (msg) => msg && this.enqueue({ message: msg, channel: ch }), { noAck: false });
       },
     });
