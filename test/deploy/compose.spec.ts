@@ -63,6 +63,16 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('every service sets its heap growth itself, first, wherever it runs (NODE_OPTIONS cannot carry the flag)', () => {
+    for (const app of Object.keys(APPS)) {
+      const main = readFileSync(join(root, 'apps', app, 'src', 'main.ts'), 'utf8');
+      expect({ app, first: /async function main\(\): Promise<void> \{\n\s*(\S+)/.exec(main)?.[1] }).toEqual({
+        app,
+        first: 'tuneServiceHeap();',
+      });
+    }
+  });
+
   it('the RabbitMQ definitions declare the reporting queues exactly as the consumer does', async () => {
     const defs = JSON.parse(readFileSync(join(root, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'));
     const env = loadReportingEnv({ ...compose.services.reporting!.environment });

@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, loadServiceEnv } from '@chanjiao/persistence';
+import { ConfigError, loadServiceEnv, tuneServiceHeap } from '@chanjiao/persistence';
 import { createAllianceApp } from './app';
 
 async function main(): Promise<void> {
+  tuneServiceHeap();
   const env = loadServiceEnv('alliance');
   const app = await createAllianceApp(env);
   await app.listen({ port: env.PORT, host: env.HOST });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError } from '@chanjiao/persistence';
+import { ConfigError, tuneServiceHeap } from '@chanjiao/persistence';
 import { createPartnershipApp } from './app';
 import { loadPartnershipEnv } from './config';
 
 async function main(): Promise<void> {
+  tuneServiceHeap();
   const env = loadPartnershipEnv();
   const app = await createPartnershipApp(env);
   await app.listen({ port: env.PORT, host: env.HOST });

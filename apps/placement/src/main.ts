@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ConfigError, loadServiceEnv } from '@chanjiao/persistence';
+import { ConfigError, loadServiceEnv, tuneServiceHeap } from '@chanjiao/persistence';
 import { createPlacementApp } from './app';
 
 async function main(): Promise<void> {
+  tuneServiceHeap();
   const env = loadServiceEnv('placement');
   const app = await createPlacementApp(env);
   await app.listen({ port: env.PORT, host: env.HOST });

@@ -1,9 +1,10 @@
 import 'reflect-metadata';
-import { ConfigError } from '@chanjiao/persistence';
+import { ConfigError, tuneServiceHeap } from '@chanjiao/persistence';
 import { createReportingApp } from './app';
 import { loadReportingEnv } from './config';
 
 async function main(): Promise<void> {
+  tuneServiceHeap();
   const env = loadReportingEnv();
   const app = await createReportingApp(env);
   await app.listen({ port: env.PORT, host: env.HOST });
