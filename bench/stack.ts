@@ -57,7 +57,9 @@ export async function startBenchStack(pgServer: string, amqpUrl: string): Promis
       ...(process.env.BENCH_HEAP_PROFILE === s ? { HEAP_PROFILE_OUT: out('heapprofile') } : {}),
     };
     const profile = Object.keys(profiles).length > 0 ? ['--require', join(__dirname, '..', '..', 'scripts', 'profile.js')] : [];
-    const command = [process.execPath, ...serviceNodeFlags(s), ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')];
+    // BENCH_NODE_FLAGS: more flags for every service, e.g. `--trace-gc` (NODE_OPTIONS does not take all of V8's).
+    const extra = (process.env.BENCH_NODE_FLAGS ?? '').split(/\s+/).filter((f) => f.length > 0);
+    const command = [process.execPath, ...serviceNodeFlags(s), ...extra, ...profile, join(__dirname, '..', 'apps', s, 'src', 'main.js')];
     const env = {
       ...inheritedEnv(),
       PORT: String(PORTS[s]),
