@@ -32,7 +32,9 @@ const consumerEnvSchema = z.object({
     .default('6528'),
 });
 
-export type ReportingEnv = ServiceEnv & { PORT: number } & z.infer<typeof consumerEnvSchema> & { CONSUMER_PREFETCH: number };
+export type ReportingEnv = ServiceEnv & { PORT: number } & Omit<z.infer<typeof consumerEnvSchema>, 'CONSUMER_PREFETCH'> & {
+    CONSUMER_PREFETCH: number;
+  };
 
 export function loadReportingEnv(env: NodeJS.ProcessEnv = process.env): ReportingEnv {
   const consumer = loadEnv(consumerEnvSchema, env);

@@ -86,9 +86,9 @@ export function serviceNodeFlags(service: string): string[] {
 
 /**
  * How far V8 lets the old generation grow past what the last full collection kept before it collects again, in
- * percent. Below a 256 MB cap V8 allows only 30 %: a service keeping ~55 MB collected whenever ~17 MB more had been
- * promoted, and under batch load a writer promotes each request's items (they outlive a young collection while the
- * request runs). At 100 % the writers ran about half as many full collections in an ingest, for about 20 MB more peak
+ * percent. Below a 256 MB cap V8 allows at most 30 %: a service keeping ~55 MB collected again after at most ~17 MB
+ * more had been promoted, and under batch load a writer promotes each request's items (they outlive a young collection
+ * while the request runs). At 100 % the writers ran about half as many full collections in an ingest, for about 20 MB more peak
  * RSS (BENCHMARKS.md). Set from inside the process: NODE_OPTIONS does not take this flag, so the image, compose and
  * k8s get it too.
  */
