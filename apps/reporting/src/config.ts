@@ -1,14 +1,12 @@
 import { z } from 'zod';
-import type { ConsumerTopology } from '@chanjiao/messaging';
+import { ConsumerTopology, prefetchForBatches } from '@chanjiao/messaging';
 import { loadEnv, loadServiceEnv, ServiceEnv } from '@chanjiao/persistence';
 
 const consumerEnvSchema = z.object({
   CONSUMER_QUEUE: z.string().min(1).default('reporting.events'),
   /**
-   * Deliveries the broker may push ahead of their acks; by default the batches in flight (batch size × concurrency).
-   * More only wait in memory: decoded on arrival, they outlive young-generation collections and are promoted, and the
-   * old generation fills with them (with 2,000 reporting spent 69–73 µs of CPU per ingested event, with 1,000 45–62;
-   * BENCHMARKS.md).
+   * Deliveries the broker may push ahead of their acks; by default the batches in flight (`prefetchForBatches`): with
+   * 2,000 reporting spent 69–73 µs of CPU per ingested event, with 1,000 45–62 (BENCHMARKS.md).
    */
   CONSUMER_PREFETCH: z.coerce.number().int().min(1).max(65535).optional(),
   CONSUMER_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(500),
@@ -38,7 +36,7 @@ export type ReportingEnv = ServiceEnv & { PORT: number } & Omit<z.infer<typeof c
 
 export function loadReportingEnv(env: NodeJS.ProcessEnv = process.env): ReportingEnv {
   const consumer = loadEnv(consumerEnvSchema, env);
-  const prefetch = consumer.CONSUMER_PREFETCH ?? consumer.CONSUMER_BATCH_SIZE * consumer.CONSUMER_CONCURRENCY;
+  const prefetch = consumer.CONSUMER_PREFETCH ?? prefetchForBatches(consumer.CONSUMER_BATCH_SIZE, consumer.CONSUMER_CONCURRENCY);
   return { ...loadServiceEnv('reporting', env), ...consumer, CONSUMER_PREFETCH: prefetch };
 }
 

@@ -19,7 +19,7 @@ export interface AmqpEventServerOptions {
   name: string;
   topology: ConsumerTopology;
   unitOfWork: EventUnitOfWork;
-  /** Unacked deliveries at once; by default the batches in flight (batch size × concurrency). */
+  /** Unacked deliveries at once; by default the batches in flight ({@link prefetchForBatches}). */
   prefetch?: number;
   batchSize?: number;
   /** How long a partial batch waits for more messages. */
@@ -29,6 +29,14 @@ export interface AmqpEventServerOptions {
    * commits; batches still take their locks, commit and are acknowledged in delivery order (see BatchTurn).
    */
   concurrency?: number;
+}
+
+/**
+ * The prefetch a consumer takes by default: its batches in flight, no more. Deliveries beyond them only wait in memory,
+ * decoded on arrival; they outlive young-generation collections and fill the old generation (BENCHMARKS.md).
+ */
+export function prefetchForBatches(batchSize: number, concurrency: number): number {
+  return batchSize * concurrency;
 }
 
 export interface ConsumerStats {
@@ -87,9 +95,13 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private lastTurn?: BatchTurn;
   private closing = false;
   readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
+  /** The batching options with their defaults. */
+  private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
 
   constructor(private readonly options: AmqpEventServerOptions) {
     super();
+    const { batchSize = 500, batchWindowMs = 20, concurrency = 1 } = options;
+    this.batching = { batchSize, batchWindowMs, concurrency, prefetch: options.prefetch ?? prefetchForBatches(batchSize, concurrency) };
   }
 
   listen(callback: (...args: unknown[]) => void): void {
@@ -104,7 +116,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       json: false,
       setup: async (ch: ConfirmChannel) => {
         await assertConsumerTopology(ch, t);
-        await ch.prefetch(this.options.prefetch ?? (this.options.batchSize ?? 500) * (this.options.concurrency ?? 1));
+        await ch.prefetch(this.batching.prefetch);
         await ch.consume(t.queue, (msg) => msg && this.enqueue({ message: msg, channel: ch }), { noAck: false });
       },
     });
@@ -158,10 +170,10 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (this.closing) return; // unacked: the broker redelivers it to another consumer
     // Decoded as it arrives, while the batch before it waits for the database, not when its own batch starts.
     this.buffer.push(this.decode(delivery));
-    if (this.buffer.length >= (this.options.batchSize ?? 500)) {
+    if (this.buffer.length >= this.batching.batchSize) {
       this.flush();
     } else if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), this.options.batchWindowMs ?? 20);
+      this.timer = setTimeout(() => this.flush(), this.batching.batchWindowMs);
     }
   }
 
@@ -175,7 +187,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    while (this.buffer.length > 0 && this.workers.size < (this.options.concurrency ?? 1)) {
+    while (this.buffer.length > 0 && this.workers.size < this.batching.concurrency) {
       const worker: Promise<void> = this.drain().finally(() => {
         this.workers.delete(worker);
         if (this.buffer.length > 0) this.flush();
@@ -196,7 +208,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private async drain(): Promise<void> {
     await Promise.resolve();
     while (this.buffer.length > 0) {
-      const batch = this.buffer.splice(0, this.options.batchSize ?? 500);
+      const batch = this.buffer.splice(0, this.batching.batchSize);
       const turn = (this.lastTurn = new BatchTurn(this.lastTurn));
       try {
         await this.processBatch(batch, turn);
