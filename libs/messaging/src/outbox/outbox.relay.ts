@@ -7,6 +7,7 @@ import { sendTogether, SESSION_OPTIONS } from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
+import { amqplibPublisher, FramedMessage, FramedPublish, framedPublisher } from './publish-frames';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -61,6 +62,8 @@ export class OutboxRelay {
    * stay pending.
    */
   private confirmChannel?: ConfirmChannel;
+  /** Publishes on {@link confirmChannel}: a whole batch's frames in one write where amqplib's internals allow. */
+  private publishFramed?: FramedPublish;
   private running = false;
   private loop?: Promise<void>;
   /** Batches published and waiting for their confirms. */
@@ -99,8 +102,12 @@ export class OutboxRelay {
       setup: async (ch: ConfirmChannel) => {
         await assertExchange(ch, this.options.exchange);
         this.confirmChannel = ch;
+        this.publishFramed = this.framedPublishOn(ch);
         ch.once('close', () => {
-          if (this.confirmChannel === ch) this.confirmChannel = undefined;
+          if (this.confirmChannel === ch) {
+            this.confirmChannel = undefined;
+            this.publishFramed = undefined;
+          }
           // Rows wait in the outbox until the wrapper sets a channel up again (after a reconnect).
           if (this.running) this.logger.warn('the channel to the broker closed; publishing resumes once it is set up again');
         });
@@ -317,6 +324,15 @@ export class OutboxRelay {
     client.release();
   }
 
+  /** The channel's publisher; where amqplib's internals are not as expected, amqplib's own publish (and a warning). */
+  private framedPublishOn(ch: ConfirmChannel): FramedPublish {
+    const fixed = { exchange: this.options.exchange, contentType: CLOUDEVENTS_CONTENT_TYPE, appId: this.options.appId };
+    const framed = framedPublisher(ch, fixed);
+    if (framed) return framed;
+    this.logger.warn('amqplib internals changed: publishing one message at a time through amqplib');
+    return amqplibPublisher(ch, fixed);
+  }
+
   /** Publishes the rows on the confirm channel; settles when the broker confirmed them all, or on the first failure. */
   private publishAll(rows: readonly OutboxRow[], timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
@@ -339,31 +355,25 @@ export class OutboxRelay {
         else if (--unconfirmed === 0) settle();
       };
       try {
-        const channel = this.confirmChannel;
-        if (!channel) throw new Error('no channel to the broker');
-        for (const row of rows) {
-          channel.publish(
-            this.options.exchange,
-            row.routingKey,
-            Buffer.from(row.payload),
-            {
-              persistent: true,
-              messageId: row.eventId,
-              type: row.routingKey,
-              contentType: CLOUDEVENTS_CONTENT_TYPE,
-              timestamp: Math.floor(Date.parse(row.time) / 1000),
-              appId: this.options.appId,
-              headers: row.traceparent ? { traceparent: row.traceparent } : {},
-            },
-            onConfirm,
-          );
-        }
+        const publish = this.publishFramed;
+        if (!publish) throw new Error('no channel to the broker');
+        publish(rows.map(framedMessage), onConfirm);
       } catch (e) {
         // A closed channel: the batch ends as failed.
         settle(e as Error);
       }
     });
   }
+}
+
+function framedMessage(row: OutboxRow): FramedMessage {
+  return {
+    routingKey: row.routingKey,
+    payload: row.payload,
+    messageId: row.eventId,
+    timestamp: Math.floor(Date.parse(row.time) / 1000),
+    traceparent: row.traceparent,
+  };
 }
 
 /**
