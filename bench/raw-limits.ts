@@ -36,12 +36,16 @@ const eventBody = (i: number) =>
     }),
   );
 
+type Publish = (ch: amqp.ConfirmChannel, i: number) => void;
+
 /** Persistent publishes with confirms per batch of 1,000 into a quorum queue. */
-async function publishAll(ch: amqp.ConfirmChannel, queue: string, n: number): Promise<number> {
+async function publishAll(ch: amqp.ConfirmChannel, queue: string, n: number, publish?: Publish): Promise<number> {
   const t = performance.now();
   for (let i = 0; i < n; i += 1000) {
-    for (let j = i; j < Math.min(n, i + 1000); j++)
-      ch.sendToQueue(queue, eventBody(j), { persistent: true, contentType: 'application/json' });
+    for (let j = i; j < Math.min(n, i + 1000); j++) {
+      if (publish) publish(ch, j);
+      else ch.sendToQueue(queue, eventBody(j), { persistent: true, contentType: 'application/json' });
+    }
     await ch.waitForConfirms();
   }
   return (n / (performance.now() - t)) * 1000;
@@ -164,4 +168,60 @@ export async function pgReachable(url: string): Promise<void> {
   const c = new Client({ connectionString: url });
   await c.connect();
   await c.end();
+}
+
+/** RabbitMQ's CPU per message in the raw chain's exchange of messages, and as DESIGN.md §2 has events published. */
+export interface BrokerCosts {
+  /** The raw chain's messages: the default exchange, `persistent` and `contentType` only. */
+  rawMessages: number;
+  /** The same with the properties DESIGN.md asks for (messageId, type, timestamp, appId) and a `traceparent` header. */
+  contractProperties: number;
+  /** Those, published to a topic exchange (as `chanjiao.events` is) that routes them to the queue. */
+  contractPropertiesAndTopicExchange: number;
+}
+
+/**
+ * What the contract's properties and topic exchange add to RabbitMQ's work per message: `n` messages through a quorum
+ * queue, published in confirmed batches of 1,000 while a consumer acks them in batches (the raw chain without its
+ * insert), in each of three forms; RabbitMQ's CPU per message in each.
+ */
+export async function measureBrokerCosts(amqpUrl: string, n: number): Promise<BrokerCosts> {
+  const conn = await amqp.connect(amqpUrl);
+  const ch = await conn.createConfirmChannel();
+  const q = `bench.broker.${process.pid}`;
+  const exchange = `bench.broker.${process.pid}`;
+  const time = new Date().toISOString();
+  const contract = (i: number): amqp.Options.Publish => ({
+    persistent: true,
+    messageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+    type: 'enrollment.student.enrolled.v1',
+    contentType: 'application/cloudevents+json',
+    timestamp: Math.floor(Date.parse(time) / 1000),
+    appId: 'enrollment',
+    headers: { traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01' },
+  });
+  const forms: Record<keyof BrokerCosts, Publish | undefined> = {
+    rawMessages: undefined,
+    contractProperties: (c, i) => c.sendToQueue(q, eventBody(i), contract(i)),
+    contractPropertiesAndTopicExchange: (c, i) => c.publish(exchange, 'enrollment.student.enrolled.v1', eventBody(i), contract(i)),
+  };
+  const out = {} as BrokerCosts;
+  try {
+    await ch.assertQueue(q, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    await ch.assertExchange(exchange, 'topic', { durable: true });
+    await ch.bindQueue(q, exchange, '#');
+    for (const [form, publish] of Object.entries(forms) as Array<[keyof BrokerCosts, Publish | undefined]>) {
+      const meter = startCpuMeter(() => ({}));
+      const consumer = consumeAll(await conn.createChannel(), q, n);
+      await publishAll(ch, q, n, publish);
+      await consumer;
+      out[form] = meter.microsPer(n).rabbitmq ?? 0;
+      debug(`broker: ${form} ${out[form]} µs per message`);
+    }
+    return out;
+  } finally {
+    await ch.deleteQueue(q).catch(() => undefined);
+    await ch.deleteExchange(exchange).catch(() => undefined);
+    await conn.close().catch(() => undefined);
+  }
 }

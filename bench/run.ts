@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
 import { startCpuMeter, walPosition } from './cpu';
-import { measureMinimalEndpoint, measureRawChain } from './raw-limits';
+import { measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
 const quick = process.argv.includes('--quick');
@@ -305,6 +305,8 @@ const only = process.argv
   ?.slice('--only='.length)
   .split(',');
 const runs = (phase: 'ingest' | 'writes' | 'freshness' | 'reads') => !only || only.includes(phase);
+/** Not part of a full run: what the event contract adds to RabbitMQ's work, for reading the ingest's ratio. */
+const brokerOnly = only?.includes('broker') ?? false;
 
 async function main(): Promise<void> {
   log(`benchmark${quick ? ' (quick)' : ''}: ${SIZES.events.toLocaleString('en')} events${only ? `, only ${only.join(', ')}` : ''}`);
@@ -398,6 +400,7 @@ async function main(): Promise<void> {
 /** Some phases only, for working on one figure; printed as JSON, not saved. */
 async function partial(): Promise<void> {
   const out: Record<string, unknown> = {};
+  if (brokerOnly) out.rabbitmqCpuMicrosPerMessage = await measureBrokerCosts(AMQP, SIZES.events);
   if (runs('ingest')) {
     const raw = await measureRawChain(AMQP, PG, SIZES.events);
     [out.rawChainPerSec, out.rawChainCpuMicrosPerEvent] = [raw.chainPerSec, raw.chainCpuMicrosPerEvent];
@@ -406,6 +409,7 @@ async function partial(): Promise<void> {
     const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
     [out.minimalEndpoint, out.minimalEndpointCpuMicrosPerRequest] = [endpoint.requestsPerSec, endpoint.cpuMicrosPerRequest];
   }
+  if (!(['ingest', 'writes', 'freshness', 'reads'] as const).some(runs)) return void console.log(JSON.stringify(out, null, 2));
   const stack = await startBenchStack(PG, AMQP);
   try {
     await ensureProgram(stack);
