@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
-import { Type } from 'class-transformer';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { createValidationPipe } from './validation';
 
@@ -14,6 +14,13 @@ class Query {
   @IsOptional()
   @IsString()
   asOf?: string;
+}
+
+/** A query whose transformed value is an object: copies of it must be deep. */
+class ListQuery {
+  @Transform(({ value }: { value: string }) => value.split(','))
+  @IsString({ each: true })
+  sectors!: string[];
 }
 
 const query: ArgumentMetadata = { type: 'query', metatype: Query, data: undefined };
@@ -45,6 +52,17 @@ describe('the global validation pipe, for repeated queries', () => {
     const first = (await pipe.transform({ year: '2023' }, query)) as Query;
     first.year = 1;
     expect(await pipe.transform({ year: '2023' }, query)).toEqual({ year: 2023 });
+  });
+
+  it('hands out deep copies where a transformed field is an object', async () => {
+    const pipe = createValidationPipe();
+    const listQuery: ArgumentMetadata = { type: 'query', metatype: ListQuery, data: undefined };
+    const first = (await pipe.transform({ sectors: 'mining,textiles' }, listQuery)) as ListQuery;
+    first.sectors.push('other');
+    const again = (await pipe.transform({ sectors: 'mining,textiles' }, listQuery)) as ListQuery;
+    expect(again).toBeInstanceOf(ListQuery);
+    expect(again.sectors).toEqual(['mining', 'textiles']);
+    expect(runs).toHaveBeenCalledTimes(1);
   });
 
   it('checks and refuses a bad query every time, naming the field', async () => {

