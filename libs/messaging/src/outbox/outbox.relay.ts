@@ -372,7 +372,7 @@ function framedMessage(row: OutboxRow): FramedMessage {
     payload: row.payload,
     messageId: row.eventId,
     timestamp: Math.floor(Date.parse(row.time) / 1000),
-    traceparent: row.traceparent,
+    traceparent: row.traceparent || undefined, // an empty one is no trace: no header
   };
 }
 
