@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import type { ConfirmChannel } from 'amqplib';
-import { encodePublishFrames, FramedMessage, framedPublisher } from './publish-frames';
+import { encodePublishFrames, FramedMessage, framedPublisher, publishOptions } from './publish-frames';
 
 // amqplib's own encoders, to compare with: not part of its API (its package exports do not list them).
 const amqplibFile = (name: string) => join(dirname(require.resolve('amqplib')), 'lib', name);
@@ -17,17 +17,9 @@ const Args = require(amqplibFile('api_args')) as { publish(exchange: string, rou
 const fixed = { exchange: 'chanjiao.events', contentType: 'application/cloudevents+json', appId: 'enrollment' };
 const TRACEPARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
-/** The frames amqplib's `ConfirmChannel.publish` writes for one message (its connection's `sendMessage` and `sendContent`). */
+/** The frames amqplib's `ConfirmChannel.publish` writes for one message with the options its path uses (its connection's `sendMessage` and `sendContent`). */
 function amqplibFrames(channel: number, frameMax: number, m: FramedMessage): Buffer {
-  const fields = Args.publish(fixed.exchange, m.routingKey, {
-    persistent: true,
-    messageId: m.messageId,
-    type: m.routingKey,
-    contentType: fixed.contentType,
-    timestamp: m.timestamp,
-    appId: fixed.appId,
-    headers: m.traceparent === undefined ? {} : { traceparent: m.traceparent },
-  });
+  const fields = Args.publish(fixed.exchange, m.routingKey, publishOptions(fixed, m));
   const content = Buffer.from(m.payload);
   const frames = [
     defs.encodeMethod(defs.BasicPublish, channel, fields),

@@ -1,4 +1,4 @@
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, Options } from 'amqplib';
 
 /** One event to publish: what varies from message to message. */
 export interface FramedMessage {
@@ -162,25 +162,23 @@ interface AmqplibChannelInternals {
 /** Writes a run of publishes on a confirm channel; `onConfirm` is called once per message, as amqplib calls it. */
 export type FramedPublish = (messages: readonly FramedMessage[], onConfirm: (err: unknown) => void) => void;
 
+/** The options amqplib publishes a message with: what {@link encodePublishFrames} encodes. */
+export function publishOptions(fixed: FramedPublisher, m: FramedMessage): Options.Publish {
+  return {
+    persistent: true,
+    messageId: m.messageId,
+    type: m.routingKey,
+    contentType: fixed.contentType,
+    timestamp: m.timestamp,
+    appId: fixed.appId,
+    headers: m.traceparent === undefined ? {} : { traceparent: m.traceparent },
+  };
+}
+
 /** Publishes through amqplib, one message at a time, with the same frames as {@link encodePublishFrames}. */
 export function amqplibPublisher(channel: ConfirmChannel, fixed: FramedPublisher): FramedPublish {
   return (messages, onConfirm) => {
-    for (const m of messages)
-      channel.publish(
-        fixed.exchange,
-        m.routingKey,
-        Buffer.from(m.payload),
-        {
-          persistent: true,
-          messageId: m.messageId,
-          type: m.routingKey,
-          contentType: fixed.contentType,
-          timestamp: m.timestamp,
-          appId: fixed.appId,
-          headers: m.traceparent === undefined ? {} : { traceparent: m.traceparent },
-        },
-        onConfirm,
-      );
+    for (const m of messages) channel.publish(fixed.exchange, m.routingKey, Buffer.from(m.payload), publishOptions(fixed, m), onConfirm);
   };
 }
 
