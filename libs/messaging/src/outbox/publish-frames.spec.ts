@@ -75,6 +75,7 @@ describe('encodePublishFrames', () => {
   it('refuses a short string AMQP cannot carry, naming the field', () => {
     expect(() => encodePublishFrames(1, 131_072, fixed, [message(1, { messageId: 'x'.repeat(256) })])).toThrow(/messageId is 256 bytes/);
     expect(() => encodePublishFrames(1, 131_072, Object.assign({}, fixed, { appId: '產'.repeat(100) }), [])).toThrow(/appId is 300 bytes/);
+    expect(() => encodePublishFrames(1, 0, fixed, [message(1)])).toThrow(/frameMax 0 is below/);
   });
 });
 
@@ -83,5 +84,10 @@ describe('framedPublisher', () => {
     expect(framedPublisher({ publish: () => true } as unknown as ConfirmChannel, fixed)).toBeUndefined();
     const noBuffer = { ch: 1, pushConfirmCallback: () => undefined, connection: { frameMax: 131_072, channels: [] } };
     expect(framedPublisher(noBuffer as unknown as ConfirmChannel, fixed)).toBeUndefined();
+    const buffer = { write: () => true };
+    const noFrameMax = { ch: 1, pushConfirmCallback: () => undefined, connection: { frameMax: 0, channels: [undefined, { buffer }] } };
+    expect(framedPublisher(noFrameMax as unknown as ConfirmChannel, fixed)).toBeUndefined();
+    const usable = { ch: 1, pushConfirmCallback: () => undefined, connection: { frameMax: 131_072, channels: [undefined, { buffer }] } };
+    expect(framedPublisher(usable as unknown as ConfirmChannel, fixed)).toBeInstanceOf(Function);
   });
 });

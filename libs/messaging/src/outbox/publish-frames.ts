@@ -37,6 +37,8 @@ const FRAME_END = 0xce;
 const FRAME_OVERHEAD = 8;
 const TRACEPARENT = 'traceparent';
 const LONG_STRING = 0x53; // 'S'
+/** The smallest frame AMQP 0-9-1 lets a peer negotiate. */
+const MIN_FRAME_MAX = 4096;
 
 function shortStringLength(value: string, field: string): number {
   const n = Buffer.byteLength(value, 'utf8');
@@ -48,13 +50,14 @@ function shortStringLength(value: string, field: string): number {
  * The frames of a run of persistent publishes, as one buffer: byte for byte what amqplib writes for
  * `channel.publish(exchange, routingKey, Buffer.from(payload), { persistent, messageId, type: routingKey, contentType,
  * timestamp, appId, headers })` (its unit test compares the two). amqplib's own path costs a writer 2–3 times the CPU per
- * message: a zeroed buffer and a BigInt per header, each string measured twice, the body copied twice, a stream write
+ * message: a zeroed buffer and a BigInt for its header frame, each string measured twice, the body copied twice, a stream write
  * per message. Bodies longer than a frame allows are split over several body frames, as amqplib splits them.
  */
 export function encodePublishFrames(channel: number, frameMax: number, fixed: FramedPublisher, messages: readonly FramedMessage[]): Buffer {
   const exchangeLength = shortStringLength(fixed.exchange, 'exchange');
   const contentTypeLength = shortStringLength(fixed.contentType, 'contentType');
   const appIdLength = shortStringLength(fixed.appId, 'appId');
+  if (!(frameMax >= MIN_FRAME_MAX)) throw new RangeError(`frameMax ${frameMax} is below AMQP's minimum of ${MIN_FRAME_MAX}`);
   const maxBody = frameMax - FRAME_OVERHEAD;
   const sizes = new Array<{ routingKey: number; messageId: number; trace: number; body: number; properties: number }>(messages.length);
   let total = 0;
@@ -194,9 +197,10 @@ export function framedPublisher(channel: ConfirmChannel, fixed: FramedPublisher)
   const connection = internals.connection;
   const number = internals.ch;
   if (
+    !connection ||
     typeof number !== 'number' ||
     typeof internals.pushConfirmCallback !== 'function' ||
-    typeof connection?.frameMax !== 'number' ||
+    !((connection.frameMax ?? 0) >= MIN_FRAME_MAX) ||
     typeof connection.channels?.[number]?.buffer?.write !== 'function'
   )
     return undefined;
