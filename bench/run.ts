@@ -304,6 +304,12 @@ const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
   .split(',');
+const PHASES = ['ingest', 'writes', 'freshness', 'reads', 'broker'];
+const unknownPhases = only?.filter((p) => !PHASES.includes(p)) ?? [];
+if (unknownPhases.length > 0) {
+  console.error(`unknown phase in --only: ${unknownPhases.join(', ')} (phases: ${PHASES.join(', ')})`);
+  process.exit(2);
+}
 const runs = (phase: 'ingest' | 'writes' | 'freshness' | 'reads') => !only || only.includes(phase);
 /** Not part of a full run: what the event contract adds to RabbitMQ's work, for reading the ingest's ratio. */
 const brokerOnly = only?.includes('broker') ?? false;
