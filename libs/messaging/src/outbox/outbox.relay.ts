@@ -7,7 +7,7 @@ import { sendTogether, SESSION_OPTIONS } from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
-import { amqplibPublisher, FramedMessage, FramedPublish, framedPublisher } from './publish-frames';
+import { amqplibPublisher, FramedPublish, framedPublisher } from './publish-frames';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -357,23 +357,13 @@ export class OutboxRelay {
       try {
         const publish = this.publishFramed;
         if (!publish) throw new Error('no channel to the broker');
-        publish(rows.map(framedMessage), onConfirm);
+        publish(rows, onConfirm);
       } catch (e) {
         // A closed channel: the batch ends as failed.
         settle(e as Error);
       }
     });
   }
-}
-
-function framedMessage(row: OutboxRow): FramedMessage {
-  return {
-    routingKey: row.routingKey,
-    payload: row.payload,
-    messageId: row.eventId,
-    timestamp: Math.floor(Date.parse(row.time) / 1000),
-    traceparent: row.traceparent || undefined, // an empty one is no trace: no header
-  };
 }
 
 /**

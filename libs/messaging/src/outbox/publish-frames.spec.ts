@@ -43,8 +43,8 @@ const message = (i: number, over: Partial<FramedMessage> = {}): FramedMessage =>
     {
       routingKey: 'enrollment.student.enrolled.v1',
       payload: JSON.stringify({ id: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`, subject: `S${i}`, data: { n: i } }),
-      messageId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
-      timestamp: 1_764_000_000 + i,
+      eventId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      time: new Date((1_764_000_000 + i) * 1000).toISOString(),
     },
     over,
   );
@@ -56,7 +56,8 @@ describe('encodePublishFrames', () => {
       message(2, { traceparent: TRACEPARENT }),
       message(3, { payload: JSON.stringify({ name: '產教融合', note: 'ünïcödé' }), routingKey: 'alliance.member.joined.v1' }),
       message(4, { payload: '' }),
-      message(5, { timestamp: 2 ** 40 + 7 }),
+      message(5, { time: new Date((2 ** 40 + 7) * 1000).toISOString() }), // past 32 bits
+      message(6, { time: '2022-09-01T08:00:00.5+08:00', traceparent: '' }), // an offset, a fraction; an empty trace sends no header
     ];
     for (const channel of [1, 7, 300]) {
       const expected = Buffer.concat(messages.map((m) => amqplibFrames(channel, 131_072, m)));
@@ -73,7 +74,7 @@ describe('encodePublishFrames', () => {
   });
 
   it('refuses a short string AMQP cannot carry, naming the field', () => {
-    expect(() => encodePublishFrames(1, 131_072, fixed, [message(1, { messageId: 'x'.repeat(256) })])).toThrow(/messageId is 256 bytes/);
+    expect(() => encodePublishFrames(1, 131_072, fixed, [message(1, { eventId: 'x'.repeat(256) })])).toThrow(/messageId is 256 bytes/);
     expect(() => encodePublishFrames(1, 131_072, Object.assign({}, fixed, { appId: '產'.repeat(100) }), [])).toThrow(/appId is 300 bytes/);
     expect(() => encodePublishFrames(1, 0, fixed, [message(1)])).toThrow(/frameMax 0 is below/);
   });

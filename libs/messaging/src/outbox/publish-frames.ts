@@ -1,17 +1,8 @@
 import type { ConfirmChannel, Options } from 'amqplib';
+import type { OutboxRow } from './outbox.writer';
 
-/** One event to publish: what varies from message to message. */
-export interface FramedMessage {
-  routingKey: string;
-  /** The CloudEvent as JSON text: the message body. */
-  payload: string;
-  /** AMQP `messageId` (the event id). */
-  messageId: string;
-  /** AMQP `timestamp`, in seconds. */
-  timestamp: number;
-  /** W3C trace context, sent as the `traceparent` header where there is one. */
-  traceparent?: string;
-}
+/** What an outbox row gives its message: the routing key, the body and the properties that vary (AMQP `timestamp` from `time`). */
+export type FramedMessage = Pick<OutboxRow, 'routingKey' | 'payload' | 'eventId' | 'time' | 'traceparent'>;
 
 /** What every message of a relay has in common. */
 export interface FramedPublisher {
@@ -40,6 +31,9 @@ const LONG_STRING = 0x53; // 'S'
 /** The smallest frame AMQP 0-9-1 lets a peer negotiate. */
 const MIN_FRAME_MAX = 4096;
 
+/** AMQP `timestamp`: the event's time, in whole seconds. */
+const timestampOf = (m: FramedMessage) => Math.floor(Date.parse(m.time) / 1000);
+
 function shortStringLength(value: string, field: string): number {
   const n = Buffer.byteLength(value, 'utf8');
   if (n > 255) throw new RangeError(`${field} is ${n} bytes; AMQP allows at most 255`);
@@ -64,8 +58,8 @@ export function encodePublishFrames(channel: number, frameMax: number, fixed: Fr
   for (let i = 0; i < messages.length; i++) {
     const m = messages[i]!;
     const routingKey = shortStringLength(m.routingKey, 'routingKey');
-    const messageId = shortStringLength(m.messageId, 'messageId');
-    const trace = m.traceparent === undefined ? -1 : Buffer.byteLength(m.traceparent, 'utf8');
+    const messageId = shortStringLength(m.eventId, 'messageId');
+    const trace = m.traceparent ? Buffer.byteLength(m.traceparent, 'utf8') : -1; // an empty one is no trace: no header
     const body = Buffer.byteLength(m.payload, 'utf8');
     // contentType, headers (a table: its length, then `traceparent` as a long string), deliveryMode, messageId,
     // timestamp, type (the routing key), appId.
@@ -126,8 +120,8 @@ export function encodePublishFrames(channel: number, frameMax: number, fixed: Fr
       o += b.write(m.traceparent!, o, s.trace, 'utf8');
     }
     b[o++] = PERSISTENT;
-    shortString(m.messageId, s.messageId);
-    uint64(m.timestamp);
+    shortString(m.eventId, s.messageId);
+    uint64(timestampOf(m));
     shortString(m.routingKey, s.routingKey);
     shortString(fixed.appId, appIdLength);
     b[o++] = FRAME_END;
@@ -169,12 +163,12 @@ export type FramedPublish = (messages: readonly FramedMessage[], onConfirm: (err
 export function publishOptions(fixed: FramedPublisher, m: FramedMessage): Options.Publish {
   return {
     persistent: true,
-    messageId: m.messageId,
+    messageId: m.eventId,
     type: m.routingKey,
     contentType: fixed.contentType,
-    timestamp: m.timestamp,
+    timestamp: timestampOf(m),
     appId: fixed.appId,
-    headers: m.traceparent === undefined ? {} : { traceparent: m.traceparent },
+    headers: m.traceparent ? { traceparent: m.traceparent } : {},
   };
 }
 
