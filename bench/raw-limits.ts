@@ -18,6 +18,7 @@ export interface RawChain {
    * contract's least work costs, against the pipeline's CPU per event in the same run.
    */
   chainCpuMicrosPerEvent: Record<string, number>;
+  chainPageFaultsPerEvent: Record<string, number>;
 }
 
 const eventBody = (i: number) =>
@@ -120,7 +121,14 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
     await publishAll(ch, q, n);
     await consumer;
     const chainPerSec = (n / (performance.now() - t)) * 1000;
-    return { publishPerSec, consumePerSec, insertPerSec, chainPerSec, chainCpuMicrosPerEvent: meter.microsPer(n) };
+    return {
+      publishPerSec,
+      consumePerSec,
+      insertPerSec,
+      chainPerSec,
+      chainCpuMicrosPerEvent: meter.microsPer(n),
+      chainPageFaultsPerEvent: meter.faultsPer(n),
+    };
   } finally {
     await ch.deleteQueue(q).catch(() => undefined);
     await conn.close().catch(() => undefined);
@@ -133,7 +141,13 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
 export async function measureMinimalEndpoint(
   pgUrl: string,
   seconds: number,
-): Promise<{ requestsPerSec: number; p50: number; p99: number; cpuMicrosPerRequest: Record<string, number> }> {
+): Promise<{
+  requestsPerSec: number;
+  p50: number;
+  p99: number;
+  cpuMicrosPerRequest: Record<string, number>;
+  pageFaultsPerRequest: Record<string, number>;
+}> {
   const pool = new Pool({ connectionString: pgUrl, max: 10 });
   const table = `bench_min_${process.pid}`;
   await pool.query(`CREATE TABLE ${table} (id bigserial PRIMARY KEY, body jsonb)`);
@@ -156,7 +170,8 @@ export async function measureMinimalEndpoint(
       body: JSON.stringify({ studentId: 'S1', programCode: 'P1', cohortYear: 2022 }),
     });
     const cpuMicrosPerRequest = meter.microsPer(r.requests.total);
-    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMicrosPerRequest };
+    const pageFaultsPerRequest = meter.faultsPer(r.requests.total);
+    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMicrosPerRequest, pageFaultsPerRequest };
   } finally {
     await app.close();
     await pool.query(`DROP TABLE IF EXISTS ${table}`);

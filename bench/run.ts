@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
-import { startCpuMeter, walPosition } from './cpu';
+import { measurePageFaultCost, startCpuMeter, walPosition } from './cpu';
 import { measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
@@ -83,6 +83,7 @@ async function batchIngest(stack: BenchStack): Promise<{
   /** Seconds until the write APIs had answered every batch. */
   acceptedSeconds: number;
   cpuMicrosPerEvent: Record<string, number>;
+  pageFaultsPerEvent: Record<string, number>;
   walBytesPerEvent: number;
   checks: Record<string, [number, number]>;
 }> {
@@ -160,6 +161,7 @@ async function batchIngest(stack: BenchStack): Promise<{
   const accepted = performance.now();
   const t1 = await waitApplied(stack, base + n, 600_000);
   const cpu = meter.microsPer(n);
+  const faults = meter.faultsPer(n);
   const wal1 = await walPosition(PG);
   const walBytesPerEvent = Number(wal1 - wal0) / n;
   // For a breakdown by record kind: pg_waldump --stats=record -s <from> -e <to> (while the WAL is kept).
@@ -174,7 +176,16 @@ async function batchIngest(stack: BenchStack): Promise<{
     eventsApplied: [(await applied(stack)) - base, n],
   };
   const acceptedSeconds = (accepted - t0) / 1000;
-  return { events: n, seconds, perSec: n / seconds, acceptedSeconds, cpuMicrosPerEvent: cpu, walBytesPerEvent, checks };
+  return {
+    events: n,
+    seconds,
+    perSec: n / seconds,
+    acceptedSeconds,
+    cpuMicrosPerEvent: cpu,
+    pageFaultsPerEvent: faults,
+    walBytesPerEvent,
+    checks,
+  };
 }
 
 const lsn = (at: bigint) => `${(at >> 32n).toString(16).toUpperCase()}/${(at & 0xffffffffn).toString(16).toUpperCase()}`;
@@ -207,6 +218,7 @@ async function singleWrites(stack: BenchStack) {
   });
   await waitApplied(stack, applied0 + r['2xx'], 120_000);
   const cpu = meter.microsPer(r['2xx']);
+  const faults = meter.faultsPer(r['2xx']);
   return {
     requestsPerSec: r.requests.average,
     p50: r.latency.p50,
@@ -214,6 +226,7 @@ async function singleWrites(stack: BenchStack) {
     non2xx: r.non2xx,
     written: r['2xx'],
     cpuMicrosPerWrite: cpu,
+    pageFaultsPerWrite: faults,
   };
 }
 
@@ -296,7 +309,15 @@ async function reads(stack: BenchStack) {
     headers: { authorization: `Bearer ${stack.readerKey}` },
   });
   const cpu = meter.microsPer(r['2xx']);
-  return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, cpuMicrosPerRead: cpu };
+  const faults = meter.faultsPer(r['2xx']);
+  return {
+    requestsPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    cpuMicrosPerRead: cpu,
+    pageFaultsPerRead: faults,
+  };
 }
 
 /** `--only ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
@@ -321,6 +342,7 @@ async function main(): Promise<void> {
   log('1/6 raw limits: amqplib publish/consume, node-postgres insert, the chain, a minimal Fastify endpoint');
   const raw = await measureRawChain(AMQP, PG, SIZES.events);
   const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
+  const pageFault = measurePageFaultCost();
   log('starting the services (bench_* databases, ports 3101-3105)');
   const stack = await startBenchStack(PG, AMQP);
   let result: Record<string, unknown>;
@@ -345,6 +367,7 @@ async function main(): Promise<void> {
       machine: { cpus: cores, node: process.version },
       raw,
       minimalEndpoint: endpoint,
+      pageFault,
       batchIngest: { ...ingest, ratioToRawChain: ingest.perSec / raw.chainPerSec, cpuCeilingPerSec: ingestCeiling },
       singleWrites: { ...writes, ratioToMinimalEndpoint: writes.requestsPerSec / endpoint.requestsPerSec, cpuCeilingPerSec: writesCeiling },
       freshness: fresh,
@@ -355,6 +378,9 @@ async function main(): Promise<void> {
     const row = (name: string, value: string, target: string) => `${name.padEnd(42)} ${value.padStart(22)}   ${target}`;
     const f = (x: number, d = 0) => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
     // The total, then each process that spent any.
+    // Faults by the whole box, and what they cost at this box's price of one.
+    const faultRow = (label: string, faults: Record<string, number>) =>
+      row(label, `${f(faults.total ?? 0, 1)} (${f((faults.total ?? 0) * pageFault.microsPerFault)} µs)`, '');
     const cpuRows = (label: string, cpu: Record<string, number>) => [
       row(label, `${f(cpu.total ?? 0)} µs`, ''),
       ...Object.entries(cpu)
@@ -368,25 +394,31 @@ async function main(): Promise<void> {
       row('raw: insert (batches of 1,000)', `${f(raw.insertPerSec)} /s`, ''),
       row('raw: publish→consume→insert chain', `${f(raw.chainPerSec)} /s`, ''),
       ...cpuRows('  CPU per event of the chain (all)', raw.chainCpuMicrosPerEvent),
+      faultRow('  page faults per event of the chain', raw.chainPageFaultsPerEvent),
       row('raw: minimal Fastify + insert', `${f(endpoint.requestsPerSec)} req/s`, ''),
       ...cpuRows('  CPU per request (all)', endpoint.cpuMicrosPerRequest),
+      faultRow('  page faults per request', endpoint.pageFaultsPerRequest),
+      row('raw: CPU per minor page fault', `${f(pageFault.microsPerFault, 1)} µs`, ''),
       row('batch ingest, end to end', `${f(ingest.perSec)} events/s`, '≥ 10,000'),
       row('  ratio to the raw chain', f(ingest.perSec / raw.chainPerSec, 2), '≥ 0.5'),
       row('  all accepted by the write APIs after', `${f(ingest.acceptedSeconds, 1)} of ${f(ingest.seconds, 1)} s`, ''),
       row('  PostgreSQL WAL per event', `${f(ingest.walBytesPerEvent)} bytes`, ''),
       ...cpuRows('  CPU per event (all processes)', ingest.cpuMicrosPerEvent),
+      faultRow('  page faults per event (all processes)', ingest.pageFaultsPerEvent),
       row("  CPU per event / the raw chain's", f(ingest.cpuMicrosPerEvent.total! / raw.chainCpuMicrosPerEvent.total!, 1), ''),
       row(`  ceiling at that CPU (${cores} cores)`, `${f(ingestCeiling)} events/s`, ''),
       row('single writes (50 connections)', `${f(writes.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p50 / p99 latency', `${writes.p50} / ${writes.p99} ms`, 'p99 ≤ 50 ms'),
       row('  ratio to the minimal endpoint', f(writes.requestsPerSec / endpoint.requestsPerSec, 2), '≥ 0.6'),
       ...cpuRows('  CPU per write until reported (all)', writes.cpuMicrosPerWrite),
+      faultRow('  page faults per write (all)', writes.pageFaultsPerWrite),
       row("  CPU per write / the minimal endpoint's", f(writes.cpuMicrosPerWrite.total! / endpoint.cpuMicrosPerRequest.total!, 1), ''),
       row(`  ceiling at that CPU (${cores} cores)`, `${f(writesCeiling)} req/s`, ''),
       row(`freshness at ${f(fresh.ratePerSec)} writes/s p50 / p99`, `${f(fresh.p50)} / ${f(fresh.p99)} ms`, 'p99 ≤ 250 ms'),
       row('overview reads (50 connections)', `${f(read.requestsPerSec)} req/s`, '≥ 3,000'),
       row('  p99 latency', `${read.p99} ms`, '≤ 20 ms'),
       ...cpuRows('  CPU per read (all processes)', read.cpuMicrosPerRead),
+      faultRow('  page faults per read (all processes)', read.pageFaultsPerRead),
       ...Object.entries(rss).map(([s, mb]) => row(`peak RSS ${s}`, `${mb} MB`, '≤ 250 MB')),
       row('figures correct', ok ? 'yes' : `NO: ${JSON.stringify(wrong)}`, ''),
     ];
@@ -410,13 +442,22 @@ async function partial(): Promise<void> {
   if (runsBroker) out.rabbitmqCpuMicrosPerMessage = await measureBrokerCosts(AMQP, SIZES.events);
   if (runs('ingest')) {
     const raw = await measureRawChain(AMQP, PG, SIZES.events);
-    [out.rawChainPerSec, out.rawChainCpuMicrosPerEvent] = [raw.chainPerSec, raw.chainCpuMicrosPerEvent];
+    [out.rawChainPerSec, out.rawChainCpuMicrosPerEvent, out.rawChainPageFaultsPerEvent] = [
+      raw.chainPerSec,
+      raw.chainCpuMicrosPerEvent,
+      raw.chainPageFaultsPerEvent,
+    ];
   }
   if (runs('writes')) {
     const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
-    [out.minimalEndpoint, out.minimalEndpointCpuMicrosPerRequest] = [endpoint.requestsPerSec, endpoint.cpuMicrosPerRequest];
+    [out.minimalEndpoint, out.minimalEndpointCpuMicrosPerRequest, out.minimalEndpointPageFaultsPerRequest] = [
+      endpoint.requestsPerSec,
+      endpoint.cpuMicrosPerRequest,
+      endpoint.pageFaultsPerRequest,
+    ];
   }
   if (!STACK_PHASES.some(runs)) return void console.log(JSON.stringify(out, null, 2));
+  out.pageFault = measurePageFaultCost();
   const stack = await startBenchStack(PG, AMQP);
   try {
     await ensureProgram(stack);
