@@ -217,16 +217,19 @@ async function singleWrites(stack: BenchStack) {
     ],
   });
   await waitApplied(stack, applied0 + r['2xx'], 120_000);
-  const cpu = meter.microsPer(r['2xx']);
-  const faults = meter.faultsPer(r['2xx']);
+  const { cpu, faults, ...load } = loadFigures(r, meter);
+  return { ...load, written: r['2xx'], cpuMicrosPerWrite: cpu, pageFaultsPerWrite: faults };
+}
+
+/** What autocannon measured, and the box's CPU and page faults per answered (2xx) request since `meter` started. */
+function loadFigures(r: autocannon.Result, meter: ReturnType<typeof startCpuMeter>) {
   return {
     requestsPerSec: r.requests.average,
     p50: r.latency.p50,
     p99: r.latency.p99,
     non2xx: r.non2xx,
-    written: r['2xx'],
-    cpuMicrosPerWrite: cpu,
-    pageFaultsPerWrite: faults,
+    cpu: meter.microsPer(r['2xx']),
+    faults: meter.faultsPer(r['2xx']),
   };
 }
 
@@ -299,7 +302,7 @@ async function freshness(stack: BenchStack) {
   };
 }
 
-/** `GET /reports/overview` from 50 connections; CPU per read by process over the same time. */
+/** `GET /reports/overview` from 50 connections; CPU and page faults per read by process over the same time. */
 async function reads(stack: BenchStack) {
   const meter = startCpuMeter(() => stack.pids());
   const r = await autocannon({
@@ -308,16 +311,8 @@ async function reads(stack: BenchStack) {
     duration: SIZES.readSeconds,
     headers: { authorization: `Bearer ${stack.readerKey}` },
   });
-  const cpu = meter.microsPer(r['2xx']);
-  const faults = meter.faultsPer(r['2xx']);
-  return {
-    requestsPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    cpuMicrosPerRead: cpu,
-    pageFaultsPerRead: faults,
-  };
+  const { cpu, faults, ...load } = loadFigures(r, meter);
+  return { ...load, cpuMicrosPerRead: cpu, pageFaultsPerRead: faults };
 }
 
 /** `--only ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
