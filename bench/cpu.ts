@@ -101,7 +101,7 @@ const minorFaultsOfThisProcess = () => ticksOf(process.pid)?.faults ?? 0;
 /**
  * What one minor page fault costs on this box: CPU microseconds per fault while this process touches memory it has
  * not touched before (one byte per 4 KB page of 64 MB blocks, which the allocator maps afresh). A raw limit like
- * the others: in a virtual machine that traps on faults it has been 13–16 µs, where bare metal takes well under
+ * the others: in a virtual machine that traps on faults it has been 13–17 µs, where bare metal takes well under
  * one, and the services' faults per event (`pageFaultsPerEvent`) times it is CPU they spend in the kernel.
  */
 export function measurePageFaultCost(blocks = 4): { microsPerFault: number; faults: number } {
