@@ -34,6 +34,14 @@ describe('docker-compose.yml', () => {
     addFormats(ajv);
     // Compose durations are Go durations ("5s", "1m30s"), not ISO 8601 ones.
     ajv.addFormat('duration', /^(\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$/);
+    // The spec's own formats, checked as docker compose checks them (Ajv would otherwise ignore them, with a warning
+    // each): ports `[[ip:][host]:]container[/protocol]`, each port or range; expose `port[/protocol]`; CIDR subnets.
+    const port = String.raw`\d{1,5}(-\d{1,5})?`;
+    const ip = String.raw`(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-fA-F:.]+\])`;
+    const protocol = '(/(tcp|udp|sctp))?';
+    ajv.addFormat('ports', new RegExp(`^((${ip}:)?(${port})?:)?${port}${protocol}$`));
+    ajv.addFormat('expose', new RegExp(`^${port}${protocol}$`));
+    ajv.addFormat('subnet_ip_address', /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/);
     const validate = ajv.compile(schema);
     const ok = validate(compose);
     expect(validate.errors ?? []).toEqual([]);
@@ -41,6 +49,8 @@ describe('docker-compose.yml', () => {
     // The check has teeth: a misspelt key or a bad dependency condition is refused.
     expect(validate({ services: { a: { image: 'x', depends_on: { b: { condition: 'when_ready' } } } } })).toBe(false);
     expect(validate({ services: { a: { image: 'x', helthcheck: {} } } })).toBe(false);
+    expect(validate({ services: { a: { image: 'x', ports: ['30o1:3001'] } } })).toBe(false);
+    expect(validate({ services: { a: { image: 'x', ports: ['127.0.0.1:3001-3002:3001-3002/tcp', 3001] } } })).toBe(true);
   });
 
   it('runs every app, each health-checked and started after healthy dependencies', () => {
