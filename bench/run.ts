@@ -372,10 +372,10 @@ async function main(): Promise<void> {
     };
     const row = (name: string, value: string, target: string) => `${name.padEnd(42)} ${value.padStart(22)}   ${target}`;
     const f = (x: number, d = 0) => x.toLocaleString('en', { minimumFractionDigits: d, maximumFractionDigits: d });
-    // The total, then each process that spent any.
     // Faults by the whole box, and what they cost at this box's price of one.
     const faultRow = (label: string, faults: Record<string, number>) =>
       row(label, `${f(faults.total ?? 0, 1)} (${f((faults.total ?? 0) * pageFault.microsPerFault)} µs)`, '');
+    // The total, then each process that spent any.
     const cpuRows = (label: string, cpu: Record<string, number>) => [
       row(label, `${f(cpu.total ?? 0)} µs`, ''),
       ...Object.entries(cpu)
