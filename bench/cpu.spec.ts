@@ -22,8 +22,8 @@ describe('page faults per operation', () => {
 
   it('measures the cost of a fault from faults this process really took', () => {
     const { faults, microsPerFault } = measurePageFaultCost(1);
-    // One 64 MB block: 16,384 pages of 4 KB (fewer where transparent huge pages back it), each touched once.
-    expect(faults).toBeGreaterThan(0);
+    // One 64 MB block: 16,384 pages of 4 KB, each touched once; at least 32 even where 2 MB huge pages back it all.
+    expect(faults).toBeGreaterThanOrEqual(32);
     expect(microsPerFault).toBeGreaterThan(0);
   });
 });

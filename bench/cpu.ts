@@ -10,7 +10,7 @@ export type CpuSnapshot = Map<number, { group: string; ticks: number; faults: nu
 
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-function ticksOf(pid: number): { comm: string; ticks: number; faults: number } | undefined {
+function processStat(pid: number): { comm: string; ticks: number; faults: number } | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // comm is in parentheses and may hold spaces; the fields after it are space-separated.
@@ -33,7 +33,7 @@ export function cpuSnapshot(services: Record<string, number | undefined>): CpuSn
   for (const entry of readdirSync('/proc')) {
     const pid = Number(entry);
     if (!Number.isInteger(pid)) continue;
-    const t = ticksOf(pid);
+    const t = processStat(pid);
     if (!t) continue;
     const group =
       named.get(pid) ??
@@ -43,40 +43,42 @@ export function cpuSnapshot(services: Record<string, number | undefined>): CpuSn
   return out;
 }
 
+/** How much of a counter each group spent between two snapshots (processes that started in between count from zero). */
+function spentBetween(before: CpuSnapshot, after: CpuSnapshot, counter: 'ticks' | 'faults'): Record<string, number> {
+  const spent: Record<string, number> = {};
+  for (const [pid, now] of after) {
+    const delta = now[counter] - (before.get(pid)?.[counter] ?? 0);
+    if (delta > 0) spent[now.group] = (spent[now.group] ?? 0) + delta;
+  }
+  return spent;
+}
+
+/** Amounts per operation, by group (largest first) and in total, each rounded by `round`. */
+function perOperation(amounts: Record<string, number>, operations: number, round: (x: number) => number): Record<string, number> {
+  const out: Record<string, number> = {};
+  let total = 0;
+  for (const [group, amount] of Object.entries(amounts).sort(([, a], [, b]) => b - a)) {
+    out[group] = round(amount / operations);
+    total += amount;
+  }
+  out.total = round(total / operations);
+  return out;
+}
+
 /** CPU seconds per group between two snapshots (processes that started in between count from zero). */
 export function cpuSecondsBetween(before: CpuSnapshot, after: CpuSnapshot): Record<string, number> {
-  const seconds: Record<string, number> = {};
-  for (const [pid, { group, ticks }] of after) {
-    const delta = ticks - (before.get(pid)?.ticks ?? 0);
-    if (delta > 0) seconds[group] = (seconds[group] ?? 0) + delta / TICKS_PER_SECOND;
-  }
-  return seconds;
+  const ticks = spentBetween(before, after, 'ticks');
+  return Object.fromEntries(Object.entries(ticks).map(([group, t]) => [group, t / TICKS_PER_SECOND]));
 }
 
 /** Microseconds of CPU per operation (an event, a write, a read), by group and in total. */
 export function cpuMicrosPer(seconds: Record<string, number>, operations: number): Record<string, number> {
-  const out: Record<string, number> = {};
-  let total = 0;
-  for (const [group, s] of Object.entries(seconds).sort(([, a], [, b]) => b - a)) {
-    out[group] = Math.round((s / operations) * 1e6);
-    total += s;
-  }
-  out.total = Math.round((total / operations) * 1e6);
-  return out;
+  return perOperation(seconds, operations, (s) => Math.round(s * 1e6));
 }
 
 /** Minor page faults per operation, by group and in total (one decimal): see {@link measurePageFaultCost}. */
 export function pageFaultsPer(before: CpuSnapshot, after: CpuSnapshot, operations: number): Record<string, number> {
-  const faults: Record<string, number> = {};
-  let total = 0;
-  for (const [pid, { group, faults: n }] of after) {
-    const delta = n - (before.get(pid)?.faults ?? 0);
-    if (delta > 0) [faults[group], total] = [(faults[group] ?? 0) + delta, total + delta];
-  }
-  const out: Record<string, number> = {};
-  for (const [group, n] of Object.entries(faults).sort(([, a], [, b]) => b - a)) out[group] = Math.round((n / operations) * 10) / 10;
-  out.total = Math.round((total / operations) * 10) / 10;
-  return out;
+  return perOperation(spentBetween(before, after, 'faults'), operations, (n) => Math.round(n * 10) / 10);
 }
 
 /**
@@ -96,7 +98,7 @@ export function startCpuMeter(pids: () => Record<string, number | undefined>): {
   };
 }
 
-const minorFaultsOfThisProcess = () => ticksOf(process.pid)?.faults ?? 0;
+const minorFaultsOfThisProcess = () => processStat(process.pid)?.faults ?? 0;
 
 /**
  * What one minor page fault costs on this box: CPU microseconds per fault while this process touches memory it has

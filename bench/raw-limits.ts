@@ -137,6 +137,18 @@ export async function measureRawChain(amqpUrl: string, pgUrl: string, n: number)
   }
 }
 
+/** What autocannon measured, and the box's CPU and page faults per request `answered` (by default the 2xx ones) since `meter` started. */
+export function loadFigures(r: autocannon.Result, meter: ReturnType<typeof startCpuMeter>, answered = r['2xx']) {
+  return {
+    requestsPerSec: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    non2xx: r.non2xx,
+    cpu: meter.microsPer(answered),
+    faults: meter.faultsPer(answered),
+  };
+}
+
 /** A minimal Fastify endpoint doing one insert per request, under autocannon. */
 export async function measureMinimalEndpoint(
   pgUrl: string,
@@ -169,9 +181,8 @@ export async function measureMinimalEndpoint(
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ studentId: 'S1', programCode: 'P1', cohortYear: 2022 }),
     });
-    const cpuMicrosPerRequest = meter.microsPer(r.requests.total);
-    const pageFaultsPerRequest = meter.faultsPer(r.requests.total);
-    return { requestsPerSec: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, cpuMicrosPerRequest, pageFaultsPerRequest };
+    const { requestsPerSec, p50, p99, cpu, faults } = loadFigures(r, meter, r.requests.total);
+    return { requestsPerSec, p50, p99, cpuMicrosPerRequest: cpu, pageFaultsPerRequest: faults };
   } finally {
     await app.close();
     await pool.query(`DROP TABLE IF EXISTS ${table}`);

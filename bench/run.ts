@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
 import { measurePageFaultCost, startCpuMeter, walPosition } from './cpu';
-import { measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
+import { loadFigures, measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
 const quick = process.argv.includes('--quick');
@@ -219,18 +219,6 @@ async function singleWrites(stack: BenchStack) {
   await waitApplied(stack, applied0 + r['2xx'], 120_000);
   const { cpu, faults, ...load } = loadFigures(r, meter);
   return { ...load, written: r['2xx'], cpuMicrosPerWrite: cpu, pageFaultsPerWrite: faults };
-}
-
-/** What autocannon measured, and the box's CPU and page faults per answered (2xx) request since `meter` started. */
-function loadFigures(r: autocannon.Result, meter: ReturnType<typeof startCpuMeter>) {
-  return {
-    requestsPerSec: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    non2xx: r.non2xx,
-    cpu: meter.microsPer(r['2xx']),
-    faults: meter.faultsPer(r['2xx']),
-  };
 }
 
 /** `POST /enrollments` at the freshness rate for `seconds`; `onCreated` gets the time of each 201. */
