@@ -218,4 +218,31 @@ describe('WriteUnitOfWork (real PostgreSQL)', () => {
     expect(ok).toBe('ok');
     expect(await ds.query(`SELECT id FROM things WHERE id = 'after'`)).toEqual([{ id: 'after' }]);
   });
+
+  it('a write whose prepared read a migration changed (the type it returns) runs again, parsed anew, and commits', async () => {
+    await ds.query(`CREATE TABLE shapes (id text PRIMARY KEY, n int)`);
+    await ds.query(`INSERT INTO shapes VALUES ('a', 1)`);
+    const write = (id: string) => {
+      let attempts = 0;
+      const done = uow.run(async (m) => {
+        attempts++;
+        const [row] = await m.query(`SELECT n FROM shapes WHERE id = $1`, ['a']);
+        await m.query(`INSERT INTO things (id) VALUES ($1)`, [id]);
+        return { result: row.n as unknown, events: [f.enrolled(id)] };
+      });
+      return done.then((result) => ({ result, attempts }));
+    };
+    // Prepared on the connection the next write takes too (the pool hands out the one released last).
+    expect(await write('shape-1')).toEqual({ result: 1, attempts: 1 });
+    await ds.query(`ALTER TABLE shapes ALTER COLUMN n TYPE bigint`);
+    // PostgreSQL refuses the statement as it was prepared; parsed again it returns the new type (int8 as text).
+    expect(await write('shape-2')).toEqual({ result: '1', attempts: 2 });
+    expect(await write('shape-3')).toEqual({ result: '1', attempts: 1 });
+    expect(await ds.query(`SELECT id FROM things WHERE id LIKE 'shape-%' ORDER BY id`)).toEqual([
+      { id: 'shape-1' },
+      { id: 'shape-2' },
+      { id: 'shape-3' },
+    ]);
+    expect(await openTransactions()).toBe(0);
+  });
 });

@@ -1,4 +1,4 @@
-import { isLostRace, pgErrorCode } from './pg-errors';
+import { isLostRace, isStalePlan, isWorthRunningAgain, pgErrorCode } from './pg-errors';
 
 describe('PostgreSQL error predicates', () => {
   it('reads the SQLSTATE from node-postgres errors and from TypeORM wrappers', () => {
@@ -14,5 +14,16 @@ describe('PostgreSQL error predicates', () => {
     expect(isLostRace({ code: '23505' })).toBe(false);
     expect(isLostRace({ code: '23505' }, { uniqueViolation: true })).toBe(true);
     expect(isLostRace({ code: '23503' }, { uniqueViolation: true })).toBe(false);
+  });
+
+  it('tells a statement prepared before its result changed from other unsupported features', () => {
+    const stale = { code: '0A000', message: 'cached plan must not change result type' };
+    expect(isStalePlan(stale)).toBe(true);
+    expect(isStalePlan({ code: 'EQUERY', driverError: stale })).toBe(true);
+    expect(isStalePlan({ code: '0A000', message: 'cannot use a column of a view here' })).toBe(false);
+    expect(isStalePlan({ code: '42P01', message: 'cached plan must not change result type' })).toBe(false);
+    expect(isWorthRunningAgain(stale)).toBe(true);
+    expect(isWorthRunningAgain({ code: '23505' }, { uniqueViolation: true })).toBe(true);
+    expect(isWorthRunningAgain({ code: '23505' })).toBe(false);
   });
 });

@@ -12,3 +12,18 @@ export function isLostRace(e: unknown, { uniqueViolation = false }: { uniqueViol
   const code = pgErrorCode(e);
   return code === '40001' || code === '40P01' || (uniqueViolation && code === '23505');
 }
+
+/**
+ * PostgreSQL refused a prepared statement because what it returns changed under it (a migration altered a column's
+ * type, or the columns a `*` stands for): `cached plan must not change result type`. Its transaction did nothing;
+ * parsed again, the same statement runs (`PreparedStatements.forgetAll`, which the pipeline calls on this error).
+ */
+export function isStalePlan(e: unknown): boolean {
+  const err = e as { message?: string; driverError?: { message?: string } } | null | undefined;
+  return pgErrorCode(e) === '0A000' && /cached plan must not change result type/.test(err?.driverError?.message ?? err?.message ?? '');
+}
+
+/** Work that failed for a reason running it again resolves: a lost race ({@link isLostRace}) or a stale plan ({@link isStalePlan}). */
+export function isWorthRunningAgain(e: unknown, options: { uniqueViolation?: boolean } = {}): boolean {
+  return isLostRace(e, options) || isStalePlan(e);
+}

@@ -161,4 +161,22 @@ describe('sendTogether prepared statements (real PostgreSQL)', () => {
       await ds.destroy();
     }
   });
+
+  it('parses its texts again, on every connection, once PostgreSQL refused one whose result a migration changed', async () => {
+    const other = new Client({ connectionString: db.url, options: SESSION_OPTIONS });
+    await other.connect();
+    try {
+      await client.query(`CREATE TABLE shapes (n int)`);
+      await client.query(`INSERT INTO shapes VALUES (7)`);
+      const READ = 'SELECT n FROM shapes';
+      for (const c of [client, other]) expect(await sendTogether(c, [[READ, []]])).toEqual([[{ n: 7 }]]);
+      await client.query(`ALTER TABLE shapes ALTER COLUMN n TYPE bigint`);
+      // The connection that meets the refusal fails once; then it, and the other, parse the text anew.
+      await expect(sendTogether(client, [[READ, []]])).rejects.toMatchObject({ code: '0A000' });
+      expect(await sendTogether(client, [[READ, []]])).toEqual([[{ n: '7' }]]);
+      expect(await sendTogether(other, [[READ, []]])).toEqual([[{ n: '7' }]]);
+    } finally {
+      await other.end();
+    }
+  });
 });

@@ -1,5 +1,6 @@
 import type { Connection } from 'pg';
 import { types } from 'pg';
+import { isStalePlan } from './pg-errors';
 
 /** One statement and its parameters (`$1`, `$2`, … in the text). */
 export type Statement = readonly [sql: string, params: readonly unknown[]];
@@ -141,6 +142,7 @@ export class StatementPipeline implements PromiseLike<unknown[][]> {
     // The client detaches the pipeline on an error (the backend skips the rest and answers the Sync); a promise
     // settles once, so nothing after this changes the outcome. Statements that completed were parsed.
     this.learnParsed();
+    if (isStalePlan(error)) PreparedStatements.forgetAll();
     this.reject(error);
   }
 
@@ -187,7 +189,10 @@ export const PREPARED_PER_CONNECTION = 200;
  */
 export class PreparedStatements {
   private static readonly byConnection = new WeakMap<object, PreparedStatements>();
+  /** Bumped by {@link forgetAll}; a connection whose texts were parsed in an earlier one parses them again. */
+  private static generation = 0;
   private readonly names = new Map<string, { name: string; ready: boolean }>();
+  private generation = PreparedStatements.generation;
 
   static of(connection: object): PreparedStatements {
     let p = PreparedStatements.byConnection.get(connection);
@@ -195,8 +200,21 @@ export class PreparedStatements {
     return p;
   }
 
+  /**
+   * Every connection of the process parses its texts again at their next use. A migration that changes what a
+   * prepared statement returns (a column's type, the columns of a `*`) makes PostgreSQL refuse to run it, on every
+   * execution and every connection that prepared it ({@link isStalePlan}); parsing it again gives the new shape.
+   */
+  static forgetAll(): void {
+    PreparedStatements.generation++;
+  }
+
   /** The name to execute `sql` under, and whether to parse it first ('' is the unnamed statement, parsed each time). */
   use(sql: string): { name: string; parse: boolean } {
+    if (this.generation !== PreparedStatements.generation) {
+      for (const entry of this.names.values()) entry.ready = false;
+      this.generation = PreparedStatements.generation;
+    }
     let entry = this.names.get(sql);
     if (!entry) {
       if (this.names.size >= PREPARED_PER_CONNECTION) return { name: '', parse: true };

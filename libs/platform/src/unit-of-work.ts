@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, OUTBOX_NOTIFY_CHANNEL, OutboxRelay, OutboxRow } from '@chanjiao/messaging';
-import { isLostRace, KEYED_TRANSACTION_SETTINGS, PgClient, StatementsTogether } from '@chanjiao/persistence';
+import { isWorthRunningAgain, KEYED_TRANSACTION_SETTINGS, PgClient, StatementsTogether } from '@chanjiao/persistence';
 
 /** Statements whose answer is rows, which can share a round trip; others go through TypeORM, in their turn. */
 const READS = /^\s*(SELECT|WITH)\b/i;
@@ -38,8 +38,9 @@ export class WriteUnitOfWork {
         if (outboxRows.length > 0) this.relay.kick(outboxRows);
         return result;
       } catch (e) {
-        // Two writers raced for the same new id: run again, the loser now sees the winner's row.
-        if (attempt < 3 && isLostRace(e, { uniqueViolation: true })) continue;
+        // Two writers raced for the same new id: run again, the loser now sees the winner's row. Or a migration
+        // changed what a prepared statement returns: run again, it is parsed anew.
+        if (attempt < 3 && isWorthRunningAgain(e, { uniqueViolation: true })) continue;
         throw e;
       }
     }

@@ -39,6 +39,14 @@ describe('ReportReader (real PostgreSQL)', () => {
     expect(seen).toEqual({ programs: 0, students: 0, again: 0 });
     expect([await count('programs'), await count('students')]).toEqual([1, 1]);
   });
+
+  it('reads again, parsed anew, once a migration changed what a prepared statement returns', async () => {
+    await ds.query(`CREATE TABLE shapes (n int); INSERT INTO shapes VALUES (7)`);
+    const read = () => reader.snapshot('I1', (source) => source.query<Array<{ n: unknown }>>('SELECT n FROM shapes', []));
+    expect(await read()).toEqual([{ n: 7 }]);
+    await ds.query(`ALTER TABLE shapes ALTER COLUMN n TYPE bigint`);
+    expect(await read()).toEqual([{ n: '7' }]);
+  });
 });
 
 /** Queries asked for together go in one round trip (a pipeline of statements with their parameters). */

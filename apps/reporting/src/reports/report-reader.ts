@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PgClient, StatementsTogether } from '@chanjiao/persistence';
+import { isStalePlan, PgClient, StatementsTogether } from '@chanjiao/persistence';
 
 const BEGIN = 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
@@ -30,8 +30,20 @@ export class ReportReader {
     return { institution, query: <T>(sql: string, params: unknown[]) => this.dataSource.query<T>(sql, params) };
   }
 
-  /** Runs `work` with its queries in one read-only REPEATABLE READ transaction. */
+  /**
+   * Runs `work` with its queries in one read-only REPEATABLE READ transaction; once more if a migration changed what
+   * one of its prepared statements returns (the second time they are parsed anew).
+   */
   async snapshot<T>(institution: string, work: (source: ReportSource) => Promise<T>): Promise<T> {
+    try {
+      return await this.snapshotOnce(institution, work);
+    } catch (e) {
+      if (!isStalePlan(e)) throw e;
+      return await this.snapshotOnce(institution, work);
+    }
+  }
+
+  private async snapshotOnce<T>(institution: string, work: (source: ReportSource) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const s = new StatementsTogether((await runner.connect()) as PgClient, { begin: BEGIN });
     try {

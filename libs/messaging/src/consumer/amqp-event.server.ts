@@ -4,7 +4,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
-import { isLostRace } from '@chanjiao/persistence';
+import { isWorthRunningAgain } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
@@ -476,7 +476,10 @@ function eventLogFields(e: CloudEvent): Record<string, string | number | undefin
   return { eventId: e.id, type: e.type, subject: e.subject, sequence: e.sequence, correlationId: traceIdOf(e.traceparent) };
 }
 
-/** A lost race with a concurrent transaction (or a unit of work's own `retryable` error): running the same work again resolves it. */
+/**
+ * A lost race with a concurrent transaction, a statement prepared before a migration changed its result (or a unit of
+ * work's own `retryable` error): running the same work again resolves it.
+ */
 function isRetryableConflict(e: unknown): boolean {
-  return (e as { retryable?: boolean }).retryable === true || isLostRace(e);
+  return (e as { retryable?: boolean }).retryable === true || isWorthRunningAgain(e);
 }
