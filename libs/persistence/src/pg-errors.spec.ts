@@ -20,6 +20,8 @@ describe('PostgreSQL error predicates', () => {
     const stale = { code: '0A000', message: 'cached plan must not change result type' };
     expect(isStalePlan(stale)).toBe(true);
     expect(isStalePlan({ code: 'EQUERY', driverError: stale })).toBe(true);
+    // The message in the server's language: the routine that raised it still tells.
+    expect(isStalePlan({ code: '0A000', routine: 'RevalidateCachedQuery', message: '缓存的计划不能改变结果类型' })).toBe(true);
     expect(isStalePlan({ code: '0A000', message: 'cannot use a column of a view here' })).toBe(false);
     expect(isStalePlan({ code: '42P01', message: 'cached plan must not change result type' })).toBe(false);
     expect(isWorthRunningAgain(stale)).toBe(true);

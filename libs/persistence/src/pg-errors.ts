@@ -15,12 +15,18 @@ export function isLostRace(e: unknown, { uniqueViolation = false }: { uniqueViol
 
 /**
  * PostgreSQL refused a prepared statement because what it returns changed under it (a migration altered a column's
- * type, or the columns a `*` stands for): `cached plan must not change result type`. Its transaction did nothing;
- * parsed again, the same statement runs (`PreparedStatements.forgetAll`, which the pipeline calls on this error).
+ * type, or the columns a `*` stands for): `cached plan must not change result type`. The transaction it ran in commits
+ * nothing; parsed again, the same statement runs (`PreparedStatements.forgetAll`, which the pipeline calls on this
+ * error). Known by the server routine that raises it, since the message follows the server's `lc_messages`.
  */
 export function isStalePlan(e: unknown): boolean {
-  const err = e as { message?: string; driverError?: { message?: string } } | null | undefined;
-  return pgErrorCode(e) === '0A000' && /cached plan must not change result type/.test(err?.driverError?.message ?? err?.message ?? '');
+  type Fields = { routine?: string; message?: string };
+  const err = e as (Fields & { driverError?: Fields }) | null | undefined;
+  const fields = err?.driverError ?? err;
+  return (
+    pgErrorCode(e) === '0A000' &&
+    (fields?.routine === 'RevalidateCachedQuery' || /cached plan must not change result type/.test(fields?.message ?? ''))
+  );
 }
 
 /** Work that failed for a reason running it again resolves: a lost race ({@link isLostRace}) or a stale plan ({@link isStalePlan}). */
