@@ -41,6 +41,8 @@ export class ApiKeyStore {
   private listener?: Client;
   private listening = false;
   private closed = false;
+  /** The next attempt to LISTEN, after the connection was lost; cleared on close, so a closed store holds the process by nothing. */
+  private retry?: NodeJS.Timeout;
   /** Bumped by every change notice: a lookup that overlapped one must not cache what it read before it. */
   private generation = 0;
 
@@ -55,6 +57,7 @@ export class ApiKeyStore {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retry);
     await this.listener?.end().catch(() => undefined);
     await this.pool.end();
   }
@@ -123,7 +126,7 @@ export class ApiKeyStore {
       this.listening = false;
       this.generation++;
       this.cache.clear();
-      setTimeout(() => void this.listen(), 1000);
+      this.listenAgainSoon();
     };
     try {
       await client.connect();
@@ -140,7 +143,13 @@ export class ApiKeyStore {
     } catch (e) {
       this.logger.warn(`cannot LISTEN for key changes (${(e as Error).message}); verifying every request`);
       await client.end().catch(() => undefined);
-      setTimeout(() => void this.listen(), 1000);
+      this.listenAgainSoon();
     }
+  }
+
+  /** Ending the connection on close fires the same events as losing it: only an open store tries again. */
+  private listenAgainSoon(): void {
+    if (this.closed) return;
+    this.retry = setTimeout(() => void this.listen(), 1000);
   }
 }
