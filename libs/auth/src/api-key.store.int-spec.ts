@@ -25,7 +25,7 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
     await db?.drop();
   });
 
-  it('listens again after losing its connection, and a revocation still takes effect at once', async () => {
+  it('listens again after losing its connection, and a revocation made then takes effect', async () => {
     const store = new ApiKeyStore(db.url);
     try {
       await store.start();
@@ -33,13 +33,11 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
       expect(await store.verify(key)).toMatchObject({ institution: 'I1' });
       const [first] = await listeners();
       await admin.query('SELECT pg_terminate_backend($1)', [first]);
-      const [again] = await expectEventually(async () => {
+      await expectEventually(async () => {
         const pids = await listeners();
         expect(pids).toHaveLength(1);
         expect(pids[0]).not.toBe(first);
-        return pids;
       });
-      expect(again).toBeDefined();
       await store.revoke(key);
       await expectEventually(async () => expect(await store.verify(key)).toBeUndefined());
     } finally {
