@@ -425,19 +425,19 @@ async function partial(): Promise<void> {
   if (runsBroker) out.rabbitmqCpuMicrosPerMessage = await measureBrokerCosts(AMQP, SIZES.events);
   if (runs('ingest')) {
     const raw = await measureRawChain(AMQP, PG, SIZES.events);
-    [out.rawChainPerSec, out.rawChainCpuMicrosPerEvent, out.rawChainPageFaultsPerEvent] = [
-      raw.chainPerSec,
-      raw.chainCpuMicrosPerEvent,
-      raw.chainPageFaultsPerEvent,
-    ];
+    Object.assign(out, {
+      rawChainPerSec: raw.chainPerSec,
+      rawChainCpuMicrosPerEvent: raw.chainCpuMicrosPerEvent,
+      rawChainPageFaultsPerEvent: raw.chainPageFaultsPerEvent,
+    });
   }
   if (runs('writes')) {
     const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
-    [out.minimalEndpoint, out.minimalEndpointCpuMicrosPerRequest, out.minimalEndpointPageFaultsPerRequest] = [
-      endpoint.requestsPerSec,
-      endpoint.cpuMicrosPerRequest,
-      endpoint.pageFaultsPerRequest,
-    ];
+    Object.assign(out, {
+      minimalEndpoint: endpoint.requestsPerSec,
+      minimalEndpointCpuMicrosPerRequest: endpoint.cpuMicrosPerRequest,
+      minimalEndpointPageFaultsPerRequest: endpoint.pageFaultsPerRequest,
+    });
   }
   if (!STACK_PHASES.some(runs)) return void console.log(JSON.stringify(out, null, 2));
   out.pageFault = measurePageFaultCost();

@@ -1,20 +1,8 @@
 import { expectEventually } from '@chanjiao/testing';
-import { FIRST_ENROLLMENT, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
+import { FIRST_ENROLLMENT, metricSamples, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
-/** Samples of one metric in a Prometheus text exposition, with their labels. */
-function samples(text: string, name: string): Array<{ labels: Record<string, string>; value: number }> {
-  const out: Array<{ labels: Record<string, string>; value: number }> = [];
-  for (const line of text.split('\n')) {
-    const m = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!m || m[1] !== name) continue;
-    const labels: Record<string, string> = {};
-    for (const [, k, v] of (m[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)) labels[k!] = v!;
-    out.push({ labels, value: Number(m[3]) });
-  }
-  return out;
-}
 const value = (text: string, name: string) => {
-  const s = samples(text, name);
+  const s = metricSamples(text, name);
   expect(s).toHaveLength(1);
   return s[0]!.value;
 };
@@ -50,12 +38,14 @@ describe('GET /metrics', () => {
 
     const enrollment = await scrape('enrollment');
     // The route pattern, not the URL, and labelled by status; every line carries the service.
-    const created = samples(enrollment, 'http_request_duration_seconds_count').filter(
+    const created = metricSamples(enrollment, 'http_request_duration_seconds_count').filter(
       (s) => s.labels.route === '/enrollments' && s.labels.method === 'POST',
     );
     expect(created).toEqual([{ labels: { method: 'POST', route: '/enrollments', status: '201', service: 'enrollment' }, value: 1 }]);
-    expect(samples(enrollment, 'http_request_duration_seconds_bucket').some((s) => s.labels.route === '/programs/:code')).toBe(true);
-    expect(samples(enrollment, 'http_request_duration_seconds_count').some((s) => s.labels.route?.includes('/enrollments/'))).toBe(true);
+    expect(metricSamples(enrollment, 'http_request_duration_seconds_bucket').some((s) => s.labels.route === '/programs/:code')).toBe(true);
+    expect(metricSamples(enrollment, 'http_request_duration_seconds_count').some((s) => s.labels.route?.includes('/enrollments/'))).toBe(
+      true,
+    );
     await expectEventually(async () => {
       const text = await scrape('enrollment');
       expect(value(text, 'chanjiao_outbox_published_total')).toBe(2);
@@ -75,7 +65,7 @@ describe('GET /metrics', () => {
     expect(lag).toBeGreaterThanOrEqual(0);
     expect(lag).toBeLessThan(60);
     expect(
-      samples(reporting, 'http_request_duration_seconds_count').find((s) => s.labels.route === '/reports/overview')?.value,
+      metricSamples(reporting, 'http_request_duration_seconds_count').find((s) => s.labels.route === '/reports/overview')?.value,
     ).toBeGreaterThanOrEqual(1);
     // The scrape is not part of the public API.
     const openapi = (await (await fetch(`${stack.urls.reporting}/docs/openapi.json`)).json()) as { paths: Record<string, unknown> };

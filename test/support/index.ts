@@ -7,3 +7,4 @@ export * from './processes';
 export * from './fixtures';
 export * from './redelivery';
 export * from './connections';
+export * from './metrics';
