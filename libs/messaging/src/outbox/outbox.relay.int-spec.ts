@@ -302,3 +302,27 @@ describe('OutboxRelay when confirms do not come (real PostgreSQL and RabbitMQ)',
     });
   });
 });
+
+/** A stopping service does not wait out the backoff after a failed publish: its rows stay pending for the next start. */
+describe('OutboxRelay stopped while it backs off (real PostgreSQL and RabbitMQ)', () => {
+  const f = outboxFixture('relay-backoff');
+  afterAll(() => f.close());
+
+  it('stops during a ten-minute backoff after a failed batch, leaving the batch pending', async () => {
+    await f.open();
+    const { proxy, relay, close } = await relayBehindProxy(f, { publishTimeoutMs: 300, retryBackoffMs: 600_000 });
+    proxy.hold();
+    relay.kick(await f.insert(['B1', 'B2'].map(event)));
+    await expectEventually(() => expect(relay.lastError).toMatch(/did not confirm 2 messages within 300 ms/));
+
+    // Far shorter than the backoff, far longer than a stop takes: a relay that sleeps the backoff out misses it.
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      close().then(() => 'stopped'),
+      new Promise((resolve) => (timer = setTimeout(() => resolve('still backing off'), 20_000))),
+    ]);
+    clearTimeout(timer);
+    expect(outcome).toBe('stopped');
+    expect(await f.pending()).toBe(2);
+  });
+});

@@ -24,6 +24,8 @@ export interface OutboxRelayOptions {
   publishTimeoutMs?: number;
   /** Batches published and awaiting their confirms at once (each holds a pooled connection); 2 by default. */
   maxInFlight?: number;
+  /** The wait after a failed publish, doubled on each failure in a row up to 5 s (or this, if longer); 250 ms by default. */
+  retryBackoffMs?: number;
 }
 
 /**
@@ -65,6 +67,8 @@ export class OutboxRelay {
   /** Publishes on {@link confirmChannel}: a whole batch's frames in one write where amqplib's internals allow. */
   private publishFramed?: FramedPublish;
   private running = false;
+  /** Aborted by stop(): ends the relay's timed waits (a publish failure's backoff, a LISTEN retry) at once. */
+  private stopping = new AbortController();
   private loop?: Promise<void>;
   /** Batches published and waiting for their confirms. */
   private readonly inFlight = new Set<Promise<void>>();
@@ -96,6 +100,7 @@ export class OutboxRelay {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.stopping = new AbortController();
     this.channel = this.options.amqp.createChannel({
       json: false,
       confirm: true,
@@ -121,6 +126,7 @@ export class OutboxRelay {
   /** Finishes the batches in flight, then stops. */
   async stop(): Promise<void> {
     this.running = false;
+    this.stopping.abort();
     this.kick();
     await this.loop;
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
@@ -178,12 +184,14 @@ export class OutboxRelay {
         this.logger.warn(`LISTEN connection failed: ${(e as Error).message}`);
       }
       await client.end().catch(() => undefined);
-      if (this.running) await sleep(1000);
+      await this.pause(1000);
     }
   }
 
   private async run(): Promise<void> {
-    let backoff = 250;
+    const firstBackoff = this.options.retryBackoffMs ?? 250;
+    const maxBackoff = Math.max(5000, firstBackoff);
+    let backoff = firstBackoff;
     const batchSize = this.options.batchSize ?? 1000;
     const maxInFlight = this.options.maxInFlight ?? 2;
     while (this.running) {
@@ -211,11 +219,12 @@ export class OutboxRelay {
       if (error) {
         this.lastError = (error as Error).message;
         this.logger.warn(`publish failed, will retry in ${backoff} ms: ${this.lastError}`);
-        await sleep(backoff);
-        backoff = Math.min(backoff * 2, 5000);
+        // Commits' kicks do not shorten it (they would hammer a failing broker); a stop does.
+        await this.pause(backoff);
+        backoff = Math.min(backoff * 2, maxBackoff);
         continue;
       }
-      backoff = 250;
+      backoff = firstBackoff;
       if (count === batchSize || this.pendingWake || this.hints.length > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.idleRecheckMs ?? 2000);
@@ -226,6 +235,21 @@ export class OutboxRelay {
       });
       this.wake = undefined;
     }
+  }
+
+  /** Waits `ms`, or until the relay stops if that comes first. */
+  private pause(ms: number): Promise<void> {
+    const signal = this.stopping.signal;
+    if (signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
+    });
   }
 
   private waitForBroker(): Promise<void> {
@@ -384,5 +408,3 @@ export function envelopeFields(payload: string): { time: string; traceparent?: s
   }
   return JSON.parse(payload) as { time: string; traceparent?: string };
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
