@@ -1,10 +1,11 @@
 /** `npm run migrate`: creates missing databases and applies every app's migrations (and the keys database's). */
 import 'reflect-metadata';
 import { migrateAuthDatabase } from '@chanjiao/auth';
-import { AUTH_DATABASE, createDataSource, DEFAULT_PG_SERVER, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
+import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persistence';
 import { assertConsumerTopology, connectAnyNode, replaceClassicRetryQueues } from '@chanjiao/messaging';
 import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
+import { StackApp, StackPlan, stackPlan } from './stack-plan';
 
 /** Declares the exchange and the consumers' queues before any service publishes. */
 export async function declareTopology(log: (line: string) => void): Promise<void> {
@@ -22,10 +23,10 @@ export async function declareTopology(log: (line: string) => void): Promise<void
   }
 }
 
-export async function migrateAll(server: string, log: (line: string) => void = console.log): Promise<void> {
-  await migrateAuthDatabase(process.env.AUTH_DATABASE_URL ?? withDatabase(server, AUTH_DATABASE));
+export async function migrateAll(plan: StackPlan, log: (line: string) => void = console.log): Promise<void> {
+  await migrateAuthDatabase(plan.authDatabaseUrl);
   for (const [app, spec] of Object.entries(APPS)) {
-    const url = withDatabase(server, app);
+    const url = plan.apps[app as StackApp].databaseUrl;
     await ensureDatabase(url);
     const ds = createDataSource({ url, entities: spec.entities, migrations: spec.migrations, poolSize: 2 });
     await ds.initialize();
@@ -40,8 +41,10 @@ export async function migrateAll(server: string, log: (line: string) => void = c
 }
 
 if (require.main === module) {
-  migrateAll(process.env.DATABASE_URL ?? DEFAULT_PG_SERVER).catch((e: unknown) => {
-    console.error(e instanceof Error ? e.message : e);
-    process.exit(1);
-  });
+  Promise.resolve()
+    .then(() => migrateAll(stackPlan()))
+    .catch((e: unknown) => {
+      console.error(e instanceof Error ? e.message : e);
+      process.exit(1);
+    });
 }

@@ -1,61 +1,87 @@
 /**
- * `npm start`: creates missing databases, runs migrations, then starts every service on the ports
- * of DESIGN.md §1 against the local PostgreSQL and RabbitMQ (env overrides the defaults).
- * Each service runs as its own process; Ctrl-C (SIGINT) or SIGTERM stops them all gracefully.
+ * `npm start`: creates missing databases, runs migrations, then starts every service against the local PostgreSQL
+ * and RabbitMQ (env overrides the defaults, see `stackPlan`), each as its own process, and says when all of them
+ * answer `/health`. Ctrl-C (SIGINT) or SIGTERM stops them gracefully; a second one kills them.
+ *
+ * It exits 0 only when every service stopped cleanly on request. A service that does not come up or exits by itself
+ * stops the others, and `npm start` exits 1, so a process manager sees the failure.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, serviceNodeFlags, withDatabase } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/persistence';
 import { APPS } from './apps';
 import { migrateAll } from './migrate';
+import { inheritedEnv, ServiceProcess, spawnService, stopProcess, waitHealthy } from './service-process';
+import { StackApp, stackPlan } from './stack-plan';
 
-async function main(): Promise<void> {
-  const server = process.env.DATABASE_URL ?? DEFAULT_PG_SERVER;
-  await migrateAll(server, (line) => console.log(`[migrate] ${line}`));
-  const children: ChildProcess[] = [];
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
+const say = (line: string) => console.log(`[start] ${line}`);
+
+async function main(): Promise<number> {
+  const plan = stackPlan();
+  await migrateAll(plan, (line) => console.log(`[migrate] ${line}`));
+
+  const services: ServiceProcess[] = [];
+  let stopRequested = false;
+  let failed = false;
+  let stopping: Promise<unknown> | undefined;
+  const stopAll = (why: string) => {
     if (stopping) return;
-    stopping = true;
-    console.log(`[start] ${signal}: stopping services…`);
-    for (const c of children) c.kill('SIGTERM');
+    say(`${why}: stopping the services…`);
+    stopping = Promise.all(services.map((p) => stopProcess(p)));
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      say(`${signal} again: killing the services`);
+      for (const p of services) p.child.kill('SIGKILL');
+      return;
+    }
+    stopRequested = true;
+    stopAll(signal);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
   for (const [app, spec] of Object.entries(APPS)) {
-    const port = process.env[`${app.toUpperCase()}_PORT`] ?? String(DEFAULT_PORTS[app as keyof typeof DEFAULT_PORTS]);
-    const child = spawn(process.execPath, [...serviceNodeFlags(app), join(__dirname, '..', spec.main)], {
-      env: {
-        ...process.env,
-        PORT: port,
-        DATABASE_URL: withDatabase(server, app),
-        AUTH_DATABASE_URL: process.env.AUTH_DATABASE_URL ?? withDatabase(server, AUTH_DATABASE),
-        MIGRATIONS_RUN: 'false',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    const { databaseUrl, port } = plan.apps[app as StackApp];
+    const env = Object.assign(inheritedEnv(), {
+      PORT: String(port),
+      DATABASE_URL: databaseUrl,
+      AUTH_DATABASE_URL: plan.authDatabaseUrl,
+      MIGRATIONS_RUN: 'false',
     });
-    const prefix = `[${app}] `;
-    const forward = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
-      let rest = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (rest + chunk.toString('utf8')).split('\n');
-        rest = lines.pop() ?? '';
-        for (const line of lines) out.write(prefix + line + '\n');
-      });
-    };
-    forward(child.stdout!, process.stdout);
-    forward(child.stderr!, process.stderr);
-    child.on('exit', (code, signal) => {
-      console.log(`[start] ${app} exited (${signal ?? code})`);
-      if (!stopping) stop('SIGTERM');
-      if (children.every((c) => c.exitCode !== null || c.signalCode !== null)) process.exit(stopping && code === 0 ? 0 : (code ?? 0));
+    const command = [process.execPath, ...serviceNodeFlags(app), join(__dirname, '..', spec.main)];
+    const p = spawnService(app, command, env, port, { onLine: (line) => console.log(`[${app}] ${line}`) });
+    services.push(p);
+    say(`${app} (pid ${p.child.pid}) on ${p.url} (OpenAPI at /docs)`);
+    void p.exited.then(({ code, signal }) => {
+      if (stopRequested) return;
+      failed = true;
+      say(`${app} exited by itself (${signal ?? `code ${code}`})`);
+      stopAll('a service failed');
     });
-    children.push(child);
-    console.log(`[start] ${app} on http://127.0.0.1:${port} (OpenAPI at /docs)`);
   }
+
+  try {
+    await Promise.all(services.map((p) => waitHealthy(p)));
+    if (!stopping) say(`ready: ${services.map((p) => `${p.name} ${p.url}`).join(', ')}`);
+  } catch (e) {
+    // waitHealthy's message ends with the service's output, printed already as it came.
+    if (!stopping) {
+      failed = true;
+      say((e as Error).message.split('\n')[0]!);
+      stopAll('a service did not come up');
+    }
+  }
+  const exits = await Promise.all(services.map((p) => p.exited));
+  // Nest closes the app on SIGTERM, then raises the signal again: a clean stop ends by it or by exit 0.
+  const unclean = exits.filter((x) => !(x.code === 0 || x.signal === 'SIGTERM' || x.signal === 'SIGINT')).length;
+  if (unclean > 0) say(`${unclean} of ${services.length} services did not exit cleanly`);
+  return failed || unclean > 0 ? 1 : 0;
 }
 
-main().catch((e: unknown) => {
-  console.error(e instanceof Error ? e.message : e);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exit(1);
+  },
+);
