@@ -69,6 +69,39 @@ describe('enrollment write API (real PostgreSQL)', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it.each([
+      ['text/plain', 'PUT', '/programs/CT1'],
+      ['text/csv', 'POST', '/enrollments'],
+      ['application/octet-stream', 'POST', '/enrollments/D9/graduation'],
+      ['text/plain', 'POST', '/enrollments:batch'],
+    ])('a JSON body sent as %s to %s %s: 415 naming body, and the service goes on', async (contentType, method, path) => {
+      const before = await counts();
+      const res = await fetch(`${stack.urls.enrollment}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': contentType },
+        body: JSON.stringify(path === '/programs/CT1' ? program : enrollment('CT1')),
+      });
+      expect(res.status).toBe(415);
+      expect(await res.json()).toMatchObject({ error: 'unsupported_media_type', errors: [{ field: 'body' }] });
+      expect(await counts()).toEqual(before);
+      expect((await stack.enrollment.get('/programs/P1')).status).toBe(200);
+    });
+
+    it('a body nested past the limit: 400 naming where, for a single write and in a batch', async () => {
+      const before = await counts();
+      const deep = (levels: number): unknown => (levels === 0 ? [] : [deep(levels - 1)]);
+      const single = await stack.enrollment.put('/programs/DEEP1', Object.assign({}, program, { name: deep(2000) }));
+      expect(single.status).toBe(400);
+      expect(single.body).toMatchObject({ error: 'validation_failed', errors: [{ field: expect.stringMatching(/^name(\[0\])+$/) }] });
+      const batch = await stack.enrollment.post('/enrollments:batch', [
+        enrollment('DEEP2'),
+        enrollment('DEEP3', { originRegion: deep(40) }),
+      ]);
+      expect(batch.status).toBe(400);
+      expect(batch.body.errors).toEqual([expect.objectContaining({ field: expect.stringMatching(/^\[1\]\.originRegion(\[0\])+$/) })]);
+      expect(await counts()).toEqual(before);
+    });
+
     it('an oversized batch', async () => {
       const before = await counts();
       const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, i) => enrollment(`X${i}`));

@@ -1,5 +1,6 @@
 import type { ArgumentMetadata } from '@nestjs/common';
-import { BadRequestException, PipeTransform, Type, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, PipeTransform, Type, UnsupportedMediaTypeException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { Readable } from 'node:stream';
 import type { ValidatorOptions } from 'class-validator';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -29,6 +30,48 @@ export function validationFailed(errors: FieldError[]): BadRequestException {
     message: `invalid ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
     errors,
   });
+}
+
+/** Deeper than any request body of ours nests; class-transformer recurses per level and overflows the stack near 2,000. */
+export const MAX_BODY_DEPTH = 32;
+
+/**
+ * Refuses a body no JSON route can take, before class-transformer walks it:
+ * - a raw stream, which a spreadsheet content type (meant for `POST /imports/{entity}`) gives every route (415);
+ *   walking one reaches its socket's native handle, and constructing that aborted the process;
+ * - nesting deeper than {@link MAX_BODY_DEPTH} (400 naming where), which overflowed the stack (a 500).
+ */
+export function checkBodyShape(value: unknown, prefix = ''): void {
+  if (value instanceof Readable) {
+    throw new UnsupportedMediaTypeException({
+      error: 'unsupported_media_type',
+      message: 'send the body as JSON (Content-Type: application/json); files go to POST /imports/{entity}',
+      errors: [{ field: prefix || 'body', message: 'body must be JSON' }],
+    });
+  }
+  if (value === null || typeof value !== 'object') return;
+  // Depth first, without recursion and without building paths: the common body costs a push per object or array.
+  const stack: Array<[object, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > MAX_BODY_DEPTH) {
+      const field = pathTo(value, node, prefix) ?? (prefix || 'body');
+      throw validationFailed([{ field, message: `${field} nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+    }
+    for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child as object, depth + 1]);
+  }
+}
+
+/** The field path from `root` to `target` (`a.b[0]`), found only when a body is refused. */
+function pathTo(root: object, target: object, prefix: string): string | undefined {
+  if (root === target) return prefix || undefined;
+  for (const [key, child] of Object.entries(root)) {
+    if (child === null || typeof child !== 'object') continue;
+    const path = Array.isArray(root) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
+    const found = pathTo(child as object, target, path);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 const VALIDATOR_OPTIONS: ValidatorOptions = {
@@ -68,6 +111,7 @@ export class GlobalValidationPipe extends ValidationPipe {
   }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type === 'body') checkBodyShape(value);
     const metatype = metadata.metatype;
     if (metadata.type !== 'query' || !metatype || !isFlatStrings(value)) return super.transform(value, metadata);
     const key = JSON.stringify(value);
@@ -111,6 +155,7 @@ export class ParseBatchPipe<T extends object> implements PipeTransform<unknown, 
   constructor(private readonly itemType: Type<T>) {}
 
   async transform(value: unknown, _meta: ArgumentMetadata): Promise<T[]> {
+    checkBodyShape(value);
     if (!Array.isArray(value)) throw validationFailed([{ field: 'body', message: 'body must be a JSON array of items' }]);
     if (value.length === 0) throw validationFailed([{ field: 'body', message: 'body must hold at least one item' }]);
     if (value.length > MAX_BATCH_ITEMS) {

@@ -84,6 +84,41 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await upload('nonsense', 'a\r\n')).status).toBe(404);
   });
 
+  it('takes a header with an unnamed column (a trailing comma) and names the first fault of a cell', async () => {
+    await upload('programs', 'code,name,category,level,sectors,status,\r\nTC1,Trailing,46,higher_vocational,mining,open,\r\n');
+    const res = await upload(
+      'enrollments',
+      'studentId,programCode,cohortYear,level,pathway,\r\nTC2022001,TC1,2022,higher_vocational,regular,\r\nTC2022002,TC1,abc,higher_vocational,regular,\r\n',
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 2, created: 1, failed: 1 } });
+    expect(res.body.errors).toEqual([{ row: 3, column: 'cohortYear', message: expect.stringMatching(/integer/) }]);
+    expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
+  });
+
+  it('refuses a broken multipart upload, an unknown encoding and a malformed import id with 400 naming them', async () => {
+    const before = await count('enrollments');
+    const noBoundary = await upload('enrollments', 'garbage', 'multipart/form-data');
+    expect(noBoundary.status).toBe(400);
+    expect(noBoundary.body).toMatchObject({ error: 'invalid_file', errors: [{ field: 'file' }] });
+    // Cut before its closing boundary, past the first 64 KB the encoding is guessed from.
+    const rows = ['studentId,programCode,cohortYear,level,pathway'];
+    for (let i = 0; i < 3000; i++) rows.push(`CUT${String(i).padStart(6, '0')},BIG,2022,higher_vocational,regular`);
+    const cut = `--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${rows.join('\r\n')}`;
+    for (const body of [cut, cut.slice(0, 200)]) {
+      const res = await upload('enrollments', body, 'multipart/form-data; boundary=xyz');
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'invalid_file', errors: [{ field: 'file' }] });
+    }
+    const encoding = await upload('enrollments', 'studentId\r\n', 'text/csv', '?encoding=klingon');
+    expect(encoding.status).toBe(400);
+    expect(encoding.body).toMatchObject({ error: 'validation_failed', errors: [{ field: 'encoding' }] });
+    const progress = await stack.enrollment.get('/imports/abc');
+    expect(progress.status).toBe(400);
+    expect(progress.body).toMatchObject({ error: 'validation_failed', errors: [{ field: 'importId' }] });
+    expect(await count('enrollments')).toBe(before);
+  });
+
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {
     await upload('programs', 'code,name,category,level,sectors,status\r\nBIG,Big program,46,higher_vocational,mining,open\r\n');
     const rows = ['studentId,programCode,cohortYear,level,pathway'];

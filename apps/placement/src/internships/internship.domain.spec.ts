@@ -52,4 +52,18 @@ describe('internships', () => {
       error: { kind: 'invalid', code: 'invalid_dates', field: 'endDate' },
     });
   });
+
+  it('a correction without endDate may not move the start past the recorded end (400 naming startDate)', () => {
+    const c = decideCompletion(created(), 'I1', '2022-06-30');
+    const done = c.ok ? c.state : undefined;
+    expect(decideInternshipPost(done, { ...input, startDate: '2022-09-01' })).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid', code: 'invalid_dates', field: 'startDate' },
+    });
+    expect(decideInternshipPost(done, { ...input, startDate: '2022-04-01' })).toMatchObject({
+      ok: true,
+      outcome: 'updated',
+      state: { startDate: '2022-04-01', endDate: '2022-06-30', version: 3 },
+    });
+  });
 });

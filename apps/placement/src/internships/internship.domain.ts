@@ -60,6 +60,15 @@ export function decideInternshipPost(existing: InternshipState | undefined, inpu
   }
   const current = snapshotOf(existing);
   const wanted = input.endDate === null ? Object.assign({}, input, { endDate: current.endDate }) : input;
+  // A correction without endDate keeps the recorded end: the new start must not come after it.
+  if (wanted.endDate !== null && wanted.endDate < wanted.startDate) {
+    return fail(
+      'invalid',
+      Code.InvalidDates,
+      `startDate ${wanted.startDate} is after the internship's endDate ${wanted.endDate}`,
+      'startDate',
+    );
+  }
   if (same(current, wanted)) return { ok: true, outcome: 'unchanged', state: existing };
   const state = Object.assign({}, wanted, { version: existing.version + 1 });
   return { ok: true, outcome: 'updated', state, emit: { definition: InternshipUpdated, data: wanted } };

@@ -1,15 +1,29 @@
 import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import ExcelJS from 'exceljs';
+import iconv from 'iconv-lite';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { validationFailed } from '../validation';
 import { IMPORT_SPECS, ImportSpec } from './import-spec';
 import { ImportView } from './import.dto';
 import { ImportFileError, ImportService } from './import.service';
-import type { SheetFormat } from './row-reader';
+import { SheetFormat, UnreadableFileError } from './row-reader';
+
+/**
+ * A multipart file's stream whose read errors (the body ends before its closing boundary) are the file's: the import
+ * answers 400 `invalid_file`, as for any file it cannot read, instead of 500.
+ */
+function uploadOf(file: Readable): Readable {
+  const out = new PassThrough();
+  file.once('error', (e) => out.destroy(new UnreadableFileError(`the upload ended before its file did: ${e.message}`)));
+  // A short body fails before the import begins to read: the stream keeps the error for its reader, which must not
+  // become an uncaught 'error' event meanwhile.
+  out.on('error', () => undefined);
+  return file.pipe(out);
+}
 
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -65,12 +79,19 @@ export class ImportController {
     if (importId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(importId)) {
       throw validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]);
     }
+    if (encoding !== undefined && !iconv.encodingExists(encoding)) {
+      throw validationFailed([{ field: 'encoding', message: `encoding ${encoding} is not known (e.g. utf-8, gb18030)` }]);
+    }
     let stream: Readable;
     let filename: string | undefined;
     if (req.isMultipart()) {
-      const file = await req.file();
+      const file = await req.file().catch((e: unknown) => {
+        // Our limits (413) as they are; a body that is not multipart as it says (busboy's plain errors) is the client's.
+        if ((e as { statusCode?: number }).statusCode) throw e;
+        throw new ImportFileError('invalid_file', `not a readable multipart/form-data body: ${(e as Error).message}`);
+      });
       if (!file) throw new ImportFileError('missing_file', 'multipart body has no file field');
-      stream = file.file;
+      stream = uploadOf(file.file);
       filename = file.filename;
     } else if (req.body instanceof Readable) {
       stream = req.body;
@@ -131,7 +152,14 @@ export class ImportController {
   @Get(':importId')
   @ApiOperation({ summary: 'Progress and outcome of an import (rows done, errors so far)' })
   @ApiOkResponse({ type: ImportView })
-  async progress(@CurrentPrincipal() p: Principal, @Param('importId', new ParseUUIDPipe()) id: string): Promise<ImportView> {
+  async progress(
+    @CurrentPrincipal() p: Principal,
+    @Param(
+      'importId',
+      new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]) }),
+    )
+    id: string,
+  ): Promise<ImportView> {
     const found = await this.imports.find(p.institution, id);
     if (!found) throw new NotFoundException({ error: 'import_not_found', message: `no import ${id}` });
     return found;

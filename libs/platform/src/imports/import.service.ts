@@ -89,15 +89,20 @@ export class ImportService {
           p.done++;
           const raw: Record<string, unknown> = {};
           header.forEach((name, i) => {
-            const column = spec.columns.find((c) => c.name === name)!;
+            // A column without a name (a trailing comma, as Excel writes) is no field: its cells are left out.
+            const column = spec.columns.find((c) => c.name === name);
+            if (!column) return;
             const value = coerceCell(column.type, cells[i]);
             if (value !== undefined) raw[name] = value;
           });
           const item = plainToInstance(spec.dto, raw);
           const errors = flattenValidationErrors(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
           if (errors.length) {
-            // One error per column is enough for a person fixing the sheet.
-            const onePerColumn = [...new Map(errors.map((e) => [e.field, e] as const)).values()];
+            // One error per column is enough for a person fixing the sheet: the first, which says what the value is not
+            // (an integer) before what it exceeds.
+            const firstPerColumn = new Map<string, (typeof errors)[number]>();
+            for (const e of errors) if (!firstPerColumn.has(e.field)) firstPerColumn.set(e.field, e);
+            const onePerColumn = [...firstPerColumn.values()];
             this.failRow(
               p,
               onePerColumn.map((e) => ({ row: rowNumber, column: e.field, message: e.message })),

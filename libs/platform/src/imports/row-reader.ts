@@ -20,6 +20,7 @@ export async function* readRows(input: Readable, format: SheetFormat, encoding?:
   }
   const decoded = await decodeText(input, encoding);
   const parser = decoded.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
+  decoded.once('error', (e) => parser.destroy(e));
   try {
     for await (const record of parser) yield record as string[];
   } catch (e) {
@@ -124,7 +125,11 @@ async function decodeText(input: Readable, encoding?: string): Promise<Readable>
       yield next.value as Buffer;
     }
   }
-  return Readable.from(bytes()).pipe(iconv.decodeStream(chosen)) as unknown as Readable;
+  // pipe() does not pass an error on: a read failing after the first 64 KB (a cut upload) would leave the parser waiting.
+  const source = Readable.from(bytes());
+  const decoded = iconv.decodeStream(chosen) as unknown as Readable;
+  source.once('error', (e) => decoded.destroy(e));
+  return source.pipe(decoded as unknown as NodeJS.WritableStream) as unknown as Readable;
 }
 
 function looksUtf8(buf: Buffer, complete: boolean): boolean {
