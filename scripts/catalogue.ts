@@ -2,6 +2,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderEventCatalogue } from '@chanjiao/contracts';
+import { takesNoArguments } from './cli';
+
+takesNoArguments('usage: npm run catalogue\n  writes docs/events.md, the event catalogue, from libs/contracts');
 
 const target = join(__dirname, '..', '..', 'docs', 'events.md');
 writeFileSync(target, renderEventCatalogue());

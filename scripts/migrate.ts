@@ -5,6 +5,7 @@ import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persi
 import { assertConsumerTopology, connectAnyNode, replaceClassicRetryQueues } from '@chanjiao/messaging';
 import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
+import { takesNoArguments } from './cli';
 import { StackApp, StackPlan, stackPlan } from './stack-plan';
 
 /** Declares the exchange and the consumers' queues before any service publishes. */
@@ -41,6 +42,9 @@ export async function migrateAll(plan: StackPlan, log: (line: string) => void = 
 }
 
 if (require.main === module) {
+  takesNoArguments(
+    "usage: npm run migrate\n  creates missing databases, applies every service's migrations and the keys database's, and declares the exchange and queues\n  (env as for npm start: DATABASE_URL, <SERVICE>_DATABASE_URL, AUTH_DATABASE_URL, AMQP_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE)",
+  );
   Promise.resolve()
     .then(() => migrateAll(stackPlan()))
     .catch((e: unknown) => {

@@ -6,17 +6,23 @@
  * It exits 0 only when every service stopped cleanly on request. A service that does not come up or exits by itself
  * stops the others, and `npm start` exits 1, so a process manager sees the failure.
  */
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { serviceNodeFlags } from '@chanjiao/persistence';
 import { APPS } from './apps';
 import { migrateAll } from './migrate';
 import { inheritedEnv, ServiceProcess, spawnService, stopProcess, waitHealthy } from './service-process';
+import { takesNoArguments } from './cli';
 import { StackApp, stackPlan } from './stack-plan';
 
 const say = (line: string) => console.log(`[start] ${line}`);
 
 async function main(): Promise<number> {
+  takesNoArguments(
+    'usage: npm start\n  migrates, then runs the five services until Ctrl-C (README: "Without Docker"; env: DATABASE_URL, <SERVICE>_PORT, <SERVICE>_DATABASE_URL, …)',
+  );
   const plan = stackPlan();
+  await portsFree(plan);
   await migrateAll(plan, (line) => console.log(`[migrate] ${line}`));
 
   const services: ServiceProcess[] = [];
@@ -53,7 +59,8 @@ async function main(): Promise<number> {
     services.push(p);
     say(`${app} (pid ${p.child.pid}) on ${p.url} (OpenAPI at /docs)`);
     void p.exited.then(({ code, signal }) => {
-      if (stopRequested) return;
+      // Services stopped because another failed are not to blame.
+      if (stopRequested || stopping) return;
       failed = true;
       say(`${app} exited by itself (${signal ?? `code ${code}`})`);
       stopAll('a service failed');
@@ -76,6 +83,18 @@ async function main(): Promise<number> {
   const unclean = exits.filter((x) => !(x.code === 0 || x.signal === 'SIGTERM' || x.signal === 'SIGINT')).length;
   if (unclean > 0) say(`${unclean} of ${services.length} services did not exit cleanly`);
   return failed || unclean > 0 ? 1 : 0;
+}
+
+/** Every service's port must be free before anything starts: another stack on it would answer our readiness check. */
+async function portsFree(plan: ReturnType<typeof stackPlan>): Promise<void> {
+  for (const [app, { port }] of Object.entries(plan.apps)) {
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)));
+    });
+    if (!free) throw new Error(`port ${port} (${app.toUpperCase()}_PORT) is in use: stop what holds it, or set ${app.toUpperCase()}_PORT`);
+  }
 }
 
 main().then(

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { ApiKeyStore } from '@chanjiao/auth';
 import { DEFAULT_PORTS } from '@chanjiao/persistence';
 import { expectEventually, freshDatabase, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
@@ -122,6 +123,35 @@ describe('npm start', () => {
     expect(start.lines).toContain('[start] reporting exited by itself (SIGKILL)');
     for (const [app, pid] of Object.entries(pids)) expect({ app, alive: alive(pid) }).toEqual({ app, alive: false });
   }, 240_000);
+
+  it('blames only the service that failed: one refusing its config stops the others, which are not said to have failed', async () => {
+    const start = npmStart({ AGREEMENT_EXPIRY_INTERVAL_MS: '-1' });
+    expect(await start.exited).toEqual({ code: 1, signal: null });
+    expect(start.lines.filter((l) => l.includes('exited by itself'))).toEqual(['[start] partnership exited by itself (code 1)']);
+    expect(start.lines.some((l) => l.startsWith('[partnership]') && l.includes('AGREEMENT_EXPIRY_INTERVAL_MS'))).toBe(true);
+    for (const pid of Object.values(servicePids(start))) expect(alive(pid)).toBe(false);
+  }, 240_000);
+
+  it('refuses a port another process holds before it starts anything', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(ports.alliance, '127.0.0.1', resolve));
+    try {
+      const start = npmStart();
+      expect(await start.exited).toEqual({ code: 1, signal: null });
+      expect(start.lines).toContain(`port ${ports.alliance} (ALLIANCE_PORT) is in use: stop what holds it, or set ALLIANCE_PORT`);
+      expect(start.lines.some((l) => l.includes('(pid '))).toBe(false);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('answers --help with its usage and starts nothing', async () => {
+    const help = spawnService('npm start --help', [process.execPath, 'dist/scripts/start.js', '--help'], env, ports.enrollment);
+    starts.push(help);
+    expect(await help.exited).toEqual({ code: 0, signal: null });
+    expect(help.lines[0]).toBe('usage: npm start');
+    expect(help.lines.some((l) => l.startsWith('[migrate]') || l.includes('(pid '))).toBe(false);
+  });
 
   it('refuses an invalid port before it starts anything, naming the variable', async () => {
     const start = npmStart({ PLACEMENT_PORT: '80a' });
