@@ -16,3 +16,11 @@ describe('reporting config: the consumer prefetch', () => {
     expect(() => loadReportingEnv({ CONSUMER_PREFETCH: 'many' })).toThrow(/CONSUMER_PREFETCH/);
   });
 });
+
+describe('reporting config: the report time zone', () => {
+  it('takes an IANA zone, Asia/Shanghai by default, and stops at boot on one the runtime does not know', () => {
+    expect(loadReportingEnv({}).REPORT_TIMEZONE).toBe('Asia/Shanghai');
+    expect(loadReportingEnv({ REPORT_TIMEZONE: 'Europe/Berlin' }).REPORT_TIMEZONE).toBe('Europe/Berlin');
+    expect(() => loadReportingEnv({ REPORT_TIMEZONE: 'Bogus/Zone' })).toThrow(/REPORT_TIMEZONE: an IANA time zone/);
+  });
+});

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConsumerTopology, prefetchForBatches } from '@chanjiao/messaging';
-import { loadEnv, loadServiceEnv, ServiceEnv } from '@chanjiao/persistence';
+import { loadEnv, loadServiceEnv, ServiceEnv, zTimeZone } from '@chanjiao/persistence';
 
 const consumerEnvSchema = z.object({
   CONSUMER_QUEUE: z.string().min(1).default('reporting.events'),
@@ -23,6 +23,8 @@ const consumerEnvSchema = z.object({
     .default('1000,5000,30000')
     .transform((s) => s.split(',').map(Number)),
   CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** The zone whose calendar day is a report's default `asOf` (read where reports compute it; checked here at boot). */
+  REPORT_TIMEZONE: zTimeZone.default('Asia/Shanghai'),
   /** GB/T 2260 prefix of "local" regions (DESIGN.md §3); fixed per deployment. */
   LOCAL_REGION_PREFIX: z
     .string()

@@ -19,6 +19,16 @@ export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv =
 
 export const zBool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** An IANA time zone the runtime knows (`Asia/Shanghai`), checked at boot: an unknown one failed every date computed with it. */
+export const zTimeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone, e.g. Asia/Shanghai');
+
 const amqpUrl = z.url({ protocol: /^amqps?$/ });
 /** `amqp://…` or a comma-separated list of them (one per node of a cluster). */
 export const zAmqpUrls = z
