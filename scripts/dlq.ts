@@ -81,10 +81,12 @@ async function run(args: string[]): Promise<number> {
       const result = await dlq.replay(all ? 'all' : positional);
       for (const id of result.replayed) console.log(`replayed ${id}`);
       for (const s of result.skipped) console.error(`kept ${s.messageId ?? '(no id)'}: ${s.error}`);
+      if (result.missing.length > 0) console.error(`not in ${dlq.dlq}: ${result.missing.join(', ')}`);
       console.log(
-        `${result.replayed.length} replayed to ${process.env.EVENTS_EXCHANGE ?? 'chanjiao.events'}, ${result.skipped.length} kept`,
+        `${result.replayed.length} replayed to ${process.env.EVENTS_EXCHANGE ?? 'chanjiao.events'}, ${result.skipped.length} kept` +
+          (result.missing.length > 0 ? `, ${result.missing.length} not found` : ''),
       );
-      return result.skipped.length > 0 ? 1 : 0;
+      return result.skipped.length > 0 || result.missing.length > 0 ? 1 : 0;
     }
     const purged = await dlq.purge();
     console.log(`purged ${purged} dead letter${purged === 1 ? '' : 's'} from ${dlq.dlq}`);

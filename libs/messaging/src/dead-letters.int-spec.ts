@@ -6,7 +6,7 @@ import amqp from 'amqplib';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent, inboxDatabase, InboxTransaction, publishEvents } from '@chanjiao/test-support';
-import { AmqpEventContext, AmqpEventServer, DeadLetterError, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
+import { AmqpEventContext, AmqpEventServer, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
 
 /** The handler is "broken" until the test fixes it. */
 const handlerState = { broken: true, attempts: new Map<string, number[]>() };
@@ -98,7 +98,7 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     // Replaying while the handler is still broken would just dead-letter again; fix it first.
     handlerState.broken = false;
     const attemptsBefore = handlerState.attempts.get(events[1]!.id)!.length;
-    expect(await dlq.replay([events[1]!.id])).toEqual({ replayed: [events[1]!.id], skipped: [] });
+    expect(await dlq.replay([events[1]!.id])).toEqual({ replayed: [events[1]!.id], skipped: [], missing: [] });
     expect(await dlq.count()).toBe(2);
     // The remaining two keep their order.
     expect((await dlq.list()).map((m) => m.messageId)).toEqual(order.filter((id) => id !== events[1]!.id));
@@ -106,11 +106,14 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     // x-attempt was stripped: the replay is a first attempt with a fresh set of retries.
     expect(handlerState.attempts.get(events[1]!.id)!.slice(attemptsBefore)).toEqual([1]);
 
-    await expect(dlq.replay(['no-such-id'])).rejects.toThrow(DeadLetterError);
+    expect(await dlq.replay(['no-such-id'])).toEqual({ replayed: [], skipped: [], missing: ['no-such-id'] });
     expect(await dlq.count()).toBe(2);
+    // An id not there does not hide that the others were replayed.
+    expect(await dlq.replay([events[0]!.id, 'no-such-id'])).toEqual({ replayed: [events[0]!.id], skipped: [], missing: ['no-such-id'] });
+    expect(await dlq.count()).toBe(1);
 
     const all = await dlq.replay('all');
-    expect(all.replayed.sort()).toEqual([events[0]!.id, events[2]!.id].sort());
+    expect(all).toEqual({ replayed: [events[2]!.id], skipped: [], missing: [] });
     await expectEventually(async () => expect(await effects()).toEqual(['S1', 'S2', 'S3']));
     expect(await dlq.count()).toBe(0);
     // Nothing shows up twice, even after the retry delays have passed.

@@ -49,6 +49,8 @@ export interface ReplayResult {
   replayed: string[];
   /** Messages left in the DLQ because they could not be replayed (no routing key). */
   skipped: Array<{ messageId: string | null; error: string }>;
+  /** Ids asked for that are not in the DLQ; the others were replayed all the same. */
+  missing: string[];
 }
 
 export class DeadLetterError extends Error {}
@@ -120,7 +122,7 @@ export class DeadLetterQueue {
    */
   async replay(ids: string[] | 'all'): Promise<ReplayResult> {
     const wanted = ids === 'all' ? null : new Set(ids);
-    const result: ReplayResult = { replayed: [], skipped: [] };
+    const result: ReplayResult = { replayed: [], skipped: [], missing: [] };
     try {
       await this.channel.checkExchange(this.options.exchange);
     } catch {
@@ -159,8 +161,7 @@ export class DeadLetterQueue {
       return 'remove';
     }).finally(() => this.channel.off('return', onReturn));
     if (wanted) {
-      const missing = [...wanted].filter((id) => !result.replayed.includes(id) && !result.skipped.some((s) => s.messageId === id));
-      if (missing.length > 0) throw new DeadLetterError(`not in ${this.dlq}: ${missing.join(', ')}`);
+      result.missing = [...wanted].filter((id) => !result.replayed.includes(id) && !result.skipped.some((s) => s.messageId === id));
     }
     return result;
   }
