@@ -5,8 +5,8 @@
  */
 import { ApiKeyStore, migrateAuthDatabase, WRITE_SERVICES } from '@chanjiao/auth';
 import { INSTITUTION_PATTERN } from '@chanjiao/contracts';
-import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, withDatabase } from '@chanjiao/persistence';
-import { DemoService, runDemo } from './run-demo';
+import { stackPlan } from '../stack-plan';
+import { checkReady, DemoService, runDemo } from './run-demo';
 
 function args(): { institution: string } {
   const argv = process.argv.slice(2);
@@ -36,18 +36,28 @@ function progressBar(label: string, done: number, total: number): void {
 
 async function main(): Promise<void> {
   const { institution } = args();
-  const authUrl = process.env.AUTH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_PG_SERVER, AUTH_DATABASE);
-  await migrateAuthDatabase(authUrl);
-  const keys = new ApiKeyStore(authUrl);
+  // The stack `npm start` runs with the same env: its ports and keys database; `<SERVICE>_URL` for one elsewhere.
+  const plan = stackPlan();
+  const urls = Object.fromEntries(
+    (Object.keys(plan.apps) as DemoService[]).map((s) => [
+      s,
+      process.env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${plan.apps[s].port}`,
+    ]),
+  ) as Record<DemoService, string>;
+  // Before any key is made: a run against a stack that is not there leaves nothing behind.
+  await checkReady(urls);
+  await migrateAuthDatabase(plan.authDatabaseUrl);
+  const keys = new ApiKeyStore(plan.authDatabaseUrl);
   const writer = await keys.create({ role: 'writer', services: [...WRITE_SERVICES], institution, label: 'demo' });
   const reader = await keys.create({ role: 'reader', services: ['reporting'], institution, label: 'demo' });
   await keys.close();
-  const urls = Object.fromEntries(
-    (Object.keys(DEFAULT_PORTS) as DemoService[]).map((s) => [
-      s,
-      process.env[`${s.toUpperCase()}_URL`] ?? `http://127.0.0.1:${DEFAULT_PORTS[s]}`,
-    ]),
-  ) as Record<DemoService, string>;
+  // The keys serve this run only (they are never printed): revoked when it ends, however it ends.
+  const revokeKeys = async () => {
+    const store = new ApiKeyStore(plan.authDatabaseUrl);
+    await store.revoke(writer.id);
+    await store.revoke(reader.id);
+    await store.close();
+  };
   console.log(`loading the 2022 scenario for ${institution} (keys ${writer.id}, ${reader.id})`);
   const checks = await runDemo({
     institution,
@@ -56,7 +66,7 @@ async function main(): Promise<void> {
     readerKey: reader.key,
     log: (l) => console.log(l),
     progress: progressBar,
-  });
+  }).finally(revokeKeys);
   console.log(`\nGET /reports/overview?year=2022&asOf=2023-06-20 (trainingBases: year=2021) beside the source:\n`);
   console.log(`${'field'.padEnd(40)} ${'source'.padStart(14)} ${'Chanjiao'.padStart(14)}`);
   for (const c of checks) {

@@ -98,15 +98,19 @@ export function createDemoContext(o: DemoContextOptions): DemoContext {
   return { rnd: seeded(o.seed ?? 20220620), call, batch, importCsv, log, programs: demoPrograms(), intake: [], graduates: [] };
 }
 
+/** Every service answers /health, or a DemoError names the first that does not. */
+export async function checkReady(urls: Record<DemoService, string>): Promise<void> {
+  for (const service of Object.keys(urls) as DemoService[]) {
+    const res = await fetch(`${urls[service]}/health`).catch(() => undefined);
+    if (!res || res.status !== 200) throw new DemoError(`${service} is not ready at ${urls[service]} (start the stack with \`npm start\`)`);
+  }
+}
+
 /** Loads the 2022 data set through the write API and file imports, then compares the overview with the source. */
 export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
   const ctx = createDemoContext(o);
   const { rnd, call, batch, importCsv, log } = ctx;
-  for (const service of Object.keys(o.urls) as DemoService[]) {
-    const res = await fetch(`${o.urls[service]}/health`).catch(() => undefined);
-    if (!res || res.status !== 200)
-      throw new DemoError(`${service} is not ready at ${o.urls[service]} (start the stack with \`npm start\`)`);
-  }
+  await checkReady(o.urls);
 
   // Admissions office: programs through the batch API, intake and graduates through file imports.
   const programs = ctx.programs;
