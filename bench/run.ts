@@ -12,6 +12,18 @@ import { measurePageFaultCost, startCpuMeter, walPosition } from './cpu';
 import { loadFigures, measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
 import { BenchStack, startBenchStack } from './stack';
 
+const USAGE = 'usage: npm run bench [-- --quick] [--only=ingest,writes,freshness,reads,broker] [--events=N]';
+// A mistyped flag would otherwise start the full run of several minutes.
+for (const arg of process.argv.slice(2)) {
+  if (arg === '--help' || arg === '-h') {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (arg !== '--quick' && !/^--(only|events)=./.test(arg)) {
+    console.error(`unknown argument ${arg}\n${USAGE}`);
+    process.exit(2);
+  }
+}
 const quick = process.argv.includes('--quick');
 const scale = quick ? 0.1 : 1;
 const PG = process.env.DATABASE_URL ?? DEFAULT_PG_SERVER;
@@ -303,7 +315,7 @@ async function reads(stack: BenchStack) {
   return { ...load, cpuMicrosPerRead: cpu, pageFaultsPerRead: faults };
 }
 
-/** `--only ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
+/** `--only=ingest,writes,freshness,reads`: just those phases (with the raw limits their ratios need); nothing is saved. */
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice('--only='.length)
