@@ -2,19 +2,20 @@
 import 'reflect-metadata';
 import { migrateAuthDatabase } from '@chanjiao/auth';
 import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persistence';
-import { assertConsumerTopology, connectAnyNode, replaceClassicRetryQueues } from '@chanjiao/messaging';
-import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
+import { assertConsumerTopology, connectAnyNode, replaceOutdatedRetryQueues } from '@chanjiao/messaging';
+import { loadReportingEnv, ReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
 import { takesNoArguments } from './cli';
 import { StackApp, StackPlan, stackPlan } from './stack-plan';
 
 /** Declares the exchange and the consumers' queues before any service publishes. */
-export async function declareTopology(log: (line: string) => void): Promise<void> {
-  const env = loadReportingEnv();
+export async function declareTopology(env: ReportingEnv, log: (line: string) => void): Promise<void> {
   const conn = await connectAnyNode(env.AMQP_URL);
+  // A connection closed by the broker also rejects the operation in flight, whose error says what went wrong.
+  conn.on('error', () => undefined);
   try {
     const topology = reportingTopology(env);
-    await replaceClassicRetryQueues(conn, topology, log);
+    await replaceOutdatedRetryQueues(conn, topology, log);
     const ch = await conn.createChannel();
     await assertConsumerTopology(ch, topology);
     await ch.close();
@@ -25,6 +26,7 @@ export async function declareTopology(log: (line: string) => void): Promise<void
 }
 
 export async function migrateAll(plan: StackPlan, log: (line: string) => void = console.log): Promise<void> {
+  const env = loadReportingEnv(); // a bad broker or consumer setting stops it before any database is touched
   await migrateAuthDatabase(plan.authDatabaseUrl);
   for (const [app, spec] of Object.entries(APPS)) {
     const url = plan.apps[app as StackApp].databaseUrl;
@@ -38,7 +40,7 @@ export async function migrateAll(plan: StackPlan, log: (line: string) => void = 
       await ds.destroy();
     }
   }
-  await declareTopology(log);
+  await declareTopology(env, log);
 }
 
 if (require.main === module) {

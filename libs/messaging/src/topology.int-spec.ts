@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { assertConsumerTopology, ConsumerTopology, replaceClassicRetryQueues, retryQueueName } from './topology';
+import { assertConsumerTopology, ConsumerTopology, replaceOutdatedRetryQueues, retryQueueName } from './topology';
 
 describe('consumer topology (real RabbitMQ)', () => {
   const { amqpUrl } = testServiceUrls();
@@ -36,21 +36,45 @@ describe('consumer topology (real RabbitMQ)', () => {
     await ch.close();
     const log: string[] = [];
 
-    await expect(replaceClassicRetryQueues(conn, t, (l) => log.push(l))).rejects.toThrow(
-      `${retryQueueName(t.queue, 2)} is a classic queue holding 1 messages`,
+    await expect(replaceOutdatedRetryQueues(conn, t, (l) => log.push(l))).rejects.toThrow(
+      `${retryQueueName(t.queue, 2)} holds 1 messages and is not a quorum queue delaying 200 ms (CONSUMER_RETRY_DELAYS_MS, tier 2)`,
     );
-    expect(log).toEqual([`rabbitmq: replaced the classic queue ${retryQueueName(t.queue, 1)} by a quorum queue`]);
+    expect(log).toEqual([
+      `rabbitmq: replaced ${retryQueueName(t.queue, 1)} by a quorum queue delaying 100 ms (CONSUMER_RETRY_DELAYS_MS, tier 1)`,
+    ]);
 
     const drain = await conn.createChannel();
     await drain.purgeQueue(retryQueueName(t.queue, 2));
     await drain.close();
-    await replaceClassicRetryQueues(conn, t, (l) => log.push(l));
+    await replaceOutdatedRetryQueues(conn, t, (l) => log.push(l));
     expect(log).toHaveLength(2);
 
     const declare = await conn.createChannel();
     await assertConsumerTopology(declare, t); // would fail with 406 on a classic queue left behind
     await declare.close();
-    await replaceClassicRetryQueues(conn, t, (l) => log.push(l)); // nothing left to replace
+    await replaceOutdatedRetryQueues(conn, t, (l) => log.push(l)); // nothing left to replace
     expect(log).toHaveLength(2);
+  });
+
+  it('replaces a retry queue whose delay was changed, once it is empty and nobody consumes the work queue', async () => {
+    const longer: ConsumerTopology = Object.assign({}, t, { retryDelaysMs: [100, 250] });
+    const log: string[] = [];
+    // A consumer of the work queue may be sending retries: the queue is left, saying so.
+    const consumer = await conn.createChannel();
+    const { consumerTag } = await consumer.consume(t.queue, () => undefined);
+    await expect(replaceOutdatedRetryQueues(conn, longer, (l) => log.push(l))).rejects.toThrow(
+      `${retryQueueName(t.queue, 2)} is not a quorum queue delaying 250 ms (CONSUMER_RETRY_DELAYS_MS, tier 2) (inequivalent arg 'x-message-ttl'`,
+    );
+    await consumer.cancel(consumerTag);
+    await consumer.close();
+    expect(log).toEqual([]);
+
+    await replaceOutdatedRetryQueues(conn, longer, (l) => log.push(l));
+    expect(log).toEqual([
+      `rabbitmq: replaced ${retryQueueName(t.queue, 2)} by a quorum queue delaying 250 ms (CONSUMER_RETRY_DELAYS_MS, tier 2)`,
+    ]);
+    const declare = await conn.createChannel();
+    await assertConsumerTopology(declare, longer); // the new delay now declares cleanly
+    await declare.close();
   });
 });

@@ -65,33 +65,69 @@ function retryQueueOptions(t: ConsumerTopology, tier: number) {
 }
 
 /**
- * Brokers set up before the retry queues became quorum queues hold classic ones under the same names,
- * and redeclaring them fails (406). An empty one is replaced; one still holding messages is left, with
- * an error naming it, for an operator to drain first.
+ * Retry queues declared with other arguments than this configuration's fail a redeclaration (406): classic ones from
+ * versions before they became quorum queues, or ones whose delay `CONSUMER_RETRY_DELAYS_MS` has changed since (a
+ * queue's arguments cannot change in place). Such a queue is replaced when it is empty and no consumer reads the work
+ * queue (nothing can then send it a retry); otherwise it is left, with an error that says what to do. Run by
+ * `npm run migrate` and `npm start` before any consumer starts.
  */
-export async function replaceClassicRetryQueues(
+export async function replaceOutdatedRetryQueues(
   connection: { createChannel(): Promise<Channel> },
   t: ConsumerTopology,
   log: (line: string) => void,
 ): Promise<void> {
   for (let tier = 1; tier <= t.retryDelaysMs.length; tier++) {
     const name = retryQueueName(t.queue, tier);
-    const probe = await connection.createChannel();
-    probe.on('error', () => undefined); // a 406 closes the channel; it is the answer, not a failure
-    const isCurrent = await probe
-      .assertQueue(name, retryQueueOptions(t, tier))
-      .then(() => true)
-      .catch((e: { code?: number }) => (e.code === 406 ? false : Promise.reject(e)));
-    await probe.close().catch(() => undefined);
-    if (isCurrent) continue;
+    const differs = await refusal(connection, (ch) => ch.assertQueue(name, retryQueueOptions(t, tier)));
+    if (differs === undefined) continue;
+    const wanted = `a quorum queue delaying ${t.retryDelaysMs[tier - 1]} ms (CONSUMER_RETRY_DELAYS_MS, tier ${tier})`;
     const ch = await connection.createChannel();
     try {
       const { messageCount } = await ch.checkQueue(name);
-      if (messageCount > 0) throw new Error(`${name} is a classic queue holding ${messageCount} messages; let it drain, then run again`);
-      await ch.deleteQueue(name, { ifEmpty: true });
-      log(`rabbitmq: replaced the classic queue ${name} by a quorum queue`);
+      if (messageCount > 0) {
+        throw new Error(`${name} holds ${messageCount} messages and is not ${wanted} (${differs}); let it drain, then run again`);
+      }
+      const consumers = await consumersOf(connection, t.queue);
+      if (consumers > 0) {
+        throw new Error(`${name} is not ${wanted} (${differs}); stop the ${consumers} consumers of ${t.queue}, then run again`);
+      }
+      // Not `ifEmpty`: RabbitMQ 3.10 refuses it for quorum queues. Checked empty above, with nobody to fill it.
+      await ch.deleteQueue(name);
+      log(`rabbitmq: replaced ${name} by ${wanted}`);
     } finally {
       await ch.close().catch(() => undefined);
     }
+  }
+}
+
+/** The broker's 406 to `declare` (its message says which argument differs), or undefined when it agrees. */
+async function refusal(
+  connection: { createChannel(): Promise<Channel> },
+  declare: (ch: Channel) => Promise<unknown>,
+): Promise<string | undefined> {
+  const probe = await connection.createChannel();
+  probe.on('error', () => undefined); // a 406 closes the channel; it is the answer, not a failure
+  try {
+    await declare(probe);
+    return undefined;
+  } catch (e) {
+    if ((e as { code?: number }).code !== 406) throw e;
+    return (e as Error).message.replace(/^.*PRECONDITION_FAILED - /, '');
+  } finally {
+    await probe.close().catch(() => undefined);
+  }
+}
+
+/** Consumers of `queue` now; 0 when it does not exist yet. */
+async function consumersOf(connection: { createChannel(): Promise<Channel> }, queue: string): Promise<number> {
+  const ch = await connection.createChannel();
+  ch.on('error', () => undefined); // a 404 closes the channel
+  try {
+    return (await ch.checkQueue(queue)).consumerCount;
+  } catch (e) {
+    if ((e as { code?: number }).code === 404) return 0;
+    throw e;
+  } finally {
+    await ch.close().catch(() => undefined);
   }
 }
