@@ -69,4 +69,33 @@ describe('enrollment life cycle', () => {
     const w = decideLifecycle(enrolled(), 'S1', { kind: 'withdrawal', date: '2023-01-01', reason: 'family moved (李某)' });
     expect(w.ok && w.emit?.data).toEqual({ studentId: 'S1', date: '2023-01-01' });
   });
+
+  it('a change dated before the cohort year, or before the last transfer, and a graduation year before the cohort are refused', () => {
+    const error = (d: ReturnType<typeof decideLifecycle>) =>
+      d.ok ? undefined : { kind: d.error.kind, code: d.error.code, field: d.error.field };
+    const beforeCohort = { kind: 'invalid', code: 'date_before_cohort', field: 'date' };
+    expect(error(decideLifecycle(enrolled(), 'S1', { kind: 'cancellation', date: '1995-01-01' }))).toEqual(beforeCohort);
+    expect(error(decideLifecycle(enrolled(), 'S1', { kind: 'withdrawal', date: '2021-12-31', reason: null }))).toEqual(beforeCohort);
+    expect(error(decideLifecycle(enrolled(), 'S1', { kind: 'graduation', date: '1990-01-01', graduationYear: 2025 }))).toEqual(
+      beforeCohort,
+    );
+    expect(error(decideLifecycle(enrolled(), 'S1', { kind: 'graduation', date: '2025-06-30', graduationYear: 2021 }))).toEqual({
+      kind: 'invalid',
+      code: 'invalid_graduation_year',
+      field: 'graduationYear',
+    });
+
+    const t = decideLifecycle(enrolled(), 'S1', { kind: 'transfer', date: '2023-03-01', programCode: 'P2' });
+    const transferred = t.ok ? t.state : enrolled();
+    const beforeTransfer = { kind: 'conflict', code: 'date_before_last_change', field: 'date' };
+    expect(error(decideLifecycle(transferred, 'S1', { kind: 'transfer', date: '2022-09-01', programCode: 'P3' }))).toEqual(beforeTransfer);
+    expect(error(decideLifecycle(transferred, 'S1', { kind: 'withdrawal', date: '2023-02-28', reason: null }))).toEqual(beforeTransfer);
+    expect(decideLifecycle(transferred, 'S1', { kind: 'withdrawal', date: '2023-03-01', reason: null })).toMatchObject({
+      ok: true,
+      outcome: 'updated',
+    });
+    expect(decideLifecycle(transferred, 'S1', { kind: 'graduation', date: '2025-06-30', graduationYear: 2025 })).toMatchObject({
+      ok: true,
+    });
+  });
 });

@@ -109,6 +109,22 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     emit: e,
   });
   const unchanged: Decision = { ok: true, outcome: 'unchanged', state: existing };
+  /** A change's date must fall in the student's time at the college: not before the cohort's year nor the last transfer. */
+  const outOfOrder = (): Decision | undefined => {
+    if (cmd.date < `${existing.cohortYear}-01-01`) {
+      return fail(
+        'invalid',
+        Code.DateBeforeCohort,
+        `date ${cmd.date} is before cohort year ${existing.cohortYear} of student ${studentId}`,
+        'date',
+      );
+    }
+    const last = existing.transfers.at(-1);
+    if (last && cmd.date < last.date) {
+      return fail('conflict', Code.DateBeforeLastChange, `date ${cmd.date} is before the student's transfer on ${last.date}`, 'date');
+    }
+    return undefined;
+  };
   const notEnrolled = () =>
     fail('conflict', Code.InvalidTransition, `student ${studentId} is ${existing.status}; a ${cmd.kind} needs an enrolled student`);
 
@@ -120,7 +136,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already cancelled on ${existing.cancelledOn}`, 'date');
       }
       if (existing.status !== 'enrolled' || existing.transfers.length > 0) return notEnrolled();
-      return next({ status: 'cancelled', cancelledOn: cmd.date }, emit(StudentCancelled, { studentId, date: cmd.date }));
+      return outOfOrder() ?? next({ status: 'cancelled', cancelledOn: cmd.date }, emit(StudentCancelled, { studentId, date: cmd.date }));
     case 'withdrawal':
       if (existing.status === 'withdrawn') {
         return existing.withdrawnOn === cmd.date && existing.withdrawalReason === cmd.reason
@@ -128,9 +144,12 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already withdrawn on ${existing.withdrawnOn}`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();
-      return next(
-        { status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason },
-        emit(StudentWithdrew, { studentId, date: cmd.date }),
+      return (
+        outOfOrder() ??
+        next(
+          { status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason },
+          emit(StudentWithdrew, { studentId, date: cmd.date }),
+        )
       );
     case 'transfer': {
       const last = existing.transfers.at(-1);
@@ -140,9 +159,12 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
         return fail('conflict', Code.SameProgram, `student ${studentId} is already in program ${cmd.programCode}`, 'programCode');
       }
       const transfer: Transfer = { date: cmd.date, fromProgramCode: existing.programCode, programCode: cmd.programCode };
-      return next(
-        { programCode: cmd.programCode, transfers: [...existing.transfers, transfer] },
-        emit(StudentTransferred, Object.assign({ studentId }, transfer)),
+      return (
+        outOfOrder() ??
+        next(
+          { programCode: cmd.programCode, transfers: [...existing.transfers, transfer] },
+          emit(StudentTransferred, Object.assign({ studentId }, transfer)),
+        )
       );
     }
     case 'graduation':
@@ -152,9 +174,20 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already graduated on ${existing.graduatedOn} (${existing.graduationYear})`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();
-      return next(
-        { status: 'graduated', graduatedOn: cmd.date, graduationYear: cmd.graduationYear },
-        emit(StudentGraduated, { studentId, date: cmd.date, graduationYear: cmd.graduationYear, programCode: existing.programCode }),
+      if (cmd.graduationYear < existing.cohortYear) {
+        return fail(
+          'invalid',
+          Code.InvalidGraduationYear,
+          `graduationYear ${cmd.graduationYear} is before cohort year ${existing.cohortYear} of student ${studentId}`,
+          'graduationYear',
+        );
+      }
+      return (
+        outOfOrder() ??
+        next(
+          { status: 'graduated', graduatedOn: cmd.date, graduationYear: cmd.graduationYear },
+          emit(StudentGraduated, { studentId, date: cmd.date, graduationYear: cmd.graduationYear, programCode: existing.programCode }),
+        )
       );
     default: {
       const never: never = cmd;

@@ -6,4 +6,10 @@ export enum EnrollmentErrorCode {
   UnknownProgram = 'unknown_program',
   SameProgram = 'same_program',
   DateConflict = 'date_conflict',
+  /** A life-cycle date before the year the student's cohort began. */
+  DateBeforeCohort = 'date_before_cohort',
+  /** A graduation year before the student's cohort year. */
+  InvalidGraduationYear = 'invalid_graduation_year',
+  /** A life-cycle date before the student's last recorded change (a transfer). */
+  DateBeforeLastChange = 'date_before_last_change',
 }
