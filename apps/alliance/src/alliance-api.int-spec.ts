@@ -132,6 +132,28 @@ describe('alliance write API (real PostgreSQL)', () => {
       expect(await counts()).toEqual(before);
     });
 
+    it('a charter or an activity before the founding day 400; a founding moved past the first record 409', async () => {
+      expect((await api.put('/alliances/F1', alliance)).status).toBe(201);
+      expect((await api.post('/alliances/F1/members', member('FM1', { joinedOn: '2020-03-01' }))).status).toBe(201);
+      const before = await counts();
+      const charter = await api.post('/alliances/F1/charters', { version: 1, adoptedOn: '1950-01-01' });
+      expect(charter).toMatchObject({ status: 400, body: { error: 'date_before_founding', errors: [{ field: 'adoptedOn' }] } });
+      const activity = await api.post('/alliances/F1/activities', {
+        activityId: 'FA1',
+        kind: 'forum',
+        title: '论坛',
+        date: '1950-01-01',
+        online: false,
+      });
+      expect(activity).toMatchObject({ status: 400, body: { error: 'date_before_founding', errors: [{ field: 'date' }] } });
+      const moved = await api.put('/alliances/F1', { ...alliance, foundedOn: '2023-05-20' });
+      expect(moved).toMatchObject({ status: 409, body: { error: 'founding_after_records', errors: [{ field: 'foundedOn' }] } });
+      expect(moved.body.message).toContain('2020-03-01');
+      expect(await counts()).toEqual(before);
+      // Up to the first record it may move: the member joined on 2020-03-01.
+      expect(await api.put('/alliances/F1', { ...alliance, foundedOn: '2020-03-01' })).toMatchObject({ status: 200, body: { version: 2 } });
+    });
+
     it('ids too long together for an event subject', async () => {
       const long = 'L'.repeat(64);
       expect((await api.put(`/alliances/${long}`, alliance)).status).toBe(201);

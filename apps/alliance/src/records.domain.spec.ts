@@ -4,25 +4,37 @@ import { decideContribution } from './contributions/contribution.domain';
 import { decideJoin, decideMemberChange, MemberState } from './members/member.domain';
 import { decideCharter } from './charters/charter.domain';
 
+const FOUNDED = '2019-05-20';
+
 describe('charters', () => {
   const v1 = { allianceId: 'A1', version: 1, adoptedOn: '2019-05-20', summary: null };
   it('versions only increase; a repeat is a no-op; a reused version with other content conflicts', () => {
-    const first = decideCharter([], v1);
+    const first = decideCharter([], v1, FOUNDED);
     expect(first).toMatchObject({ ok: true, outcome: 'created', state: { sequence: 1 } });
     const charters = [first.ok ? first.state : never()];
-    expect(decideCharter(charters, v1)).toMatchObject({ outcome: 'unchanged' });
-    expect(decideCharter(charters, { ...v1, summary: 'x' })).toMatchObject({ ok: false, error: { code: 'charter_version_exists' } });
-    const v3 = decideCharter(charters, { ...v1, version: 3, adoptedOn: '2022-04-18' });
+    expect(decideCharter(charters, v1, FOUNDED)).toMatchObject({ outcome: 'unchanged' });
+    expect(decideCharter(charters, { ...v1, summary: 'x' }, FOUNDED)).toMatchObject({
+      ok: false,
+      error: { code: 'charter_version_exists' },
+    });
+    const v3 = decideCharter(charters, { ...v1, version: 3, adoptedOn: '2022-04-18' }, FOUNDED);
     expect(v3).toMatchObject({ ok: true, state: { sequence: 2 } });
     expect(v3.ok && v3.emit?.data).toEqual({ allianceId: 'A1', version: 3, adoptedOn: '2022-04-18' });
     const two = [...charters, v3.ok ? v3.state : never()];
-    expect(decideCharter(two, { ...v1, version: 2, adoptedOn: '2022-05-01' })).toMatchObject({
+    expect(decideCharter(two, { ...v1, version: 2, adoptedOn: '2022-05-01' }, FOUNDED)).toMatchObject({
       ok: false,
       error: { kind: 'conflict', code: 'charter_version_not_increasing', field: 'version' },
     });
-    expect(decideCharter(two, { ...v1, version: 4, adoptedOn: '2022-01-01' })).toMatchObject({
+    expect(decideCharter(two, { ...v1, version: 4, adoptedOn: '2022-01-01' }, FOUNDED)).toMatchObject({
       ok: false,
       error: { code: 'charter_date_before_previous', field: 'adoptedOn' },
+    });
+  });
+
+  it('a charter adopted before the alliance was founded is refused, naming adoptedOn', () => {
+    expect(decideCharter([], { ...v1, adoptedOn: '1950-01-01' }, FOUNDED)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid', code: 'date_before_founding', field: 'adoptedOn' },
     });
   });
 });
@@ -96,11 +108,21 @@ describe('activities', () => {
     participantCount: 40,
   };
   it('keeps distinct participants; a repeat is a no-op; other content conflicts', () => {
-    const d = decideActivity(undefined, input);
+    const d = decideActivity(undefined, input, FOUNDED);
     expect(d).toMatchObject({ ok: true, outcome: 'created', state: { participants: ['E1', '新疆大学'] } });
     const held = d.ok ? d.state : never();
-    expect(decideActivity(held, input)).toMatchObject({ outcome: 'unchanged' });
-    expect(decideActivity(held, { ...input, participantCount: 41 })).toMatchObject({ ok: false, error: { code: 'activity_exists' } });
+    expect(decideActivity(held, input, FOUNDED)).toMatchObject({ outcome: 'unchanged' });
+    expect(decideActivity(held, { ...input, participantCount: 41 }, FOUNDED)).toMatchObject({
+      ok: false,
+      error: { code: 'activity_exists' },
+    });
+  });
+
+  it('an activity dated before the alliance was founded is refused, naming date', () => {
+    expect(decideActivity(undefined, { ...input, date: '1950-01-01' }, FOUNDED)).toMatchObject({
+      ok: false,
+      error: { kind: 'invalid', code: 'date_before_founding', field: 'date' },
+    });
   });
 });
 

@@ -26,8 +26,12 @@ const same = (a: ActivityState, b: ActivityState) =>
   a.participants.length === b.participants.length &&
   a.participants.every((p, i) => p === b.participants[i]);
 
-/** POST /alliances/{a}/activities: recorded once; an identical repeat is a no-op, other content a conflict. */
-export function decideActivity(existing: ActivityState | undefined, input: ActivityState): Decision<ActivityState> {
+/** POST /alliances/{a}/activities: recorded once, not before the founding; an identical repeat is a no-op, other content a conflict. */
+export function decideActivity(
+  existing: ActivityState | undefined,
+  input: ActivityState,
+  allianceFoundedOn: string,
+): Decision<ActivityState> {
   const state: ActivityState = Object.assign({}, input, { participants: distinctParticipants(input.participants) });
   if (existing) {
     if (same(existing, state)) return unchanged(existing);
@@ -36,6 +40,14 @@ export function decideActivity(existing: ActivityState | undefined, input: Activ
       Code.ActivityExists,
       `activity ${input.activityId} of ${input.allianceId} is already recorded with other content`,
       'activityId',
+    );
+  }
+  if (input.date < allianceFoundedOn) {
+    return fail(
+      'invalid',
+      Code.DateBeforeFounding,
+      `date ${input.date} is before alliance ${input.allianceId} was founded (${allianceFoundedOn})`,
+      'date',
     );
   }
   return { ok: true, outcome: 'created', state, emit: emit(AllianceActivityHeld, { ...state }) };

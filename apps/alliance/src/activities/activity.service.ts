@@ -33,16 +33,20 @@ export class ActivityService {
         const tooLong = subjectError(i.allianceId, i.activityId, 'activityId');
         if (tooLong) return { ok: false, error: tooLong };
         const key = activityKey(i.allianceId, i.activityId);
-        const d = decideActivity(current.get(key), {
-          allianceId: i.allianceId,
-          activityId: i.activityId,
-          kind: i.kind,
-          title: i.title,
-          date: i.date,
-          online: i.online,
-          participants: i.participants ?? [],
-          participantCount: i.participantCount ?? null,
-        });
+        const d = decideActivity(
+          current.get(key),
+          {
+            allianceId: i.allianceId,
+            activityId: i.activityId,
+            kind: i.kind,
+            title: i.title,
+            date: i.date,
+            online: i.online,
+            participants: i.participants ?? [],
+            participantCount: i.participantCount ?? null,
+          },
+          alliances.get(i.allianceId)!.foundedOn,
+        );
         if (d.ok) current.set(key, d.state);
         return staging.apply(index, key, allianceChildSubject(i.allianceId, i.activityId), d, () => 1);
       });

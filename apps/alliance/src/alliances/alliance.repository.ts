@@ -40,6 +40,20 @@ export class AllianceRepository {
     return new Map(rows.map((r) => [r.allianceId, r]));
   }
 
+  /** The date of each alliance's earliest record: a member's first join, a charter, an activity or a contribution. */
+  async firstRecords(m: EntityManager, institution: string, allianceIds: string[]): Promise<Map<string, string>> {
+    const rows = await m.query<Array<{ allianceId: string; first: string }>>(
+      `SELECT alliance_id AS "allianceId", min(d)::text AS first FROM (
+         SELECT alliance_id, (periods->0->>'joinedOn')::date AS d FROM alliance_members WHERE institution = $1 AND alliance_id = ANY($2::text[])
+         UNION ALL SELECT alliance_id, adopted_on FROM alliance_charters WHERE institution = $1 AND alliance_id = ANY($2::text[])
+         UNION ALL SELECT alliance_id, date FROM alliance_activities WHERE institution = $1 AND alliance_id = ANY($2::text[])
+         UNION ALL SELECT alliance_id, date FROM alliance_contributions WHERE institution = $1 AND alliance_id = ANY($2::text[])
+       ) AS records GROUP BY alliance_id`,
+      [institution, [...new Set(allianceIds)]],
+    );
+    return new Map(rows.map((r) => [r.allianceId, r.first]));
+  }
+
   /** New alliances are plain INSERTs, so a concurrent creator of the same id is retried (see WriteUnitOfWork). */
   async saveMany(m: EntityManager, institution: string, created: AllianceState[], updated: AllianceState[]): Promise<void> {
     await this.write(m, institution, created, '');

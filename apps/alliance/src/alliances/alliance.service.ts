@@ -29,16 +29,24 @@ export class AllianceService {
         items.map((i) => i.allianceId),
         'update',
       );
+      // Only a founding moved later can pass a record: then the alliance's first one is looked up.
+      const movedLater = items.filter((i) => i.foundedOn > (current.get(i.allianceId)?.foundedOn ?? i.foundedOn)).map((i) => i.allianceId);
+      const firstRecords =
+        movedLater.length > 0 ? await this.alliances.firstRecords(m, ctx.institution, movedLater) : new Map<string, string>();
       const staging = new Staging<AllianceState>(ctx);
       const results = items.map((i, index) => {
-        const d = decideAlliancePut(current.get(i.allianceId), {
-          allianceId: i.allianceId,
-          name: i.name,
-          scope: i.scope,
-          sector: i.sector ?? null,
-          foundedOn: i.foundedOn,
-          role: i.role,
-        });
+        const d = decideAlliancePut(
+          current.get(i.allianceId),
+          {
+            allianceId: i.allianceId,
+            name: i.name,
+            scope: i.scope,
+            sector: i.sector ?? null,
+            foundedOn: i.foundedOn,
+            role: i.role,
+          },
+          firstRecords.get(i.allianceId),
+        );
         if (d.ok) current.set(i.allianceId, d.state);
         return staging.apply(index, i.allianceId, i.allianceId, d, (s) => s.version);
       });
@@ -57,12 +65,16 @@ export class AllianceService {
       const results = items.map((i, index): ItemResult<CharterState> => {
         if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
         const known = charters.get(i.allianceId) ?? [];
-        const d = decideCharter(known, {
-          allianceId: i.allianceId,
-          version: i.version,
-          adoptedOn: i.adoptedOn,
-          summary: i.summary ?? null,
-        });
+        const d = decideCharter(
+          known,
+          {
+            allianceId: i.allianceId,
+            version: i.version,
+            adoptedOn: i.adoptedOn,
+            summary: i.summary ?? null,
+          },
+          alliances.get(i.allianceId)!.foundedOn,
+        );
         if (d.ok && d.outcome === 'created') charters.set(i.allianceId, [...known, d.state]);
         return staging.apply(index, `${i.allianceId}#${i.version}`, i.allianceId, d, (s) => s.sequence);
       });

@@ -20,9 +20,9 @@ export interface CharterInput {
 
 /**
  * POST /alliances/{a}/charters: `charters` are the alliance's charters so far. A new version must be
- * higher than every earlier one and adopted no earlier than the latest; an identical repeat is a no-op.
+ * higher than every earlier one and adopted no earlier than the latest nor the founding; an identical repeat is a no-op.
  */
-export function decideCharter(charters: CharterState[], input: CharterInput): Decision<CharterState> {
+export function decideCharter(charters: CharterState[], input: CharterInput, allianceFoundedOn: string): Decision<CharterState> {
   const same = charters.find((c) => c.version === input.version);
   if (same) {
     if (same.adoptedOn === input.adoptedOn && same.summary === input.summary) return unchanged(same);
@@ -31,6 +31,14 @@ export function decideCharter(charters: CharterState[], input: CharterInput): De
       Code.CharterVersionExists,
       `charter version ${input.version} of ${input.allianceId} was adopted on ${same.adoptedOn} with other content; adopt a higher version`,
       'version',
+    );
+  }
+  if (input.adoptedOn < allianceFoundedOn) {
+    return fail(
+      'invalid',
+      Code.DateBeforeFounding,
+      `adoptedOn ${input.adoptedOn} is before alliance ${input.allianceId} was founded (${allianceFoundedOn})`,
+      'adoptedOn',
     );
   }
   const latest = charters.reduce<CharterState | undefined>((a, c) => (!a || c.version > a.version ? c : a), undefined);

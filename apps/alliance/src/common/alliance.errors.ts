@@ -3,6 +3,10 @@ export enum AllianceErrorCode {
   AllianceNotFound = 'alliance_not_found',
   SubjectTooLong = 'id_too_long',
   JoinBeforeFounding = 'join_before_founding',
+  /** A charter or an activity dated before the alliance was founded. */
+  DateBeforeFounding = 'date_before_founding',
+  /** A foundedOn moved past the alliance's first record (a join, charter, activity or contribution). */
+  FoundingAfterRecords = 'founding_after_records',
   MemberNotFound = 'member_not_found',
   MemberActive = 'member_already_active',
   MemberNotActive = 'member_not_active',
