@@ -79,5 +79,15 @@ describe('enrollment to report, end to end', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors.map((e: { field: string }) => e.field)).toEqual(expect.arrayContaining(['year', 'asOf']));
     expect((await stack.reporting.get('/reports/enrollment?year=2022&by=color')).body.errors[0].field).toBe('by');
+    // Only digits are a year: hexadecimal, exponents and an empty value are refused with the year's own message.
+    for (const year of ['0x7E6', '2.022e3', '', '2022.0']) {
+      const res = await stack.reporting.get(`/reports/overview?year=${encodeURIComponent(year)}`);
+      expect({ year, status: res.status, fields: [...new Set(res.body.errors.map((e: { field: string }) => e.field))] }).toEqual({
+        year,
+        status: 400,
+        fields: ['year'],
+      });
+      expect(res.body.errors).toContainEqual({ field: 'year', message: 'year must be a year such as 2022' });
+    }
   });
 });

@@ -69,6 +69,14 @@ describe('placement write API (real PostgreSQL)', () => {
       ['graduationYear as a string', destination({ graduationYear: '2022' }), 'graduationYear'],
       ['unknown field (a person)', destination({ name: '张三' }), 'name'],
     ];
+    it('PUT /destinations: a detail named like an object property is only an unknown detail', async () => {
+      const res = await api.put('/destinations/B1', destination({ detail: 'toString' }));
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toHaveLength(1);
+      expect(res.body.errors[0].field).toBe('detail');
+      expect(res.body.errors[0].message).not.toMatch(/native code|function/);
+    });
+
     it.each(destinationCases)('PUT /destinations: %s', async (_label, body, field) => {
       const before = await counts();
       const res = await api.put('/destinations/B1', body);

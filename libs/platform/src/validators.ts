@@ -1,4 +1,5 @@
 import { applyDecorators } from '@nestjs/common';
+import { Transform } from 'class-transformer';
 import { IsInt, IsString, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { ID_PATTERN, isCalendarDate, MAX_YEAR, MIN_YEAR, REGION_PATTERN } from '@chanjiao/contracts';
 
@@ -29,3 +30,10 @@ export const IsRegionCode = () =>
   );
 
 export const IsYear = () => applyDecorators(IsInt(), Min(MIN_YEAR), Max(MAX_YEAR));
+
+/**
+ * A query parameter of digits as a number; anything else is left as given, for `@IsInt` to refuse with its message.
+ * `Number()` alone took `0x7E6` and `2.022e3` as 2022 and an empty value as 0.
+ */
+export const QueryInteger = () =>
+  Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));

@@ -22,7 +22,7 @@ function FitsCategory(options?: ValidationOptions): PropertyDecorator {
           const category = (args?.object as { category?: unknown }).category;
           // A bad category or an unknown detail is reported by their own checks.
           if (!(DESTINATION_CATEGORIES as readonly unknown[]).includes(category)) return true;
-          if (typeof value !== 'string' || !(value in DETAIL_CATEGORY)) return true;
+          if (typeof value !== 'string' || !Object.hasOwn(DETAIL_CATEGORY, value)) return true; // own keys: `toString` is no detail
           return detailFitsCategory(category as DestinationCategory, value as DestinationDetail);
         },
         defaultMessage: (args) => {

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
-import { IsCalendarDate } from '@chanjiao/platform';
+import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
 import { OrderClassFigures, RateView, ReportQuery, YearQuery } from './report.dto';
 
 export const PARTNERSHIP_GROUPINGS = ['kind', 'form', 'sector', 'year'] as const;
@@ -18,7 +17,7 @@ export class PartnershipReportQuery extends YearQuery {
 export class ExpiringQuery extends ReportQuery {
   @ApiPropertyOptional({ description: 'Days ahead (default 90)', default: 90, example: 90 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'within must be a number of days' })
   @Min(0)
   @Max(3660)

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DESTINATION_CATEGORIES, INTERNSHIP_KINDS, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
-import { IsCalendarDate } from '@chanjiao/platform';
+import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
 import { RateView, ReportQuery } from './report.dto';
 
 export const PLACEMENT_GROUPINGS = ['category', 'detail', 'program', 'sector', 'region'] as const;
@@ -10,7 +9,7 @@ export type PlacementGrouping = (typeof PLACEMENT_GROUPINGS)[number];
 
 export class PlacementReportQuery extends ReportQuery {
   @ApiProperty({ description: 'Graduation year (cohort)', example: 2022 })
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'cohort must be a year such as 2022' })
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
@@ -29,7 +28,7 @@ export class PlacementReportQuery extends ReportQuery {
 
 export class InternshipReportQuery extends ReportQuery {
   @ApiProperty({ description: 'Year the internships start in', example: 2022 })
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'year must be a year such as 2022' })
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
@@ -39,7 +38,7 @@ export class InternshipReportQuery extends ReportQuery {
 export class DataQualityQuery extends ReportQuery {
   @ApiPropertyOptional({ description: 'Only graduations / destinations of this graduation year' })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'year must be a year such as 2022' })
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
@@ -47,7 +46,7 @@ export class DataQualityQuery extends ReportQuery {
 
   @ApiPropertyOptional({ description: 'Items listed per finding (counts are always complete)', default: 100, maximum: 1000 })
   @IsOptional()
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt()
   @Min(0)
   @Max(1000)

@@ -1,8 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
-import { IsCalendarDate } from '@chanjiao/platform';
+import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
 import { AlliancesFigures } from './alliance-report.dto';
 
 export class ReportQuery {
@@ -14,7 +13,7 @@ export class ReportQuery {
 
 export class YearQuery extends ReportQuery {
   @ApiProperty({ example: 2022 })
-  @Type(() => Number)
+  @QueryInteger()
   @IsInt({ message: 'year must be a year such as 2022' })
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
