@@ -275,6 +275,13 @@ describe('enrollment write API (real PostgreSQL)', () => {
     const doc = await stack.enrollment.get('/docs/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/enrollments', '/programs/{code}']));
+    // A client without a trace context is not required to send one (a request without gets a new trace).
+    const traceparents = Object.values(doc.body.paths as Record<string, Record<string, { parameters?: Array<Record<string, unknown>> }>>)
+      .flatMap((path) => Object.values(path))
+      .flatMap((op) => op.parameters ?? [])
+      .filter((p) => p.in === 'header' && p.name === 'traceparent');
+    expect(traceparents.length).toBeGreaterThan(5);
+    expect(traceparents.filter((p) => p.required !== false)).toEqual([]);
     const health = await stack.enrollment.get('/health');
     expect(health).toMatchObject({ status: 200, body: { checks: { database: 'up', broker: 'up' } } });
   });

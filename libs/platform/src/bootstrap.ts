@@ -82,8 +82,22 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     app,
     new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').addBearerAuth().build(),
   );
+  optionalTraceparent(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
+}
+
+/** `traceparent` is optional on every route: a request without one gets a new trace (see `requestId`). */
+function optionalTraceparent(document: { paths: object }): void {
+  for (const path of Object.values(document.paths) as Array<Record<string, { parameters?: Array<Record<string, unknown>> }>>) {
+    for (const operation of Object.values(path)) {
+      for (const p of operation.parameters ?? []) {
+        if (p.in !== 'header' || p.name !== 'traceparent') continue;
+        p.required = false;
+        p.description = 'W3C trace context; the events the request causes carry it (a new trace when absent)';
+      }
+    }
+  }
 }
 
 /**
