@@ -119,6 +119,19 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(await count('enrollments')).toBe(before);
   });
 
+  it('an import id that failed may be used again; one that completed may not', async () => {
+    const importId = randomUUID();
+    const failed = await upload('programs', 'code,name,colour\r\nA,B,red\r\n', 'text/csv', `?importId=${importId}`);
+    expect(failed).toMatchObject({ status: 400, body: { error: 'invalid_header' } });
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body.status).toBe('failed');
+    const good = 'code,name,category,level,sectors,status\r\nRETRY1,Retried,46,higher_vocational,mining,open\r\n';
+    const retried = await upload('programs', good, 'text/csv', `?importId=${importId}`);
+    expect(retried).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { done: 1 } });
+    const again = await upload('programs', good, 'text/csv', `?importId=${importId}`);
+    expect(again).toMatchObject({ status: 409, body: { error: 'import_exists', errors: [{ field: 'importId' }] } });
+  });
+
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {
     await upload('programs', 'code,name,category,level,sectors,status\r\nBIG,Big program,46,higher_vocational,mining,open\r\n');
     const rows = ['studentId,programCode,cohortYear,level,pathway'];

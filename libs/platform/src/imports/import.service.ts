@@ -48,15 +48,19 @@ export class ImportService {
     importId?: string,
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
-    const taken = await this.dataSource.query(`SELECT 1 FROM import_jobs WHERE id = $1`, [id]);
-    if (taken.length)
+    // A failed import wrote nothing: its id may be used again (a client retrying after fixing the file). Any other
+    // import keeps its id; one statement decides, so two requests with the same id cannot both start.
+    const started = await this.dataSource.query<unknown[]>(
+      `INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')
+       ON CONFLICT (id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
+         created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL
+       WHERE import_jobs.status = 'failed' AND import_jobs.institution = excluded.institution
+       RETURNING id`,
+      [id, ctx.institution, spec.entity, format],
+    );
+    if (started.length === 0) {
       throw new DomainError('conflict', 'import_exists', `import ${id} exists already; choose another importId`, 'importId');
-    await this.dataSource.query(`INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')`, [
-      id,
-      ctx.institution,
-      spec.entity,
-      format,
-    ]);
+    }
     const p: Progress = { done: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
     try {
       await this.uow.atomically(async () => {
