@@ -21,7 +21,9 @@ function flags(args: string[]): Record<string, string> {
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (!a.startsWith('--')) fail(`unexpected argument "${a}"`);
-    const [name, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+    // At the first '=' only: `--label=a=b` is the label `a=b`.
+    const eq = a.indexOf('=');
+    const [name, inline] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
     const value = inline ?? args[++i];
     if (value === undefined || value.startsWith('--')) fail(`--${name} needs a value`);
     out[name] = value;

@@ -5,17 +5,19 @@
 import 'reflect-metadata';
 import { writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDataSource, DEFAULT_PG_SERVER, dropDatabase, ensureDatabase, withDatabase } from '@chanjiao/persistence';
+import * as prettier from 'prettier';
+import { createDataSource, dropDatabase, ensureDatabase, withDatabase } from '@chanjiao/persistence';
 import { APPS } from './apps';
+import { stackPlan } from './stack-plan';
 
 async function main(): Promise<void> {
   const [app, name] = process.argv.slice(2);
-  const spec = app ? APPS[app] : undefined;
+  const spec = app && Object.hasOwn(APPS, app) ? APPS[app] : undefined; // own keys: `constructor` is no app
   if (!spec || !name || !/^[A-Z][A-Za-z0-9]+$/.test(name)) {
     console.error(`usage: npm run migration:generate -- <${Object.keys(APPS).join('|')}> <PascalCaseName>`);
     process.exit(2);
   }
-  const url = withDatabase(process.env.DATABASE_URL ?? DEFAULT_PG_SERVER, `migration_gen_${process.pid}`);
+  const url = withDatabase(stackPlan().server, `migration_gen_${process.pid}`);
   await ensureDatabase(url);
   const ds = createDataSource({ url, entities: spec.entities, migrations: spec.migrations });
   try {
@@ -47,14 +49,17 @@ async function main(): Promise<void> {
     ].join('\n');
     const dir = join(__dirname, '..', '..', 'apps', app!, 'src', 'migrations');
     const file = `${ts}-${name}`;
-    writeFileSync(join(dir, `${file}.ts`), body);
+    await writeFormatted(join(dir, `${file}.ts`), body);
     const index = join(dir, 'index.ts');
     const current = readFileSync(index, 'utf8');
     const imports = [...current.matchAll(/^import .*$/gm)].map((m) => m[0]);
     const names = [...current.matchAll(/import \{ (\w+) \}/g)].map((m) => m[1]);
     imports.push(`import { ${cls} } from './${file}';`);
     names.push(cls);
-    writeFileSync(index, `${imports.join('\n')}\n\n/** In order of application. */\nexport const MIGRATIONS = [${names.join(', ')}];\n`);
+    await writeFormatted(
+      index,
+      `${imports.join('\n')}\n\n/** In order of application. */\nexport const MIGRATIONS = [${names.join(', ')}];\n`,
+    );
     console.log(`wrote apps/${app}/src/migrations/${file}.ts (${sql.upQueries.length} statements)`);
   } finally {
     if (ds.isInitialized) await ds.destroy();
@@ -62,7 +67,13 @@ async function main(): Promise<void> {
   }
 }
 
+/** Writes `text` as Prettier formats it with the project's settings, so `npm run lint` passes on what was generated. */
+async function writeFormatted(path: string, text: string): Promise<void> {
+  const options = (await prettier.resolveConfig(path)) ?? {};
+  writeFileSync(path, await prettier.format(text, Object.assign(options, { filepath: path })));
+}
+
 main().catch((e: unknown) => {
-  console.error(e);
+  console.error(e instanceof Error ? e.message : e);
   process.exit(1);
 });
