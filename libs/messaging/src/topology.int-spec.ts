@@ -37,7 +37,7 @@ describe('consumer topology (real RabbitMQ)', () => {
     const log: string[] = [];
 
     await expect(replaceOutdatedRetryQueues(conn, t, (l) => log.push(l))).rejects.toThrow(
-      `${retryQueueName(t.queue, 2)} holds 1 messages and is not a quorum queue delaying 200 ms (CONSUMER_RETRY_DELAYS_MS, tier 2)`,
+      `${retryQueueName(t.queue, 2)} holds 1 message and is not a quorum queue delaying 200 ms (CONSUMER_RETRY_DELAYS_MS, tier 2)`,
     );
     expect(log).toEqual([
       `rabbitmq: replaced ${retryQueueName(t.queue, 1)} by a quorum queue delaying 100 ms (CONSUMER_RETRY_DELAYS_MS, tier 1)`,

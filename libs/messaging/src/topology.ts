@@ -85,7 +85,9 @@ export async function replaceOutdatedRetryQueues(
     try {
       const { messageCount } = await ch.checkQueue(name);
       if (messageCount > 0) {
-        throw new Error(`${name} holds ${messageCount} messages and is not ${wanted} (${differs}); let it drain, then run again`);
+        throw new Error(
+          `${name} holds ${messageCount} message${messageCount === 1 ? '' : 's'} and is not ${wanted} (${differs}); let it drain, then run again`,
+        );
       }
       const consumers = await consumersOf(connection, t.queue);
       if (consumers > 0) {

@@ -9,7 +9,11 @@ const STATS: Array<{ stat: keyof ConsumerStats; name: string; help: string }> = 
   { stat: 'applied', name: 'chanjiao_consumer_applied_total', help: 'Events applied to the read models' },
   { stat: 'duplicates', name: 'chanjiao_consumer_duplicates_total', help: 'Redelivered events dropped as already applied' },
   { stat: 'retried', name: 'chanjiao_consumer_retried_total', help: 'Events sent to a retry queue after a failure' },
-  { stat: 'deadLettered', name: 'chanjiao_consumer_dead_lettered_total', help: 'Events dead-lettered after their last retry' },
+  {
+    stat: 'deadLettered',
+    name: 'chanjiao_consumer_dead_lettered_total',
+    help: 'Events dead-lettered: after their last retry, or at once when invalid or of no known type',
+  },
   { stat: 'batches', name: 'chanjiao_consumer_batches_total', help: 'Batches of events applied in one transaction' },
 ];
 
