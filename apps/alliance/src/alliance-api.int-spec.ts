@@ -44,6 +44,7 @@ describe('alliance write API (real PostgreSQL)', () => {
   describe('bad input gets 400 naming the field and writes nothing', () => {
     const cases: Array<[string, string, string, unknown, string]> = [
       ['alliance: wrong scope', 'PUT', '/alliances/B1', { ...alliance, scope: 'global' }, 'scope'],
+      ['alliance: blank name', 'PUT', '/alliances/B1', { ...alliance, name: ' \t ' }, 'name'],
       ['alliance: wrong role', 'PUT', '/alliances/B1', { ...alliance, role: 'president' }, 'role'],
       ['alliance: missing foundedOn', 'PUT', '/alliances/B1', { ...alliance, foundedOn: undefined }, 'foundedOn'],
       ['alliance: bad id in path', 'PUT', '/alliances/B%201', alliance, 'allianceId'],

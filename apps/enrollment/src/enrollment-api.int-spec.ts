@@ -51,6 +51,7 @@ describe('enrollment write API (real PostgreSQL)', () => {
       ['unknown field', enrollment('B1', { name: '张三' }), 'name'],
       ['bad region', enrollment('B1', { originRegion: '6528' }), 'originRegion'],
       ['bad id', enrollment('B 1'), 'studentId'],
+      ['blank text', enrollment('B1', { partnerInstitution: '   ' }), 'partnerInstitution'],
     ];
     it.each(cases)('%s', async (_label, body, field) => {
       const before = await counts();

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsInt, IsString, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsInt, IsString, Length, Matches, Max, Min, ValidateBy, ValidationOptions } from 'class-validator';
 import { ID_PATTERN, isCalendarDate, MAX_YEAR, MIN_YEAR, REGION_PATTERN } from '@chanjiao/contracts';
 
 /** A real calendar day written YYYY-MM-DD (2023-02-30 is refused). */
@@ -37,3 +37,7 @@ export const IsYear = () => applyDecorators(IsInt(), Min(MIN_YEAR), Max(MAX_YEAR
  */
 export const QueryInteger = () =>
   Transform(({ value }: { value: unknown }) => (typeof value === 'string' && /^\d{1,9}$/.test(value) ? Number(value) : value));
+
+/** Free text of 1 to `max` characters with something besides spaces in it: a name of `"   "` names nothing. */
+export const IsText = (max: number, options?: ValidationOptions) =>
+  applyDecorators(Length(1, max, options), Matches(/\S/, Object.assign({}, options, { message: '$property must not be blank' })));

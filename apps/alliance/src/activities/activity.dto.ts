@@ -1,20 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsBoolean,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  Min,
-  ValidateBy,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 import { distinctParticipants } from './activity.domain';
 
 export const MAX_PARTICIPANTS = 5000;
@@ -44,7 +31,7 @@ export class RecordActivityDto {
 
   @ApiProperty({ example: '2022 巴州职业教育产教融合论坛' })
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   title!: string;
 
   @ApiProperty({ example: '2022-09-16' })
@@ -63,7 +50,7 @@ export class RecordActivityDto {
   @IsArray()
   @ArrayMaxSize(MAX_PARTICIPANTS)
   @IsString({ each: true })
-  @Length(1, 200, { each: true })
+  @IsText(200, { each: true })
   @Matches(/\S/, { each: true, message: 'participants must not be blank' })
   participants?: string[];
 

@@ -1,12 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { ALLIANCE_ROLES, ALLIANCE_SCOPES, AllianceRole, AllianceScope, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 
 export class PutAllianceDto {
   @ApiProperty({ example: '巴州现代纺织职业教育联盟' })
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   name!: string;
 
   @ApiProperty({ enum: ALLIANCE_SCOPES })

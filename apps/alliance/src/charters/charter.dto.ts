@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 
 export class AdoptCharterDto {
   @ApiProperty({ description: 'Charter version: a positive integer, higher than every earlier version of the alliance', example: 2 })
@@ -16,7 +16,7 @@ export class AdoptCharterDto {
   @ApiPropertyOptional({ description: 'Kept in the alliance service only; never published' })
   @IsOptional()
   @IsString()
-  @Length(1, 2000)
+  @IsText(2000)
   summary?: string;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length, Matches, ValidateIf } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { CONTRIBUTION_AMOUNT_PATTERN, CONTRIBUTION_KINDS, ContributionKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 
 export class RecordContributionDto {
   @ApiProperty({ example: 'C-2022-001' })
@@ -30,7 +30,7 @@ export class RecordContributionDto {
   @ApiPropertyOptional({ description: 'Kept in the alliance service only; never published' })
   @IsOptional()
   @IsString()
-  @Length(1, 1000)
+  @IsText(1000)
   description?: string;
 
   @ApiProperty({ example: '2022-05-10' })

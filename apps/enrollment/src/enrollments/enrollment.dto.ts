@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { Pathway, PATHWAYS, PROGRAM_LEVELS, ProgramLevel } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText } from '@chanjiao/platform';
 
 export class CreateEnrollmentDto {
   @ApiProperty({ description: "The institution's student number (no personal data)", example: '2022460101001' })
@@ -27,7 +27,7 @@ export class CreateEnrollmentDto {
   @ApiPropertyOptional({ description: 'Partner school or university of a 3+2 / 2+3 pathway' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   partnerInstitution?: string;
 
   @ApiPropertyOptional()
@@ -60,7 +60,7 @@ export class WithdrawalDto {
   @ApiPropertyOptional({ description: 'Kept in the enrollment service only; never published' })
   @IsOptional()
   @IsString()
-  @Length(1, 500)
+  @IsText(500)
   reason?: string;
 }
 

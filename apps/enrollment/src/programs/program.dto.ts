@@ -1,11 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
+import { IsText } from '@chanjiao/platform';
 import { ID_PATTERN, PROGRAM_LEVELS, PROGRAM_STATUSES, ProgramLevel, ProgramStatus, Sector, SECTORS } from '@chanjiao/contracts';
 
 export class PutProgramDto {
   @ApiProperty({ example: '数控技术' })
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   name!: string;
 
   @ApiProperty({ description: 'Program category (专业大类) code, two digits', example: '46' })
@@ -16,7 +17,7 @@ export class PutProgramDto {
   @ApiPropertyOptional({ description: 'Program cluster (专业群)', example: '石油石化专业群' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   cluster?: string;
 
   @ApiProperty({ enum: PROGRAM_LEVELS })

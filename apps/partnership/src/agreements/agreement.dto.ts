@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { AGREEMENT_KINDS, AgreementKind, COOPERATION_FORMS, CooperationForm, ID_PATTERN, SECTORS, Sector } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 
 const ID_MESSAGE = ({ property }: { property: string }) => `each of ${property} must be 1-64 letters, digits, ".", "_", ":" or "-"`;
 
@@ -60,7 +60,7 @@ export class TerminationDto {
   @ApiPropertyOptional({ description: 'Kept in the partnership service only; never published' })
   @IsOptional()
   @IsString()
-  @Length(1, 500)
+  @IsText(500)
   reason?: string;
 }
 

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { IEI_LEVELS, IeiLevel, PARTNER_KINDS, PartnerKind, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsEntityId, IsRegionCode } from '@chanjiao/platform';
+import { IsEntityId, IsRegionCode, IsText } from '@chanjiao/platform';
 import { IsCreditCode } from '../common/validators';
 
 export class PutPartnerDto {
   @ApiProperty({ example: '新疆某某纺织有限公司' })
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   name!: string;
 
   @ApiProperty({ enum: PARTNER_KINDS })

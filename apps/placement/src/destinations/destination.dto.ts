@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional, IsString, Length, ValidateBy, ValidationOptions } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, ValidateBy, ValidationOptions } from 'class-validator';
 import {
   DESTINATION_CATEGORIES,
   DESTINATION_DETAILS,
@@ -10,7 +10,7 @@ import {
   Sector,
   SECTORS,
 } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText } from '@chanjiao/platform';
 
 /** `detail` must be one of the sub-kinds of the body's `category` (e.g. not `postgraduate` with `contract`). */
 function FitsCategory(options?: ValidationOptions): PropertyDecorator {
@@ -74,7 +74,7 @@ export class PutDestinationDto {
   @ApiPropertyOptional({ description: 'Name of the employing organisation or school (never a person)' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   employerName?: string;
 
   @ApiPropertyOptional({ description: 'GB/T 2260 six-digit code of where the graduate works or studies', example: '652801' })

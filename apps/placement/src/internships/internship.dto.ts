@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, Length } from 'class-validator';
+import { IsIn, IsOptional, IsString } from 'class-validator';
 import { INTERNSHIP_KINDS, InternshipKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText } from '@chanjiao/platform';
 
 export class CreateInternshipDto {
   @ApiProperty({ description: 'Internship id chosen by the careers office system', example: 'INT-2022-000001' })
@@ -24,7 +24,7 @@ export class CreateInternshipDto {
   @ApiPropertyOptional({ description: 'Name of the employing organisation (never a person)', example: '新疆某石化有限公司' })
   @IsOptional()
   @IsString()
-  @Length(1, 200)
+  @IsText(200)
   employerName?: string;
 
   @ApiProperty({ description: 'GB/T 2260 six-digit code of where the internship takes place', example: '652801' })
