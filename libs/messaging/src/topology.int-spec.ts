@@ -59,6 +59,12 @@ describe('consumer topology (real RabbitMQ)', () => {
   it('replaces a retry queue whose delay was changed, once it is empty and nobody consumes the work queue', async () => {
     const longer: ConsumerTopology = Object.assign({}, t, { retryDelaysMs: [100, 250] });
     const log: string[] = [];
+    // A consumer started with the new delay before the queue was replaced is told what to do.
+    const early = await conn.createChannel();
+    early.on('error', () => undefined);
+    await expect(assertConsumerTopology(early, longer)).rejects.toThrow(
+      /differ from CONSUMER_RETRY_DELAYS_MS \(100,250\): stop the reporting consumers and run `npm run migrate`/,
+    );
     // A consumer of the work queue may be sending retries: the queue is left, saying so.
     const consumer = await conn.createChannel();
     const { consumerTag } = await consumer.consume(t.queue, () => undefined);

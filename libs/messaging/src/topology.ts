@@ -32,6 +32,30 @@ const AT_LEAST_ONCE_DEAD_LETTERING = { 'x-dead-letter-strategy': 'at-least-once'
  * when the delay has passed, and the DLQ.
  */
 export async function assertConsumerTopology(channel: Channel | ConfirmChannel, t: ConsumerTopology): Promise<void> {
+  try {
+    await declareConsumerTopology(channel, t);
+  } catch (e) {
+    throw explainRefusal(e, t);
+  }
+}
+
+/**
+ * A 406 on a retry queue means it was declared with other arguments, mostly another `CONSUMER_RETRY_DELAYS_MS`: the
+ * error then says what replaces it, instead of only the broker's words.
+ */
+function explainRefusal(e: unknown, t: ConsumerTopology): unknown {
+  const err = e as Error & { code?: number };
+  if (err?.code !== 406 || !err.message.includes(`${t.queue}.retry.`)) return e;
+  return Object.assign(
+    new Error(
+      `${err.message}. The broker's retry queues differ from CONSUMER_RETRY_DELAYS_MS (${t.retryDelaysMs.join(',')}): ` +
+        'stop the reporting consumers and run `npm run migrate`, which replaces them once they are empty',
+    ),
+    { code: 406 },
+  );
+}
+
+async function declareConsumerTopology(channel: Channel | ConfirmChannel, t: ConsumerTopology): Promise<void> {
   await assertExchange(channel, t.exchange);
   const dlq = deadLetterQueueName(t.queue);
   await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
