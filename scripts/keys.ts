@@ -4,7 +4,7 @@
  */
 import { ApiKeyStore, migrateAuthDatabase, Role, ROLES, WRITE_SERVICES } from '@chanjiao/auth';
 import { INSTITUTION_PATTERN } from '@chanjiao/contracts';
-import { AUTH_DATABASE, DEFAULT_PG_SERVER, withDatabase } from '@chanjiao/persistence';
+import { stackPlan } from './stack-plan';
 
 const USAGE = `usage:
   npm run keys -- create --role writer|reader|admin [--service ${WRITE_SERVICES.join('|')}] --institution <code> [--label <text>]
@@ -25,7 +25,8 @@ function flags(args: string[]): Record<string, string> {
     const eq = a.indexOf('=');
     const [name, inline] = eq < 0 ? [a.slice(2), undefined] : [a.slice(2, eq), a.slice(eq + 1)];
     const value = inline ?? args[++i];
-    if (value === undefined || value.startsWith('--')) fail(`--${name} needs a value`);
+    if (value === undefined || value.startsWith('--') || value.trim() === '') fail(`--${name} needs a value`);
+    if (Object.hasOwn(out, name)) fail(`--${name} given twice`);
     out[name] = value;
   }
   return out;
@@ -33,7 +34,7 @@ function flags(args: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  const url = process.env.AUTH_DATABASE_URL ?? withDatabase(process.env.DATABASE_URL ?? DEFAULT_PG_SERVER, AUTH_DATABASE);
+  const url = stackPlan().authDatabaseUrl; // as npm start has it; an invalid URL is named
   if (!command || !['create', 'list', 'revoke'].includes(command)) fail(command ? `unknown command "${command}"` : 'missing command');
   await migrateAuthDatabase(url);
   const store = new ApiKeyStore(url);
