@@ -16,6 +16,7 @@ import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { ReportCache } from './reports/report-cache';
 import { ReportReader } from './reports/report-reader';
+import { ReportStream } from './reports/report-stream';
 import { EnrollmentReportService } from './reports/enrollment-report.service';
 import { PartnershipReportController } from './reports/partnership-report.controller';
 import { PartnershipReportService } from './reports/partnership-report.service';
@@ -54,6 +55,7 @@ export class ReportingAppModule {
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ReportCache,
         ReportReader,
+        { provide: ReportStream, useFactory: () => new ReportStream(env.DATABASE_URL) },
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,

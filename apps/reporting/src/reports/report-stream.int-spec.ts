@@ -1,0 +1,88 @@
+import { expectEventually, httpClient } from '@chanjiao/testing';
+import { FIRST_ENROLLMENT, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
+
+interface Change {
+  institution: string;
+  asOf: string | null;
+  eventsApplied: number;
+}
+
+/** An open `GET /reports/stream`: the `change` events received so far, and a way to hang up. */
+async function follow(url: string, key: string): Promise<{ status: number; changes: Change[]; comments: string[]; close: () => void }> {
+  const abort = new AbortController();
+  const res = await fetch(`${url}/reports/stream`, { headers: { authorization: `Bearer ${key}` }, signal: abort.signal });
+  const changes: Change[] = [];
+  const comments: string[] = [];
+  if (res.ok && res.body) {
+    const decoder = new TextDecoder();
+    let buffered = '';
+    void (async () => {
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          buffered += decoder.decode(chunk, { stream: true });
+          let end: number;
+          while ((end = buffered.indexOf('\n\n')) >= 0) {
+            const message = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            if (message.startsWith(':')) comments.push(message);
+            const data = /^event: change\ndata: (.*)$/m.exec(message);
+            if (data) changes.push(JSON.parse(data[1]!) as Change);
+          }
+        }
+      } catch {
+        // hung up
+      }
+    })();
+  }
+  return { status: res.status, changes, comments, close: () => abort.abort() };
+}
+
+/**
+ * `GET /reports/stream` against real PostgreSQL and RabbitMQ: a reader hears of each change of its institution's figures
+ * (the projection's commit notifies through PostgreSQL), never of another institution's, and a stopping service ends
+ * its streams instead of waiting on them.
+ */
+describe('report stream (real PostgreSQL and RabbitMQ)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ services: ['enrollment', 'reporting'] });
+  });
+  afterAll(() => stack?.close());
+
+  it('sends the current state at once, then a change when a write is applied; another institution hears nothing', async () => {
+    const mine = await follow(stack.urls.reporting!, stack.readerKey);
+    expect(mine.status).toBe(200);
+    await expectEventually(() => expect(mine.changes).toEqual([{ institution: stack.institution, asOf: null, eventsApplied: 0 }]));
+
+    const other = 'OTHER' + stack.institution.slice(1, 8);
+    const otherReader = (await stack.keys.create({ role: 'reader', services: ['reporting'], institution: other })).key;
+    const theirs = await follow(stack.urls.reporting!, otherReader);
+    await expectEventually(() => expect(theirs.changes).toHaveLength(1));
+
+    expect((await stack.enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM)).status).toBe(201);
+    expect((await stack.enrollment.post('/enrollments', FIRST_ENROLLMENT)).status).toBe(201);
+    await expectEventually(() => expect(mine.changes.at(-1)).toMatchObject({ institution: stack.institution, eventsApplied: 2 }));
+    expect(mine.changes.at(-1)!.asOf).toEqual(expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/));
+    // What the stream said is what the reports say.
+    const overview = await httpClient(stack.urls.reporting!, stack.readerKey).get('/reports/freshness');
+    expect(overview.body).toMatchObject({ eventsApplied: 2, asOf: mine.changes.at(-1)!.asOf });
+    // Changes only grow, and the other institution's stream heard nothing of them.
+    const applied = mine.changes.map((c) => c.eventsApplied);
+    expect(applied).toEqual([...applied].sort((a, b) => a - b));
+    expect(theirs.changes).toEqual([{ institution: other, asOf: null, eventsApplied: 0 }]);
+    mine.close();
+    theirs.close();
+  });
+
+  it('needs a reader key of the institution', async () => {
+    expect((await follow(stack.urls.reporting!, 'cjk_000000000000_' + 'a'.repeat(43))).status).toBe(401);
+    expect((await follow(stack.urls.reporting!, stack.writerKey)).status).toBe(403);
+  });
+
+  it('a stopping service ends its open streams', async () => {
+    const open = await follow(stack.urls.reporting!, stack.readerKey);
+    await expectEventually(() => expect(open.changes.length).toBeGreaterThan(0));
+    // stop() resolves only once the HTTP server has closed, which an open stream would hold.
+    await stack.stop('reporting');
+  });
+});
