@@ -12,8 +12,13 @@ function args(): { institution: string } {
   const argv = process.argv.slice(2);
   let institution = 'BZVTC';
   for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--institution' && argv[i + 1]) institution = argv[++i]!;
-    else if (argv[i]!.startsWith('--institution=')) institution = argv[i]!.split('=')[1]!;
+    if (argv[i] === '--institution') {
+      if (!argv[i + 1]) {
+        console.error('--institution needs a value\nusage: npm run demo [-- --institution <code>]');
+        process.exit(2);
+      }
+      institution = argv[++i]!;
+    } else if (argv[i]!.startsWith('--institution=')) institution = argv[i]!.split('=')[1]!;
     else {
       console.error(`unknown argument ${argv[i]}\nusage: npm run demo [-- --institution <code>]`);
       process.exit(2);

@@ -151,11 +151,18 @@ export async function runDemo(o: DemoOptions): Promise<FigureCheck[]> {
 export async function waitForReports({ call }: Pick<DemoContext, 'call'>): Promise<void> {
   let last = -1;
   let stable = 0;
+  let f: { eventsQueued?: number; eventsParked: number; eventsApplied: number } = { eventsParked: 0, eventsApplied: 0 };
   for (let i = 0; i < 600 && stable < 3; i++) {
     await new Promise((r) => setTimeout(r, 500));
-    const f = await call('reporting', 'GET', '/reports/freshness');
+    f = await call('reporting', 'GET', '/reports/freshness');
     const idle = (f.eventsQueued ?? 0) === 0 && f.eventsParked === 0;
     stable = idle && f.eventsApplied === last ? stable + 1 : 0;
     last = f.eventsApplied;
+  }
+  // Compared anyway, the figures would differ for a reason the comparison cannot show.
+  if (stable < 3) {
+    throw new DemoError(
+      `reporting had not caught up after 5 minutes (${f.eventsApplied} events applied, ${f.eventsQueued ?? '?'} queued, ${f.eventsParked} parked); see GET /reports/freshness`,
+    );
   }
 }
