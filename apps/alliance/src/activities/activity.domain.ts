@@ -1,5 +1,5 @@
 import { ActivityKind, AllianceActivityHeld } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '../common/decision';
+import { beforeFounding, Decision, emit, fail, unchanged } from '../common/decision';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 export interface ActivityState {
@@ -42,13 +42,12 @@ export function decideActivity(
       'activityId',
     );
   }
-  if (input.date < allianceFoundedOn) {
-    return fail(
-      'invalid',
-      Code.DateBeforeFounding,
-      `date ${input.date} is before alliance ${input.allianceId} was founded (${allianceFoundedOn})`,
-      'date',
-    );
-  }
-  return { ok: true, outcome: 'created', state, emit: emit(AllianceActivityHeld, { ...state }) };
+  return (
+    beforeFounding<ActivityState>({ allianceId: input.allianceId, field: 'date', date: input.date }, allianceFoundedOn) ?? {
+      ok: true,
+      outcome: 'created',
+      state,
+      emit: emit(AllianceActivityHeld, { ...state }),
+    }
+  );
 }

@@ -1,5 +1,5 @@
 import { AllianceCharterAdopted } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '../common/decision';
+import { beforeFounding, Decision, emit, fail, unchanged } from '../common/decision';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 export interface CharterState {
@@ -33,14 +33,11 @@ export function decideCharter(charters: CharterState[], input: CharterInput, all
       'version',
     );
   }
-  if (input.adoptedOn < allianceFoundedOn) {
-    return fail(
-      'invalid',
-      Code.DateBeforeFounding,
-      `adoptedOn ${input.adoptedOn} is before alliance ${input.allianceId} was founded (${allianceFoundedOn})`,
-      'adoptedOn',
-    );
-  }
+  const early = beforeFounding<CharterState>(
+    { allianceId: input.allianceId, field: 'adoptedOn', date: input.adoptedOn },
+    allianceFoundedOn,
+  );
+  if (early) return early;
   const latest = charters.reduce<CharterState | undefined>((a, c) => (!a || c.version > a.version ? c : a), undefined);
   if (latest && input.version < latest.version) {
     return fail(

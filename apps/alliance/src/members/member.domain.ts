@@ -5,7 +5,7 @@ import {
   AllianceMemberRoleChanged,
   AllianceRole,
 } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '../common/decision';
+import { beforeFounding, Decision, emit, fail, unchanged } from '../common/decision';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 /** One membership period: joined, maybe role changes, maybe departed. A re-join starts a new period. */
@@ -65,14 +65,12 @@ function withPeriods(s: MemberState, periods: MembershipPeriod[]): MemberState {
 export function decideJoin(existing: MemberState | undefined, input: JoinInput, allianceFoundedOn: string): Decision<MemberState> {
   const repeat = existing?.periods.some((p) => p.memberKind === input.memberKind && p.role === input.role && p.joinedOn === input.joinedOn);
   if (existing && repeat) return unchanged(existing);
-  if (input.joinedOn < allianceFoundedOn) {
-    return fail(
-      'invalid',
-      Code.JoinBeforeFounding,
-      `joinedOn ${input.joinedOn} is before alliance ${input.allianceId} was founded (${allianceFoundedOn})`,
-      'joinedOn',
-    );
-  }
+  const early = beforeFounding<MemberState>(
+    { allianceId: input.allianceId, field: 'joinedOn', date: input.joinedOn },
+    allianceFoundedOn,
+    Code.JoinBeforeFounding,
+  );
+  if (early) return early;
   const period: MembershipPeriod = {
     memberKind: input.memberKind,
     role: input.role,
