@@ -1,4 +1,5 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Client } from 'pg';
 
 /** The channel a projection commit notifies with what it changed (see ProjectionTransaction.commit). */
@@ -15,6 +16,11 @@ export interface ReportChange {
 
 type Listener = (change: ReportChange) => void;
 
+/** The shortest time between two `change` events of one stream: a burst of commits becomes one event. */
+const MIN_GAP_MS = 250;
+/** A comment this often keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000;
+
 /**
  * Fans the projection commits' notifications out to the report streams of this instance. The commits notify through
  * PostgreSQL, so a stream hears of every change, whichever reporting instance applied it. One LISTEN connection per
@@ -25,6 +31,7 @@ type Listener = (change: ReportChange) => void;
 export class ReportStream implements BeforeApplicationShutdown, OnModuleDestroy {
   private readonly logger = new Logger('ReportStream');
   private readonly listeners = new Map<string, Set<Listener>>();
+  /** Ends each open stream: run when the service stops, as an open response would hold the HTTP server's close. */
   private readonly closers = new Set<() => void>();
   private client?: Client;
   private connecting?: Promise<void>;
@@ -32,6 +39,62 @@ export class ReportStream implements BeforeApplicationShutdown, OnModuleDestroy 
   private closed = false;
 
   constructor(private readonly databaseUrl: string) {}
+
+  /**
+   * Answers `GET /reports/stream` on `reply`: `current()` (the institution's state now) at once, then each change, as
+   * server-sent `change` events, until the client hangs up or the service stops.
+   */
+  async serve(reply: FastifyReply, institution: string, current: () => Promise<ReportChange>): Promise<void> {
+    const res = reply.raw;
+    let lastSent = -1;
+    let lastWrite = 0;
+    let pending: ReportChange | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      if (!pending) return;
+      lastSent = pending.eventsApplied;
+      lastWrite = Date.now();
+      res.write(`event: change\ndata: ${JSON.stringify(pending)}\n\n`);
+      pending = undefined;
+    };
+    // A change older than one sent or waiting is dropped: what a client sees only grows.
+    const push = (change: ReportChange) => {
+      if (change.eventsApplied <= lastSent || (pending && change.eventsApplied <= pending.eventsApplied)) return;
+      pending = change;
+      timer ??= setTimeout(flush, Math.max(0, lastWrite + MIN_GAP_MS - Date.now()));
+    };
+    // Subscribed before the current state is read: a change committed in between is not missed.
+    const unsubscribe = await this.subscribe(institution, push).catch((e: Error) => {
+      throw new ServiceUnavailableException({ error: 'stream_unavailable', message: `cannot follow changes now: ${e.message}` });
+    });
+    let now: ReportChange;
+    try {
+      now = await current();
+    } catch (e) {
+      unsubscribe();
+      throw e;
+    }
+    reply.hijack();
+    const headers = Object.assign({}, reply.getHeaders() as Record<string, string>, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
+    res.writeHead(200, headers);
+    push(now);
+    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    // Torn down however it ends: the client hanging up, or the service stopping.
+    const close = () => {
+      this.closers.delete(close);
+      unsubscribe();
+      clearInterval(heartbeat);
+      clearTimeout(timer);
+      res.end();
+    };
+    this.closers.add(close);
+    res.once('close', close);
+  }
 
   /** Calls `listener` on each change of `institution`'s figures until the returned function is called. */
   async subscribe(institution: string, listener: Listener): Promise<() => void> {
@@ -43,12 +106,6 @@ export class ReportStream implements BeforeApplicationShutdown, OnModuleDestroy 
       set.delete(listener);
       if (set.size === 0) this.listeners.delete(institution);
     };
-  }
-
-  /** `close` ends one open stream when the service stops: an open response would hold the HTTP server's close. */
-  onShutdown(close: () => void): () => void {
-    this.closers.add(close);
-    return () => this.closers.delete(close);
   }
 
   beforeApplicationShutdown(): void {

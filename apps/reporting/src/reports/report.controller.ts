@@ -1,4 +1,4 @@
-import { Controller, Get, Query, Res, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
@@ -11,11 +11,8 @@ import { EnrollmentReportService } from './enrollment-report.service';
 import { PlacementReportService } from './placement-report.service';
 import { PartnershipReportService } from './partnership-report.service';
 import { reportInstitution, today } from './report-scope';
-import { ReportChange, ReportStream } from './report-stream';
+import { ReportStream } from './report-stream';
 import { EnrollmentReportQuery, EnrollmentReportView, FreshnessView, OverviewView, ReportQuery, YearQuery } from './report.dto';
-
-/** The shortest time between two `change` events of one stream. */
-const STREAM_MIN_GAP_MS = 250;
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -94,53 +91,9 @@ export class ReportController {
   @ApiProduces('text/event-stream')
   async stream(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {
     const institution = reportInstitution(p, q.institution);
-    const res = reply.raw;
-    let lastSent = -1;
-    let lastWrite = 0;
-    let pending: ReportChange | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (!pending) return;
-      lastSent = pending.eventsApplied;
-      lastWrite = Date.now();
-      res.write(`event: change\ndata: ${JSON.stringify(pending)}\n\n`);
-      pending = undefined;
-    };
-    // A change older than what was sent is dropped; a burst of commits becomes one event per STREAM_MIN_GAP_MS.
-    const push = (change: ReportChange) => {
-      if (change.eventsApplied <= lastSent || (pending && change.eventsApplied <= pending.eventsApplied)) return;
-      pending = change;
-      timer ??= setTimeout(flush, Math.max(0, lastWrite + STREAM_MIN_GAP_MS - Date.now()));
-    };
-    // Subscribed before the current state is read: a change committed in between is not missed.
-    const unsubscribe = await this.changes.subscribe(institution, push).catch((e: Error) => {
-      throw new ServiceUnavailableException({ error: 'stream_unavailable', message: `cannot follow changes now: ${e.message}` });
-    });
-    let current;
-    try {
-      current = await this.reader.snapshot(institution, (source) => this.counters.freshness(source));
-    } catch (e) {
-      unsubscribe();
-      throw e;
-    }
-    reply.hijack();
-    res.writeHead(
-      200,
-      Object.assign({}, reply.getHeaders() as Record<string, string>, {
-        'content-type': 'text/event-stream; charset=utf-8',
-        'cache-control': 'no-cache',
-        'x-accel-buffering': 'no',
-      }),
-    );
-    push({ institution, asOf: current.lastEventTime?.toISOString() ?? null, eventsApplied: current.eventsApplied });
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    const stopOnShutdown = this.changes.onShutdown(() => res.end());
-    res.once('close', () => {
-      unsubscribe();
-      stopOnShutdown();
-      clearInterval(heartbeat);
-      clearTimeout(timer);
+    await this.changes.serve(reply, institution, async () => {
+      const f = await this.reader.snapshot(institution, (source) => this.counters.freshness(source));
+      return { institution, asOf: f.lastEventTime?.toISOString() ?? null, eventsApplied: f.eventsApplied };
     });
   }
 
