@@ -1,8 +1,9 @@
 import 'reflect-metadata';
-import { ArgumentMetadata, BadRequestException, ValidationPipe } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { ArgumentMetadata, BadRequestException, HttpException, ValidationPipe } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { createValidationPipe } from './validation';
+import { checkBodyShape, createValidationPipe, MAX_BODY_DEPTH } from './validation';
 
 class Query {
   @Type(() => Number)
@@ -81,5 +82,48 @@ describe('the global validation pipe, for repeated queries', () => {
     await pipe.transform({ year: 2022 }, body);
     await pipe.transform({ year: 2022 }, body);
     expect(runs).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe('checkBodyShape', () => {
+  /** `levels` arrays nested in each other, built without recursion. */
+  const nested = (levels: number): unknown[] => {
+    const root: unknown[] = [];
+    let node = root;
+    for (let i = 1; i < levels; i++) node.push((node = []));
+    return root;
+  };
+  const refusal = (value: unknown) => {
+    try {
+      checkBodyShape(value);
+      return undefined;
+    } catch (e) {
+      return { status: (e as HttpException).getStatus(), body: (e as HttpException).getResponse() };
+    }
+  };
+
+  it('lets a body of ordinary depth through, however wide', () => {
+    expect(
+      refusal(Array.from({ length: 5000 }, (_, i) => ({ id: `S${i}`, sectors: ['textiles'], nested: { a: [1, 2] } }))),
+    ).toBeUndefined();
+    expect(refusal({ name: nested(MAX_BODY_DEPTH - 1) })).toBeUndefined();
+  });
+
+  it('refuses nesting past the limit with 400 naming where, even 100,000 levels deep', () => {
+    expect(refusal({ name: nested(MAX_BODY_DEPTH) })).toEqual({
+      status: 400,
+      body: expect.objectContaining({ errors: [{ field: `name${'[0]'.repeat(MAX_BODY_DEPTH - 1)}`, message: expect.any(String) }] }),
+    });
+    expect(refusal([{ a: nested(100_000) }])).toMatchObject({
+      status: 400,
+      body: { errors: [{ field: expect.stringMatching(/^\[0\]\.a(\[0\])+$/) }] },
+    });
+  });
+
+  it('refuses a raw stream (a spreadsheet content type on a JSON route) with 415', () => {
+    expect(refusal(Readable.from(['{}']))).toMatchObject({
+      status: 415,
+      body: { error: 'unsupported_media_type', errors: [{ field: 'body' }] },
+    });
   });
 });

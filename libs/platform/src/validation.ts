@@ -41,12 +41,12 @@ export const MAX_BODY_DEPTH = 32;
  *   walking one reaches its socket's native handle, and constructing that aborted the process;
  * - nesting deeper than {@link MAX_BODY_DEPTH} (400 naming where), which overflowed the stack (a 500).
  */
-export function checkBodyShape(value: unknown, prefix = ''): void {
+export function checkBodyShape(value: unknown): void {
   if (value instanceof Readable) {
     throw new UnsupportedMediaTypeException({
       error: 'unsupported_media_type',
       message: 'send the body as JSON (Content-Type: application/json); files go to POST /imports/{entity}',
-      errors: [{ field: prefix || 'body', message: 'body must be JSON' }],
+      errors: [{ field: 'body', message: 'body must be JSON' }],
     });
   }
   if (value === null || typeof value !== 'object') return;
@@ -55,20 +55,20 @@ export function checkBodyShape(value: unknown, prefix = ''): void {
   while (stack.length > 0) {
     const [node, depth] = stack.pop()!;
     if (depth > MAX_BODY_DEPTH) {
-      const field = pathTo(value, node, prefix) ?? (prefix || 'body');
+      const field = pathTo(value, node, '', 1) ?? 'body';
       throw validationFailed([{ field, message: `${field} nests deeper than ${MAX_BODY_DEPTH} levels` }]);
     }
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child as object, depth + 1]);
   }
 }
 
-/** The field path from `root` to `target` (`a.b[0]`), found only when a body is refused. */
-function pathTo(root: object, target: object, prefix: string): string | undefined {
-  if (root === target) return prefix || undefined;
+/** The field path (`a.b[0]`) from `root` to `target`, which is MAX_BODY_DEPTH + 1 levels down; only when a body is refused. */
+function pathTo(root: object, target: object, path: string, depth: number): string | undefined {
+  if (root === target) return path || undefined;
+  if (depth > MAX_BODY_DEPTH) return undefined; // no deeper than the target: a body may nest far deeper than a stack
   for (const [key, child] of Object.entries(root)) {
     if (child === null || typeof child !== 'object') continue;
-    const path = Array.isArray(root) ? `${prefix}[${key}]` : prefix ? `${prefix}.${key}` : key;
-    const found = pathTo(child as object, target, path);
+    const found = pathTo(child as object, target, Array.isArray(root) ? `${path}[${key}]` : path ? `${path}.${key}` : key, depth + 1);
     if (found !== undefined) return found;
   }
   return undefined;
