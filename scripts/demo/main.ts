@@ -55,13 +55,11 @@ async function main(): Promise<void> {
   const keys = new ApiKeyStore(plan.authDatabaseUrl);
   const writer = await keys.create({ role: 'writer', services: [...WRITE_SERVICES], institution, label: 'demo' });
   const reader = await keys.create({ role: 'reader', services: ['reporting'], institution, label: 'demo' });
-  await keys.close();
   // The keys serve this run only (they are never printed): revoked when it ends, however it ends.
   const revokeKeys = async () => {
-    const store = new ApiKeyStore(plan.authDatabaseUrl);
-    await store.revoke(writer.id);
-    await store.revoke(reader.id);
-    await store.close();
+    await keys.revoke(writer.id);
+    await keys.revoke(reader.id);
+    await keys.close();
   };
   console.log(`loading the 2022 scenario for ${institution} (keys ${writer.id}, ${reader.id})`);
   const checks = await runDemo({
