@@ -55,7 +55,7 @@ export class ReportingAppModule {
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ReportCache,
         ReportReader,
-        { provide: ReportStream, useFactory: () => new ReportStream(env.DATABASE_URL) },
+        ReportStream,
         ProjectionUnitOfWork,
         CounterRepository,
         EnrollmentReportService,

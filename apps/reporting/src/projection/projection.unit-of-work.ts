@@ -4,7 +4,6 @@ import { joinJsonTexts, jsonTextsSql, KEYED_TRANSACTION_SETTINGS, pgErrorCode, s
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
 import { diffCells, Fact } from './projection';
-import { REPORTS_CHANGED_CHANNEL } from '../reports/report-stream';
 import { ProjectionRegistry } from './projection.registry';
 
 interface EntityRow {
@@ -413,16 +412,6 @@ export class ProjectionTransaction implements EventTransaction {
            ON CONFLICT (institution) DO UPDATE SET last_event_time = greatest(freshness.last_event_time, excluded.last_event_time),
              last_applied_at = now(), events_applied = freshness.events_applied + excluded.events_applied`,
           [f.map(([i]) => i), f.map(([, v]) => v.last), f.map(([, v]) => v.applied)],
-        );
-        // Report streams (GET /reports/stream) on every instance hear of it at commit, when PostgreSQL delivers a
-        // NOTIFY: the institutions' new freshness, 40 a notification to stay below PostgreSQL's 8,000-byte payload.
-        push(
-          `SELECT pg_notify('${REPORTS_CHANGED_CHANNEL}', json_agg(json_build_object('institution', institution, 'asOf', last_event_time,
-             'eventsApplied', events_applied))::text)
-           FROM (SELECT institution, last_event_time, events_applied, (row_number() OVER (ORDER BY institution) - 1) / 40 AS part
-                 FROM freshness WHERE institution = ANY($1::text[])) AS changed
-           GROUP BY part`,
-          [f.map(([i]) => i)],
         );
       }
       push('COMMIT', []);

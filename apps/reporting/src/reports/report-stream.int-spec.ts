@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { expectEventually, httpClient } from '@chanjiao/testing';
 import { FIRST_ENROLLMENT, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
@@ -72,6 +73,21 @@ describe('report stream (real PostgreSQL and RabbitMQ)', () => {
     expect(theirs.changes).toEqual([{ institution: other, asOf: null, eventsApplied: 0 }]);
     mine.close();
     theirs.close();
+  });
+
+  it('goes on after the database dropped its connections', async () => {
+    const mine = await follow(stack.urls.reporting!, stack.readerKey);
+    await expectEventually(() => expect(mine.changes).toHaveLength(1));
+    const before = mine.changes[0]!.eventsApplied;
+    const admin = new Client({ connectionString: stack.databases.reporting });
+    await admin.connect();
+    await admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    await admin.end();
+    expect((await stack.enrollment.post('/enrollments', Object.assign({}, FIRST_ENROLLMENT, { studentId: '2022777' }))).status).toBe(201);
+    await expectEventually(() => expect(mine.changes.at(-1)!.eventsApplied).toBe(before + 1));
+    mine.close();
   });
 
   it('needs a reader key of the institution', async () => {

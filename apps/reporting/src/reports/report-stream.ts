@@ -1,9 +1,7 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { Client } from 'pg';
-
-/** The channel a projection commit notifies with what it changed (see ProjectionTransaction.commit). */
-export const REPORTS_CHANGED_CHANNEL = 'chanjiao_reports_changed';
+import type { ServerResponse } from 'node:http';
+import { DataSource } from 'typeorm';
 
 /** What `GET /reports/stream` sends on a change of an institution's figures. */
 export interface ReportChange {
@@ -14,152 +12,134 @@ export interface ReportChange {
   eventsApplied: number;
 }
 
-type Listener = (change: ReportChange) => void;
-
-/** The shortest time between two `change` events of one stream: a burst of commits becomes one event. */
-const MIN_GAP_MS = 250;
+/** How often the streamed institutions' freshness is read, while any stream is open; also the shortest gap between two events. */
+export const POLL_MS = 250;
 /** A comment this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000;
+/** A stream ends after this long; the client reconnects (its key checked again: a revoked key's stream does not outlive it by more). */
+export const STREAM_LIFETIME_MS = 10 * 60_000;
+/** How soon an EventSource reconnects after a stream ends. */
+const RECONNECT_MS = 1000;
+
+interface OpenStream {
+  institution: string;
+  res: ServerResponse;
+  lastSent: number;
+  close: () => void;
+}
 
 /**
- * Fans the projection commits' notifications out to the report streams of this instance. The commits notify through
- * PostgreSQL, so a stream hears of every change, whichever reporting instance applied it. One LISTEN connection per
- * instance, opened with the first stream and kept, reconnected after a loss (changes meanwhile are not replayed: a
- * stream's client refetches on reconnecting, as it does on every change).
+ * Server-sent change events for dashboards. While streams are open, this instance reads the freshness of their
+ * institutions every {@link POLL_MS} (one indexed query for all of them) and sends each stream its institution's state
+ * when more events were applied, by any reporting instance. Polling, rather than a NOTIFY from the projection's
+ * commit: it costs the commit nothing (PostgreSQL serializes the commits of notifying transactions), and a database
+ * that was away is simply read again.
  */
 @Injectable()
-export class ReportStream implements BeforeApplicationShutdown, OnModuleDestroy {
+export class ReportStream implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ReportStream');
-  private readonly listeners = new Map<string, Set<Listener>>();
-  /** Ends each open stream: run when the service stops, as an open response would hold the HTTP server's close. */
-  private readonly closers = new Set<() => void>();
-  private client?: Client;
-  private connecting?: Promise<void>;
-  private retry?: NodeJS.Timeout;
+  private readonly streams = new Set<OpenStream>();
+  private poller?: NodeJS.Timeout;
+  private polling = false;
   private closed = false;
 
-  constructor(private readonly databaseUrl: string) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Answers `GET /reports/stream` on `reply`: `current()` (the institution's state now) at once, then each change, as
-   * server-sent `change` events, until the client hangs up or the service stops.
+   * Answers `GET /reports/stream` on `reply`: the institution's state at once, then each change, as `change` events,
+   * until the client hangs up, the stream's lifetime ends or the service stops.
    */
-  async serve(reply: FastifyReply, institution: string, current: () => Promise<ReportChange>): Promise<void> {
+  async serve(reply: FastifyReply, institution: string): Promise<void> {
+    if (this.closed) throw stopping();
     const res = reply.raw;
-    let lastSent = -1;
-    let lastWrite = 0;
-    let pending: ReportChange | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      timer = undefined;
-      if (!pending) return;
-      lastSent = pending.eventsApplied;
-      lastWrite = Date.now();
-      res.write(`event: change\ndata: ${JSON.stringify(pending)}\n\n`);
-      pending = undefined;
-    };
-    // A change older than one sent or waiting is dropped: what a client sees only grows.
-    const push = (change: ReportChange) => {
-      if (change.eventsApplied <= lastSent || (pending && change.eventsApplied <= pending.eventsApplied)) return;
-      pending = change;
-      timer ??= setTimeout(flush, Math.max(0, lastWrite + MIN_GAP_MS - Date.now()));
-    };
-    // Subscribed before the current state is read: a change committed in between is not missed.
-    const unsubscribe = await this.subscribe(institution, push).catch((e: Error) => {
-      throw new ServiceUnavailableException({ error: 'stream_unavailable', message: `cannot follow changes now: ${e.message}` });
-    });
-    let now: ReportChange;
-    try {
-      now = await current();
-    } catch (e) {
-      unsubscribe();
-      throw e;
-    }
+    const [now] = await this.read([institution]);
+    // The service may have begun to stop, or the client hung up, while the state was read.
+    if (this.closed) throw stopping();
+    if (res.destroyed) return;
     reply.hijack();
-    const headers = Object.assign({}, reply.getHeaders() as Record<string, string>, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      'x-accel-buffering': 'no',
-    });
-    res.writeHead(200, headers);
-    push(now);
+    res.writeHead(
+      200,
+      Object.assign({}, reply.getHeaders() as Record<string, string>, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-accel-buffering': 'no',
+        // The connection ends with the stream: an idle keep-alive socket left behind would hold the server's close.
+        connection: 'close',
+      }),
+    );
+    res.write(`retry: ${RECONNECT_MS}\n\n`);
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    // Torn down however it ends: the client hanging up, or the service stopping.
-    const close = () => {
-      this.closers.delete(close);
-      unsubscribe();
-      clearInterval(heartbeat);
-      clearTimeout(timer);
-      res.end();
+    const lifetime = setTimeout(() => stream.close(), STREAM_LIFETIME_MS);
+    const stream: OpenStream = {
+      institution,
+      res,
+      lastSent: -1,
+      // Torn down however it ends: the client hanging up, its lifetime, or the service stopping.
+      close: () => {
+        this.streams.delete(stream);
+        clearInterval(heartbeat);
+        clearTimeout(lifetime);
+        if (this.streams.size === 0) this.stopPolling();
+        res.end();
+      },
     };
-    this.closers.add(close);
-    res.once('close', close);
-  }
-
-  /** Calls `listener` on each change of `institution`'s figures until the returned function is called. */
-  async subscribe(institution: string, listener: Listener): Promise<() => void> {
-    await this.listen();
-    let set = this.listeners.get(institution);
-    if (!set) this.listeners.set(institution, (set = new Set()));
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-      if (set.size === 0) this.listeners.delete(institution);
-    };
+    this.streams.add(stream);
+    res.once('close', stream.close);
+    this.send(stream, now ?? { institution, asOf: null, eventsApplied: 0 });
+    this.startPolling();
   }
 
   beforeApplicationShutdown(): void {
     this.closed = true;
-    for (const close of [...this.closers]) close();
+    // An open response would hold the HTTP server's close, which Nest runs after this hook.
+    for (const stream of [...this.streams]) stream.close();
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.retry);
-    const client = this.client;
-    this.client = undefined;
-    await client?.end().catch(() => undefined);
+  private send(stream: OpenStream, change: ReportChange): void {
+    if (change.eventsApplied <= stream.lastSent || stream.res.writableEnded) return; // what a client sees only grows
+    stream.lastSent = change.eventsApplied;
+    stream.res.write(`event: change\ndata: ${JSON.stringify(change)}\n\n`);
   }
 
-  /** Parses a notification: the changed institutions' freshness rows, as the commit's `json_agg` wrote them. */
-  static changesOf(payload: string): ReportChange[] {
-    const rows = JSON.parse(payload) as Array<{ institution: string; asOf: string | null; eventsApplied: number | string }>;
+  private startPolling(): void {
+    this.poller ??= setInterval(() => void this.poll(), POLL_MS);
+  }
+
+  private stopPolling(): void {
+    clearInterval(this.poller);
+    this.poller = undefined;
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return; // a slow read is not overtaken by the next
+    this.polling = true;
+    try {
+      const changes = await this.read([...new Set([...this.streams].map((s) => s.institution))]);
+      const byInstitution = new Map(changes.map((c) => [c.institution, c]));
+      for (const stream of [...this.streams]) {
+        const change = byInstitution.get(stream.institution);
+        if (change) this.send(stream, change);
+      }
+    } catch (e) {
+      // The next poll reads again; the streams stay open.
+      this.logger.warn(`cannot read report changes: ${(e as Error).message}`);
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async read(institutions: string[]): Promise<ReportChange[]> {
+    if (institutions.length === 0) return [];
+    const rows = await this.dataSource.query<Array<{ institution: string; last_event_time: Date | null; events_applied: string }>>(
+      `SELECT institution, last_event_time, events_applied::text AS events_applied FROM freshness WHERE institution = ANY($1::text[])`,
+      [institutions],
+    );
     return rows.map((r) => ({
       institution: r.institution,
-      asOf: r.asOf === null ? null : new Date(r.asOf).toISOString(),
-      eventsApplied: Number(r.eventsApplied),
+      asOf: r.last_event_time?.toISOString() ?? null,
+      eventsApplied: Number(r.events_applied),
     }));
   }
-
-  private listen(): Promise<void> {
-    if (this.client || this.closed) return Promise.resolve();
-    this.connecting ??= this.connect().finally(() => (this.connecting = undefined));
-    return this.connecting;
-  }
-
-  private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.databaseUrl, application_name: 'reporting-stream-listen' });
-    const lost = () => {
-      if (this.client !== client) return;
-      this.client = undefined;
-      if (!this.closed) this.retry = setTimeout(() => void this.listen().catch(() => undefined), 1000);
-    };
-    client.on('error', lost);
-    client.on('end', lost);
-    client.on('notification', (n) => this.deliver(n.payload ?? '[]'));
-    await client.connect();
-    await client.query(`LISTEN ${REPORTS_CHANGED_CHANNEL}`);
-    this.client = client;
-  }
-
-  private deliver(payload: string): void {
-    let changes: ReportChange[];
-    try {
-      changes = ReportStream.changesOf(payload);
-    } catch (e) {
-      this.logger.warn(`a report change could not be read (${(e as Error).message}): ${payload.slice(0, 200)}`);
-      return;
-    }
-    for (const change of changes) for (const listener of this.listeners.get(change.institution) ?? []) listener(change);
-  }
 }
+
+const stopping = () => new ServiceUnavailableException({ error: 'stopping', message: 'the service is stopping; connect again' });

@@ -82,19 +82,16 @@ export class ReportController {
 
   @Get('stream')
   @ApiOperation({
-    summary: "Server-sent events: `change` whenever the institution's figures change, and once at the start",
+    summary: 'Server-sent events: `change` whenever events are applied for the institution, and once at the start',
     description:
       'Each `change` carries `{ institution, asOf, eventsApplied }`; a dashboard refetches its reports when `eventsApplied` grows. ' +
-      'At most four changes a second (the latest wins); a comment every 15 s keeps proxies from closing the connection. ' +
-      'Changes applied by any reporting instance are sent. On reconnecting, refetch: changes missed meanwhile are not replayed.',
+      'Changes applied by any reporting instance are sent, at most four a second (the latest wins); a comment every 15 s keeps ' +
+      'proxies from closing the connection. A stream ends after 10 minutes and the client reconnects (its key is checked again); ' +
+      'refetch on reconnecting. A default `asOf` (today) that moves at midnight is no change.',
   })
   @ApiProduces('text/event-stream')
-  async stream(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {
-    const institution = reportInstitution(p, q.institution);
-    await this.changes.serve(reply, institution, async () => {
-      const f = await this.reader.snapshot(institution, (source) => this.counters.freshness(source));
-      return { institution, asOf: f.lastEventTime?.toISOString() ?? null, eventsApplied: f.eventsApplied };
-    });
+  stream(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {
+    return this.changes.serve(reply, reportInstitution(p, q.institution));
   }
 
   @Get('freshness')
