@@ -4,7 +4,7 @@
  */
 import { ApiKeyStore, migrateAuthDatabase, Role, ROLES, WRITE_SERVICES } from '@chanjiao/auth';
 import { INSTITUTION_PATTERN } from '@chanjiao/contracts';
-import { stackPlan } from './stack-plan';
+import { authDatabaseUrl } from './stack-plan';
 
 const USAGE = `usage:
   npm run keys -- create --role writer|reader|admin [--service ${WRITE_SERVICES.join('|')}] --institution <code> [--label <text>]
@@ -34,7 +34,7 @@ function flags(args: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  const url = stackPlan().authDatabaseUrl; // as npm start has it; an invalid URL is named
+  const url = authDatabaseUrl(); // as npm start has it; an invalid URL is named
   if (!command || !['create', 'list', 'revoke'].includes(command)) fail(command ? `unknown command "${command}"` : 'missing command');
   await migrateAuthDatabase(url);
   const store = new ApiKeyStore(url);

@@ -29,6 +29,7 @@ describe('stackPlan', () => {
     [{ PARTNERSHIP_DATABASE_URL: 'mysql://x/y' }, 'PARTNERSHIP_DATABASE_URL must be a postgres:// URL, got "mysql://x/y"'],
     [{ DATABASE_URL: 'localhost:5432' }, 'DATABASE_URL must be a postgres:// URL, got "localhost:5432"'],
     [{ AUTH_DATABASE_URL: 'not a url' }, 'AUTH_DATABASE_URL must be a postgres:// URL, got "not a url"'],
+    [{ ENROLLMENT_PORT: '3005' }, 'REPORTING_PORT and ENROLLMENT_PORT are both 3005: each service needs its own port'],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => stackPlan(env)).toThrow(message);
   });

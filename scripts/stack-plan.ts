@@ -25,12 +25,21 @@ export function stackPlan(env: NodeJS.ProcessEnv = process.env): StackPlan {
       port: port(`${name}_PORT`, env[`${name}_PORT`] ?? String(DEFAULT_PORTS[app])),
     };
   }
+  const taken = new Map<number, StackApp>();
+  for (const [app, { port }] of Object.entries(apps) as Array<[StackApp, { port: number }]>) {
+    const other = taken.get(port);
+    if (other)
+      throw new Error(`${app.toUpperCase()}_PORT and ${other.toUpperCase()}_PORT are both ${port}: each service needs its own port`);
+    taken.set(port, app);
+  }
+  return { server, apps, authDatabaseUrl: authDatabaseUrl(env) };
+}
+
+/** The keys database alone (`npm run keys` needs nothing else): `AUTH_DATABASE_URL`, else `chanjiao_auth` on the server. */
+export function authDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   const auth = env.AUTH_DATABASE_URL;
-  return {
-    server,
-    apps,
-    authDatabaseUrl: auth === undefined ? withDatabase(server, AUTH_DATABASE) : postgresUrl('AUTH_DATABASE_URL', auth),
-  };
+  if (auth !== undefined) return postgresUrl('AUTH_DATABASE_URL', auth);
+  return withDatabase(postgresUrl('DATABASE_URL', env.DATABASE_URL ?? DEFAULT_PG_SERVER), AUTH_DATABASE);
 }
 
 function postgresUrl(variable: string, value: string): string {

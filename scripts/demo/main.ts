@@ -55,12 +55,20 @@ async function main(): Promise<void> {
   const keys = new ApiKeyStore(plan.authDatabaseUrl);
   const writer = await keys.create({ role: 'writer', services: [...WRITE_SERVICES], institution, label: 'demo' });
   const reader = await keys.create({ role: 'reader', services: ['reporting'], institution, label: 'demo' });
-  // The keys serve this run only (they are never printed): revoked when it ends, however it ends.
+  // The keys serve this run only (they are never printed): revoked when it ends, by Ctrl-C too. A failure to revoke
+  // is said, and does not hide the demo's own outcome.
   const revokeKeys = async () => {
-    await keys.revoke(writer.id);
-    await keys.revoke(reader.id);
-    await keys.close();
+    try {
+      await keys.revoke(writer.id);
+      await keys.revoke(reader.id);
+      await keys.close();
+    } catch (e) {
+      console.error(`could not revoke the demo's keys ${writer.id}, ${reader.id} (npm run keys -- revoke <id>): ${(e as Error).message}`);
+    }
   };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void revokeKeys().finally(() => process.exit(130)));
+  }
   console.log(`loading the 2022 scenario for ${institution} (keys ${writer.id}, ${reader.id})`);
   const checks = await runDemo({
     institution,

@@ -155,7 +155,7 @@ export class ParseBatchPipe<T extends object> implements PipeTransform<unknown, 
   constructor(private readonly itemType: Type<T>) {}
 
   async transform(value: unknown, _meta: ArgumentMetadata): Promise<T[]> {
-    checkBodyShape(value);
+    // Its shape was checked by the global pipe, which runs first on every body (checkBodyShape).
     if (!Array.isArray(value)) throw validationFailed([{ field: 'body', message: 'body must be a JSON array of items' }]);
     if (value.length === 0) throw validationFailed([{ field: 'body', message: 'body must hold at least one item' }]);
     if (value.length > MAX_BATCH_ITEMS) {

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ValidateBy } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind } from '@chanjiao/contracts';
 import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
 import { distinctParticipants } from './activity.domain';
@@ -51,7 +51,6 @@ export class RecordActivityDto {
   @ArrayMaxSize(MAX_PARTICIPANTS)
   @IsString({ each: true })
   @IsText(200, { each: true })
-  @Matches(/\S/, { each: true, message: 'participants must not be blank' })
   participants?: string[];
 
   @ApiPropertyOptional({ description: 'Number of participating bodies; at least the distinct listed participants' })

@@ -88,11 +88,16 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     await upload('programs', 'code,name,category,level,sectors,status,\r\nTC1,Trailing,46,higher_vocational,mining,open,\r\n');
     const res = await upload(
       'enrollments',
-      'studentId,programCode,cohortYear,level,pathway,\r\nTC2022001,TC1,2022,higher_vocational,regular,\r\nTC2022002,TC1,abc,higher_vocational,regular,\r\n',
+      'studentId,programCode,cohortYear,level,pathway,\r\nTC2022001,TC1,2022,higher_vocational,regular,\r\nTC2022002,TC1,abc,higher_vocational,regular,\r\n' +
+        'TC2022003,TC1,2022,higher_vocational,regular,lost?\r\n',
     );
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 2, created: 1, failed: 1 } });
-    expect(res.body.errors).toEqual([{ row: 3, column: 'cohortYear', message: expect.stringMatching(/integer/) }]);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'cohortYear', message: expect.stringMatching(/integer/) },
+      // A value under the unnamed column is not dropped silently.
+      { row: 4, column: 'column 6', message: 'a value under a column with no name' },
+    ]);
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
 

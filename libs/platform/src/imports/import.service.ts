@@ -92,8 +92,13 @@ export class ImportService {
           if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
           p.done++;
           const raw: Record<string, unknown> = {};
+          // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
+          const unnamed = header.findIndex((name, i) => name === '' && String(cells[i] ?? '').trim() !== '');
+          if (unnamed >= 0) {
+            this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
+            continue;
+          }
           header.forEach((name, i) => {
-            // A column without a name (a trailing comma, as Excel writes) is no field: its cells are left out.
             const column = spec.columns.find((c) => c.name === name);
             if (!column) return;
             const value = coerceCell(column.type, cells[i]);
@@ -119,7 +124,6 @@ export class ImportService {
         if (!header) throw new ImportFileError('empty_file', 'the file has no header row');
         await flush();
       });
-      await this.saveProgress(id, p, 'completed');
     } catch (e) {
       const message = e instanceof ImportFileError || e instanceof UnreadableFileError ? e.message : 'import failed; nothing was written';
       if (!(e instanceof ImportFileError || e instanceof UnreadableFileError))
@@ -131,6 +135,8 @@ export class ImportService {
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
       throw e;
     }
+    // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
+    await this.saveProgress(id, p, 'completed');
     return (await this.find(ctx.institution, id))!;
   }
 
