@@ -26,7 +26,6 @@ async function main(): Promise<number> {
   await migrateAll(plan, (line) => console.log(`[migrate] ${line}`));
 
   const services: ServiceProcess[] = [];
-  let stopRequested = false;
   let failed = false;
   let stopping: Promise<unknown> | undefined;
   const stopAll = (why: string) => {
@@ -40,7 +39,6 @@ async function main(): Promise<number> {
       for (const p of services) p.child.kill('SIGKILL');
       return;
     }
-    stopRequested = true;
     stopAll(signal);
   };
   process.on('SIGINT', onSignal);
@@ -59,8 +57,8 @@ async function main(): Promise<number> {
     services.push(p);
     say(`${app} (pid ${p.child.pid}) on ${p.url} (OpenAPI at /docs)`);
     void p.exited.then(({ code, signal }) => {
-      // Services stopped because another failed are not to blame.
-      if (stopRequested || stopping) return;
+      // Services stopped on request, or because another failed, are not to blame.
+      if (stopping) return;
       failed = true;
       say(`${app} exited by itself (${signal ?? `code ${code}`})`);
       stopAll('a service failed');

@@ -105,55 +105,52 @@ export async function replaceOutdatedRetryQueues(
     const differs = await refusal(connection, (ch) => ch.assertQueue(name, retryQueueOptions(t, tier)));
     if (differs === undefined) continue;
     const wanted = `a quorum queue delaying ${t.retryDelaysMs[tier - 1]} ms (CONSUMER_RETRY_DELAYS_MS, tier ${tier})`;
-    const ch = await connection.createChannel();
-    try {
-      const { messageCount } = await ch.checkQueue(name);
-      if (messageCount > 0) {
-        throw new Error(
-          `${name} holds ${messageCount} message${messageCount === 1 ? '' : 's'} and is not ${wanted} (${differs}); let it drain, then run again`,
-        );
-      }
-      const consumers = await consumersOf(connection, t.queue);
-      if (consumers > 0) {
-        throw new Error(`${name} is not ${wanted} (${differs}); stop the ${consumers} consumers of ${t.queue}, then run again`);
-      }
-      // Not `ifEmpty`: RabbitMQ 3.10 refuses it for quorum queues. Checked empty above, with nobody to fill it.
-      await ch.deleteQueue(name);
-      log(`rabbitmq: replaced ${name} by ${wanted}`);
-    } finally {
-      await ch.close().catch(() => undefined);
+    const { messageCount } = await onProbe(connection, (ch) => ch.checkQueue(name));
+    if (messageCount > 0) {
+      throw new Error(
+        `${name} holds ${messageCount} message${messageCount === 1 ? '' : 's'} and is not ${wanted} (${differs}); let it drain, then run again`,
+      );
     }
+    const consumers = await consumersOf(connection, t.queue);
+    if (consumers > 0) {
+      throw new Error(`${name} is not ${wanted} (${differs}); stop the ${consumers} consumers of ${t.queue}, then run again`);
+    }
+    // Not `ifEmpty`: RabbitMQ 3.10 refuses it for quorum queues. Checked empty above, with nobody to fill it.
+    await onProbe(connection, (ch) => ch.deleteQueue(name));
+    log(`rabbitmq: replaced ${name} by ${wanted}`);
   }
 }
 
-/** The broker's 406 to `declare` (its message says which argument differs), or undefined when it agrees. */
-async function refusal(
-  connection: { createChannel(): Promise<Channel> },
-  declare: (ch: Channel) => Promise<unknown>,
-): Promise<string | undefined> {
+/** Runs `use` on a channel of its own: an answer that closes the channel (404, 406) reaches `use`, not the connection. */
+async function onProbe<T>(connection: { createChannel(): Promise<Channel> }, use: (ch: Channel) => Promise<T>): Promise<T> {
   const probe = await connection.createChannel();
-  probe.on('error', () => undefined); // a 406 closes the channel; it is the answer, not a failure
+  probe.on('error', () => undefined); // the closing answer is the result, not a failure
   try {
-    await declare(probe);
-    return undefined;
-  } catch (e) {
-    if ((e as { code?: number }).code !== 406) throw e;
-    return (e as Error).message.replace(/^.*PRECONDITION_FAILED - /, '');
+    return await use(probe);
   } finally {
     await probe.close().catch(() => undefined);
   }
 }
 
+/** The broker's 406 to `declare` (its message says which argument differs), or undefined when it agrees. */
+function refusal(
+  connection: { createChannel(): Promise<Channel> },
+  declare: (ch: Channel) => Promise<unknown>,
+): Promise<string | undefined> {
+  return onProbe(connection, (ch) =>
+    declare(ch).then(
+      () => undefined,
+      (e: Error & { code?: number }) => (e.code === 406 ? e.message.replace(/^.*PRECONDITION_FAILED - /, '') : Promise.reject(e)),
+    ),
+  );
+}
+
 /** Consumers of `queue` now; 0 when it does not exist yet. */
-async function consumersOf(connection: { createChannel(): Promise<Channel> }, queue: string): Promise<number> {
-  const ch = await connection.createChannel();
-  ch.on('error', () => undefined); // a 404 closes the channel
-  try {
-    return (await ch.checkQueue(queue)).consumerCount;
-  } catch (e) {
-    if ((e as { code?: number }).code === 404) return 0;
-    throw e;
-  } finally {
-    await ch.close().catch(() => undefined);
-  }
+function consumersOf(connection: { createChannel(): Promise<Channel> }, queue: string): Promise<number> {
+  return onProbe(connection, (ch) =>
+    ch.checkQueue(queue).then(
+      (q) => q.consumerCount,
+      (e: { code?: number }) => (e.code === 404 ? 0 : Promise.reject(e)),
+    ),
+  );
 }

@@ -102,13 +102,6 @@ export function decideEnroll(existing: EnrollmentState | undefined, input: Enrol
 /** Cancellation, withdrawal, transfer, graduation; a repeat with the same content is a no-op. */
 export function decideLifecycle(existing: EnrollmentState | undefined, studentId: string, cmd: LifecycleCommand): Decision {
   if (!existing) return fail('not_found', Code.StudentNotFound, `no enrollment for student ${studentId}`, 'studentId');
-  const next = (patch: Partial<EnrollmentState>, e: Emit): Decision => ({
-    ok: true,
-    outcome: 'updated',
-    state: Object.assign({}, existing, patch, { version: existing.version + 1 }),
-    emit: e,
-  });
-  const unchanged: Decision = { ok: true, outcome: 'unchanged', state: existing };
   /** A change's date must fall in the student's time at the college: not before the cohort's year nor the last transfer. */
   const outOfOrder = (): Decision | undefined => {
     if (cmd.date < `${existing.cohortYear}-01-01`) {
@@ -125,6 +118,15 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     }
     return undefined;
   };
+  /** Every change of state goes through here, so its date is checked once for all of them. */
+  const next = (patch: Partial<EnrollmentState>, e: Emit): Decision =>
+    outOfOrder() ?? {
+      ok: true,
+      outcome: 'updated',
+      state: Object.assign({}, existing, patch, { version: existing.version + 1 }),
+      emit: e,
+    };
+  const unchanged: Decision = { ok: true, outcome: 'unchanged', state: existing };
   const notEnrolled = () =>
     fail('conflict', Code.InvalidTransition, `student ${studentId} is ${existing.status}; a ${cmd.kind} needs an enrolled student`);
 
@@ -136,7 +138,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already cancelled on ${existing.cancelledOn}`, 'date');
       }
       if (existing.status !== 'enrolled' || existing.transfers.length > 0) return notEnrolled();
-      return outOfOrder() ?? next({ status: 'cancelled', cancelledOn: cmd.date }, emit(StudentCancelled, { studentId, date: cmd.date }));
+      return next({ status: 'cancelled', cancelledOn: cmd.date }, emit(StudentCancelled, { studentId, date: cmd.date }));
     case 'withdrawal':
       if (existing.status === 'withdrawn') {
         return existing.withdrawnOn === cmd.date && existing.withdrawalReason === cmd.reason
@@ -144,12 +146,9 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           : fail('conflict', Code.DateConflict, `already withdrawn on ${existing.withdrawnOn}`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();
-      return (
-        outOfOrder() ??
-        next(
-          { status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason },
-          emit(StudentWithdrew, { studentId, date: cmd.date }),
-        )
+      return next(
+        { status: 'withdrawn', withdrawnOn: cmd.date, withdrawalReason: cmd.reason },
+        emit(StudentWithdrew, { studentId, date: cmd.date }),
       );
     case 'transfer': {
       const last = existing.transfers.at(-1);
@@ -159,12 +158,9 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
         return fail('conflict', Code.SameProgram, `student ${studentId} is already in program ${cmd.programCode}`, 'programCode');
       }
       const transfer: Transfer = { date: cmd.date, fromProgramCode: existing.programCode, programCode: cmd.programCode };
-      return (
-        outOfOrder() ??
-        next(
-          { programCode: cmd.programCode, transfers: [...existing.transfers, transfer] },
-          emit(StudentTransferred, Object.assign({ studentId }, transfer)),
-        )
+      return next(
+        { programCode: cmd.programCode, transfers: [...existing.transfers, transfer] },
+        emit(StudentTransferred, Object.assign({ studentId }, transfer)),
       );
     }
     case 'graduation':
@@ -182,12 +178,9 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
           'graduationYear',
         );
       }
-      return (
-        outOfOrder() ??
-        next(
-          { status: 'graduated', graduatedOn: cmd.date, graduationYear: cmd.graduationYear },
-          emit(StudentGraduated, { studentId, date: cmd.date, graduationYear: cmd.graduationYear, programCode: existing.programCode }),
-        )
+      return next(
+        { status: 'graduated', graduatedOn: cmd.date, graduationYear: cmd.graduationYear },
+        emit(StudentGraduated, { studentId, date: cmd.date, graduationYear: cmd.graduationYear, programCode: existing.programCode }),
       );
     default: {
       const never: never = cmd;
