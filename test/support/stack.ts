@@ -37,6 +37,8 @@ export interface StackOptions {
   envFor?: Partial<Record<StackService, Record<string, string>>>;
   /** A broker other than the test run's (e.g. the nodes of a local cluster, comma-separated). */
   amqpUrl?: string;
+  /** The DATABASE_URL a service is given for its fresh database (e.g. through a proxy a test cuts); the database's own by default. */
+  databaseUrlFor?: (service: StackService, url: string) => string;
   /** Run each service as its own process from dist/ (as deployed), not in the test's process. */
   processes?: boolean;
 }
@@ -67,7 +69,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     drops.push(db.drop);
   }
   const baseEnv = (service: StackService): NodeJS.ProcessEnv => ({
-    DATABASE_URL: databases[service],
+    DATABASE_URL: opts.databaseUrlFor ? opts.databaseUrlFor(service, databases[service]!) : databases[service],
     AUTH_DATABASE_URL: auth.url,
     AMQP_URL: amqpUrl,
     EVENTS_EXCHANGE: exchange,

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AmqpEventServer } from '@chanjiao/messaging';
 import { createServiceApp } from '@chanjiao/platform';
+import { WorkerPauses } from '@chanjiao/persistence';
 import { ReportingEnv, reportingTopology } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
@@ -22,6 +23,7 @@ export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: b
         batchWindowMs: env.CONSUMER_BATCH_WINDOW_MS,
         concurrency: env.CONSUMER_CONCURRENCY,
         topology: reportingTopology(env),
+        pauses: app.get(WorkerPauses),
       });
       app.get(ConsumerState).server = server;
       // HTTP pipes and filters stay with HTTP (no inheritAppConfig); handlers use RethrowRpcErrors.

@@ -31,6 +31,13 @@ export const KEYED_TRANSACTION_SETTINGS: ReadonlyArray<[string, unknown[]]> = [
   ['SET LOCAL plan_cache_mode = auto', []],
 ];
 
+/**
+ * How long opening a connection may take before it fails: without a limit, a server that stopped answering (a network
+ * partition, a host gone) held every caller for as long as the operating system kept trying (minutes). Failing fast
+ * lets workers pause and requests answer 503 while the database is away.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
+
 /** The only way services build a DataSource: `synchronize` is never on, schema comes from migrations. */
 export function createDataSource(spec: DataSourceSpec): DataSource {
   const options: DataSourceOptions = {
@@ -45,7 +52,7 @@ export function createDataSource(spec: DataSourceSpec): DataSource {
     logging: ['warn', 'migration'],
     poolSize: spec.poolSize ?? 10,
     applicationName: spec.applicationName,
-    extra: { max: spec.poolSize ?? 10, options: SESSION_OPTIONS },
+    extra: { max: spec.poolSize ?? 10, options: SESSION_OPTIONS, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true },
   };
   return new DataSource(options);
 }

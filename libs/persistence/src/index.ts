@@ -7,3 +7,4 @@ export * from './json-texts';
 export * from './send-together';
 export * from './rows-by-keys';
 export * from './statements-together';
+export * from './database-outage';

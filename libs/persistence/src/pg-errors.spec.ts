@@ -1,4 +1,4 @@
-import { isLostRace, isStalePlan, isWorthRunningAgain, pgErrorCode } from './pg-errors';
+import { isDatabaseUnavailable, isLostRace, isStalePlan, isWorthRunningAgain, pgErrorCode } from './pg-errors';
 
 describe('PostgreSQL error predicates', () => {
   it('reads the SQLSTATE from node-postgres errors and from TypeORM wrappers', () => {
@@ -27,5 +27,36 @@ describe('PostgreSQL error predicates', () => {
     expect(isWorthRunningAgain(stale)).toBe(true);
     expect(isWorthRunningAgain({ code: '23505' }, { uniqueViolation: true })).toBe(true);
     expect(isWorthRunningAgain({ code: '23505' })).toBe(false);
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  it('knows the database is away, whatever says so', () => {
+    for (const code of ['08006', '08001', '08P01', '57P01', '57P02', '57P03', '53300', '53100', '25006', '57014', '58030'])
+      expect([code, isDatabaseUnavailable({ code })]).toEqual([code, true]);
+    for (const code of ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'])
+      expect([code, isDatabaseUnavailable(Object.assign(new Error(code), { code }))]).toEqual([code, true]);
+    expect(isDatabaseUnavailable(new Error('Connection terminated unexpectedly'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Connection terminated due to connection timeout'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('timeout exceeded when trying to connect'))).toBe(true);
+    expect(isDatabaseUnavailable(new Error('Client has encountered a connection error and is not queryable'))).toBe(true);
+  });
+
+  it('looks through TypeORM wrappers, causes and the AggregateError of a connection attempt', () => {
+    expect(isDatabaseUnavailable({ code: 'EQUERY', driverError: { code: '57P01' } })).toBe(true);
+    expect(isDatabaseUnavailable(new Error('batch failed', { cause: Object.assign(new Error('x'), { code: 'ECONNRESET' }) }))).toBe(true);
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' });
+    expect(isDatabaseUnavailable(new AggregateError([refused, refused]))).toBe(true);
+  });
+
+  it('leaves the work’s own faults to the work', () => {
+    for (const code of ['23505', '23503', '22P02', '40001', '42P01', '0A000']) expect(isDatabaseUnavailable({ code })).toBe(false);
+    // A server verdict is not overruled by its wording.
+    expect(isDatabaseUnavailable({ code: '22023', message: 'Connection terminated in a string' })).toBe(false);
+    expect(isDatabaseUnavailable(new Error('projection cannot apply x'))).toBe(false);
+    expect(isDatabaseUnavailable(undefined)).toBe(false);
+    const loop: { cause?: unknown } = {};
+    loop.cause = loop;
+    expect(isDatabaseUnavailable(loop)).toBe(false);
   });
 });

@@ -1,6 +1,13 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isDatabaseUnavailable } from '@chanjiao/persistence';
 import { DomainError, DomainErrorKind, ErrorBody } from './domain-error';
+
+/**
+ * Seconds a client is asked to wait (`Retry-After`) when the database is away. A retried write is safe: a repeat of a
+ * write that did commit is a no-op (DESIGN.md §4), and one that did not is applied then.
+ */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 const STATUS: Record<DomainErrorKind, number> = {
   invalid: HttpStatus.BAD_REQUEST,
@@ -29,7 +36,11 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     const request = ctx.getRequest<FastifyRequest>();
     const body = this.toBody(exception);
     body.correlationId = request.id;
-    if (body.statusCode >= 500) {
+    if (body.statusCode === HttpStatus.SERVICE_UNAVAILABLE) {
+      // An outage, not a defect: one line without a stack, and the client told when to try again.
+      this.logger.warn(`${request.method} ${request.url} [${request.id}]: database unavailable (${(exception as Error)?.message})`);
+      void reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+    } else if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${(exception as Error)?.stack ?? String(exception)}`);
     }
     void reply.status(body.statusCode).send(body);
@@ -81,6 +92,13 @@ export class GlobalExceptionFilter implements ExceptionFilter {
         );
       }
       return { statusCode: status, error: defaultCode(status), message: String(response) };
+    }
+    if (isDatabaseUnavailable(exception)) {
+      return {
+        statusCode: HttpStatus.SERVICE_UNAVAILABLE,
+        error: 'database_unavailable',
+        message: `数据库暂时不可用，请在 ${DATABASE_RETRY_AFTER_SECONDS} 秒后重试 / the database is unavailable; retry after ${DATABASE_RETRY_AFTER_SECONDS} s (Retry-After): a write that is repeated is applied once`,
+      };
     }
     const fastify = exception as { statusCode?: number; message?: string };
     if (fastify?.statusCode && fastify.statusCode >= 400 && fastify.statusCode < 500) {

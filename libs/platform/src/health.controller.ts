@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
+import { WorkerPauses } from '@chanjiao/persistence';
 
 /** Whatever holds the service's broker connection (publisher, consumer). */
 export const BROKER_HEALTH = Symbol('BROKER_HEALTH');
@@ -15,6 +16,7 @@ export class HealthController {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(BROKER_HEALTH) private readonly broker: BrokerHealth,
+    private readonly pauses: WorkerPauses,
   ) {}
 
   @Get('live')
@@ -24,16 +26,20 @@ export class HealthController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Readiness: database and broker reachable (503 otherwise)' })
+  @ApiOperation({
+    summary: 'Readiness: database and broker reachable, no background worker waiting for the database (503 otherwise)',
+  })
   async ready(@Res() reply: FastifyReply) {
     const database = await this.dataSource
       .query('SELECT 1')
       .then(() => 'up' as const)
       .catch(() => 'down' as const);
     const broker = this.broker.isConnected() ? 'up' : 'down';
-    const ok = database === 'up' && broker === 'up';
+    const paused = this.pauses.paused();
+    const ok = database === 'up' && broker === 'up' && paused.length === 0;
+    const workers = Object.fromEntries(paused.map((p) => [p.worker, { status: 'paused', since: p.since.toISOString(), reason: p.reason }]));
     void reply
       .status(ok ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE)
-      .send({ status: ok ? 'ok' : 'degraded', checks: { database, broker } });
+      .send(Object.assign({ status: ok ? 'ok' : 'degraded', checks: { database, broker } }, paused.length ? { workers } : {}));
   }
 }

@@ -14,11 +14,11 @@ import { DataSource } from 'typeorm';
 import { AuthModule, migrateAuthDatabase } from '@chanjiao/auth';
 import type { ServiceName } from '@chanjiao/contracts';
 import { connectAmqp, OutboxRelay } from '@chanjiao/messaging';
-import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, ServiceEnv } from '@chanjiao/persistence';
+import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, ServiceEnv, WorkerPauses } from '@chanjiao/persistence';
 import { BROKER_HEALTH, HealthController } from './health.controller';
 import { PUBLISHER_AMQP, SERVICE_ENV } from './tokens';
 import { WriteUnitOfWork } from './unit-of-work';
-import { MetricsModule, OutboxMetrics } from './metrics';
+import { MetricsModule, OutboxMetrics, WorkerMetrics } from './metrics';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -91,15 +91,19 @@ export class PlatformModule {
     const common: Provider[] = [
       { provide: SERVICE_ENV, useValue: opts.env },
       { provide: DataSource, useFactory: () => openServiceDatabase(opts) },
+      // One per app: its workers report database outages here; health and metrics read it.
+      { provide: WorkerPauses, useFactory: () => new WorkerPauses(new Logger('Workers')) },
+      WorkerMetrics,
     ];
     const publishing: Provider[] = [
       { provide: PUBLISHER_AMQP, useFactory: () => connectAmqp(opts.env.AMQP_URL, `${opts.service}-publisher`) },
       { provide: BROKER_HEALTH, useExisting: PUBLISHER_AMQP },
       {
         provide: OutboxRelay,
-        inject: [PUBLISHER_AMQP],
-        useFactory: (amqp: AmqpConnectionManager) =>
+        inject: [PUBLISHER_AMQP, WorkerPauses],
+        useFactory: (amqp: AmqpConnectionManager, pauses: WorkerPauses) =>
           new OutboxRelay({
+            pauses,
             databaseUrl: opts.env.DATABASE_URL,
             amqp,
             exchange: opts.env.EVENTS_EXCHANGE,
@@ -119,8 +123,8 @@ export class PlatformModule {
       controllers: [HealthController],
       providers,
       exports: opts.publishes
-        ? [SERVICE_ENV, DataSource, PUBLISHER_AMQP, OutboxRelay, WriteUnitOfWork, BROKER_HEALTH]
-        : [SERVICE_ENV, DataSource, BROKER_HEALTH],
+        ? [SERVICE_ENV, DataSource, WorkerPauses, PUBLISHER_AMQP, OutboxRelay, WriteUnitOfWork, BROKER_HEALTH]
+        : [SERVICE_ENV, DataSource, WorkerPauses, BROKER_HEALTH],
     };
   }
 }

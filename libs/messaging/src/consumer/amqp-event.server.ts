@@ -4,7 +4,7 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
-import { isWorthRunningAgain } from '@chanjiao/persistence';
+import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
@@ -29,7 +29,15 @@ export interface AmqpEventServerOptions {
    * commits; batches still take their locks, commit and are acknowledged in delivery order (see BatchTurn).
    */
   concurrency?: number;
+  /**
+   * Where the consumer says it waits for its database (readiness and metrics read it); the app's own registry, so
+   * its health sees it. A registry of its own by default.
+   */
+  pauses?: WorkerPauses;
 }
+
+/** The consumer's name among the service's workers (readiness, metrics, logs). */
+export const CONSUMER_WORKER = 'consumer';
 
 /**
  * The prefetch a consumer takes by default: its batches in flight, no more. Deliveries beyond them only wait in memory,
@@ -94,6 +102,9 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   /** The latest batch taken: the next one takes its turn after it. */
   private lastTurn?: BatchTurn;
   private closing = false;
+  /** Aborted by close(): a batch waiting for its database gives up, its deliveries left for the broker to redeliver. */
+  private readonly stopping = new AbortController();
+  readonly pauses: WorkerPauses;
   readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
   /** The batching options with their defaults. */
   private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
@@ -102,6 +113,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     super();
     const { batchSize = 500, batchWindowMs = 20, concurrency = 1 } = options;
     this.batching = { batchSize, batchWindowMs, concurrency, prefetch: options.prefetch ?? prefetchForBatches(batchSize, concurrency) };
+    this.pauses = options.pauses ?? new WorkerPauses(this.logger);
   }
 
   listen(callback: (...args: unknown[]) => void): void {
@@ -157,6 +169,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
 
   async close(): Promise<void> {
     this.closing = true;
+    this.stopping.abort(new ConsumerStopping());
     // Stop taking deliveries, finish the batch in flight, then let go of the broker.
     await this.consumerChannel?.cancelAll().catch(() => undefined);
     if (this.timer) clearTimeout(this.timer);
@@ -208,12 +221,20 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private async drain(): Promise<void> {
     await Promise.resolve();
     while (this.buffer.length > 0) {
+      if (this.closing && this.pauses.isPaused(CONSUMER_WORKER)) {
+        // Stopping while the database is away: what is left stays unacknowledged, for the broker to redeliver.
+        this.buffer.length = 0;
+        return;
+      }
       const batch = this.buffer.splice(0, this.batching.batchSize);
       const turn = (this.lastTurn = new BatchTurn(this.lastTurn));
       try {
         await this.processBatch(batch, turn);
         await turn.previousSettled();
         this.ack(batch);
+      } catch (e) {
+        if (!(e instanceof ConsumerStopping)) throw e;
+        // Left unacknowledged: the broker redelivers the batch once this channel closes.
       } finally {
         turn.settle();
       }
@@ -245,10 +266,11 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     if (committed) return;
     await turn.alone();
     try {
-      if (failure !== undefined && !isRetryableConflict(failure)) throw failure;
-      // Not committed because a batch before it failed, or it lost a race: run it again whole, as it was.
+      if (failure !== undefined && !isRetryableConflict(failure) && !isDatabaseUnavailable(failure)) throw failure;
+      // Not committed because a batch before it failed, it lost a race or the database was away: run it again whole.
       await this.applyAllRetrying(decoded);
     } catch (e) {
+      if (e instanceof ConsumerStopping) throw e;
       if (decoded.length > 1) {
         this.logger.warn(`batch of ${decoded.length} failed (${(e as Error).message}); retrying one by one`);
         for (const d of decoded) await this.processOne(d);
@@ -261,11 +283,12 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   /**
    * A batch that lost a race with a concurrent one (another consumer created a row it meant to create, a
    * deadlock, a serialization failure) is run again whole, as it was; other errors go to the one-by-one path.
+   * While the database is away it waits (see {@link surviveOutage}).
    */
   private async applyAllRetrying(items: Decoded[]): Promise<void> {
     for (let attempt = 2; ; attempt++) {
       try {
-        await this.applyAll(items);
+        await this.surviveOutage(() => this.applyAll(items), items.length);
         return;
       } catch (e) {
         if (attempt >= 3 || !isRetryableConflict(e)) throw e;
@@ -274,13 +297,28 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     }
   }
 
+  /**
+   * An unreachable database is not the events' fault: the consumer stops taking messages (its batches in flight
+   * wait, so the broker delivers no more than the prefetch), holds what it has unacknowledged, and runs the same work
+   * again with backoff until the database answers. Retry queues and the DLQ see only what a handler rejected.
+   */
+  private surviveOutage<T>(work: () => Promise<T>, holding: number): Promise<T> {
+    return untilDatabaseAnswers(work, {
+      worker: CONSUMER_WORKER,
+      pauses: this.pauses,
+      signal: this.stopping.signal,
+      holding: () => `holding ${holding + this.buffer.length} events unacknowledged`,
+    });
+  }
+
   /** One event alone: on failure it goes to its retry tier or the DLQ, and only then is acked. */
   private async processOne(d: Decoded, previous?: Error): Promise<void> {
     try {
-      if (previous) throw previous;
-      await this.applyAll([d]);
+      if (previous && !isDatabaseUnavailable(previous)) throw previous;
+      await this.surviveOutage(() => this.applyAll([d]), 1);
       this.ackEach([d]);
     } catch (e) {
+      if (e instanceof ConsumerStopping) throw e;
       try {
         await this.retryOrDeadLetter(d, e as Error);
         this.ackEach([d]);
@@ -320,6 +358,8 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
         try {
           await this.dispatch(item, tx);
         } catch (error) {
+          // The database went away under the handler: the whole batch waits for it, as when its commit fails.
+          if (isDatabaseUnavailable(error)) throw error;
           tx.discard(id);
           failed.push({ item, error: error as Error });
         }
@@ -466,6 +506,13 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
         // as above
       }
     }
+  }
+}
+
+/** The consumer is closing: work waiting for the database gives up, its deliveries left unacknowledged. */
+class ConsumerStopping extends Error {
+  constructor() {
+    super('the consumer is stopping');
   }
 }
 

@@ -3,7 +3,15 @@ import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-mana
 import type { ConfirmChannel } from 'amqplib';
 import { Client, Pool, PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
-import { sendTogether, SESSION_OPTIONS } from '@chanjiao/persistence';
+import {
+  Backoff,
+  CONNECT_TIMEOUT_MS,
+  isDatabaseUnavailable,
+  pauseFor,
+  sendTogether,
+  SESSION_OPTIONS,
+  WorkerPauses,
+} from '@chanjiao/persistence';
 import { assertExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
@@ -26,7 +34,12 @@ export interface OutboxRelayOptions {
   maxInFlight?: number;
   /** The wait after a failed publish, doubled on each failure in a row up to 5 s (or this, if longer); 250 ms by default. */
   retryBackoffMs?: number;
+  /** Where the relay says it waits for its database (the app's, for readiness and metrics); one of its own by default. */
+  pauses?: WorkerPauses;
 }
+
+/** The relay's name among the service's workers (readiness, metrics, logs). */
+export const RELAY_WORKER = 'outbox-relay';
 
 /**
  * Hints holding more characters than this (8–16 MB, as V8 stores a string in one or two bytes a character) are
@@ -83,9 +96,11 @@ export class OutboxRelay {
   private lastFullScan = 0;
   published = 0;
   lastError: string | undefined;
+  private readonly pauses: WorkerPauses;
 
   constructor(private readonly options: OutboxRelayOptions) {
     this.logger = new Logger(`outbox-relay:${options.appId}`);
+    this.pauses = options.pauses ?? new WorkerPauses(this.logger);
     // One connection per batch in flight, and one for backlog(). Statements are planned at each execution
     // (SESSION_OPTIONS): a generic plan of the batch SELECT made on an empty outbox would stay.
     this.pool = new Pool({
@@ -93,6 +108,7 @@ export class OutboxRelay {
       options: SESSION_OPTIONS,
       max: (options.maxInFlight ?? 2) + 1,
       application_name: `${options.appId}-relay`,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
     });
     this.pool.on('error', (e) => this.logger.warn(`pool error: ${e.message}`));
   }
@@ -169,7 +185,11 @@ export class OutboxRelay {
 
   private async listen(): Promise<void> {
     while (this.running) {
-      const client = new Client({ connectionString: this.options.databaseUrl, application_name: `${this.options.appId}-relay-listen` });
+      const client = new Client({
+        connectionString: this.options.databaseUrl,
+        application_name: `${this.options.appId}-relay-listen`,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      });
       try {
         await client.connect();
         client.on('notification', () => this.kick());
@@ -181,17 +201,16 @@ export class OutboxRelay {
           client.once('end', () => resolve());
         });
       } catch (e) {
-        this.logger.warn(`LISTEN connection failed: ${(e as Error).message}`);
+        // While the database is away the relay's own pause says so, once.
+        if (!isDatabaseUnavailable(e)) this.logger.warn(`LISTEN connection failed: ${(e as Error).message}`);
       }
       await client.end().catch(() => undefined);
-      await this.pause(1000);
+      await pauseFor(1000, this.stopping.signal);
     }
   }
 
   private async run(): Promise<void> {
-    const firstBackoff = this.options.retryBackoffMs ?? 250;
-    const maxBackoff = Math.max(5000, firstBackoff);
-    let backoff = firstBackoff;
+    const backoff = new Backoff(this.options.retryBackoffMs ?? 250, 5000);
     const batchSize = this.options.batchSize ?? 1000;
     const maxInFlight = this.options.maxInFlight ?? 2;
     while (this.running) {
@@ -218,13 +237,17 @@ export class OutboxRelay {
       }
       if (error) {
         this.lastError = (error as Error).message;
-        this.logger.warn(`publish failed, will retry in ${backoff} ms: ${this.lastError}`);
+        const wait = backoff.next();
+        // An outage of the database pauses the relay (one line); rows wait in the outbox either way.
+        if (isDatabaseUnavailable(error)) this.pauses.pause(RELAY_WORKER, error);
+        else this.logger.warn(`publish failed, will retry in ${wait} ms: ${this.lastError}`);
         // Commits' kicks do not shorten it (they would hammer a failing broker); a stop does.
-        await this.pause(backoff);
-        backoff = Math.min(backoff * 2, maxBackoff);
+        await pauseFor(wait, this.stopping.signal);
         continue;
       }
-      backoff = firstBackoff;
+      // The claim ran: the database answers.
+      backoff.reset();
+      this.pauses.resume(RELAY_WORKER);
       if (count === batchSize || this.pendingWake || this.hints.length > 0) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.idleRecheckMs ?? 2000);
@@ -235,21 +258,6 @@ export class OutboxRelay {
       });
       this.wake = undefined;
     }
-  }
-
-  /** Waits `ms`, or until the relay stops if that comes first. */
-  private pause(ms: number): Promise<void> {
-    const signal = this.stopping.signal;
-    if (signal.aborted) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
   }
 
   private waitForBroker(): Promise<void> {

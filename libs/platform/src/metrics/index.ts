@@ -1,3 +1,4 @@
 export * from './metrics';
 export * from './metrics.module';
 export * from './outbox.metrics';
+export * from './worker.metrics';

@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { Counter, Gauge } from 'prom-client';
+import { WorkerPauses } from '@chanjiao/persistence';
+import { Metrics } from './metrics';
+
+/** Which background workers wait for their database now, and how often they had to since the process started. */
+@Injectable()
+export class WorkerMetrics {
+  constructor(metrics: Metrics, pauses: WorkerPauses) {
+    const registers = [metrics.registry];
+    new Gauge({
+      name: 'chanjiao_worker_paused',
+      help: 'A background worker (consumer, outbox relay, scheduled job) waiting for its database to answer: 1 while paused',
+      labelNames: ['worker'],
+      registers,
+      collect() {
+        this.reset();
+        const now = new Set(pauses.paused().map((p) => p.worker));
+        for (const worker of pauses.totals().keys()) this.set({ worker }, now.has(worker) ? 1 : 0);
+      },
+    });
+    const reported = new Map<string, number>();
+    new Counter({
+      name: 'chanjiao_worker_pauses_total',
+      help: 'Times a background worker paused because its database was unavailable',
+      labelNames: ['worker'],
+      registers,
+      collect() {
+        for (const [worker, total] of pauses.totals()) {
+          const delta = total - (reported.get(worker) ?? 0);
+          if (delta > 0) this.inc({ worker }, delta);
+          reported.set(worker, total);
+        }
+      },
+    });
+  }
+}
