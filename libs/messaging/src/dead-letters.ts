@@ -17,6 +17,7 @@ const STRIPPED_ON_REPLAY = [
   DEAD_LETTER_HEADERS.routingKey,
   DEAD_LETTER_HEADERS.attempt,
   'x-delivery-count',
+  'x-renewals',
   'x-death',
   'x-first-death-exchange',
   'x-first-death-queue',

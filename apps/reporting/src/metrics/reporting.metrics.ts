@@ -7,6 +7,11 @@ import { ConsumerState } from '../events/consumer.state';
 
 const STATS: Array<{ stat: keyof ConsumerStats; name: string; help: string }> = [
   { stat: 'applied', name: 'chanjiao_consumer_applied_total', help: 'Events applied to the read models' },
+  {
+    stat: 'renewed',
+    name: 'chanjiao_consumer_renewed_total',
+    help: 'Deliveries re-queued afresh before the delivery limit (each had been delivered to consumers that stopped or crashed without an ack)',
+  },
   { stat: 'duplicates', name: 'chanjiao_consumer_duplicates_total', help: 'Redelivered events dropped as already applied' },
   { stat: 'retried', name: 'chanjiao_consumer_retried_total', help: 'Events sent to a retry queue after a failure' },
   {

@@ -49,6 +49,8 @@ export function prefetchForBatches(batchSize: number, concurrency: number): numb
 
 export interface ConsumerStats {
   applied: number;
+  /** Deliveries re-queued afresh before the delivery limit could dead-letter them (see `renew`). */
+  renewed: number;
   duplicates: number;
   retried: number;
   deadLettered: number;
@@ -83,6 +85,24 @@ const H_ATTEMPT = 'x-attempt';
 const H_ROUTING_KEY = 'x-original-routing-key';
 const H_ERROR = 'x-last-error';
 const H_REASON = 'x-dead-letter-reason';
+/** How often a message was renewed: re-published afresh to its queue before the delivery limit. */
+const H_RENEWALS = 'x-renewals';
+/** The broker's count of a quorum-queue message's earlier deliveries that ended without an ack. */
+const H_DELIVERY_COUNT = 'x-delivery-count';
+
+/**
+ * Renewals a message gets: enough for any run of restarts (each renewal buys half the limit again), few enough that a
+ * message which itself crashes the consumer reaches the DLQ (after `threshold × MAX_RENEWALS + limit` crashes).
+ */
+export const MAX_RENEWALS = 2;
+
+/**
+ * The delivery count from which a delivery is renewed: half the queue's delivery limit. Between it and the limit the
+ * consumer sees the message again and again, each time a chance to renew it; a renewal takes a few milliseconds.
+ */
+export function renewalThreshold(deliveryLimit: number): number {
+  return Math.max(1, Math.ceil(deliveryLimit / 2));
+}
 
 /**
  * Custom `@nestjs/microservices` transport over amqplib for our CloudEvents: the pattern is the
@@ -99,13 +119,16 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   private buffer: Arrival[] = [];
   private timer?: NodeJS.Timeout;
   private readonly workers = new Set<Promise<void>>();
+  /** Deliveries being renewed: no multiple-ack may cover them before their copy is confirmed. */
+  private readonly renewing = new Set<Delivery>();
+  private lastRenewalLog = 0;
   /** The latest batch taken: the next one takes its turn after it. */
   private lastTurn?: BatchTurn;
   private closing = false;
   /** Aborted by close(): a batch waiting for its database gives up, its deliveries left for the broker to redeliver. */
   private readonly stopping = new AbortController();
   readonly pauses: WorkerPauses;
-  readonly stats: ConsumerStats = { applied: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
+  readonly stats: ConsumerStats = { applied: 0, renewed: 0, duplicates: 0, retried: 0, deadLettered: 0, batches: 0 };
   /** The batching options with their defaults. */
   private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
 
@@ -181,12 +204,59 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
 
   private enqueue(delivery: Delivery): void {
     if (this.closing) return; // unacked: the broker redelivers it to another consumer
+    if (this.renewalDue(delivery)) {
+      void this.renew(delivery);
+      return;
+    }
+    this.push(delivery);
+  }
+
+  private push(delivery: Delivery): void {
     // Decoded as it arrives, while the batch before it waits for the database, not when its own batch starts.
     this.buffer.push(this.decode(delivery));
     if (this.buffer.length >= this.batching.batchSize) {
       this.flush();
     } else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.batching.batchWindowMs);
+    }
+  }
+
+  /**
+   * A quorum queue counts every delivery that ends without an ack, a consumer's crash or restart included, and
+   * dead-letters the message past its delivery limit: a consumer restarted again and again would send the healthy events
+   * of its whole prefetch window to the DLQ. A message delivered `renewalThreshold` times is therefore re-published to
+   * its queue afresh (count 0, at the tail: later events of its stream wait parked for it) and only then acked, before
+   * any batch applies it; at most {@link MAX_RENEWALS} times, so a message that itself crashes the consumer still
+   * reaches the DLQ. A copy confirmed but not acked (a crash in between) is a duplicate the inbox drops.
+   */
+  private renewalDue(d: Delivery): boolean {
+    const headers = d.message.properties.headers ?? {};
+    const count = Number(headers[H_DELIVERY_COUNT] ?? 0);
+    return count >= renewalThreshold(this.options.topology.deliveryLimit) && Number(headers[H_RENEWALS] ?? 0) < MAX_RENEWALS;
+  }
+
+  private async renew(d: Delivery): Promise<void> {
+    const headers = d.message.properties.headers ?? {};
+    const renewals = Number(headers[H_RENEWALS] ?? 0) + 1;
+    this.renewing.add(d);
+    try {
+      await this.republish(d, this.options.topology.queue, { [H_RENEWALS]: renewals }, [H_DELIVERY_COUNT]);
+    } catch (e) {
+      this.renewing.delete(d);
+      // Not renewed (the broker is away?): handled as any delivery; the channel's end redelivers it otherwise.
+      this.logger.warn(`could not renew message ${d.message.properties.messageId}: ${(e as Error).message}`);
+      if (!this.closing) this.push(d);
+      return;
+    }
+    this.renewing.delete(d);
+    this.ackEach([d]);
+    this.stats.renewed++;
+    if (Date.now() - this.lastRenewalLog > 10_000) {
+      this.lastRenewalLog = Date.now();
+      this.logger.warn(
+        `renewing messages delivered ${String(headers[H_DELIVERY_COUNT])} times without an ack (the consumer restarted or crashed ` +
+          `with them in hand): re-queued afresh so the delivery limit does not dead-letter them (${this.stats.renewed} so far)`,
+      );
     }
   }
 
@@ -442,10 +512,11 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     this.stats.deadLettered++;
   }
 
-  private async republish(d: Delivery, queue: string, extraHeaders: Record<string, unknown>): Promise<void> {
+  private async republish(d: Delivery, queue: string, extraHeaders: Record<string, unknown>, dropHeaders: string[] = []): Promise<void> {
     const p = d.message.properties;
     const headers = { ...(p.headers ?? {}) };
     headers[H_ROUTING_KEY] ??= d.message.fields.routingKey;
+    for (const h of dropHeaders) delete headers[h];
     await this.publisher!.publish('', queue, d.message.content, {
       persistent: true,
       messageId: p.messageId,
@@ -471,6 +542,14 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
       if (d.settled) continue;
       const seen = last.get(d.channel);
       if (!seen || d.message.fields.deliveryTag > seen.message.fields.deliveryTag) last.set(d.channel, d);
+    }
+    for (const r of this.renewing) {
+      // A renewal still waiting for its copy's confirm must not be acked with the batch: one by one on that channel.
+      const d = last.get(r.channel);
+      if (d && r.message.fields.deliveryTag < d.message.fields.deliveryTag) {
+        last.delete(r.channel);
+        this.ackEach(items.filter((i) => i.channel === r.channel));
+      }
     }
     for (const [channel, d] of last) {
       try {
