@@ -96,6 +96,7 @@ export class Supervisor {
 
   private async run(): Promise<Outcome> {
     let failures = 0;
+    let wasHealthy = false;
     for (let restart = 0; ; restart++) {
       // Nothing awaits between this check and the spawn: a stop asked for during the backoff starts nothing.
       if (this.stopping) return { kind: 'stopped' };
@@ -108,7 +109,8 @@ export class Supervisor {
         await waitHealthy(p, this.policy.START_HEALTH_TIMEOUT_MS);
         healthySince = Date.now();
         this.settleFirst('healthy');
-        if (restart > 0 && !this.stopping) this.say(`${this.name} is healthy again (pid ${p.child.pid})`);
+        if (restart > 0 && !this.stopping) this.say(`${this.name} is healthy${wasHealthy ? ' again' : ''} (pid ${p.child.pid})`);
+        wasHealthy = true;
       } catch {
         // It exited (its output, printed as it came, says why), or it is running but not healthy in time.
         if (p.child.exitCode === null && p.child.signalCode === null && !this.stopping) {
