@@ -18,9 +18,10 @@ const APPS = Object.keys(DEFAULT_PORTS) as App[];
 
 /**
  * `npm start` (dist/scripts/start.js), as a newcomer without Docker runs it: it migrates, starts the five services,
- * says when they are ready, stops them all on SIGTERM and exits 0, and exits 1 when a service dies under it. Its
- * databases, ports, exchange and queue are the test's own (`<SERVICE>_DATABASE_URL`, `<SERVICE>_PORT`,
- * `EVENTS_EXCHANGE`, `CONSUMER_QUEUE`), so a dev stack on this machine is not touched.
+ * says when they are ready, stops them all on SIGTERM and exits 0; a service that dies under it is restarted alone
+ * while the others serve on, and one that keeps failing is given up on (exit 1 once stopped). Its databases, ports,
+ * exchange and queue are the test's own (`<SERVICE>_DATABASE_URL`, `<SERVICE>_PORT`, `EVENTS_EXCHANGE`,
+ * `CONSUMER_QUEUE`), so a dev stack on this machine is not touched; short backoffs (`START_*`) keep it quick.
  */
 describe('npm start', () => {
   const { postgresUrl, amqpUrl } = testServiceUrls();
@@ -90,22 +91,38 @@ describe('npm start', () => {
     }
   };
 
+  /** GET /health of one service: its status, 0 when nothing answers. */
+  const health = (app: App) =>
+    fetch(`http://127.0.0.1:${ports[app]}/health`).then(
+      (res) => res.status,
+      () => 0,
+    );
+
+  /** Clients of enrollment (writer) and reporting (reader) for `institution`, with keys of their own. */
+  async function clients(institution: string) {
+    const keys = new ApiKeyStore(authUrl);
+    try {
+      const writer = (await keys.create({ role: 'writer', services: ['enrollment'], institution })).key;
+      const reader = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+      return {
+        enrollment: httpClient(`http://127.0.0.1:${ports.enrollment}`, writer),
+        reporting: httpClient(`http://127.0.0.1:${ports.reporting}`, reader),
+      };
+    } finally {
+      await keys.close();
+    }
+  }
+
   it('runs the five services until SIGTERM, a write reaching the report, and then stops them all and exits 0', async () => {
     const start = npmStart();
     await ready(start);
     const pids = servicePids(start);
     expect(Object.keys(pids).sort()).toEqual([...APPS].sort());
-    for (const app of APPS) expect((await fetch(`http://127.0.0.1:${ports[app]}/health`)).status).toBe(200);
+    for (const app of APPS) expect(await health(app)).toBe(200);
 
-    const keys = new ApiKeyStore(authUrl);
-    const institution = `S${suffix.toUpperCase()}`;
-    const writer = (await keys.create({ role: 'writer', services: ['enrollment'], institution })).key;
-    const reader = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
-    await keys.close();
-    const enrollment = httpClient(`http://127.0.0.1:${ports.enrollment}`, writer);
+    const { enrollment, reporting } = await clients(`S${suffix.toUpperCase()}`);
     expect((await enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM)).status).toBe(201);
     expect((await enrollment.post('/enrollments', FIRST_ENROLLMENT)).status).toBe(201);
-    const reporting = httpClient(`http://127.0.0.1:${ports.reporting}`, reader);
     await expectEventually(async () => expect((await reporting.get('/reports/overview?year=2022')).body.intake?.total).toBe(1));
 
     start.child.kill('SIGTERM');
@@ -113,23 +130,100 @@ describe('npm start', () => {
     for (const [app, pid] of Object.entries(pids)) expect({ app, alive: alive(pid) }).toEqual({ app, alive: false });
   }, 240_000);
 
-  it('stops the others and exits 1 when a service dies under it', async () => {
-    const start = npmStart();
+  it('restarts a service killed under it, alone: the others keep their processes and answer throughout, and a write made meanwhile reaches the report', async () => {
+    const start = npmStart({ START_RESTART_DELAY_MS: '2000' });
+    await ready(start);
+    const before = servicePids(start);
+    const others = APPS.filter((app) => app !== 'reporting');
+    const { enrollment, reporting } = await clients(`R${suffix.toUpperCase()}`);
+    expect((await enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM)).status).toBe(201);
+
+    // The others' /health, again and again, from before the kill until reporting answers again.
+    const answers: Array<{ app: App; status: number }> = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        for (const app of others) answers.push({ app, status: await health(app) });
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    })();
+    try {
+      process.kill(before.reporting!, 'SIGKILL');
+      await expectEventually(() =>
+        expect(start.lines).toContain(
+          '[start] reporting exited by itself (SIGKILL); restarting in 2 s (restart 1, failure 1 in a row; gives up at 10)',
+        ),
+      );
+      // Enrollment takes writes while reporting waits for its restart; they reach the report once it is back.
+      expect((await enrollment.post('/enrollments', FIRST_ENROLLMENT)).status).toBe(201);
+      await expectEventually(() => expect(start.lines.some((l) => l.startsWith('[start] reporting is healthy again (pid '))).toBe(true), {
+        timeoutMs: 120_000,
+      });
+    } finally {
+      watching = false;
+      await watch;
+    }
+
+    const after = servicePids(start);
+    expect(after.reporting).not.toBe(before.reporting);
+    expect(alive(after.reporting!)).toBe(true);
+    for (const app of others) expect({ app, pid: after[app], alive: alive(before[app]!) }).toEqual({ app, pid: before[app], alive: true });
+    expect(answers.filter((a) => a.status !== 200)).toEqual([]);
+    expect(new Set(answers.map((a) => a.app))).toEqual(new Set(others));
+    expect(await health('reporting')).toBe(200);
+    await expectEventually(async () => expect((await reporting.get('/reports/overview?year=2022')).body.intake?.total).toBe(1));
+
+    start.child.kill('SIGTERM');
+    expect(await start.exited).toEqual({ code: 0, signal: null });
+    for (const [app, pid] of Object.entries({ ...after, killed: before.reporting! }))
+      expect({ app, alive: alive(pid) }).toEqual({ app, alive: false });
+  }, 240_000);
+
+  it('gives up on a service that exits at every start, saying so, serves the others on, and exits 1 once stopped', async () => {
+    const start = npmStart({ AGREEMENT_EXPIRY_INTERVAL_MS: '-1', START_RESTART_DELAY_MS: '100', START_MAX_FAILURES: '3' });
+    await expectEventually(
+      () => expect(start.lines.find((l) => l.startsWith('[start] ready without partnership (given up): '))).toBeDefined(),
+      {
+        timeoutMs: 120_000,
+      },
+    );
+    // Only partnership is blamed, each time, and the cause is in its own lines.
+    expect(start.lines.filter((l) => / exited by itself .*; restarting/.test(l))).toEqual([
+      '[start] partnership exited by itself (code 1); restarting in 100 ms (restart 1, failure 1 in a row; gives up at 3)',
+      '[start] partnership exited by itself (code 1); restarting in 200 ms (restart 2, failure 2 in a row; gives up at 3)',
+    ]);
+    expect(start.lines.filter((l) => l.startsWith('[start] giving up'))).toEqual([
+      '[start] giving up on partnership after 3 failures in a row, the last: exited by itself (code 1). The other services go on ' +
+        'serving; the [partnership] lines above say why it failed: fix that, then restart npm start (START_MAX_FAILURES sets the limit).',
+    ]);
+    expect(start.lines.some((l) => l.startsWith('[partnership]') && l.includes('AGREEMENT_EXPIRY_INTERVAL_MS'))).toBe(true);
+    const pids = servicePids(start);
+    expect(alive(pids.partnership!)).toBe(false);
+    for (const app of APPS.filter((a) => a !== 'partnership')) expect({ app, status: await health(app) }).toEqual({ app, status: 200 });
+    expect(await health('partnership')).toBe(0);
+
+    start.child.kill('SIGTERM');
+    expect(await start.exited).toEqual({ code: 1, signal: null });
+    expect(start.lines).toContain('[start] exiting 1: gave up on partnership');
+    for (const pid of Object.values(pids)) expect(alive(pid)).toBe(false);
+  }, 240_000);
+
+  it('stops everything on Ctrl-C while a service waits out its backoff, and restarts nothing', async () => {
+    // A backoff longer than the test: waiting it out would time the test out.
+    const start = npmStart({ START_RESTART_DELAY_MS: '600000', START_RESTART_MAX_DELAY_MS: '600000' });
     await ready(start);
     const pids = servicePids(start);
     process.kill(pids.reporting!, 'SIGKILL');
+    await expectEventually(() =>
+      expect(start.lines).toContain(
+        '[start] reporting exited by itself (SIGKILL); restarting in 600 s (restart 1, failure 1 in a row; gives up at 10)',
+      ),
+    );
 
-    expect(await start.exited).toEqual({ code: 1, signal: null });
-    expect(start.lines).toContain('[start] reporting exited by itself (SIGKILL)');
+    start.child.kill('SIGINT');
+    expect(await start.exited).toEqual({ code: 0, signal: null });
+    expect(start.lines.filter((l) => l.startsWith('[start] reporting (pid '))).toHaveLength(1);
     for (const [app, pid] of Object.entries(pids)) expect({ app, alive: alive(pid) }).toEqual({ app, alive: false });
-  }, 240_000);
-
-  it('blames only the service that failed: one refusing its config stops the others, which are not said to have failed', async () => {
-    const start = npmStart({ AGREEMENT_EXPIRY_INTERVAL_MS: '-1' });
-    expect(await start.exited).toEqual({ code: 1, signal: null });
-    expect(start.lines.filter((l) => l.includes('exited by itself'))).toEqual(['[start] partnership exited by itself (code 1)']);
-    expect(start.lines.some((l) => l.startsWith('[partnership]') && l.includes('AGREEMENT_EXPIRY_INTERVAL_MS'))).toBe(true);
-    for (const pid of Object.values(servicePids(start))) expect(alive(pid)).toBe(false);
   }, 240_000);
 
   it('refuses a port another process holds before it starts anything', async () => {
@@ -153,10 +247,13 @@ describe('npm start', () => {
     expect(help.lines.some((l) => l.startsWith('[migrate]') || l.includes('(pid '))).toBe(false);
   });
 
-  it('refuses an invalid port before it starts anything, naming the variable', async () => {
-    const start = npmStart({ PLACEMENT_PORT: '80a' });
+  it.each([
+    [{ PLACEMENT_PORT: '80a' }, 'PLACEMENT_PORT must be a port number (1–65535), got "80a"'],
+    [{ START_MAX_FAILURES: 'many' }, '  START_MAX_FAILURES: Invalid input: expected number, received NaN'],
+  ])('refuses an invalid setting (%p) before it starts anything, naming the variable', async (extra, message) => {
+    const start = npmStart(extra);
     expect(await start.exited).toEqual({ code: 1, signal: null });
-    expect(start.lines).toContain('PLACEMENT_PORT must be a port number (1–65535), got "80a"');
+    expect(start.lines).toContain(message);
     expect(start.lines.some((l) => l.startsWith('[migrate]') || l.includes('(pid '))).toBe(false);
   });
 });
