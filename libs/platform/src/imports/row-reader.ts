@@ -17,7 +17,7 @@ export class FileEncodingError extends UnreadableFileError {}
 
 /**
  * Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. A CSV cell is text,
- * or {@link InvalidText} where its bytes are not valid in the file's encoding.
+ * or an InvalidText (text-encoding.ts) where its bytes are not valid in the file's encoding.
  */
 export async function* readRows(input: Readable, format: SheetFormat, encoding?: string): AsyncGenerator<unknown[]> {
   if (format === 'xlsx') {
@@ -60,32 +60,55 @@ async function* readCsv(input: Readable, declared?: string): AsyncGenerator<unkn
     else yield* csvRows(bytes(), new CellDecoder(encoding));
     return;
   }
-  const dir = await mkdtemp(join(tmpdir(), 'chanjiao-csv-'));
+  const utf8 = new TextCheck('utf-8');
+  yield* throughFile(
+    bytes(),
+    'csv',
+    (path) => detectedRows(path, utf8),
+    (chunk) => utf8.push(chunk),
+  );
+}
+
+/** Rows of a CSV written whole to `path`, its UTF-8 check made as it was written. */
+async function* detectedRows(path: string, utf8: TextCheck): AsyncGenerator<unknown[]> {
+  let detected: string | undefined = 'utf-8';
+  if (!utf8.end()) {
+    const gb18030 = new TextCheck('gb18030');
+    for await (const chunk of createReadStream(path)) gb18030.push(chunk as Buffer);
+    detected = gb18030.end() ? 'gb18030' : undefined;
+  }
+  if (!detected) {
+    throw new FileEncodingError(
+      '文件编码无法识别 / the file is neither valid UTF-8 nor GB18030; save it as UTF-8 CSV or give its encoding as encoding=… (e.g. encoding=big5)',
+    );
+  }
+  yield* csvRows(createReadStream(path), new CellDecoder(detected));
+}
+
+/**
+ * Writes the upload to a temporary file (disk, not memory), showing each chunk to `seen` on its way, then reads rows
+ * from the file; the file is removed when reading ends, however it ends.
+ */
+async function* throughFile(
+  input: AsyncIterable<Buffer>,
+  format: SheetFormat,
+  read: (path: string) => AsyncGenerator<unknown[]>,
+  seen: (chunk: Buffer) => void = () => undefined,
+): AsyncGenerator<unknown[]> {
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-`));
   try {
-    const path = join(dir, 'upload.csv');
-    const utf8 = new TextCheck('utf-8');
+    const path = join(dir, `upload.${format}`);
     await pipeline(
-      bytes(),
+      input,
       async function* (source: AsyncIterable<Buffer>) {
         for await (const chunk of source) {
-          utf8.push(chunk);
+          seen(chunk);
           yield chunk;
         }
       },
       createWriteStream(path),
     );
-    let detected: string | undefined = 'utf-8';
-    if (!utf8.end()) {
-      const gb18030 = new TextCheck('gb18030');
-      for await (const chunk of createReadStream(path)) gb18030.push(chunk as Buffer);
-      detected = gb18030.end() ? 'gb18030' : undefined;
-    }
-    if (!detected) {
-      throw new FileEncodingError(
-        '文件编码无法识别 / the file is neither valid UTF-8 nor GB18030; save it as UTF-8 CSV or give its encoding as encoding=… (e.g. encoding=big5)',
-      );
-    }
-    yield* csvRows(createReadStream(path), new CellDecoder(detected));
+    yield* read(path);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -110,14 +133,7 @@ async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder): Async
  * lost parts before its first row is made again from it; a lost part found after rows went out fails the file.
  */
 async function* readXlsx(input: Readable): AsyncGenerator<unknown[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'chanjiao-xlsx-'));
-  try {
-    const path = join(dir, 'upload.xlsx');
-    await pipeline(input, createWriteStream(path));
-    yield* readingAgain(() => firstSheetRows(path));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  yield* throughFile(input, 'xlsx', (path) => readingAgain(() => firstSheetRows(path)));
 }
 
 /** Attempts at reading one file before it is refused. */
