@@ -74,6 +74,90 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get('/enrollments/X2022001')).body.apprenticeship).toBe(true);
   });
 
+  describe('the encoding, decided from the whole file', () => {
+    const header = 'code,name,category,cluster,level,sectors,status';
+    /**
+     * Over 256 KiB of ASCII program rows, which read the same in UTF-8 and GB18030: well past what a look at the start
+     * of an upload (which comes in pieces of up to 64 KiB) would see.
+     */
+    const asciiRows = (prefix: string) =>
+      Array.from(
+        { length: 1500 },
+        (_, i) => `${prefix}${String(i).padStart(4, '0')},Program number ${i},46,${'Cluster '.repeat(20)},higher_vocational,mining,open`,
+      );
+    const noFffd = async () =>
+      Number((await db.query(`SELECT count(*) AS n FROM programs WHERE name LIKE '%' || chr(65533) || '%'`)).rows[0].n);
+
+    it('reads a GB18030 CSV whose Chinese comes after 64 KiB of ASCII as GB18030', async () => {
+      const text = [header, ...asciiRows('GBA'), 'GBZ1,石油化工技术,47,,higher_vocational,chemical_materials,open', ''].join('\r\n');
+      expect(text.indexOf('石')).toBeGreaterThan(4 * 65_536);
+      const res = await upload('programs', iconv.encode(text, 'gb18030'));
+      expect(res.body).toMatchObject({ status: 'completed', rows: { done: 1501, created: 1501, failed: 0 } });
+      expect((await stack.enrollment.get('/programs/GBZ1')).body.name).toBe('石油化工技术');
+      expect((await db.query(`SELECT name FROM programs WHERE code = 'GBZ1'`)).rows[0].name).toBe('石油化工技术');
+    });
+
+    it('reads plain UTF-8 (no BOM) whose Chinese comes late, and UTF-16 with its BOM', async () => {
+      const text = [header, ...asciiRows('U8A'), 'U8Z1,纺织品检验与贸易,48,,higher_vocational,textiles,open', ''].join('\r\n');
+      expect((await upload('programs', text)).body.rows).toMatchObject({ created: 1501, failed: 0 });
+      expect((await stack.enrollment.get('/programs/U8Z1')).body.name).toBe('纺织品检验与贸易');
+      const utf16 = `\uFEFF${header}\r\nU16,现代农业技术,41,,higher_vocational,modern_agriculture,open\r\n`;
+      expect((await upload('programs', Buffer.from(utf16, 'utf16le'))).body.rows).toMatchObject({ created: 1, failed: 0 });
+      expect((await stack.enrollment.get('/programs/U16')).body.name).toBe('现代农业技术');
+    });
+
+    // Valid UTF-8 and a byte valid in neither UTF-8 nor GB18030, after 64 KiB.
+    const mixed = Buffer.concat([
+      Buffer.from(
+        [header, 'MXA1,应用化工技术,47,,higher_vocational,chemical_materials,open', ...asciiRows('MXB'), 'MXC1,化工'].join('\r\n'),
+      ),
+      Buffer.from([0xff]),
+      Buffer.from(',47,,higher_vocational,chemical_materials,open\r\nMXD1,绿色能源,47,,higher_vocational,green_energy,open\r\n'),
+    ]);
+
+    it('refuses a file valid in neither UTF-8 nor GB18030 with 400 naming encoding, and writes nothing', async () => {
+      const [programs, outbox] = [await count('programs'), await count('outbox')];
+      const importId = randomUUID();
+      const res = await upload('programs', mixed, 'text/csv', `?importId=${importId}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'invalid_encoding', errors: [{ field: 'encoding' }] });
+      expect(res.body.message).toMatch(/^文件编码无法识别 \/ the file is neither valid UTF-8 nor GB18030/);
+      expect([await count('programs'), await count('outbox')]).toEqual([programs, outbox]);
+      expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'failed', message: res.body.message });
+    });
+
+    it('with encoding=utf-8 given, the bytes not valid in it are a row error and their text is not stored', async () => {
+      const res = await upload('programs', mixed, 'text/csv', '?encoding=utf-8');
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({ status: 'completed', rows: { done: 1503, created: 1502, failed: 1 } });
+      expect(res.body.errors).toEqual([{ row: 1503, column: 'name', message: 'the text is not valid UTF-8' }]);
+      expect((await stack.enrollment.get('/programs/MXC1')).status).toBe(404);
+      expect((await stack.enrollment.get('/programs/MXA1')).body.name).toBe('应用化工技术');
+      expect((await stack.enrollment.get('/programs/MXD1')).body.name).toBe('绿色能源');
+      expect(await noFffd()).toBe(0);
+    });
+
+    it('with a GB18030 file declared as UTF-8, its Chinese rows are row errors, never mojibake', async () => {
+      const text = [
+        header,
+        'DCA1,Ascii name,46,,higher_vocational,mining,open',
+        'DCB1,旅游管理,54,,higher_vocational,culture_tourism,open',
+        '',
+      ];
+      const res = await upload('programs', iconv.encode(text.join('\r\n'), 'gb18030'), 'text/csv', '?encoding=UTF-8');
+      expect(res.body).toMatchObject({
+        rows: { created: 1, failed: 1 },
+        errors: [{ row: 3, column: 'name', message: 'the text is not valid UTF-8' }],
+      });
+      expect((await stack.enrollment.get('/programs/DCB1')).status).toBe(404);
+      // Its header not valid in the encoding given: the encoding is wrong, the file refused.
+      const badHeader = Buffer.concat([Buffer.from('code,name,'), iconv.encode('类别', 'gb18030'), Buffer.from('\r\n')]);
+      const refused = await upload('programs', badHeader, 'text/csv', '?encoding=utf-8');
+      expect(refused).toMatchObject({ status: 400, body: { error: 'invalid_encoding', errors: [{ field: 'encoding' }] } });
+      expect(await noFffd()).toBe(0);
+    });
+  });
+
   it('a file with unknown or missing columns is refused whole, with 400 naming them', async () => {
     const before = await count('programs');
     const res = await upload('programs', 'code,name,colour\r\nA,B,red\r\n');
@@ -106,7 +190,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const noBoundary = await upload('enrollments', 'garbage', 'multipart/form-data');
     expect(noBoundary.status).toBe(400);
     expect(noBoundary.body).toMatchObject({ error: 'invalid_file', errors: [{ field: 'file' }] });
-    // Cut before its closing boundary, past the first 64 KB the encoding is guessed from.
+    // Cut before its closing boundary, past its first 64 KB.
     const rows = ['studentId,programCode,cohortYear,level,pathway'];
     for (let i = 0; i < 3000; i++) rows.push(`CUT${String(i).padStart(6, '0')},BIG,2022,higher_vocational,regular`);
     const cut = `--xyz\r\nContent-Disposition: form-data; name="file"; filename="a.csv"\r\nContent-Type: text/csv\r\n\r\n${rows.join('\r\n')}`;

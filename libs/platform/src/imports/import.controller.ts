@@ -1,7 +1,6 @@
 import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
 import { PassThrough, Readable } from 'node:stream';
@@ -11,6 +10,7 @@ import { IMPORT_SPECS, ImportSpec } from './import-spec';
 import { ImportView } from './import.dto';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
+import { csvEncodingNamed } from './text-encoding';
 
 /**
  * A multipart file's stream whose read errors (the body ends before its closing boundary) are the file's: the import
@@ -59,7 +59,16 @@ export class ImportController {
   })
   @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
-  @ApiQuery({ name: 'encoding', required: false, description: 'Force the text encoding of a CSV (default: UTF-8, else GB18030)' })
+  @ApiQuery({
+    name: 'encoding',
+    required: false,
+    description:
+      'The text encoding of a CSV (a WHATWG label: utf-8, gb18030, gbk, big5, utf-16le…). Given, it decides: a cell whose bytes ' +
+      'are not valid in it is a row error ("the text is not valid GB18030"), never stored. Not given, a byte order mark decides ' +
+      '(UTF-8, UTF-16LE/BE; the same holds), else the whole file: UTF-8 if it is valid UTF-8 throughout, else GB18030 (as Chinese ' +
+      'Excel writes "CSV") if valid GB18030 throughout, else the file is refused with 400 invalid_encoding naming encoding and ' +
+      'nothing is written. A header row not valid in the encoding is refused the same way.',
+  })
   @ApiQuery({
     name: 'importId',
     required: false,
@@ -79,7 +88,7 @@ export class ImportController {
     if (importId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(importId)) {
       throw validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]);
     }
-    if (encoding !== undefined && !iconv.encodingExists(encoding)) {
+    if (encoding !== undefined && !csvEncodingNamed(encoding)) {
       throw validationFailed([{ field: 'encoding', message: `encoding ${encoding} is not known (e.g. utf-8, gb18030)` }]);
     }
     let stream: Readable;

@@ -10,7 +10,8 @@ import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
-import { readRows, SheetFormat, UnreadableFileError } from './row-reader';
+import { FileEncodingError, readRows, SheetFormat, UnreadableFileError } from './row-reader';
+import { InvalidText } from './text-encoding';
 
 const CHUNK = 1000;
 const MAX_ERRORS_KEPT = 1000;
@@ -91,6 +92,12 @@ export class ImportService {
           }
           if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
           p.done++;
+          // Text not valid in the file's encoding is never stored, not even as U+FFFD.
+          const invalid = invalidText(header, cells, rowNumber);
+          if (invalid.length) {
+            this.failRow(p, invalid);
+            continue;
+          }
           const raw: Record<string, unknown> = {};
           // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
           const unnamed = header.findIndex((name, i) => name === '' && String(cells[i] ?? '').trim() !== '');
@@ -132,6 +139,7 @@ export class ImportService {
         id,
         message,
       ]);
+      if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
       throw e;
     }
@@ -177,6 +185,14 @@ export class ImportService {
   }
 
   private checkHeader(spec: ImportSpec, cells: unknown[]): string[] {
+    const invalid = cells.find((c) => c instanceof InvalidText);
+    if (invalid) {
+      throw new ImportFileError(
+        'invalid_encoding',
+        `表头不是有效的 ${invalid.encoding} 文本 / the header row is not valid ${invalid.encoding}; give the file's encoding as encoding=…`,
+        'encoding',
+      );
+    }
     const header = cells.map((c) =>
       String(c ?? '')
         .replace(/^\uFEFF/, '')
@@ -206,9 +222,16 @@ export class ImportService {
   }
 }
 
-/** The file as a whole cannot be imported (400): bad header, unreadable, empty. */
+/** A row error for each cell whose bytes are not valid text in the file's encoding. */
+function invalidText(header: string[], cells: unknown[], row: number): RowError[] {
+  return cells.flatMap((c, i) =>
+    c instanceof InvalidText ? [{ row, column: header[i] || `column ${i + 1}`, message: `the text is not valid ${c.encoding}` }] : [],
+  );
+}
+
+/** The file as a whole cannot be imported (400): bad header, unreadable, empty, or not in an encoding it can be read in. */
 export class ImportFileError extends DomainError {
-  constructor(code: string, message: string) {
-    super('invalid', code, message, 'file');
+  constructor(code: string, message: string, field: 'file' | 'encoding' = 'file') {
+    super('invalid', code, message, field);
   }
 }

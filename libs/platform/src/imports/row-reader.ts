@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,23 +6,121 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
-import iconv from 'iconv-lite';
+import { bomOf, CellDecoder, csvEncodingNamed, isUtf16, shownName, TextCheck, utf16AsUtf8 } from './text-encoding';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
 export class UnreadableFileError extends Error {}
 
-/** Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. */
+/** The CSV's encoding is not the one given, or, none given, neither UTF-8 nor GB18030. */
+export class FileEncodingError extends UnreadableFileError {}
+
+/**
+ * Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. A CSV cell is text,
+ * or an InvalidText (text-encoding.ts) where its bytes are not valid in the file's encoding.
+ */
 export async function* readRows(input: Readable, format: SheetFormat, encoding?: string): AsyncGenerator<unknown[]> {
   if (format === 'xlsx') {
     yield* readXlsx(input);
     return;
   }
-  const decoded = await decodeText(input, encoding);
-  const parser = decoded.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true, trim: false }));
-  decoded.once('error', (e) => parser.destroy(e));
+  yield* readCsv(input, encoding);
+}
+
+/**
+ * The encoding is the one given; else the one the byte order mark says; else the whole file is checked: UTF-8 if it
+ * is valid UTF-8 throughout, else GB18030 (as Chinese Excel writes "CSV") if valid GB18030 throughout, else refused.
+ * Deciding from the start of a file would read a GB18030 file whose Chinese comes late as UTF-8, so such a file is
+ * first written to a temporary file (disk, not memory) while it is checked, and its rows read from there.
+ */
+async function* readCsv(input: Readable, declared?: string): AsyncGenerator<unknown[]> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const asBuffer = (chunk: Buffer | string) => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  let head = Buffer.alloc(0);
+  let ended = false;
+  while (head.length < 3 && !ended) {
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else head = Buffer.concat([head, asBuffer(next.value)]);
+  }
+  const bom = bomOf(head);
+  const encoding = declared === undefined ? bom?.encoding : csvEncodingNamed(declared);
+  if (declared !== undefined && !encoding) throw new FileEncodingError(`encoding ${declared} is not known (e.g. utf-8, gb18030)`);
+  if (bom && bom.encoding === encoding) head = head.subarray(bom.length);
+  const bytes = async function* () {
+    if (head.length) yield head;
+    while (!ended) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield asBuffer(next.value);
+    }
+  };
+  if (encoding) {
+    if (isUtf16(encoding)) yield* csvRows(utf16AsUtf8(bytes(), encoding === 'utf-16be'), new CellDecoder('utf-8', shownName(encoding)));
+    else yield* csvRows(bytes(), new CellDecoder(encoding));
+    return;
+  }
+  const utf8 = new TextCheck('utf-8');
+  yield* throughFile(
+    bytes(),
+    'csv',
+    (path) => detectedRows(path, utf8),
+    (chunk) => utf8.push(chunk),
+  );
+}
+
+/** Rows of a CSV written whole to `path`, its UTF-8 check made as it was written. */
+async function* detectedRows(path: string, utf8: TextCheck): AsyncGenerator<unknown[]> {
+  let detected: string | undefined = 'utf-8';
+  if (!utf8.end()) {
+    const gb18030 = new TextCheck('gb18030');
+    for await (const chunk of createReadStream(path)) gb18030.push(chunk as Buffer);
+    detected = gb18030.end() ? 'gb18030' : undefined;
+  }
+  if (!detected) {
+    throw new FileEncodingError(
+      '文件编码无法识别 / the file is neither valid UTF-8 nor GB18030; save it as UTF-8 CSV or give its encoding as encoding=… (e.g. encoding=big5)',
+    );
+  }
+  yield* csvRows(createReadStream(path), new CellDecoder(detected));
+}
+
+/**
+ * Writes the upload to a temporary file (disk, not memory), showing each chunk to `seen` on its way, then reads rows
+ * from the file; the file is removed when reading ends, however it ends.
+ */
+async function* throughFile(
+  input: AsyncIterable<Buffer>,
+  format: SheetFormat,
+  read: (path: string) => AsyncGenerator<unknown[]>,
+  seen: (chunk: Buffer) => void = () => undefined,
+): AsyncGenerator<unknown[]> {
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-`));
   try {
-    for await (const record of parser) yield record as string[];
+    const path = join(dir, `upload.${format}`);
+    await pipeline(
+      input,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          seen(chunk);
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+    yield* read(path);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The CSV split into cells as bytes (see text-encoding.ts), each decoded strictly. */
+async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder): AsyncGenerator<unknown[]> {
+  const parser = parse({ encoding: null, bom: false, relax_column_count: true, skip_empty_lines: true, trim: false });
+  // A failure anywhere (a cut upload, a CSV error) destroys the parser with it, and reading it throws.
+  void pipeline(Readable.from(bytes), parser).catch(() => undefined);
+  try {
+    for await (const record of parser) yield (record as Buffer[]).map((cell) => cells.decode(cell));
   } catch (e) {
     throw new UnreadableFileError(`not a readable CSV file: ${(e as Error).message}`);
   }
@@ -35,14 +133,7 @@ export async function* readRows(input: Readable, format: SheetFormat, encoding?:
  * lost parts before its first row is made again from it; a lost part found after rows went out fails the file.
  */
 async function* readXlsx(input: Readable): AsyncGenerator<unknown[]> {
-  const dir = await mkdtemp(join(tmpdir(), 'chanjiao-xlsx-'));
-  try {
-    const path = join(dir, 'upload.xlsx');
-    await pipeline(input, createWriteStream(path));
-    yield* readingAgain(() => firstSheetRows(path));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  yield* throughFile(input, 'xlsx', (path) => readingAgain(() => firstSheetRows(path)));
 }
 
 /** Attempts at reading one file before it is refused. */
@@ -92,55 +183,4 @@ async function* firstSheetRows(path: string): AsyncGenerator<unknown[]> {
     }
     return; // the first sheet only
   }
-}
-
-/**
- * UTF-8 (with or without BOM) unless told otherwise; a file that is not valid UTF-8 in its first
- * 64 KiB is read as GB18030, which is what Chinese Excel writes for "CSV".
- */
-async function decodeText(input: Readable, encoding?: string): Promise<Readable> {
-  const iterator = input[Symbol.asyncIterator]();
-  const head: Buffer[] = [];
-  let size = 0;
-  let done = false;
-  while (size < 65536) {
-    const next = await iterator.next();
-    if (next.done) {
-      done = true;
-      break;
-    }
-    const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value as string);
-    head.push(chunk);
-    size += chunk.length;
-  }
-  const first = Buffer.concat(head);
-  const chosen = (encoding ?? (looksUtf8(first, done) ? 'utf-8' : 'gb18030')).toLowerCase();
-  if (!iconv.encodingExists(chosen)) throw new UnreadableFileError(`unknown encoding ${chosen}`);
-  async function* bytes() {
-    yield first;
-    if (done) return;
-    for (;;) {
-      const next = await iterator.next();
-      if (next.done) return;
-      yield next.value as Buffer;
-    }
-  }
-  // pipe() does not pass an error on: a read failing after the first 64 KB (a cut upload) would leave the parser waiting.
-  const source = Readable.from(bytes());
-  const decoded = iconv.decodeStream(chosen) as unknown as Readable;
-  source.once('error', (e) => decoded.destroy(e));
-  return source.pipe(decoded as unknown as NodeJS.WritableStream) as unknown as Readable;
-}
-
-function looksUtf8(buf: Buffer, complete: boolean): boolean {
-  // A multi-byte character may be cut at the end of the sample: drop up to 3 trailing bytes.
-  for (let cut = 0; cut <= (complete ? 0 : 3); cut++) {
-    try {
-      new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, buf.length - cut));
-      return true;
-    } catch {
-      // try a shorter sample
-    }
-  }
-  return false;
 }
