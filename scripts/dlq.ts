@@ -9,6 +9,7 @@ const USAGE = `usage:
   npm run dlq -- show <messageId>              headers, properties and body of one dead letter
   npm run dlq -- replay <messageId>... | --all  publish again to the original routing key, then remove
   npm run dlq -- purge --yes                   delete every dead letter
+an event id matches in either case (UUIDs are the same in upper and lower case, as the consumer's inbox compares them)
 env: AMQP_URL (amqp://guest:guest@127.0.0.1:5672), EVENTS_EXCHANGE (chanjiao.events), CONSUMER_QUEUE (reporting.events)`;
 
 class UsageError extends Error {}

@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { expectEventually, HttpClient } from '@chanjiao/testing';
+import { expectEventually, httpClient, HttpClient } from '@chanjiao/testing';
 import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { asOfDays, expectedPlacementReports, randomDestinationHistories, reportedPlacement } from './fixtures/destination-histories';
 
 /** Careers-office writes to placement and admissions writes to enrollment meet in the placement figures, through RabbitMQ. */
 describe('placement to report, end to end', () => {
@@ -143,5 +144,63 @@ describe('placement to report, end to end', () => {
     expect(await overview('2022-12-31')).toEqual({ ...before.dec, asOf: expect.any(String) });
     expect(await overview('2022-08-31')).toEqual({ ...before.aug, asOf: expect.any(String) });
     expect((await stack.reporting.get('/reports/freshness')).body.eventsApplied).toBe(before.fresh + 1);
+  });
+
+  it('corrections recorded in any order of dates: the reports at every date and GET /destinations agree with the definition', async () => {
+    // An institution of its own, so the cohort above does not count here.
+    const institution = `${stack.institution}R`;
+    const key = async (role: 'writer' | 'reader', services: string[]) => (await stack.keys.create({ role, services, institution })).key;
+    const writer = await key('writer', ['enrollment', 'placement']);
+    const enrollment = httpClient(stack.urls.enrollment!, writer);
+    const careers = httpClient(stack.urls.placement!, writer);
+    const reporting = httpClient(stack.urls.reporting!, await key('reader', ['reporting']));
+    const histories = randomDestinationHistories(4, 40);
+    const students = [...histories.keys()];
+    const program = { name: '纺织品检验与贸易', category: '46', level: 'higher_vocational', sectors: ['textiles'], status: 'open' };
+    expect((await enrollment.put('/programs/P1', program)).status).toBe(201);
+    const enrolled = await enrollment.post(
+      '/enrollments:batch',
+      students.map((studentId) => ({ studentId, programCode: 'P1', cohortYear: 2019, level: 'higher_vocational', pathway: 'regular' })),
+    );
+    expect(enrolled.body.summary.created).toBe(students.length);
+    const graduated = await enrollment.post(
+      '/enrollments/graduation:batch',
+      students.map((studentId) => ({ studentId, date: '2022-06-30', graduationYear: 2022 })),
+    );
+    expect(graduated.body.summary.updated).toBe(students.length);
+    // Each student's versions in the order they are recorded (a student twice in a batch gets two versions, in order).
+    const items = [...histories].flatMap(([studentId, versions]) =>
+      versions.map((v) => ({ studentId, graduationYear: 2022, programCode: 'P1', verified: true, ...v })),
+    );
+    const recorded = await careers.put('/destinations:batch', items);
+    expect(recorded.status).toBe(200);
+    expect(recorded.body.summary.failed).toBe(0);
+    expect([...histories.values()].some((v) => v.some((x, i) => i > 0 && x.effectiveDate < v[i - 1]!.effectiveDate))).toBe(true);
+
+    const days = asOfDays(histories);
+    await expectEventually(async () =>
+      expect(await reportedPlacement(reporting, days.at(-1)!)).toEqual(expectedPlacementReports(histories, days.at(-1)!)),
+    );
+    for (const day of days)
+      expect({ day, ...(await reportedPlacement(reporting, day)) }).toEqual({ day, ...expectedPlacementReports(histories, day) });
+
+    // The placement service shows the timeline the reports count: on every day, the version the definition puts in force.
+    for (const [studentId, versions] of histories) {
+      const res = await careers.get(`/destinations/${studentId}`);
+      if (versions.length === 0) {
+        expect(res.status).toBe(404);
+        continue;
+      }
+      expect(res.body).toMatchObject({ version: versions.length, effectiveDate: versions.at(-1)!.effectiveDate });
+      const spans = res.body.timeline as Array<{ from: string; until: string | null; version: number }>;
+      for (const day of days) {
+        const inForce = spans.find((s) => s.from <= day && (s.until === null || day < s.until))?.version;
+        const byDefinition = versions
+          .map((v, i) => ({ v, version: i + 1 }))
+          .filter(({ v }) => v.effectiveDate <= day)
+          .at(-1)?.version;
+        expect({ studentId, day, version: inForce }).toEqual({ studentId, day, version: byDefinition });
+      }
+    }
   });
 });

@@ -164,6 +164,23 @@ describe('placement write API (real PostgreSQL)', () => {
         [2, '2022-10-15'],
         [3, '2022-10-15'],
       ]);
+      expect(history.body.timeline).toEqual([
+        { from: '2022-07-01', until: '2022-10-15', version: 1 },
+        { from: '2022-10-15', until: null, version: 3 },
+      ]);
+      // A correction recorded last, dated before version 3: it holds from its own date on, version 3 never again.
+      expect(await api.put('/destinations/D1', destination({ region: '650102', effectiveDate: '2022-09-01' }))).toMatchObject({
+        status: 200,
+        body: { version: 4 },
+      });
+      expect((await api.get('/destinations/D1')).body).toMatchObject({
+        version: 4,
+        effectiveDate: '2022-09-01',
+        timeline: [
+          { from: '2022-07-01', until: '2022-09-01', version: 1 },
+          { from: '2022-09-01', until: null, version: 4 },
+        ],
+      });
       expect((await api.get('/destinations/NOPE')).status).toBe(404);
     });
 

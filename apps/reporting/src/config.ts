@@ -52,3 +52,8 @@ export function reportingTopology(env: ReportingEnv): ConsumerTopology {
     deliveryLimit: env.CONSUMER_DELIVERY_LIMIT,
   };
 }
+
+/** LOCAL_REGION_PREFIX alone, checked as at boot: for a migration that recounts what the projections count with it. */
+export function localRegionPrefixOf(env: NodeJS.ProcessEnv = process.env): string {
+  return loadEnv(consumerEnvSchema.pick({ LOCAL_REGION_PREFIX: true }), env).LOCAL_REGION_PREFIX;
+}

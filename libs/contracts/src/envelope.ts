@@ -67,6 +67,17 @@ export function newEventId(): string {
   return randomUUID();
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The one form event ids are compared in: a UUID in lower case (as PostgreSQL's uuid answers it; another publisher
+ * may send upper case, and a UUID is the same whatever its case), anything else as it is. `parseEvent` gives every
+ * consumer ids in this form; tools matching an id an operator typed against messages compare in it too.
+ */
+export function normalizeEventId(id: string): string {
+  return UUID.test(id) ? id.toLowerCase() : id;
+}
+
 const TRACEPARENT = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
 
 /** The trace id of a W3C `traceparent`: the correlation id logs carry from request to read model. */

@@ -9,3 +9,4 @@ export * from './events/placement.events';
 export * from './events/alliance.events';
 export * from './events/partnership.events';
 export * from './credit-code';
+export * from './destination-timeline';

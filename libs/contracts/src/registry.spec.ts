@@ -1,6 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildEvent, parseEvent, InvalidEventError, renderEventCatalogue, StudentEnrolled, ALL_EVENTS, streamOf } from './index';
+import {
+  buildEvent,
+  parseEvent,
+  InvalidEventError,
+  normalizeEventId,
+  renderEventCatalogue,
+  StudentEnrolled,
+  ALL_EVENTS,
+  streamOf,
+} from './index';
 
 const enrolled = () =>
   buildEvent(StudentEnrolled, {
@@ -31,6 +40,13 @@ describe('event contracts', () => {
       sequence: 1,
     });
     expect(parseEvent(JSON.parse(JSON.stringify(e)))).toEqual(e);
+  });
+
+  it('gives event ids in lower case, whatever case another publisher wrote them in', () => {
+    const e = enrolled();
+    expect(parseEvent({ ...e, id: e.id.toUpperCase() })).toEqual(e);
+    expect(normalizeEventId(e.id.toUpperCase())).toBe(e.id);
+    expect(normalizeEventId('Not-A-UUID')).toBe('Not-A-UUID');
   });
 
   it('refuses a payload that breaks the schema, naming the field', () => {

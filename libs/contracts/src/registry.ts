@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CloudEvent, envelopeSchema } from './envelope';
+import { CloudEvent, envelopeSchema, normalizeEventId } from './envelope';
 import { EventDefinition } from './define-event';
 import { ENROLLMENT_EVENTS } from './events/enrollment.events';
 import { PLACEMENT_EVENTS } from './events/placement.events';
@@ -34,7 +34,10 @@ function describeIssues(error: z.ZodError, prefix: string): string[] {
   return error.issues.map((i) => `${[prefix, ...i.path].join('.')}: ${i.message}`);
 }
 
-/** Validates envelope and payload against the registry; throws {@link InvalidEventError}. */
+/**
+ * Validates envelope and payload against the registry; throws {@link InvalidEventError}. The id comes back in the form
+ * ids are compared in (`normalizeEventId`: lower case), so an inbox, a dedup set or a parked event sees one id per event.
+ */
 export function parseEvent(raw: unknown): CloudEvent {
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) throw new InvalidEventError('invalid CloudEvent envelope', describeIssues(envelope.error, '$'));
@@ -45,5 +48,5 @@ export function parseEvent(raw: unknown): CloudEvent {
   }
   const data = definition.schema.safeParse(envelope.data.data);
   if (!data.success) throw new InvalidEventError(`invalid ${definition.type} data`, describeIssues(data.error, 'data'));
-  return Object.assign({}, envelope.data, { data: data.data }) as CloudEvent;
+  return Object.assign({}, envelope.data, { id: normalizeEventId(envelope.data.id), data: data.data }) as CloudEvent;
 }

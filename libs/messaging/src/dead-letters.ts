@@ -1,4 +1,5 @@
 import type { ChannelModel, ConfirmChannel, GetMessage } from 'amqplib';
+import { normalizeEventId } from '@chanjiao/contracts';
 import { connectAnyNode } from './amqp-connection';
 import { deadLetterQueueName } from './topology';
 
@@ -113,7 +114,7 @@ export class DeadLetterQueue {
   }
 
   async show(messageId: string): Promise<DeadLetter | undefined> {
-    return (await this.list()).find((m) => m.messageId === messageId);
+    return (await this.list()).find((m) => m.messageId !== null && normalizeEventId(m.messageId) === normalizeEventId(messageId));
   }
 
   /**
@@ -122,7 +123,9 @@ export class DeadLetterQueue {
    * the event gets a fresh set of retries. `ids` = 'all' replays everything.
    */
   async replay(ids: string[] | 'all'): Promise<ReplayResult> {
-    const wanted = ids === 'all' ? null : new Set(ids);
+    // Ids match in either case (normalizeEventId), as the consumer's inbox compares them.
+    const wanted = ids === 'all' ? null : new Set(ids.map(normalizeEventId));
+    const found = new Set<string>();
     const result: ReplayResult = { replayed: [], skipped: [], missing: [] };
     try {
       await this.channel.checkExchange(this.options.exchange);
@@ -134,7 +137,8 @@ export class DeadLetterQueue {
     const onReturn = () => (returned = true);
     this.channel.on('return', onReturn);
     await this.browse(async (letter, raw) => {
-      if (wanted && !(letter.messageId && wanted.has(letter.messageId))) return 'keep';
+      if (wanted && !(letter.messageId && wanted.has(normalizeEventId(letter.messageId)))) return 'keep';
+      if (letter.messageId) found.add(normalizeEventId(letter.messageId));
       if (!letter.routingKey) {
         result.skipped.push({ messageId: letter.messageId, error: 'no original routing key or type' });
         return 'keep';
@@ -161,9 +165,7 @@ export class DeadLetterQueue {
       result.replayed.push(letter.messageId ?? '(no id)');
       return 'remove';
     }).finally(() => this.channel.off('return', onReturn));
-    if (wanted) {
-      result.missing = [...wanted].filter((id) => !result.replayed.includes(id) && !result.skipped.some((s) => s.messageId === id));
-    }
+    if (ids !== 'all') result.missing = ids.filter((id) => !found.has(normalizeEventId(id)));
     return result;
   }
 

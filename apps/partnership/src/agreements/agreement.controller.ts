@@ -68,7 +68,11 @@ export class AgreementController {
 
   @Post('agreements/:agreementId/termination')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Terminate an active agreement from `date` on (the reason is kept here, never published)' })
+  @ApiOperation({
+    summary:
+      'Terminate an agreement from `date` on, dated on or before its expiresOn (also once the expiry job has expired it: the ' +
+      'termination replaces the expiry; after expiresOn is 409 date_conflict naming date); the reason is kept here, never published',
+  })
   @ApiOkResponse({ type: AgreementView })
   terminate(
     @CurrentPrincipal() p: Principal,

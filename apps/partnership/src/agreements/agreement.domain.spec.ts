@@ -53,23 +53,74 @@ describe('agreement decisions', () => {
     });
   });
 
-  it('termination: from active only, not before signing, the reason never published; unknown agreements not found', () => {
+  it('termination: not before signing, the reason never published; unknown agreements not found', () => {
     const t = decideAgreementChange(signed(), 'A1', { kind: 'termination', date: '2022-12-01', reason: '合作终止' });
     expect(t.ok && t.emit?.data).toEqual({ agreementId: 'A1', date: '2022-12-01' });
     expect(decideAgreementChange(signed(), 'A1', { kind: 'termination', date: '2022-01-01', reason: null })).toMatchObject({
       ok: false,
       error: { code: 'invalid_dates' },
     });
-    const e = decideExpiry(signed(), '2023-03-05');
-    expect(
-      decideAgreementChange(e.ok ? e.state : undefined, 'A1', { kind: 'termination', date: '2023-03-06', reason: null }),
-    ).toMatchObject({
-      ok: false,
-      error: { kind: 'conflict', code: 'invalid_transition' },
-    });
     expect(decideAgreementChange(undefined, 'A9', { kind: 'termination', date: '2023-03-06', reason: null })).toMatchObject({
       ok: false,
       error: { kind: 'not_found' },
+    });
+  });
+
+  it('a termination dated on or before expiresOn is accepted before or after the expiry job, ending in the same state', () => {
+    const terminate = (state: AgreementState, date: string) =>
+      decideAgreementChange(state, 'A1', { kind: 'termination', date, reason: '企业转产' });
+    const expired = decideExpiry(signed(), '2023-03-05');
+    if (!expired.ok) throw expired.error;
+    for (const date of ['2022-12-01', '2023-02-28']) {
+      const first = terminate(signed(), date); // the job has not run yet: it will then find nothing to expire
+      const after = terminate(expired.state, date);
+      expect(after).toMatchObject({
+        ok: true,
+        outcome: 'updated',
+        state: { status: 'terminated', terminatedOn: date, expiredOn: null, version: 3 },
+      });
+      expect(first).toMatchObject({
+        ok: true,
+        outcome: 'updated',
+        state: { status: 'terminated', terminatedOn: date, expiredOn: null, version: 2 },
+      });
+      expect(after.ok && after.emit?.data).toEqual({ agreementId: 'A1', date });
+      expect(first.ok && first.emit?.data).toEqual({ agreementId: 'A1', date });
+      const { version: _a, ...afterState } = after.ok ? after.state : signed();
+      const { version: _b, ...firstState } = first.ok ? first.state : signed();
+      expect(afterState).toEqual(firstState);
+      if (first.ok) expect(decideExpiry(first.state, '2023-03-05')).toMatchObject({ ok: true, outcome: 'unchanged' });
+      // Repeated: a no-op; another date: a conflict naming date.
+      if (after.ok) {
+        expect(terminate(after.state, date)).toMatchObject({ ok: true, outcome: 'unchanged' });
+        expect(terminate(after.state, '2022-11-01')).toMatchObject({ ok: false, error: { code: 'date_conflict', field: 'date' } });
+      }
+    }
+  });
+
+  it('a termination dated after expiresOn is refused naming date, whether or not the job has expired the agreement yet', () => {
+    const expired = decideExpiry(signed(), '2023-03-05');
+    if (!expired.ok) throw expired.error;
+    for (const [state, word] of [
+      [signed(), 'expires'],
+      [expired.state, 'expired'],
+    ] as const) {
+      expect(decideAgreementChange(state, 'A1', { kind: 'termination', date: '2023-03-01', reason: null })).toEqual({
+        ok: false,
+        error: expect.objectContaining({
+          kind: 'conflict',
+          code: 'date_conflict',
+          field: 'date',
+          message: `agreement A1 ${word} after 2023-02-28 (expiresOn): a termination must be dated on or before it`,
+        }),
+      });
+    }
+    // Renewed, it holds until the new expiresOn.
+    const renewed = decideAgreementChange(expired.state, 'A1', { kind: 'renewal', date: '2023-03-05', expiresOn: '2024-02-29' });
+    if (!renewed.ok) throw renewed.error;
+    expect(decideAgreementChange(renewed.state, 'A1', { kind: 'termination', date: '2023-09-01', reason: null })).toMatchObject({
+      ok: true,
+      state: { status: 'terminated', terminatedOn: '2023-09-01' },
     });
   });
 });

@@ -115,18 +115,23 @@ export function decideAgreementChange(
           ? unchanged(existing)
           : fail('conflict', Code.DateConflict, `agreement ${agreementId} was already terminated on ${existing.terminatedOn}`, 'date');
       }
-      if (existing.status === 'expired') {
-        return fail(
-          'conflict',
-          Code.InvalidTransition,
-          `agreement ${agreementId} expired on ${existing.expiredOn}; there is nothing to terminate`,
-        );
-      }
       if (cmd.date < earliest) {
         return fail('invalid', Code.InvalidDates, `date must not be before ${earliest} (signing or last renewal)`, 'date');
       }
+      // An agreement ends by itself after expiresOn: a termination dated on or before it ends it earlier, whether or not
+      // the expiry job has expired it yet (so the figures do not depend on which came first); one dated after has
+      // nothing left to end, again whichever came first.
+      if (existing.expiresOn !== null && cmd.date > existing.expiresOn) {
+        return fail(
+          'conflict',
+          Code.DateConflict,
+          `agreement ${agreementId} ${existing.status === 'expired' ? 'expired' : 'expires'} after ${existing.expiresOn} ` +
+            `(expiresOn): a termination must be dated on or before it`,
+          'date',
+        );
+      }
       return next(
-        { status: 'terminated', terminatedOn: cmd.date, terminationReason: cmd.reason },
+        { status: 'terminated', terminatedOn: cmd.date, terminationReason: cmd.reason, expiredOn: null },
         emit(AgreementTerminated, { agreementId, date: cmd.date }),
       );
     case 'renewal':

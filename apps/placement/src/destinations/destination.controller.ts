@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import { DestinationBatchItemDto, DestinationHistoryView, DestinationVersionView, PutDestinationDto } from './destination.dto';
+import { destinationHistory } from './destination.domain';
 import { DestinationService } from './destination.service';
 
 @ApiTags('destinations')
@@ -64,10 +65,13 @@ export class DestinationController {
   }
 
   @Get('destinations/:studentId')
-  @ApiOperation({ summary: "A graduate's current destination and every version, oldest first" })
+  @ApiOperation({
+    summary:
+      "A graduate's destination: the most recently recorded version, every version in recording order, and the timeline of " +
+      'the version in force on each day (the most recently recorded one effective on or before it), as the reports count it',
+  })
   @ApiOkResponse({ type: DestinationHistoryView })
   async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<DestinationHistoryView> {
-    const versions = await this.destinations.history(p.institution, studentId);
-    return Object.assign({}, versions.at(-1)!, { versions });
+    return destinationHistory(await this.destinations.history(p.institution, studentId));
   }
 }

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { DESTINATION_CATEGORIES, DESTINATION_DETAILS, DETAIL_CATEGORY, detailFitsCategory } from '@chanjiao/contracts';
-import { decideDestinationPut, DestinationInput } from './destination.domain';
+import { decideDestinationPut, destinationHistory, DestinationInput } from './destination.domain';
 import { PutDestinationDto } from './destination.dto';
 
 const input: DestinationInput = {
@@ -30,6 +30,22 @@ describe('destination versions', () => {
     expect(decideDestinationPut(v2.state, { ...contract, verified: true })).toMatchObject({ outcome: 'updated', state: { version: 3 } });
     // Back to what version 1 said: a change relative to the current version.
     expect(decideDestinationPut(v2.state, input)).toMatchObject({ outcome: 'updated', state: { version: 3, category: 'not_placed' } });
+  });
+
+  it('the history answers the last recorded version, every version and the timeline the reports count', () => {
+    const versions = [
+      { ...input, version: 1 },
+      { ...input, version: 2, category: 'contract', detail: 'labor_contract', region: '650102', effectiveDate: '2022-10-01' },
+      { ...input, version: 3, category: 'contract', detail: 'labor_contract', region: '652801', effectiveDate: '2022-08-15' },
+    ] as const;
+    expect(destinationHistory([...versions])).toEqual({
+      ...versions[2],
+      versions,
+      timeline: [
+        { from: '2022-07-01', until: '2022-08-15', version: 1 },
+        { from: '2022-08-15', until: null, version: 3 },
+      ],
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { DestinationVersion } from '@chanjiao/contracts';
+import { destinationTimeline, DestinationVersion } from '@chanjiao/contracts';
 import { WriteOutcome } from '@chanjiao/platform';
 
 /** A destination as PUT: everything but the version number. */
@@ -27,4 +27,22 @@ export function decideDestinationPut(latest: DestinationVersion | undefined, inp
   if (!latest) return { outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: true };
   if (same(latest, input)) return { outcome: 'unchanged', state: latest, emit: false };
   return { outcome: 'updated', state: Object.assign({}, input, { version: latest.version + 1 }), emit: true };
+}
+
+/** A stretch of days and the version in force on them (`until` exclusive; null: from `from` on). */
+export interface DestinationSpan {
+  from: string;
+  until: string | null;
+  version: number;
+}
+
+export type DestinationHistory = DestinationVersion & { versions: DestinationVersion[]; timeline: DestinationSpan[] };
+
+/**
+ * GET /destinations/{studentId}: the most recently recorded version (in force from its effectiveDate on), every
+ * version in recording order, and the version in force from day to day by the rule reports count with.
+ */
+export function destinationHistory(versions: DestinationVersion[]): DestinationHistory {
+  const timeline = destinationTimeline(versions).map(({ from, until, destination }) => ({ from, until, version: destination.version }));
+  return Object.assign({}, versions.at(-1)!, { versions, timeline });
 }

@@ -117,7 +117,31 @@ export class DestinationVersionView {
   @ApiProperty() verified!: boolean;
 }
 
+export class DestinationSpanView {
+  @ApiProperty({ example: '2022-08-15', description: 'First day the version is in force' }) from!: string;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    example: null,
+    description: 'The day the next version comes into force (not included); null: in force from `from` on',
+  })
+  until!: string | null;
+  @ApiProperty({ description: 'The version in force' }) version!: number;
+}
+
 export class DestinationHistoryView extends DestinationVersionView {
-  @ApiProperty({ type: [DestinationVersionView], description: 'Every version, oldest first (the last is the current one)' })
+  @ApiProperty({
+    type: [DestinationVersionView],
+    description: 'Every version in recording order (the last, whose fields the answer repeats, is in force from its effectiveDate on)',
+  })
   versions!: DestinationVersionView[];
+
+  @ApiProperty({
+    type: [DestinationSpanView],
+    description:
+      'The version in force from day to day, as the reports count it: on each day the most recently recorded version whose ' +
+      'effectiveDate is on or before it, so a correction recorded with an earlier date supersedes the versions before it from its own ' +
+      'date on; versions it supersedes entirely never appear. No destination is in force before the first span.',
+  })
+  timeline!: DestinationSpanView[];
 }

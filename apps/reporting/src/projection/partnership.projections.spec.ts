@@ -1,7 +1,7 @@
 import { CloudEvent } from '@chanjiao/contracts';
 import { PartnershipEventFactory, smallPartnershipYear } from '../../../../test/fixtures/partnership-events';
 import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
-import { agreementTimeline, formatCents, toCents } from './partnership.projections';
+import { AgreementReadState, agreementProjection, agreementTimeline, formatCents, toCents } from './partnership.projections';
 
 /** The overview figures the report service computes, from in-memory counters. */
 function figures(events: CloudEvent[], year: number, asOf: string) {
@@ -111,6 +111,39 @@ describe('partnership projections', () => {
     expect(agreementTimeline({ ...base, expiresOn: '2022-12-31', renewals: [{ date: '2022-12-01', expiresOn: '2023-12-31' }] })).toEqual([
       { day: '2022-01-01', status: 'active' },
       { day: '2024-01-01', status: 'expired' },
+    ]);
+  });
+
+  it('a termination dated before expiry gives the same figures and state whether the expiry came first or never', () => {
+    // The same agreement in two institutions: in one the expiry job ran before the termination was recorded.
+    const expiredFirst = new PartnershipEventFactory('EXP');
+    const terminatedFirst = new PartnershipEventFactory('TER');
+    const sign = (f: PartnershipEventFactory) => f.signed('A', ['E1'], { signedOn: '2022-01-10', expiresOn: '2022-06-30' });
+    const orders = {
+      expiredFirst: [sign(expiredFirst), expiredFirst.expired('A', '2022-06-30', '2022-07-01'), expiredFirst.terminated('A', '2022-05-15')],
+      terminatedFirst: [sign(terminatedFirst), terminatedFirst.terminated('A', '2022-05-15')],
+    };
+    const days = ['2022-01-09', '2022-01-10', '2022-05-14', '2022-05-15', '2022-06-30', '2022-07-01', '2022-12-31', '2023-12-31'];
+    const seen = Object.values(orders).map((events) => ({
+      figures: days.map((d) => figures(events, 2022, d)),
+      reversed: days.map((d) => figures([...events].reverse(), 2022, d)),
+      state: events.reduce<AgreementReadState | null>((st, e) => agreementProjection.reduce(st, e), null),
+    }));
+    expect(seen[0]).toEqual(seen[1]);
+    expect(seen[0]!.reversed).toEqual(seen[0]!.figures);
+    expect(seen[0]!.figures.map((f) => [f.active, f.expired, f.terminated])).toEqual([
+      [0, 0, 0],
+      [1, 0, 0],
+      [1, 0, 0],
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+      [0, 0, 1],
+    ]);
+    expect(agreementTimeline(seen[0]!.state!)).toEqual([
+      { day: '2022-01-10', status: 'active' },
+      { day: '2022-05-15', status: 'terminated' },
     ]);
   });
 

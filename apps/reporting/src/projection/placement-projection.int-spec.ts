@@ -2,6 +2,12 @@ import { expectEventually, HttpClient } from '@chanjiao/testing';
 import { deliveryVariants, startRedelivery, TestStack } from '@chanjiao/test-support';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory, placementYear } from '../../../../test/fixtures/placement-events';
+import {
+  asOfDays,
+  expectedPlacementReports,
+  randomDestinationHistories,
+  reportedPlacement,
+} from '../../../../test/fixtures/destination-histories';
 
 /**
  * Graduation, destination and internship events delivered cleanly, twice, in reverse (destination
@@ -119,5 +125,49 @@ describe('placement projections under redelivery and reordering (real RabbitMQ a
     const bad = await admin.get('/reports/placement?cohort=20x&by=colour&asOf=2022-02-30');
     expect(bad.status).toBe(400);
     expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'by', 'cohort']);
+  });
+});
+
+/**
+ * Destination histories recorded in any order of effective dates (corrections dated before, on and after what they
+ * correct), delivered cleanly, twice, in reverse and shuffled: at every date, the overview and the placement report
+ * answer what DESIGN.md §5's definition gives, counted without the code under test.
+ */
+describe('destination corrections in any order of dates, at many asOf dates (real RabbitMQ and PostgreSQL)', () => {
+  const histories = randomDestinationHistories(26, 30);
+  let stack: TestStack;
+  let admin: HttpClient;
+  let eventCount = 0;
+
+  beforeAll(async () => {
+    ({ stack, admin } = await startRedelivery(deliveryVariants({ seed: 11, duplicate: [10, 30] }), (name) => {
+      const e = new EnrollmentEventFactory(name);
+      const p = new PlacementEventFactory(name);
+      const events = [...histories].flatMap(([id, versions]) => [
+        e.enrolled(id, { cohortYear: 2019 }),
+        e.graduated(id, '2022-06-30', 2022),
+        ...versions.map((v) => p.destination(id, v)),
+      ]);
+      eventCount = events.length;
+      return events;
+    }));
+  });
+  afterAll(() => stack?.close());
+
+  it('every delivery gives the figures of the definition on every date', async () => {
+    expect([...histories.values()].some((v) => v.some((x, i) => i > 0 && x.effectiveDate < v[i - 1]!.effectiveDate))).toBe(true);
+    for (const name of ['CLEAN', 'TWICE', 'REVERSED', 'SHUFFLED']) {
+      await expectEventually(async () => {
+        const f = (await admin.get(`/reports/freshness?institution=${name}`)).body;
+        expect([f.eventsApplied, f.eventsParked]).toEqual([eventCount, 0]);
+      });
+      for (const day of asOfDays(histories)) {
+        expect({ name, day, ...(await reportedPlacement(admin, day, `institution=${name}&`)) }).toEqual({
+          name,
+          day,
+          ...expectedPlacementReports(histories, day),
+        });
+      }
+    }
   });
 });

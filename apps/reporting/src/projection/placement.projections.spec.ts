@@ -2,7 +2,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
-import { destinationTimeline } from './placement.projections';
+import { asOfDays, placementByDefinition, randomDestinationHistories, seededRandom } from '../../../../test/fixtures/destination-histories';
 
 /** A 2022 cohort with corrections: G1 first not placed then under contract locally, G6 corrected the same day. */
 function cohort(): CloudEvent[] {
@@ -60,17 +60,59 @@ describe('graduate projection', () => {
     expect(projectInMemory([...events, ...events.slice(3, 9)].sort((a, b) => a.id.localeCompare(b.id)))).toEqual(clean);
   });
 
-  it('the timeline orders versions by effective date, the higher version winning a shared day', () => {
+  it('a correction recorded later with an earlier date supersedes what it corrects from its own date on', () => {
+    const e = new EnrollmentEventFactory('BZ');
     const p = new PlacementEventFactory('BZ');
-    const v = [
-      p.destination('S', { effectiveDate: '2022-09-01' }),
-      p.destination('S', { effectiveDate: '2022-07-01' }),
-      p.destination('S', { effectiveDate: '2022-09-01', verified: false }),
-    ].map((e) => e.data as never);
-    expect(destinationTimeline(v).map(({ from, until, v }) => [from, until, (v as { version: number }).version])).toEqual([
-      ['2022-07-01', '2022-09-01', 2],
-      ['2022-09-01', null, 3],
-    ]);
+    // Not placed from July; a job elsewhere from October; then the correction: a local job since 15 August.
+    const events = [
+      ...[e.enrolled('S', { cohortYear: 2019 }), e.graduated('S', '2022-06-30', 2022)],
+      p.destination('S', { category: 'not_placed', detail: 'seeking', region: null, sector: null, effectiveDate: '2022-07-01' }),
+      p.destination('S', { region: '650102', effectiveDate: '2022-10-01' }),
+      p.destination('S', { region: '652801', effectiveDate: '2022-08-15' }),
+    ];
+    const c = projectInMemory(events);
+    expect(figures(c, '2022-08-14')).toEqual({ total: 1, placed: 0, localEmployed: 0 });
+    expect(figures(c, '2022-09-30')).toEqual({ total: 1, placed: 1, localEmployed: 1 });
+    expect(figures(c, '2022-12-31')).toEqual({ total: 1, placed: 1, localEmployed: 1 });
+    expect(asOf(c, 'graduates.by_region', '2022-12-31', (d) => d.region === '650102')).toBe(0);
+    expect(projectInMemory([...events].reverse())).toEqual(c);
+  });
+
+  it('agrees with the definition for versions recorded in any order of dates, at every date, in any delivery order', () => {
+    for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
+      const histories = randomDestinationHistories(seed, 25);
+      const e = new EnrollmentEventFactory('BZ');
+      const p = new PlacementEventFactory('BZ');
+      const events = [...histories].flatMap(([id, versions]) => [
+        e.enrolled(id, { cohortYear: 2019 }),
+        e.graduated(id, '2022-06-30', 2022),
+        ...versions.map((v) => p.destination(id, v)),
+      ]);
+      const rnd = seededRandom(seed);
+      const shuffled = [...events];
+      for (let i = shuffled.length - 1; i > 0; i--) {
+        const j = rnd(i + 1);
+        [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+      }
+      for (const delivery of [events, shuffled]) {
+        const c = projectInMemory(delivery);
+        for (const day of asOfDays(histories)) {
+          const expected = placementByDefinition(histories, day);
+          const byCategory = Object.fromEntries(
+            Object.keys(expected.byCategory).map((k) => [k, asOf(c, 'graduates.by_category', day, (d) => d.category === k)]),
+          );
+          expect({ seed, day, ...figures(c, day), byCategory }).toEqual({
+            seed,
+            day,
+            total: expected.total,
+            placed: expected.placed,
+            localEmployed: expected.localEmployed,
+            byCategory: expected.byCategory,
+          });
+          expect(asOf(c, 'graduates.by_category', day)).toBe(Object.values(expected.byCategory).reduce((a, b) => a + b, 0));
+        }
+      }
+    }
   });
 });
 

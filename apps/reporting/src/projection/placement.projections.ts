@@ -1,6 +1,7 @@
 import {
   CloudEvent,
   DestinationEvent,
+  destinationTimeline,
   DestinationVersion,
   EMPLOYED_CATEGORIES,
   EventOf,
@@ -31,26 +32,12 @@ type GraduateEvent = EventOf<typeof StudentGraduated> | DestinationEvent;
 const isLocal = (region: string | null, prefix: string) => region !== null && region.startsWith(prefix);
 
 /**
- * The destination in effect on each day: versions ordered by (effectiveDate, version); a version
- * holds from its effectiveDate until the next one's. Of versions effective the same day, the
- * highest version wins.
- */
-export function destinationTimeline(
-  versions: readonly DestinationVersion[],
-): Array<{ from: string; until: string | null; v: DestinationVersion }> {
-  const ordered = [...versions].sort((a, b) =>
-    a.effectiveDate === b.effectiveDate ? a.version - b.version : a.effectiveDate < b.effectiveDate ? -1 : 1,
-  );
-  const perDay = ordered.filter((v, i) => ordered[i + 1]?.effectiveDate !== v.effectiveDate);
-  return perDay.map((v, i) => ({ from: v.effectiveDate, until: perDay[i + 1]?.effectiveDate ?? null, v }));
-}
-
-/**
  * Graduates (one per student number), fed by the enrollment graduation and by every destination
  * version. Its state is a union of both streams, so their relative order does not matter. For a
- * graduate with a graduation record, each destination version counts from its effective date and
- * is taken back on the next version's (step facts), so "as of D" sums give the latest destination
- * effective on or before D. With one side only, the graduate is a data-quality finding instead.
+ * graduate with a graduation record, each destination in force counts from the day it comes into
+ * force and is taken back on the day the next one does (step facts, from `destinationTimeline`), so
+ * "as of D" sums give the destination in force on D: the most recently recorded version effective
+ * on or before D. With one side only, the graduate is a data-quality finding instead.
  */
 export function graduateProjection(settings: ProjectionSettings): Projection<GraduateState> {
   return {
@@ -93,8 +80,8 @@ export function graduateProjection(settings: ProjectionSettings): Projection<Gra
         if (placed && local && EMPLOYED_CATEGORIES.includes(v.category)) out.push({ metric: 'graduates.local_employed', dims: { cohort } });
         return out;
       };
-      return destinationTimeline(s.versions).flatMap(({ from, until, v }) =>
-        cells(v).flatMap((c): Fact[] => [
+      return destinationTimeline(s.versions).flatMap(({ from, until, destination }) =>
+        cells(destination).flatMap((c): Fact[] => [
           Object.assign({}, c, { day: from, value: 1 }),
           ...(until ? [Object.assign({}, c, { day: until, value: -1 })] : []),
         ]),

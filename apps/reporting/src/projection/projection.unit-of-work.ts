@@ -65,6 +65,24 @@ function eventLogRows(events: ReadonlyArray<{ event: CloudEvent; body?: string }
   ];
 }
 
+/**
+ * The statement that adds `cells` (facts' differences, see diffCells) to the counters: the only way counters change.
+ * Cells in key order, so that transactions lock counter rows in one order.
+ */
+export function addToCounters(cells: ReadonlyArray<Fact & { institution: string }>): [string, unknown[]] {
+  return [
+    `INSERT INTO counter (institution, metric, dims, day, value)
+     SELECT t.institution, t.metric, t.dims, coalesce(t.day, '-infinity'::date), t.value
+     FROM jsonb_to_recordset($1::jsonb) AS t(institution text, metric text, dims jsonb, day date, value bigint)
+     ON CONFLICT (institution, metric, dims, day) DO UPDATE SET value = counter.value + excluded.value`,
+    [
+      JSON.stringify(
+        cells.map((c) => ({ institution: c.institution, metric: c.metric, dims: c.dims, day: c.day ?? null, value: c.value })),
+      ),
+    ],
+  ];
+}
+
 /** First key of the two-key advisory locks on streams, so they cannot collide with other uses of advisory locks. */
 const STREAM_LOCK_SPACE = 0x5354; // 'ST'
 
@@ -391,19 +409,7 @@ export class ProjectionTransaction implements EventTransaction {
         .filter(([, d]) => d.value !== 0)
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([, d]) => d);
-      if (cells.length) {
-        push(
-          `INSERT INTO counter (institution, metric, dims, day, value)
-           SELECT t.institution, t.metric, t.dims, coalesce(t.day, '-infinity'::date), t.value
-           FROM jsonb_to_recordset($1::jsonb) AS t(institution text, metric text, dims jsonb, day date, value bigint)
-           ON CONFLICT (institution, metric, dims, day) DO UPDATE SET value = counter.value + excluded.value`,
-          [
-            JSON.stringify(
-              cells.map((c) => ({ institution: c.institution, metric: c.metric, dims: c.dims, day: c.day ?? null, value: c.value })),
-            ),
-          ],
-        );
-      }
+      if (cells.length) push(...addToCounters(cells));
       if (this.freshness.size) {
         const f = [...this.freshness].sort(([a], [b]) => (a < b ? -1 : 1));
         push(

@@ -98,8 +98,9 @@ export const DestinationRecorded = defineEvent({
   subject: 'student number (institution-issued)',
   type: 'placement.destination.recorded.v1',
   description:
-    "A new version of a graduate's destination (毕业去向), effective from `effectiveDate`; earlier versions stay valid " +
-    'for dates before it. `version` equals the event sequence.',
+    "A new version of a graduate's destination (毕业去向), in force from `effectiveDate` on: on each day the destination in " +
+    'force is the most recently recorded version effective on or before it (`destinationTimeline`), so a version supersedes ' +
+    'every earlier one from its own effectiveDate on, whatever their dates. `version` equals the event sequence.',
   schema: destinationVersion,
 });
 
