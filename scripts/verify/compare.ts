@@ -13,6 +13,7 @@ const ROW_KEYS = ['key', 'agreementId', 'allianceId', 'studentId', 'source', 'ki
  */
 export function figuresOf(value: unknown, prefix = '', out = new Map<string, Figure>(), rowKey?: string): Map<string, Figure> {
   if (Array.isArray(value)) {
+    if (value.length === 0) return out;
     if (value.every((v) => v === null || typeof v !== 'object')) {
       out.set(prefix, value.map((v) => String(v)).join(','));
       return out;
