@@ -64,7 +64,9 @@ describe('npm run verify', () => {
     const run = await cli('--institution', stack.institution);
     expect(run.err).not.toMatch(/Error/);
     expect(run).toMatchObject({ code: 0 });
-    expect(run.out).toEqual([expect.stringMatching(new RegExp(`^verify: no differences, [\\d,]+ figures of [\\d,]+ reports for ${stack.institution} in `))]);
+    expect(run.out).toEqual([
+      expect.stringMatching(new RegExp(`^verify: no differences, [\\d,]+ figures of [\\d,]+ reports for ${stack.institution} in `)),
+    ]);
     expect(await activeVerifyKeys()).toBe(0);
   }, 240_000);
 

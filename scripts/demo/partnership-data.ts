@@ -340,7 +340,12 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
     });
   });
   const signed2023 = dayIn(rnd, '2023-02-01', '2023-05-31');
-  agreement({ partnerIds: [governments2022[1]!.partnerId], kind: 'government_school', signedOn: signed2023, expiresOn: termEnd(signed2023, 5) });
+  agreement({
+    partnerIds: [governments2022[1]!.partnerId],
+    kind: 'government_school',
+    signedOn: signed2023,
+    expiresOn: termEnd(signed2023, 5),
+  });
   // Universities: joint training (高本衔接) before 2022; three agreements on the July 2022 trip.
   agreement({
     partnerIds: [universitiesEarlier[0]!.partnerId],

@@ -4,6 +4,9 @@ import { EventLogJsonAndHotUpdates1795910297814 } from './1795910297814-EventLog
 import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternshipFacts';
 
 /** In order of application. */
-export const MIGRATIONS = [Init1795889521428, DropUnusedEventLogIndex1795903651262, EventLogJsonAndHotUpdates1795910297814,
+export const MIGRATIONS = [
+  Init1795889521428,
+  DropUnusedEventLogIndex1795903651262,
+  EventLogJsonAndHotUpdates1795910297814,
   DatedInternshipFacts1795930000000,
 ];

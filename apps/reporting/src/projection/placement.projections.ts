@@ -166,7 +166,12 @@ export function internProjection(settings: ProjectionSettings): Projection<Inter
       for (const i of all) {
         const year = Number(i.startDate.slice(0, 4));
         const local = isLocal(i.region, settings.localRegionPrefix);
-        facts.push({ metric: 'internships.count', dims: { year, kind: i.kind, local, completed: i.endDate !== null }, day: i.startDate, value: 1 });
+        facts.push({
+          metric: 'internships.count',
+          dims: { year, kind: i.kind, local, completed: i.endDate !== null },
+          day: i.startDate,
+          value: 1,
+        });
         from('internships.students', { year }, i.startDate);
         if (local) from('internships.local_students', { year }, i.startDate);
         from('internships.students_by_kind', { year, kind: i.kind }, i.startDate);

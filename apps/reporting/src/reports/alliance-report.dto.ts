@@ -19,7 +19,11 @@ export class AlliancesFigures {
   @ApiProperty({ description: 'Of those, the ones where this institution is chair or secretary_general' }) led!: number;
   @ApiProperty({ description: 'Members as of asOf, summed over all alliances (a body in two alliances counts in each)' })
   members!: number;
-  @ApiProperty({ description: 'Largest participant count of any forum dated from 1 January of the year to asOf, or to 31 December when asOf is later (0 if none)' }) forumParticipants!: number;
+  @ApiProperty({
+    description:
+      'Largest participant count of any forum dated from 1 January of the year to asOf, or to 31 December when asOf is later (0 if none)',
+  })
+  forumParticipants!: number;
 }
 
 const countsOf = (keys: readonly string[], description: string) =>

@@ -129,7 +129,10 @@ export class AllianceReportService {
         alliances: rows.length,
         led: rows.filter((r) => r.led).length,
         members: membersView(kept(members)),
-        organisations: organisationsOn(memberships.map((m) => m.state).filter((m) => inReport.has(m.allianceId)), asOf),
+        organisations: organisationsOn(
+          memberships.map((m) => m.state).filter((m) => inReport.has(m.allianceId)),
+          asOf,
+        ),
         joins: total(kept(joins)),
         departures: total(kept(departures)),
         contributions: contributionsView(kept(contributions), kept(cents)),

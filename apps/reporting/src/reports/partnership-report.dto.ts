@@ -62,7 +62,8 @@ export class InvestmentBySource {
 }
 
 export class InvestmentFigures {
-  @ApiProperty({ example: '403000000.00', description: 'Invested from 1 January of the year to asOf (to 31 December when asOf is later)' }) total!: string;
+  @ApiProperty({ example: '403000000.00', description: 'Invested from 1 January of the year to asOf (to 31 December when asOf is later)' })
+  total!: string;
   @ApiProperty({ type: [InvestmentBySource] }) bySource!: InvestmentBySource[];
 }
 
