@@ -2,6 +2,7 @@ import { createDataSource, runMigrations } from '@chanjiao/persistence';
 import { freshDatabase } from '@chanjiao/testing';
 import { internProjection, InternState } from '../projection/placement.projections';
 import { REPORTING_ENTITIES } from '../reporting.entities';
+import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternshipFacts';
 import { MIGRATIONS } from '.';
 
 /** An intern projected before internship facts were dated is projected again by the migration, counters and all. */
@@ -23,7 +24,9 @@ describe('migration DatedInternshipFacts', () => {
     };
     const dated = internProjection({ localRegionPrefix: '6528' }).facts(state);
     const undated = dated.map(({ day: _day, ...f }) => f);
-    let ds = await open(MIGRATIONS.slice(0, -1));
+    // The migrations before this one, then up to it (others may follow it).
+    const upTo = MIGRATIONS.indexOf(DatedInternshipFacts1795930000000);
+    let ds = await open(MIGRATIONS.slice(0, upTo));
     try {
       await runMigrations(ds);
       await ds.query(`INSERT INTO read_model (institution, kind, id, state, facts) VALUES ('T', 'intern', 'S1', $1, $2)`, [
@@ -38,7 +41,7 @@ describe('migration DatedInternshipFacts', () => {
         ]);
       }
       await ds.destroy();
-      ds = await open(MIGRATIONS);
+      ds = await open(MIGRATIONS.slice(0, upTo + 1));
       expect((await runMigrations(ds)).length).toBe(1);
 
       const counters = async () =>
