@@ -78,7 +78,8 @@ describe('alliances end to end', () => {
     expect((await overview(stack.institution)).alliances).toEqual(F.overview);
     // Before R1 left A2 and before V1 came back / G1 joined A1: 6 and 4 members.
     expect((await overview(stack.institution, '2022-12-30')).alliances.members).toBe(6);
-    expect((await overview(stack.institution, '2022-01-31')).alliances).toEqual({ total: 2, led: 2, members: 4, forumParticipants: 42 });
+    // The forum of 16 September is not yet in the year's window (1 January to asOf, DESIGN.md §5).
+    expect((await overview(stack.institution, '2022-01-31')).alliances).toEqual({ total: 2, led: 2, members: 4, forumParticipants: 0 });
 
     const r = await report(stack.institution);
     expect(r.alliances.map((a: { allianceId: string }) => a.allianceId)).toEqual(['A1', 'A2', 'A3']);

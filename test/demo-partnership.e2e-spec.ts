@@ -47,14 +47,16 @@ describe('demo: partnership data set to the overview figures of the source', () 
     });
     expect(actual[2021].trainingBases).toEqual({ investment: '403000000.00' });
 
-    // Records dated after the report move the figures of a later asOf, not those of 2023-06-20.
+    // Records dated after the report move the figures of a later asOf, not those of 2023-06-20; counts of the year
+    // end on 31 December (DESIGN.md §5).
     expect((await overview(2022, '2023-12-31')).partnerships).toMatchObject({
       enterprises: 454,
-      schoolEnterpriseSigned: 150,
+      schoolEnterpriseSigned: 148,
       certificatePilots: 24,
       industryColleges: 5,
     });
-    expect((await overview(2021, '2023-12-31')).trainingBases.investment).toBe('405000000.00');
+    expect((await overview(2021, '2023-12-31')).trainingBases.investment).toBe('403000000.00');
+    expect((await overview(2022, '2023-12-31')).trainingBases.investment).toBe('8350000.00');
     // Before 2022 the college had neither the 2022 agreements nor the four industry colleges.
     expect((await overview(2021, '2021-12-31')).partnerships).toMatchObject({ enterprises: 345, governmentSchool: 0, industryColleges: 0 });
     // Some agreements come up for renewal in the months after the report.

@@ -117,6 +117,17 @@ describe('placement to report, end to end', () => {
     });
     const report = await stack.reporting.get('/reports/internships?year=2022');
     expect(report.body).toMatchObject({ students: 3, localStudents: 2, internships: 3, completed: 1, localShare: rate(2, 3, 0.6667) });
+    // Internships starting from 1 January to asOf (DESIGN.md §5): on 15 March, IN3 has not started.
+    expect((await overview('2022-03-15')).internships).toEqual({ students: 2, localStudents: 1 });
+    expect((await stack.reporting.get('/reports/internships?year=2022&asOf=2022-03-15')).body).toMatchObject({
+      date: '2022-03-15',
+      students: 2,
+      localStudents: 1,
+      internships: 2,
+      completed: 1,
+      byKind: [{ kind: 'post', internships: 2, local: 1, completed: 1, students: 2 }],
+    });
+    expect((await overview('2022-02-19')).internships).toEqual({ students: 0, localStudents: 0 });
   });
 
   it('destination events redelivered in reverse order change nothing', async () => {

@@ -6,7 +6,8 @@ import { seeded } from './random';
 /** The overview's partnership figures computed from the data set by DESIGN.md §5, independently of reporting. */
 function figures(d: PartnershipDataSet, year: number, asOf: string) {
   const kindOf = new Map(d.partners.map((p) => [p.partnerId, p.kind]));
-  const inRange = (date: string) => date >= `${year}-01-01` && date <= asOf;
+  // 1 January to asOf, or to 31 December when asOf is later.
+  const inRange = (date: string) => date >= `${year}-01-01` && date <= asOf && date <= `${year}-12-31`;
   const se = d.agreements.filter((a) => a.kind === 'school_enterprise');
   const students = new Map(d.orderClasses.map((o) => [o.orderClassId, o]));
   for (const c of d.orderClassCorrections) students.set(c.orderClassId, c);
@@ -42,13 +43,15 @@ describe('the partnerships office demo data set', () => {
       orderClasses: { programs: 7, students: 120 },
     });
     expect(figures(d, 2021, '2023-06-20').investment).toBe('403000000.00');
-    // Later records make the figures move with asOf.
+    // Later records make the figures move with asOf, except counts of the year, which end on 31 December.
     expect(figures(d, 2022, '2023-12-31')).toMatchObject({
       enterprises: 454,
-      schoolEnterpriseSigned: 150,
+      schoolEnterpriseSigned: 148,
       certificatePilots: 24,
       industryColleges: 5,
     });
+    expect(figures(d, 2021, '2023-12-31').investment).toBe('403000000.00');
+    expect(figures(d, 2022, '2023-12-31').investment).toBe('8350000.00');
   });
 
   it('is deterministic, with valid and unique ids and credit codes, renewals and terminations the API accepts', () => {

@@ -5,12 +5,12 @@ import type { DemoContext } from './run-demo';
 
 /**
  * The partnerships office's data set (DESIGN.md §7), as of the source's report (2023-06-20):
- * 453 enterprises on school–enterprise agreements since 2015, of which 148 agreements signed since
- * 1 January 2022 (with 中泰, 慧尔 and others); 10 government–school and 3 university agreements since
- * 2022; 23 "1+X" pilots with 23 enterprises; the four industry colleges the source names; order
+ * 453 enterprises on school–enterprise agreements since 2015, of which 148 agreements signed in 2022
+ * (with 中泰, 慧尔 and others; more in 2023, which the year 2022 does not count); 10 government–school and
+ * 3 university agreements in 2022; 23 "1+X" pilots with 23 enterprises; the four industry colleges the source names; order
  * classes of the 2022 cohort in 7 programs for 120 students (博斯腾湖旅游公司, 中泰鑫和, …); and
- * 403,000,000.00 CNY invested in training bases since 2021 (the textile base finished in 2021, the
- * chemical-process base in 2022, four centrally funded bases). Enterprises the source names keep
+ * 403,000,000.00 CNY invested in training bases in 2021 (the textile and chemical-process bases and
+ * four centrally funded ones; DESIGN.md §7 reports it for year 2021). Enterprises the source names keep
  * their names; all others are synthetic, and every credit code is generated (valid check character).
  * Some records fall after the report date (an agreement, a pilot, a college, an investment) so the
  * figures depend on `asOf` as they should.
@@ -70,10 +70,10 @@ interface PilotRow {
 export const REPORT_DATE = '2023-06-20';
 /** Enterprises on school–enterprise agreements signed on or before the report date. */
 export const ENTERPRISES = 453;
-/** School–enterprise agreements signed from 2022-01-01 to the report date, of which in 2023. */
-export const SCHOOL_ENTERPRISE_SINCE_2022 = 148;
-const SCHOOL_ENTERPRISE_IN_2023 = 36;
-export const INVESTED_SINCE_2021 = '403000000.00';
+/** School–enterprise agreements signed in 2022; and in 2023 up to the report date (with partners already counted), which 2022 does not count. */
+export const SCHOOL_ENTERPRISE_IN_2022 = 148;
+const SCHOOL_ENTERPRISE_IN_2023 = 20;
+export const INVESTED_IN_2021 = '403000000.00';
 
 const LOCAL_REGIONS: Array<[string, string]> = [
   ['652801', '库尔勒'],
@@ -302,7 +302,6 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
   const orderClassPartners = new Set<PartnerRow>([zhongtai, huier, bosten, zhongtaiXinhe]);
   const since2022 = rnd.shuffle([...newer, ...returning]);
   const fixedIn2022 = new Set([...collegePartners, tripEnterprise, zhongtai, huier]);
-  const in2023 = new Set(since2022.filter((p) => !fixedIn2022.has(p)).slice(0, SCHOOL_ENTERPRISE_IN_2023));
   const signedSince: AgreementRow[] = since2022.map((p) => {
     const forms = collegePartners.includes(p)
       ? ['industry_college', 'joint_research']
@@ -314,21 +313,24 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
     let signedOn: string;
     if (collegePartners.includes(p)) signedOn = dayIn(rnd, '2022-08-01', '2022-09-10');
     else if (p === tripEnterprise) signedOn = dayIn(rnd, '2022-07-10', '2022-07-25');
-    else if (in2023.has(p)) signedOn = dayIn(rnd, '2023-01-03', REPORT_DATE);
     else signedOn = dayIn(rnd, '2022-01-04', '2022-12-30');
     // A few one-year agreements come up for renewal in the months after the report.
-    const years = signedOn >= '2022-07-01' && signedOn < '2023-01-01' && rnd.next() < 0.08 ? 1 : undefined;
+    const years = signedOn >= '2022-07-01' && rnd.next() < 0.08 ? 1 : undefined;
     return schoolEnterprise([p], signedOn, { forms, years });
   });
+  // In 2023 before the report: second agreements with partners already counted (year 2022 counts none of them).
+  for (const p of rnd.shuffle(returning.filter((x) => !fixedIn2022.has(x))).slice(0, SCHOOL_ENTERPRISE_IN_2023)) {
+    schoolEnterprise([p], dayIn(rnd, '2023-01-03', REPORT_DATE));
+  }
   // After the report date: a newcomer and an earlier partner.
   schoolEnterprise([lateEnterprise], '2023-08-15', { years: 3 });
   schoolEnterprise([rnd.pick(earlier)], '2023-09-01', { years: 3 });
 
-  // Government–school: two earlier ones, ten since 2022 (one co-signed by an enterprise of the zone).
+  // Government–school: two earlier ones, ten in 2022 (one co-signed by an enterprise of the zone), one in 2023.
   agreement({ partnerIds: [governments2022[0]!.partnerId], kind: 'government_school', signedOn: '2017-09-12', expiresOn: '2020-09-11' });
   agreement({ partnerIds: [ruoqiang.partnerId], kind: 'government_school', forms: ['training_base'], signedOn: '2019-06-18' });
   governments2022.forEach((g, i) => {
-    const signedOn = i < 7 ? dayIn(rnd, '2022-02-10', '2022-12-20') : dayIn(rnd, '2023-02-01', '2023-05-31');
+    const signedOn = dayIn(rnd, '2022-02-10', '2022-12-20');
     agreement({
       partnerIds: i === 4 ? [g.partnerId, zoneEnterprise.partnerId] : [g.partnerId],
       kind: 'government_school',
@@ -336,6 +338,13 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
       signedOn,
       expiresOn: termEnd(signedOn, 5),
     });
+  });
+  const signed2023 = dayIn(rnd, '2023-02-01', '2023-05-31');
+  agreement({
+    partnerIds: [governments2022[1]!.partnerId],
+    kind: 'government_school',
+    signedOn: signed2023,
+    expiresOn: termEnd(signed2023, 5),
   });
   // Universities: joint training (高本衔接) before 2022; three agreements on the July 2022 trip.
   agreement({
@@ -513,7 +522,8 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
     },
   ];
 
-  // --- Training bases and investments: 403,000,000.00 from 2021-01-01 to the report date.
+  // --- Training bases and investments: 403,000,000.00 dated in 2021 (DESIGN.md §7: year 2021; a year's window ends on
+  // 31 December, §5), with investments of the years before and after that must not count.
   const trainingBases = [
     { baseId: 'TB-TEX', name: '纺织工业技术产教融合实训基地', kind: 'industry_education', sector: 'textiles' },
     { baseId: 'TB-CHEM', name: '化工工艺产教融合实训基地', kind: 'industry_education', sector: 'chemical_materials' },
@@ -538,28 +548,28 @@ export function demoPartnership(rnd: Random, programs: DemoProgram[]): Partnersh
     inv('TB-TEX', 5, '20000000.00', 'central_government', '2021-11-20'),
     inv('TB-AGRI', 1, '3860000.00', 'enterprise', '2021-05-10'),
     inv('TB-AGRI', 2, '1245600.50', 'school', '2021-08-01'),
-    inv('TB-CHEM', 1, '128000000.00', 'regional_government', '2022-03-01'),
-    inv('TB-CHEM', 2, '30000000.00', 'central_government', '2022-06-15'),
-    inv('TB-CHEM', 3, '12000000.00', 'enterprise', '2022-09-30'),
-    inv('TB-CHEM', 5, '8350000.00', 'school', '2023-04-18'),
+    inv('TB-CHEM', 1, '128000000.00', 'regional_government', '2021-03-01'),
+    inv('TB-CHEM', 2, '30000000.00', 'central_government', '2021-06-15'),
+    inv('TB-CHEM', 3, '12000000.00', 'enterprise', '2021-09-30'),
     inv('TB-AUTO', 2, '2180000.00', 'school', '2021-04-20'),
     inv('TB-EIT', 2, '10000000.00', 'central_government', '2021-10-12'),
     inv('TB-MECH', 1, '15000000.00', 'central_government', '2021-07-08'),
-    inv('TB-MECH', 2, '3120000.00', 'school', '2022-05-16'),
-    inv('TB-TOUR', 1, '10000000.00', 'central_government', '2022-04-25'),
-    inv('TB-TOUR', 2, '2600000.00', 'regional_government', '2022-10-09'),
-    inv('TB-VR', 1, '5000000.00', 'central_government', '2023-03-28'),
-    inv('TB-VR', 2, '1888888.88', 'school', '2023-06-18'),
+    inv('TB-MECH', 2, '3120000.00', 'school', '2021-05-16'),
+    inv('TB-TOUR', 1, '10000000.00', 'central_government', '2021-04-25'),
+    inv('TB-TOUR', 2, '2600000.00', 'regional_government', '2021-10-09'),
+    inv('TB-VR', 1, '5000000.00', 'central_government', '2021-03-28'),
+    inv('TB-VR', 2, '1888888.88', 'school', '2021-06-18'),
   ];
   // The school's own share of the chemical-process base is what makes up the total.
-  const rest = cents(INVESTED_SINCE_2021) - counted.reduce((s, i) => s + cents(i.amount), 0n);
-  if (rest <= 0n) throw new Error('the demo investments exceed the total since 2021');
-  counted.push(inv('TB-CHEM', 4, money(rest), 'school', '2022-12-20'));
+  const rest = cents(INVESTED_IN_2021) - counted.reduce((s, i) => s + cents(i.amount), 0n);
+  if (rest <= 0n) throw new Error('the demo investments exceed the total of 2021');
+  counted.push(inv('TB-CHEM', 4, money(rest), 'school', '2021-12-20'));
   const investments = [
     inv('TB-TEX', 1, '30000000.00', 'regional_government', '2020-11-26'),
     inv('TB-AUTO', 1, '15000000.00', 'central_government', '2019-10-15'),
     inv('TB-EIT', 1, '12000000.00', 'central_government', '2020-09-08'),
     ...counted,
+    inv('TB-CHEM', 5, '8350000.00', 'school', '2022-04-18'),
     inv('TB-VR', 3, '2000000.00', 'school', '2023-09-12'),
   ];
 

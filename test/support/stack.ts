@@ -13,6 +13,8 @@ export interface TestStack {
   queue: string;
   amqpUrl: string;
   databases: Record<string, string>;
+  /** The keys database. */
+  authDatabaseUrl: string;
   apps: Partial<Record<StackService, NestFastifyApplication>>;
   /** With `processes: true`: each service's process and its output. */
   processes: Partial<Record<StackService, ServiceProcess>>;
@@ -86,6 +88,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     queue,
     amqpUrl,
     databases,
+    authDatabaseUrl: auth.url,
     apps: {},
     processes: {},
     urls: {},

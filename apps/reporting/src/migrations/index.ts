@@ -1,6 +1,7 @@
 import { Init1795889521428 } from './1795889521428-Init';
 import { DropUnusedEventLogIndex1795903651262 } from './1795903651262-DropUnusedEventLogIndex';
 import { EventLogJsonAndHotUpdates1795910297814 } from './1795910297814-EventLogJsonAndHotUpdates';
+import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternshipFacts';
 import { RecountDestinationCorrections1796542792623 } from './1796542792623-RecountDestinationCorrections';
 
 /** In order of application. */
@@ -8,5 +9,6 @@ export const MIGRATIONS = [
   Init1795889521428,
   DropUnusedEventLogIndex1795903651262,
   EventLogJsonAndHotUpdates1795910297814,
+  DatedInternshipFacts1795930000000,
   RecountDestinationCorrections1796542792623,
 ];

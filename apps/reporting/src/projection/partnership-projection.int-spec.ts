@@ -54,9 +54,9 @@ describe('partnership projections under redelivery and reordering (real RabbitMQ
       orderClasses: { programs: 2, students: 125 },
     });
     expect(clean.overview.trainingBases).toEqual({ investment: '0.30' });
-    // Year 2021 as of 2023-06-20: every investment from 1 January 2021 on (I1–I4).
-    expect(clean.early.trainingBases).toEqual({ investment: '404234568.19' });
-    expect(clean.early.partnerships).toMatchObject({ schoolEnterpriseSigned: 5, governmentSchool: 1, university: 1 }); // A1–A4 and A7 (2023)
+    // Year 2021 as of 2023-06-20: the year's window ends on 31 December 2021 (DESIGN.md §5): I1 and A1 alone.
+    expect(clean.early.trainingBases).toEqual({ investment: '403000000.00' });
+    expect(clean.early.partnerships).toMatchObject({ schoolEnterpriseSigned: 1, governmentSchool: 0, university: 0 });
     expect(clean.byKind.totals).toMatchObject({ signed: 5, active: 4, expired: 1, terminated: 1, renewed: 1 });
     expect(clean.expiring.agreements.map((a: { agreementId: string }) => a.agreementId)).toEqual(['A2', 'A1']);
     for (const name of ['TWICE', 'REVERSED', 'SHUFFLED']) {

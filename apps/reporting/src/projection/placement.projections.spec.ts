@@ -144,6 +144,20 @@ describe('intern projection', () => {
     expect(projectInMemory([...events()].reverse())).toEqual(c);
   });
 
+  it('counts a student from the first start of the year on, as local from the first local start (DESIGN.md §5: 1 January to asOf)', () => {
+    const c = projectInMemory(events());
+    const upTo = (date: string) => (d: Record<string, unknown>, day: string | null) => d.year === 2022 && day !== null && day <= date;
+    // 1 February: I5 (S3); 1 March: I1 (S1, local), I3 (S2); 1 September: I2 (S1 again).
+    expect(sumCounters(c, 'internships.students', upTo('2022-01-31'))).toBe(0);
+    expect(sumCounters(c, 'internships.students', upTo('2022-02-01'))).toBe(1);
+    expect(sumCounters(c, 'internships.students', upTo('2022-12-31'))).toBe(3);
+    expect(sumCounters(c, 'internships.local_students', upTo('2022-02-28'))).toBe(0);
+    expect(sumCounters(c, 'internships.local_students', upTo('2022-03-01'))).toBe(1);
+    expect(sumCounters(c, 'internships.count', upTo('2022-08-31'))).toBe(3);
+    expect(sumCounters(c, 'internships.count', upTo('2022-09-01'))).toBe(4);
+    expect(sumCounters(c, 'internships.students_by_kind', (d, day) => upTo('2022-03-01')(d, day) && d.kind === 'follow')).toBe(1);
+  });
+
   it('a corrected region moves the student to local', () => {
     const p = new PlacementEventFactory('BZ');
     const c = projectInMemory([p.internship('I1', 'S1', { region: '650102' }), p.internship('I1', 'S1', { region: '652801' })]);

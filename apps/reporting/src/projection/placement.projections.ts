@@ -109,8 +109,9 @@ type InternEvent = InternshipEvent | EventOf<typeof StudentEnrolled>;
 /**
  * Interns (one per student number), fed by every internship of the student (each event carries the
  * whole internship) and by the enrollment, which makes the student known. A student counts once per
- * year in which one of their internships starts, as local if one of those is in a local region.
- * A student with internships and no enrollment is a data-quality finding (`known` false).
+ * year in which one of their internships starts, from the first such start on (so a sum up to D counts
+ * internships starting from 1 January to D, DESIGN.md §5), as local from the first such start in a
+ * local region. A student with internships and no enrollment is a data-quality finding (`known` false).
  */
 export function internProjection(settings: ProjectionSettings): Projection<InternState> {
   return {
@@ -141,21 +142,28 @@ export function internProjection(settings: ProjectionSettings): Projection<Inter
       const all = Object.values(s.internships);
       if (all.length === 0) return [];
       const facts: Fact[] = [];
-      const byYear = new Map<number, InternRecord[]>();
+      // The first start of each (metric, dims) cell: a student counts from then on.
+      const first = new Map<string, Fact>();
+      const from = (metric: string, dims: Fact['dims'], day: string) => {
+        const key = `${metric}|${JSON.stringify(dims)}`;
+        const f = first.get(key);
+        if (!f) first.set(key, { metric, dims, day, value: 1 });
+        else if (day < f.day!) f.day = day;
+      };
       for (const i of all) {
         const year = Number(i.startDate.slice(0, 4));
-        byYear.set(year, [...(byYear.get(year) ?? []), i]);
         const local = isLocal(i.region, settings.localRegionPrefix);
-        facts.push({ metric: 'internships.count', dims: { year, kind: i.kind, local, completed: i.endDate !== null }, value: 1 });
+        facts.push({
+          metric: 'internships.count',
+          dims: { year, kind: i.kind, local, completed: i.endDate !== null },
+          day: i.startDate,
+          value: 1,
+        });
+        from('internships.students', { year }, i.startDate);
+        if (local) from('internships.local_students', { year }, i.startDate);
+        from('internships.students_by_kind', { year, kind: i.kind }, i.startDate);
       }
-      for (const [year, list] of byYear) {
-        facts.push({ metric: 'internships.students', dims: { year }, value: 1 });
-        if (list.some((i) => isLocal(i.region, settings.localRegionPrefix))) {
-          facts.push({ metric: 'internships.local_students', dims: { year }, value: 1 });
-        }
-        for (const kind of new Set(list.map((i) => i.kind)))
-          facts.push({ metric: 'internships.students_by_kind', dims: { year, kind }, value: 1 });
-      }
+      facts.push(...first.values());
       return facts;
     },
   };

@@ -19,7 +19,11 @@ export class AlliancesFigures {
   @ApiProperty({ description: 'Of those, the ones where this institution is chair or secretary_general' }) led!: number;
   @ApiProperty({ description: 'Members as of asOf, summed over all alliances (a body in two alliances counts in each)' })
   members!: number;
-  @ApiProperty({ description: 'Largest participant count of any forum dated in the year (0 if none)' }) forumParticipants!: number;
+  @ApiProperty({
+    description:
+      'Largest participant count of any forum dated from 1 January of the year to asOf, or to 31 December when asOf is later (0 if none)',
+  })
+  forumParticipants!: number;
 }
 
 const countsOf = (keys: readonly string[], description: string) =>
@@ -82,7 +86,10 @@ export class AllianceReportRow {
 export class AllianceTotalsView {
   @ApiProperty() alliances!: number;
   @ApiProperty() led!: number;
-  @ApiProperty() members!: AllianceMembersView;
+  @ApiProperty({ description: 'Memberships as of asOf, summed over the alliances (an organisation in two alliances counts in each)' })
+  members!: AllianceMembersView;
+  @ApiProperty({ description: 'Distinct member organisations (by member id) in any of the alliances as of asOf' })
+  organisations!: number;
   @ApiProperty() joins!: number;
   @ApiProperty() departures!: number;
   @ApiProperty() contributions!: AllianceContributionsView;

@@ -9,6 +9,7 @@ import {
   LEADING_ALLIANCE_ROLES,
 } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, total } from './counter.repository';
+import type { AllianceMemberState } from '../projection/alliance.projections';
 import type { ReportSource } from './report-reader';
 import type {
   AllianceActivitiesView,
@@ -63,8 +64,8 @@ export class AllianceReportService {
     const [alliances, members, forums] = await Promise.all([
       this.counters.sum<AllianceDims>(source, 'alliances', asOf),
       this.counters.sum(source, 'alliance.members', asOf),
-      // "dated in Y": the year alone decides, as for graduates.
-      this.counters.sum(source, 'alliance.activity_participants', null, { year, kind: 'forum' }),
+      // "dated in Y": from 1 January to asOf (DESIGN.md §5); the year dimension ends it on 31 December.
+      this.counters.sum(source, 'alliance.activity_participants', asOf, { year, kind: 'forum' }),
     ]);
     return {
       total: total(alliances),
@@ -81,10 +82,11 @@ export class AllianceReportService {
     asOf: string,
   ): Promise<{ alliances: AllianceReportRow[]; totals: AllianceTotalsView }> {
     const inYear = { year };
-    const [founded, snapshots, members, joins, departures, charters, contributions, cents, activities, participants, listed] =
+    const [founded, snapshots, memberships, members, joins, departures, charters, contributions, cents, activities, participants, listed] =
       await Promise.all([
         this.counters.sum<AllianceDims>(source, 'alliances', asOf),
         this.counters.readModels<AllianceSnapshot>(source, 'alliance'),
+        this.counters.readModels<AllianceMemberState>(source, 'alliance_member'),
         this.counters.sum<MemberDims>(source, 'alliance.members', asOf),
         this.counters.sum<ByAlliance>(source, 'alliance.joins', asOf, inYear),
         this.counters.sum<ByAlliance>(source, 'alliance.departures', asOf, inYear),
@@ -127,6 +129,10 @@ export class AllianceReportService {
         alliances: rows.length,
         led: rows.filter((r) => r.led).length,
         members: membersView(kept(members)),
+        organisations: organisationsOn(
+          memberships.map((m) => m.state).filter((m) => inReport.has(m.allianceId)),
+          asOf,
+        ),
         joins: total(kept(joins)),
         departures: total(kept(departures)),
         contributions: contributionsView(kept(contributions), kept(cents)),
@@ -134,6 +140,15 @@ export class AllianceReportService {
       },
     };
   }
+}
+
+/**
+ * Distinct member organisations (by member id) current on `asOf` in any of the alliances, which `members` counts once
+ * per alliance (DESIGN.md §5). Read from the memberships' read models: a count of distinct ids is no sum of counters.
+ */
+function organisationsOn(memberships: AllianceMemberState[], asOf: string): number {
+  const current = memberships.filter((m) => m.periods.some((p) => p.joinedOn <= asOf && (p.departedOn === null || asOf < p.departedOn)));
+  return new Set(current.map((m) => m.memberId)).size;
 }
 
 function membersView(rows: Array<CounterRow<MemberDims>>): AllianceMembersView {

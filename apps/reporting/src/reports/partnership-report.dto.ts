@@ -38,7 +38,7 @@ export class AgreementGroupRow {
   @ApiProperty({ description: 'Agreements terminated on or before asOf' }) terminated!: number;
   @ApiProperty({
     description:
-      'Distinct enterprise partners with an agreement of the group signed on or before asOf (by=year: enterprises whose first agreement was that year; total: as the overview)',
+      'Distinct enterprise partners with an agreement of the group signed on or before asOf (by=sector: enterprises of that sector with any agreement; by=year: enterprises whose first agreement was that year; total: as the overview)',
   })
   enterprises!: number;
 }
@@ -62,7 +62,8 @@ export class InvestmentBySource {
 }
 
 export class InvestmentFigures {
-  @ApiProperty({ example: '403000000.00', description: 'Invested from 1 January of the year to asOf' }) total!: string;
+  @ApiProperty({ example: '403000000.00', description: 'Invested from 1 January of the year to asOf (to 31 December when asOf is later)' })
+  total!: string;
   @ApiProperty({ type: [InvestmentBySource] }) bySource!: InvestmentBySource[];
 }
 

@@ -23,13 +23,13 @@ export class PartnershipReportService {
   constructor(private readonly counters: CounterRepository) {}
 
   /**
-   * Sum of a dated metric over [1 January of year, asOf] (DESIGN.md §5): with asOf in a later year,
-   * the later years' facts up to asOf count too (e.g. investment "since 2021" as of June 2023).
+   * Sum of a dated metric over 1 January of the year to asOf, or to 31 December when asOf is later (DESIGN.md §5), as
+   * the breakdowns of the partnerships report count it.
    */
   private async inYear(source: ReportSource, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
     if (asOf < yearStart(year)) return 0;
     const [upTo, before] = await Promise.all([
-      this.counters.sum(source, metric, asOf, filter),
+      this.counters.sum(source, metric, earlier(asOf, yearEnd(year)), filter),
       this.counters.sum(source, metric, yearEnd(year - 1), filter),
     ]);
     return total(upTo) - total(before);
@@ -192,7 +192,8 @@ export class PartnershipReportService {
     const fromMs = Date.parse(`${from}T00:00:00Z`);
     const rows: ExpiringAgreementRow[] = [];
     for (const { state: a } of agreements) {
-      const current = a.renewals.at(-1)?.expiresOn ?? a.expiresOn;
+      // The expiry in force on `from`: a renewal dated later does not hold yet.
+      const current = a.renewals.filter((r) => r.date <= from).at(-1)?.expiresOn ?? a.expiresOn;
       if (!current) continue;
       const timeline = agreementTimeline(a).filter((t) => t.day <= from);
       if (timeline.at(-1)?.status !== 'active') continue;

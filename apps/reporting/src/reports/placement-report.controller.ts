@@ -50,14 +50,15 @@ export class PlacementReportController {
   }
 
   @Get('internships')
-  @ApiOperation({ summary: 'Internships starting in a year: students, local students, by kind' })
+  @ApiOperation({ summary: 'Internships starting in a year (from 1 January to asOf): students, local students, by kind' })
   @ApiOkResponse({ type: InternshipReportView })
   async internshipReport(@CurrentPrincipal() p: Principal, @Query() q: InternshipReportQuery): Promise<InternshipReportView> {
     const institution = reportInstitution(p, q.institution);
+    const date = q.asOf ?? today();
     const [figures, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.placement.internshipReport(source, q.year), this.counters.freshness(source)]),
+      Promise.all([this.placement.internshipReport(source, q.year, date), this.counters.freshness(source)]),
     );
-    return Object.assign({ institution, year: q.year, asOf: fresh.lastEventTime?.toISOString() ?? null }, figures);
+    return Object.assign({ institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null }, figures);
   }
 
   @Get('data-quality')

@@ -33,6 +33,14 @@ export class InternshipReportQuery extends ReportQuery {
   @Min(MIN_YEAR)
   @Max(MAX_YEAR)
   year!: number;
+
+  @ApiPropertyOptional({
+    description: 'Internships starting from 1 January of the year to this date, or to 31 December when it is later (default: today)',
+    example: '2022-12-31',
+  })
+  @IsOptional()
+  @IsCalendarDate()
+  asOf?: string;
 }
 
 export class DataQualityQuery extends ReportQuery {
@@ -91,8 +99,9 @@ export class InternshipKindRow {
 export class InternshipReportView {
   @ApiProperty() institution!: string;
   @ApiProperty() year!: number;
+  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
-  @ApiProperty({ description: 'Distinct students with an internship starting in the year' }) students!: number;
+  @ApiProperty({ description: 'Distinct students with an internship starting in the year, up to date' }) students!: number;
   @ApiProperty({ description: 'Of those, with at least one such internship in a local region' }) localStudents!: number;
   @ApiProperty({ description: 'localStudents / students' }) localShare!: RateView;
   @ApiProperty() internships!: number;

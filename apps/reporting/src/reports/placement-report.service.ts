@@ -36,11 +36,11 @@ export class PlacementReportService {
     return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: total(local) };
   }
 
-  /** The overview's `internships`. */
-  async internships(source: ReportSource, year: number): Promise<InternshipsFigures> {
+  /** The overview's `internships`: internships starting from 1 January of the year to asOf (the year dimension ends it on 31 December). */
+  async internships(source: ReportSource, year: number, asOf: string): Promise<InternshipsFigures> {
     const [students, local] = await Promise.all([
-      this.counters.sum(source, 'internships.students', null, { year }),
-      this.counters.sum(source, 'internships.local_students', null, { year }),
+      this.counters.sum(source, 'internships.students', asOf, { year }),
+      this.counters.sum(source, 'internships.local_students', asOf, { year }),
     ]);
     return { students: total(students), localStudents: total(local) };
   }
@@ -86,12 +86,12 @@ export class PlacementReportService {
     return { rows, totals };
   }
 
-  /** Internships starting in a year: students, local students, by kind. */
-  async internshipReport(source: ReportSource, year: number) {
+  /** Internships starting in a year (to asOf): students, local students, by kind. */
+  async internshipReport(source: ReportSource, year: number, asOf: string) {
     const [figures, counts, byKind] = await Promise.all([
-      this.internships(source, year),
-      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(source, 'internships.count', null, { year }),
-      this.counters.sum<{ kind: string }>(source, 'internships.students_by_kind', null, { year }),
+      this.internships(source, year, asOf),
+      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(source, 'internships.count', asOf, { year }),
+      this.counters.sum<{ kind: string }>(source, 'internships.students_by_kind', asOf, { year }),
     ]);
     const kinds = [...new Set([...counts.map((c) => c.dims.kind), ...byKind.map((c) => c.dims.kind)])].sort();
     const rows = kinds.map((kind): InternshipKindRow => ({

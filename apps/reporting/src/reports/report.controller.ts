@@ -46,7 +46,7 @@ export class ReportController {
       this.enrollment.programs(source),
       this.enrollment.intake(source, year, date),
       this.placement.graduates(source, year, date),
-      this.placement.internships(source, year),
+      this.placement.internships(source, year, date),
       this.counters.freshness(source),
       this.alliance.overview(source, year, date),
       this.partnership.overview(source, year, date),

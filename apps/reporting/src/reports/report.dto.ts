@@ -71,7 +71,10 @@ export class GraduatesFigures {
 }
 
 export class InternshipsFigures {
-  @ApiProperty({ description: 'Distinct students with an internship starting in the year' }) students!: number;
+  @ApiProperty({
+    description: 'Distinct students with an internship starting from 1 January of the year to asOf (to 31 December when asOf is later)',
+  })
+  students!: number;
   @ApiProperty({ description: 'Of those, students with at least one such internship in a local region' }) localStudents!: number;
 }
 
@@ -84,9 +87,16 @@ export class OrderClassFigures {
 export class PartnershipsFigures {
   @ApiProperty({ description: 'Distinct enterprise partners named on any school_enterprise agreement signed on or before asOf' })
   enterprises!: number;
-  @ApiProperty({ description: 'school_enterprise agreements signed from 1 January of the year to asOf' }) schoolEnterpriseSigned!: number;
-  @ApiProperty({ description: 'government_school agreements signed from 1 January of the year to asOf' }) governmentSchool!: number;
-  @ApiProperty({ description: 'university agreements signed from 1 January of the year to asOf' }) university!: number;
+  @ApiProperty({
+    description: 'school_enterprise agreements signed from 1 January of the year to asOf (to 31 December when asOf is later)',
+  })
+  schoolEnterpriseSigned!: number;
+  @ApiProperty({
+    description: 'government_school agreements signed from 1 January of the year to asOf (to 31 December when asOf is later)',
+  })
+  governmentSchool!: number;
+  @ApiProperty({ description: 'university agreements signed from 1 January of the year to asOf (to 31 December when asOf is later)' })
+  university!: number;
   @ApiProperty({ description: '1+X pilots launched on or before asOf' }) certificatePilots!: number;
   @ApiProperty({ description: 'Distinct partners of those pilots' }) certificatePilotEnterprises!: number;
   @ApiProperty({ description: 'Industry colleges founded on or before asOf' }) industryColleges!: number;
@@ -95,7 +105,10 @@ export class PartnershipsFigures {
 
 /** The `trainingBases` section of the overview (DESIGN.md §5). */
 export class TrainingBasesFigures {
-  @ApiProperty({ description: 'CNY invested from 1 January of the year to asOf, decimal string', example: '403000000.00' })
+  @ApiProperty({
+    description: 'CNY invested from 1 January of the year to asOf (to 31 December when asOf is later), decimal string',
+    example: '403000000.00',
+  })
   investment!: string;
 }
 
