@@ -326,3 +326,42 @@ describe('OutboxRelay stopped while it backs off (real PostgreSQL and RabbitMQ)'
     expect(await f.pending()).toBe(2);
   });
 });
+
+/**
+ * The broker confirms a message that no queue took (a fresh vhost, a queue renamed or unbound): the relay publishes as
+ * mandatory, so such events come back and stay in the outbox until a queue is bound, instead of being marked sent.
+ */
+describe('OutboxRelay when no queue is bound for an event (real PostgreSQL and RabbitMQ)', () => {
+  const f = outboxFixture('relay-unroutable');
+  let relay: OutboxRelay;
+  let stop: () => Promise<void>;
+  let ch: amqp.Channel;
+  let conn: amqp.ChannelModel;
+  const queue = () => `test.relay-unroutable.${f.suffix}`;
+
+  beforeAll(async () => {
+    await f.open();
+    ({ relay, stop } = startRelay(f, f.amqpUrl, { retryBackoffMs: 100 }));
+    conn = await amqp.connect(f.amqpUrl);
+    ch = await conn.createChannel();
+  });
+  afterAll(async () => {
+    await stop?.();
+    await conn?.close();
+    await f.close();
+  });
+
+  it('keeps an event no queue took pending, counted by routing key, and publishes it once a queue is bound', async () => {
+    await ch.unbindQueue(queue(), f.exchange, '#');
+    const e = event('NOWHERE');
+    relay.kick(await f.insert([e]));
+    await expectEventually(() => expect(relay.unroutable.get(e.type)).toBeGreaterThanOrEqual(2));
+    expect(await f.pending()).toBe(1);
+    expect(f.received).toEqual([]);
+    expect(relay.lastError).toMatch(new RegExp(`reached no queue.*${e.type.replace(/\./g, '\\.')}`));
+
+    await ch.bindQueue(queue(), f.exchange, '#');
+    await expectEventually(() => expect(f.subjects()).toEqual(['NOWHERE']), { timeoutMs: 15_000 });
+    await expectEventually(async () => expect(await f.pending()).toBe(0));
+  });
+});

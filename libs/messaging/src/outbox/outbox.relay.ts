@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
-import type { ConfirmChannel } from 'amqplib';
+import type { ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { Client, Pool, PoolClient } from 'pg';
 import { CLOUDEVENTS_CONTENT_TYPE } from '@chanjiao/contracts';
 import {
@@ -95,6 +95,11 @@ export class OutboxRelay {
   private scanNeeded = true;
   private lastFullScan = 0;
   published = 0;
+  /** Events the broker returned because no queue was bound for them, by routing key, since the relay started. */
+  readonly unroutable = new Map<string, number>();
+  /** Returned messages (`basic.return`) not yet matched to their batch: event id → routing key. */
+  private readonly returned = new Map<string, string>();
+  private lastUnroutableLog = 0;
   lastError: string | undefined;
   private readonly pauses: WorkerPauses;
 
@@ -124,6 +129,10 @@ export class OutboxRelay {
         await assertExchange(ch, this.options.exchange);
         this.confirmChannel = ch;
         this.publishFramed = this.framedPublishOn(ch);
+        // Published as mandatory: a message no queue takes comes back before its confirm (see publishBatch).
+        ch.on('return', (msg: ConsumeMessage) => {
+          if (msg.properties.messageId) this.returned.set(String(msg.properties.messageId), msg.fields.routingKey);
+        });
         ch.once('close', () => {
           if (this.confirmChannel === ch) {
             this.confirmChannel = undefined;
@@ -240,7 +249,7 @@ export class OutboxRelay {
         const wait = backoff.next();
         // An outage of the database pauses the relay (one line); rows wait in the outbox either way.
         if (isDatabaseUnavailable(error)) this.pauses.pause(RELAY_WORKER, error);
-        else this.logger.warn(`publish failed, will retry in ${wait} ms: ${this.lastError}`);
+        else if (!(error instanceof UnroutableEvents)) this.logger.warn(`publish failed, will retry in ${wait} ms: ${this.lastError}`);
         // Commits' kicks do not shorten it (they would hammer a failing broker); a stop does.
         await pauseFor(wait, this.stopping.signal);
         continue;
@@ -329,14 +338,19 @@ export class OutboxRelay {
     const settled = (async () => {
       try {
         await confirmed;
+        // The broker confirms a message no queue took too (after returning it): such rows stay pending.
+        const bounced = this.returned.size > 0 ? rows.filter((r) => this.returned.delete(r.eventId)) : [];
+        const routed = bounced.length > 0 ? rows.filter((r) => !bounced.includes(r)) : rows;
         await sendTogether(client, [
-          [`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]],
+          [`DELETE FROM outbox_pending WHERE id = ANY($1::bigint[])`, [routed.map((r) => r.id)]],
           ['COMMIT', []],
         ]);
         client.release();
-        this.published += rows.length;
+        this.published += routed.length;
         this.lastError = undefined;
+        if (bounced.length > 0) this.heldUnroutable(bounced);
       } catch (e) {
+        for (const r of rows) this.returned.delete(r.eventId);
         await this.abandon(client);
         // The loop backs off before its next batch, which scans for these rows (after a reconnect, if that is what failed).
         this.failure ??= e as Error;
@@ -347,6 +361,26 @@ export class OutboxRelay {
     this.inFlight.add(settled);
     void settled.finally(() => this.inFlight.delete(settled));
     return rows.length;
+  }
+
+  /**
+   * Rows whose events reached no queue (no binding for their routing key: a fresh vhost, a queue renamed or deleted)
+   * stay in the outbox: published again after the relay's backoff until a queue takes them, never marked sent.
+   */
+  private heldUnroutable(rows: readonly OutboxRow[]): void {
+    const keys = new Map<string, number>();
+    for (const r of rows) keys.set(r.routingKey, (keys.get(r.routingKey) ?? 0) + 1);
+    for (const [key, n] of keys) this.unroutable.set(key, (this.unroutable.get(key) ?? 0) + n);
+    const named = [...keys].map(([key, n]) => `${key} (${n})`).join(', ');
+    const error = new UnroutableEvents(`${rows.length} events reached no queue on exchange ${this.options.exchange}: ${named}`);
+    this.failure ??= error;
+    this.lastError = error.message;
+    this.scanNeeded = true;
+    if (Date.now() - this.lastUnroutableLog > 30_000) {
+      this.lastUnroutableLog = Date.now();
+      this.logger.warn(`${error.message}; is the consumers' queue bound? They stay in the outbox and are published again`);
+    }
+    this.wake?.();
   }
 
   /** Not published: the rows stay pending (the transaction rolls back) and the next scan finds them. */
@@ -416,3 +450,6 @@ export function envelopeFields(payload: string): { time: string; traceparent?: s
   }
   return JSON.parse(payload) as { time: string; traceparent?: string };
 }
+
+/** Events the broker confirmed only after returning them: no queue was bound for their routing key. */
+class UnroutableEvents extends Error {}

@@ -33,6 +33,20 @@ export class OutboxMetrics {
         this.set(await orNaN(async () => (await backlog())?.oldestAgeSeconds));
       },
     });
+    const reportedUnroutable = new Map<string, number>();
+    new Counter({
+      name: 'chanjiao_outbox_unroutable_total',
+      help: 'Events the broker returned because no queue was bound for their routing key (they stay in the outbox and are published again)',
+      labelNames: ['routing_key'],
+      registers,
+      collect() {
+        for (const [key, total] of relay.unroutable) {
+          const delta = total - (reportedUnroutable.get(key) ?? 0);
+          if (delta > 0) this.inc({ routing_key: key }, delta);
+          reportedUnroutable.set(key, total);
+        }
+      },
+    });
     let reported = 0;
     new Counter({
       name: 'chanjiao_outbox_published_total',
