@@ -3,14 +3,18 @@
  * `replay <messageId>...|--all`, `purge --yes`. Env: AMQP_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE.
  */
 import { DeadLetter, DeadLetterError, DeadLetterQueue } from '@chanjiao/messaging';
+import { parkedBehind } from './dlq-parked';
+import { stackPlan } from './stack-plan';
 
 const USAGE = `usage:
-  npm run dlq -- list                          one line per dead letter: id, type, reason, last error
+  npm run dlq -- list                          one line per dead letter: id, type, reason, events parked behind it, last error
   npm run dlq -- show <messageId>              headers, properties and body of one dead letter
   npm run dlq -- replay <messageId>... | --all  publish again to the original routing key, then remove
   npm run dlq -- purge --yes                   delete every dead letter
 an event id matches in either case (UUIDs are the same in upper and lower case, as the consumer's inbox compares them)
-env: AMQP_URL (amqp://guest:guest@127.0.0.1:5672), EVENTS_EXCHANGE (chanjiao.events), CONSUMER_QUEUE (reporting.events)`;
+events parked behind a dead letter: later events of its record waiting in reporting for it; a replay applies them all
+env: AMQP_URL (amqp://guest:guest@127.0.0.1:5672), EVENTS_EXCHANGE (chanjiao.events), CONSUMER_QUEUE (reporting.events),
+     REPORTING_DATABASE_URL (reporting on the DATABASE_URL server), for the events parked`;
 
 class UsageError extends Error {}
 
@@ -66,7 +70,16 @@ async function run(args: string[]): Promise<number> {
     if (command === 'list') {
       const letters = await dlq.list();
       if (letters.length === 0) console.log(`${dlq.dlq} is empty`);
-      for (const m of letters) console.log([m.messageId ?? '-', m.type ?? '-', m.reason ?? '-', oneLine(m.lastError)].join('  '));
+      const parked = await parkedBehind(letters, stackPlan().apps.reporting.databaseUrl).catch((e: Error) => {
+        console.error(`cannot count the events parked behind them (reporting's database: ${e.message})`);
+        return letters.map(() => undefined);
+      });
+      letters.forEach((m, i) => {
+        const behind = parked[i] === undefined ? '?' : parked[i] === null ? '-' : String(parked[i]);
+        console.log([m.messageId ?? '-', m.type ?? '-', m.reason ?? '-', `parked behind: ${behind}`, oneLine(m.lastError)].join('  '));
+      });
+      const total = parked.reduce<number>((sum, n) => sum + (n ?? 0), 0);
+      if (total > 0) console.log(`${total} events wait parked behind these dead letters; replaying one applies it and them`);
       return 0;
     }
     if (command === 'show') {
