@@ -47,7 +47,8 @@ describe('migration DatedInternshipFacts', () => {
       const counters = async () =>
         (
           await ds.query<Array<{ metric: string; dims: unknown; day: string; value: string }>>(
-            `SELECT metric, dims, day::text AS day, value::text AS value FROM counter ORDER BY metric, day, dims::text`,
+            // A cell emptied by a difference stays as 0, as the consumer leaves it: it adds nothing to any report.
+            `SELECT metric, dims, day::text AS day, value::text AS value FROM counter WHERE value <> 0 ORDER BY metric, day, dims::text`,
           )
         ).map((c) => `${c.metric} ${JSON.stringify(c.dims)} ${c.day} ${c.value}`);
       const facts = async () => (await ds.query<Array<{ facts: unknown }>>(`SELECT facts FROM read_model`))[0]!.facts;
