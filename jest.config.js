@@ -61,6 +61,8 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/**/*.int-spec.ts'], slowTestThreshold: 30 },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+    // `npm run test:chaos` only: it stops and starts this machine's PostgreSQL and RabbitMQ (test/chaos).
+    { ...common, displayName: 'chaos', testMatch: ['<rootDir>/test/chaos/*.chaos-spec.ts'], slowTestThreshold: 300 },
     // `npm run test:cluster` only: it starts three RabbitMQ nodes of its own (test/cluster).
     { ...common, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/*.cluster-spec.ts'], slowTestThreshold: 120 },
   ],
