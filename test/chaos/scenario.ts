@@ -27,7 +27,12 @@ const RESULTS = join(__dirname, '..', '..', 'dist', 'chaos-results.jsonl');
  * then the reconciliation: nothing lost, nothing counted twice, every figure right, no 500 answered, and the DLQ holding
  * only what the scenario sent there. PostgreSQL and RabbitMQ are left running, pass or fail.
  */
-export function chaosScenario(name: string, fault: (run: ScenarioRun) => Promise<void>, options: ScenarioOptions = {}): void {
+export function chaosScenario(
+  name: string,
+  fault: (run: ScenarioRun) => Promise<void>,
+  /** Or a function, called when the scenario starts (after the file's beforeAll, e.g. once a proxy has its port). */
+  scenarioOptions: ScenarioOptions | (() => ScenarioOptions) = {},
+): void {
   describe(`chaos: ${name}`, () => {
     let stack: ChaosStack | undefined;
     const notes: Record<string, unknown> = {};
@@ -39,6 +44,7 @@ export function chaosScenario(name: string, fault: (run: ScenarioRun) => Promise
 
     it('loses nothing, counts nothing twice, and every figure equals the recount', async () => {
       const started = Date.now();
+      const options = typeof scenarioOptions === 'function' ? scenarioOptions() : scenarioOptions;
       await ensureServicesUp();
       stack = await ChaosStack.start(options);
       const load = new ChaosLoad(stack);
