@@ -91,7 +91,11 @@ export class ChaosStack {
   }
 
   /** Starts (or starts again, on its port) one instance and waits until it answers /health. */
-  async start(service: StackService, instance = 0, { healthy = true }: { healthy?: boolean } = {}): Promise<ServiceProcess> {
+  async start(
+    service: StackService,
+    instance = 0,
+    { healthy = true, env: extra = {} }: { healthy?: boolean; env?: Record<string, string> } = {},
+  ): Promise<ServiceProcess> {
     const key = `${service}#${instance}`;
     const port = this.ports.get(key) ?? (await freePort());
     this.ports.set(key, port);
@@ -108,6 +112,7 @@ export class ChaosStack {
       PORT: String(port),
       ...this.options.env,
       ...this.options.envFor?.[service],
+      ...extra,
     };
     const p = spawnService(key, [process.execPath, ...serviceNodeFlags(service), `dist/apps/${service}/src/main.js`], env, port);
     this.running.set(key, p);

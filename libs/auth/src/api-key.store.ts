@@ -40,6 +40,8 @@ export class ApiKeyStore {
   private readonly cache = new Map<string, KeyRow | null>();
   private listener?: Client;
   private listening = false;
+  /** The last attempt to LISTEN failed. */
+  private failing = false;
   private closed = false;
   /** The next attempt to LISTEN, after the connection was lost; cleared on close, so a closed store holds the process by nothing. */
   private retry?: NodeJS.Timeout;
@@ -140,8 +142,12 @@ export class ApiKeyStore {
       this.listener = client;
       this.cache.clear();
       this.listening = true;
+      if (this.failing) this.logger.log('listening for key changes again');
+      this.failing = false;
     } catch (e) {
-      this.logger.warn(`cannot LISTEN for key changes (${(e as Error).message}); verifying every request`);
+      // Once per outage: it tries again every second while the database is away.
+      if (!this.failing) this.logger.warn(`cannot LISTEN for key changes (${(e as Error).message}); verifying every request meanwhile`);
+      this.failing = true;
       await client.end().catch(() => undefined);
       this.listenAgainSoon();
     }
