@@ -24,13 +24,7 @@ describe('reporting while its database is unavailable', () => {
       services: ['enrollment', 'reporting'],
       // Short retry tiers: before this was fixed, an outage of a second sent every event into the DLQ.
       env: { CONSUMER_RETRY_DELAYS_MS: '100,200' },
-      databaseUrlFor: (service, url) => {
-        if (service !== 'reporting') return url;
-        const u = new URL(url);
-        u.hostname = '127.0.0.1';
-        u.port = String(proxy.port);
-        return u.toString();
-      },
+      databaseUrlFor: (service, url) => (service === 'reporting' ? proxy.url(url) : url),
     });
     pg = new Client({ connectionString: testServiceUrls().postgresUrl });
     await pg.connect();

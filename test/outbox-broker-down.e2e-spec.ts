@@ -14,10 +14,7 @@ describe('outbox: writes while RabbitMQ is unreachable', () => {
   beforeAll(async () => {
     const amqp = new URL(testServiceUrls().amqpUrl);
     proxy = await new TcpProxy(amqp.hostname, Number(amqp.port || 5672)).start();
-    const viaProxy = new URL(amqp);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
-    stack = await startStack({ services: ['enrollment', 'reporting'], envFor: { enrollment: { AMQP_URL: viaProxy.toString() } } });
+    stack = await startStack({ services: ['enrollment', 'reporting'], envFor: { enrollment: { AMQP_URL: proxy.url(amqp.toString()) } } });
     db = new Client({ connectionString: stack.databases.enrollment });
     await db.connect();
   });

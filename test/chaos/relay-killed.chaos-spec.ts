@@ -66,5 +66,5 @@ chaosScenario(
     await expectEventually(async () => expect((await duplicates()) - before).toBeGreaterThanOrEqual(200), { timeoutMs: 60_000 });
     note('duplicatesDropped', (await duplicates()) - before);
   },
-  () => ({ envFor: { enrollment: { AMQP_URL: `amqp://${broker.username}:${broker.password}@127.0.0.1:${proxy.port}` } } }),
+  () => ({ envFor: { enrollment: { AMQP_URL: proxy.url(broker.toString()) } } }),
 );

@@ -22,12 +22,6 @@ chaosScenario(
     }
   },
   {
-    databaseUrlFor: (service, url) => {
-      if (service !== 'reporting') return url;
-      const u = new URL(url);
-      u.hostname = '127.0.0.1';
-      u.port = String(proxy.port);
-      return u.toString();
-    },
+    databaseUrlFor: (service, url) => (service === 'reporting' ? proxy.url(url) : url),
   },
 );

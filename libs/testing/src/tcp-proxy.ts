@@ -37,6 +37,14 @@ export class TcpProxy {
     return this;
   }
 
+  /** `url` (a service's URL, credentials and path kept) reaching the service through this proxy. */
+  url(url: string): string {
+    const u = new URL(url);
+    u.hostname = '127.0.0.1';
+    u.port = String(this.port);
+    return u.toString();
+  }
+
   async cut(): Promise<void> {
     await new Promise<void>((resolve) => {
       this.server?.close(() => resolve());

@@ -64,12 +64,9 @@ describe('AmqpEventServer restarted with a full prefetch window (real RabbitMQ a
     };
     const target = new URL(amqpUrl);
     proxy = await new TcpProxy(target.hostname, Number(target.port || 5672)).start();
-    const viaProxy = new URL(amqpUrl);
-    viaProxy.hostname = '127.0.0.1';
-    viaProxy.port = String(proxy.port);
     broker = await amqp.connect(amqpUrl);
     server = new AmqpEventServer({
-      url: viaProxy.toString(),
+      url: proxy.url(amqpUrl),
       name: 'test-restarts',
       unitOfWork: uow,
       batchSize: 10,

@@ -80,8 +80,7 @@ function startRelay(f: ReturnType<typeof outboxFixture>, brokerUrl: string, opti
 async function relayBehindProxy(f: ReturnType<typeof outboxFixture>, options: Partial<OutboxRelayOptions>) {
   const broker = new URL(f.amqpUrl);
   const proxy = await new TcpProxy(broker.hostname, Number(broker.port || 5672)).start();
-  broker.host = `127.0.0.1:${proxy.port}`;
-  const { relay, stop } = startRelay(f, broker.toString(), options);
+  const { relay, stop } = startRelay(f, proxy.url(f.amqpUrl), options);
   relay.kick(await f.insert([event('WARM')]));
   await expectEventually(async () => expect(await f.pending()).toBe(0));
   const close = async () => {
