@@ -1,6 +1,7 @@
 /**
  * `npm run bench [-- --quick]`: the pipeline measured against the raw limits of its own parts and against the
- * design's own ceiling (the bare outbox chain, `design-chain.ts`), in one run, on this machine. Prints a table and writes bench/results/latest.json and a dated copy.
+ * design's own ceiling (the bare outbox chain, `design-chain.ts`), in one run, on this machine. Prints a table and
+ * writes bench/results/latest.json and a dated copy.
  * `--quick` runs a tenth of the sizes and checks only that every figure is right (CI smoke test).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
