@@ -92,4 +92,3 @@ export async function keysDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Pro
   await migrateKeysDatabase(credentials.auth.ownerUrl, plan.auth.verifier);
   return credentials.auth.ownerUrl;
 }
-

@@ -31,14 +31,19 @@ export async function connectTo(url: string, database = 'postgres'): Promise<Cli
 export async function ensureServiceRole(admin: Client, role: string, password: string): Promise<void> {
   const me = (await admin.query<{ me: string }>('SELECT current_user AS me')).rows[0]!.me;
   if (role === me) throw new Error(`the role "${role}" is the one npm run migrate connects as: a service's database needs another name`);
-  const found = await admin.query<{ rolsuper: boolean; rolcreatedb: boolean; rolcreaterole: boolean; rolreplication: boolean; rolbypassrls: boolean }>(
-    'SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = $1',
-    [role],
-  );
+  const found = await admin.query<{
+    rolsuper: boolean;
+    rolcreatedb: boolean;
+    rolcreaterole: boolean;
+    rolreplication: boolean;
+    rolbypassrls: boolean;
+  }>('SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls FROM pg_roles WHERE rolname = $1', [role]);
   const secret = escapeLiteral(scramSecret(password));
   const existing = found.rows[0];
   if (existing?.rolsuper) {
-    throw new Error(`the role "${role}" is a superuser: it cannot be a service's role (named after its database); give the database another name`);
+    throw new Error(
+      `the role "${role}" is a superuser: it cannot be a service's role (named after its database); give the database another name`,
+    );
   }
   if (!existing) {
     try {
@@ -113,4 +118,3 @@ export async function dropRoles(serverUrl: string, roles: readonly string[]): Pr
     await admin.end();
   }
 }
-

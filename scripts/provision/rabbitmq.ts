@@ -22,7 +22,8 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 /** The way to administer the broker of `amqpUrl` (the admin's URL): see {@link BrokerAdmin}. */
 export function brokerAdmin(amqpUrl: string, managementUrl: string | undefined): BrokerAdmin {
   const node = new URL(amqpNodes(amqpUrl)[0]!);
-  if (managementUrl !== undefined) return managementApi(managementUrl, decodeURIComponent(node.username), decodeURIComponent(node.password));
+  if (managementUrl !== undefined)
+    return managementApi(managementUrl, decodeURIComponent(node.username), decodeURIComponent(node.password));
   if (LOCAL_HOSTS.has(node.hostname) && (node.port === '' || node.port === '5672')) return rabbitmqctl();
   throw new Error(
     `the services' RabbitMQ users are made with rabbitmqctl on the broker's machine or over the management plugin's HTTP API: ` +
@@ -95,9 +96,14 @@ function managementApi(url: string, adminUser: string, adminPassword: string): B
         body: JSON.stringify(body),
       });
     } catch (e) {
-      throw new Error(`the RabbitMQ management API at ${root} does not answer (${(e as Error).message}): is the management plugin enabled?`);
+      throw new Error(
+        `the RabbitMQ management API at ${root} does not answer (${(e as Error).message}): is the management plugin enabled?`,
+      );
     }
-    if (!res.ok) throw new Error(`the RabbitMQ management API at ${root} answered ${method} ${path} with ${res.status}: ${(await res.text()).slice(0, 300)}`);
+    if (!res.ok)
+      throw new Error(
+        `the RabbitMQ management API at ${root} answered ${method} ${path} with ${res.status}: ${(await res.text()).slice(0, 300)}`,
+      );
   };
   return {
     via: root,
