@@ -55,7 +55,7 @@ describe('stackPlan', () => {
       { DATABASE_URL: 'postgresx://admin:s3cret@h/postgres' },
       'DATABASE_URL must be a postgres:// URL, got "postgresx://admin:***@h/postgres"',
     ],
-    [{ AMQP_URL: 'http://admin:s3cret@h' }, 'AMQP_URL must be an amqp:// URL or a comma-separated list of them, got "http://admin:***@h"'],
+    [{ AMQP_URL: 'http://admin:s3cret@h' }, 'AMQP_URL must be an amqp:// URL or a comma-separated list of them, got "http://admin:***@h/"'],
     [
       { PLACEMENT_DATABASE_URL: 'postgres://p@h/enrollment' },
       'enrollment and placement have the same database name "enrollment": each needs its own (its role is named after it)',

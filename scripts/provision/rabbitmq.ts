@@ -35,7 +35,8 @@ function rabbitmqctl(): BrokerAdmin {
   return {
     via: 'rabbitmqctl',
     importDefinitions: async (definitions) => {
-      await ctl(['import_definitions', '-', '--format', 'json'], JSON.stringify(definitions));
+      // No file named: it reads standard input (3.10 takes no "-" for it).
+      await ctl(['import_definitions', '--format', 'json'], JSON.stringify(definitions));
     },
     deleteUsers: async (names) => {
       for (const name of names) {

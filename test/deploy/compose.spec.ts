@@ -108,7 +108,8 @@ describe('docker-compose.yml', () => {
           expect({ service, name, password: new URL(value).password }).toEqual({ service, name, password: '' });
       }
     }
-    expect(text).not.toMatch(/PASSWORD:\s*[^/\s]|password\s*[:=]\s*\w/i);
+    // No password given inline anywhere (a `*_PASSWORD:` value, `password=`, a URL's `user:secret@`).
+    expect(text).not.toMatch(/PASSWORD:[ \t]*[^/\s]|password[ \t]*=|\/\/[^/\s:@]+:[^/\s@]+@/i);
   });
 
   it("npm run migrate runs once as the admins, with every service's password, before any service starts", () => {
@@ -141,7 +142,9 @@ describe('docker-compose.yml', () => {
       });
       expect(new URL(env.DATABASE_URL!).pathname).toBe(new URL(plan.apps[app].databaseUrl).pathname);
       expect(new URL(env.AUTH_DATABASE_URL!).pathname).toBe(new URL(plan.authDatabaseUrl).pathname);
-      expect(compose.services[app]!.secrets!.sort()).toEqual([`${app}_amqp_password`, `${app}_db_password`, 'auth_verifier_db_password']);
+      expect([...compose.services[app]!.secrets!].sort()).toEqual(
+        [`${app}_amqp_password`, `${app}_db_password`, 'auth_verifier_db_password'].sort(),
+      );
       expect(env.DATABASE_PASSWORD_FILE).toBe(`/run/secrets/${app}_db_password`);
       expect(env.AMQP_PASSWORD_FILE).toBe(`/run/secrets/${app}_amqp_password`);
       expect(env.AUTH_DATABASE_PASSWORD_FILE).toBe('/run/secrets/auth_verifier_db_password');
