@@ -4,13 +4,15 @@ import { join } from 'node:path';
 import amqp from 'amqplib';
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
-import { KEY_CHANGED_CHANNEL } from '@chanjiao/auth';
+import { ApiKeyStore, KEY_CHANGED_CHANNEL } from '@chanjiao/auth';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, connectAmqp, DeadLetterQueue, deadLetterQueueName, OutboxRelay, retryQueueName } from '@chanjiao/messaging';
-import { withDatabase } from '@chanjiao/persistence';
+import { createDataSource, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent, removeStackIdentities, testStackEnv } from '@chanjiao/test-support';
+import { APPS } from '../scripts/apps';
 import { migrateAll } from '../scripts/migrate';
+import { provisionKeysDatabase } from '../scripts/provision/databases';
 import { StackPlan, stackPlan } from '../scripts/stack-plan';
 import { StackCredentials } from '../scripts/stack-secrets';
 
@@ -81,6 +83,12 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
 
   beforeAll(async () => {
     plan = stackPlan(env);
+    // Enrollment's database as a version before roles of their own left it: made and migrated by the admin.
+    await ensureDatabase(plan.apps.enrollment.databaseUrl);
+    const old = createDataSource({ url: plan.apps.enrollment.databaseUrl, ...APPS.enrollment!, poolSize: 2 });
+    await old.initialize();
+    await runMigrations(old);
+    await old.destroy();
     credentials = await migrateAll(plan, (line) => log.push(line), env);
   }, 120_000);
 
@@ -111,7 +119,12 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
             rolbypassrls: false,
             rolcanlogin: true,
           });
-        // Each service's tables belong to its role (it migrated them).
+        // Each service's tables belong to its role (it migrated them, or was handed those an earlier version made).
+        expect(log).toContainEqual(
+          expect.stringMatching(
+            new RegExp(`^postgres: ${plan.apps.enrollment.role}: \\d+ objects another role made handed to ${plan.apps.enrollment.role}$`),
+          ),
+        );
         const inside = new Client({ connectionString: plan.apps.enrollment.databaseUrl });
         await inside.connect();
         const owners = await inside.query(`SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'public'`);
@@ -163,6 +176,18 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       expect(await pgAnswer(verifier, insert)).toBe('42501');
       expect(await pgAnswer(verifier, (c) => c.query('CREATE TABLE t (x int)'))).toBe('42501');
       expect(await pgAnswer(verifier, (c) => c.query(`LISTEN ${KEY_CHANGED_CHANNEL}`))).toBe('ok');
+    });
+
+    it('npm run keys works as the keys database owner, which it makes if missing', async () => {
+      const ownerUrl = await provisionKeysDatabase(plan, env);
+      expect(ownerUrl).toBe(credentials.auth.ownerUrl);
+      const store = new ApiKeyStore(ownerUrl);
+      try {
+        const { id } = await store.create({ role: 'reader', services: ['reporting'], institution: 'LP' });
+        expect((await store.list()).map((k) => k.id)).toContain(id);
+      } finally {
+        await store.close();
+      }
     });
 
     it('runs again without change, keeping the passwords it made (folder 700, files 600)', async () => {

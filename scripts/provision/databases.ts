@@ -86,7 +86,11 @@ export async function keysDatabaseUrl(env: NodeJS.ProcessEnv = process.env): Pro
     await migrateAuthDatabase(given);
     return given;
   }
-  const plan = stackPlan(env);
+  return provisionKeysDatabase(stackPlan(env), env);
+}
+
+/** The keys database of `plan` with its two roles (made as its admin, if missing), migrated: its owner's URL. */
+export async function provisionKeysDatabase(plan: StackPlan, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const credentials = stackCredentials(plan, env);
   await provisionDatabase(ownedDatabases(plan, credentials).keys, () => undefined);
   await migrateKeysDatabase(credentials.auth.ownerUrl, plan.auth.verifier);
