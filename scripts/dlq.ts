@@ -1,19 +1,22 @@
 /**
  * Dead letters of the reporting consumer: `npm run dlq -- list`, `show <messageId>`,
- * `replay <messageId>...|--all`, `purge --yes`. Env: AMQP_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE.
+ * `replay <messageId>...|--all`, `purge --yes`. Env: AMQP_URL (reporting's broker user by default), CONSUMER_QUEUE.
  */
 import { DeadLetter, DeadLetterError, DeadLetterQueue } from '@chanjiao/messaging';
+import { resolveSecretEnv, withCredentials } from '@chanjiao/persistence';
 import { parkedBehind } from './dlq-parked';
 import { stackPlan } from './stack-plan';
+import { PASSWORD_VARIABLES, stackPassword } from './stack-secrets';
 
 const USAGE = `usage:
   npm run dlq -- list                          one line per dead letter: id, type, reason, events parked behind it, last error
   npm run dlq -- show <messageId>              headers, properties and body of one dead letter
-  npm run dlq -- replay <messageId>... | --all  publish again to the original routing key, then remove
+  npm run dlq -- replay <messageId>... | --all  publish again to reporting's queue (CONSUMER_QUEUE), then remove
   npm run dlq -- purge --yes                   delete every dead letter
 an event id matches in either case (UUIDs are the same in upper and lower case, as the consumer's inbox compares them)
 events parked behind a dead letter: later events of its record waiting in reporting for it; a replay applies them all
-env: AMQP_URL (amqp://guest:guest@127.0.0.1:5672), EVENTS_EXCHANGE (chanjiao.events), CONSUMER_QUEUE (reporting.events),
+env: AMQP_URL (or AMQP_URL_FILE; a password apart in AMQP_PASSWORD or AMQP_PASSWORD_FILE), by default reporting's broker user as
+     npm run migrate made it (its password from REPORTING_AMQP_PASSWORD or .chanjiao/secrets), CONSUMER_QUEUE (reporting.events),
      REPORTING_DATABASE_URL (reporting on the DATABASE_URL server), for the events parked`;
 
 class UsageError extends Error {}
@@ -61,11 +64,8 @@ async function run(args: string[]): Promise<number> {
   const all = rest.includes('--all');
   if (command === 'replay' && all === positional.length > 0) throw new UsageError('replay needs message ids or --all (not both)');
 
-  const dlq = await DeadLetterQueue.open({
-    url: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
-    exchange: process.env.EVENTS_EXCHANGE ?? 'chanjiao.events',
-    queue: process.env.CONSUMER_QUEUE ?? 'reporting.events',
-  });
+  const queue = process.env.CONSUMER_QUEUE ?? 'reporting.events';
+  const dlq = await DeadLetterQueue.open({ url: brokerUrl(), queue });
   try {
     if (command === 'list') {
       const letters = await dlq.list();
@@ -97,7 +97,7 @@ async function run(args: string[]): Promise<number> {
       for (const s of result.skipped) console.error(`kept ${s.messageId ?? '(no id)'}: ${s.error}`);
       if (result.missing.length > 0) console.error(`not in ${dlq.dlq}: ${result.missing.join(', ')}`);
       console.log(
-        `${result.replayed.length} replayed to ${process.env.EVENTS_EXCHANGE ?? 'chanjiao.events'}, ${result.skipped.length} kept` +
+        `${result.replayed.length} replayed to ${queue}, ${result.skipped.length} kept` +
           (result.missing.length > 0 ? `, ${result.missing.length} not found` : ''),
       );
       return result.skipped.length > 0 || result.missing.length > 0 ? 1 : 0;
@@ -108,6 +108,18 @@ async function run(args: string[]): Promise<number> {
   } finally {
     await dlq.close();
   }
+}
+
+/**
+ * The broker as `AMQP_URL` gives it (an operator's user, or reporting's), else as reporting's own user: all the DLQ
+ * needs is what reporting's user may do (read its DLQ, publish to its queue through the default exchange).
+ */
+function brokerUrl(): string {
+  const given = resolveSecretEnv(process.env).AMQP_URL;
+  if (given !== undefined) return given;
+  const plan = stackPlan();
+  const password = stackPassword(PASSWORD_VARIABLES.broker('reporting'), process.env, false);
+  return withCredentials(plan.amqpUrl, { user: plan.apps.reporting.role, password });
 }
 
 run(process.argv.slice(2)).then(

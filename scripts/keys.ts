@@ -2,8 +2,9 @@
  * API keys: `npm run keys -- create --role writer|reader|admin [--service <app>] --institution <code> [--label <text>]`,
  * `npm run keys -- list`, `npm run keys -- revoke <key or key id>`.
  */
-import { ApiKeyStore, migrateAuthDatabase, Role, ROLES, WRITE_SERVICES } from '@chanjiao/auth';
+import { ApiKeyStore, Role, ROLES, WRITE_SERVICES } from '@chanjiao/auth';
 import { INSTITUTION_PATTERN } from '@chanjiao/contracts';
+import { keysDatabaseUrl } from './provision/databases';
 import { authDatabaseUrl } from './stack-plan';
 
 const USAGE = `usage:
@@ -34,10 +35,10 @@ function flags(args: string[]): Record<string, string> {
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
-  const url = authDatabaseUrl(); // as npm start has it; an invalid URL is named
+  authDatabaseUrl(); // as npm start has it: an invalid URL is named before anything runs
   if (!command || !['create', 'list', 'revoke'].includes(command)) fail(command ? `unknown command "${command}"` : 'missing command');
-  await migrateAuthDatabase(url);
-  const store = new ApiKeyStore(url);
+  // As the keys database's owner (npm run migrate's role for it), or AUTH_DATABASE_URL as given.
+  const store = new ApiKeyStore(await keysDatabaseUrl());
   try {
     if (command === 'create') {
       const f = flags(rest);

@@ -1,20 +1,35 @@
-/** `npm run migrate`: creates missing databases and applies every app's migrations (and the keys database's). */
+/**
+ * `npm run migrate`: gives each service a PostgreSQL role and a RabbitMQ user of its own, creates missing databases,
+ * applies every app's migrations (and the keys database's), and declares the exchange and queues.
+ */
 import 'reflect-metadata';
-import { migrateAuthDatabase } from '@chanjiao/auth';
-import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persistence';
-import { assertConsumerTopology, connectAnyNode, replaceOutdatedRetryQueues } from '@chanjiao/messaging';
-import { loadReportingEnv, ReportingEnv, reportingTopology } from '../apps/reporting/src/config';
+import {
+  assertConsumerTopology,
+  brokerUserDefinitions,
+  connectAnyNode,
+  ConsumerTopology,
+  consumerGrant,
+  ensureExchange,
+  publisherGrant,
+  replaceOutdatedRetryQueues,
+  vhostOf,
+} from '@chanjiao/messaging';
+import { amqpNodes, createDataSource, runMigrations, secretFromEnv } from '@chanjiao/persistence';
+import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
 import { takesNoArguments } from './cli';
-import { StackApp, StackPlan, stackPlan } from './stack-plan';
+import { migrateKeysDatabase, provisionDatabases } from './provision/databases';
+import { brokerAdmin } from './provision/rabbitmq';
+import { STACK_APPS, StackPlan, stackPlan } from './stack-plan';
+import { StackCredentials, stackCredentials } from './stack-secrets';
 
-/** Declares the exchange and the consumers' queues before any service publishes. */
-export async function declareTopology(env: ReportingEnv, log: (line: string) => void): Promise<void> {
-  const conn = await connectAnyNode(env.AMQP_URL);
+/** Declares the exchange and the consumers' queues before any service publishes, as the broker's admin (`AMQP_URL`). */
+export async function declareTopology(amqpUrl: string, topology: ConsumerTopology, log: (line: string) => void): Promise<void> {
+  const conn = await connectAnyNode(amqpUrl);
   // A connection closed by the broker also rejects the operation in flight, whose error says what went wrong.
   conn.on('error', () => undefined);
   try {
-    const topology = reportingTopology(env);
+    await ensureExchange(conn, topology.exchange);
     await replaceOutdatedRetryQueues(conn, topology, log);
     const ch = await conn.createChannel();
     await assertConsumerTopology(ch, topology);
@@ -25,13 +40,50 @@ export async function declareTopology(env: ReportingEnv, log: (line: string) => 
   }
 }
 
-export async function migrateAll(plan: StackPlan, log: (line: string) => void = console.log): Promise<void> {
-  const env = loadReportingEnv(); // a bad broker or consumer setting stops it before any database is touched
-  await migrateAuthDatabase(plan.authDatabaseUrl);
-  for (const [app, spec] of Object.entries(APPS)) {
-    const url = plan.apps[app as StackApp].databaseUrl;
-    await ensureDatabase(url);
-    const ds = createDataSource({ url, entities: spec.entities, migrations: spec.migrations, poolSize: 2 });
+/** Each service's RabbitMQ user, with the permissions of `publisherGrant` / `consumerGrant`, in `AMQP_URL`'s vhost. */
+export async function provisionBrokerUsers(
+  plan: StackPlan,
+  credentials: StackCredentials,
+  topology: ConsumerTopology,
+  env: NodeJS.ProcessEnv,
+  log: (line: string) => void,
+): Promise<void> {
+  const admin = decodeURIComponent(new URL(amqpNodes(plan.amqpUrl)[0]!).username);
+  const users = STACK_APPS.map((app) => ({
+    name: plan.apps[app].role,
+    password: credentials.apps[app].brokerPassword,
+    grant: app === 'reporting' ? consumerGrant(topology) : publisherGrant(app, topology.exchange),
+  }));
+  const clash = users.find((u) => u.name === admin);
+  if (clash)
+    throw new Error(
+      `the RabbitMQ user "${admin}" of AMQP_URL is the admin: a service's user (named after its database) needs another name`,
+    );
+  const broker = brokerAdmin(plan.amqpUrl, secretFromEnv(env, 'RABBITMQ_MANAGEMENT_URL'));
+  await broker.importDefinitions(brokerUserDefinitions(vhostOf(plan.amqpUrl), users));
+  log(
+    `rabbitmq: users ${users.map((u) => u.name).join(', ')} (writers publish only their own events; reporting reads only its queues), via ${broker.via}`,
+  );
+}
+
+/**
+ * Everything `npm start` does before it starts the services; returns the credentials each service then connects with.
+ * Passwords come from env, `*_FILE`, or `.chanjiao/secrets` (generated there when none is given: stackCredentials).
+ */
+export async function migrateAll(plan: StackPlan, log: (line: string) => void = console.log, env = process.env): Promise<StackCredentials> {
+  // A bad broker or consumer setting stops it before anything is touched.
+  const topology = reportingTopology(loadReportingEnv(env));
+  const credentials = stackCredentials(plan, env);
+  await provisionDatabases(plan, credentials, log);
+  await migrateKeysDatabase(credentials.auth.ownerUrl, plan.auth.verifier);
+  for (const app of STACK_APPS) {
+    const spec = APPS[app]!;
+    const ds = createDataSource({
+      url: credentials.apps[app].databaseUrl,
+      entities: spec.entities,
+      migrations: spec.migrations,
+      poolSize: 2,
+    });
     await ds.initialize();
     try {
       const applied = await runMigrations(ds);
@@ -40,12 +92,14 @@ export async function migrateAll(plan: StackPlan, log: (line: string) => void = 
       await ds.destroy();
     }
   }
-  await declareTopology(env, log);
+  await provisionBrokerUsers(plan, credentials, topology, env, log);
+  await declareTopology(plan.amqpUrl, topology, log);
+  return credentials;
 }
 
 if (require.main === module) {
   takesNoArguments(
-    "usage: npm run migrate\n  creates missing databases, applies every service's migrations and the keys database's, and declares the exchange and queues\n  (env as for npm start: DATABASE_URL, <SERVICE>_DATABASE_URL, AUTH_DATABASE_URL, AMQP_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE)",
+    "usage: npm run migrate\n  gives each service its own PostgreSQL role and RabbitMQ user, creates missing databases, applies every service's migrations and the keys database's, and declares the exchange and queues\n  (env as for npm start: DATABASE_URL, <SERVICE>_DATABASE_URL, AUTH_DATABASE_URL, AMQP_URL, RABBITMQ_MANAGEMENT_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE, the passwords <SERVICE>_DB_PASSWORD, <SERVICE>_AMQP_PASSWORD, AUTH_DB_PASSWORD, AUTH_VERIFIER_DB_PASSWORD or their _FILE, else kept in .chanjiao/secrets)",
   );
   Promise.resolve()
     .then(() => migrateAll(stackPlan()))

@@ -78,3 +78,11 @@ export async function stopProcess(p: ServiceProcess, graceMs = 30_000): Promise<
 export function inheritedEnv(): Record<string, string> {
   return Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => e[1] !== undefined));
 }
+
+/**
+ * `env` without what holds credentials or says where they are (`*_URL`, `*_PASSWORD`, their `_FILE`s, the secrets
+ * folder): a service gets its own credentials, and no one else's.
+ */
+export function withoutCredentials(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/(_URL|_PASSWORD)(_FILE)?$|^CHANJIAO_SECRETS_DIR$/.test(name)));
+}

@@ -3,9 +3,30 @@ import { stackPlan } from './stack-plan';
 describe('stackPlan', () => {
   it('puts every service on the ports of DESIGN.md and its own database on the local server by default', () => {
     const plan = stackPlan({});
-    expect(plan.apps.enrollment).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/enrollment', port: 3001 });
-    expect(plan.apps.reporting).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/reporting', port: 3005 });
+    expect(plan.apps.enrollment).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/enrollment', port: 3001, role: 'enrollment' });
+    expect(plan.apps.reporting).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/reporting', port: 3005, role: 'reporting' });
     expect(plan.authDatabaseUrl).toBe('postgres://postgres@127.0.0.1:5432/chanjiao_auth');
+    expect(plan.auth).toEqual({ owner: 'chanjiao_auth', verifier: 'chanjiao_auth_verifier' });
+    expect(plan.amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
+  });
+
+  it("names each service's role and broker user after its database, and takes the admin passwords apart", () => {
+    const plan = stackPlan({
+      ENROLLMENT_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/t_start_enrollment_1a2b',
+      AUTH_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/t_keys_1a2b',
+      DATABASE_URL: 'postgres://postgres@db:5432/postgres',
+      DATABASE_PASSWORD: 'admin-password',
+      AMQP_URL: 'amqp://admin@mq:5672',
+      AMQP_PASSWORD: 'broker-admin-password',
+    });
+    expect(plan.apps.enrollment.role).toBe('t_start_enrollment_1a2b');
+    expect(plan.apps.placement).toEqual({
+      databaseUrl: 'postgres://postgres:admin-password@db:5432/placement',
+      port: 3002,
+      role: 'placement',
+    });
+    expect(plan.auth).toEqual({ owner: 't_keys_1a2b', verifier: 't_keys_1a2b_verifier' });
+    expect(plan.amqpUrl).toBe('amqp://admin:broker-admin-password@mq:5672');
   });
 
   it('takes the server from DATABASE_URL and a service database or port from its own variable', () => {
@@ -30,6 +51,19 @@ describe('stackPlan', () => {
     [{ DATABASE_URL: 'localhost:5432' }, 'DATABASE_URL must be a postgres:// URL, got "localhost:5432"'],
     [{ AUTH_DATABASE_URL: 'not a url' }, 'AUTH_DATABASE_URL must be a postgres:// URL, got "not a url"'],
     [{ ENROLLMENT_PORT: '3005' }, 'REPORTING_PORT and ENROLLMENT_PORT are both 3005: each service needs its own port'],
+    [
+      { DATABASE_URL: 'postgresx://admin:s3cret@h/postgres' },
+      'DATABASE_URL must be a postgres:// URL, got "postgresx://admin:***@h/postgres"',
+    ],
+    [{ AMQP_URL: 'http://admin:s3cret@h' }, 'AMQP_URL must be an amqp:// URL or a comma-separated list of them, got "http://admin:***@h/"'],
+    [
+      { PLACEMENT_DATABASE_URL: 'postgres://p@h/enrollment' },
+      'enrollment and placement have the same database name "enrollment": each needs its own (its role is named after it)',
+    ],
+    [
+      { ALLIANCE_DATABASE_URL: 'postgres://p@h/Alliance' },
+      'ALLIANCE_DATABASE_URL: unsupported database name "Alliance": the service\'s role is named after its database, which must be lower-case letters, digits and _',
+    ],
   ])('refuses %j, naming the variable', (env, message) => {
     expect(() => stackPlan(env)).toThrow(message);
   });

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { serviceNodeFlags } from '@chanjiao/persistence';
 import { APPS } from './apps';
 import { migrateAll } from './migrate';
-import { inheritedEnv, spawnService } from './service-process';
+import { inheritedEnv, spawnService, withoutCredentials } from './service-process';
 import { takesNoArguments } from './cli';
 import { StackApp, stackPlan } from './stack-plan';
 import { restartPolicy, Supervisor } from './supervisor';
@@ -30,7 +30,7 @@ async function main(): Promise<number> {
   const plan = stackPlan();
   const policy = restartPolicy();
   await portsFree(plan);
-  await migrateAll(plan, (line) => console.log(`[migrate] ${line}`));
+  const credentials = await migrateAll(plan, (line) => console.log(`[migrate] ${line}`));
 
   const supervisors: Supervisor[] = [];
   let stopping = false;
@@ -49,11 +49,14 @@ async function main(): Promise<number> {
 
   const urls = new Map<string, string>();
   for (const [app, spec] of Object.entries(APPS)) {
-    const { databaseUrl, port } = plan.apps[app as StackApp];
-    const env = Object.assign(inheritedEnv(), {
+    const { port } = plan.apps[app as StackApp];
+    // Each service as its own role and broker user, with no other credentials: the admin's and the other services'
+    // are taken out of what it inherits.
+    const env = Object.assign(withoutCredentials(inheritedEnv()), {
       PORT: String(port),
-      DATABASE_URL: databaseUrl,
-      AUTH_DATABASE_URL: plan.authDatabaseUrl,
+      DATABASE_URL: credentials.apps[app as StackApp].databaseUrl,
+      AUTH_DATABASE_URL: credentials.auth.verifierUrl,
+      AMQP_URL: credentials.apps[app as StackApp].amqpUrl,
       MIGRATIONS_RUN: 'false',
     });
     const command = [process.execPath, ...serviceNodeFlags(app), join(__dirname, '..', spec.main)];

@@ -1,37 +1,46 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import amqp from 'amqplib';
 import { Client } from 'pg';
 import { parse } from 'yaml';
 import { ApiKeyStore } from '@chanjiao/auth';
-import { databaseName, dropDatabase, withDatabase } from '@chanjiao/persistence';
+import { databaseName, withCredentials, withDatabase } from '@chanjiao/persistence';
 import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
+  deleteBrokerObjects,
   ensureBuild,
   FIRST_ENROLLMENT,
   freePort,
   PETROCHEMICAL_PROGRAM,
+  removeStackIdentities,
   ServiceProcess,
   spawnService,
   waitHealthy,
 } from '@chanjiao/test-support';
+import { composePasswordVariables } from '../scripts/secrets';
+import { STACK_APPS, stackPlan } from '../scripts/stack-plan';
+import { stackPassword } from '../scripts/stack-secrets';
 
 /**
- * The services as docker-compose.yml runs them: each app service is started as a child process
- * with EXACTLY the compose file's `command` (from the built dist/, as in the image) and its
- * `environment`, with the compose host names mapped to the test servers. Then a write goes
- * through enrollment → outbox → RabbitMQ → reporting, and every process is stopped with SIGTERM.
+ * The stack as docker-compose.yml runs it: its one-shot `migrate`, then each app service, as child processes with
+ * EXACTLY the compose file's `command` and `environment` (from the built dist/, as in the image), the secrets as files
+ * `npm run secrets` makes. Then a write goes through enrollment → outbox → RabbitMQ → reporting, each service connected
+ * as its own role and broker user, and every process is stopped with SIGTERM.
  *
  * Differences from the compose file, needed for isolation on a shared machine (and nothing else):
- * - `postgres:5432` and `rabbitmq:5672` are the test servers (127.0.0.1:5432/5672 locally);
- * - database names get a per-run suffix (`enrollment` → `enrollment_c<hex>`, also `chanjiao_auth`),
- *   created as deploy/postgres/init.sql does (databases OWNED by the compose roles `enrollment`,
- *   …, `chanjiao_auth`, created IF NOT EXISTS with the compose passwords; roles are kept, the
- *   databases are dropped at the end);
+ * - `postgres:5432` and `rabbitmq:5672` are the test servers (127.0.0.1:5432/5672 locally), their admins `postgres`
+ *   (trust authentication: the password compose gives it is not checked) and the test broker's (guest/guest locally,
+ *   its password in the URL, so `AMQP_PASSWORD_FILE` is left out);
+ * - database names get a per-run suffix (`enrollment` → `enrollment_c<hex>`, `chanjiao_auth` too), and so do the
+ *   roles and broker users named after them (`chanjiao_auth_verifier` → `chanjiao_auth_c<hex>_verifier`); `migrate`,
+ *   which compose leaves to its defaults, is told them (`<SERVICE>_DATABASE_URL`, `AUTH_DATABASE_URL`); all of it is
+ *   removed at the end;
  * - the exchange (`chanjiao.events`) and queue (`reporting.events`) get the same suffix;
+ * - `/run/secrets/<name>` is a folder of the run's own;
+ * - no `RABBITMQ_MANAGEMENT_URL`: this machine's broker runs without the management plugin, so `migrate` makes the
+ *   users with rabbitmqctl (the same definitions it posts to the management API under compose);
  * - PORT is a free port instead of 3001–3005, so a dev stack on those ports does not clash;
- * - RabbitMQ: the credentials of the test broker (guest/guest locally) instead of chanjiao/chanjiao
- *   from deploy/rabbitmq/definitions.json (creating that user would change the shared broker);
  * - the child environment holds only PATH besides the compose variables (nothing leaks from Jest's).
  */
 const root = join(__dirname, '..');
@@ -39,7 +48,7 @@ const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { 
   services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string> }>;
 };
 const APP_SERVICES = Object.entries(compose.services)
-  .filter(([, s]) => s.image === 'chanjiao:latest')
+  .filter(([name, s]) => s.image === 'chanjiao:latest' && name !== 'migrate')
   .map(([name]) => name);
 
 describe('docker-compose.yml services, run as compose runs them', () => {
@@ -47,71 +56,59 @@ describe('docker-compose.yml services, run as compose runs them', () => {
   const { postgresUrl, amqpUrl } = testServiceUrls();
   const pg = new URL(postgresUrl);
   const mq = new URL(amqpUrl);
-  /** Per-run database name → its URL as the services get it (compose role and password). */
-  const databases = new Map<string, string>();
-  const exchanges = new Set<string>();
-  const queues = new Set<string>();
+  const secrets = mkdtempSync(join(tmpdir(), 'compose-secrets-'));
   const running: Record<string, ServiceProcess> = {};
+  /** The environment `migrate` ran with: what it made is found (and removed) from it. */
+  let migrateEnv: Record<string, string> = {};
   let keys: ApiKeyStore | undefined;
 
-  /** A compose URL with its host (and broker credentials) mapped to the test servers and a per-run database name. */
+  /** The run's name of a compose database, role or broker user. */
+  const mapName = (name: string) => (name === 'chanjiao_auth_verifier' ? `chanjiao_auth_${suffix}_verifier` : `${name}_${suffix}`);
+
+  /** A compose URL with its host mapped to the test servers, and its database, role and user to the run's names. */
   function mapUrl(value: string): string {
     const url = new URL(value);
     if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') {
       if (url.host !== 'postgres:5432') throw new Error(`unexpected database host in ${value}`);
       url.host = pg.host;
-      const name = `${databaseName(value)}_${suffix}`;
-      const mapped = withDatabase(url.toString(), name);
-      databases.set(name, mapped);
-      return mapped;
+      const user = decodeURIComponent(url.username);
+      if (user === 'postgres') [url.username, url.password] = [pg.username, pg.password];
+      else url.username = mapName(user);
+      const name = databaseName(value);
+      return name === 'postgres' ? url.toString() : withDatabase(url.toString(), mapName(name));
     }
     if (url.protocol === 'amqp:' || url.protocol === 'amqps:') {
       if (url.host !== 'rabbitmq:5672') throw new Error(`unexpected broker host in ${value}`);
       url.host = mq.host;
-      url.username = mq.username;
-      url.password = mq.password;
-      return url.toString().replace(/\/$/, '');
+      const user = decodeURIComponent(url.username);
+      if (user === compose.services.rabbitmq!.environment!.RABBITMQ_DEFAULT_USER) {
+        return withCredentials(url.toString(), { user: decodeURIComponent(mq.username), password: decodeURIComponent(mq.password) });
+      }
+      url.username = mapName(user);
+      return url.toString();
     }
     throw new Error(`unexpected URL in compose environment: ${value}`);
   }
 
-  async function composeEnv(service: string, port: number): Promise<Record<string, string>> {
+  function composeEnv(service: string, port?: number): Record<string, string> {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(compose.services[service]!.environment ?? {})) {
       if (k === 'PORT') env[k] = String(port);
+      else if (k === 'RABBITMQ_MANAGEMENT_URL') continue;
+      else if (k === 'AMQP_PASSWORD_FILE' && service === 'migrate') continue;
+      else if (k === 'DATABASE_PASSWORD_FILE' && service === 'migrate' && pg.password)
+        continue; // the test server's own, in its URL
+      else if (k.endsWith('_FILE')) env[k] = join(secrets, v.replace(/^\/run\/secrets\//, ''));
       else if (k.endsWith('_URL')) env[k] = mapUrl(v);
-      else if (k === 'EVENTS_EXCHANGE') exchanges.add((env[k] = `${v}.${suffix}`));
-      else if (k === 'CONSUMER_QUEUE') queues.add((env[k] = `${v}.${suffix}`));
+      else if (k === 'EVENTS_EXCHANGE' || k === 'CONSUMER_QUEUE') env[k] = `${v}.${suffix}`;
       else env[k] = v;
     }
     return env;
   }
 
-  /** As deploy/postgres/init.sql: the database owned by the role the compose URL logs in as. */
-  async function createDatabase(url: string): Promise<void> {
-    const u = new URL(url);
-    const role = decodeURIComponent(u.username);
-    const password = decodeURIComponent(u.password);
-    const admin = new Client({ connectionString: withDatabase(postgresUrl, 'postgres') });
-    await admin.connect();
-    try {
-      const exists = await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role]);
-      if (!exists.rowCount) {
-        try {
-          await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password.replace(/'/g, "''")}'`);
-        } catch (e) {
-          if ((e as { code?: string }).code !== '42710') throw e; // created meanwhile by another run
-        }
-      }
-      await admin.query(`CREATE DATABASE "${databaseName(url)}" OWNER "${role}"`);
-    } finally {
-      await admin.end();
-    }
-  }
-
   async function start(service: string): Promise<ServiceProcess> {
     const port = await freePort();
-    const r = spawnService(service, compose.services[service]!.command!, await composeEnv(service, port), port);
+    const r = spawnService(service, compose.services[service]!.command!, composeEnv(service, port), port);
     running[service] = r;
     return r;
   }
@@ -119,16 +116,13 @@ describe('docker-compose.yml services, run as compose runs them', () => {
   beforeAll(async () => {
     // The image runs the compiled dist/ (Dockerfile: npm run build); build it if sources are newer.
     ensureBuild();
-    const created = new Set<string>();
-    for (const service of APP_SERVICES) {
-      for (const [k, v] of Object.entries(compose.services[service]!.environment ?? {})) {
-        if (k !== 'DATABASE_URL' && k !== 'AUTH_DATABASE_URL') continue;
-        const mapped = mapUrl(v);
-        if (created.has(mapped)) continue;
-        created.add(mapped);
-        await createDatabase(mapped);
-      }
-    }
+    // As `npm run secrets` makes them for compose.
+    for (const variable of composePasswordVariables()) stackPassword(variable, { CHANJIAO_SECRETS_DIR: secrets });
+    migrateEnv = composeEnv('migrate');
+    for (const app of STACK_APPS) migrateEnv[`${app.toUpperCase()}_DATABASE_URL`] = mapUrl(`postgres://postgres@postgres:5432/${app}`);
+    migrateEnv.AUTH_DATABASE_URL = mapUrl('postgres://postgres@postgres:5432/chanjiao_auth');
+    const migrate = spawnService('migrate', compose.services.migrate!.command!, migrateEnv, 0);
+    expect({ exit: await migrate.exited, lines: migrate.lines }).toEqual({ exit: { code: 0, signal: null }, lines: expect.any(Array) });
     // As compose's depends_on: reporting (the consumer, whose queue must exist) first, then the writers.
     await waitHealthy(await start('reporting'));
     const others = APP_SERVICES.filter((s) => s !== 'reporting');
@@ -139,32 +133,28 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     for (const r of Object.values(running)) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
     await Promise.all(Object.values(running).map((r) => r.exited));
     await keys?.close();
-    const conn = await amqp.connect(amqpUrl);
-    try {
-      const ch = await conn.createChannel();
-      for (const q of queues)
-        for (const name of [q, `${q}.dlq`, `${q}.retry.1`, `${q}.retry.2`, `${q}.retry.3`]) await ch.deleteQueue(name);
-      for (const e of exchanges) await ch.deleteExchange(e);
-      await ch.close();
-    } finally {
-      await conn.close();
-    }
-    for (const name of databases.keys()) await dropDatabase(withDatabase(postgresUrl, name));
+    await deleteBrokerObjects(amqpUrl, migrateEnv.EVENTS_EXCHANGE!, migrateEnv.CONSUMER_QUEUE!);
+    await removeStackIdentities(migrateEnv);
+    rmSync(secrets, { recursive: true, force: true });
   }, 120_000);
 
-  it('boots every app service of the compose file with its command and environment', () => {
+  it('boots every app service of the compose file with its command and environment, after migrate', () => {
     expect(APP_SERVICES.sort()).toEqual(['alliance', 'enrollment', 'partnership', 'placement', 'reporting']);
     for (const s of APP_SERVICES) expect(compose.services[s]!.command).toEqual(['node', `dist/apps/${s}/src/main.js`]);
     expect(Object.keys(running).sort()).toEqual([...APP_SERVICES].sort());
   });
 
   it('a write to enrollment reaches the reporting overview through RabbitMQ', async () => {
-    const authUrl = mapUrl(compose.services.enrollment!.environment!.AUTH_DATABASE_URL!);
-    // The compose env's auth database, as the compose role (the services migrated it as that role).
-    keys = new ApiKeyStore(authUrl);
+    // Keys are made as the keys database's owner, as `npm run keys` does.
+    const plan = stackPlan(migrateEnv);
+    keys = new ApiKeyStore(
+      withCredentials(plan.authDatabaseUrl, { user: plan.auth.owner, password: readFileSync(join(secrets, 'auth_db_password'), 'utf8') }),
+    );
     const institution = `C${suffix.toUpperCase()}`;
     const writer = (await keys.create({ role: 'writer', services: ['enrollment'], institution })).key;
     const reader = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+    await keys.close(); // only the services are connected to the keys database from here on
+    keys = undefined;
     const enrollment = httpClient(running.enrollment!.url, writer);
     const reporting = httpClient(running.reporting!.url, reader);
 
@@ -181,6 +171,33 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     expect(overview.programs).toMatchObject({ open: 1, higherVocational: 1 });
     const metrics = await (await fetch(`${running.reporting!.url}/metrics`)).text();
     expect(metrics).toMatch(/^chanjiao_consumer_applied_total\{service="reporting"\} 2$/m);
+  });
+
+  it('each service is connected as its own role and broker user, with the passwords of its secret files', async () => {
+    const plan = stackPlan(migrateEnv);
+    const admin = new Client({ connectionString: postgresUrl });
+    await admin.connect();
+    try {
+      for (const app of STACK_APPS) {
+        const { rows } = await admin.query<{ usename: string }>('SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1', [
+          databaseName(plan.apps[app].databaseUrl),
+        ]);
+        expect({ app, users: rows.map((r) => r.usename) }).toEqual({ app, users: [mapName(app)] });
+      }
+      // The services as the verifier (the test's own owner connections, closed, may take a moment to go).
+      await expectEventually(async () => {
+        const { rows } = await admin.query<{ usename: string }>('SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1', [
+          databaseName(plan.authDatabaseUrl),
+        ]);
+        expect(rows.map((r) => r.usename)).toEqual([mapName('chanjiao_auth_verifier')]);
+      });
+    } finally {
+      await admin.end();
+    }
+    const brokerUsers = execFileSync('rabbitmqctl', ['--quiet', 'list_connections', 'user', '--no-table-headers'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim());
+    for (const app of STACK_APPS) expect({ app, connected: brokerUsers.includes(mapName(app)) }).toEqual({ app, connected: true });
   });
 
   it('every process stops on SIGTERM', async () => {

@@ -1,17 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
 import { ApiKeyStore } from '@chanjiao/auth';
-import { DEFAULT_PORTS } from '@chanjiao/persistence';
-import { expectEventually, freshDatabase, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { databaseName, DEFAULT_PORTS } from '@chanjiao/persistence';
+import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
   deleteBrokerObjects,
   ensureBuild,
   FIRST_ENROLLMENT,
   freePort,
   PETROCHEMICAL_PROGRAM,
+  removeStackIdentities,
   ServiceProcess,
   spawnService,
   stopProcess,
+  testStackEnv,
 } from '@chanjiao/test-support';
+import { stackPlan } from '../scripts/stack-plan';
 
 type App = keyof typeof DEFAULT_PORTS;
 const APPS = Object.keys(DEFAULT_PORTS) as App[];
@@ -19,47 +27,42 @@ const APPS = Object.keys(DEFAULT_PORTS) as App[];
 /**
  * `npm start` (dist/scripts/start.js), as a newcomer without Docker runs it: it migrates, starts the five services,
  * says when they are ready, stops them all on SIGTERM and exits 0; a service that dies under it is restarted alone
- * while the others serve on, and one that keeps failing is given up on (exit 1 once stopped). Its databases, ports,
- * exchange and queue are the test's own (`<SERVICE>_DATABASE_URL`, `<SERVICE>_PORT`, `EVENTS_EXCHANGE`,
- * `CONSUMER_QUEUE`), so a dev stack on this machine is not touched; short backoffs (`START_*`) keep it quick.
+ * while the others serve on, and one that keeps failing is given up on (exit 1 once stopped). Each service runs as a
+ * PostgreSQL role and a RabbitMQ user of its own, which npm start made with passwords it keeps. Its databases (and so
+ * its roles and users), ports, exchange, queue and secrets folder are the test's own (`<SERVICE>_DATABASE_URL`,
+ * `<SERVICE>_PORT`, `EVENTS_EXCHANGE`, `CONSUMER_QUEUE`, `CHANJIAO_SECRETS_DIR`), so a dev stack on this machine is
+ * not touched, and all of it is removed at the end; short backoffs (`START_*`) keep it quick.
  */
 describe('npm start', () => {
   const { postgresUrl, amqpUrl } = testServiceUrls();
   const suffix = uniqueSuffix();
   const exchange = `test.start.${suffix}`;
   const queue = `reporting.start.${suffix}`;
-  const databases: Array<{ url: string; drop: () => Promise<void> }> = [];
-  const env: Record<string, string> = {};
+  const secrets = mkdtempSync(join(tmpdir(), 'start-secrets-'));
+  const env: Record<string, string> = testStackEnv('start', suffix, { postgresUrl, amqpUrl });
   const ports = {} as Record<App, number>;
-  let authUrl = '';
+  const authUrl = env.AUTH_DATABASE_URL!;
   const starts: ServiceProcess[] = [];
 
   beforeAll(async () => {
     ensureBuild();
     for (const app of APPS) {
-      const db = await freshDatabase(`start_${app}`);
-      databases.push(db);
       ports[app] = await freePort();
-      env[`${app.toUpperCase()}_DATABASE_URL`] = db.url;
       env[`${app.toUpperCase()}_PORT`] = String(ports[app]);
     }
-    const auth = await freshDatabase('start_auth');
-    databases.push(auth);
-    authUrl = auth.url;
     Object.assign(env, {
-      DATABASE_URL: postgresUrl,
-      AUTH_DATABASE_URL: auth.url,
-      AMQP_URL: amqpUrl,
       EVENTS_EXCHANGE: exchange,
       CONSUMER_QUEUE: queue,
       AGREEMENT_EXPIRY_INTERVAL_MS: '0',
+      CHANJIAO_SECRETS_DIR: secrets,
     });
   }, 300_000);
 
   afterAll(async () => {
     await Promise.all(starts.map((p) => stopProcess(p, 5_000)));
     await deleteBrokerObjects(amqpUrl, exchange, queue);
-    for (const db of databases) await db.drop();
+    await removeStackIdentities(env);
+    rmSync(secrets, { recursive: true, force: true });
   }, 120_000);
 
   /** `npm start` with the test's env (and `extra`); the URL is enrollment's. */
@@ -90,6 +93,16 @@ describe('npm start', () => {
       return false;
     }
   };
+
+  /** The environment a process was started with (Linux: /proc/<pid>/environ). */
+  const serviceEnv = (pid: number): Record<string, string> =>
+    Object.fromEntries(
+      readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .filter((e) => e.includes('='))
+        .map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+    );
+  const userOf = (url: string | undefined) => (url ? decodeURIComponent(new URL(url.split(',')[0]!).username) : undefined);
 
   /** GET /health of one service: its status, 0 when nothing answers. */
   const health = (app: App) =>
@@ -124,6 +137,45 @@ describe('npm start', () => {
     expect((await enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM)).status).toBe(201);
     expect((await enrollment.post('/enrollments', FIRST_ENROLLMENT)).status).toBe(201);
     await expectEventually(async () => expect((await reporting.get('/reports/overview?year=2022')).body.intake?.total).toBe(1));
+
+    // Each service was given its own role and broker user, and no one else's credentials.
+    const plan = stackPlan(env);
+    for (const app of APPS) {
+      const given = serviceEnv(pids[app]!);
+      const role = plan.apps[app].role;
+      expect({ app, database: userOf(given.DATABASE_URL), keys: userOf(given.AUTH_DATABASE_URL), broker: userOf(given.AMQP_URL) }).toEqual({
+        app,
+        database: role,
+        keys: plan.auth.verifier,
+        broker: role,
+      });
+      expect(Object.keys(given).filter((name) => /PASSWORD|_URL_FILE|SECRETS/.test(name))).toEqual([]);
+    }
+    // …and connected as them: PostgreSQL sees each service's role in its database, the verifier in the keys database,
+    const admin = new Client({ connectionString: postgresUrl });
+    await admin.connect();
+    try {
+      const users = async (url: string) =>
+        (
+          await admin.query<{ usename: string }>('SELECT DISTINCT usename FROM pg_stat_activity WHERE datname = $1 ORDER BY 1', [
+            databaseName(url),
+          ])
+        ).rows.map((r) => r.usename);
+      for (const app of APPS)
+        expect({ app, users: await users(plan.apps[app].databaseUrl) }).toEqual({ app, users: [plan.apps[app].role] });
+      expect(await users(plan.authDatabaseUrl)).toEqual([plan.auth.verifier]);
+    } finally {
+      await admin.end();
+    }
+    // …and RabbitMQ each service's user.
+    const brokerUsers = execFileSync('rabbitmqctl', ['--quiet', 'list_connections', 'user', '--no-table-headers'], { encoding: 'utf8' })
+      .split('\n')
+      .map((l) => l.trim());
+    for (const app of APPS) expect({ app, connected: brokerUsers.includes(plan.apps[app].role) }).toEqual({ app, connected: true });
+    // The passwords it made are kept (600), and none was printed.
+    const kept = readdirSync(secrets).map((f) => readFileSync(join(secrets, f), 'utf8'));
+    expect(kept).toHaveLength(12);
+    for (const password of kept) expect(start.lines.filter((l) => l.includes(password))).toEqual([]);
 
     start.child.kill('SIGTERM');
     expect(await start.exited).toEqual({ code: 0, signal: null });

@@ -123,7 +123,7 @@ describe('RabbitMQ cluster: one node stopped under load', () => {
     expect(after.leader).not.toBe(victim.name);
     expect(after.online).not.toContain(victim.name);
 
-    const dlq = await DeadLetterQueue.open({ url: cluster.amqpUrl, exchange: stack.exchange, queue: stack.queue });
+    const dlq = await DeadLetterQueue.open({ url: cluster.amqpUrl, queue: stack.queue });
     try {
       expect(await dlq.count()).toBe(0);
     } finally {

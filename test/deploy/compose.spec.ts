@@ -3,19 +3,26 @@ import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import type { Channel } from 'amqplib';
-import { assertConsumerTopology } from '@chanjiao/messaging';
 import { serviceNodeFlags } from '@chanjiao/persistence';
-import { loadReportingEnv, reportingTopology } from '../../apps/reporting/src/config';
 import { APPS } from '../../scripts/apps';
+import { composePasswordVariables } from '../../scripts/secrets';
+import { stackPlan } from '../../scripts/stack-plan';
 
 const root = join(__dirname, '..', '..');
 // Compose resolves YAML merge keys (<<: *app), as docker compose does.
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
+const compose = parse(text, { merge: true }) as {
   services: Record<
     string,
-    { command?: string[]; environment?: Record<string, string>; depends_on?: Record<string, { condition: string }>; healthcheck?: unknown }
+    {
+      command?: string[];
+      environment?: Record<string, string>;
+      depends_on?: Record<string, { condition: string }>;
+      healthcheck?: unknown;
+      secrets?: string[];
+    }
   >;
+  secrets: Record<string, { file: string }>;
 };
 
 describe('docker-compose.yml', () => {
@@ -61,6 +68,7 @@ describe('docker-compose.yml', () => {
       expect(s!.healthcheck).toBeDefined();
       expect(s!.depends_on?.postgres?.condition).toBe('service_healthy');
       expect(s!.depends_on?.rabbitmq?.condition).toBe('service_healthy');
+      expect(s!.depends_on?.migrate?.condition).toBe('service_completed_successfully');
     }
   });
 
@@ -83,18 +91,63 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('the RabbitMQ definitions declare the reporting queues exactly as the consumer does', async () => {
-    const defs = JSON.parse(readFileSync(join(root, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'));
-    const env = loadReportingEnv({ ...compose.services.reporting!.environment });
-    const declared: Array<{ name: string; arguments: unknown }> = [];
-    const recorder = {
-      assertExchange: async () => ({}),
-      assertQueue: async (name: string, o: { arguments: unknown }) => declared.push({ name, arguments: o.arguments }),
-      bindQueue: async () => ({}),
-    } as unknown as Channel;
-    await assertConsumerTopology(recorder, reportingTopology(env));
-    const fromDefinitions = defs.queues.map((q: { name: string; arguments: unknown }) => ({ name: q.name, arguments: q.arguments }));
-    expect(fromDefinitions).toEqual(expect.arrayContaining(declared));
-    expect(fromDefinitions).toHaveLength(declared.length);
+  it('every password is a secret read from a file under .chanjiao/secrets (ignored by git), none is in the file', () => {
+    const names = composePasswordVariables().map((v) => v.toLowerCase());
+    expect(Object.keys(compose.secrets).sort()).toEqual([...names].sort());
+    for (const name of names) expect(compose.secrets[name]).toEqual({ file: `.chanjiao/secrets/${name}` });
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('.chanjiao/');
+    for (const [service, s] of Object.entries(compose.services)) {
+      for (const [name, value] of Object.entries(s.environment ?? {})) {
+        // Passwords only by file, from this service's own secrets; URLs without one.
+        expect({ service, name, plain: /PASSWORD$|^RABBITMQ_DEFAULT_PASS$/.test(name) }).toEqual({ service, name, plain: false });
+        if (name.endsWith('_FILE')) {
+          expect({ service, name, value }).toEqual({ service, name, value: expect.stringMatching(/^\/run\/secrets\/[a-z_]+$/) });
+          expect(s.secrets).toContain(value.slice('/run/secrets/'.length));
+        }
+        if (/^[a-z]+:\/\//.test(value))
+          expect({ service, name, password: new URL(value).password }).toEqual({ service, name, password: '' });
+      }
+    }
+    // No password given inline anywhere (a `*_PASSWORD:` value, `password=`, a URL's `user:secret@`).
+    expect(text).not.toMatch(/PASSWORD:[ \t]*[^/\s]|password[ \t]*=|\/\/[^/\s:@]+:[^/\s@]+@/i);
+  });
+
+  it("npm run migrate runs once as the admins, with every service's password, before any service starts", () => {
+    const migrate = compose.services.migrate!;
+    expect(migrate.command).toEqual(['node', 'dist/scripts/migrate.js']);
+    const env = migrate.environment!;
+    expect(new URL(env.DATABASE_URL!).username).toBe('postgres');
+    expect(env.DATABASE_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
+    expect(env.AMQP_PASSWORD_FILE).toBe('/run/secrets/rabbitmq_admin_password');
+    expect(new URL(env.AMQP_URL!).username).toBe(compose.services.rabbitmq!.environment!.RABBITMQ_DEFAULT_USER);
+    expect(env.RABBITMQ_MANAGEMENT_URL).toBe('http://rabbitmq:15672');
+    for (const variable of composePasswordVariables().slice(2))
+      expect(env[`${variable}_FILE`]).toBe(`/run/secrets/${variable.toLowerCase()}`);
+    expect(compose.services.postgres!.environment!.POSTGRES_PASSWORD_FILE).toBe('/run/secrets/postgres_password');
+  });
+
+  it('each app connects as the role and broker user npm run migrate makes for it, with its own passwords only', () => {
+    // The plan npm run migrate makes from its environment (its password files exist only in the container).
+    const plan = stackPlan(
+      Object.fromEntries(Object.entries(compose.services.migrate!.environment!).filter(([name]) => !name.endsWith('_FILE'))),
+    );
+    for (const app of Object.keys(APPS) as Array<keyof typeof plan.apps>) {
+      const env = compose.services[app]!.environment!;
+      const user = (name: string) => new URL(env[name]!).username;
+      expect({ app, database: user('DATABASE_URL'), keys: user('AUTH_DATABASE_URL'), broker: user('AMQP_URL') }).toEqual({
+        app,
+        database: plan.apps[app].role,
+        keys: plan.auth.verifier,
+        broker: plan.apps[app].role,
+      });
+      expect(new URL(env.DATABASE_URL!).pathname).toBe(new URL(plan.apps[app].databaseUrl).pathname);
+      expect(new URL(env.AUTH_DATABASE_URL!).pathname).toBe(new URL(plan.authDatabaseUrl).pathname);
+      expect([...compose.services[app]!.secrets!].sort()).toEqual(
+        [`${app}_amqp_password`, `${app}_db_password`, 'auth_verifier_db_password'].sort(),
+      );
+      expect(env.DATABASE_PASSWORD_FILE).toBe(`/run/secrets/${app}_db_password`);
+      expect(env.AMQP_PASSWORD_FILE).toBe(`/run/secrets/${app}_amqp_password`);
+      expect(env.AUTH_DATABASE_PASSWORD_FILE).toBe('/run/secrets/auth_verifier_db_password');
+    }
   });
 });

@@ -6,12 +6,14 @@ import { parse, parseAllDocuments } from 'yaml';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
+import { Job } from 'kubernetes-models/batch/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IService } from 'kubernetes-models/v1/Service';
+import { consumerGrant, publisherGrant } from '@chanjiao/messaging';
 import { APPS } from '../../scripts/apps';
 
 const root = join(__dirname, '..', '..');
@@ -33,6 +35,13 @@ function findSchemasDir(): string {
 }
 const schemasDir = findSchemasDir();
 const rabbitmqCrd = join(schemasDir, 'rabbitmq.com_rabbitmqclusters.yaml');
+/** The Messaging Topology Operator's kinds the base declares, and the file of each one's CRD in the schemas folder. */
+const TOPOLOGY_CRDS: Record<string, string> = {
+  'rabbitmq.com/v1beta1/User': 'rabbitmq.com_users.yaml',
+  'rabbitmq.com/v1beta1/Permission': 'rabbitmq.com_permissions.yaml',
+  'rabbitmq.com/v1beta1/TopicPermission': 'rabbitmq.com_topicpermissions.yaml',
+  'rabbitmq.com/v1beta1/Exchange': 'rabbitmq.com_exchanges.yaml',
+};
 
 const PORTS: Record<string, number> = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 };
 
@@ -84,6 +93,7 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'apps/v1/Deployment': Deployment,
   'autoscaling/v2/HorizontalPodAutoscaler': HorizontalPodAutoscaler,
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
+  'batch/v1/Job': Job,
   'postgresql.cnpg.io/v1/Cluster': Cluster,
 };
 const RABBITMQ = 'rabbitmq.com/v1beta1/RabbitmqCluster';
@@ -96,12 +106,12 @@ function validateModel(o: K8sObject): void {
 }
 
 /**
- * The RabbitmqCluster schema from the operator's CRD (its storage version). Like the API server with
+ * The schema of an operator's CRD (its storage version), from the file `crdFile`. Like the API server with
  * strict field validation (kubectl's default), unknown fields are refused: every object schema that lists
  * its properties and does not preserve unknown fields gets `additionalProperties: false`.
  */
-function rabbitmqValidator(): ValidateFunction {
-  const crd = parse(readFileSync(rabbitmqCrd, 'utf8')) as {
+function crdValidator(crdFile: string): ValidateFunction {
+  const crd = parse(readFileSync(crdFile, 'utf8')) as {
     spec: { versions: Array<{ name: string; storage: boolean; schema: { openAPIV3Schema: Record<string, unknown> } }> };
   };
   const version = crd.spec.versions.find((v) => v.storage);
@@ -129,7 +139,7 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
   it('builds into namespaced objects of known kinds only', () => {
     expect(objects.length).toBeGreaterThan(20);
     for (const o of objects) {
-      expect([...Object.keys(MODELS), RABBITMQ]).toContain(typeOf(o));
+      expect([...Object.keys(MODELS), RABBITMQ, ...Object.keys(TOPOLOGY_CRDS)]).toContain(typeOf(o));
       if (o.kind !== 'Namespace')
         expect(`${o.kind}/${o.metadata.name} in ${o.metadata.namespace}`).toBe(`${o.kind}/${o.metadata.name} in chanjiao`);
     }
@@ -139,7 +149,7 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
 
   it('every built-in and CloudNativePG object is valid against its kubernetes-models schema', () => {
     const errors: string[] = [];
-    for (const o of objects.filter((x) => typeOf(x) !== RABBITMQ)) {
+    for (const o of objects.filter((x) => MODELS[typeOf(x)])) {
       try {
         validateModel(o);
       } catch (e) {
@@ -162,6 +172,7 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
   });
 
   const rabbitmq = existsSync(rabbitmqCrd) ? it : it.skip;
+  const rabbitmqValidator = () => crdValidator(rabbitmqCrd);
   if (!existsSync(rabbitmqCrd)) {
     console.warn(
       `SKIPPED RabbitmqCluster validation: CRD schema not found at ${rabbitmqCrd} (no shared/k8s-schemas next to the repository; set K8S_SCHEMAS_DIR to use another folder)`,
@@ -180,6 +191,34 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
     expect(validate({ ...cluster, spec: { ...cluster.spec, replica: 3 } })).toBe(false);
   });
 
+  const topologyCrds = Object.values(TOPOLOGY_CRDS).map((file) => join(schemasDir, file));
+  const topologyPresent = topologyCrds.every((file) => existsSync(file));
+  if (!topologyPresent) {
+    console.warn(
+      `SKIPPED validation of the Messaging Topology Operator's objects (User, Permission, TopicPermission, Exchange): CRD schemas ` +
+        `${topologyCrds.filter((f) => !existsSync(f)).join(', ')} not found (no shared/k8s-schemas next to the repository has them; set K8S_SCHEMAS_DIR to use another folder). ` +
+        'Their contents are still checked against the code below.',
+    );
+  }
+  (topologyPresent ? it : it.skip)(
+    "the Messaging Topology Operator's objects are valid against its CRD schemas (and broken ones are not)",
+    () => {
+      for (const [kind, file] of Object.entries(TOPOLOGY_CRDS)) {
+        const validate = crdValidator(join(schemasDir, file));
+        const ofKind = objects.filter((o) => typeOf(o) === kind);
+        expect(ofKind.length).toBeGreaterThan(0);
+        for (const o of ofKind) {
+          expect({ object: `${o.kind}/${o.metadata.name}`, valid: validate(o), errors: validate.errors ?? [] }).toEqual({
+            object: `${o.kind}/${o.metadata.name}`,
+            valid: true,
+            errors: [],
+          });
+          expect(validate({ ...o, spec: { ...o.spec, vhostt: '/' } })).toBe(false);
+        }
+      }
+    },
+  );
+
   it.each(Object.keys(APPS))('%s has a Deployment, Service, HPA, probes, resource limits and runs as non-root', (app) => {
     const port = PORTS[app]!;
     const deployment = find<IDeployment>('Deployment', app);
@@ -197,20 +236,30 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
     expect(pod.securityContext?.runAsNonRoot).toBe(true);
     expect(container!.securityContext?.allowPrivilegeEscalation).toBe(false);
 
-    // The compose file's environment, from the ConfigMaps and Secrets.
+    // The compose file's environment: its own role and broker user in URLs without passwords, each password from the
+    // secret of that role or user (and the keys verifier's), nothing else's.
     const env = Object.fromEntries((container!.env ?? []).map((e) => [e.name, e]));
     expect(env.PORT?.value).toBe(String(port));
-    expect(env.DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-database-urls', key: app });
-    expect(env.AUTH_DATABASE_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-database-urls', key: 'chanjiao_auth' });
-    expect(env.AMQP_URL?.valueFrom?.secretKeyRef).toEqual({ name: 'chanjiao-amqp', key: 'AMQP_URL' });
+    const url = (name: string) => new URL(env[name]!.value!);
+    expect([url('DATABASE_URL').username, url('DATABASE_URL').password, url('DATABASE_URL').pathname]).toEqual([app, '', `/${app}`]);
+    expect([url('AUTH_DATABASE_URL').username, url('AUTH_DATABASE_URL').password]).toEqual(['chanjiao_auth_verifier', '']);
+    expect([url('AMQP_URL').username, url('AMQP_URL').password]).toEqual([app, '']);
+    const secretRefs = (container!.env ?? [])
+      .filter((e) => e.valueFrom?.secretKeyRef)
+      .map((e) => [e.name, e.valueFrom!.secretKeyRef!.name]);
+    expect(secretRefs).toEqual([
+      ['DATABASE_PASSWORD', `chanjiao-pg-${app}`],
+      ['AUTH_DATABASE_PASSWORD', 'chanjiao-pg-chanjiao-auth-verifier'],
+      ['AMQP_PASSWORD', `chanjiao-amqp-${app}`],
+    ]);
+    const secretOf = (name: string) => find<{ stringData: Record<string, string> }>('Secret', name)!.stringData;
+    expect(secretOf(`chanjiao-pg-${app}`).username).toBe(app);
+    expect(secretOf(`chanjiao-amqp-${app}`).username).toBe(app);
     const configMaps = (container!.envFrom ?? []).map((e) => e.configMapRef?.name);
     expect(configMaps).toContain('chanjiao-config');
     if (app === 'reporting') expect(configMaps).toContain('chanjiao-reporting-config');
-    for (const ref of [...configMaps, 'chanjiao-database-urls', 'chanjiao-amqp']) {
-      expect(objects.some((o) => (o.kind === 'ConfigMap' || o.kind === 'Secret') && o.metadata.name === ref)).toBe(true);
-    }
-    const urls = find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-database-urls')!.stringData;
-    expect(new URL(urls[app]!).pathname).toBe(`/${app}`);
+    for (const ref of configMaps) expect(objects.some((o) => o.kind === 'ConfigMap' && o.metadata.name === ref)).toBe(true);
+    expect(container!.envFrom?.some((e) => e.secretRef)).toBeFalsy();
 
     const service = find<IService>('Service', app);
     expect(service?.spec?.selector).toEqual(deployment!.spec!.selector.matchLabels);
@@ -253,39 +302,117 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
     }
   });
 
-  it('the PostgreSQL cluster has 3 instances and creates a database and a login role per service', () => {
+  it('the PostgreSQL cluster has 3 instances, a database and a plain login role per service that alone may connect to it', () => {
     const pg = find<{
       spec: {
         instances: number;
-        bootstrap: { initdb: { database: string; postInitSQL: string[] } };
-        managed: { roles: Array<{ name: string; login: boolean; passwordSecret: { name: string } }> };
+        bootstrap: { initdb: { database: string; owner: string; secret: { name: string }; postInitSQL: string[] } };
+        managed: { roles: Array<Record<string, unknown> & { name: string; login: boolean; passwordSecret: { name: string } }> };
       };
     }>('Cluster', 'chanjiao-pg')!;
     expect(pg.spec.instances).toBe(3);
-    expect(pg.spec.bootstrap.initdb.database).toBe('chanjiao_auth');
+    expect(pg.spec.bootstrap.initdb).toMatchObject({
+      database: 'chanjiao_auth',
+      owner: 'chanjiao_auth',
+      secret: { name: 'chanjiao-pg-chanjiao-auth' },
+    });
+    const sql = pg.spec.bootstrap.initdb.postInitSQL;
     for (const app of Object.keys(APPS)) {
-      expect(pg.spec.bootstrap.initdb.postInitSQL).toEqual(
-        expect.arrayContaining([`CREATE ROLE ${app}`, `CREATE DATABASE ${app} OWNER ${app}`]),
+      expect(sql).toEqual(
+        expect.arrayContaining([`CREATE ROLE ${app}`, `CREATE DATABASE ${app} OWNER ${app}`, `REVOKE ALL ON DATABASE ${app} FROM PUBLIC`]),
       );
-      const role = pg.spec.managed.roles.find((r) => r.name === app);
-      expect(role?.login).toBe(true);
-      const secret = find<{ type: string; stringData: Record<string, string> }>('Secret', role!.passwordSecret.name);
+    }
+    expect(sql).toEqual(
+      expect.arrayContaining([
+        'CREATE ROLE chanjiao_auth_verifier',
+        'REVOKE ALL ON DATABASE chanjiao_auth FROM PUBLIC',
+        'GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier',
+      ]),
+    );
+    expect(sql.filter((line) => /^GRANT/.test(line))).toEqual(['GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier']);
+    for (const role of [...Object.keys(APPS), 'chanjiao_auth_verifier']) {
+      const managed = pg.spec.managed.roles.find((r) => r.name === role);
+      expect(managed).toMatchObject({ ensure: 'present', login: true, superuser: false, createdb: false, createrole: false });
+      const secret = find<{ type: string; stringData: Record<string, string> }>('Secret', managed!.passwordSecret.name);
       expect(secret?.type).toBe('kubernetes.io/basic-auth');
-      expect(secret?.stringData.username).toBe(app);
-      // The URL the app connects with carries the same password as its role.
-      const url = new URL(find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-database-urls')!.stringData[app]!);
-      expect(url.password).toBe(secret!.stringData.password);
-      expect(url.hostname).toBe('chanjiao-pg-rw');
+      expect(secret?.stringData.username).toBe(role);
     }
   });
 
-  it('the RabbitMQ definitions are the compose ones (same exchange, queues, policies) with a placeholder password', () => {
-    const compose = JSON.parse(readFileSync(join(root, 'deploy', 'rabbitmq', 'definitions.json'), 'utf8'));
-    const secret = find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-rabbitmq-definitions')!;
-    const k8s = JSON.parse(secret.stringData['definitions.json']!);
-    for (const key of ['exchanges', 'queues', 'bindings', 'policies', 'permissions', 'vhosts']) expect(k8s[key]).toEqual(compose[key]);
-    const amqp = new URL(find<{ stringData: Record<string, string> }>('Secret', 'chanjiao-amqp')!.stringData.AMQP_URL!);
-    expect(k8s.users).toEqual([expect.objectContaining({ name: amqp.username, password: amqp.password })]);
-    expect(amqp.password).toMatch(/^CHANGE-ME/);
+  it('the keys database is migrated by a Job as its owner; the apps only verify keys', () => {
+    const job = find<{
+      spec: {
+        template: {
+          spec: {
+            containers: Array<{
+              command: string[];
+              env: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string } } }>;
+            }>;
+          };
+        };
+      };
+    }>('Job', 'chanjiao-migrate-keys')!;
+    const [container] = job.spec.template.spec.containers;
+    expect(container!.command).toEqual(['node', 'dist/scripts/migrate-keys.js']);
+    const env = Object.fromEntries(container!.env.map((e) => [e.name, e]));
+    expect(new URL(env.AUTH_DATABASE_URL!.value!).username).toBe('chanjiao_auth');
+    expect(env.AUTH_DATABASE_PASSWORD!.valueFrom?.secretKeyRef?.name).toBe('chanjiao-pg-chanjiao-auth');
+    expect(existsSync(join(root, 'scripts', 'migrate-keys.ts'))).toBe(true);
+    // No app is given the owner's password.
+    for (const app of Object.keys(APPS)) {
+      const pod = find<IDeployment>('Deployment', app)!.spec!.template.spec!;
+      expect(JSON.stringify(pod)).not.toContain('chanjiao-pg-chanjiao-auth"');
+    }
+  });
+
+  it("each app's RabbitMQ user has exactly the permissions npm run migrate gives it (the Messaging Topology Operator's objects)", () => {
+    type Spec = { spec: Record<string, unknown> & { permissions: Record<string, string>; userReference: { name: string } } };
+    const exchange = find<{ spec: Record<string, unknown> }>('Exchange', 'chanjiao-events')!;
+    expect(exchange.spec).toMatchObject({ name: 'chanjiao.events', type: 'topic', durable: true, autoDelete: false, vhost: '/' });
+    const queue = find<{ data: Record<string, string> }>('ConfigMap', 'chanjiao-reporting-config')!.data.CONSUMER_QUEUE!;
+    for (const app of Object.keys(APPS)) {
+      const grant = app === 'reporting' ? consumerGrant({ exchange: 'chanjiao.events', queue }) : publisherGrant(app, 'chanjiao.events');
+      const user = find<{
+        spec: { importCredentialsSecret: { name: string }; tags: string[]; rabbitmqClusterReference: { name: string } };
+      }>('User', `chanjiao-${app}`)!;
+      expect(user.spec).toEqual({
+        tags: [],
+        importCredentialsSecret: { name: `chanjiao-amqp-${app}` },
+        rabbitmqClusterReference: { name: 'chanjiao-rabbitmq' },
+      });
+      const permission = find<Spec>('Permission', `chanjiao-${app}`)!;
+      expect(permission.spec).toMatchObject({
+        vhost: '/',
+        userReference: { name: `chanjiao-${app}` },
+        rabbitmqClusterReference: { name: 'chanjiao-rabbitmq' },
+      });
+      expect({ app, permissions: permission.spec.permissions }).toEqual({
+        app,
+        permissions: { configure: grant.configure, write: grant.write, read: grant.read },
+      });
+      const topic = find<Spec>('TopicPermission', `chanjiao-${app}`)!;
+      expect(topic.spec).toMatchObject({ vhost: '/', userReference: { name: `chanjiao-${app}` } });
+      expect({ app, topic: topic.spec.permissions }).toEqual({ app, topic: grant.topic });
+    }
+    const cluster = find<{ spec: Record<string, unknown> }>('RabbitmqCluster', 'chanjiao-rabbitmq')!;
+    // No definitions at boot: they would replace the default user the operators reach the broker as.
+    expect(JSON.stringify(cluster.spec)).not.toMatch(/load_definitions/);
+  });
+
+  it('no password is committed: every secret value is a CHANGE-ME placeholder, and no URL carries one', () => {
+    const secrets = objects.filter((o) => o.kind === 'Secret') as Array<K8sObject & { stringData: Record<string, string> }>;
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) {
+      expect(secret.metadata).toMatchObject({ annotations: { 'chanjiao.io/placeholder': 'true' } });
+      expect({ secret: secret.metadata.name, password: secret.stringData.password }).toEqual({
+        secret: secret.metadata.name,
+        password: expect.stringMatching(/^CHANGE-ME/),
+      });
+    }
+    const urls = [...JSON.stringify(objects.filter((o) => o.kind !== 'Secret')).matchAll(/(postgres(ql)?|amqps?):\/\/[^"\s]*/g)].map(
+      (m) => m[0],
+    );
+    expect(urls.length).toBeGreaterThan(10);
+    for (const url of urls) expect({ url, password: new URL(url).password }).toEqual({ url, password: '' });
   });
 });

@@ -8,3 +8,4 @@ export * from './fixtures';
 export * from './redelivery';
 export * from './connections';
 export * from './metrics';
+export * from './stack-identities';

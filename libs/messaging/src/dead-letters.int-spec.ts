@@ -52,7 +52,7 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     app = await NestFactory.createMicroservice(FlakyModule, { strategy: server, logger: false });
     await app.listen();
     await server.waitForConsumer();
-    dlq = await DeadLetterQueue.open({ url: amqpUrl, queue, exchange });
+    dlq = await DeadLetterQueue.open({ url: amqpUrl, queue });
   });
 
   afterAll(async () => {
@@ -63,7 +63,7 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
   });
 
   it('opening the DLQ of a queue that does not exist fails clearly', async () => {
-    await expect(DeadLetterQueue.open({ url: amqpUrl, queue: `missing.${suffix}`, exchange })).rejects.toThrow(
+    await expect(DeadLetterQueue.open({ url: amqpUrl, queue: `missing.${suffix}` })).rejects.toThrow(
       new RegExp(`missing\\.${suffix}\\.dlq`),
     );
   });
@@ -122,25 +122,22 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
     expect(await dlq.count()).toBe(0);
   });
 
-  it('replays that cannot be delivered keep the dead letters; purge empties the DLQ', async () => {
+  it('a replay without the work queue keeps the dead letters; purge empties the DLQ', async () => {
     handlerState.broken = true;
     await publishEvents(amqpUrl, exchange, [enrolled('P1'), enrolled('P2')]);
     await expectEventually(async () => expect(await dlq.count()).toBe(2), { timeoutMs: 10_000 });
-    // A wrong exchange fails clearly; an exchange no queue is bound to sends the events back: both keep them.
-    const wrong = await DeadLetterQueue.open({ url: amqpUrl, queue, exchange: `missing.${suffix}` });
-    await expect(wrong.replay('all')).rejects.toThrow(/does not exist/);
-    await wrong.close();
+    // Replays go to the work queue: without it a replay fails clearly and keeps the dead letters.
     const conn = await amqp.connect(amqpUrl);
     const ch = await conn.createChannel();
-    await ch.assertExchange(`test.unbound.${suffix}`, 'topic', { durable: false, autoDelete: true });
-    const unbound = await DeadLetterQueue.open({ url: amqpUrl, queue, exchange: `test.unbound.${suffix}` });
-    const result = await unbound.replay('all');
-    await unbound.close();
-    await ch.deleteExchange(`test.unbound.${suffix}`);
+    const lonely = `test.lonely.${suffix}`;
+    await ch.assertQueue(deadLetterQueueName(lonely), { durable: true });
+    ch.sendToQueue(deadLetterQueueName(lonely), Buffer.from('{}'), { messageId: 'L1', persistent: true });
+    const orphan = await DeadLetterQueue.open({ url: amqpUrl, queue: lonely });
+    await expect(orphan.replay('all')).rejects.toThrow(`queue "${lonely}" does not exist (is CONSUMER_QUEUE right?)`);
+    await orphan.close();
+    expect((await ch.checkQueue(deadLetterQueueName(lonely))).messageCount).toBe(1);
+    await ch.deleteQueue(deadLetterQueueName(lonely));
     await conn.close();
-    expect(result.replayed).toEqual([]);
-    expect(result.skipped).toHaveLength(2);
-    expect(result.skipped[0]!.error).toMatch(/no queue is bound/);
     await expectEventually(async () => expect(await dlq.count()).toBe(2));
 
     expect(await dlq.purge()).toBe(2);

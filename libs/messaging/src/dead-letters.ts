@@ -11,11 +11,13 @@ export const DEAD_LETTER_HEADERS = {
   attempt: 'x-attempt',
 } as const;
 
-/** Headers that describe the failed delivery; a replay drops them so the event starts afresh. */
+/**
+ * Headers that describe the failed delivery; a replay drops them so the event starts afresh. It keeps the original
+ * routing key (published to the work queue directly, the event's own key is no longer the message's).
+ */
 const STRIPPED_ON_REPLAY = [
   DEAD_LETTER_HEADERS.reason,
   DEAD_LETTER_HEADERS.lastError,
-  DEAD_LETTER_HEADERS.routingKey,
   DEAD_LETTER_HEADERS.attempt,
   'x-delivery-count',
   'x-renewals',
@@ -32,7 +34,7 @@ export interface DeadLetter {
   type: string | null;
   reason: string | null;
   lastError: string | null;
-  /** Routing key the event was first published with; a replay publishes to it again. */
+  /** Routing key the event was first published with. */
   routingKey: string | null;
   headers: Record<string, unknown>;
   properties: Record<string, unknown>;
@@ -41,15 +43,13 @@ export interface DeadLetter {
 
 export interface DeadLetterQueueOptions {
   url: string;
-  /** The consumer's work queue; its DLQ is `<queue>.dlq`. */
+  /** The consumer's work queue, which replays are published to; its DLQ is `<queue>.dlq`. */
   queue: string;
-  /** Exchange replays are published to. */
-  exchange: string;
 }
 
 export interface ReplayResult {
   replayed: string[];
-  /** Messages left in the DLQ because they could not be replayed (no routing key). */
+  /** Messages left in the DLQ because they could not be replayed (the work queue took none). */
   skipped: Array<{ messageId: string | null; error: string }>;
   /** Ids asked for that are not in the DLQ; the others were replayed all the same. */
   missing: string[];
@@ -59,8 +59,10 @@ export class DeadLetterError extends Error {}
 
 /**
  * Operator access to a consumer's dead-letter queue: browse it without losing or reordering
- * anything, replay events to their original routing key (published with confirms before the dead
- * letter is removed), or purge it.
+ * anything, replay events to the consumer's work queue (published with confirms before the dead
+ * letter is removed), or purge it. All of it is allowed to the consumer's own broker user (`consumerGrant`): it reads
+ * its DLQ and publishes through the default exchange to its own queue, never to the events exchange, so a replay
+ * reaches this consumer alone.
  */
 export class DeadLetterQueue {
   readonly dlq: string;
@@ -118,9 +120,9 @@ export class DeadLetterQueue {
   }
 
   /**
-   * Re-publishes dead letters to the events exchange under their original routing key (persistent,
-   * confirmed) and only then removes them from the DLQ. Retry bookkeeping headers are stripped so
-   * the event gets a fresh set of retries. `ids` = 'all' replays everything.
+   * Re-publishes dead letters to the work queue through the default exchange (persistent, confirmed) and only then
+   * removes them from the DLQ. Retry bookkeeping headers are stripped so the event gets a fresh set of retries; the
+   * consumer finds its handler by the event's type, not by the routing key. `ids` = 'all' replays everything.
    */
   async replay(ids: string[] | 'all'): Promise<ReplayResult> {
     // Ids match in either case (normalizeEventId), as the consumer's inbox compares them.
@@ -128,26 +130,22 @@ export class DeadLetterQueue {
     const found = new Set<string>();
     const result: ReplayResult = { replayed: [], skipped: [], missing: [] };
     try {
-      await this.channel.checkExchange(this.options.exchange);
+      await this.channel.checkQueue(this.options.queue);
     } catch {
-      throw new DeadLetterError(`exchange "${this.options.exchange}" does not exist (is EVENTS_EXCHANGE right?)`);
+      throw new DeadLetterError(`queue "${this.options.queue}" does not exist (is CONSUMER_QUEUE right?)`);
     }
-    // Published as mandatory: an event no queue is bound for comes back and stays in the DLQ.
+    // Published as mandatory: should the work queue be gone meanwhile, the event comes back and stays in the DLQ.
     let returned = false;
     const onReturn = () => (returned = true);
     this.channel.on('return', onReturn);
     await this.browse(async (letter, raw) => {
       if (wanted && !(letter.messageId && wanted.has(normalizeEventId(letter.messageId)))) return 'keep';
       if (letter.messageId) found.add(normalizeEventId(letter.messageId));
-      if (!letter.routingKey) {
-        result.skipped.push({ messageId: letter.messageId, error: 'no original routing key or type' });
-        return 'keep';
-      }
       const headers: Record<string, unknown> = Object.assign({}, letter.headers, { 'x-replayed-from-dlq': new Date().toISOString() });
       for (const h of STRIPPED_ON_REPLAY) delete headers[h];
       const p = raw.properties;
       returned = false;
-      this.channel.publish(this.options.exchange, letter.routingKey, raw.content, {
+      this.channel.publish('', this.options.queue, raw.content, {
         persistent: true,
         mandatory: true,
         messageId: p.messageId,
@@ -159,7 +157,7 @@ export class DeadLetterQueue {
       });
       await this.channel.waitForConfirms();
       if (returned) {
-        result.skipped.push({ messageId: letter.messageId, error: `no queue is bound for routing key ${letter.routingKey}` });
+        result.skipped.push({ messageId: letter.messageId, error: `queue ${this.options.queue} did not take it` });
         return 'keep';
       }
       result.replayed.push(letter.messageId ?? '(no id)');

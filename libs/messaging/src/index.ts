@@ -8,3 +8,4 @@ export * from './consumer/amqp-event.context';
 export * from './consumer/amqp-event.server';
 export * from './consumer/rethrow-rpc-errors.filter';
 export * from './dead-letters';
+export * from './broker-permissions';

@@ -1,6 +1,6 @@
 import amqp from 'amqplib';
 import { testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { assertConsumerTopology, ConsumerTopology, replaceOutdatedRetryQueues, retryQueueName } from './topology';
+import { assertConsumerTopology, ConsumerTopology, ensureExchange, replaceOutdatedRetryQueues, retryQueueName } from './topology';
 
 describe('consumer topology (real RabbitMQ)', () => {
   const { amqpUrl } = testServiceUrls();
@@ -15,6 +15,7 @@ describe('consumer topology (real RabbitMQ)', () => {
   let conn: amqp.ChannelModel;
   beforeAll(async () => {
     conn = await amqp.connect(amqpUrl);
+    await ensureExchange(conn, t.exchange);
   });
   afterAll(async () => {
     const ch = await conn.createChannel();

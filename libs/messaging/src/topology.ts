@@ -20,6 +20,32 @@ export async function assertExchange(channel: Channel | ConfirmChannel, exchange
 }
 
 /**
+ * Makes sure the events exchange exists before a service publishes to it or binds to it: checked passively (which
+ * RabbitMQ allows without any permission), declared only when missing. The services' own users may not configure it
+ * (`publisherGrant`, `consumerGrant`): `npm run migrate` declares it as the broker's admin, and a service only checks;
+ * a broker user that may (a test's guest) declares it on a fresh vhost. Probes run on channels of their own, as a
+ * refusal closes the channel it comes on.
+ */
+export async function ensureExchange(connection: { createChannel(): Promise<Channel> }, exchange: string): Promise<void> {
+  const exists = await onProbe(connection, (ch) =>
+    ch.checkExchange(exchange).then(
+      () => true,
+      (e: { code?: number }) => (e.code === 404 ? false : Promise.reject(e)),
+    ),
+  );
+  if (exists) return;
+  await onProbe(connection, (ch) => assertExchange(ch, exchange)).catch((e: Error & { code?: number }) => {
+    if (e.code !== 403) throw e;
+    throw Object.assign(
+      new Error(
+        `exchange ${exchange} does not exist and this broker user may not declare it (${e.message}): run npm run migrate, which does`,
+      ),
+      { code: 403 },
+    );
+  });
+}
+
+/**
  * Dead-lettering a quorum queue does is at-most-once unless asked otherwise: a message could vanish
  * between the queues when a node fails. At-least-once needs `reject-publish` overflow (no length limit
  * is set, so it never rejects); a copy it may double is deduplicated by the consumer's inbox.
@@ -28,8 +54,8 @@ const AT_LEAST_ONCE_DEAD_LETTERING = { 'x-dead-letter-strategy': 'at-least-once'
 
 /**
  * Declares the consumer's queues, all quorum queues so they survive the loss of a node: the work queue
- * (bound to the exchange), one TTL queue per retry tier that dead-letters back into the work queue
- * when the delay has passed, and the DLQ.
+ * (bound to the exchange, which must exist: {@link ensureExchange}), one TTL queue per retry tier that dead-letters
+ * back into the work queue when the delay has passed, and the DLQ.
  */
 export async function assertConsumerTopology(channel: Channel | ConfirmChannel, t: ConsumerTopology): Promise<void> {
   try {
@@ -56,7 +82,6 @@ function explainRefusal(e: unknown, t: ConsumerTopology): unknown {
 }
 
 async function declareConsumerTopology(channel: Channel | ConfirmChannel, t: ConsumerTopology): Promise<void> {
-  await assertExchange(channel, t.exchange);
   const dlq = deadLetterQueueName(t.queue);
   await channel.assertQueue(dlq, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
   await channel.assertQueue(t.queue, {

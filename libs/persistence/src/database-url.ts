@@ -13,9 +13,22 @@ export function databaseName(url: string): string {
   return name;
 }
 
-/** Creates the database named in `url` if missing (connecting to `postgres` on the same server). */
+/**
+ * Creates the database named in `url` if missing (connecting to `postgres` on the same server). A database that
+ * answers is left alone without touching `postgres`: a service's role may connect to its own database only.
+ */
 export async function ensureDatabase(url: string): Promise<void> {
   const name = databaseName(url);
+  const own = new Client({ connectionString: url });
+  try {
+    await own.connect();
+    return;
+  } catch (e) {
+    // 3D000 invalid_catalog_name: it does not exist yet. Anything else (no access, server away) is the caller's to see.
+    if ((e as { code?: string }).code !== '3D000') throw e;
+  } finally {
+    await own.end().catch(() => undefined);
+  }
   const admin = new Client({ connectionString: withDatabase(url, 'postgres') });
   await admin.connect();
   try {

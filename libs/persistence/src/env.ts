@@ -1,12 +1,9 @@
 import { setFlagsFromString } from 'node:v8';
 import { z } from 'zod';
+import { ConfigError } from './config-error';
+import { resolveSecretEnv } from './secret-env';
 
-export class ConfigError extends Error {
-  constructor(issues: string[]) {
-    super(`invalid configuration:\n  ${issues.join('\n  ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error';
 
 /** Parses env against a schema at boot; a bad value stops the process with a message naming the variable. */
 export function loadEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv = process.env): z.infer<S> {
@@ -66,7 +63,11 @@ export const DEFAULT_PG_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const DEFAULT_PORTS = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 } as const;
 export const AUTH_DATABASE = 'chanjiao_auth';
 
-/** A service's env with the local defaults of DESIGN.md §1 (its own database on the local server). */
+/**
+ * A service's env with the local defaults of DESIGN.md §1 (its own database on the local server). Credentials may come
+ * from files and passwords apart from their URLs (`resolveSecretEnv`: `DATABASE_URL_FILE`, `DATABASE_PASSWORD_FILE`,
+ * `AMQP_PASSWORD`, …).
+ */
 export function loadServiceEnv(service: keyof typeof DEFAULT_PORTS, env: NodeJS.ProcessEnv = process.env): ServiceEnv & { PORT: number } {
   const server = new URL(DEFAULT_PG_SERVER);
   const dbUrl = (name: string) => {
@@ -77,7 +78,7 @@ export function loadServiceEnv(service: keyof typeof DEFAULT_PORTS, env: NodeJS.
   const parsed = loadEnv(serviceEnvSchema, {
     DATABASE_URL: dbUrl(service),
     AUTH_DATABASE_URL: dbUrl(AUTH_DATABASE),
-    ...env,
+    ...resolveSecretEnv(env),
   });
   return { ...parsed, PORT: parsed.PORT ?? DEFAULT_PORTS[service] };
 }

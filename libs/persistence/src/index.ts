@@ -8,3 +8,4 @@ export * from './send-together';
 export * from './rows-by-keys';
 export * from './statements-together';
 export * from './database-outage';
+export * from './secret-env';

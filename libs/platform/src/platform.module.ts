@@ -11,7 +11,7 @@ import {
 } from '@nestjs/common';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 import { DataSource } from 'typeorm';
-import { AuthModule, migrateAuthDatabase } from '@chanjiao/auth';
+import { AuthModule } from '@chanjiao/auth';
 import type { ServiceName } from '@chanjiao/contracts';
 import { connectAmqp, OutboxRelay } from '@chanjiao/messaging';
 import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, ServiceEnv, WorkerPauses } from '@chanjiao/persistence';
@@ -33,7 +33,11 @@ export interface PlatformOptions {
   brokerHealth?: Provider;
 }
 
-/** Opens the service's database (creating and migrating it) before anything else needs it. */
+/**
+ * Opens the service's database (creating and migrating it) before anything else needs it. The keys database is not
+ * migrated here: a service's role there may only read keys (and note their use); `npm run migrate` (compose's
+ * `migrate`, the k8s Job) migrates it as its owner.
+ */
 export async function openServiceDatabase(opts: PlatformOptions): Promise<DataSource> {
   const logger = new Logger('Database');
   await ensureDatabase(opts.env.DATABASE_URL);
@@ -48,7 +52,6 @@ export async function openServiceDatabase(opts: PlatformOptions): Promise<DataSo
   if (opts.env.MIGRATIONS_RUN) {
     const applied = await runMigrations(ds);
     if (applied.length) logger.log(`applied migrations: ${applied.map((m) => m.name).join(', ')}`);
-    await migrateAuthDatabase(opts.env.AUTH_DATABASE_URL);
   }
   return ds;
 }

@@ -65,7 +65,7 @@ describe('event ids in upper case (real RabbitMQ and PostgreSQL)', () => {
       await conn.close();
     }
     const before = await progress();
-    const dlq = await DeadLetterQueue.open({ url: stack.amqpUrl, queue: stack.queue, exchange: stack.exchange });
+    const dlq = await DeadLetterQueue.open({ url: stack.amqpUrl, queue: stack.queue });
     try {
       expect((await dlq.show(enrolled.id.toLowerCase()))?.messageId).toBe(enrolled.id);
       expect((await dlq.show(cancelled.id.toUpperCase()))?.messageId).toBe(cancelled.id);

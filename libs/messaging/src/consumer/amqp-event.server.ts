@@ -6,7 +6,7 @@ import { isObservable, lastValueFrom } from 'rxjs';
 import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
 import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
-import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, retryQueueName } from '../topology';
+import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
 import { BatchTurn } from './batch-turn';
 import type { EventTransaction, EventUnitOfWork } from './event-unit-of-work';
@@ -142,15 +142,19 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   listen(callback: (...args: unknown[]) => void): void {
     const t = this.options.topology;
     this.connection = connectAmqp(this.options.url, this.options.name);
-    this.publisher = this.connection.createChannel({
-      json: false,
-      confirm: true,
-      setup: (ch: ConfirmChannel) => assertConsumerTopology(ch, t),
-    });
+    // The exchange is only checked (the consumer's user may not configure it; see consumerGrant), on the connection
+    // the wrapper's channel belongs to.
+    const declare = async (ch: ConfirmChannel) => {
+      const model = this.connection?.connection;
+      if (!model) throw new Error('the connection to the broker closed while setting up');
+      await ensureExchange(model, t.exchange);
+      await assertConsumerTopology(ch, t);
+    };
+    this.publisher = this.connection.createChannel({ json: false, confirm: true, setup: declare });
     this.consumerChannel = this.connection.createChannel({
       json: false,
       setup: async (ch: ConfirmChannel) => {
-        await assertConsumerTopology(ch, t);
+        await declare(ch);
         await ch.prefetch(this.batching.prefetch);
         await ch.consume(t.queue, (msg) => msg && this.enqueue({ message: msg, channel: ch }), { noAck: false });
       },

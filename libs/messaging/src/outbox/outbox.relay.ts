@@ -12,7 +12,7 @@ import {
   SESSION_OPTIONS,
   WorkerPauses,
 } from '@chanjiao/persistence';
-import { assertExchange } from '../topology';
+import { ensureExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
 import { amqplibPublisher, FramedPublish, framedPublisher } from './publish-frames';
@@ -100,6 +100,9 @@ export class OutboxRelay {
   /** Returned messages (`basic.return`) not yet matched to their batch: event id → routing key. */
   private readonly returned = new Map<string, string>();
   private lastUnroutableLog = 0;
+  /** Channels the broker closed refusing a publish (see refused), since the relay started. */
+  refusals = 0;
+  private lastRefusalLog = 0;
   lastError: string | undefined;
   private readonly pauses: WorkerPauses;
 
@@ -122,30 +125,85 @@ export class OutboxRelay {
     if (this.running) return;
     this.running = true;
     this.stopping = new AbortController();
-    this.channel = this.options.amqp.createChannel({
+    this.channel = this.openChannel();
+    void this.listen();
+    this.loop = this.run();
+  }
+
+  /**
+   * The confirm channel, set up again by the connection manager after each reconnect. A channel the broker closes
+   * while the connection stays (a refusal: 403 ACCESS_REFUSED when this service's user may not publish an event's
+   * routing key, 404 when the exchange is gone) is opened anew here, as the manager would wait for a reconnect that
+   * never comes; the batch it failed stays in the outbox and is published again after the relay's backoff.
+   */
+  private openChannel(): ChannelWrapper {
+    const wrapper = this.options.amqp.createChannel({
       json: false,
       confirm: true,
       setup: async (ch: ConfirmChannel) => {
-        await assertExchange(ch, this.options.exchange);
+        const connection = this.options.amqp.connection;
+        if (!connection) throw new Error('the connection to the broker closed while setting up');
+        // Only checked: the service's user may not configure the exchange (see publisherGrant).
+        await ensureExchange(connection, this.options.exchange);
         this.confirmChannel = ch;
         this.publishFramed = this.framedPublishOn(ch);
         // Published as mandatory: a message no queue takes comes back before its confirm (see publishBatch).
         ch.on('return', (msg: ConsumeMessage) => {
           if (msg.properties.messageId) this.returned.set(String(msg.properties.messageId), msg.fields.routingKey);
         });
+        let refusal: Error | undefined;
+        // Emitted before 'close' when the broker closes the channel; unconfirmed publishes then fail with "channel closed".
+        ch.on('error', (e: Error) => {
+          refusal = e;
+          this.refused(e);
+        });
         ch.once('close', () => {
           if (this.confirmChannel === ch) {
             this.confirmChannel = undefined;
             this.publishFramed = undefined;
           }
+          if (!this.running) return;
+          if (refusal && this.options.amqp.isConnected()) {
+            const wrapper = this.channel;
+            this.channel = this.openChannel();
+            void wrapper?.close().catch(() => undefined);
+            return;
+          }
           // Rows wait in the outbox until the wrapper sets a channel up again (after a reconnect).
-          if (this.running) this.logger.warn('the channel to the broker closed; publishing resumes once it is set up again');
+          this.logger.warn('the channel to the broker closed; publishing resumes once it is set up again');
         });
         this.kick();
       },
     });
-    void this.listen();
-    this.loop = this.run();
+    // A setup that failed (the exchange missing, and this user may not declare it): said, and tried again in a while.
+    wrapper.on('error', (e: Error) => {
+      this.lastError = e.message;
+      this.logger.error(`cannot set up the channel to publish on: ${e.message}; trying again in 5 s`);
+      setTimeout(() => {
+        if (!this.running || this.channel !== wrapper) return;
+        this.channel = this.openChannel();
+        void wrapper.close().catch(() => undefined);
+      }, 5000).unref();
+    });
+    return wrapper;
+  }
+
+  /**
+   * The broker closed the channel refusing something: said at error level (once in 30 s while it goes on), as it does
+   * not pass by itself. A routing key this service's broker user may not publish (its topic permissions allow its own
+   * events only) keeps its batch, and those after it, in the outbox until the user's permissions or the event are put
+   * right.
+   */
+  private refused(e: Error): void {
+    this.lastError = e.message;
+    this.refusals++;
+    if (Date.now() - this.lastRefusalLog < 30_000) return;
+    this.lastRefusalLog = Date.now();
+    const hint =
+      (e as { code?: number }).code === 403 ? ": may this service's broker user publish it? `npm run migrate` sets its permissions" : '';
+    this.logger.error(
+      `the broker refused a publish and closed the channel (${e.message}); the events stay in the outbox and are published again${hint}`,
+    );
   }
 
   /** Finishes the batches in flight, then stops. */
