@@ -12,3 +12,4 @@ export * from './imports';
 export * from './metrics';
 export * from './write-coalescer';
 export * from './local-date';
+export * from './storable-text';
