@@ -33,16 +33,21 @@ export class ApiKeyGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!access) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException({ error: 'missing_api_key', message: 'Authorization: Bearer <api key> is required' });
-    const principal = await this.store.verify(match[1]!);
+    // The edge (platform edge/key-check.ts) verified the key before the body was read; verified once.
+    const principal = request.principal ?? (await this.verify(request));
     if (!principal) throw new UnauthorizedException({ error: 'invalid_api_key', message: 'the API key is unknown or revoked' });
     if (!allows(principal, access, this.service, principal.institution)) {
       throw new ForbiddenException({ error: 'forbidden', message: `this key may not ${access} ${this.service}` });
     }
     request.principal = principal;
     return true;
+  }
+
+  private async verify(request: AuthedRequest): Promise<Principal | undefined> {
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    if (!match) throw new UnauthorizedException({ error: 'missing_api_key', message: 'Authorization: Bearer <api key> is required' });
+    return this.store.verify(match[1]!);
   }
 }
 
