@@ -14,6 +14,7 @@ interface Sent {
 }
 
 const MiB = 1024 * 1024;
+const METRICS_TOKEN = 'prometheus-scrapes-with-this-token';
 
 /**
  * Sends `total` bytes of `fill` as a request body over a plain socket, 64 KiB at a time as the socket drains, and stops
@@ -95,7 +96,12 @@ describe('the HTTP edge (real services)', () => {
       stack = await startStack({
         services: ['enrollment'],
         processes: true,
-        env: { NODE_OPTIONS: '--max-old-space-size=160', IMPORT_MAX_BYTES: String(2 * MiB), CORS_ORIGINS: 'https://dash.example.edu' },
+        env: {
+          NODE_OPTIONS: '--max-old-space-size=160',
+          IMPORT_MAX_BYTES: String(2 * MiB),
+          CORS_ORIGINS: 'https://dash.example.edu',
+          METRICS_TOKEN: METRICS_TOKEN,
+        },
       });
     }, 300_000);
     afterAll(() => stack?.close());
@@ -166,6 +172,22 @@ describe('the HTTP edge (real services)', () => {
       },
       60_000,
     );
+
+    it('/metrics: 401 without a key, 403 for a writer, 200 for an admin key and for the METRICS_TOKEN', async () => {
+      const scrape = (bearer?: string) =>
+        fetch(`${url()}/metrics`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (r) => ({
+          status: r.status,
+          text: await r.text(),
+        }));
+      expect((await scrape()).status).toBe(401);
+      expect((await scrape('not-the-token')).status).toBe(401);
+      expect((await scrape(stack.writerKey)).status).toBe(403);
+      for (const bearer of [stack.adminKey, METRICS_TOKEN]) {
+        const r = await scrape(bearer);
+        expect(r.status).toBe(200);
+        expect(r.text).toContain('http_request_duration_seconds');
+      }
+    });
 
     it('a 5,000-item batch of the widest items fits the batch limit', async () => {
       const items = Array.from({ length: 5000 }, (_, i) => ({
