@@ -189,6 +189,116 @@ describe('the HTTP edge (real services)', () => {
       }
     });
 
+    it('security headers on every answer, a content security policy on the /docs page, whose own files all load', async () => {
+      const answers = [
+        await fetch(`${url()}/programs/ED1`, { headers: auth() }),
+        await fetch(`${url()}/programs/ED1`),
+        await fetch(`${url()}/no-such-route`, { headers: auth() }),
+        await fetch(`${url()}/health/live`),
+      ];
+      expect(answers.map((r) => r.status)).toEqual([200, 401, 404, 200]);
+      for (const r of answers) {
+        expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+        expect(r.headers.get('referrer-policy')).toBe('no-referrer');
+        expect(r.headers.get('x-frame-options')).toBe('DENY');
+        expect(r.headers.get('cross-origin-resource-policy')).toBe('same-origin');
+        expect(r.headers.get('content-security-policy')).toBeNull();
+      }
+      const page = await fetch(`${url()}/docs`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+      const csp = page.headers.get('content-security-policy')!;
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).toContain("default-src 'none'");
+      const html = await page.text();
+      // Every script is a file of its own ('self'): an inline one would not run under the policy.
+      expect(html).not.toMatch(/<script>(?!\s*<\/script>)/);
+      const assets = [...html.matchAll(/(?:src|href)=["']([^"']+\.(?:js|css|png))["']/g)].map((m) =>
+        new URL(m[1]!, `${url()}/docs`).toString(),
+      );
+      expect(assets.length).toBeGreaterThanOrEqual(4);
+      for (const asset of assets) expect({ asset, status: (await fetch(asset)).status }).toEqual({ asset, status: 200 });
+    });
+
+    it('CORS only for the configured origin', async () => {
+      const allowed = 'https://dash.example.edu';
+      const get = (origin: string) => fetch(`${url()}/programs/ED1`, { headers: { ...auth(), origin } });
+      const ok = await get(allowed);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('access-control-allow-origin')).toBe(allowed);
+      const other = await get('https://evil.example');
+      expect(other.status).toBe(200);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      const preflight = (origin: string) =>
+        fetch(`${url()}/programs/ED1`, {
+          method: 'OPTIONS',
+          headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization, content-type' },
+        });
+      const pre = await preflight(allowed);
+      expect(pre.status).toBe(204);
+      expect(pre.headers.get('access-control-allow-origin')).toBe(allowed);
+      expect(pre.headers.get('access-control-allow-methods')).toContain('PUT');
+      expect(pre.headers.get('access-control-allow-headers')).toContain('authorization');
+      const denied = await preflight('https://evil.example');
+      expect(denied.headers.get('access-control-allow-origin')).toBeNull();
+      expect(denied.headers.get('access-control-allow-methods')).toBeNull();
+    });
+
+    describe('JSON text', () => {
+      const program = (over: Record<string, unknown>) => ({ ...PETROCHEMICAL_PROGRAM, ...over });
+      const send = (method: string, path: string, body: string | Buffer) =>
+        fetch(`${url()}${path}`, { method, headers: { ...auth(), 'content-type': 'application/json' }, body }).then(async (r) => ({
+          status: r.status,
+          body: (await r.json()) as any,
+        }));
+      const absent = async (path: string) => expect((await fetch(`${url()}${path}`, { headers: auth() })).status).toBe(404);
+
+      it('invalid UTF-8 bytes: 400 invalid_encoding, nothing written', async () => {
+        const bad = Buffer.from(JSON.stringify(program({ name: 'A#B' })));
+        bad[bad.indexOf('#')] = 0xff;
+        const r = await send('PUT', '/programs/UTF1', bad);
+        expect(r).toMatchObject({ status: 400, body: { error: 'invalid_encoding', errors: [{ field: 'body' }] } });
+        await absent('/programs/UTF1');
+      });
+
+      it.each([
+        ['a NUL', 'a\u0000b', 'nul'],
+        ['a lone surrogate', 'a\ud800b', 'lone_surrogate'],
+      ])('%s in a field: 400 invalid_text naming it, in a single write and in a batch; nothing written', async (_, text) => {
+        const single = await send('PUT', '/programs/TXT1', JSON.stringify(program({ cluster: text })));
+        expect(single).toMatchObject({ status: 400, body: { error: 'invalid_text', errors: [{ field: 'cluster' }] } });
+        expect(single.body.message).toMatch(/^cluster /);
+        await absent('/programs/TXT1');
+        const batch = await send(
+          'POST',
+          '/programs:batch',
+          JSON.stringify([program({ code: 'TXT2' }), program({ code: 'TXT3', name: text })]),
+        );
+        expect(batch).toMatchObject({ status: 400, body: { error: 'invalid_text', errors: [{ field: '[1].name' }] } });
+        await absent('/programs/TXT2');
+      });
+
+      it('hostile text is stored and returned verbatim; text too long is refused naming the field', async () => {
+        const hostile = [
+          "'; DROP TABLE programs; --",
+          "1' OR '1'='1",
+          '<script>alert(1)</script><img src=x onerror=alert(1)>',
+          '石油化工'.repeat(25) + '😀🎓👩‍🎓'.repeat(10),
+          '\u202eRTL \u200b zero-width \ufeff BOM',
+        ];
+        for (const [i, name] of hostile.entries()) {
+          const put = await send('PUT', `/programs/H${i}`, JSON.stringify(program({ name })));
+          expect({ i, status: put.status }).toEqual({ i, status: 201 });
+          const got = await fetch(`${url()}/programs/H${i}`, { headers: auth() });
+          expect(got.headers.get('content-type')).toMatch(/^application\/json/);
+          expect(((await got.json()) as { name: string }).name).toBe(name);
+        }
+        const long = await send('PUT', '/programs/LONG1', JSON.stringify(program({ name: '长'.repeat(10_000) })));
+        expect(long).toMatchObject({ status: 400, body: { errors: [{ field: 'name' }] } });
+        await absent('/programs/LONG1');
+      });
+    });
+
     it('a 5,000-item batch of the widest items fits the batch limit', async () => {
       const items = Array.from({ length: 5000 }, (_, i) => ({
         code: `W${String(i).padStart(63, '0')}`,

@@ -35,7 +35,7 @@ export function addressKey(ip: string): string {
 }
 
 /** Bytes and time a connection closed on an unread body may still take in (and drop) after its answer. */
-const LINGER_BYTES = 1024 * 1024;
+const LINGER_BYTES = 8 * 1024 * 1024;
 const LINGER_MS = 2000;
 
 /**
