@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { httpClient } from '@chanjiao/testing';
 import { SECTORS } from '@chanjiao/contracts';
-import { PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
+import { metricSamples, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
 /** What came back for a body sent in chunks, and how much of it had been sent by then. */
 interface Sent {
@@ -319,5 +319,86 @@ describe('the HTTP edge (real services)', () => {
       expect(res.status).toBeLessThan(300);
       expect((await httpClient(url(), stack.writerKey).get(`/programs/W${String(4999).padStart(63, '0')}`)).status).toBe(200);
     }, 120_000);
+  });
+
+  describe('rate limits and time-outs (small ones)', () => {
+    let stack: TestStack;
+    beforeAll(async () => {
+      stack = await startStack({
+        services: ['enrollment', 'reporting'],
+        env: { RATE_LIMIT_PER_KEY: '5:10', RATE_LIMIT_PER_ADDRESS: '2:5', REQUEST_TIMEOUT_MS: '1500' },
+      });
+    }, 300_000);
+    afterAll(() => stack?.close());
+
+    const url = () => stack.urls.enrollment!;
+    const get = (bearer?: string) =>
+      fetch(`${url()}/programs/NONE`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (r) => ({
+        status: r.status,
+        retryAfter: r.headers.get('retry-after'),
+        body: (await r.json()) as any,
+      }));
+    const otherWriter = async () =>
+      (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: stack.institution })).key;
+
+    it('a key over its rate: 429 rate_limited with Retry-After, while another key is served', async () => {
+      const other = await otherWriter();
+      const answers = await Promise.all(Array.from({ length: 20 }, () => get(stack.writerKey)));
+      const limited = answers.filter((a) => a.status === 429);
+      expect(answers.filter((a) => a.status === 404).length).toBeGreaterThanOrEqual(10);
+      expect(limited.length).toBeGreaterThanOrEqual(5);
+      expect(limited[0]!.body).toMatchObject({ error: 'rate_limited' });
+      expect(Number(limited[0]!.retryAfter)).toBeGreaterThanOrEqual(1);
+      expect((await get(other)).status).toBe(404);
+    });
+
+    it('bad and missing keys from one address: 401, then 429 with Retry-After, while a good key from it is served', async () => {
+      const other = await otherWriter();
+      const answers = [];
+      for (let i = 0; i < 10; i++) answers.push(await get(i % 2 ? 'cjk_not_a_key' : undefined));
+      expect(answers.slice(0, 5).map((a) => a.status)).toEqual([401, 401, 401, 401, 401]);
+      expect(answers.slice(5).every((a) => a.status === 429 && Number(a.retryAfter) >= 1)).toBe(true);
+      expect((await get(other)).status).toBe(404);
+    });
+
+    it('counts what it limited in chanjiao_http_rate_limited_total', async () => {
+      const text = await stack.scrape('enrollment');
+      const count = (kind: string) =>
+        metricSamples(text, 'chanjiao_http_rate_limited_total').find((s) => s.labels.kind === kind)?.value ?? 0;
+      expect(count('key')).toBeGreaterThanOrEqual(5);
+      expect(count('address')).toBeGreaterThanOrEqual(5);
+    });
+
+    it('a body that stops coming: 408 request_timeout after REQUEST_TIMEOUT_MS; a report stream stays open past it', async () => {
+      const other = await otherWriter();
+      const started = performance.now();
+      const stalled = await new Promise<string>((resolve) => {
+        const socket = connect(Number(new URL(url()).port), '127.0.0.1');
+        let text = '';
+        socket.on('data', (c: Buffer) => (text += c.toString()));
+        socket.on('close', () => resolve(text));
+        socket.on('error', () => undefined);
+        socket.write(
+          `PUT /programs/SLOW HTTP/1.1\r\nhost: x\r\nauthorization: Bearer ${other}\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"na`,
+        );
+      });
+      expect(stalled).toMatch(/^HTTP\/1\.1 408/);
+      expect(stalled).toContain('request_timeout');
+      expect(performance.now() - started).toBeGreaterThanOrEqual(1400);
+
+      const abort = new AbortController();
+      const res = await fetch(`${stack.urls.reporting}/reports/stream`, {
+        headers: { authorization: `Bearer ${stack.readerKey}` },
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      await reader.read(); // the first change, at the start
+      const ended = reader.read().then((r) => r.done);
+      const outcome = await Promise.race([ended, new Promise((r) => setTimeout(() => r('open'), 3500))]);
+      expect(outcome).toBe('open');
+      abort.abort();
+      await ended.catch(() => undefined);
+    }, 30_000);
   });
 });

@@ -57,8 +57,9 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     new FastifyAdapter({
       // The largest JSON body; each route's own limit (edge/body-limits.ts) is applied before this one.
       bodyLimit: opts.env.BODY_LIMIT_BATCH_BYTES,
-      // A socket idle this long is closed (a report stream and an import set their own, edge.ts).
-      connectionTimeout: opts.env.REQUEST_TIMEOUT_MS,
+      // A socket idle this long is closed (a report stream and an import set their own, edge.ts); past the request
+      // time-out, so that a request whose body stops coming is answered 408 first.
+      connectionTimeout: 2 * opts.env.REQUEST_TIMEOUT_MS,
       genReqId: requestId,
       requestIdHeader: false,
     }),
