@@ -111,6 +111,16 @@ export const serviceEnvSchema = z.object({
       (list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
       'a comma-separated list of origins, e.g. https://dash.example.edu',
     ),
+  /**
+   * Whose `X-Forwarded-For` to believe for the client address (rate limits per address): unset, none (the peer is the
+   * client); `true`, any; a number, that many proxy hops; else a comma-separated list of proxy addresses or CIDRs.
+   */
+  TRUST_PROXY: z
+    .string()
+    .optional()
+    .transform((v): boolean | number | string =>
+      v === undefined || v === 'false' ? false : v === 'true' ? true : /^\d+$/.test(v) ? Number(v) : v,
+    ),
   /** A bearer token that may read `GET /metrics` besides an admin key (for Prometheus); or `METRICS_TOKEN_FILE`. */
   METRICS_TOKEN: z.string().min(16).optional(),
 });

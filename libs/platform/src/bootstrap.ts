@@ -49,6 +49,12 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
 /** 32 random hex digits; randomUUID draws from a cached entropy pool, unlike randomBytes per call. */
 const hex32 = () => randomUUID().replace(/-/g, '');
 
+/** Trusts the nearest `hops` proxies (Fastify's own option takes the number too, but its types do not). */
+const proxyHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
+
 /** Builds a service's Fastify app the same way for `main.ts` and for tests. */
 export async function createServiceApp(module: Type, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
   const levels = LEVELS.slice(0, LEVELS.indexOf(opts.env.LOG_LEVEL) + 1);
@@ -60,6 +66,8 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
       // A socket idle this long is closed (a report stream and an import set their own, edge.ts); past the request
       // time-out, so that a request whose body stops coming is answered 408 first.
       connectionTimeout: 2 * opts.env.REQUEST_TIMEOUT_MS,
+      // Behind a proxy, the client's address (limited per address) is the one the proxy forwards.
+      trustProxy: typeof opts.env.TRUST_PROXY === 'number' ? proxyHops(opts.env.TRUST_PROXY) : opts.env.TRUST_PROXY,
       genReqId: requestId,
       requestIdHeader: false,
     }),

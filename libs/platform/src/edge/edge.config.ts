@@ -13,6 +13,7 @@ export type EdgeEnv = Pick<
   | 'IMPORT_TIMEOUT_MS'
   | 'CORS_ORIGINS'
   | 'METRICS_TOKEN'
+  | 'TRUST_PROXY'
 >;
 
 /** Routes anyone may call without a key: probes and the published API contract (README says why /docs is public). */
