@@ -173,6 +173,33 @@ describe('the HTTP edge (real services)', () => {
       60_000,
     );
 
+    it('a multipart file over IMPORT_MAX_BYTES, chunked: 413 body_too_large, never a truncated import; nothing written', async () => {
+      const boundary = 'edgeboundary';
+      // The template's header and example row, the row repeated past the limit.
+      const template = await (await fetch(`${url()}/imports/programs/template?format=csv`, { headers: auth() })).text();
+      const [header, example] = template.replace(/^\uFEFF/, '').split(/\r?\n/);
+      const head = `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="big.csv"\r\ncontent-type: text/csv\r\n\r\n${header}\r\n`;
+      const rows = Buffer.from(`${example}\r\n`);
+      const body = Buffer.concat([Buffer.from(head), ...Array.from({ length: Math.ceil((3 * MiB) / rows.length) }, () => rows)]);
+      const res = await fetch(`${url()}/imports/programs`, {
+        method: 'POST',
+        headers: { ...auth(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+        // A stream: sent chunked, without a Content-Length.
+        body: new ReadableStream({
+          start(c) {
+            c.enqueue(new Uint8Array(body));
+            c.enqueue(new TextEncoder().encode(`\r\n--${boundary}--\r\n`));
+            c.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect({ status: res.status, body: await res.json() }).toMatchObject({ status: 413, body: { error: 'body_too_large' } });
+      const code = example!.split(',')[0]!.replace(/"/g, '');
+      expect((await fetch(`${url()}/programs/${code}`, { headers: auth() })).status).toBe(404);
+      expect((await fetch(`${url()}/health/live`)).status).toBe(200);
+    });
+
     it('/metrics: 401 without a key, 403 for a writer, 200 for an admin key and for the METRICS_TOKEN', async () => {
       const scrape = (bearer?: string) =>
         fetch(`${url()}/metrics`, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} }).then(async (r) => ({

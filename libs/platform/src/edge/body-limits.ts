@@ -29,15 +29,18 @@ export function bodyLimit(kind: BodyKind, env: EdgeEnv): number {
 }
 
 /** The Chinese-first message of a 413. */
-export function tooLargeMessage(limit: number): string {
-  return `请求体超过 ${limit} 字节的上限 / the request body exceeds the limit of ${limit} bytes`;
+export function tooLargeMessage(limit: number | undefined): string {
+  return limit === undefined
+    ? '上传的文件超过 IMPORT_MAX_BYTES 上限 / the file exceeds IMPORT_MAX_BYTES'
+    : `请求体超过 ${limit} 字节的上限 / the request body exceeds the limit of ${limit} bytes`;
 }
 
 /** The error a body over its limit fails with while it is read; the exception filter answers it 413 `body_too_large`. */
 export class BodyTooLargeError extends Error {
   readonly statusCode = 413;
   readonly code = 'FST_ERR_CTP_BODY_TOO_LARGE';
-  constructor(readonly limit: number) {
+  /** `limit` undefined: a multipart file over IMPORT_MAX_BYTES, whose limit the import controller does not hold. */
+  constructor(readonly limit: number | undefined) {
     super(tooLargeMessage(limit));
   }
 }

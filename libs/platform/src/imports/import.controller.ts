@@ -5,6 +5,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
 import { PassThrough, Readable } from 'node:stream';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BodyTooLargeError } from '../edge/body-limits';
 import { validationFailed } from '../validation';
 import { IMPORT_SPECS, ImportSpec } from './import-spec';
 import { ImportView } from './import.dto';
@@ -19,6 +20,12 @@ import { csvEncodingNamed } from './text-encoding';
 function uploadOf(file: Readable): Readable {
   const out = new PassThrough();
   file.once('error', (e) => out.destroy(new UnreadableFileError(`the upload ended before its file did: ${e.message}`)));
+  // Past the multipart file size limit (IMPORT_MAX_BYTES) busboy ends the file early without an error: an import of the
+  // truncated file would "complete". It fails instead, answered 413 body_too_large by the exception filter.
+  file.once('limit', () => {
+    file.unpipe(out);
+    out.destroy(new BodyTooLargeError(undefined));
+  });
   // A short body fails before the import begins to read: the stream keeps the error for its reader, which must not
   // become an uncaught 'error' event meanwhile.
   out.on('error', () => undefined);
