@@ -247,6 +247,14 @@ describe('the HTTP edge (real services)', () => {
       for (const asset of assets) expect({ asset, status: (await fetch(asset)).status }).toEqual({ asset, status: 200 });
     });
 
+    it('the OpenAPI contract lists the edge answers on keyed routes, not on /health', async () => {
+      const openapi = (await (await fetch(`${url()}/docs/openapi.json`)).json()) as {
+        paths: Record<string, Record<string, { responses: Record<string, unknown> }>>;
+      };
+      expect(Object.keys(openapi.paths['/programs/{code}']!.put!.responses)).toEqual(expect.arrayContaining(['401', '408', '413', '429']));
+      expect(Object.keys(openapi.paths['/health']!.get!.responses)).not.toContain('429');
+    });
+
     it('CORS only for the configured origin', async () => {
       const allowed = 'https://dash.example.edu';
       const get = (origin: string) => fetch(`${url()}/programs/ED1`, { headers: { ...auth(), origin } });

@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
 import type { ServiceEnv } from '@chanjiao/persistence';
-import { EdgeEnv, installEdge } from './edge';
+import { documentEdgeAnswers, EdgeEnv, installEdge } from './edge';
 import { GlobalExceptionFilter } from './exception.filter';
 import { installHttpMetrics } from './metrics';
 import { createValidationPipe } from './validation';
@@ -104,6 +104,7 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').addBearerAuth().build(),
   );
   optionalTraceparent(document);
+  documentEdgeAnswers(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
 }
