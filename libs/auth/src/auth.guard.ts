@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   BadRequestException,
   CanActivate,
   createParamDecorator,
@@ -10,6 +11,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Access, actingInstitution, allows, INSTITUTION_HEADER, Principal } from './api-key';
 import { ApiKeyStore } from './api-key.store';
@@ -17,8 +19,11 @@ import { ApiKeyStore } from './api-key.store';
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 const ACCESS_KEY = 'chanjiao:access';
 
-/** Marks a controller or route as needing a key with this access to the current service. */
-export const RequireAccess = (access: Access) => SetMetadata(ACCESS_KEY, access);
+/** The OpenAPI extension naming the access a route needs (the authorization matrix test reads it). */
+export const ACCESS_EXTENSION = 'x-access';
+
+/** Marks a controller or route as needing a key with this access to the current service (and says so in OpenAPI). */
+export const RequireAccess = (access: Access) => applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access));
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
