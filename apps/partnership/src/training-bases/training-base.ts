@@ -19,6 +19,7 @@ import {
   IsCalendarDate,
   IsEntityId,
   ItemResult,
+  actorAt,
   traceparentAt,
   WriteContext,
   WriteUnitOfWork,
@@ -253,6 +254,7 @@ export class TrainingBaseService {
             sequence: next.version,
             data: input,
             traceparent: traceparentAt(ctx, index),
+            actor: actorAt(ctx, index),
           }),
         );
         return d;

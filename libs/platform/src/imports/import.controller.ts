@@ -111,7 +111,7 @@ export class ImportController {
       );
     }
     return this.imports.run(
-      { institution: p.institution, traceparent },
+      { institution: p.institution, actor: p.keyId, traceparent },
       spec,
       stream,
       formatOf(format, req.headers['content-type'], filename),
