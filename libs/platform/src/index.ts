@@ -13,3 +13,4 @@ export * from './metrics';
 export * from './write-coalescer';
 export * from './local-date';
 export * from './storable-text';
+export * from './paging';
