@@ -322,7 +322,7 @@ describe('alliance write API (real PostgreSQL)', () => {
       ]);
       expect(batch.body.summary).toMatchObject({ created: 2, failed: 0 });
       const list = await api.get('/alliances/A1/contributions');
-      expect(list.body.map((x: { amount: string | null }) => x.amount)).toEqual(['100000.50', null, '9999999999999.99']);
+      expect(list.body.items.map((x: { amount: string | null }) => x.amount)).toEqual(['100000.50', null, '9999999999999.99']);
     });
 
     it('activities: recorded once, participants distinct', async () => {

@@ -213,7 +213,7 @@ describe('partnership write API (real PostgreSQL)', () => {
       expect((await api.post('/training-bases/B1/investments', inv)).status).toBe(200);
       expect((await api.post('/training-bases/B1/investments', { ...inv, amount: '403000000.11' })).status).toBe(409);
       expect((await api.post('/training-bases/B1/investments', { ...inv, investmentId: 'I2', amount: '0.2' })).status).toBe(201);
-      expect((await api.get('/training-bases/B1/investments')).body.map((i: { amount: string }) => i.amount)).toEqual([
+      expect((await api.get('/training-bases/B1/investments')).body.items.map((i: { amount: string }) => i.amount)).toEqual([
         '403000000.10',
         '0.20',
       ]);

@@ -235,7 +235,7 @@ describe('placement write API (real PostgreSQL)', () => {
         ['placement.internship.updated.v1', '2'],
         ['placement.internship.completed.v1', '3'],
       ]);
-      expect((await api.get('/internships?studentId=S1')).body.map((i: { internshipId: string }) => i.internshipId)).toEqual(['I1']);
+      expect((await api.get('/internships?studentId=S1')).body.items.map((i: { internshipId: string }) => i.internshipId)).toEqual(['I1']);
       expect((await api.get('/internships')).body.errors[0].field).toBe('studentId');
     });
 

@@ -1,6 +1,6 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
 import { ID_PATTERN, isCalendarDate } from '@chanjiao/contracts';
 import { DomainError } from './domain-error';
 import { QueryInteger } from './validators';
@@ -25,9 +25,13 @@ export class PageQuery {
   })
   @IsOptional()
   @QueryInteger()
-  @IsInt({ message: LIMIT_MESSAGE })
-  @Min(1, { message: LIMIT_MESSAGE })
-  @Max(PAGE_LIMIT_MAX, { message: LIMIT_MESSAGE })
+  @ValidateBy(
+    {
+      name: 'isPageLimit',
+      validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
+    },
+    { message: LIMIT_MESSAGE },
+  )
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, Page, PageRequest, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';
@@ -63,7 +63,7 @@ export class ProgramService {
     return found;
   }
 
-  list(institution: string): Promise<ProgramState[]> {
-    return this.programs.list(institution);
+  list(institution: string, page: PageRequest): Promise<Page<ProgramState>> {
+    return this.programs.page(institution, page);
   }
 }
