@@ -14,3 +14,4 @@ export * from './write-coalescer';
 export * from './local-date';
 export * from './storable-text';
 export * from './paging';
+export * from './quota';
