@@ -56,6 +56,9 @@ export const serviceEnvSchema = z.object({
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** Per-institution quotas (Quota in @chanjiao/platform), each read by the service that holds those records. */
+  MAX_PROGRAMS_PER_INSTITUTION: z.coerce.number().int().min(0).default(10_000),
+  MAX_ALLIANCES_PER_INSTITUTION: z.coerce.number().int().min(0).default(1_000),
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 
