@@ -185,6 +185,24 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
 
+  it('a NUL character in a cell is a row error naming its column, never a failed import; in the header, a 400', async () => {
+    const csv =
+      'code,name,category,level,sectors,status\r\nNUL1,Fine,46,higher_vocational,mining,open\r\n' +
+      'NUL2,Bad\u0000name,46,higher_vocational,mining,open\r\nNUL3,Fine too,46,higher_vocational,mining\u0000;textiles,open\r\n';
+    const res = await upload('programs', csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'name', message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/) },
+      { row: 4, column: 'sectors', message: expect.stringContaining('NUL') },
+    ]);
+    expect((await stack.enrollment.get('/programs/NUL1')).status).toBe(200);
+    expect((await stack.enrollment.get('/programs/NUL2')).status).toBe(404);
+    const header = await upload('programs', 'code,na\u0000me\r\nA,B\r\n');
+    expect(header).toMatchObject({ status: 400, body: { error: 'invalid_header', errors: [{ field: 'file' }] } });
+    expect(header.body.message).toContain('column 2');
+  });
+
   it('refuses a broken multipart upload, an unknown encoding and a malformed import id with 400 naming them', async () => {
     const before = await count('enrollments');
     const noBoundary = await upload('enrollments', 'garbage', 'multipart/form-data');

@@ -6,6 +6,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
+import { unstorableText, unstorableTextMessage } from '../storable-text';
 import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
 import { coerceCell, ImportSpec } from './import-spec';
@@ -105,12 +106,20 @@ export class ImportService {
             this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
             continue;
           }
+          const unstorable: RowError[] = [];
           header.forEach((name, i) => {
             const column = spec.columns.find((c) => c.name === name);
             if (!column) return;
             const value = coerceCell(column.type, cells[i]);
-            if (value !== undefined) raw[name] = value;
+            // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
+            const reason = unstorableIn(value);
+            if (reason) unstorable.push({ row: rowNumber, column: name, message: unstorableTextMessage(name, reason) });
+            else if (value !== undefined) raw[name] = value;
           });
+          if (unstorable.length) {
+            this.failRow(p, unstorable);
+            continue;
+          }
           const item = plainToInstance(spec.dto, raw);
           const errors = flattenValidationErrors(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
           if (errors.length) {
@@ -198,6 +207,12 @@ export class ImportService {
         .replace(/^\uFEFF/, '')
         .trim(),
     );
+    const unstorable = header.findIndex((h) => unstorableText(h));
+    if (unstorable >= 0) {
+      // Named by position: the name itself cannot be stored in the import's message.
+      const column = `column ${unstorable + 1}`;
+      throw new ImportFileError('invalid_header', unstorableTextMessage(`header ${column}`, unstorableText(header[unstorable]!)!));
+    }
     const known = new Set(spec.columns.map((c) => c.name));
     const unknown = header.filter((h) => h && !known.has(h));
     const missing = spec.columns.filter((c) => c.required && !header.includes(c.name)).map((c) => c.name);
@@ -227,6 +242,13 @@ function invalidText(header: string[], cells: unknown[], row: number): RowError[
   return cells.flatMap((c, i) =>
     c instanceof InvalidText ? [{ row, column: header[i] || `column ${i + 1}`, message: `the text is not valid ${c.encoding}` }] : [],
   );
+}
+
+/** Why a coerced cell (text, or a list of texts) cannot be stored, if it cannot. */
+function unstorableIn(value: unknown): ReturnType<typeof unstorableText> {
+  if (typeof value === 'string') return unstorableText(value);
+  if (Array.isArray(value)) for (const v of value) if (typeof v === 'string' && unstorableText(v)) return unstorableText(v);
+  return undefined;
 }
 
 /** The file as a whole cannot be imported (400): bad header, unreadable, empty, or not in an encoding it can be read in. */
