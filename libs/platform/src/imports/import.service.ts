@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import type { ServiceEnv } from '@chanjiao/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
 import { unstorableText, unstorableTextMessage } from '../storable-text';
+import { SERVICE_ENV } from '../tokens';
 import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
+import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
 import { FileEncodingError, readRows, SheetFormat, UnreadableFileError } from './row-reader';
@@ -35,11 +38,15 @@ interface Progress {
 @Injectable()
 export class ImportService {
   private readonly logger = new Logger('Import');
+  readonly limits: ImportLimits;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: WriteUnitOfWork,
-  ) {}
+    @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
+  ) {
+    this.limits = importLimitsOf(env);
+  }
 
   async run(
     ctx: WriteContext,
@@ -85,11 +92,18 @@ export class ImportService {
           chunk = [];
           await this.saveProgress(id, p, 'running');
         };
-        for await (const cells of readRows(input, format, encoding)) {
+        const limits = this.limits;
+        for await (const cells of readRows(input, format, encoding, limits)) {
           rowNumber++;
           if (!header) {
             header = this.checkHeader(spec, cells);
             continue;
+          }
+          if (rowNumber - 1 > limits.maxRows) {
+            throw new FileLimitError(
+              'too_many_rows',
+              `文件超过 ${limits.maxRows} 行数据（IMPORT_MAX_ROWS） / the file has more than ${limits.maxRows} data rows (IMPORT_MAX_ROWS); split it`,
+            );
           }
           if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
           p.done++;
@@ -97,6 +111,11 @@ export class ImportService {
           const invalid = invalidText(header, cells, rowNumber);
           if (invalid.length) {
             this.failRow(p, invalid);
+            continue;
+          }
+          const long = tooLong(header, cells, rowNumber, limits.maxCellChars);
+          if (long.length) {
+            this.failRow(p, long);
             continue;
           }
           const raw: Record<string, unknown> = {};
@@ -141,15 +160,16 @@ export class ImportService {
         await flush();
       });
     } catch (e) {
-      const message = e instanceof ImportFileError || e instanceof UnreadableFileError ? e.message : 'import failed; nothing was written';
-      if (!(e instanceof ImportFileError || e instanceof UnreadableFileError))
-        this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
+      const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
+      const message = known ? e.message : 'import failed; nothing was written';
+      if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`, [
         id,
         message,
       ]);
       if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
+      if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
       throw e;
     }
     // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
@@ -242,6 +262,28 @@ function invalidText(header: string[], cells: unknown[], row: number): RowError[
   return cells.flatMap((c, i) =>
     c instanceof InvalidText ? [{ row, column: header[i] || `column ${i + 1}`, message: `the text is not valid ${c.encoding}` }] : [],
   );
+}
+
+/** A row error for each cell longer than a cell may be (Excel's own limit by default). */
+function tooLong(header: string[], cells: unknown[], row: number, max: number): RowError[] {
+  return cells.flatMap((c, i) => {
+    const text = typeof c === 'string' ? c : c instanceof InvalidText ? '' : textOfRich(c);
+    return text.length > max
+      ? [
+          {
+            row,
+            column: header[i] || `column ${i + 1}`,
+            message: `单元格有 ${text.length} 个字符，超过 ${max}（IMPORT_MAX_CELL_CHARS） / the cell has ${text.length} characters, more than ${max} (IMPORT_MAX_CELL_CHARS)`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** The text of an XLSX rich-text cell ({ richText: [{ text }] }), else ''. */
+function textOfRich(c: unknown): string {
+  if (c === null || typeof c !== 'object' || !('richText' in c) || !Array.isArray(c.richText)) return '';
+  return (c.richText as Array<{ text?: unknown }>).map((r) => (typeof r.text === 'string' ? r.text : '')).join('');
 }
 
 /** Why a coerced cell (text, or a list of texts) cannot be stored, if it cannot. */
