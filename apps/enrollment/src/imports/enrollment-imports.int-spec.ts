@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
+import { httpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -19,10 +20,10 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     await stack?.close();
   });
 
-  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '') => {
+  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '', key = stack.writerKey) => {
     const res = await fetch(`${stack.urls.enrollment}/imports/${entity}${query}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': contentType },
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
       body,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -237,6 +238,28 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { done: 1 } });
     const again = await upload('programs', good, 'text/csv', `?importId=${importId}`);
     expect(again).toMatchObject({ status: 409, body: { error: 'import_exists', errors: [{ field: 'importId' }] } });
+  });
+
+  it("import ids are the institution's own: another's id neither conflicts nor shows (404 as for an unknown id)", async () => {
+    const other = (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: `${stack.institution}-OTHER` })).key;
+    const otherApi = httpClient(stack.urls.enrollment!, other);
+    const importId = randomUUID();
+    const csv = (code: string) => `code,name,category,level,sectors,status\r\n${code},Scoped,46,higher_vocational,mining,open\r\n`;
+    const mine = await upload('programs', csv('SCOPE1'), 'text/csv', `?importId=${importId}`);
+    expect(mine).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // The other institution cannot learn that the id exists: not from GET, not from a conflict.
+    const unknownId = randomUUID();
+    const seen = await otherApi.get(`/imports/${importId}`);
+    const unknown = await otherApi.get(`/imports/${unknownId}`);
+    expect(seen.status).toBe(404);
+    const { correlationId: _a, ...seenBody } = seen.body;
+    const { correlationId: _b, ...unknownBody } = unknown.body;
+    expect(seenBody).toEqual(JSON.parse(JSON.stringify(unknownBody).replaceAll(unknownId, importId)));
+    const theirs = await upload('programs', csv('SCOPE2'), 'text/csv', `?importId=${importId}`, other);
+    expect(theirs).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // Each sees its own import under the id.
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { created: 1 } });
+    expect((await otherApi.get('/imports')).body.map((i: { importId: string }) => i.importId)).toEqual([importId]);
   });
 
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {

@@ -58,12 +58,13 @@ export class ImportService {
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
     // A failed import wrote nothing: its id may be used again (a client retrying after fixing the file). Any other
-    // import keeps its id; one statement decides, so two requests with the same id cannot both start.
+    // import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
+    // institution's own (the key is (institution, id)): another institution's ids neither conflict nor show.
     const started = await this.dataSource.query<unknown[]>(
       `INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')
-       ON CONFLICT (id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
+       ON CONFLICT (institution, id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
          created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL
-       WHERE import_jobs.status = 'failed' AND import_jobs.institution = excluded.institution
+       WHERE import_jobs.status = 'failed'
        RETURNING id`,
       [id, ctx.institution, spec.entity, format],
     );
@@ -90,7 +91,7 @@ export class ImportService {
               ]);
           });
           chunk = [];
-          await this.saveProgress(id, p, 'running');
+          await this.saveProgress(ctx.institution, id, p, 'running');
         };
         const limits = this.limits;
         for await (const cells of readRows(input, format, encoding, limits)) {
@@ -163,22 +164,22 @@ export class ImportService {
       const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
       const message = known ? e.message : 'import failed; nothing was written';
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
-      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`, [
-        id,
-        message,
-      ]);
+      await this.dataSource.query(
+        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now() WHERE institution = $1 AND id = $2`,
+        [ctx.institution, id, message],
+      );
       if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
       if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
       throw e;
     }
     // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
-    await this.saveProgress(id, p, 'completed');
+    await this.saveProgress(ctx.institution, id, p, 'completed');
     return (await this.find(ctx.institution, id))!;
   }
 
   async find(institution: string, id: string): Promise<ImportView | undefined> {
-    const [j] = await this.dataSource.query<Array<Record<string, any>>>(`SELECT * FROM import_jobs WHERE id = $1 AND institution = $2`, [
+    const [j] = await this.dataSource.query<Array<Record<string, any>>>(`SELECT * FROM import_jobs WHERE institution = $2 AND id = $1`, [
       id,
       institution,
     ]);
@@ -248,11 +249,11 @@ export class ImportService {
     return header;
   }
 
-  private async saveProgress(id: string, p: Progress, status: string): Promise<void> {
+  private async saveProgress(institution: string, id: string, p: Progress, status: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE import_jobs SET status = $2, rows_done = $3, created = $4, updated = $5, unchanged = $6, failed = $7, errors = $8::jsonb,
-         finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
-      [id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
+      `UPDATE import_jobs SET status = $3, rows_done = $4, created = $5, updated = $6, unchanged = $7, failed = $8, errors = $9::jsonb,
+         finished_at = CASE WHEN $3 = 'running' THEN NULL ELSE now() END WHERE institution = $1 AND id = $2`,
+      [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }
 }
