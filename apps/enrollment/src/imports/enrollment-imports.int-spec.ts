@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
-import { httpClient } from '@chanjiao/testing';
+import { expectEventually, httpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -260,6 +260,27 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     // Each sees its own import under the id.
     expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { created: 1 } });
     expect((await otherApi.get('/imports')).body.map((i: { importId: string }) => i.importId)).toEqual([importId]);
+  });
+
+  it('at start, marks failed the imports left running by a process that stopped (heartbeat stale), not those of live ones', async () => {
+    const [stale, live] = [randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO import_jobs (institution, id, entity, format, status, owner, heartbeat_at, started_at) VALUES
+         ($1, $2, 'programs', 'csv', 'running', 'crashed-instance', now() - interval '10 minutes', now() - interval '20 minutes'),
+         ($1, $3, 'programs', 'csv', 'running', 'other-live-instance', now(), now() - interval '20 minutes')`,
+      [stack.institution, stale, live],
+    );
+    await stack.stop('enrollment');
+    await stack.start('enrollment');
+    await expectEventually(async () => {
+      expect((await stack.enrollment.get(`/imports/${stale}`)).body).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/^导入被中断.* \/ interrupted: the process running the import stopped/),
+        finishedAt: expect.any(String),
+      });
+    });
+    expect((await stack.enrollment.get(`/imports/${live}`)).body).toMatchObject({ status: 'running', finishedAt: null });
+    await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [live]);
   });
 
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {

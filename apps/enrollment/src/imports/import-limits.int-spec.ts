@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { Client } from 'pg';
 import { xlsxWithHugeCell } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
@@ -85,5 +87,7 @@ describe('import limits: inflated size, rows and cell size (real PostgreSQL)', (
     // Loosely: the service (in this process) never came near holding the 100 MB cell.
     expect(peak - before).toBeLessThan(60 * 1024 * 1024);
     expect((await upload([HEADER, row('AFTER1'), ''].join('\r\n'))).body).toMatchObject({ status: 'completed', rows: { created: 1 } });
+    // Their temporary folders were removed (the service runs in this process).
+    expect((await readdir(tmpdir())).filter((n) => n.startsWith(`chanjiao-xlsx-${process.pid}-`))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { ServiceEnv } from '@chanjiao/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -14,11 +14,20 @@ import { flattenValidationErrors } from '../validation';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
-import { FileEncodingError, readRows, SheetFormat, UnreadableFileError } from './row-reader';
+import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
 import { InvalidText } from './text-encoding';
 
 const CHUNK = 1000;
 const MAX_ERRORS_KEPT = 1000;
+/** A running import's heartbeat is renewed this often (and with each chunk it writes). */
+export const IMPORT_HEARTBEAT_MS = 30_000;
+/** A `running` import whose heartbeat is older than this was left by a process that stopped (several missed beats). */
+export const IMPORT_STALE_AFTER_MS = 5 * 60_000;
+/** How often each instance looks for such imports (and once at start). */
+const SWEEP_MS = 60_000;
+export const INTERRUPTED_MESSAGE =
+  '导入被中断：处理它的进程已停止；请重新导入该文件（已写入的行再次导入不会改变） / interrupted: the process running the import stopped; ' +
+  'import the file again (rows already written are unchanged by a re-import)';
 
 interface Progress {
   done: number;
@@ -36,9 +45,12 @@ interface Progress {
  * another connection, for `GET /imports/{id}` while it runs.
  */
 @Injectable()
-export class ImportService {
+export class ImportService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Import');
   readonly limits: ImportLimits;
+  /** This process, as the owner of the imports it runs. */
+  private readonly instance = randomUUID();
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,6 +58,39 @@ export class ImportService {
     @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
   ) {
     this.limits = importLimitsOf(env);
+  }
+
+  onApplicationBootstrap(): void {
+    void removeLeftTemporaryFolders().catch((e: unknown) => this.logger.warn(`temporary folders not removed: ${String(e)}`));
+    void this.failInterrupted();
+    this.sweeper = setInterval(() => void this.failInterrupted(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Marks failed (`interrupted`) the imports left `running` by a process that stopped: only those whose heartbeat
+   * stopped, since other instances may be running theirs. Answers how many.
+   */
+  async failInterrupted(staleAfterMs = IMPORT_STALE_AFTER_MS): Promise<number> {
+    try {
+      const rows = await this.dataSource.query<Array<{ institution: string; id: string; owner: string | null }>>(
+        `UPDATE import_jobs SET status = 'failed', message = $1, finished_at = now()
+         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
+         RETURNING institution, id, owner`,
+        [INTERRUPTED_MESSAGE, staleAfterMs / 1000],
+      );
+      for (const r of rows)
+        this.logger.warn(`import ${r.id} of ${r.institution} (instance ${r.owner ?? '?'}) was interrupted; marked failed`);
+      return rows.length;
+    } catch (e) {
+      // The database away: the next sweep tries again.
+      this.logger.warn(`could not look for interrupted imports: ${(e as Error).message}`);
+      return 0;
+    }
   }
 
   async run(
@@ -61,17 +106,29 @@ export class ImportService {
     // import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
     // institution's own (the key is (institution, id)): another institution's ids neither conflict nor show.
     const started = await this.dataSource.query<unknown[]>(
-      `INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')
+      `INSERT INTO import_jobs (id, institution, entity, format, status, owner, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, now())
        ON CONFLICT (institution, id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
-         created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL
+         created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL,
+         owner = excluded.owner, heartbeat_at = now()
        WHERE import_jobs.status = 'failed'
        RETURNING id`,
-      [id, ctx.institution, spec.entity, format],
+      [id, ctx.institution, spec.entity, format, this.instance],
     );
     if (started.length === 0) {
       throw new DomainError('conflict', 'import_exists', `import ${id} exists already; choose another importId`, 'importId');
     }
     const p: Progress = { done: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
+    // Beats while it runs, even while a slow upload gives no rows: a stopped beat is how other instances know it died.
+    const heartbeat = setInterval(
+      () =>
+        void this.dataSource
+          .query(`UPDATE import_jobs SET heartbeat_at = now() WHERE institution = $1 AND id = $2 AND status = 'running'`, [
+            ctx.institution,
+            id,
+          ])
+          .catch((e: unknown) => this.logger.warn(`import ${id}: heartbeat not saved: ${(e as Error).message}`)),
+      IMPORT_HEARTBEAT_MS,
+    );
     try {
       await this.uow.atomically(async () => {
         let header: string[] | undefined;
@@ -172,6 +229,8 @@ export class ImportService {
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
       if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
       throw e;
+    } finally {
+      clearInterval(heartbeat);
     }
     // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
     await this.saveProgress(ctx.institution, id, p, 'completed');
@@ -252,7 +311,7 @@ export class ImportService {
   private async saveProgress(institution: string, id: string, p: Progress, status: string): Promise<void> {
     await this.dataSource.query(
       `UPDATE import_jobs SET status = $3, rows_done = $4, created = $5, updated = $6, unchanged = $7, failed = $8, errors = $9::jsonb,
-         finished_at = CASE WHEN $3 = 'running' THEN NULL ELSE now() END WHERE institution = $1 AND id = $2`,
+         heartbeat_at = now(), finished_at = CASE WHEN $3 = 'running' THEN NULL ELSE now() END WHERE institution = $1 AND id = $2`,
       [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }

@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -103,7 +103,8 @@ async function* throughFile(
   read: (path: string) => AsyncGenerator<unknown[]>,
   seen: (chunk: Buffer) => void = () => undefined,
 ): AsyncGenerator<unknown[]> {
-  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-`));
+  // Named with this process's id: a folder left by a process that died is removed at the next start (below).
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-${process.pid}-`));
   try {
     const path = join(dir, `upload.${format}`);
     await pipeline(
@@ -119,6 +120,32 @@ async function* throughFile(
     yield* read(path);
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Removes the temporary folders of uploads left by processes that are gone (killed mid-import: no `finally` ran).
+ * Folders of live processes (other services on this host) are theirs, and kept.
+ */
+export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const m = /^chanjiao-(?:csv|xlsx)-(\d+)-/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
