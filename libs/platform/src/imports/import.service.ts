@@ -77,7 +77,8 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
    */
   async failInterrupted(staleAfterMs = IMPORT_STALE_AFTER_MS): Promise<number> {
     try {
-      const rows = await this.dataSource.query<Array<{ institution: string; id: string; owner: string | null }>>(
+      // An UPDATE … RETURNING answers [rows, count] through TypeORM's query().
+      const [rows] = await this.dataSource.query<[Array<{ institution: string; id: string; owner: string | null }>, number]>(
         `UPDATE import_jobs SET status = 'failed', message = $1, finished_at = now()
          WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
          RETURNING institution, id, owner`,
