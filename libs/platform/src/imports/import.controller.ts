@@ -54,7 +54,8 @@ export class ImportController {
     summary: 'Import a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of one entity',
     description:
       'Send the file as the body (Content-Type text/csv or the XLSX type) or as multipart/form-data field "file". ' +
-      'Columns are the API fields. Valid rows are written in one transaction; bad rows are listed with row number, column and reason. ' +
+      'Columns are the API fields. Valid rows are written in chunks of 1,000, each in its own transaction (an import never holds ' +
+      'locks that stall other writes); bad rows are listed with row number, column and reason. ' +
       'Re-importing the same file changes nothing.',
   })
   @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')

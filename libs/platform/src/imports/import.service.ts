@@ -9,7 +9,6 @@ import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
 import { unstorableText, unstorableTextMessage } from '../storable-text';
 import { SERVICE_ENV } from '../tokens';
-import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
@@ -40,9 +39,8 @@ interface Progress {
 
 /**
  * Imports a CSV or XLSX file of one entity: rows are read as a stream, validated exactly like API
- * items, and the valid ones written in chunks inside ONE transaction for the whole file (so a file
- * is all-or-nothing for its valid rows, and a re-import is a no-op). Progress is saved per chunk on
- * another connection, for `GET /imports/{id}` while it runs.
+ * items, and the valid ones written in chunks of {@link CHUNK}, each in its own transaction (a re-import
+ * is a no-op). Progress is saved per chunk, for `GET /imports/{id}` while it runs.
  */
 @Injectable()
 export class ImportService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,7 +52,6 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly uow: WriteUnitOfWork,
     @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
   ) {
     this.limits = importLimitsOf(env);
@@ -130,7 +127,11 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       IMPORT_HEARTBEAT_MS,
     );
     try {
-      await this.uow.atomically(async () => {
+      // No transaction around the file: each chunk is written in its own (spec.write, as a batch of the API is), so an
+      // import holds its rows' locks (and those of the parents they share, e.g. an alliance) for one chunk, never for the
+      // whole file, and the institution's other writes go on meanwhile. The upload is on disk before any row is read
+      // (row-reader.ts), so a cut upload writes nothing; a file failing part-way keeps its chunks before, as progress shows.
+      await (async () => {
         let header: string[] | undefined;
         let rowNumber = 0;
         let chunk: Array<{ row: number; item: object }> = [];
@@ -216,18 +217,20 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         }
         if (!header) throw new ImportFileError('empty_file', 'the file has no header row');
         await flush();
-      });
+      })();
     } catch (e) {
       const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
-      const message = known ? e.message : 'import failed; nothing was written';
+      const message = withWritten(known ? e.message : '导入失败 / import failed', p);
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(
-        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now() WHERE institution = $1 AND id = $2`,
-        [ctx.institution, id, message],
+        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now(), rows_done = $4, created = $5, updated = $6,
+           unchanged = $7, failed = $8, errors = $9::jsonb WHERE institution = $1 AND id = $2`,
+        [ctx.institution, id, message, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
       );
-      if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
-      if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
-      if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
+      if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', message, 'encoding');
+      if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', message);
+      if (e instanceof FileLimitError) throw new ImportFileError(e.code, message);
+      if (e instanceof ImportFileError) throw new ImportFileError(e.code, message, e.field === 'encoding' ? 'encoding' : 'file');
       throw e;
     } finally {
       clearInterval(heartbeat);
@@ -315,6 +318,13 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }
+}
+
+/** The message of a failed import, saying what of it was written before it failed (chunks commit one by one). */
+function withWritten(message: string, p: Progress): string {
+  const written = p.created + p.updated + p.unchanged;
+  if (written === 0) return `${message} (nothing was written)`;
+  return `${message} (${written} rows before it were written; a re-import of the fixed file leaves them unchanged)`;
 }
 
 /** A row error for each cell whose bytes are not valid text in the file's encoding. */

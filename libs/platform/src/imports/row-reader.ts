@@ -63,9 +63,13 @@ async function* readCsv(input: Readable, declared: string | undefined, limits: I
     }
   };
   if (encoding) {
-    if (isUtf16(encoding))
-      yield* csvRows(utf16AsUtf8(bytes(), encoding === 'utf-16be'), new CellDecoder('utf-8', shownName(encoding)), limits);
-    else yield* csvRows(bytes(), new CellDecoder(encoding), limits);
+    // Through a file too: an upload cut short fails before any row is written (an import commits chunk by chunk).
+    const known = encoding;
+    yield* throughFile(bytes(), 'csv', (path) =>
+      isUtf16(known)
+        ? csvRows(utf16AsUtf8(createReadStream(path), known === 'utf-16be'), new CellDecoder('utf-8', shownName(known)), limits)
+        : csvRows(createReadStream(path), new CellDecoder(known), limits),
+    );
     return;
   }
   const utf8 = new TextCheck('utf-8');
