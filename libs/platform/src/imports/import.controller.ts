@@ -7,7 +7,8 @@ import { PassThrough, Readable } from 'node:stream';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { validationFailed } from '../validation';
 import { IMPORT_SPECS, ImportSpec } from './import-spec';
-import { ImportView } from './import.dto';
+import { IMPORTS_PAGE_DEFAULT, ImportPageQuery, ImportView } from './import.dto';
+import { Page, PageView } from '../paging';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
 import { csvEncodingNamed } from './text-encoding';
@@ -153,10 +154,10 @@ export class ImportController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The latest imports of the key's institution, running ones included" })
-  @ApiOkResponse({ type: [ImportView] })
-  recent(@CurrentPrincipal() p: Principal): Promise<ImportView[]> {
-    return this.imports.recent(p.institution);
+  @ApiOperation({ summary: "The imports of the key's institution, newest first, running ones included; paged (limit, cursor)" })
+  @ApiOkResponse({ type: PageView(ImportView) })
+  recent(@CurrentPrincipal() p: Principal, @Query() q: ImportPageQuery): Promise<Page<ImportView>> {
+    return this.imports.recent(p.institution, q.limit ?? IMPORTS_PAGE_DEFAULT, q.cursor);
   }
 
   @Get(':importId')
