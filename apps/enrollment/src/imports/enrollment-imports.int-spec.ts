@@ -321,6 +321,46 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(Number((await db.query(`SELECT count(*) AS n FROM outbox WHERE payload->>'subject' LIKE 'B0%'`)).rows[0].n)).toBe(3500);
   });
 
+  it('writes formula-like text behind an apostrophe in the error report (CSV and XLSX), and takes it off on import', async () => {
+    const evil = '=HYPERLINK("http://evil.example","click")';
+    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const csv = [
+      'code,name,category,level,sectors,status',
+      `FX1,${q(evil)},46,higher_vocational,mining,open`,
+      `FX2,Bad category,${q('=1+2')},higher_vocational,mining,open`,
+      // As an error report or export of ours writes it: the apostrophe comes off, the text is stored as it was.
+      `FX3,${q(`'${evil}`)},46,higher_vocational,mining,open`,
+      `FX4,${q("'plain")},46,higher_vocational,mining,open`,
+      '',
+    ].join('\r\n');
+    const importId = randomUUID();
+    const res = await upload('programs', csv, 'text/csv', `?importId=${importId}`);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { created: 3, failed: 1 } });
+    // The JSON view is as before: no values.
+    expect(res.body.errors).toEqual([{ row: 3, column: 'category', message: expect.any(String) }]);
+    expect((await stack.enrollment.get('/programs/FX1')).body.name).toBe(evil);
+    expect((await stack.enrollment.get('/programs/FX3')).body.name).toBe(evil);
+    // Not formula-like after its apostrophe: kept whole.
+    expect((await stack.enrollment.get('/programs/FX4')).body.name).toBe("'plain");
+    const report = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=csv`, {
+      headers: { authorization: `Bearer ${stack.writerKey}` },
+    });
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = Buffer.from(await report.arrayBuffer())
+      .toString('utf8')
+      .split('\r\n');
+    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code');
+    expect(lines[1]).toMatch(/^3,category,'=1\+2,/);
+    const xlsx = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=xlsx`, {
+      headers: { authorization: `Bearer ${stack.writerKey}` },
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const row = wb.worksheets[0]!.getRow(2).values as unknown[];
+    expect(row.slice(1, 4)).toEqual([3, 'category', "'=1+2"]);
+    expect((await stack.enrollment.get(`/imports/${randomUUID()}/errors`)).status).toBe(404);
+  });
+
   it('serves templates with a header and an example row', async () => {
     const csv = await fetch(`${stack.urls.enrollment}/imports/enrollments/template?format=csv`, {
       headers: { authorization: `Bearer ${stack.writerKey}` },

@@ -14,6 +14,7 @@ import { flattenValidationErrors } from '../validation';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
+import { fromSpreadsheetCell } from './spreadsheet-text';
 import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
 import { InvalidText } from './text-encoding';
 
@@ -35,7 +36,7 @@ interface Progress {
   updated: number;
   unchanged: number;
   failed: number;
-  errors: RowError[];
+  errors: StoredRowError[];
 }
 
 /**
@@ -146,7 +147,13 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             if (r.ok) p[r.outcome]++;
             else
               this.failRow(p, [
-                { row: chunk[i]!.row, column: r.error.field ?? spec.idColumn, message: r.error.message, code: r.error.code },
+                {
+                  row: chunk[i]!.row,
+                  column: r.error.field ?? spec.idColumn,
+                  message: r.error.message,
+                  code: r.error.code,
+                  value: shownValue((chunk[i]!.item as Record<string, unknown>)[r.error.field ?? spec.idColumn]),
+                },
               ]);
           });
           chunk = [];
@@ -173,14 +180,17 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             this.failRow(p, invalid);
             continue;
           }
-          const long = tooLong(header, cells, rowNumber, limits.maxCellChars);
+          // The apostrophe a spreadsheet file of ours puts before formula-like text (spreadsheet-text.ts) comes off again.
+          const texts = cells.map((c) => (typeof c === 'string' ? fromSpreadsheetCell(c) : c));
+          const columns = header;
+          const long = tooLong(header, texts, rowNumber, limits.maxCellChars);
           if (long.length) {
             this.failRow(p, long);
             continue;
           }
           const raw: Record<string, unknown> = {};
           // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
-          const unnamed = header.findIndex((name, i) => name === '' && String(cells[i] ?? '').trim() !== '');
+          const unnamed = header.findIndex((name, i) => name === '' && String(texts[i] ?? '').trim() !== '');
           if (unnamed >= 0) {
             this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
             continue;
@@ -189,7 +199,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
           header.forEach((name, i) => {
             const column = spec.columns.find((c) => c.name === name);
             if (!column) return;
-            const value = coerceCell(column.type, cells[i]);
+            const value = coerceCell(column.type, texts[i]);
             // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
             const reason = unstorableIn(value);
             if (reason) unstorable.push({ row: rowNumber, column: name, message: unstorableTextMessage(name, reason) });
@@ -209,7 +219,12 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             const onePerColumn = [...firstPerColumn.values()];
             this.failRow(
               p,
-              onePerColumn.map((e) => ({ row: rowNumber, column: e.field, message: e.message })),
+              onePerColumn.map((e) => ({
+                row: rowNumber,
+                column: e.field,
+                message: e.message,
+                value: shownValue(texts[columns.indexOf(e.field)]),
+              })),
             );
             continue;
           }
@@ -267,6 +282,15 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     return { items: items.map((j) => this.view(j)), nextCursor: more && last ? encodeCursor([last.started_key, last.id]) : null };
   }
 
+  /** The stored row errors of an import (the first 1,000), each with its bad cell's value; undefined for no such import. */
+  async errorReport(institution: string, id: string): Promise<StoredRowError[] | undefined> {
+    const [j] = await this.dataSource.query<Array<{ errors: StoredRowError[] }>>(
+      `SELECT errors FROM import_jobs WHERE institution = $1 AND id = $2`,
+      [institution, id],
+    );
+    return j?.errors;
+  }
+
   private view(j: Record<string, any>): ImportView {
     return Object.assign(
       {
@@ -274,14 +298,15 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         entity: j.entity,
         status: j.status,
         rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
-        errors: j.errors,
+        // The value of each bad cell is kept for the error report (GET /imports/{id}/errors), not shown here.
+        errors: (j.errors as StoredRowError[]).map(({ value: _value, ...e }) => e),
       },
       j.message ? { message: j.message } : {},
       { startedAt: new Date(j.started_at).toISOString(), finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null },
     );
   }
 
-  private failRow(p: Progress, errors: RowError[]): void {
+  private failRow(p: Progress, errors: StoredRowError[]): void {
     p.failed++;
     for (const e of errors) if (p.errors.length < MAX_ERRORS_KEPT) p.errors.push(e);
   }
@@ -346,6 +371,16 @@ export function decodeImportCursor(cursor: string): [string, string] {
   const [started, id] = key as unknown[];
   if (typeof started !== 'string' || !STARTED_KEY.test(started) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
   return [started, id];
+}
+
+/** A row error as stored: with the bad cell's value (its first {@link SHOWN_VALUE_CHARS} characters), for the error report. */
+export type StoredRowError = RowError & { value?: string };
+const SHOWN_VALUE_CHARS = 200;
+
+function shownValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const text = Array.isArray(v) ? v.join(';') : typeof v === 'object' ? undefined : String(v);
+  return text === undefined || text === '' ? undefined : text.slice(0, SHOWN_VALUE_CHARS);
 }
 
 /** The message of a failed import, saying what of it was written before it failed (chunks commit one by one). */
