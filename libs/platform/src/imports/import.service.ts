@@ -101,8 +101,8 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     importId?: string,
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
-    // A failed import wrote nothing: its id may be used again (a client retrying after fixing the file). Any other
-    // import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
+    // A failed import may run again under its id (a client retrying after fixing the file: rows it wrote before it
+    // failed are unchanged by the re-import). Any other import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
     // institution's own (the key is (institution, id)): another institution's ids neither conflict nor show.
     const started = await this.dataSource.query<unknown[]>(
       `INSERT INTO import_jobs (id, institution, entity, format, status, owner, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, now())
