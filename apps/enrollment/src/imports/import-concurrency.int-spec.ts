@@ -42,6 +42,8 @@ describe('a long import and the single writes of its institution (real PostgreSQ
     });
     const singleDone = Date.now();
     expect(single.status).toBe(201);
+    // Both answered while the import still had rows to read.
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body.rows.done).toBeLessThan(40_000);
     expect(importDone).toBe(0);
     const result = await imported;
     expect(result.body).toMatchObject({ status: 'completed', rows: { created: 40_000 } });

@@ -7,13 +7,14 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
+import { encodeCursor, invalidCursor, Page } from '../paging';
 import { unstorableText, unstorableTextMessage } from '../storable-text';
 import { SERVICE_ENV } from '../tokens';
-import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
+import { fromSpreadsheetCell } from './spreadsheet-text';
 import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
 import { InvalidText } from './text-encoding';
 
@@ -35,14 +36,13 @@ interface Progress {
   updated: number;
   unchanged: number;
   failed: number;
-  errors: RowError[];
+  errors: StoredRowError[];
 }
 
 /**
  * Imports a CSV or XLSX file of one entity: rows are read as a stream, validated exactly like API
- * items, and the valid ones written in chunks inside ONE transaction for the whole file (so a file
- * is all-or-nothing for its valid rows, and a re-import is a no-op). Progress is saved per chunk on
- * another connection, for `GET /imports/{id}` while it runs.
+ * items, and the valid ones written in chunks of {@link CHUNK}, each in its own transaction (a re-import
+ * is a no-op). Progress is saved per chunk, for `GET /imports/{id}` while it runs.
  */
 @Injectable()
 export class ImportService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -54,7 +54,6 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
 
   constructor(
     private readonly dataSource: DataSource,
-    private readonly uow: WriteUnitOfWork,
     @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
   ) {
     this.limits = importLimitsOf(env);
@@ -103,8 +102,8 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     importId?: string,
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
-    // A failed import wrote nothing: its id may be used again (a client retrying after fixing the file). Any other
-    // import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
+    // A failed import may run again under its id (a client retrying after fixing the file: rows it wrote before it
+    // failed are unchanged by the re-import). Any other import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
     // institution's own (the key is (institution, id)): another institution's ids neither conflict nor show.
     const started = await this.dataSource.query<unknown[]>(
       `INSERT INTO import_jobs (id, institution, entity, format, status, owner, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, now())
@@ -131,7 +130,11 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       IMPORT_HEARTBEAT_MS,
     );
     try {
-      await this.uow.atomically(async () => {
+      // No transaction around the file: each chunk is written in its own (spec.write, as a batch of the API is), so an
+      // import holds its rows' locks (and those of the parents they share, e.g. an alliance) for one chunk, never for the
+      // whole file, and the institution's other writes go on meanwhile. The upload is on disk before any row is read
+      // (row-reader.ts), so a cut upload writes nothing; a file failing part-way keeps its chunks before, as progress shows.
+      await (async () => {
         let header: string[] | undefined;
         let rowNumber = 0;
         let chunk: Array<{ row: number; item: object }> = [];
@@ -145,7 +148,13 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             if (r.ok) p[r.outcome]++;
             else
               this.failRow(p, [
-                { row: chunk[i]!.row, column: r.error.field ?? spec.idColumn, message: r.error.message, code: r.error.code },
+                {
+                  row: chunk[i]!.row,
+                  column: r.error.field ?? spec.idColumn,
+                  message: r.error.message,
+                  code: r.error.code,
+                  value: shownValue((chunk[i]!.item as Record<string, unknown>)[r.error.field ?? spec.idColumn]),
+                },
               ]);
           });
           chunk = [];
@@ -172,14 +181,17 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             this.failRow(p, invalid);
             continue;
           }
-          const long = tooLong(header, cells, rowNumber, limits.maxCellChars);
+          // The apostrophe a spreadsheet file of ours puts before formula-like text (spreadsheet-text.ts) comes off again.
+          const texts = cells.map((c) => (typeof c === 'string' ? fromSpreadsheetCell(c) : c));
+          const columns = header;
+          const long = tooLong(header, texts, rowNumber, limits.maxCellChars);
           if (long.length) {
             this.failRow(p, long);
             continue;
           }
           const raw: Record<string, unknown> = {};
           // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
-          const unnamed = header.findIndex((name, i) => name === '' && String(cells[i] ?? '').trim() !== '');
+          const unnamed = header.findIndex((name, i) => name === '' && String(texts[i] ?? '').trim() !== '');
           if (unnamed >= 0) {
             this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
             continue;
@@ -188,7 +200,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
           header.forEach((name, i) => {
             const column = spec.columns.find((c) => c.name === name);
             if (!column) return;
-            const value = coerceCell(column.type, cells[i]);
+            const value = coerceCell(column.type, texts[i]);
             // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
             const reason = unstorableIn(value);
             if (reason) unstorable.push({ row: rowNumber, column: name, message: unstorableTextMessage(name, reason) });
@@ -208,7 +220,12 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
             const onePerColumn = [...firstPerColumn.values()];
             this.failRow(
               p,
-              onePerColumn.map((e) => ({ row: rowNumber, column: e.field, message: e.message })),
+              onePerColumn.map((e) => ({
+                row: rowNumber,
+                column: e.field,
+                message: e.message,
+                value: shownValue(texts[columns.indexOf(e.field)]),
+              })),
             );
             continue;
           }
@@ -217,18 +234,20 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         }
         if (!header) throw new ImportFileError('empty_file', 'the file has no header row');
         await flush();
-      });
+      })();
     } catch (e) {
       const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
-      const message = known ? e.message : 'import failed; nothing was written';
+      const message = withWritten(known ? e.message : '导入失败 / import failed', p);
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(
-        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now() WHERE institution = $1 AND id = $2`,
-        [ctx.institution, id, message],
+        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now(), rows_done = $4, created = $5, updated = $6,
+           unchanged = $7, failed = $8, errors = $9::jsonb WHERE institution = $1 AND id = $2`,
+        [ctx.institution, id, message, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
       );
-      if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
-      if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
-      if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
+      if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', message, 'encoding');
+      if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', message);
+      if (e instanceof FileLimitError) throw new ImportFileError(e.code, message);
+      if (e instanceof ImportFileError) throw new ImportFileError(e.code, message, e.field === 'encoding' ? 'encoding' : 'file');
       throw e;
     } finally {
       clearInterval(heartbeat);
@@ -246,13 +265,31 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     return j && this.view(j);
   }
 
-  /** The latest imports of an institution, running ones included. */
-  async recent(institution: string, limit = 20): Promise<ImportView[]> {
+  /**
+   * An institution's imports, newest first, running ones included: a keyset page on (started_at, id) descending. The
+   * cursor holds the last item's start as PostgreSQL writes it (microseconds, which a JS Date would round away).
+   */
+  async recent(institution: string, limit: number, cursor?: string): Promise<Page<ImportView>> {
+    const after = cursor === undefined ? undefined : decodeImportCursor(cursor);
     const rows = await this.dataSource.query<Array<Record<string, any>>>(
-      `SELECT * FROM import_jobs WHERE institution = $1 ORDER BY started_at DESC LIMIT $2`,
-      [institution, limit],
+      `SELECT *, started_at::text AS started_key FROM import_jobs
+       WHERE institution = $1 ${after ? 'AND (started_at, id) < ($3::timestamptz, $4::uuid)' : ''}
+       ORDER BY started_at DESC, id DESC LIMIT $2`,
+      after ? [institution, limit + 1, after[0], after[1]] : [institution, limit + 1],
     );
-    return rows.map((j) => this.view(j));
+    const more = rows.length > limit;
+    const items = more ? rows.slice(0, limit) : rows;
+    const last = items[items.length - 1];
+    return { items: items.map((j) => this.view(j)), nextCursor: more && last ? encodeCursor([last.started_key, last.id]) : null };
+  }
+
+  /** The stored row errors of an import (the first 1,000), each with its bad cell's value; undefined for no such import. */
+  async errorReport(institution: string, id: string): Promise<StoredRowError[] | undefined> {
+    const [j] = await this.dataSource.query<Array<{ errors: StoredRowError[] }>>(
+      `SELECT errors FROM import_jobs WHERE institution = $1 AND id = $2`,
+      [institution, id],
+    );
+    return j?.errors;
   }
 
   private view(j: Record<string, any>): ImportView {
@@ -262,14 +299,15 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         entity: j.entity,
         status: j.status,
         rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
-        errors: j.errors,
+        // The value of each bad cell is kept for the error report (GET /imports/{id}/errors), not shown here.
+        errors: (j.errors as StoredRowError[]).map(({ value: _value, ...e }) => e),
       },
       j.message ? { message: j.message } : {},
       { startedAt: new Date(j.started_at).toISOString(), finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null },
     );
   }
 
-  private failRow(p: Progress, errors: RowError[]): void {
+  private failRow(p: Progress, errors: StoredRowError[]): void {
     p.failed++;
     for (const e of errors) if (p.errors.length < MAX_ERRORS_KEPT) p.errors.push(e);
   }
@@ -316,6 +354,41 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }
+}
+
+const STARTED_KEY = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A cursor of `GET /imports`: [started_at as PostgreSQL wrote it, id]; anything else is `invalid_cursor`. */
+export function decodeImportCursor(cursor: string): [string, string] {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(key) || key.length !== 2) throw invalidCursor();
+  const [started, id] = key as unknown[];
+  if (typeof started !== 'string' || !STARTED_KEY.test(started) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
+  return [started, id];
+}
+
+/** A row error as stored: with the bad cell's value (its first {@link SHOWN_VALUE_CHARS} characters), for the error report. */
+export type StoredRowError = RowError & { value?: string };
+const SHOWN_VALUE_CHARS = 200;
+
+function shownValue(v: unknown): string | undefined {
+  if (v === null || v === undefined) return undefined;
+  const text = Array.isArray(v) ? v.join(';') : typeof v === 'object' ? undefined : String(v);
+  return text === undefined || text === '' ? undefined : text.slice(0, SHOWN_VALUE_CHARS);
+}
+
+/** The message of a failed import, saying what of it was written before it failed (chunks commit one by one). */
+function withWritten(message: string, p: Progress): string {
+  const written = p.created + p.updated + p.unchanged;
+  if (written === 0) return `${message} (nothing was written)`;
+  return `${message} (${written} rows before it were written; a re-import of the fixed file leaves them unchanged)`;
 }
 
 /** A row error for each cell whose bytes are not valid text in the file's encoding. */

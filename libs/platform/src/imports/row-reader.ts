@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
@@ -63,9 +65,13 @@ async function* readCsv(input: Readable, declared: string | undefined, limits: I
     }
   };
   if (encoding) {
-    if (isUtf16(encoding))
-      yield* csvRows(utf16AsUtf8(bytes(), encoding === 'utf-16be'), new CellDecoder('utf-8', shownName(encoding)), limits);
-    else yield* csvRows(bytes(), new CellDecoder(encoding), limits);
+    // Through a file too: an upload cut short fails before any row is written (an import commits chunk by chunk).
+    const known = encoding;
+    yield* throughFile(bytes(), 'csv', (path) =>
+      isUtf16(known)
+        ? csvRows(utf16AsUtf8(createReadStream(path), known === 'utf-16be'), new CellDecoder('utf-8', shownName(known)), limits)
+        : csvRows(createReadStream(path), new CellDecoder(known), limits),
+    );
     return;
   }
   const utf8 = new TextCheck('utf-8');
@@ -192,8 +198,62 @@ async function* readXlsx(input: Readable, limits: ImportLimits): AsyncGenerator<
       if (e instanceof ZipInvalidError) throw new UnreadableFileError(`not a readable XLSX file: ${e.message}`);
       throw e;
     }
-    yield* readingAgain(() => firstSheetRows(path));
+    yield* removingReaderTempFiles(readingAgain(() => firstSheetRows(path)));
   });
+}
+
+type TmpFileCallback = (err: Error | null, path: string, fd: number, cleanup: () => void) => void;
+
+/** The temporary files exceljs made while the current read ran (see {@link removingReaderTempFiles}). */
+const readerTempFiles = new AsyncLocalStorage<Array<() => void>>();
+let tmpWatched = false;
+
+/**
+ * exceljs writes a sheet that comes before the shared strings in the archive (as many writers order it) to a temporary
+ * file of its own (the `tmp` package, in the system's folder), and removes it, and closes its descriptor, only once the
+ * reader is asked for the next sheet: never, as only the first is read, nor when a read fails. Each import thus left a
+ * file as large as its inflated sheet, and an open descriptor. So its `tmp.file` is watched, and the files it makes
+ * during a read are removed when the read ends, however it ends.
+ */
+function watchReaderTempFiles(): void {
+  if (tmpWatched) return;
+  tmpWatched = true;
+  // exceljs's own copy of `tmp`, as it resolves it.
+  const load = createRequire(require.resolve('exceljs'));
+  const tmp = load(load.resolve('tmp', { paths: [dirname(require.resolve('exceljs'))] })) as { file: (...args: unknown[]) => void };
+  const file = tmp.file.bind(tmp);
+  tmp.file = (...args: unknown[]) => {
+    const made = readerTempFiles.getStore();
+    const callback = args[args.length - 1];
+    if (!made || typeof callback !== 'function') return file(...args);
+    return file(...args.slice(0, -1), ((err, path, fd, cleanup) => {
+      if (!err) made.push(cleanup);
+      (callback as TmpFileCallback)(err, path, fd, cleanup);
+    }) satisfies TmpFileCallback);
+  };
+}
+
+/** Rows of `rows`, each read in a context that records the reader's temporary files; these are removed at the end. */
+async function* removingReaderTempFiles(rows: AsyncGenerator<unknown[]>): AsyncGenerator<unknown[]> {
+  watchReaderTempFiles();
+  const made: Array<() => void> = [];
+  try {
+    for (;;) {
+      const next = await readerTempFiles.run(made, () => rows.next());
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await readerTempFiles.run(made, () => rows.return(undefined)).catch(() => undefined);
+    // tmp's cleanup closes the descriptor and removes the file; called twice, it does nothing the second time.
+    for (const cleanup of made) {
+      try {
+        cleanup();
+      } catch {
+        // already gone
+      }
+    }
+  }
 }
 
 /** Attempts at reading one file before it is refused. */
