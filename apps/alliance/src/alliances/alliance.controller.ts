@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { AdoptCharterDto, CharterBatchItemDto, CharterView } from '../charters/charter.dto';
 import { AllianceBatchItemDto, AllianceView, PutAllianceDto } from './alliance.dto';
@@ -25,7 +25,10 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AllianceView> {
-    const result = await this.alliances.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.alliances.putOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -39,7 +42,7 @@ export class AllianceController {
     @Body(new ParseBatchPipe(AllianceBatchItemDto)) items: AllianceBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.alliances.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.alliances.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.allianceId, result: results[i]! })));
   }
 
@@ -57,10 +60,10 @@ export class AllianceController {
   }
 
   @Get('alliances')
-  @ApiOperation({ summary: "All alliances of the key's institution" })
-  @ApiOkResponse({ type: [AllianceView] })
-  list(@CurrentPrincipal() p: Principal): Promise<AllianceView[]> {
-    return this.alliances.list(p.institution);
+  @ApiOperation({ summary: "The alliances of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(AllianceView) })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AllianceView>> {
+    return this.alliances.list(p.institution, pageRequest(q, ['text']));
   }
 
   @Get('alliances/:allianceId')
@@ -83,7 +86,7 @@ export class AllianceController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CharterView> {
     const result = await this.alliances.adoptCharterOne(
-      { institution: p.institution, traceparent },
+      { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
     return respond(result, reply);
@@ -99,13 +102,18 @@ export class AllianceController {
     @Body(new ParseBatchPipe(CharterBatchItemDto)) items: CharterBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.alliances.adoptCharters({ institution: p.institution, traceparent }, items);
+    const results = await this.alliances.adoptCharters({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.version}`, result: results[i]! })));
   }
 
   @Get('alliances/:allianceId/charters')
-  @ApiOkResponse({ type: [CharterView] })
-  charters(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<CharterView[]> {
-    return this.alliances.listCharters(p.institution, allianceId);
+  @ApiOperation({ summary: 'The charters of an alliance, a page at a time in version order' })
+  @ApiOkResponse({ type: PageView(CharterView) })
+  charters(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<CharterView>> {
+    return this.alliances.listCharters(p.institution, allianceId, pageRequest(q, ['int']));
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { ActivityBatchItemDto, ActivityView, RecordActivityDto } from '../activities/activity.dto';
 import { ActivityService } from '../activities/activity.service';
@@ -32,7 +32,10 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContributionView> {
-    const result = await this.contributions.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.contributions.recordOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -46,14 +49,19 @@ export class ContributionController {
     @Body(new ParseBatchPipe(ContributionBatchItemDto)) items: ContributionBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.contributions.recordMany({ institution: p.institution, traceparent }, items);
+    const results = await this.contributions.recordMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.contributionId}`, result: results[i]! })));
   }
 
   @Get('alliances/:allianceId/contributions')
-  @ApiOkResponse({ type: [ContributionView] })
-  listContributions(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ContributionView[]> {
-    return this.contributions.list(p.institution, allianceId);
+  @ApiOperation({ summary: 'The contributions of an alliance, a page at a time in contribution id order' })
+  @ApiOkResponse({ type: PageView(ContributionView) })
+  listContributions(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<ContributionView>> {
+    return this.contributions.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 
   @Post('alliances/:allianceId/activities')
@@ -66,7 +74,10 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActivityView> {
-    const result = await this.activities.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.activities.recordOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -80,13 +91,18 @@ export class ContributionController {
     @Body(new ParseBatchPipe(ActivityBatchItemDto)) items: ActivityBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.activities.recordMany({ institution: p.institution, traceparent }, items);
+    const results = await this.activities.recordMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.activityId}`, result: results[i]! })));
   }
 
   @Get('alliances/:allianceId/activities')
-  @ApiOkResponse({ type: [ActivityView] })
-  listActivities(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ActivityView[]> {
-    return this.activities.list(p.institution, allianceId);
+  @ApiOperation({ summary: 'The activities of an alliance, a page at a time in activity id order' })
+  @ApiOkResponse({ type: PageView(ActivityView) })
+  listActivities(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<ActivityView>> {
+    return this.activities.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 }

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ItemResult, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  pageRequest,
+  PageView,
+  ItemResult,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+} from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { MemberState } from './member.domain';
 import {
@@ -36,7 +47,10 @@ export class MemberController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberView> {
-    const result = await this.members.joinOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.members.joinOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -50,7 +64,7 @@ export class MemberController {
     @Body(new ParseBatchPipe(JoinBatchItemDto)) items: JoinBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.members.joinMany({ institution: p.institution, traceparent }, items);
+    const results = await this.members.joinMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return this.batch(items, results);
   }
 
@@ -82,7 +96,7 @@ export class MemberController {
       memberId: i.memberId,
       command: { kind: 'departure', date: i.date },
     }));
-    return this.batch(items, await this.members.changeMany({ institution: p.institution, traceparent }, commands));
+    return this.batch(items, await this.members.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, commands));
   }
 
   @Post('alliances/:allianceId/members/:memberId/role')
@@ -113,14 +127,20 @@ export class MemberController {
       memberId: i.memberId,
       command: { kind: 'role_change', role: i.role, date: i.date },
     }));
-    return this.batch(items, await this.members.changeMany({ institution: p.institution, traceparent }, commands));
+    return this.batch(items, await this.members.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, commands));
   }
 
   @Get('alliances/:allianceId/members')
-  @ApiOperation({ summary: 'Members of an alliance, current and former, with their membership periods' })
-  @ApiOkResponse({ type: [MemberView] })
-  list(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<MemberView[]> {
-    return this.members.list(p.institution, allianceId);
+  @ApiOperation({
+    summary: 'Members of an alliance, current and former, with their membership periods; a page at a time in member id order',
+  })
+  @ApiOkResponse({ type: PageView(MemberView) })
+  list(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<MemberView>> {
+    return this.members.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 
   @Get('alliances/:allianceId/members/:memberId')
@@ -134,7 +154,7 @@ export class MemberController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: MemberChangeItem): Promise<MemberView> {
-    const result = await this.members.changeOne({ institution: p.institution, traceparent }, item);
+    const result = await this.members.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
     return singleResult(result).value;
   }
 

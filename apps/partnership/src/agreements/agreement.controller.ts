@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import {
   AgreementView,
   CreateAgreementDto,
@@ -34,7 +34,7 @@ export class AgreementController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AgreementView> {
-    const result = await this.agreements.signOne({ institution: p.institution, traceparent }, body);
+    const result = await this.agreements.signOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);
@@ -50,14 +50,16 @@ export class AgreementController {
     @Body(new ParseBatchPipe(CreateAgreementDto)) items: CreateAgreementDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.agreements.signMany({ institution: p.institution, traceparent }, items);
+    const results = await this.agreements.signMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.agreementId, result: results[n]! })));
   }
 
   @Get('agreements')
-  @ApiOkResponse({ type: [AgreementView] })
-  async list(@CurrentPrincipal() p: Principal): Promise<AgreementView[]> {
-    return (await this.agreements.list(p.institution)).map(view);
+  @ApiOperation({ summary: "The agreements of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(AgreementView) })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AgreementView>> {
+    const page = await this.agreements.list(p.institution, q);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   @Get('agreements/:agreementId')
@@ -129,12 +131,12 @@ export class AgreementController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: AgreementChangeItem): Promise<AgreementView> {
-    const result = await this.agreements.changeOne({ institution: p.institution, traceparent }, item);
+    const result = await this.agreements.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
     return view(singleResult(result).value);
   }
 
   private async changeBatch(p: Principal, traceparent: string | undefined, items: AgreementChangeItem[]): Promise<BatchResultView> {
-    const results = await this.agreements.changeMany({ institution: p.institution, traceparent }, items);
+    const results = await this.agreements.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.agreementId, result: results[n]! })));
   }
 }

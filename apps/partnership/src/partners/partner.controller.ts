@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import { PartnerBatchItemDto, PartnerView, PutPartnerDto } from './partner.dto';
 import { PartnerService } from './partner.service';
 
@@ -23,7 +23,10 @@ export class PartnerController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PartnerView> {
-    const result = await this.partners.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { partnerId }));
+    const result = await this.partners.putOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { partnerId }),
+    );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -39,7 +42,7 @@ export class PartnerController {
     @Body(new ParseBatchPipe(PartnerBatchItemDto)) items: PartnerBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.partners.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.partners.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.partnerId, result: results[i]! })));
   }
 
@@ -57,10 +60,10 @@ export class PartnerController {
   }
 
   @Get('partners')
-  @ApiOperation({ summary: "All partners of the key's institution" })
-  @ApiOkResponse({ type: [PartnerView] })
-  list(@CurrentPrincipal() p: Principal): Promise<PartnerView[]> {
-    return this.partners.list(p.institution);
+  @ApiOperation({ summary: "The partners of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(PartnerView) })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<PartnerView>> {
+    return this.partners.list(p.institution, q);
   }
 
   @Get('partners/:partnerId')

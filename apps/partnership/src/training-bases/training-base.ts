@@ -19,6 +19,10 @@ import {
   IsCalendarDate,
   IsEntityId,
   ItemResult,
+  actorAt,
+  Page,
+  PageQuery,
+  pageRequest,
   traceparentAt,
   WriteContext,
   WriteUnitOfWork,
@@ -253,6 +257,7 @@ export class TrainingBaseService {
             sequence: next.version,
             data: input,
             traceparent: traceparentAt(ctx, index),
+            actor: actorAt(ctx, index),
           }),
         );
         return d;
@@ -269,8 +274,8 @@ export class TrainingBaseService {
     return found;
   }
 
-  async listInvestments(institution: string, baseId: string): Promise<InvestmentState[]> {
+  async listInvestments(institution: string, baseId: string, page: PageQuery): Promise<Page<InvestmentState>> {
     await this.get(institution, baseId);
-    return this.investments.list(this.dataSource, institution, 'base_id = $2', [baseId]);
+    return this.investments.page(this.dataSource, institution, pageRequest(page, this.investments.keyParts), 'base_id = $2', [baseId]);
   }
 }

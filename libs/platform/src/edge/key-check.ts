@@ -9,14 +9,20 @@ export function bearerOf(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-export type KeyCheck = { ok: true; principal: Principal } | { ok: false; error: 'missing_api_key' | 'invalid_api_key'; message: string };
+export type EdgeKeyCheck =
+  { ok: true; principal: Principal } | { ok: false; error: 'missing_api_key' | 'invalid_api_key' | 'expired_api_key'; message: string };
 
 /** Verifies the request's key (once: {@link ApiKeyGuard} uses the principal stashed on the request). */
-export async function checkKey(request: FastifyRequest, store: ApiKeyStore): Promise<KeyCheck> {
+export async function checkKey(request: FastifyRequest, store: ApiKeyStore): Promise<EdgeKeyCheck> {
   const key = bearerOf(request);
   if (!key) return { ok: false, error: 'missing_api_key', message: '需要 API 密钥 / Authorization: Bearer <api key> is required' };
-  const principal = await store.verify(key);
-  if (!principal) return { ok: false, error: 'invalid_api_key', message: 'API 密钥未知或已吊销 / the API key is unknown or revoked' };
+  const checked = await store.check(key);
+  if (!('principal' in checked)) {
+    return checked.refused === 'expired_api_key'
+      ? { ok: false, error: 'expired_api_key', message: 'API 密钥已过期 / the API key has expired' }
+      : { ok: false, error: 'invalid_api_key', message: 'API 密钥无效或已吊销 / the API key is unknown or revoked' };
+  }
+  const { principal } = checked;
   (request as FastifyRequest & { principal?: Principal }).principal = principal;
   return { ok: true, principal };
 }
