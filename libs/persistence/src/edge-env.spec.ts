@@ -9,7 +9,7 @@ describe('the edge settings of a service env', () => {
     expect(env).toMatchObject({
       BODY_LIMIT_JSON_BYTES: 1024 * 1024,
       BODY_LIMIT_BATCH_BYTES: 16 * 1024 * 1024,
-      IMPORT_MAX_BYTES: 256 * 1024 * 1024,
+      IMPORT_MAX_BYTES: 512 * 1024 * 1024,
       BODY_LIMIT_OTHER_BYTES: 64 * 1024,
       RATE_LIMIT_PER_KEY: { perSecond: 2000, burst: 4000 },
       RATE_LIMIT_PER_ADDRESS: { perSecond: 50, burst: 500 },
