@@ -1,5 +1,5 @@
 import { connect } from 'node:net';
-import { httpClient } from '@chanjiao/testing';
+import { expectEventually, httpClient, TcpProxy, testServiceUrls } from '@chanjiao/testing';
 import { SECTORS } from '@chanjiao/contracts';
 import { metricSamples, PETROCHEMICAL_PROGRAM, startStack, TestStack } from '@chanjiao/test-support';
 
@@ -441,5 +441,34 @@ describe('the HTTP edge (real services)', () => {
       abort.abort();
       await ended.catch(() => undefined);
     }, 30_000);
+  });
+
+  describe('the keys database away', () => {
+    let stack: TestStack;
+    let proxy: TcpProxy;
+    beforeAll(async () => {
+      const server = new URL(testServiceUrls().postgresUrl);
+      proxy = await new TcpProxy(server.hostname, Number(server.port || 5432)).start();
+      stack = await startStack({ services: ['enrollment'], authDatabaseUrlFor: (u) => proxy.url(u) });
+    }, 300_000);
+    afterAll(async () => {
+      await proxy?.restore();
+      await stack?.close();
+      await proxy?.stop();
+    });
+
+    it('a key that cannot be checked is 503 database_unavailable with Retry-After, never a 500; served again once it is back', async () => {
+      expect((await stack.enrollment.get('/programs/NONE')).status).toBe(404);
+      await proxy.cut();
+      const away = await expectEventually(async () => {
+        const r = await stack.enrollment.get('/programs/NONE');
+        expect(r.status).toBe(503);
+        return r;
+      });
+      expect(away.body).toMatchObject({ error: 'database_unavailable' });
+      expect(away.headers['retry-after']).toBeDefined();
+      await proxy.restore();
+      await expectEventually(async () => expect((await stack.enrollment.get('/programs/NONE')).status).toBe(404));
+    }, 60_000);
   });
 });

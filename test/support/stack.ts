@@ -45,6 +45,8 @@ export interface StackOptions {
   amqpUrl?: string;
   /** The DATABASE_URL a service is given for its fresh database (e.g. through a proxy a test cuts); the database's own by default. */
   databaseUrlFor?: (service: StackService, url: string) => string;
+  /** The AUTH_DATABASE_URL the services are given for the keys database (e.g. through a proxy a test cuts); its own by default. */
+  authDatabaseUrlFor?: (url: string) => string;
   /** Run each service as its own process from dist/ (as deployed), not in the test's process. */
   processes?: boolean;
 }
@@ -77,7 +79,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   }
   const baseEnv = (service: StackService): NodeJS.ProcessEnv => ({
     DATABASE_URL: opts.databaseUrlFor ? opts.databaseUrlFor(service, databases[service]!) : databases[service],
-    AUTH_DATABASE_URL: auth.url,
+    AUTH_DATABASE_URL: opts.authDatabaseUrlFor ? opts.authDatabaseUrlFor(auth.url) : auth.url,
     AMQP_URL: amqpUrl,
     EVENTS_EXCHANGE: exchange,
     CONSUMER_QUEUE: queue,
