@@ -134,6 +134,25 @@ describe('the HTTP edge (real services)', () => {
       60_000,
     );
 
+    it('Expect: 100-continue: the final 401 instead of 100 Continue without a key; 100 Continue once the key passed', async () => {
+      const first = (headers: string) =>
+        new Promise<string>((resolve) => {
+          const socket = connect(Number(new URL(url()).port), '127.0.0.1');
+          socket.once('data', (c: Buffer) => {
+            resolve(c.toString().split('\r\n')[0]!);
+            socket.destroy();
+          });
+          socket.write(`PUT /programs/CONT1 HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\n${headers}\r\n`);
+        });
+      expect(await first(`expect: 100-continue\r\ncontent-length: ${30 * MiB}\r\n`)).toBe('HTTP/1.1 401 Unauthorized');
+      expect(await first(`expect: 100-continue\r\ncontent-length: ${30 * MiB}\r\nauthorization: Bearer ${stack.writerKey}\r\n`)).toBe(
+        'HTTP/1.1 413 Payload Too Large',
+      );
+      expect(await first(`expect: 100-continue\r\ncontent-length: 200\r\nauthorization: Bearer ${stack.writerKey}\r\n`)).toBe(
+        'HTTP/1.1 100 Continue',
+      );
+    });
+
     it('a bad key is refused before the body the same way', async () => {
       const refused = await sendBody(url(), '/enrollments:batch', { total: 30 * MiB, headers: { authorization: 'Bearer cjk_nope' } });
       expect(refused.status).toBe(401);

@@ -83,6 +83,10 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
   const perAddress = env.RATE_LIMIT_PER_ADDRESS ? new TokenBuckets(env.RATE_LIMIT_PER_ADDRESS) : undefined;
 
   installJsonParser(fastify, env.BODY_LIMIT_BATCH_BYTES);
+  // `Expect: 100-continue` (curl sends it for bodies over 1 MB): Node would answer 100 Continue before any hook ran,
+  // inviting the body; here the request goes on without it, and 100 Continue is sent once the key and the limits
+  // passed (end of the onRequest hook). A refused request gets its final answer instead, and the body never comes.
+  fastify.server.on('checkContinue', (req, res) => fastify.server.emit('request', req, res));
 
   const refuse = (request: FastifyRequest, reply: FastifyReply, status: number, error: string, message: string) => {
     if (bodyComing(request)) {
@@ -156,6 +160,7 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
     // The socket's idle time-out (connectionTimeout) would end a report stream between heartbeats or a slow import.
     if (isStreamRoute(route)) request.raw.socket.setTimeout(0);
     else if (importing) request.raw.socket.setTimeout(env.IMPORT_TIMEOUT_MS);
+    if (/100-continue/i.test(request.headers.expect ?? '')) reply.raw.writeContinue();
     if (ms > 0) {
       state.timer = setTimeout(() => {
         if (reply.sent || reply.raw.headersSent) {
