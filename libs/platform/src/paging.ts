@@ -16,30 +16,36 @@ const CURSOR_MAX_CHARS = 1024;
 
 const LIMIT_MESSAGE = `limit 须为 1 到 ${PAGE_LIMIT_MAX} 的整数 / limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`;
 
-export class PageQuery {
-  @ApiPropertyOptional({
-    description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
-    minimum: 1,
-    maximum: PAGE_LIMIT_MAX,
-    default: PAGE_LIMIT_DEFAULT,
-  })
-  @IsOptional()
-  @QueryInteger()
-  @ValidateBy(
-    {
-      name: 'isPageLimit',
-      validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
-    },
-    { message: LIMIT_MESSAGE },
-  )
-  limit?: number;
+/** Adds `limit` and `cursor` to a query class (a report's query, which has its own fields, pages its list with them). */
+export function Paged<B extends new (...args: any[]) => object>(Base: B) {
+  class PagedQuery extends Base {
+    @ApiPropertyOptional({
+      description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
+      minimum: 1,
+      maximum: PAGE_LIMIT_MAX,
+      default: PAGE_LIMIT_DEFAULT,
+    })
+    @IsOptional()
+    @QueryInteger()
+    @ValidateBy(
+      {
+        name: 'isPageLimit',
+        validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
+      },
+      { message: LIMIT_MESSAGE },
+    )
+    limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(CURSOR_MAX_CHARS, { message: 'cursor 无效 / cursor is not one a page gave' })
-  cursor?: string;
+    @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
+    @IsOptional()
+    @IsString()
+    @MaxLength(CURSOR_MAX_CHARS, { message: 'cursor 无效 / cursor is not one a page gave' })
+    cursor?: string;
+  }
+  return PagedQuery;
 }
+
+export class PageQuery extends Paged(class {}) {}
 
 /** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
 export type KeyPart = 'text' | 'int' | 'date';
@@ -100,7 +106,7 @@ function fits(part: KeyPart, v: unknown): boolean {
   }
 }
 
-export function pageRequest(q: PageQuery | undefined, parts: readonly KeyPart[]): PageRequest {
+export function pageRequest(q: { limit?: number; cursor?: string } | undefined, parts: readonly KeyPart[]): PageRequest {
   return { limit: q?.limit ?? PAGE_LIMIT_DEFAULT, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
 }
 
