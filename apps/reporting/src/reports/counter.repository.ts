@@ -91,6 +91,15 @@ export class CounterRepository {
     return { distinct: Number(row?.distinct ?? 0), max: Number(row?.max ?? 0) };
   }
 
+  /** The read models of `kind` with these ids (those a report's rows name), not every one of the institution. */
+  async readModelsByIds<S>(source: ReportSource, kind: string, ids: string[]): Promise<Array<{ id: string; state: S }>> {
+    if (ids.length === 0) return [];
+    return source.query(
+      `SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND id = ANY($3::text[]) AND state <> 'null'::jsonb`,
+      [source.institution, kind, [...new Set(ids)]],
+    );
+  }
+
   async readModels<S>(source: ReportSource, kind: string): Promise<Array<{ id: string; state: S }>> {
     return source.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
       source.institution,

@@ -110,6 +110,27 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
     expect(Math.max(...largest)).toBeLessThanOrEqual(20);
   }, 120_000);
 
+  it('GET /reports/enrollment by level and by pathway: a few rows summed in PostgreSQL, not a row per program', async () => {
+    for (const by of ['level', 'pathway']) {
+      const largest: number[] = [];
+      const { restore } = tapConnections(stack.apps.reporting!.get(DataSource), async (args, send) => {
+        const result = await send(...args);
+        largest.push(...rowCounts(result));
+        return result;
+      });
+      let res;
+      try {
+        res = await stack.reporting.get(`/reports/enrollment?year=2022&asOf=2022-12-31&by=${by}`);
+      } finally {
+        restore();
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.totals).toMatchObject({ intake: (PROGRAMS - PROGRAMS / 10) * 3, through23: (PROGRAMS / 10) * 3 });
+      expect(res.body.rows.length).toBeLessThanOrEqual(3);
+      expect(Math.max(...largest)).toBeLessThanOrEqual(20);
+    }
+  }, 120_000);
+
   it('GET /reports/partnerships/expiring pages: every agreement expiring in the window once, soonest first, none of the later ones read', async () => {
     const largest: number[] = [];
     const { restore } = tapConnections(stack.apps.reporting!.get(DataSource), async (args, send) => {
