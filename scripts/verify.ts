@@ -98,7 +98,7 @@ async function main(): Promise<void> {
 
   await migrateAuthDatabase(plan.authDatabaseUrl);
   const keys = new ApiKeyStore(plan.authDatabaseUrl);
-  const { id, key } = await keys.create({ role: 'admin', services: ['*'], institution: institutions[0]!, label: 'verify' });
+  const { id, key } = await keys.create({ role: 'admin', services: ['*'], institutions: ['*'], label: 'verify' });
   // The key serves this run only (never printed): revoked when it ends, by Ctrl-C too; a failure to revoke is said.
   let revoked: Promise<void> | undefined;
   const revoke = () =>

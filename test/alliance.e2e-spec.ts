@@ -48,7 +48,7 @@ describe('alliances end to end', () => {
   beforeAll(async () => {
     stack = await startStack({ services: ['alliance', 'reporting'], env: { CONSUMER_BATCH_SIZE: '4', CONSUMER_BATCH_WINDOW_MS: '5' } });
     alliance = stack.api('alliance');
-    const key = await stack.keys.create({ role: 'admin', services: ['*'], institution: stack.institution });
+    const key = await stack.keys.create({ role: 'admin', services: ['*'], institutions: ['*'] });
     admin = httpClient(stack.urls.reporting!, key.key);
   });
   afterAll(() => stack?.close());

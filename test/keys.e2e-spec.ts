@@ -27,19 +27,50 @@ describe('npm run keys', () => {
     expect(key).toMatch(/^cjk_/);
     const listed = keys('list');
     expect(listed.code).toBe(0);
-    expect(listed.out).toEqual([expect.stringMatching(/^\w+ +reader +BZVTC +reporting +\S+ +active +team=dashboards$/)]);
+    expect(listed.out).toEqual([
+      expect.stringMatching(/^\w+ +reader +BZVTC +reporting +\S+ +active +expires 20\S+ +used never +team=dashboards$/),
+    ]);
     expect(listed.out.join('\n')).not.toContain(key);
     const revoked = keys('revoke', key);
     expect(revoked).toMatchObject({ code: 0, out: [expect.stringMatching(/^revoked \w+$/)] });
-    expect(keys('list').out[0]).toMatch(/ revoked \S+ +team=dashboards$/);
+    expect(keys('list').out[0]).toMatch(/ revoked \S+ +expires \S+ +used never +team=dashboards$/);
     expect(keys('revoke', 'nosuchid')).toMatchObject({ code: 1, err: 'no key nosuchid' });
+  });
+
+  it('makes bureau and admin keys, expires by default in a year or when told, rotates with a changeover', () => {
+    const bureau = keys('create', '--role', 'reader', '--institution', 'BZVTC,QZVTC', '--expires', '90d');
+    expect(bureau.code).toBe(0);
+    const bureauId = /key (\w+) for BZVTC, QZVTC/.exec(bureau.out[0]!)?.[1];
+    expect(bureauId).toBeDefined();
+    const admin = keys('create', '--role', 'admin', '--institution', '*', '--expires', 'never');
+    expect(admin.out[0]).toMatch(/for \* \(\*\), expires never;/);
+    const year = keys('create', '--role', 'writer', '--service', 'enrollment', '--institution', 'BZVTC');
+    const expires = new Date(/expires (\S+);/.exec(year.out[0]!)![1]!).getTime();
+    expect(Math.abs(expires - Date.now() - 365 * 86_400_000)).toBeLessThan(60_000);
+
+    const rotated = keys('rotate', bureauId!, '--overlap', '2d');
+    expect(rotated.code).toBe(0);
+    const until = new Date(/valid until (\S+);/.exec(rotated.out[0]!)![1]!).getTime();
+    expect(Math.abs(until - Date.now() - 2 * 86_400_000)).toBeLessThan(60_000);
+    expect(rotated.out.at(-1)).toMatch(/^cjk_/);
+    const lines = keys('list').out;
+    const successor = lines.find((l) => l.includes(`rotated-from ${bureauId}`));
+    // Same scope, and the old key's lifetime (90 days) from now.
+    expect(successor).toMatch(/^\w+ +reader +BZVTC,QZVTC +reporting +\S+ +active +expires \S+ +used never +rotated-from \w+$/);
+    expect(keys('rotate', 'nosuchid')).toMatchObject({ code: 1, err: 'no active key nosuchid' });
   });
 
   it.each([
     [['create', '--role', 'writer', '--role', 'reader', '--institution', 'BZVTC'], '--role given twice'],
     [['create', '--role', 'reader', '--institution', 'BZVTC', '--label', ''], '--label needs a value'],
     [['create', '--role', 'boss', '--institution', 'BZVTC'], '--role must be one of'],
-    [['rotate'], 'unknown command "rotate"'],
+    [['rotate'], 'rotate takes a key id'],
+    [['rotate', 'abc', '--overlap', 'soon'], '--overlap must be a duration'],
+    [['create', '--role', 'reader', '--institution', 'BZVTC', '--expires', '2001-01-01'], 'is already past'],
+    [['create', '--role', 'reader', '--institution', 'BZVTC', '--expires', 'later'], '--expires must be'],
+    [['create', '--role', 'reader', '--institution', '*'], 'is for admin keys only'],
+    [['create', '--role', 'reader', '--institution', 'BZVTC,bad'], '"bad" is not an institution code'],
+    [['rename'], 'unknown command "rename"'],
   ])('refuses %j with exit 2 and says why', (args, message) => {
     const r = keys(...args);
     expect(r.code).toBe(2);

@@ -166,12 +166,16 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       const owner = credentials.auth.ownerUrl;
       const verifier = credentials.auth.verifierUrl;
       const insert = (c: Client) =>
-        c.query(`INSERT INTO api_keys (id, secret_hash, role, services, institution) VALUES ($1, 'h', 'admin', '{*}', 'X')`, [
+        c.query(`INSERT INTO api_keys (id, secret_hash, role, services, institutions) VALUES ($1, 'h', 'admin', '{*}', '{*}')`, [
           `k${suffix}`,
         ]);
       expect(await pgAnswer(owner, insert)).toBe('ok');
       expect(await pgAnswer(verifier, (c) => c.query('SELECT id, secret_hash, role FROM api_keys'))).toBe('ok');
       expect(await pgAnswer(verifier, (c) => c.query(`UPDATE api_keys SET revoked_at = NULL, role = 'admin'`))).toBe('42501');
+      expect(await pgAnswer(verifier, (c) => c.query(`UPDATE api_keys SET expires_at = NULL`))).toBe('42501');
+      expect(await pgAnswer(verifier, (c) => c.query(`UPDATE api_keys SET institutions = '{*}'`))).toBe('42501');
+      // The one column it may change: when a key was last used (npm run keys -- list shows it).
+      expect(await pgAnswer(verifier, (c) => c.query(`UPDATE api_keys SET last_used_at = now() WHERE id = $1`, [`k${suffix}`]))).toBe('ok');
       expect(await pgAnswer(verifier, (c) => c.query('DELETE FROM api_keys'))).toBe('42501');
       expect(await pgAnswer(verifier, insert)).toBe('42501');
       expect(await pgAnswer(verifier, (c) => c.query('CREATE TABLE t (x int)'))).toBe('42501');

@@ -38,6 +38,8 @@ export class ReportingAppModule {
           migrations: MIGRATIONS,
           publishes: false,
           brokerHealth: { provide: BROKER_HEALTH, useValue: consumer },
+          // Reporting takes no writes: its audit trail is the events it applied, each with the actor of its write.
+          audit: 'event_log',
         }),
       ],
       controllers: [

@@ -15,8 +15,9 @@ export class ApiKeyEntity {
   @Column({ type: 'text', array: true })
   services!: string[];
 
-  @Column({ type: 'text' })
-  institution!: string;
+  /** One institution, several (a bureau), or `*` (admin keys only): all. */
+  @Column({ type: 'text', array: true })
+  institutions!: string[];
 
   @Column({ type: 'text', nullable: true })
   label!: string | null;
@@ -26,4 +27,16 @@ export class ApiKeyEntity {
 
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt!: Date | null;
+
+  /** Refused from this moment on; null: never. Rotation sets the old key's to the end of the changeover. */
+  @Column({ name: 'expires_at', type: 'timestamptz', nullable: true })
+  expiresAt!: Date | null;
+
+  /** Noted by the services at most once a minute per key and instance (the only column they may change). */
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true })
+  lastUsedAt!: Date | null;
+
+  /** The key this one replaced (`npm run keys -- rotate`). */
+  @Column({ name: 'rotated_from', type: 'text', nullable: true })
+  rotatedFrom!: string | null;
 }

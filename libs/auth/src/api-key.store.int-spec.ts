@@ -45,6 +45,56 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
     }
   });
 
+  it('refuses an expired key at once, cached or not, and says so; rotation keeps both valid for the changeover', async () => {
+    const store = new ApiKeyStore(db.url);
+    try {
+      await store.start();
+      const soon = new Date(Date.now() + 1500);
+      const { key } = await store.create({ role: 'writer', services: ['enrollment'], institutions: ['I1', 'I2'], expiresAt: soon });
+      // Cached while valid (the LISTEN connection is up)...
+      await expectEventually(async () =>
+        expect(await store.check(key)).toMatchObject({ principal: { institutions: ['I1', 'I2'], institution: '' } }),
+      );
+      await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 10)));
+      // ...and refused the moment it expires, with no change notice in between.
+      expect(await store.check(key)).toEqual({ refused: 'expired_api_key' });
+      expect(await store.verify(key)).toBeUndefined();
+      expect(await store.rotate(key, 60_000)).toBeUndefined();
+
+      const old = await store.create({ role: 'reader', services: ['reporting'], institution: 'I1' });
+      expect(await store.check(old.key)).toMatchObject({ principal: { institution: 'I1', expiresAt: null } });
+      const rotated = await store.rotate(old.id, 300);
+      expect(rotated).toBeDefined();
+      expect(await store.check(rotated!.key)).toMatchObject({ principal: { role: 'reader', institutions: ['I1'], expiresAt: null } });
+      expect(await store.check(old.key)).toMatchObject({ principal: { keyId: old.id } });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await store.check(old.key)).toEqual({ refused: 'expired_api_key' });
+      expect(await store.check(rotated!.key)).toMatchObject({ principal: { keyId: rotated!.id } });
+      const listed = (await store.list()).find((k) => k.id === rotated!.id);
+      expect(listed).toMatchObject({ rotated_from: old.id, institutions: ['I1'] });
+      expect(listed!.last_used_at).toBeInstanceOf(Date);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('answers an unknown id, a wrong secret and a revoked key alike', async () => {
+    const store = new ApiKeyStore(db.url);
+    try {
+      await store.start();
+      const { id, key } = await store.create({ role: 'reader', services: ['reporting'], institution: 'I1' });
+      const wrongSecret = `cjk_${id}_${'A'.repeat(43)}`;
+      const unknownId = key.replace(id, 'zzzzzzzzzzzz');
+      expect(await store.check(wrongSecret)).toEqual({ refused: 'invalid_api_key' });
+      expect(await store.check(unknownId)).toEqual({ refused: 'invalid_api_key' });
+      await store.revoke(id);
+      await expectEventually(async () => expect(await store.check(key)).toEqual({ refused: 'invalid_api_key' }));
+      await expect(store.create({ role: 'reader', services: ['reporting'], institutions: ['*'] })).rejects.toThrow('for admin keys');
+    } finally {
+      await store.close();
+    }
+  });
+
   it('once closed, holds the process by nothing: no connection, no timer to listen again', async () => {
     const before = timers();
     const store = new ApiKeyStore(db.url);

@@ -4,16 +4,29 @@ export const ROLES = ['writer', 'reader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 export const WRITE_SERVICES = ['enrollment', 'placement', 'partnership', 'alliance'] as const;
 export const KEY_CHANGED_CHANNEL = 'api_keys_changed';
+/** In a key's institutions: every institution (admin keys only). */
+export const ALL_INSTITUTIONS = '*';
+/** The request header (or query parameter `institution`) a key bound to several institutions names the one it acts for in. */
+export const INSTITUTION_HEADER = 'x-institution';
 
 /** What a verified key allows. */
 export interface Principal {
   keyId: string;
   role: Role;
   services: string[];
+  /** The institutions the key is bound to: one, several (a bureau), or `*` (an admin key for all). */
+  institutions: string[];
+  /**
+   * THE institution this request acts for: the key's only one, or the one the request names (`X-Institution` or
+   * `?institution=`) among the key's. Empty until the request is resolved (see {@link actingInstitution}) for keys
+   * bound to more than one.
+   */
   institution: string;
+  /** When the key stops being valid; null: never. */
+  expiresAt: Date | null;
 }
 
-export type Access = 'write' | 'read';
+export type Access = 'write' | 'read' | 'admin';
 
 const KEY_PATTERN = /^cjk_([a-z0-9]{12})_([A-Za-z0-9_-]{43})$/;
 
@@ -37,16 +50,48 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret).digest('hex');
 }
 
+/** Compared against when the key's id is unknown, so an unknown id costs what a wrong secret does. */
+export const DUMMY_SECRET_HASH = hashSecret(randomBytes(32).toString('base64url'));
+
 export function secretMatches(secret: string, hash: string): boolean {
   const a = Buffer.from(hashSecret(secret), 'hex');
   const b = Buffer.from(hash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** Whether a principal may do `access` on `service` for `institution`. */
-export function allows(p: Principal, access: Access, service: string, institution: string): boolean {
+/** Whether a principal may do `access` on `service` (its institution is settled by {@link actingInstitution}). */
+export function allows(p: Principal, access: Access, service: string): boolean {
   if (p.role === 'admin') return true;
-  if (p.institution !== institution) return false;
+  if (access === 'admin') return false;
   if (access === 'read') return p.role === 'reader' || (p.role === 'writer' && p.services.includes(service));
   return p.role === 'writer' && p.services.includes(service);
+}
+
+/** Whether a key bound to `institutions` may act for `institution`. */
+export function coversInstitution(institutions: readonly string[], institution: string): boolean {
+  return institutions.includes(ALL_INSTITUTIONS) || institutions.includes(institution);
+}
+
+export type InstitutionChoice =
+  { institution: string } | { refused: 'institution_required'; message: string } | { refused: 'forbidden'; message: string };
+
+/**
+ * The one rule for which institution a request acts for: a key bound to one institution acts for it (the request
+ * may name it, no other); a key bound to several (a bureau) or to all (`*`) acts for the one the request names,
+ * which must be among its own.
+ */
+export function actingInstitution(institutions: readonly string[], requested: string | undefined): InstitutionChoice {
+  const only = institutions.length === 1 && institutions[0] !== ALL_INSTITUTIONS ? institutions[0] : undefined;
+  if (requested === undefined || requested === '') {
+    if (only !== undefined) return { institution: only };
+    return {
+      refused: 'institution_required',
+      message: `此密钥可用于多个机构，请用 X-Institution 请求头或 institution 参数指明机构 / this key serves several institutions: name one with the X-Institution header or the institution query parameter (one of ${institutions.join(', ')})`,
+    };
+  }
+  if (coversInstitution(institutions, requested)) return { institution: requested };
+  return {
+    refused: 'forbidden',
+    message: `此密钥不能用于机构 ${requested} / this key may act for ${institutions.join(', ')} only, not ${requested}`,
+  };
 }

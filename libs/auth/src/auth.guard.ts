@@ -1,4 +1,6 @@
 import {
+  applyDecorators,
+  BadRequestException,
   CanActivate,
   createParamDecorator,
   ExecutionContext,
@@ -9,17 +11,60 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiExtension } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Access, allows, Principal } from './api-key';
+import { Access, actingInstitution, allows, INSTITUTION_HEADER, Principal } from './api-key';
 import { ApiKeyStore } from './api-key.store';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
 const ACCESS_KEY = 'chanjiao:access';
 
-/** Marks a controller or route as needing a key with this access to the current service. */
-export const RequireAccess = (access: Access) => SetMetadata(ACCESS_KEY, access);
+/** The OpenAPI extension naming the access a route needs (the authorization matrix test reads it). */
+export const ACCESS_EXTENSION = 'x-access';
+
+/** Marks a controller or route as needing a key with this access to the current service (and says so in OpenAPI). */
+export const RequireAccess = (access: Access) => applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access));
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
+
+/**
+ * The principal of an `Authorization: Bearer <key>` header, or the 401 that says why there is none:
+ * `missing_api_key`, `invalid_api_key` (unknown, wrong or revoked: one answer) or `expired_api_key`.
+ */
+export async function authenticate(store: ApiKeyStore, authorization: string | undefined): Promise<Principal> {
+  const match = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization) : null;
+  if (!match)
+    throw new UnauthorizedException({ error: 'missing_api_key', message: '需要 API 密钥 / Authorization: Bearer <api key> is required' });
+  const checked = await store.check(match[1]!);
+  if ('principal' in checked) return checked.principal;
+  if (checked.refused === 'expired_api_key')
+    throw new UnauthorizedException({ error: 'expired_api_key', message: 'API 密钥已过期 / the API key has expired' });
+  throw new UnauthorizedException({ error: 'invalid_api_key', message: 'API 密钥无效或已吊销 / the API key is unknown or revoked' });
+}
+
+/** The institution a request names (`X-Institution`, else `?institution=`), if any. */
+export function requestedInstitution(request: FastifyRequest): string | undefined {
+  const header = request.headers[INSTITUTION_HEADER];
+  const fromHeader = Array.isArray(header) ? header[0] : header;
+  const query = request.query as Record<string, unknown> | undefined;
+  const fromQuery = typeof query?.institution === 'string' && query.institution !== '' ? query.institution : undefined;
+  if (fromHeader && fromQuery && fromHeader !== fromQuery)
+    throw new BadRequestException({
+      error: 'institution_conflict',
+      message: `X-Institution (${fromHeader}) 与 institution 参数 (${fromQuery}) 不一致 / X-Institution and ?institution= name different institutions`,
+      field: 'institution',
+    });
+  return fromHeader || fromQuery;
+}
+
+/** Settles the institution `p` acts for by {@link actingInstitution}: 400 `institution_required` or 403 when it cannot. */
+export function resolveInstitution(p: Principal, requested: string | undefined): Principal {
+  const choice = actingInstitution(p.institutions, requested);
+  if ('institution' in choice) return choice.institution === p.institution ? p : Object.assign({}, p, { institution: choice.institution });
+  if (choice.refused === 'institution_required')
+    throw new BadRequestException({ error: 'institution_required', message: choice.message, field: 'X-Institution' });
+  throw new ForbiddenException({ error: 'forbidden', message: choice.message });
+}
 
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
@@ -33,18 +78,21 @@ export class ApiKeyGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!access) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    const header = request.headers.authorization;
-    const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match) throw new UnauthorizedException({ error: 'missing_api_key', message: 'Authorization: Bearer <api key> is required' });
-    const principal = await this.store.verify(match[1]!);
-    if (!principal) throw new UnauthorizedException({ error: 'invalid_api_key', message: 'the API key is unknown or revoked' });
-    if (!allows(principal, access, this.service, principal.institution)) {
-      throw new ForbiddenException({ error: 'forbidden', message: `this key may not ${access} ${this.service}` });
+    // The edge (platform edge/key-check.ts) verified the key before the body was read; verified once.
+    const principal = request.principal ?? (await authenticate(this.store, request.headers.authorization));
+    if (!allows(principal, access, this.service)) {
+      throw new ForbiddenException({
+        error: 'forbidden',
+        message: `此密钥无权${ACCESS_ZH[access]} ${this.service} / this key may not ${access} ${this.service}`,
+      });
     }
-    request.principal = principal;
+    // Admin routes (GET /audit) span institutions: they act for none in particular.
+    request.principal = access === 'admin' ? principal : resolveInstitution(principal, requestedInstitution(request));
     return true;
   }
 }
+
+const ACCESS_ZH: Record<Access, string> = { write: '写入', read: '读取', admin: '管理' };
 
 /** The verified key of the request (set by {@link ApiKeyGuard}). */
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

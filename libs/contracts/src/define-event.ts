@@ -35,7 +35,7 @@ export type EventOf<D> = D extends EventDefinition<infer T, infer S> ? CloudEven
  */
 export function buildEvent<D extends EventDefinition>(
   definition: D,
-  input: { institution: string; subject: string; sequence: number; data: DataOf<D>; traceparent?: string; time?: Date },
+  input: { institution: string; subject: string; sequence: number; data: DataOf<D>; traceparent?: string; actor?: string; time?: Date },
 ): EventOf<D> {
   const data = definition.schema.parse(input.data);
   return Object.assign(
@@ -51,6 +51,7 @@ export function buildEvent<D extends EventDefinition>(
       sequence: input.sequence,
     },
     input.traceparent ? { traceparent: input.traceparent } : {},
+    input.actor ? { actor: input.actor } : {},
     { data },
   ) as EventOf<D>;
 }

@@ -9,7 +9,10 @@ export type ServiceName = (typeof SERVICES)[number];
 export const EVENTS_EXCHANGE = 'chanjiao.events';
 export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
-/** CloudEvents 1.0 structured-mode envelope with our two extensions. */
+/** The `actor` of events no key caused: scheduled jobs (the agreement-expiry job). */
+export const SYSTEM_ACTOR = 'system';
+
+/** CloudEvents 1.0 structured-mode envelope with our extensions. */
 export interface CloudEvent<TType extends string = string, TData = unknown> {
   specversion: '1.0';
   id: string;
@@ -24,6 +27,11 @@ export interface CloudEvent<TType extends string = string, TData = unknown> {
   sequence: number;
   /** Extension (W3C trace context), carried from the HTTP request that caused the change. */
   traceparent?: string;
+  /**
+   * Extension: who caused the change: the id of the API key of the request or import (never the key itself), or
+   * `system` for a scheduled job. Absent on events written before it was recorded.
+   */
+  actor?: string;
   data: TData;
 }
 
@@ -38,6 +46,7 @@ export const envelopeSchema = z.object({
   institution: z.string().regex(INSTITUTION_PATTERN),
   sequence: z.number().int().positive(),
   traceparent: z.string().max(128).optional(),
+  actor: z.string().min(1).max(64).optional(),
   data: z.unknown(),
 });
 

@@ -59,6 +59,15 @@ export interface WriteContext {
   traceparent?: string;
   /** Per item, when the items come from different requests (see WriteCoalescer); else `traceparent`. */
   traceparents?: ReadonlyArray<string | undefined>;
+  /** Who writes: the id of the request's key (never the key), carried in the events as `actor`. */
+  actor?: string;
+  /** Per item, when the items come from different requests (see WriteCoalescer); else `actor`. */
+  actors?: ReadonlyArray<string | undefined>;
+}
+
+/** Who wrote item `index`: the key id of the request it came from. */
+export function actorAt(ctx: WriteContext, index: number): string | undefined {
+  return ctx.actors?.[index] ?? ctx.actor;
 }
 
 /** The trace of the request item `index` came from. */

@@ -13,5 +13,7 @@ export * from './metrics';
 export * from './write-coalescer';
 export * from './local-date';
 export * from './storable-text';
+export * from './audit';
 export * from './paging';
 export * from './quota';
+export * from './edge';

@@ -15,6 +15,7 @@ import { AuthModule } from '@chanjiao/auth';
 import type { ServiceName } from '@chanjiao/contracts';
 import { connectAmqp, OutboxRelay } from '@chanjiao/messaging';
 import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, ServiceEnv, WorkerPauses } from '@chanjiao/persistence';
+import { AUDIT_SOURCE, AuditController, AuditReader, AuditSource } from './audit';
 import { BROKER_HEALTH, HealthController } from './health.controller';
 import { PUBLISHER_AMQP, SERVICE_ENV } from './tokens';
 import { WriteUnitOfWork } from './unit-of-work';
@@ -31,6 +32,8 @@ export interface PlatformOptions {
    */
   publishes: boolean;
   brokerHealth?: Provider;
+  /** Where GET /audit reads from: the outbox (default for services that publish), or reporting's event log. */
+  audit?: AuditSource;
 }
 
 /**
@@ -97,6 +100,8 @@ export class PlatformModule {
       // One per app: its workers report database outages here; health and metrics read it.
       { provide: WorkerPauses, useFactory: () => new WorkerPauses(new Logger('Workers')) },
       WorkerMetrics,
+      { provide: AUDIT_SOURCE, useValue: opts.audit ?? 'outbox' },
+      AuditReader,
     ];
     const publishing: Provider[] = [
       { provide: PUBLISHER_AMQP, useFactory: () => connectAmqp(opts.env.AMQP_URL, `${opts.service}-publisher`) },
@@ -119,11 +124,13 @@ export class PlatformModule {
       OutboxMetrics,
     ];
     if (!opts.publishes && !opts.brokerHealth) throw new Error('a service that does not publish must provide brokerHealth');
+    if (!opts.publishes && (opts.audit ?? 'outbox') === 'outbox') throw new Error('a service that does not publish has no outbox to audit');
     const providers = opts.publishes ? [...common, ...publishing] : [...common, opts.brokerHealth!, DatabaseLifecycle];
     return {
       module: PlatformModule,
       imports: [AuthModule.forService(opts.service, opts.env.AUTH_DATABASE_URL), MetricsModule.forService(opts.service)],
-      controllers: [HealthController],
+      // GET /audit on every service, from its outbox or (reporting) its event log.
+      controllers: [HealthController, AuditController],
       providers,
       exports: opts.publishes
         ? [SERVICE_ENV, DataSource, WorkerPauses, PUBLISHER_AMQP, OutboxRelay, WriteUnitOfWork, BROKER_HEALTH]

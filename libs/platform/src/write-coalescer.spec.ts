@@ -23,7 +23,7 @@ describe('WriteCoalescer', () => {
     const r = recorder();
     const c = new WriteCoalescer(r.run);
     const p = c.submit({ institution: 'A', traceparent: 't1' }, 'x');
-    expect(r.calls).toEqual([{ ctx: { institution: 'A', traceparents: ['t1'] }, items: ['x'] }]);
+    expect(r.calls).toEqual([{ ctx: { institution: 'A', traceparents: ['t1'], actors: [undefined] }, items: ['x'] }]);
     await r.release();
     await expect(p).resolves.toBe('x!');
   });
@@ -31,12 +31,14 @@ describe('WriteCoalescer', () => {
   it('merges writes that arrive while batches are in flight, in arrival order, each answered with its own result', async () => {
     const r = recorder();
     const c = new WriteCoalescer(r.run, { maxInFlight: 2 });
-    const first = ['a', 'b'].map((i) => c.submit({ institution: 'A', traceparent: `t-${i}` }, i));
-    const waiting = ['c', 'd', 'e'].map((i) => c.submit({ institution: 'A', traceparent: `t-${i}` }, i));
+    const first = ['a', 'b'].map((i) => c.submit({ institution: 'A', traceparent: `t-${i}`, actor: `k-${i}` }, i));
+    const waiting = ['c', 'd', 'e'].map((i) => c.submit({ institution: 'A', traceparent: `t-${i}`, actor: `k-${i}` }, i));
     expect(r.calls.map((x) => x.items)).toEqual([['a'], ['b']]);
     await r.release();
     expect(r.calls.map((x) => x.items)).toEqual([['a'], ['b'], ['c', 'd', 'e']]);
     expect(r.calls[2]!.ctx.traceparents).toEqual(['t-c', 't-d', 't-e']);
+    // Each item keeps the key of the request it came from: its event's actor.
+    expect(r.calls[2]!.ctx.actors).toEqual(['k-c', 'k-d', 'k-e']);
     await r.release();
     await expect(Promise.all([...first, ...waiting])).resolves.toEqual(['a!', 'b!', 'c!', 'd!', 'e!']);
   });

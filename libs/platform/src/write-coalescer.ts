@@ -3,6 +3,7 @@ import { WriteContext } from './batch';
 interface Pending<I, R> {
   item: I;
   traceparent: string | undefined;
+  actor: string | undefined;
   resolve: (r: R) => void;
   reject: (e: unknown) => void;
 }
@@ -42,7 +43,7 @@ export class WriteCoalescer<I, R> {
   submit(ctx: WriteContext, item: I): Promise<R> {
     return new Promise<R>((resolve, reject) => {
       const queue = this.queues.get(ctx.institution) ?? [];
-      queue.push({ item, traceparent: ctx.traceparent, resolve, reject });
+      queue.push({ item, traceparent: ctx.traceparent, actor: ctx.actor, resolve, reject });
       this.queues.set(ctx.institution, queue);
       this.dispatch(ctx.institution);
     });
@@ -66,7 +67,7 @@ export class WriteCoalescer<I, R> {
   private async run(institution: string, batch: Array<Pending<I, R>>): Promise<void> {
     try {
       const results = await this.runBatch(
-        { institution, traceparents: batch.map((p) => p.traceparent) },
+        { institution, traceparents: batch.map((p) => p.traceparent), actors: batch.map((p) => p.actor) },
         batch.map((p) => p.item),
       );
       batch.forEach((p, i) => p.resolve(results[i]!));
@@ -76,7 +77,7 @@ export class WriteCoalescer<I, R> {
         return;
       }
       for (const p of batch) {
-        await this.runBatch({ institution, traceparent: p.traceparent }, [p.item]).then(
+        await this.runBatch({ institution, traceparent: p.traceparent, actor: p.actor }, [p.item]).then(
           ([r]) => p.resolve(r!),
           (err: unknown) => p.reject(err),
         );

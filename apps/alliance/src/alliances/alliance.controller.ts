@@ -25,7 +25,10 @@ export class AllianceController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AllianceView> {
-    const result = await this.alliances.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.alliances.putOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -39,7 +42,7 @@ export class AllianceController {
     @Body(new ParseBatchPipe(AllianceBatchItemDto)) items: AllianceBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.alliances.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.alliances.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.allianceId, result: results[i]! })));
   }
 
@@ -83,7 +86,7 @@ export class AllianceController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CharterView> {
     const result = await this.alliances.adoptCharterOne(
-      { institution: p.institution, traceparent },
+      { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
     return respond(result, reply);
@@ -99,7 +102,7 @@ export class AllianceController {
     @Body(new ParseBatchPipe(CharterBatchItemDto)) items: CharterBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.alliances.adoptCharters({ institution: p.institution, traceparent }, items);
+    const results = await this.alliances.adoptCharters({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.version}`, result: results[i]! })));
   }
 

@@ -1,5 +1,5 @@
 import { allianceChildSubject, buildEvent, CloudEvent, MAX_SUBJECT_LENGTH } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteContext } from '@chanjiao/platform';
+import { DomainError, ItemResult, actorAt, traceparentAt, WriteContext } from '@chanjiao/platform';
 import { AllianceErrorCode } from './alliance.errors';
 import type { Decision } from './decision';
 
@@ -27,6 +27,7 @@ export class Staging<S> {
           sequence: sequence(d.state),
           data: d.emit.data,
           traceparent: traceparentAt(this.ctx, index),
+          actor: actorAt(this.ctx, index),
         }),
       );
     }

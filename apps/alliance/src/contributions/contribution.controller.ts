@@ -32,7 +32,10 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ContributionView> {
-    const result = await this.contributions.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.contributions.recordOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -46,7 +49,7 @@ export class ContributionController {
     @Body(new ParseBatchPipe(ContributionBatchItemDto)) items: ContributionBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.contributions.recordMany({ institution: p.institution, traceparent }, items);
+    const results = await this.contributions.recordMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.contributionId}`, result: results[i]! })));
   }
 
@@ -71,7 +74,10 @@ export class ContributionController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ActivityView> {
-    const result = await this.activities.recordOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.activities.recordOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -85,7 +91,7 @@ export class ContributionController {
     @Body(new ParseBatchPipe(ActivityBatchItemDto)) items: ActivityBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.activities.recordMany({ institution: p.institution, traceparent }, items);
+    const results = await this.activities.recordMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: `${item.allianceId}/${item.activityId}`, result: results[i]! })));
   }
 

@@ -47,7 +47,10 @@ export class MemberController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<MemberView> {
-    const result = await this.members.joinOne({ institution: p.institution, traceparent }, Object.assign({}, body, { allianceId }));
+    const result = await this.members.joinOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { allianceId }),
+    );
     return respond(result, reply);
   }
 
@@ -61,7 +64,7 @@ export class MemberController {
     @Body(new ParseBatchPipe(JoinBatchItemDto)) items: JoinBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.members.joinMany({ institution: p.institution, traceparent }, items);
+    const results = await this.members.joinMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return this.batch(items, results);
   }
 
@@ -93,7 +96,7 @@ export class MemberController {
       memberId: i.memberId,
       command: { kind: 'departure', date: i.date },
     }));
-    return this.batch(items, await this.members.changeMany({ institution: p.institution, traceparent }, commands));
+    return this.batch(items, await this.members.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, commands));
   }
 
   @Post('alliances/:allianceId/members/:memberId/role')
@@ -124,7 +127,7 @@ export class MemberController {
       memberId: i.memberId,
       command: { kind: 'role_change', role: i.role, date: i.date },
     }));
-    return this.batch(items, await this.members.changeMany({ institution: p.institution, traceparent }, commands));
+    return this.batch(items, await this.members.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, commands));
   }
 
   @Get('alliances/:allianceId/members')
@@ -151,7 +154,7 @@ export class MemberController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: MemberChangeItem): Promise<MemberView> {
-    const result = await this.members.changeOne({ institution: p.institution, traceparent }, item);
+    const result = await this.members.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
     return singleResult(result).value;
   }
 

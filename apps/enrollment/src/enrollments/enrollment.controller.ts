@@ -36,7 +36,7 @@ export class EnrollmentController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<EnrollmentView> {
-    return this.single(await this.enrollments.enroll({ institution: p.institution, traceparent }, body), reply);
+    return this.single(await this.enrollments.enroll({ institution: p.institution, actor: p.keyId, traceparent }, body), reply);
   }
 
   @Post('enrollments::batch')
@@ -49,7 +49,7 @@ export class EnrollmentController {
     @Body(new ParseBatchPipe(CreateEnrollmentDto)) items: CreateEnrollmentDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.enrollments.enrollMany({ institution: p.institution, traceparent }, items);
+    const results = await this.enrollments.enrollMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
   }
 
@@ -176,7 +176,7 @@ export class EnrollmentController {
   }
 
   private async lifecycle(p: Principal, traceparent: string | undefined, item: LifecycleItem): Promise<EnrollmentView> {
-    return view(singleResult(await this.enrollments.lifecycle({ institution: p.institution, traceparent }, item)).value);
+    return view(singleResult(await this.enrollments.lifecycle({ institution: p.institution, actor: p.keyId, traceparent }, item)).value);
   }
 
   private async lifecycleBatch(
@@ -184,7 +184,7 @@ export class EnrollmentController {
     traceparent: string | undefined,
     items: Array<{ studentId: string; command: LifecycleCommand }>,
   ) {
-    const results = await this.enrollments.lifecycleMany({ institution: p.institution, traceparent }, items);
+    const results = await this.enrollments.lifecycleMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
   }
 

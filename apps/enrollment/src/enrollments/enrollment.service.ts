@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
@@ -110,6 +110,7 @@ export class EnrollmentService {
               sequence: d.state.version,
               data: d.emit.data,
               traceparent: traceparentAt(ctx, index),
+              actor: actorAt(ctx, index),
             }),
           );
         }

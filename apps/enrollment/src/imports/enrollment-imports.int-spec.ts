@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
+import { allPages, expectEventually, httpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -19,10 +20,10 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     await stack?.close();
   });
 
-  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '') => {
+  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '', key = stack.writerKey) => {
     const res = await fetch(`${stack.urls.enrollment}/imports/${entity}${query}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': contentType },
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
       body,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -185,6 +186,24 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
 
+  it('a NUL character in a cell is a row error naming its column, never a failed import; in the header, a 400', async () => {
+    const csv =
+      'code,name,category,level,sectors,status\r\nNUL1,Fine,46,higher_vocational,mining,open\r\n' +
+      'NUL2,Bad\u0000name,46,higher_vocational,mining,open\r\nNUL3,Fine too,46,higher_vocational,mining\u0000;textiles,open\r\n';
+    const res = await upload('programs', csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'name', message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/) },
+      { row: 4, column: 'sectors', message: expect.stringContaining('NUL') },
+    ]);
+    expect((await stack.enrollment.get('/programs/NUL1')).status).toBe(200);
+    expect((await stack.enrollment.get('/programs/NUL2')).status).toBe(404);
+    const header = await upload('programs', 'code,na\u0000me\r\nA,B\r\n');
+    expect(header).toMatchObject({ status: 400, body: { error: 'invalid_header', errors: [{ field: 'file' }] } });
+    expect(header.body.message).toContain('column 2');
+  });
+
   it('refuses a broken multipart upload, an unknown encoding and a malformed import id with 400 naming them', async () => {
     const before = await count('enrollments');
     const noBoundary = await upload('enrollments', 'garbage', 'multipart/form-data');
@@ -221,6 +240,74 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(again).toMatchObject({ status: 409, body: { error: 'import_exists', errors: [{ field: 'importId' }] } });
   });
 
+  it("import ids are the institution's own: another's id neither conflicts nor shows (404 as for an unknown id)", async () => {
+    const other = (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: `${stack.institution}-OTHER` })).key;
+    const otherApi = httpClient(stack.urls.enrollment!, other);
+    const importId = randomUUID();
+    const csv = (code: string) => `code,name,category,level,sectors,status\r\n${code},Scoped,46,higher_vocational,mining,open\r\n`;
+    const mine = await upload('programs', csv('SCOPE1'), 'text/csv', `?importId=${importId}`);
+    expect(mine).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // The other institution cannot learn that the id exists: not from GET, not from a conflict.
+    const unknownId = randomUUID();
+    const seen = await otherApi.get(`/imports/${importId}`);
+    const unknown = await otherApi.get(`/imports/${unknownId}`);
+    expect(seen.status).toBe(404);
+    const { correlationId: _a, ...seenBody } = seen.body;
+    const { correlationId: _b, ...unknownBody } = unknown.body;
+    expect(seenBody).toEqual(JSON.parse(JSON.stringify(unknownBody).replaceAll(unknownId, importId)));
+    const theirs = await upload('programs', csv('SCOPE2'), 'text/csv', `?importId=${importId}`, other);
+    expect(theirs).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // Each sees its own import under the id.
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { created: 1 } });
+    expect((await otherApi.get('/imports')).body.items.map((i: { importId: string }) => i.importId)).toEqual([importId]);
+  });
+
+  it('at start, marks failed the imports left running by a process that stopped (heartbeat stale), not those of live ones', async () => {
+    const [stale, live] = [randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO import_jobs (institution, id, entity, format, status, owner, heartbeat_at, started_at) VALUES
+         ($1, $2, 'programs', 'csv', 'running', 'crashed-instance', now() - interval '10 minutes', now() - interval '20 minutes'),
+         ($1, $3, 'programs', 'csv', 'running', 'other-live-instance', now(), now() - interval '20 minutes')`,
+      [stack.institution, stale, live],
+    );
+    await stack.stop('enrollment');
+    await stack.start('enrollment');
+    await expectEventually(async () => {
+      expect((await stack.enrollment.get(`/imports/${stale}`)).body).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/^导入被中断.* \/ interrupted: the process running the import stopped/),
+        finishedAt: expect.any(String),
+      });
+    });
+    expect((await stack.enrollment.get(`/imports/${live}`)).body).toMatchObject({ status: 'running', finishedAt: null });
+    await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [live]);
+  });
+
+  it('GET /imports pages newest first with limit and cursor; a bad limit or cursor is a 400 naming it', async () => {
+    const other = (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: `${stack.institution}-PAGES` })).key;
+    const api = httpClient(stack.urls.enrollment!, other);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push(randomUUID());
+      await upload('programs', 'code,colour\r\n', 'text/csv', `?importId=${ids[i]}`, other);
+    }
+    const first = await api.get('/imports?limit=2');
+    expect(first.body.items).toHaveLength(2);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const walked = await allPages(api, '/imports', 2);
+    expect(walked.pages).toBe(3);
+    expect(walked.items.map((i: { importId: string }) => i.importId)).toEqual([...ids].reverse());
+    expect((await api.get('/imports')).body).toMatchObject({ nextCursor: null });
+    for (const limit of ['0', '501', 'abc']) {
+      const bad = await api.get(`/imports?limit=${limit}`);
+      expect(bad).toMatchObject({ status: 400, body: { error: 'validation_failed', errors: [{ field: 'limit' }] } });
+    }
+    for (const cursor of ['nonsense', Buffer.from('["x","y"]').toString('base64url')]) {
+      const bad = await api.get(`/imports?cursor=${cursor}`);
+      expect(bad).toMatchObject({ status: 400, body: { error: 'invalid_cursor', errors: [{ field: 'cursor' }] } });
+    }
+  });
+
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {
     await upload('programs', 'code,name,category,level,sectors,status\r\nBIG,Big program,46,higher_vocational,mining,open\r\n');
     const rows = ['studentId,programCode,cohortYear,level,pathway'];
@@ -230,8 +317,48 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(res.body).toMatchObject({ importId, status: 'completed', rows: { done: 3500, created: 3500, failed: 0 } });
     const progress = await stack.enrollment.get(`/imports/${importId}`);
     expect(progress.body).toMatchObject({ status: 'completed', rows: { done: 3500 } });
-    expect((await stack.enrollment.get('/imports')).body[0].importId).toBe(importId);
+    expect((await stack.enrollment.get('/imports')).body.items[0].importId).toBe(importId);
     expect(Number((await db.query(`SELECT count(*) AS n FROM outbox WHERE payload->>'subject' LIKE 'B0%'`)).rows[0].n)).toBe(3500);
+  });
+
+  it('writes formula-like text behind an apostrophe in the error report (CSV and XLSX), and takes it off on import', async () => {
+    const evil = '=HYPERLINK("http://evil.example","click")';
+    const q = (v: string) => `"${v.replace(/"/g, '""')}"`;
+    const csv = [
+      'code,name,category,level,sectors,status',
+      `FX1,${q(evil)},46,higher_vocational,mining,open`,
+      `FX2,Bad category,${q('=1+2')},higher_vocational,mining,open`,
+      // As an error report or export of ours writes it: the apostrophe comes off, the text is stored as it was.
+      `FX3,${q(`'${evil}`)},46,higher_vocational,mining,open`,
+      `FX4,${q("'plain")},46,higher_vocational,mining,open`,
+      '',
+    ].join('\r\n');
+    const importId = randomUUID();
+    const res = await upload('programs', csv, 'text/csv', `?importId=${importId}`);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { created: 3, failed: 1 } });
+    // The JSON view is as before: no values.
+    expect(res.body.errors).toEqual([{ row: 3, column: 'category', message: expect.any(String) }]);
+    expect((await stack.enrollment.get('/programs/FX1')).body.name).toBe(evil);
+    expect((await stack.enrollment.get('/programs/FX3')).body.name).toBe(evil);
+    // Not formula-like after its apostrophe: kept whole.
+    expect((await stack.enrollment.get('/programs/FX4')).body.name).toBe("'plain");
+    const report = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=csv`, {
+      headers: { authorization: `Bearer ${stack.writerKey}` },
+    });
+    expect(report.headers.get('content-type')).toMatch(/^text\/csv/);
+    const lines = Buffer.from(await report.arrayBuffer())
+      .toString('utf8')
+      .split('\r\n');
+    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code');
+    expect(lines[1]).toMatch(/^3,category,'=1\+2,/);
+    const xlsx = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=xlsx`, {
+      headers: { authorization: `Bearer ${stack.writerKey}` },
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const row = wb.worksheets[0]!.getRow(2).values as unknown[];
+    expect(row.slice(1, 4)).toEqual([3, 'category', "'=1+2"]);
+    expect((await stack.enrollment.get(`/imports/${randomUUID()}/errors`)).status).toBe(404);
   });
 
   it('serves templates with a header and an example row', async () => {

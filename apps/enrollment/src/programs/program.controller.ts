@@ -36,7 +36,7 @@ export class ProgramController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProgramView> {
-    const result = await this.programs.put({ institution: p.institution, traceparent }, Object.assign({}, body, { code }));
+    const result = await this.programs.put({ institution: p.institution, actor: p.keyId, traceparent }, Object.assign({}, body, { code }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);
@@ -52,7 +52,7 @@ export class ProgramController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResultView> {
-    const results = await this.programs.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.programs.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     void reply.status(200);
     return toBatchResult(items.map((item, i) => ({ id: item.code, result: results[i]! })));
   }

@@ -5,6 +5,7 @@ import {
   coalesced,
   DomainError,
   ItemResult,
+  actorAt,
   Page,
   PageRequest,
   Quota,
@@ -68,6 +69,7 @@ export class ProgramService {
               sequence: version,
               data,
               traceparent: traceparentAt(ctx, index),
+              actor: actorAt(ctx, index),
             }),
           );
         }

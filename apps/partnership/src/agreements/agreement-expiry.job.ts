@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { buildEvent, CloudEvent, SYSTEM_ACTOR } from '@chanjiao/contracts';
 import { untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/platform';
 import { Clock } from '../common/clock';
@@ -84,7 +84,15 @@ export class AgreementExpiryJob implements OnApplicationBootstrap, OnApplication
           const d = decideExpiry(a, today);
           if (!d.ok || !d.emit) continue;
           byInstitution.set(institution, [...(byInstitution.get(institution) ?? []), d.state]);
-          events.push(buildEvent(d.emit.definition, { institution, subject: a.agreementId, sequence: d.state.version, data: d.emit.data }));
+          events.push(
+            buildEvent(d.emit.definition, {
+              institution,
+              subject: a.agreementId,
+              sequence: d.state.version,
+              data: d.emit.data,
+              actor: SYSTEM_ACTOR,
+            }),
+          );
         }
         for (const [institution, states] of byInstitution) await this.agreements.saveMany(m, institution, [], states);
         return { result: due.length, events };

@@ -34,7 +34,7 @@ export class AgreementController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AgreementView> {
-    const result = await this.agreements.signOne({ institution: p.institution, traceparent }, body);
+    const result = await this.agreements.signOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return view(value);
@@ -50,7 +50,7 @@ export class AgreementController {
     @Body(new ParseBatchPipe(CreateAgreementDto)) items: CreateAgreementDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.agreements.signMany({ institution: p.institution, traceparent }, items);
+    const results = await this.agreements.signMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.agreementId, result: results[n]! })));
   }
 
@@ -131,12 +131,12 @@ export class AgreementController {
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: AgreementChangeItem): Promise<AgreementView> {
-    const result = await this.agreements.changeOne({ institution: p.institution, traceparent }, item);
+    const result = await this.agreements.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
     return view(singleResult(result).value);
   }
 
   private async changeBatch(p: Principal, traceparent: string | undefined, items: AgreementChangeItem[]): Promise<BatchResultView> {
-    const results = await this.agreements.changeMany({ institution: p.institution, traceparent }, items);
+    const results = await this.agreements.changeMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.agreementId, result: results[n]! })));
   }
 }

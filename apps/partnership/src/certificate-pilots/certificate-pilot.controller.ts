@@ -27,7 +27,7 @@ export class CertificatePilotController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<CertificatePilotView> {
-    const result = await this.pilots.launchOne({ institution: p.institution, traceparent }, body);
+    const result = await this.pilots.launchOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -42,7 +42,7 @@ export class CertificatePilotController {
     @Body(new ParseBatchPipe(CreateCertificatePilotDto)) items: CreateCertificatePilotDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.pilots.launchMany({ institution: p.institution, traceparent }, items);
+    const results = await this.pilots.launchMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.pilotId, result: results[n]! })));
   }
 
@@ -56,7 +56,10 @@ export class CertificatePilotController {
     @Body() body: PilotResultsDto,
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<CertificatePilotView> {
-    const result = await this.pilots.resultsOne({ institution: p.institution, traceparent }, Object.assign({}, body, { pilotId }));
+    const result = await this.pilots.resultsOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { pilotId }),
+    );
     return singleResult(result).value;
   }
 
@@ -69,7 +72,7 @@ export class CertificatePilotController {
     @Body(new ParseBatchPipe(PilotResultsBatchItemDto)) items: PilotResultsBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.pilots.resultsMany({ institution: p.institution, traceparent }, items);
+    const results = await this.pilots.resultsMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.pilotId, result: results[n]! })));
   }
 

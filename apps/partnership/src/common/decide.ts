@@ -1,5 +1,5 @@
 import { buildEvent, CloudEvent, DataOf, EventDefinition } from '@chanjiao/contracts';
-import { DomainError, ItemResult, traceparentAt, WriteContext, WriteOutcome } from '@chanjiao/platform';
+import { DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteOutcome } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { RowTable } from './row-table';
@@ -60,6 +60,7 @@ export async function decideAll<S extends { version: number }>(
           sequence: d.state.version,
           data: d.emit.data,
           traceparent: traceparentAt(ctx, index),
+          actor: actorAt(ctx, index),
         }),
       );
     }

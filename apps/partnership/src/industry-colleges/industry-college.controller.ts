@@ -21,7 +21,7 @@ export class IndustryCollegeController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<IndustryCollegeView> {
-    const result = await this.colleges.foundOne({ institution: p.institution, traceparent }, body);
+    const result = await this.colleges.foundOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -36,7 +36,7 @@ export class IndustryCollegeController {
     @Body(new ParseBatchPipe(CreateIndustryCollegeDto)) items: CreateIndustryCollegeDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.colleges.foundMany({ institution: p.institution, traceparent }, items);
+    const results = await this.colleges.foundMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.collegeId, result: results[n]! })));
   }
 

@@ -21,7 +21,7 @@ export class OrderClassController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<OrderClassView> {
-    const result = await this.orderClasses.createOne({ institution: p.institution, traceparent }, body);
+    const result = await this.orderClasses.createOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -36,7 +36,7 @@ export class OrderClassController {
     @Body(new ParseBatchPipe(CreateOrderClassDto)) items: CreateOrderClassDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.orderClasses.createMany({ institution: p.institution, traceparent }, items);
+    const results = await this.orderClasses.createMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.orderClassId, result: results[n]! })));
   }
 

@@ -23,7 +23,10 @@ export class PartnerController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<PartnerView> {
-    const result = await this.partners.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { partnerId }));
+    const result = await this.partners.putOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { partnerId }),
+    );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -39,7 +42,7 @@ export class PartnerController {
     @Body(new ParseBatchPipe(PartnerBatchItemDto)) items: PartnerBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.partners.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.partners.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((item, i) => ({ id: item.partnerId, result: results[i]! })));
   }
 

@@ -30,7 +30,10 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<TrainingBaseView> {
-    const result = await this.bases.putOne({ institution: p.institution, traceparent }, Object.assign({}, body, { baseId }));
+    const result = await this.bases.putOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { baseId }),
+    );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -45,7 +48,7 @@ export class TrainingBaseController {
     @Body(new ParseBatchPipe(TrainingBaseBatchItemDto)) items: TrainingBaseBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.bases.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.bases.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.baseId, result: results[n]! })));
   }
 
@@ -72,7 +75,10 @@ export class TrainingBaseController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InvestmentView> {
-    const result = await this.bases.investOne({ institution: p.institution, traceparent }, Object.assign({}, body, { baseId }));
+    const result = await this.bases.investOne(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      Object.assign({}, body, { baseId }),
+    );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -87,7 +93,7 @@ export class TrainingBaseController {
     @Body(new ParseBatchPipe(InvestmentBatchItemDto)) items: InvestmentBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.bases.investMany({ institution: p.institution, traceparent }, items);
+    const results = await this.bases.investMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: `${i.baseId}/${i.investmentId}`, result: results[n]! })));
   }
 

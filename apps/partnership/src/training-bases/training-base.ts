@@ -19,6 +19,7 @@ import {
   IsCalendarDate,
   IsEntityId,
   ItemResult,
+  actorAt,
   Page,
   PageQuery,
   pageRequest,
@@ -256,6 +257,7 @@ export class TrainingBaseService {
             sequence: next.version,
             data: input,
             traceparent: traceparentAt(ctx, index),
+            actor: actorAt(ctx, index),
           }),
         );
         return d;

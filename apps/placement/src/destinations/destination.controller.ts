@@ -28,7 +28,7 @@ export class DestinationController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<DestinationVersionView> {
     const result = await this.destinations.put(
-      { institution: p.institution, traceparent },
+      { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign(new DestinationBatchItemDto(), body, { studentId }),
     );
     const { outcome, value } = singleResult(result);
@@ -46,7 +46,7 @@ export class DestinationController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<BatchResultView> {
-    const results = await this.destinations.putMany({ institution: p.institution, traceparent }, items);
+    const results = await this.destinations.putMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     void reply.status(200);
     return toBatchResult(items.map((i, n) => ({ id: i.studentId, result: results[n]! })));
   }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent, DestinationRecorded, DestinationVersion } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { DestinationBatchItemDto } from './destination.dto';
 import { decideDestinationPut } from './destination.domain';
@@ -50,6 +50,7 @@ export class DestinationService {
               sequence: d.state.version,
               data: d.state,
               traceparent: traceparentAt(ctx, index),
+              actor: actorAt(ctx, index),
             }),
           );
         }

@@ -24,7 +24,7 @@ export class InternshipController {
     @Headers('traceparent') traceparent: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<InternshipView> {
-    const result = await this.internships.post({ institution: p.institution, traceparent }, body);
+    const result = await this.internships.post({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
     return value;
@@ -40,7 +40,7 @@ export class InternshipController {
     @Body(new ParseBatchPipe(CreateInternshipDto)) items: CreateInternshipDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.internships.postMany({ institution: p.institution, traceparent }, items);
+    const results = await this.internships.postMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.internshipId, result: results[n]! })));
   }
 
@@ -54,7 +54,7 @@ export class InternshipController {
     @Body(new ParseBatchPipe(CompletionBatchItemDto)) items: CompletionBatchItemDto[],
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<BatchResultView> {
-    const results = await this.internships.completeMany({ institution: p.institution, traceparent }, items);
+    const results = await this.internships.completeMany({ institution: p.institution, actor: p.keyId, traceparent }, items);
     return toBatchResult(items.map((i, n) => ({ id: i.internshipId, result: results[n]! })));
   }
 
@@ -68,7 +68,10 @@ export class InternshipController {
     @Body() body: CompletionDto,
     @Headers('traceparent') traceparent: string | undefined,
   ): Promise<InternshipView> {
-    const result = await this.internships.complete({ institution: p.institution, traceparent }, { internshipId, endDate: body.endDate });
+    const result = await this.internships.complete(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      { internshipId, endDate: body.endDate },
+    );
     return singleResult(result).value;
   }
 

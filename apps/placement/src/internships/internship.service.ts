@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, Page, PageRequest, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import {
+  coalesced,
+  DomainError,
+  ItemResult,
+  actorAt,
+  Page,
+  PageRequest,
+  traceparentAt,
+  WriteContext,
+  WriteUnitOfWork,
+} from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { CreateInternshipDto } from './internship.dto';
 import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';
@@ -81,6 +91,7 @@ export class InternshipService {
               sequence: d.state.version,
               data: d.emit.data,
               traceparent: traceparentAt(ctx, index),
+              actor: actorAt(ctx, index),
             }),
           );
         }

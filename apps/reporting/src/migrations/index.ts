@@ -3,6 +3,7 @@ import { DropUnusedEventLogIndex1795903651262 } from './1795903651262-DropUnused
 import { EventLogJsonAndHotUpdates1795910297814 } from './1795910297814-EventLogJsonAndHotUpdates';
 import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternshipFacts';
 import { RecountDestinationCorrections1796542792623 } from './1796542792623-RecountDestinationCorrections';
+import { EventLogReceivedIndex1796560000000 } from './1796560000000-EventLogReceivedIndex';
 
 /** In order of application. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   EventLogJsonAndHotUpdates1795910297814,
   DatedInternshipFacts1795930000000,
   RecountDestinationCorrections1796542792623,
+  EventLogReceivedIndex1796560000000,
 ];

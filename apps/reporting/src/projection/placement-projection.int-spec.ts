@@ -122,7 +122,7 @@ describe('placement projections under redelivery and reordering (real RabbitMQ a
     expect(q.destinationsWithoutGraduation).toEqual({ count: 0, items: [] });
     expect(q.graduationsWithoutDestination).toEqual({ count: 0, items: [] });
     expect(q.internshipsOfUnknownStudents).toEqual({ count: 1, internships: 1, items: [] });
-    const bad = await admin.get('/reports/placement?cohort=20x&by=colour&asOf=2022-02-30');
+    const bad = await admin.get('/reports/placement?institution=CLEAN&cohort=20x&by=colour&asOf=2022-02-30');
     expect(bad.status).toBe(400);
     expect([...new Set(bad.body.errors.map((e: { field: string }) => e.field))].sort()).toEqual(['asOf', 'by', 'cohort']);
   });

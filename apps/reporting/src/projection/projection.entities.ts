@@ -1,7 +1,11 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-/** Every event applied, as received: the raw log, and the inbox that makes redelivery harmless. */
+/**
+ * Every event applied, as received: the raw log, and the inbox that makes redelivery harmless. Read newest first by
+ * GET /audit (the index).
+ */
 @Entity({ name: 'event_log' })
+@Index('event_log_received_idx', ['receivedAt', 'id'])
 export class EventLogEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'text' }) institution!: string;

@@ -1,12 +1,12 @@
-import { ForbiddenException } from '@nestjs/common';
-import type { Principal } from '@chanjiao/auth';
+import { Principal, resolveInstitution } from '@chanjiao/auth';
 import { todayIn } from '@chanjiao/platform';
 
-/** The institution a report is about: the key's own unless an admin key asks for another. */
+/**
+ * The institution a report is about, by the rule every request follows (actingInstitution): the key's only one, or
+ * the one asked for among the key's (a bureau's list, or any for an admin key bound to `*`).
+ */
 export function reportInstitution(p: Principal, requested: string | undefined): string {
-  if (!requested || requested === p.institution) return p.institution;
-  if (p.role === 'admin') return requested;
-  throw new ForbiddenException({ error: 'forbidden', message: `this key may read ${p.institution} only` });
+  return resolveInstitution(p, requested || p.institution || undefined).institution;
 }
 
 /** Today's date where the college is (reports default to it). */

@@ -1,15 +1,16 @@
 import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import ExcelJS from 'exceljs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
 import { PassThrough, Readable } from 'node:stream';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { validationFailed } from '../validation';
 import { IMPORT_SPECS, ImportSpec } from './import-spec';
-import { ImportView } from './import.dto';
+import { IMPORTS_PAGE_DEFAULT, ImportPageQuery, ImportView } from './import.dto';
+import { Page, PageView } from '../paging';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
+import { csvOf, SheetValue, xlsxOf } from './sheet-writer';
 import { csvEncodingNamed } from './text-encoding';
 
 /**
@@ -34,6 +35,27 @@ function formatOf(query: string | undefined, contentType: string | undefined, fi
   return 'csv';
 }
 
+const importNotFound = (id: string) => new NotFoundException({ error: 'import_not_found', message: `没有导入 ${id} / no import ${id}` });
+
+/** A spreadsheet download, written by sheet-writer.ts (formula-like text escaped). */
+async function sendSheet(
+  reply: FastifyReply,
+  format: SheetFormat,
+  filename: string,
+  sheetName: string,
+  rows: SheetValue[][],
+): Promise<void> {
+  if (format === 'csv') {
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}.csv"`)
+      .send(csvOf(rows));
+    return;
+  }
+  const buffer = await xlsxOf(sheetName, rows, { textColumns: true });
+  void reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(buffer);
+}
+
 @ApiTags('imports')
 @ApiBearerAuth()
 @RequireAccess('write')
@@ -54,7 +76,8 @@ export class ImportController {
     summary: 'Import a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of one entity',
     description:
       'Send the file as the body (Content-Type text/csv or the XLSX type) or as multipart/form-data field "file". ' +
-      'Columns are the API fields. Valid rows are written in one transaction; bad rows are listed with row number, column and reason. ' +
+      'Columns are the API fields. Valid rows are written in chunks of 1,000, each in its own transaction (an import never holds ' +
+      'locks that stall other writes); bad rows are listed with row number, column and reason. ' +
       'Re-importing the same file changes nothing.',
   })
   @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')
@@ -111,7 +134,7 @@ export class ImportController {
       );
     }
     return this.imports.run(
-      { institution: p.institution, traceparent },
+      { institution: p.institution, actor: p.keyId, traceparent },
       spec,
       stream,
       formatOf(format, req.headers['content-type'], filename),
@@ -127,35 +150,42 @@ export class ImportController {
   async template(@Param('entity') entity: string, @Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
     const spec = this.spec(entity);
     const f = formatOf(format ?? 'csv', undefined);
-    const header = spec.columns.map((c) => c.name);
-    const example = spec.columns.map((c) => c.example);
-    if (f === 'csv') {
-      const quote = (v: string) => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-      const body = `\uFEFF${header.map(quote).join(',')}\r\n${example.map(quote).join(',')}\r\n`;
-      void reply
-        .header('content-type', 'text/csv; charset=utf-8')
-        .header('content-disposition', `attachment; filename="${entity}-template.csv"`)
-        .send(body);
-      return;
-    }
-    const wb = new ExcelJS.Workbook();
-    const sheet = wb.addWorksheet(entity);
-    sheet.addRow(header).font = { bold: true };
-    sheet.addRow(example);
-    // Keep codes such as "46" or "652801" as text in Excel.
-    spec.columns.forEach((_, i) => (sheet.getColumn(i + 1).numFmt = '@'));
-    const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-    void reply
-      .header('content-type', XLSX_TYPE)
-      .header('content-disposition', `attachment; filename="${entity}-template.xlsx"`)
-      .send(buffer);
+    const rows = [spec.columns.map((c) => c.name), spec.columns.map((c) => c.example)];
+    await sendSheet(reply, f, `${entity}-template`, entity, rows);
+  }
+
+  @Get(':importId/errors')
+  @ApiOperation({
+    summary: 'The bad rows of an import as a spreadsheet: row, column, value, message, code (the first 1,000)',
+    description: 'Every text cell a spreadsheet would run as a formula (= + - @, tab, CR) is written behind an apostrophe.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiProduces('text/csv', XLSX_TYPE)
+  async errorReport(
+    @CurrentPrincipal() p: Principal,
+    @Param(
+      'importId',
+      new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]) }),
+    )
+    id: string,
+    @Query('format') format: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const f = formatOf(format ?? 'csv', undefined);
+    const errors = await this.imports.errorReport(p.institution, id);
+    if (!errors) throw importNotFound(id);
+    const rows = [
+      ['row', 'column', 'value', 'message', 'code'],
+      ...errors.map((e) => [e.row, e.column, e.value ?? null, e.message, e.code ?? null]),
+    ];
+    await sendSheet(reply, f, `import-${id}-errors`, 'errors', rows);
   }
 
   @Get()
-  @ApiOperation({ summary: "The latest imports of the key's institution, running ones included" })
-  @ApiOkResponse({ type: [ImportView] })
-  recent(@CurrentPrincipal() p: Principal): Promise<ImportView[]> {
-    return this.imports.recent(p.institution);
+  @ApiOperation({ summary: "The imports of the key's institution, newest first, running ones included; paged (limit, cursor)" })
+  @ApiOkResponse({ type: PageView(ImportView) })
+  recent(@CurrentPrincipal() p: Principal, @Query() q: ImportPageQuery): Promise<Page<ImportView>> {
+    return this.imports.recent(p.institution, q.limit ?? IMPORTS_PAGE_DEFAULT, q.cursor);
   }
 
   @Get(':importId')
@@ -170,7 +200,7 @@ export class ImportController {
     id: string,
   ): Promise<ImportView> {
     const found = await this.imports.find(p.institution, id);
-    if (!found) throw new NotFoundException({ error: 'import_not_found', message: `no import ${id}` });
+    if (!found) throw importNotFound(id);
     return found;
   }
 

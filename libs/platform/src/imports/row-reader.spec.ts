@@ -159,3 +159,34 @@ describe('readRows (CSV): the encoding decided from the whole file', () => {
     await expect(collect(readRows(failing(), 'csv', 'utf-8'))).rejects.toThrow(/the upload ended/);
   });
 });
+
+describe('the XLSX reader leaves no temporary file behind', () => {
+  it('removes the file exceljs writes a sheet to (one before its shared strings), read whole or stopped early', async () => {
+    const { mkdtemp, readdir, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createReadStream } = await import('node:fs');
+    const ExcelJS = (await import('exceljs')).default;
+    const dir = await mkdtemp(join(tmpdir(), 'sheet-first-'));
+    try {
+      const path = join(dir, 'sheet-first.xlsx');
+      // The streaming writer with shared strings puts the sheet before them in the archive, as many writers do.
+      const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: path, useSharedStrings: true });
+      const sheet = wb.addWorksheet('programs');
+      for (let i = 0; i < 200; i++) sheet.addRow([`P${i}`, '专业']).commit();
+      sheet.commit();
+      await wb.commit();
+      const readerFiles = async () => (await readdir(tmpdir())).filter((n) => n.startsWith(`tmp-${process.pid}-`));
+      const before = await readerFiles();
+      expect(await collect(readRows(createReadStream(path), 'xlsx'))).toHaveLength(200);
+      for await (const row of readRows(createReadStream(path), 'xlsx')) {
+        expect(row).toEqual(['P0', '专业']);
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100)); // tmp removes its files asynchronously
+      expect(await readerFiles()).toEqual(before);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,3 @@
+export * from './audit.controller';
+export * from './audit.dto';
+export * from './audit.reader';
