@@ -295,7 +295,9 @@ describe('enrollment write API (real PostgreSQL)', () => {
       expect(seen.filter((c) => c.startsWith('PA-'))).toEqual([]);
     });
 
-    it('pages of the default size, 100, and the limit asked for', async () => {
+    it('pages of the default size, 100, and the limit asked for; ?institution= names the key’s own', async () => {
+      expect((await stack.enrollment.get(`/programs?limit=1&institution=${stack.institution}`)).body.items).toHaveLength(1);
+      expect((await stack.enrollment.get('/programs?limit=1&colour=red')).body.errors[0].field).toBe('colour');
       const first = await stack.enrollment.get('/programs');
       expect(first.body.items).toHaveLength(100);
       expect(typeof first.body.nextCursor).toBe('string');

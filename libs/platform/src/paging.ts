@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { ID_PATTERN, isCalendarDate } from '@chanjiao/contracts';
+import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { ID_PATTERN, INSTITUTION_PATTERN, isCalendarDate } from '@chanjiao/contracts';
 import { DomainError } from './domain-error';
 import { QueryInteger } from './validators';
 
@@ -45,7 +45,13 @@ export function Paged<B extends new (...args: any[]) => object>(Base: B) {
   return PagedQuery;
 }
 
-export class PageQuery extends Paged(class {}) {}
+/** The query of a write service's list: a page, and the institution a key bound to several acts for (read by the key check). */
+export class PageQuery extends Paged(class {}) {
+  @ApiPropertyOptional({ description: 'The institution to act for, for a key bound to several (as X-Institution); default: the key’s own' })
+  @IsOptional()
+  @Matches(INSTITUTION_PATTERN, { message: 'institution 须为院校代码 / institution must be an institution code such as BZVTC' })
+  institution?: string;
+}
 
 /** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
 export type KeyPart = 'text' | 'int' | 'date';
