@@ -3,7 +3,7 @@
 export type Figure = string | number | boolean | null;
 
 /** Fields of a report that say what was asked or when, not figures. */
-const NOT_FIGURES = new Set(['institution', 'year', 'cohort', 'date', 'asOf', 'by', 'within', 'items']);
+const NOT_FIGURES = new Set(['institution', 'year', 'cohort', 'date', 'asOf', 'by', 'within', 'items', 'nextCursor']);
 /** What identifies an element of a list of rows, in order of preference. */
 const ROW_KEYS = ['key', 'agreementId', 'allianceId', 'studentId', 'source', 'kind'];
 

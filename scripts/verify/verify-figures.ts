@@ -97,6 +97,16 @@ async function run(o: VerifyOptions, institutions: string[], key: string, log: (
     if (res.status !== 200) throw new VerifyError(`GET ${path}: ${res.status} ${text.slice(0, 300)}`);
     return JSON.parse(text) as T;
   };
+  /** A paged report (`partnerships/expiring`) whole: its `agreements` of every page, following `nextCursor`. */
+  const getAll = async (path: string): Promise<unknown> => {
+    const first = await get<{ agreements: unknown[]; nextCursor: string | null }>(path);
+    for (let cursor = first.nextCursor; cursor !== null;) {
+      const next = await get<{ agreements: unknown[]; nextCursor: string | null }>(`${path}&cursor=${cursor}`);
+      first.agreements.push(...next.agreements);
+      cursor = next.nextCursor;
+    }
+    return Object.assign(first, { nextCursor: null });
+  };
   const notCaughtUp = await waitForReporting(o, institutions, get, log);
   const before = await eventsWritten(o.databases);
   const today = o.today ?? todayIn(process.env.REPORT_TIMEZONE ?? 'Asia/Shanghai');
@@ -139,7 +149,9 @@ async function run(o: VerifyOptions, institutions: string[], key: string, log: (
       `${institution}: ${years.length} year(s) ${years[0] ?? ''}–${years.at(-1) ?? ''}, ${allDates.size} asOf date(s), ${checks.length} reports`,
     );
 
-    const served = await inParallel(checks, o.concurrency ?? 4, (c) => get<unknown>(c.path));
+    const served = await inParallel(checks, o.concurrency ?? 4, (c) =>
+      c.path.startsWith('/reports/partnerships/expiring?') ? getAll(c.path) : get<unknown>(c.path),
+    );
     checks.forEach((c, i) => {
       const { compared, differences } = compareFigures(served[i], c.expected());
       result.compared += compared;

@@ -295,7 +295,9 @@ describe('enrollment write API (real PostgreSQL)', () => {
       expect(seen.filter((c) => c.startsWith('PA-'))).toEqual([]);
     });
 
-    it('pages of the default size, 100, and the limit asked for', async () => {
+    it('pages of the default size, 100, and the limit asked for; ?institution= names the key’s own', async () => {
+      expect((await stack.enrollment.get(`/programs?limit=1&institution=${stack.institution}`)).body.items).toHaveLength(1);
+      expect((await stack.enrollment.get('/programs?limit=1&colour=red')).body.errors[0].field).toBe('colour');
       const first = await stack.enrollment.get('/programs');
       expect(first.body.items).toHaveLength(100);
       expect(typeof first.body.nextCursor).toBe('string');
@@ -349,6 +351,19 @@ describe('enrollment write API (real PostgreSQL)', () => {
       .filter((p) => p.in === 'header' && p.name === 'traceparent');
     expect(traceparents.length).toBeGreaterThan(5);
     expect(traceparents.filter((p) => p.required !== false)).toEqual([]);
+    // The list is documented as a page: its query and its shape.
+    const list = doc.body.paths['/programs'].get;
+    expect(list.parameters.map((p: { name: string; in: string }) => `${p.in}:${p.name}`)).toEqual(
+      expect.arrayContaining(['query:limit', 'query:cursor']),
+    );
+    expect(list.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/ProgramPage' });
+    expect(doc.body.components.schemas.ProgramPage).toMatchObject({
+      properties: {
+        items: { type: 'array', items: { $ref: '#/components/schemas/ProgramView' } },
+        nextCursor: { type: 'string', nullable: true },
+      },
+      required: ['items', 'nextCursor'],
+    });
     const health = await stack.enrollment.get('/health');
     expect(health).toMatchObject({ status: 200, body: { checks: { database: 'up', broker: 'up' } } });
   });

@@ -23,6 +23,8 @@ const consumerEnvSchema = z.object({
     .default('1000,5000,30000')
     .transform((s) => s.split(',').map(Number)),
   CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(20),
+  /** Open `GET /reports/stream` connections one key may hold (per reporting instance); one more is 429 too_many_streams. */
+  REPORT_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(10000).default(8),
   /** The zone whose calendar day is a report's default `asOf` (read where reports compute it; checked here at boot). */
   REPORT_TIMEZONE: zTimeZone.default('Asia/Shanghai'),
   /** GB/T 2260 prefix of "local" regions (DESIGN.md §3); fixed per deployment. */

@@ -1,7 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { ID_PATTERN, isCalendarDate } from '@chanjiao/contracts';
+import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
+import { ID_PATTERN, INSTITUTION_PATTERN, isCalendarDate } from '@chanjiao/contracts';
 import { DomainError } from './domain-error';
 import { QueryInteger } from './validators';
 
@@ -16,29 +16,41 @@ const CURSOR_MAX_CHARS = 1024;
 
 const LIMIT_MESSAGE = `limit 须为 1 到 ${PAGE_LIMIT_MAX} 的整数 / limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`;
 
-export class PageQuery {
-  @ApiPropertyOptional({
-    description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
-    minimum: 1,
-    maximum: PAGE_LIMIT_MAX,
-    default: PAGE_LIMIT_DEFAULT,
-  })
-  @IsOptional()
-  @QueryInteger()
-  @ValidateBy(
-    {
-      name: 'isPageLimit',
-      validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
-    },
-    { message: LIMIT_MESSAGE },
-  )
-  limit?: number;
+/** Adds `limit` and `cursor` to a query class (a report's query, which has its own fields, pages its list with them). */
+export function Paged<B extends new (...args: any[]) => object>(Base: B) {
+  class PagedQuery extends Base {
+    @ApiPropertyOptional({
+      description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
+      minimum: 1,
+      maximum: PAGE_LIMIT_MAX,
+      default: PAGE_LIMIT_DEFAULT,
+    })
+    @IsOptional()
+    @QueryInteger()
+    @ValidateBy(
+      {
+        name: 'isPageLimit',
+        validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
+      },
+      { message: LIMIT_MESSAGE },
+    )
+    limit?: number;
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
+    @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
+    @IsOptional()
+    @IsString()
+    @MaxLength(CURSOR_MAX_CHARS, { message: 'cursor 无效 / cursor is not one a page gave' })
+    cursor?: string;
+  }
+  return PagedQuery;
+}
+
+/** The query of a write service's list: a page, and the institution a key bound to several acts for (read by the key check). */
+export class PageQuery extends Paged(class {}) {
+  @ApiPropertyOptional({ description: 'The institution to act for, for a key bound to several (as X-Institution); default: the key’s own' })
   @IsOptional()
-  @IsString()
-  @MaxLength(CURSOR_MAX_CHARS, { message: 'cursor 无效 / cursor is not one a page gave' })
-  cursor?: string;
+  @Matches(INSTITUTION_PATTERN, { message: 'institution 须为院校代码 / institution must be an institution code such as BZVTC' })
+  institution?: string;
 }
 
 /** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
@@ -100,7 +112,7 @@ function fits(part: KeyPart, v: unknown): boolean {
   }
 }
 
-export function pageRequest(q: PageQuery | undefined, parts: readonly KeyPart[]): PageRequest {
+export function pageRequest(q: { limit?: number; cursor?: string } | undefined, parts: readonly KeyPart[]): PageRequest {
   return { limit: q?.limit ?? PAGE_LIMIT_DEFAULT, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
 }
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
-import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ServiceEnv } from '@chanjiao/persistence';
+import { coalesced, ItemResult, Page, PageRequest, Quota, SERVICE_ENV, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging } from '../common/staging';
 import { CharterBatchItemDto } from '../charters/charter.dto';
 import { CharterState, decideCharter } from '../charters/charter.domain';
@@ -14,11 +15,17 @@ export class AllianceService {
   readonly adoptCharterOne = coalesced(this.adoptCharters.bind(this));
   readonly putOne = coalesced(this.putMany.bind(this));
 
+  /** The alliances report lists every alliance of the institution: a college is in a handful, 1,000 is far past any. */
+  private readonly quota: Quota;
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly alliances: AllianceRepository,
     private readonly charters: CharterRepository,
-  ) {}
+    @Inject(SERVICE_ENV) env: ServiceEnv,
+  ) {
+    this.quota = new Quota('MAX_ALLIANCES_PER_INSTITUTION', ['联盟', 'alliances'], env.MAX_ALLIANCES_PER_INSTITUTION, 'alliances');
+  }
 
   /** PUTs in order, in one transaction; an alliance repeated in the batch sees the earlier item. */
   putMany(ctx: WriteContext, items: AllianceBatchItemDto[]): Promise<Array<ItemResult<AllianceState>>> {
@@ -33,8 +40,9 @@ export class AllianceService {
       const movedLater = items.filter((i) => i.foundedOn > (current.get(i.allianceId)?.foundedOn ?? i.foundedOn)).map((i) => i.allianceId);
       const firstRecords =
         movedLater.length > 0 ? await this.alliances.firstRecords(m, ctx.institution, movedLater) : new Map<string, string>();
+      const room = items.some((i) => !current.has(i.allianceId)) ? await this.quota.room(m, ctx.institution) : undefined;
       const staging = new Staging<AllianceState>(ctx);
-      const results = items.map((i, index) => {
+      const results = items.map((i, index): ItemResult<AllianceState> => {
         const d = decideAlliancePut(
           current.get(i.allianceId),
           {
@@ -47,6 +55,8 @@ export class AllianceService {
           },
           firstRecords.get(i.allianceId),
         );
+        const overQuota = d.ok && d.outcome === 'created' ? room!.take() : undefined;
+        if (overQuota) return { ok: false, error: overQuota };
         if (d.ok) current.set(i.allianceId, d.state);
         return staging.apply(index, i.allianceId, i.allianceId, d, (s) => s.version);
       });

@@ -9,7 +9,6 @@ import {
   LEADING_ALLIANCE_ROLES,
 } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, total } from './counter.repository';
-import type { AllianceMemberState } from '../projection/alliance.projections';
 import type { ReportSource } from './report-reader';
 import type {
   AllianceActivitiesView,
@@ -37,9 +36,6 @@ interface KindDims extends ByAlliance {
 }
 interface ActivityDims extends KindDims {
   online: boolean;
-}
-interface ParticipantDims extends KindDims {
-  participant: string;
 }
 interface CharterDims extends ByAlliance {
   version: number;
@@ -76,6 +72,22 @@ export class AllianceReportService {
     };
   }
 
+  /**
+   * Distinct member organisations (by member id) current on `asOf` in any of the alliances, which `members` counts once
+   * per alliance (DESIGN.md §5). Counted in PostgreSQL from the memberships' read models: a count of distinct ids is no
+   * sum of counters.
+   */
+  private async organisationsOn(source: ReportSource, allianceIds: string[], asOf: string): Promise<number> {
+    const [row] = await source.query<Array<{ n: number }>>(
+      `SELECT count(DISTINCT state->>'memberId')::int AS n FROM read_model
+       WHERE institution = $1 AND kind = 'alliance_member' AND state <> 'null'::jsonb AND state->>'allianceId' = ANY($2::text[])
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(state->'periods') p
+                     WHERE p->>'joinedOn' <= $3 AND (p->>'departedOn' IS NULL OR $3 < p->>'departedOn'))`,
+      [source.institution, allianceIds, asOf],
+    );
+    return row?.n ?? 0;
+  }
+
   /** Per alliance founded on or before `asOf`: members as of then, joins, departures, contributions and activities of the year. */
   async byAlliance(
     source: ReportSource,
@@ -83,11 +95,12 @@ export class AllianceReportService {
     asOf: string,
   ): Promise<{ alliances: AllianceReportRow[]; totals: AllianceTotalsView }> {
     const inYear = { year };
-    const [founded, snapshots, memberships, members, joins, departures, charters, contributions, cents, activities, participants, listed] =
+    // Alliances are few (MAX_ALLIANCES_PER_INSTITUTION); what grows with members, activities and participants is summed
+    // and counted in PostgreSQL per alliance and kind.
+    const [founded, snapshots, members, joins, departures, charters, contributions, cents, activities, participants, perKind, perAlliance] =
       await Promise.all([
         this.counters.sum<AllianceDims>(source, 'alliances', asOf),
         this.counters.readModels<AllianceSnapshot>(source, 'alliance'),
-        this.counters.readModels<AllianceMemberState>(source, 'alliance_member'),
         this.counters.sum<MemberDims>(source, 'alliance.members', asOf),
         this.counters.sum<ByAlliance>(source, 'alliance.joins', asOf, inYear),
         this.counters.sum<ByAlliance>(source, 'alliance.departures', asOf, inYear),
@@ -95,9 +108,11 @@ export class AllianceReportService {
         this.counters.sum<KindDims>(source, 'alliance.contributions', asOf, inYear),
         this.counters.exactSum<KindDims>(source, 'alliance.contribution_cents', asOf, inYear),
         this.counters.sum<ActivityDims>(source, 'alliance.activities', asOf, inYear),
-        this.counters.sum<KindDims>(source, 'alliance.activity_participants', asOf, inYear),
-        this.counters.sum<ParticipantDims>(source, 'alliance.activity_participant', asOf, inYear),
+        this.counters.spreadBy(source, 'alliance.activity_participants', asOf, inYear, 'activityId', ['allianceId', 'kind']),
+        this.counters.spreadBy(source, 'alliance.activity_participant', asOf, inYear, 'participant', ['allianceId', 'kind']),
+        this.counters.spreadBy(source, 'alliance.activity_participant', asOf, inYear, 'participant', ['allianceId']),
       ]);
+    const participation = { participants: participants as Spread<KindDims>[], perKind: perKind as Spread<KindDims>[], perAlliance };
     const snapshot = new Map(snapshots.map((s) => [s.id, s.state]));
     const ids = [...new Set(founded.map((r) => r.dims.allianceId))].filter((id) => snapshot.has(id)).sort();
     const of = <R extends { dims: ByAlliance }>(rows: R[], id: string) => rows.filter((r) => r.dims.allianceId === id);
@@ -117,39 +132,34 @@ export class AllianceReportService {
         joins: total(of(joins, id)),
         departures: total(of(departures, id)),
         contributions: contributionsView(of(contributions, id), of(cents, id)),
-        activities: activitiesView(of(activities, id), of(participants, id), of(listed, id)),
+        activities: activitiesView(of(activities, id), {
+          participants: of(participation.participants, id),
+          perKind: of(participation.perKind, id),
+          perAlliance: of(participation.perAlliance as Spread<ByAlliance>[], id),
+        }),
       };
     });
     const inReport = new Set(ids);
     const kept = <R extends { dims: ByAlliance }>(r: R[]) => r.filter((c) => inReport.has(c.dims.allianceId));
-    const perAllianceParticipants = rows.reduce((s, r) => s + r.activities.distinctParticipants, 0);
-    const allActivities = activitiesView(kept(activities), kept(participants), kept(listed));
+    const allActivities = activitiesView(kept(activities), {
+      participants: kept(participation.participants),
+      perKind: kept(participation.perKind),
+      perAlliance: kept(participation.perAlliance as Spread<ByAlliance>[]),
+    });
     return {
       alliances: rows,
       totals: {
         alliances: rows.length,
         led: rows.filter((r) => r.led).length,
         members: membersView(kept(members)),
-        organisations: organisationsOn(
-          memberships.map((m) => m.state).filter((m) => inReport.has(m.allianceId)),
-          asOf,
-        ),
+        organisations: await this.organisationsOn(source, ids, asOf),
         joins: total(kept(joins)),
         departures: total(kept(departures)),
         contributions: contributionsView(kept(contributions), kept(cents)),
-        activities: Object.assign({}, allActivities, { distinctParticipants: perAllianceParticipants }),
+        activities: allActivities,
       },
     };
   }
-}
-
-/**
- * Distinct member organisations (by member id) current on `asOf` in any of the alliances, which `members` counts once
- * per alliance (DESIGN.md §5). Read from the memberships' read models: a count of distinct ids is no sum of counters.
- */
-function organisationsOn(memberships: AllianceMemberState[], asOf: string): number {
-  const current = memberships.filter((m) => m.periods.some((p) => p.joinedOn <= asOf && (p.departedOn === null || asOf < p.departedOn)));
-  return new Set(current.map((m) => m.memberId)).size;
 }
 
 function membersView(rows: Array<CounterRow<MemberDims>>): AllianceMembersView {
@@ -178,26 +188,31 @@ function contributionsView(
   };
 }
 
-function activitiesView(
-  activities: Array<CounterRow<ActivityDims>>,
-  participants: Array<CounterRow<KindDims>>,
-  listed: Array<CounterRow<ParticipantDims>>,
-): AllianceActivitiesView {
+/** Participation per alliance and kind, counted in PostgreSQL (CounterRepository.spreadBy). */
+type Spread<D> = CounterRow<D> & { distinct: number; max: number };
+interface Participation {
+  /** Participant counts of activities: `value` their sum, `max` the largest activity's. */
+  participants: Array<Spread<KindDims>>;
+  /** Distinct participant cells per alliance and kind, and per alliance. */
+  perKind: Array<Spread<KindDims>>;
+  perAlliance: Array<Spread<ByAlliance>>;
+}
+
+function activitiesView(activities: Array<CounterRow<ActivityDims>>, p: Participation): AllianceActivitiesView {
   // A participant cell is per alliance: the same name in two alliances is two participants.
-  const distinct = (kind?: string) =>
-    new Set(listed.filter((r) => !kind || r.dims.kind === kind).map((r) => JSON.stringify([r.dims.allianceId, r.dims.participant]))).size;
+  const sum = (rows: Array<{ distinct: number }>) => rows.reduce((s, r) => s + r.distinct, 0);
   return {
     count: total(activities),
-    distinctParticipants: distinct(),
+    distinctParticipants: sum(p.perAlliance),
     byKind: ACTIVITY_KINDS.map((kind) => {
-      const ofKind = participants.filter((r) => r.dims.kind === kind);
+      const ofKind = p.participants.filter((r) => r.dims.kind === kind);
       return {
         kind,
         count: total(activities, (d: ActivityDims) => d.kind === kind),
         online: total(activities, (d: ActivityDims) => d.kind === kind && d.online),
         participations: total(ofKind),
-        maxParticipants: ofKind.reduce((max, r) => Math.max(max, r.value), 0),
-        distinctParticipants: distinct(kind),
+        maxParticipants: ofKind.reduce((max, r) => Math.max(max, r.max), 0),
+        distinctParticipants: sum(p.perKind.filter((r) => r.dims.kind === kind)),
       };
     }),
   };

@@ -81,14 +81,38 @@ export class CounterRepository {
     filter: Record<string, unknown>,
     key: string,
   ): Promise<{ distinct: number; max: number }> {
-    const [row] = await source.query<Array<{ distinct: string; max: string | null }>>(
-      `SELECT count(DISTINCT dims->>'${dimsKey(key)}') AS distinct, max(value)::text AS max FROM (
-         SELECT dims, sum(value) AS value FROM counter
-         WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
-         GROUP BY dims HAVING sum(value) <> 0) AS g`,
+    const [row] = await this.spreadBy(source, metric, asOf, filter, key, []);
+    return { distinct: row?.distinct ?? 0, max: row?.max ?? 0 };
+  }
+
+  /** As {@link spread}, per value of the dims keys `by` (with each group's sum as `value`), as {@link totals} groups. */
+  async spreadBy<K extends string>(
+    source: ReportSource,
+    metric: string,
+    asOf: string | null,
+    filter: Record<string, unknown>,
+    key: string,
+    by: readonly K[],
+  ): Promise<Array<CounterRow<Record<K, unknown>> & { distinct: number; max: number }>> {
+    const group = by.length ? `jsonb_build_object(${by.map((k) => `'${dimsKey(k)}', dims->'${k}'`).join(', ')})` : `'{}'::jsonb`;
+    const rows = await source.query<Array<{ dims: Record<K, unknown>; value: string; distinct: string; max: string }>>(
+      `SELECT ${group} AS dims, sum(value)::text AS value, count(DISTINCT dims->>'${dimsKey(key)}') AS distinct, max(value)::text AS max
+       FROM (SELECT dims, sum(value) AS value FROM counter
+             WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+             GROUP BY dims HAVING sum(value) <> 0) AS g
+       GROUP BY 1`,
       [source.institution, metric, asOf, JSON.stringify(filter)],
     );
-    return { distinct: Number(row?.distinct ?? 0), max: Number(row?.max ?? 0) };
+    return rows.map((r) => ({ dims: r.dims, value: Number(r.value), distinct: Number(r.distinct), max: Number(r.max) }));
+  }
+
+  /** The read models of `kind` with these ids (those a report's rows name), not every one of the institution. */
+  async readModelsByIds<S>(source: ReportSource, kind: string, ids: string[]): Promise<Array<{ id: string; state: S }>> {
+    if (ids.length === 0) return [];
+    return source.query(
+      `SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND id = ANY($3::text[]) AND state <> 'null'::jsonb`,
+      [source.institution, kind, [...new Set(ids)]],
+    );
   }
 
   async readModels<S>(source: ReportSource, kind: string): Promise<Array<{ id: string; state: S }>> {

@@ -65,12 +65,18 @@ export class EnrollmentReportService {
     asOf: string,
     by: EnrollmentGrouping,
   ): Promise<{ rows: EnrollmentRow[]; totals: EnrollmentRow }> {
-    const [intake, withdrawals, graduates, programs] = await Promise.all([
-      this.counters.sum<IntakeDims>(source, 'intake', asOf, { cohortYear: year }),
-      this.counters.sum<IntakeDims>(source, 'withdrawals', asOf, { cohortYear: year }),
-      this.counters.sum<GraduateDims>(source, 'graduates', null, { graduationYear: year }),
-      this.counters.readModels<ProgramSnapshot>(source, 'program'),
-    ]);
+    // Summed in PostgreSQL by what the grouping needs: by level or pathway a few rows, whatever the number of programs.
+    const perProgram = by !== 'level' && by !== 'pathway';
+    const studentKeys = perProgram ? (['pathway', 'programCode'] as const) : (['level', 'pathway'] as const);
+    const graduateKeys = perProgram ? (['programCode'] as const) : (['level'] as const);
+    const [intake, withdrawals, graduates] = (await Promise.all([
+      this.counters.totals(source, 'intake', asOf, { cohortYear: year }, studentKeys),
+      this.counters.totals(source, 'withdrawals', asOf, { cohortYear: year }, studentKeys),
+      this.counters.totals(source, 'graduates', null, { graduationYear: year }, graduateKeys),
+    ])) as [Array<CounterRow<IntakeDims>>, Array<CounterRow<IntakeDims>>, Array<CounterRow<GraduateDims>>];
+    // Only the programs the year's rows name, and only for the groupings that need them.
+    const codes = perProgram ? [...intake, ...withdrawals, ...graduates].map((r) => r.dims.programCode) : [];
+    const programs = await this.counters.readModelsByIds<ProgramSnapshot>(source, 'program', codes);
     const program = new Map(programs.map((p) => [p.id, p.state]));
     const keysOf = (d: { level?: string; pathway?: string; programCode?: string }): string[] => {
       const p = d.programCode ? program.get(d.programCode) : undefined;

@@ -1,6 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { pageRequest } from '@chanjiao/platform';
 import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';
@@ -33,15 +34,18 @@ export class PartnershipReportController {
   }
 
   @Get('expiring')
-  @ApiOperation({ summary: 'Active agreements that expire within the next `within` days (default 90), for the office to renew' })
+  @ApiOperation({
+    summary: 'Active agreements that expire within the next `within` days (default 90), for the office to renew; paged (limit, cursor)',
+  })
   @ApiOkResponse({ type: ExpiringReportView })
   async expiring(@CurrentPrincipal() p: Principal, @Query() q: ExpiringQuery): Promise<ExpiringReportView> {
     const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const within = q.within ?? 90;
-    const [agreements, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.partnerships.expiring(source, date, within), this.counters.freshness(source)]),
+    const page = pageRequest(q, ['date', 'text']);
+    const [{ items, nextCursor }, fresh] = await this.reader.snapshot(institution, (source) =>
+      Promise.all([this.partnerships.expiring(source, date, within, page), this.counters.freshness(source)]),
     );
-    return { institution, date, within, asOf: fresh.lastEventTime?.toISOString() ?? null, agreements };
+    return { institution, date, within, asOf: fresh.lastEventTime?.toISOString() ?? null, agreements: items, nextCursor };
   }
 }

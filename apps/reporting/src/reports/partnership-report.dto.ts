@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
-import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
+import { IsCalendarDate, Paged, QueryInteger } from '@chanjiao/platform';
 import { OrderClassFigures, RateView, ReportQuery, YearQuery } from './report.dto';
 
 export const PARTNERSHIP_GROUPINGS = ['kind', 'form', 'sector', 'year'] as const;
@@ -14,7 +14,8 @@ export class PartnershipReportQuery extends YearQuery {
   by?: PartnershipGrouping;
 }
 
-export class ExpiringQuery extends ReportQuery {
+/** Paged (`limit`, `cursor`): the agreements expiring in a window are as many as an institution signed. */
+export class ExpiringQuery extends Paged(ReportQuery) {
   @ApiPropertyOptional({ description: 'Days ahead (default 90)', default: 90, example: 90 })
   @IsOptional()
   @QueryInteger()
@@ -103,6 +104,11 @@ export class ExpiringReportView {
   @ApiProperty() date!: string;
   @ApiProperty() within!: number;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
-  @ApiProperty({ type: [ExpiringAgreementRow], description: 'Active agreements expiring from date to date + within, soonest first' })
+  @ApiProperty({
+    type: [ExpiringAgreementRow],
+    description: 'Active agreements expiring from date to date + within, soonest first (then by id); a page of them (limit, default 100)',
+  })
   agreements!: ExpiringAgreementRow[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' })
+  nextCursor!: string | null;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
-import { AgreementReadState, agreementTimeline, formatCents, PartnerReadState } from '../projection/partnership.projections';
+import { Page, PageRequest, toPage } from '@chanjiao/platform';
+import { AgreementReadState, agreementTimeline, formatCents } from '../projection/partnership.projections';
 import { CounterRepository, rate, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type { AgreementGroupRow, ExpiringAgreementRow, PartnershipGrouping, PartnershipReportView } from './partnership-report.dto';
@@ -182,15 +183,22 @@ export class PartnershipReportService {
     return { signed: signed!, renewed: renewed!, status: status! };
   }
 
-  /** Active agreements (on `from`) whose expiresOn falls within [from, from + within days], soonest first. */
-  async expiring(source: ReportSource, from: string, within: number): Promise<ExpiringAgreementRow[]> {
-    const [agreements, partners] = await Promise.all([
-      this.counters.readModels<AgreementReadState>(source, 'agreement'),
-      this.counters.readModels<PartnerReadState>(source, 'partner'),
-    ]);
-    const name = new Map(partners.map((p) => [p.id, p.state.name]));
+  /**
+   * Active agreements (on `from`) whose expiresOn falls within [from, from + within days], soonest first, a page at a
+   * time (keyed by expiry and id). Only agreements with an expiry (their own or a renewal's) in the window are read,
+   * and only the partners they name.
+   */
+  async expiring(source: ReportSource, from: string, within: number, page: PageRequest): Promise<Page<ExpiringAgreementRow>> {
     const fromMs = Date.parse(`${from}T00:00:00Z`);
-    const rows: ExpiringAgreementRow[] = [];
+    const to = new Date(fromMs + within * 86_400_000).toISOString().slice(0, 10);
+    const [afterExpiry, afterId] = (page.after ?? []) as [string?, string?];
+    const agreements = await source.query<Array<{ state: AgreementReadState }>>(
+      `SELECT state FROM read_model WHERE institution = $1 AND kind = 'agreement' AND state <> 'null'::jsonb
+         AND (state->>'expiresOn' BETWEEN $2 AND $3
+              OR EXISTS (SELECT 1 FROM jsonb_array_elements(state->'renewals') r WHERE r->>'expiresOn' BETWEEN $2 AND $3))`,
+      [source.institution, afterExpiry && afterExpiry > from ? afterExpiry : from, to],
+    );
+    const rows: Array<Omit<ExpiringAgreementRow, 'partnerNames'>> = [];
     for (const { state: a } of agreements) {
       // The expiry in force on `from`: a renewal dated later does not hold yet.
       const current = a.renewals.filter((r) => r.date <= from).at(-1)?.expiresOn ?? a.expiresOn;
@@ -199,17 +207,28 @@ export class PartnershipReportService {
       if (timeline.at(-1)?.status !== 'active') continue;
       const daysLeft = Math.round((Date.parse(`${current}T00:00:00Z`) - fromMs) / 86_400_000);
       if (daysLeft < 0 || daysLeft > within) continue;
+      if (afterExpiry !== undefined && (current < afterExpiry || (current === afterExpiry && a.agreementId <= afterId!))) continue;
       rows.push({
         agreementId: a.agreementId,
         kind: a.kind,
         forms: a.forms,
         partnerIds: a.partnerIds,
-        partnerNames: a.partnerIds.map((id) => name.get(id) ?? null),
         signedOn: a.signedOn,
         expiresOn: current,
         daysLeft,
       });
     }
-    return rows.sort((x, y) => x.daysLeft - y.daysLeft || x.agreementId.localeCompare(y.agreementId));
+    rows.sort((x, y) => x.daysLeft - y.daysLeft || (x.agreementId < y.agreementId ? -1 : x.agreementId > y.agreementId ? 1 : 0));
+    const { items, nextCursor } = toPage(rows.slice(0, page.limit + 1), page, (r) => [r.expiresOn, r.agreementId]);
+    const ids = [...new Set(items.flatMap((r) => r.partnerIds))];
+    const partners = await source.query<Array<{ id: string; name: string }>>(
+      `SELECT id, state->>'name' AS name FROM read_model WHERE institution = $1 AND kind = 'partner' AND id = ANY($2::text[])`,
+      [source.institution, ids],
+    );
+    const name = new Map(partners.map((p) => [p.id, p.name]));
+    return {
+      items: items.map((r) => Object.assign({}, r, { partnerNames: r.partnerIds.map((id) => name.get(id) ?? null) })),
+      nextCursor,
+    };
   }
 }

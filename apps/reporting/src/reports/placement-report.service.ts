@@ -54,11 +54,16 @@ export class PlacementReportService {
   ): Promise<{ rows: PlacementRow[]; totals: GraduatesFigures }> {
     const totals = await this.graduates(source, cohort, asOf);
     if (by === 'program') {
-      const [graduates, placed, programs] = await Promise.all([
+      const [graduates, placed] = await Promise.all([
         this.counters.sum<GraduateDims>(source, 'graduates', null, { graduationYear: cohort }),
         this.counters.sum<{ programCode: string }>(source, 'graduates.by_program', asOf, { cohort, placed: true }),
-        this.counters.readModels<ProgramSnapshot>(source, 'program'),
       ]);
+      // The names of the programs the rows name only.
+      const programs = await this.counters.readModelsByIds<ProgramSnapshot>(
+        source,
+        'program',
+        [...graduates, ...placed].map((r) => r.dims.programCode),
+      );
       const name = new Map(programs.map((p) => [p.id, p.state.name]));
       const groups = new Map<string, { n: number; d: number }>();
       const group = (k: string) => groups.get(k) ?? groups.set(k, { n: 0, d: 0 }).get(k)!;

@@ -18,6 +18,7 @@ function rowCounts(result: unknown): number[] {
 describe('reports stay bounded with many records (real PostgreSQL)', () => {
   const PROGRAMS = 50_000;
   const ALLIANCES = 20_000;
+  const EXPIRING = 2_500;
   let stack: TestStack;
   let db: Client;
 
@@ -51,7 +52,21 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
        FROM generate_series(1, $3::int) AS n`,
       [i, PROGRAMS, ALLIANCES],
     );
-    await db.query('ANALYZE counter');
+    // Agreements: 2,500 expiring within 90 days of 2030-01-01 (250 by a renewal), 10,000 later; a partner each.
+    await db.query(
+      `INSERT INTO read_model (institution, kind, id, state, facts)
+       SELECT $1, 'agreement', 'AG' || lpad(n::text, 5, '0'), jsonb_build_object('agreementId', 'AG' || lpad(n::text, 5, '0'),
+         'kind', 'school_enterprise', 'forms', '["order_class"]'::jsonb, 'sectors', '[]'::jsonb, 'partnerIds', jsonb_build_array('E' || n),
+         'signedOn', '2025-01-01', 'terminatedOn', NULL,
+         'expiresOn', CASE WHEN n % 10 = 0 THEN '2029-06-30' WHEN n <= $2 THEN to_char(DATE '2030-01-01' + n % 90, 'YYYY-MM-DD') ELSE '2031-06-30' END,
+         'renewals', CASE WHEN n % 10 = 0 AND n <= $2 THEN jsonb_build_array(jsonb_build_object('date', '2029-06-01',
+           'expiresOn', to_char(DATE '2030-01-01' + n % 90, 'YYYY-MM-DD'))) ELSE '[]'::jsonb END), '[]'::jsonb
+       FROM generate_series(1, $3::int) AS n
+       UNION ALL
+       SELECT $1, 'partner', 'E' || n, jsonb_build_object('partnerId', 'E' || n, 'name', '企业' || n), '[]'::jsonb FROM generate_series(1, $3::int) AS n`,
+      [i, EXPIRING, EXPIRING + 10_000],
+    );
+    await db.query('ANALYZE counter; ANALYZE read_model');
   }, 120_000);
   afterAll(async () => {
     await db?.end();
@@ -93,5 +108,64 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
     expect(JSON.stringify(res.body).length).toBeLessThan(4096);
     expect(largest.length).toBeGreaterThan(0);
     expect(Math.max(...largest)).toBeLessThanOrEqual(20);
+  }, 120_000);
+
+  it('GET /reports/enrollment by level and by pathway: a few rows summed in PostgreSQL, not a row per program', async () => {
+    for (const by of ['level', 'pathway']) {
+      const largest: number[] = [];
+      const { restore } = tapConnections(stack.apps.reporting!.get(DataSource), async (args, send) => {
+        const result = await send(...args);
+        largest.push(...rowCounts(result));
+        return result;
+      });
+      let res;
+      try {
+        res = await stack.reporting.get(`/reports/enrollment?year=2022&asOf=2022-12-31&by=${by}`);
+      } finally {
+        restore();
+      }
+      expect(res.status).toBe(200);
+      expect(res.body.totals).toMatchObject({ intake: (PROGRAMS - PROGRAMS / 10) * 3, through23: (PROGRAMS / 10) * 3 });
+      expect(res.body.rows.length).toBeLessThanOrEqual(3);
+      expect(Math.max(...largest)).toBeLessThanOrEqual(20);
+    }
+  }, 120_000);
+
+  it('GET /reports/partnerships/expiring pages: every agreement expiring in the window once, soonest first, none of the later ones read', async () => {
+    const largest: number[] = [];
+    const { restore } = tapConnections(stack.apps.reporting!.get(DataSource), async (args, send) => {
+      const result = await send(...args);
+      largest.push(...rowCounts(result));
+      return result;
+    });
+    const seen: Array<{ agreementId: string; expiresOn: string; daysLeft: number; partnerNames: string[] }> = [];
+    let pages = 0;
+    try {
+      let cursor: string | null = null;
+      do {
+        const res: { status: number; body: { agreements: typeof seen; nextCursor: string | null } } = await stack.reporting.get(
+          `/reports/partnerships/expiring?within=90&asOf=2030-01-01&limit=1000${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        expect(res.body.agreements.length).toBeLessThanOrEqual(1000);
+        seen.push(...res.body.agreements);
+        cursor = res.body.nextCursor;
+        pages++;
+      } while (cursor !== null);
+    } finally {
+      restore();
+    }
+    expect(pages).toBe(3);
+    const ids = seen.map((a) => a.agreementId);
+    expect(new Set(ids).size).toBe(EXPIRING);
+    expect(ids).toEqual(
+      Array.from({ length: EXPIRING }, (_, n) => `AG${String(n + 1).padStart(5, '0')}`).sort((x, y) => {
+        const d = (Number(x.slice(2)) % 90) - (Number(y.slice(2)) % 90);
+        return d || (x < y ? -1 : 1);
+      }),
+    );
+    expect(seen[0]).toMatchObject({ daysLeft: 0, partnerNames: [expect.stringMatching(/^企业\d+$/)] });
+    // What was read: the agreements in the window (and a page's partners), not the 10,000 expiring later.
+    expect(Math.max(...largest)).toBeLessThanOrEqual(EXPIRING);
   }, 120_000);
 });

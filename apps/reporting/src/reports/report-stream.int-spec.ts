@@ -102,3 +102,49 @@ describe('report stream (real PostgreSQL and RabbitMQ)', () => {
     await stack.stop('reporting');
   });
 });
+
+/** The cap on open streams per key, on a stack of its own: the streams it opens and refuses stay apart from the file's other tests. */
+describe('report streams per key (real PostgreSQL and RabbitMQ)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await startStack({ services: ['reporting'] });
+  });
+  afterAll(() => stack?.close());
+
+  it('a key holds at most REPORT_STREAMS_PER_KEY (8) streams: one more is 429 too_many_streams with Retry-After; a closed one frees its slot', async () => {
+    const key = (await stack.keys.create({ role: 'reader', services: ['reporting'], institution: stack.institution })).key;
+    const url = stack.urls.reporting!;
+    const streams = await Promise.all(Array.from({ length: 8 }, () => follow(url, key)));
+    expect(streams.map((s) => s.status)).toEqual(Array(8).fill(200));
+    const refused = await fetch(`${url}/reports/stream`, { headers: { authorization: `Bearer ${key}` } });
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe('30');
+    const body = (await refused.json()) as { error: string; message: string };
+    expect(body.error).toBe('too_many_streams');
+    expect(body.message).toMatch(/^此密钥已打开 8 个报表推送流（REPORT_STREAMS_PER_KEY）/);
+    // Another key of the institution has slots of its own.
+    const other = await follow(url, stack.readerKey);
+    expect(other.status).toBe(200);
+    other.close();
+
+    streams[0]!.close();
+    const again = await expectEventually(async () => {
+      const s = await follow(url, key);
+      if (s.status !== 200) s.close();
+      expect(s.status).toBe(200);
+      return s;
+    });
+    const ninth = await follow(url, key);
+    expect(ninth.status).toBe(429);
+    for (const s of [...streams, again, ninth]) s.close();
+    // Every slot comes back once the streams are closed.
+    const all = await expectEventually(async () => {
+      const reopened = await Promise.all(Array.from({ length: 8 }, () => follow(url, key)));
+      const statuses = reopened.map((s) => s.status);
+      if (statuses.some((st) => st !== 200)) for (const s of reopened) s.close(); // try again with every slot free
+      expect(statuses).toEqual(Array(8).fill(200));
+      return reopened;
+    });
+    for (const s of all) s.close();
+  });
+});

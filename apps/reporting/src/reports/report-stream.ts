@@ -1,7 +1,17 @@
-import { BeforeApplicationShutdown, Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  HttpException,
+  HttpStatus,
+  Inject,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
+import { SERVICE_ENV } from '@chanjiao/platform';
+import type { ReportingEnv } from '../config';
 
 /** What `GET /reports/stream` sends on a change of an institution's figures. */
 export interface ReportChange {
@@ -20,6 +30,8 @@ const HEARTBEAT_MS = 15_000;
 export const STREAM_LIFETIME_MS = 10 * 60_000;
 /** How soon an EventSource reconnects after a stream ends. */
 const RECONNECT_MS = 1000;
+/** What a client over its key's stream cap is asked to wait: a dashboard's tab closed meanwhile frees a slot. */
+export const STREAMS_RETRY_AFTER_SECONDS = 30;
 
 interface OpenStream {
   institution: string;
@@ -39,23 +51,56 @@ interface OpenStream {
 export class ReportStream implements BeforeApplicationShutdown {
   private readonly logger = new Logger('ReportStream');
   private readonly streams = new Set<OpenStream>();
+  /** Open streams (and ones being opened) per key id: at most `REPORT_STREAMS_PER_KEY` each, on this instance. */
+  private readonly perKey = new Map<string, number>();
+  private readonly perKeyMax: number;
   private poller?: NodeJS.Timeout;
   private polling = false;
   private closed = false;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Inject(SERVICE_ENV) env: Pick<ReportingEnv, 'REPORT_STREAMS_PER_KEY'>,
+  ) {
+    this.perKeyMax = env.REPORT_STREAMS_PER_KEY;
+  }
 
   /**
    * Answers `GET /reports/stream` on `reply`: the institution's state at once, then each change, as `change` events,
-   * until the client hangs up, the stream's lifetime ends or the service stops.
+   * until the client hangs up, the stream's lifetime ends or the service stops. A key with `REPORT_STREAMS_PER_KEY`
+   * streams open is answered 429 `too_many_streams` (each stream holds a socket and timers; 3,000 from one key were
+   * accepted before).
    */
-  async serve(reply: FastifyReply, institution: string): Promise<void> {
+  async serve(reply: FastifyReply, institution: string, keyId: string): Promise<void> {
     if (this.closed) throw stopping();
+    // The slot is taken before the first await, so requests arriving together cannot all pass the count.
+    const open = this.perKey.get(keyId) ?? 0;
+    if (open >= this.perKeyMax) {
+      void reply.header('retry-after', String(STREAMS_RETRY_AFTER_SECONDS));
+      throw tooManyStreams(this.perKeyMax);
+    }
+    this.perKey.set(keyId, open + 1);
+    let opened = false;
+    try {
+      opened = await this.open(reply, institution, keyId);
+    } finally {
+      if (!opened) this.release(keyId);
+    }
+  }
+
+  private release(keyId: string): void {
+    const left = (this.perKey.get(keyId) ?? 1) - 1;
+    if (left > 0) this.perKey.set(keyId, left);
+    else this.perKey.delete(keyId);
+  }
+
+  /** Opens the stream; false if it was not (the client hung up meanwhile), true once its close will free the key's slot. */
+  private async open(reply: FastifyReply, institution: string, keyId: string): Promise<boolean> {
     const res = reply.raw;
     const [now] = await this.read([institution]);
     // The service may have begun to stop, or the client hung up, while the state was read.
     if (this.closed) throw stopping();
-    if (res.destroyed) return;
+    if (res.destroyed) return false;
     reply.hijack();
     res.writeHead(
       200,
@@ -76,7 +121,8 @@ export class ReportStream implements BeforeApplicationShutdown {
       lastSent: -1,
       // Torn down however it ends: the client hanging up, its lifetime, or the service stopping.
       close: () => {
-        this.streams.delete(stream);
+        if (!this.streams.delete(stream)) return; // closed already (the service stopping, then the socket's close)
+        this.release(keyId);
         clearInterval(heartbeat);
         clearTimeout(lifetime);
         if (this.streams.size === 0) this.stopPolling();
@@ -87,6 +133,7 @@ export class ReportStream implements BeforeApplicationShutdown {
     res.once('close', stream.close);
     this.send(stream, now ?? { institution, asOf: null, eventsApplied: 0 });
     this.startPolling();
+    return true;
   }
 
   beforeApplicationShutdown(): void {
@@ -141,5 +188,14 @@ export class ReportStream implements BeforeApplicationShutdown {
     }));
   }
 }
+
+const tooManyStreams = (max: number) =>
+  new HttpException(
+    {
+      error: 'too_many_streams',
+      message: `此密钥已打开 ${max} 个报表推送流（REPORT_STREAMS_PER_KEY），请关闭一个后重试 / this key has ${max} report streams open (REPORT_STREAMS_PER_KEY); close one and retry after ${STREAMS_RETRY_AFTER_SECONDS} s`,
+    },
+    HttpStatus.TOO_MANY_REQUESTS,
+  );
 
 const stopping = () => new ServiceUnavailableException({ error: 'stopping', message: 'the service is stopping; connect again' });

@@ -87,11 +87,12 @@ export class ReportController {
       'Each `change` carries `{ institution, asOf, eventsApplied }`; a dashboard refetches its reports when `eventsApplied` grows. ' +
       'Changes applied by any reporting instance are sent, at most four a second (the latest wins); a comment every 15 s keeps ' +
       'proxies from closing the connection. A stream ends after 10 minutes and the client reconnects (its key is checked again); ' +
-      'refetch on reconnecting. A default `asOf` (today) that moves at midnight is no change.',
+      'refetch on reconnecting. A default `asOf` (today) that moves at midnight is no change. A key may hold ' +
+      'REPORT_STREAMS_PER_KEY streams (default 8) per reporting instance; one more is 429 `too_many_streams` with Retry-After.',
   })
   @ApiProduces('text/event-stream')
   stream(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {
-    return this.changes.serve(reply, reportInstitution(p, q.institution));
+    return this.changes.serve(reply, reportInstitution(p, q.institution), p.keyId);
   }
 
   @Get('freshness')
