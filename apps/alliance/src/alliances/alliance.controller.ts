@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Put, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
@@ -18,6 +18,7 @@ export class AllianceController {
   @Put('alliances/:allianceId')
   @ApiOperation({ summary: "Register or update an alliance and this institution's role in it (201 created, 200 updated or unchanged)" })
   @ApiOkResponse({ type: AllianceView })
+  @ApiConflictResponse({ description: 'quota_exceeded: a new alliance past MAX_ALLIANCES_PER_INSTITUTION (nothing written)' })
   async put(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import {
@@ -29,6 +29,7 @@ export class ProgramController {
   @Put('programs/:code')
   @ApiOperation({ summary: 'Create or update a program (201 created, 200 updated or unchanged)' })
   @ApiOkResponse({ type: ProgramView })
+  @ApiConflictResponse({ description: 'quota_exceeded: a new program past MAX_PROGRAMS_PER_INSTITUTION (nothing written)' })
   async put(
     @CurrentPrincipal() p: Principal,
     @Param('code', IdParamPipe) code: string,

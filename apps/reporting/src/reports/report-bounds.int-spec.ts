@@ -12,13 +12,15 @@ function rowCounts(result: unknown): number[] {
 
 /**
  * An institution with 50,000 open programs (and as many students and graduates, 20,000 alliances and forums, 3,000
- * programs with order classes), written straight into the reporting database: the overview answers the right figures
- * in a small body, and no query it sends brings back more than a few rows (the sums are made in PostgreSQL).
+ * programs with order classes, 12,500 agreements, 30,000 alliance members and participants), written straight into the
+ * reporting database: the reports answer the right figures in a small body, and no query they send brings back a row
+ * per record (the sums and distinct counts are made in PostgreSQL).
  */
 describe('reports stay bounded with many records (real PostgreSQL)', () => {
   const PROGRAMS = 50_000;
   const ALLIANCES = 20_000;
   const EXPIRING = 2_500;
+  const MEMBERS = 30_000;
   let stack: TestStack;
   let db: Client;
 
@@ -66,6 +68,30 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
        SELECT $1, 'partner', 'E' || n, jsonb_build_object('partnerId', 'E' || n, 'name', '企业' || n), '[]'::jsonb FROM generate_series(1, $3::int) AS n`,
       [i, EXPIRING, EXPIRING + 10_000],
     );
+    // Five alliances (registered: a read model each) with 30,000 members and 30,000 participant cells of 2,000 forums.
+    await db.query(
+      `INSERT INTO read_model (institution, kind, id, state, facts)
+       SELECT $1, 'alliance', 'BA' || n, jsonb_build_object('allianceId', 'BA' || n, 'name', '联盟' || n, 'scope', 'regional',
+         'sector', NULL, 'foundedOn', '2020-01-01', 'role', 'member'), '[]'::jsonb FROM generate_series(1, 5) AS n
+       UNION ALL
+       SELECT $1, 'alliance_member', 'BA' || (n % 5 + 1) || '/M' || n, jsonb_build_object('allianceId', 'BA' || (n % 5 + 1), 'memberId', 'M' || n,
+         'periods', jsonb_build_array(jsonb_build_object('memberKind', 'enterprise', 'role', 'member', 'joinedOn', '2021-01-01',
+           'roleChanges', '[]'::jsonb, 'departedOn', CASE WHEN n % 4 = 0 THEN '2022-06-01' ELSE NULL END))), '[]'::jsonb
+       FROM generate_series(1, $2::int) AS n`,
+      [i, MEMBERS],
+    );
+    await db.query(
+      `INSERT INTO counter (institution, metric, dims, day, value)
+       SELECT $1, 'alliances', jsonb_build_object('allianceId', 'BA' || n, 'role', 'member', 'scope', 'regional', 'sector', NULL),
+         '2020-01-01'::date, 1 FROM generate_series(1, 5) AS n
+       UNION ALL
+       SELECT $1, 'alliance.activity_participant', jsonb_build_object('allianceId', 'BA' || (n % 5 + 1), 'year', 2022, 'kind', 'forum',
+         'participant', '单位' || n), '2022-05-01'::date, 1 FROM generate_series(1, $2::int) AS n
+       UNION ALL
+       SELECT $1, 'alliance.activity_participants', jsonb_build_object('allianceId', 'BA' || (n % 5 + 1), 'activityId', 'BF' || n,
+         'year', 2022, 'kind', 'forum'), '2022-05-01'::date, 10 + n % 50 FROM generate_series(1, 2000) AS n`,
+      [i, MEMBERS],
+    );
     await db.query('ANALYZE counter; ANALYZE read_model');
   }, 120_000);
   afterAll(async () => {
@@ -102,7 +128,7 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
         higherVocational: (PROGRAMS / 2 - PROGRAMS / 10) * 3,
       },
       graduates: { cohort: 2022, total: PROGRAMS * 2 },
-      alliances: { total: ALLIANCES, led: ALLIANCES / 5, forumParticipants: 996 },
+      alliances: { total: ALLIANCES + 5, led: ALLIANCES / 5, forumParticipants: 996 },
       partnerships: { orderClasses: { programs: 3000 } },
     });
     expect(JSON.stringify(res.body).length).toBeLessThan(4096);
@@ -129,6 +155,35 @@ describe('reports stay bounded with many records (real PostgreSQL)', () => {
       expect(res.body.rows.length).toBeLessThanOrEqual(3);
       expect(Math.max(...largest)).toBeLessThanOrEqual(20);
     }
+  }, 120_000);
+
+  it('GET /reports/alliances: distinct organisations and participants counted in PostgreSQL, not read a row each', async () => {
+    const largest: number[] = [];
+    const { restore } = tapConnections(stack.apps.reporting!.get(DataSource), async (args, send) => {
+      const result = await send(...args);
+      largest.push(...rowCounts(result));
+      return result;
+    });
+    let res;
+    try {
+      res = await stack.reporting.get('/reports/alliances?year=2022&asOf=2022-12-31');
+    } finally {
+      restore();
+    }
+    expect(res.status).toBe(200);
+    expect(res.body.alliances.map((a: { allianceId: string }) => a.allianceId)).toEqual(['BA1', 'BA2', 'BA3', 'BA4', 'BA5']);
+    expect(res.body.totals).toMatchObject({
+      alliances: 5,
+      organisations: MEMBERS - MEMBERS / 4,
+      activities: { distinctParticipants: MEMBERS },
+    });
+    const forum = res.body.totals.activities.byKind.find((k: { kind: string }) => k.kind === 'forum');
+    expect(forum).toMatchObject({ distinctParticipants: MEMBERS, maxParticipants: 59 });
+    expect(res.body.alliances[0].activities.distinctParticipants).toBe(MEMBERS / 5);
+    expect(JSON.stringify(res.body).length).toBeLessThan(32_768);
+    // Per alliance is as many rows as alliances (MAX_ALLIANCES_PER_INSTITUTION; here the overview's 20,000 written past
+    // it), never one per member or participant.
+    expect(Math.max(...largest)).toBeLessThanOrEqual(ALLIANCES + 5);
   }, 120_000);
 
   it('GET /reports/partnerships/expiring pages: every agreement expiring in the window once, soonest first, none of the later ones read', async () => {

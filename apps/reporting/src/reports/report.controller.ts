@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { ConsumerState } from '../events/consumer.state';
@@ -91,6 +91,7 @@ export class ReportController {
       'REPORT_STREAMS_PER_KEY streams (default 8) per reporting instance; one more is 429 `too_many_streams` with Retry-After.',
   })
   @ApiProduces('text/event-stream')
+  @ApiTooManyRequestsResponse({ description: 'too_many_streams: the key has REPORT_STREAMS_PER_KEY streams open (Retry-After)' })
   stream(@CurrentPrincipal() p: Principal, @Query() q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {
     return this.changes.serve(reply, reportInstitution(p, q.institution), p.keyId);
   }
