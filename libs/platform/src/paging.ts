@@ -14,25 +14,33 @@ export const PAGE_LIMIT_MAX = 1000;
 /** A cursor is a few ids; anything longer was not given by us. */
 const CURSOR_MAX_CHARS = 1024;
 
-const LIMIT_MESSAGE = `limit 须为 1 到 ${PAGE_LIMIT_MAX} 的整数 / limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`;
+/** How many items a list gives per page: its default and most. */
+export interface PageBounds {
+  default: number;
+  max: number;
+}
+const LIST_BOUNDS: PageBounds = { default: PAGE_LIMIT_DEFAULT, max: PAGE_LIMIT_MAX };
 
-/** Adds `limit` and `cursor` to a query class (a report's query, which has its own fields, pages its list with them). */
-export function Paged<B extends new (...args: any[]) => object>(Base: B) {
+/**
+ * Adds `limit` and `cursor` to a query class (a report's query, which has its own fields, pages its list with them);
+ * `bounds` for a list of heavier items (imports, audit entries).
+ */
+export function Paged<B extends new (...args: any[]) => object>(Base: B, bounds: PageBounds = LIST_BOUNDS) {
   class PagedQuery extends Base {
     @ApiPropertyOptional({
-      description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
+      description: `Items per page, 1 to ${bounds.max} (default ${bounds.default})`,
       minimum: 1,
-      maximum: PAGE_LIMIT_MAX,
-      default: PAGE_LIMIT_DEFAULT,
+      maximum: bounds.max,
+      default: bounds.default,
     })
     @IsOptional()
     @QueryInteger()
     @ValidateBy(
       {
         name: 'isPageLimit',
-        validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
+        validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= bounds.max },
       },
-      { message: LIMIT_MESSAGE },
+      { message: `limit 须为 1 到 ${bounds.max} 的整数 / limit must be an integer from 1 to ${bounds.max}` },
     )
     limit?: number;
 
@@ -45,13 +53,23 @@ export function Paged<B extends new (...args: any[]) => object>(Base: B) {
   return PagedQuery;
 }
 
-/** The query of a write service's list: a page, and the institution a key bound to several acts for (read by the key check). */
-export class PageQuery extends Paged(class {}) {
-  @ApiPropertyOptional({ description: 'The institution to act for, for a key bound to several (as X-Institution); default: the key’s own' })
-  @IsOptional()
-  @Matches(INSTITUTION_PATTERN, { message: 'institution 须为院校代码 / institution must be an institution code such as BZVTC' })
-  institution?: string;
+/**
+ * The query of a list of a write service (or /imports, /audit with their bounds): a page, and the institution a key
+ * bound to several acts for (read by the key check).
+ */
+export function listQuery(bounds: PageBounds = LIST_BOUNDS) {
+  class ListQuery extends Paged(class {}, bounds) {
+    @ApiPropertyOptional({
+      description: 'The institution to act for, for a key bound to several (as X-Institution); default: the key’s own',
+    })
+    @IsOptional()
+    @Matches(INSTITUTION_PATTERN, { message: 'institution 须为院校代码 / institution must be an institution code such as BZVTC' })
+    institution?: string;
+  }
+  return ListQuery;
 }
+
+export class PageQuery extends listQuery() {}
 
 /** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
 export type KeyPart = 'text' | 'int' | 'date';
@@ -112,8 +130,12 @@ function fits(part: KeyPart, v: unknown): boolean {
   }
 }
 
-export function pageRequest(q: { limit?: number; cursor?: string } | undefined, parts: readonly KeyPart[]): PageRequest {
-  return { limit: q?.limit ?? PAGE_LIMIT_DEFAULT, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
+export function pageRequest(
+  q: { limit?: number; cursor?: string } | undefined,
+  parts: readonly KeyPart[],
+  bounds: PageBounds = LIST_BOUNDS,
+): PageRequest {
+  return { limit: q?.limit ?? bounds.default, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
 }
 
 /**

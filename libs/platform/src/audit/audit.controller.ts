@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ALL_INSTITUTIONS, CurrentPrincipal, Principal, RequireAccess, resolveInstitution } from '@chanjiao/auth';
-import { AUDIT_DEFAULT_LIMIT, AuditPage, AuditQuery } from './audit.dto';
+import { AUDIT_PAGE, AuditPage, AuditQuery } from './audit.dto';
 import { AuditReader } from './audit.reader';
 
 @ApiTags('audit')
@@ -24,6 +24,6 @@ export class AuditController {
       : p.institutions.includes(ALL_INSTITUTIONS)
         ? undefined
         : p.institutions;
-    return this.audit.page(q.limit ?? AUDIT_DEFAULT_LIMIT, q.cursor, institutions);
+    return this.audit.page(q.limit ?? AUDIT_PAGE.default, q.cursor, institutions);
   }
 }

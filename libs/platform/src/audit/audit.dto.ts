@@ -1,31 +1,9 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { listQuery, PageBounds } from '../paging';
 
-export const AUDIT_DEFAULT_LIMIT = 50;
-export const AUDIT_MAX_LIMIT = 500;
+export const AUDIT_PAGE: PageBounds = { default: 50, max: 500 };
 
-export class AuditQuery {
-  @ApiPropertyOptional({ description: `Entries per page (1–${AUDIT_MAX_LIMIT}, default ${AUDIT_DEFAULT_LIMIT})` })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(AUDIT_MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page; absent: the newest entries' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @ApiPropertyOptional({ description: "Only this institution's entries (one of the admin key's institutions)" })
-  @IsOptional()
-  @IsString()
-  @MaxLength(64)
-  institution?: string;
-}
+export class AuditQuery extends listQuery(AUDIT_PAGE) {}
 
 export class AuditEntry {
   @ApiProperty({ description: 'When the write committed (reporting: when the event was applied)' }) at!: string;

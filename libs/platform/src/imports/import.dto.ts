@@ -1,6 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
-import { QueryInteger } from '../validators';
+import { listQuery, PageBounds } from '../paging';
 
 export class RowError {
   @ApiProperty({ description: 'Spreadsheet row number (the header is row 1)' }) row!: number;
@@ -29,31 +28,7 @@ export class ImportView {
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 }
 
-export const IMPORTS_PAGE_DEFAULT = 50;
-export const IMPORTS_PAGE_MAX = 500;
-
 /** `GET /imports?limit=&cursor=`: the names and shape of every list's paging (paging.ts), with its own bounds. */
-export class ImportPageQuery {
-  @ApiPropertyOptional({
-    description: `Imports per page, 1 to ${IMPORTS_PAGE_MAX} (default ${IMPORTS_PAGE_DEFAULT})`,
-    minimum: 1,
-    maximum: IMPORTS_PAGE_MAX,
-    default: IMPORTS_PAGE_DEFAULT,
-  })
-  @IsOptional()
-  @QueryInteger()
-  @ValidateBy(
-    {
-      name: 'isImportPageLimit',
-      validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= IMPORTS_PAGE_MAX },
-    },
-    { message: `limit 须为 1 到 ${IMPORTS_PAGE_MAX} 的整数 / limit must be an integer from 1 to ${IMPORTS_PAGE_MAX}` },
-  )
-  limit?: number;
+export const IMPORTS_PAGE: PageBounds = { default: 50, max: 500 };
 
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(256, { message: 'cursor 无效 / cursor is not one a page gave' })
-  cursor?: string;
-}
+export class ImportPageQuery extends listQuery(IMPORTS_PAGE) {}
