@@ -7,6 +7,7 @@ import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
+import { BodyTooLargeError } from '../edge/body-limits';
 import { encodeCursor, invalidCursor, Page } from '../paging';
 import { unstorableText, unstorableTextMessage } from '../storable-text';
 import { SERVICE_ENV } from '../tokens';
@@ -236,7 +237,9 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         await flush();
       })();
     } catch (e) {
-      const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
+      // The client's files (unreadable, over a limit, too large a body) fail their import without an error-level stack.
+      const known =
+        e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError || e instanceof BodyTooLargeError;
       const message = withWritten(known ? e.message : '导入失败 / import failed', p);
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(
