@@ -329,6 +329,18 @@ describe('authorization matrix: every route of every service × key × instituti
       expect(applied.body.items.find((i) => i.subject === code)).toMatchObject({ actor: writer.id, eventId: entry!.eventId });
     });
 
+    // An import's writes carry the key that started it.
+    const imported = `C${randomUUID().slice(0, 5).toUpperCase()}`;
+    const csv = `code,name,category,level,sectors,status\n${imported},石油化工技术,47,higher_vocational,chemical_materials,open\n`;
+    const importing = await fetch(`${stack.urls.enrollment}/imports/programs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer.key}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(importing.status).toBe(200);
+    const afterImport = await audit('enrollment', adminOfAll);
+    expect(afterImport.body.items.find((i) => i.subject === imported)).toMatchObject({ actor: writer.id });
+
     // Newest first, a page at a time, to the end.
     const first = await audit('enrollment', adminOfAll, '?limit=2');
     expect(first.body.items).toHaveLength(2);

@@ -11,7 +11,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiExtension } from '@nestjs/swagger';
+import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Access, actingInstitution, allows, INSTITUTION_HEADER, Principal } from './api-key';
 import { ApiKeyStore } from './api-key.store';
@@ -23,7 +23,19 @@ const ACCESS_KEY = 'chanjiao:access';
 export const ACCESS_EXTENSION = 'x-access';
 
 /** Marks a controller or route as needing a key with this access to the current service (and says so in OpenAPI). */
-export const RequireAccess = (access: Access) => applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access));
+export const RequireAccess = (access: Access) =>
+  access === 'admin'
+    ? applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access))
+    : applyDecorators(
+        SetMetadata(ACCESS_KEY, access),
+        ApiExtension(ACCESS_EXTENSION, access),
+        ApiHeader({
+          name: 'X-Institution',
+          required: false,
+          description:
+            '代表的机构 / the institution the request acts for: required with a key bound to several institutions (a bureau, or an admin key of *), one of its own; a key of one institution may name only that one',
+        }),
+      );
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
