@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { HttpClient } from '@chanjiao/testing';
+import { allPages, HttpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const alliance = { name: '巴州现代纺织职教联盟', scope: 'industry', sector: 'textiles', foundedOn: '2019-05-20', role: 'chair' };
@@ -322,7 +322,7 @@ describe('alliance write API (real PostgreSQL)', () => {
       ]);
       expect(batch.body.summary).toMatchObject({ created: 2, failed: 0 });
       const list = await api.get('/alliances/A1/contributions');
-      expect(list.body.map((x: { amount: string | null }) => x.amount)).toEqual(['100000.50', null, '9999999999999.99']);
+      expect(list.body.items.map((x: { amount: string | null }) => x.amount)).toEqual(['100000.50', null, '9999999999999.99']);
     });
 
     it('activities: recorded once, participants distinct', async () => {
@@ -345,6 +345,29 @@ describe('alliance write API (real PostgreSQL)', () => {
       expect(batch.body.summary).toMatchObject({ created: 1 });
       expect(await events('A1/F1')).toHaveLength(1);
     });
+  });
+
+  it('every list pages ({ items, nextCursor }), each row once, in key order, as the database holds them', async () => {
+    const lists: Array<[string, string, string]> = [
+      ['/alliances', `SELECT alliance_id AS k FROM alliances ORDER BY 1`, 'allianceId'],
+      ['/alliances/A1/members', `SELECT member_id AS k FROM alliance_members WHERE alliance_id = 'A1' ORDER BY 1`, 'memberId'],
+      ['/alliances/A1/charters', `SELECT version AS k FROM alliance_charters WHERE alliance_id = 'A1' ORDER BY 1`, 'version'],
+      [
+        '/alliances/A1/contributions',
+        `SELECT contribution_id AS k FROM alliance_contributions WHERE alliance_id = 'A1' ORDER BY 1`,
+        'contributionId',
+      ],
+      ['/alliances/A1/activities', `SELECT activity_id AS k FROM alliance_activities WHERE alliance_id = 'A1' ORDER BY 1`, 'activityId'],
+    ];
+    for (const [path, sql, key] of lists) {
+      const expected = (await db.query<{ k: string | number }>(sql)).rows.map((r) => r.k);
+      expect(expected.length).toBeGreaterThan(1);
+      const { items, pages } = await allPages<Record<string, string | number>>(api, path, 1);
+      expect({ path, keys: items.map((i) => i[key]) }).toEqual({ path, keys: expected });
+      expect(pages).toBe(expected.length);
+    }
+    expect((await api.get('/alliances/A1/members?limit=1001')).body.errors[0].field).toBe('limit');
+    expect((await api.get('/alliances/A1/charters?cursor=WyJ4Il0')).body).toMatchObject({ error: 'invalid_cursor' }); // ["x"]: not a version
   });
 
   it('serves OpenAPI with the alliance routes', async () => {

@@ -260,6 +260,72 @@ describe('enrollment write API (real PostgreSQL)', () => {
     });
   });
 
+  describe('GET /programs pages', () => {
+    const put = (codes: string[]) =>
+      stack.enrollment.put(
+        '/programs:batch',
+        codes.map((code) => Object.assign({ code }, program)),
+      );
+    const codes = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${String(i).padStart(4, '0')}`);
+
+    it('a walk through every page sees each program exactly once, while programs are added between pages', async () => {
+      const existing = codes('PG', 250);
+      expect((await put(existing)).body.summary.failed).toBe(0);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const res: { status: number; body: { items: Array<{ code: string }>; nextCursor: string | null } } = await stack.enrollment.get(
+          `/programs?limit=100${cursor ? `&cursor=${cursor}` : ''}`,
+        );
+        expect(res.status).toBe(200);
+        expect(Object.keys(res.body).sort()).toEqual(['items', 'nextCursor']);
+        expect(res.body.items.length).toBeLessThanOrEqual(100);
+        seen.push(...res.body.items.map((p: { code: string }) => p.code));
+        cursor = res.body.nextCursor;
+        pages++;
+        // Between pages: one program before where the walk is (it is not seen) and one after (it is, once).
+        expect((await put([`PA-${pages}`, `PZ-${pages}`])).status).toBe(200);
+      } while (cursor !== null);
+      expect(pages).toBeGreaterThan(2);
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen).toEqual([...seen].sort());
+      expect(seen).toEqual(expect.arrayContaining(existing));
+      expect(seen.filter((c) => c.startsWith('PZ-')).length).toBeGreaterThan(0);
+      expect(seen.filter((c) => c.startsWith('PA-'))).toEqual([]);
+    });
+
+    it('pages of the default size, 100, and the limit asked for', async () => {
+      const first = await stack.enrollment.get('/programs');
+      expect(first.body.items).toHaveLength(100);
+      expect(typeof first.body.nextCursor).toBe('string');
+      const three = await stack.enrollment.get(`/programs?limit=3&cursor=${first.body.nextCursor}`);
+      expect(three.body.items).toHaveLength(3);
+      expect(three.body.items[0].code > first.body.items[99].code).toBe(true);
+    });
+
+    it.each(['0', '1001', '-1', '2.5', 'ten', ''])('limit=%s: 400 naming limit', async (limit) => {
+      const res = await stack.enrollment.get(`/programs?limit=${limit}`);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatchObject({ error: 'validation_failed', errors: [expect.objectContaining({ field: 'limit' })] });
+      expect(res.body.errors[0].message).toMatch(/^limit 须为 1 到 1000 的整数/);
+    });
+
+    it('a cursor it did not give (tampered, garbage, of another list): 400 invalid_cursor naming cursor', async () => {
+      const { nextCursor } = (await stack.enrollment.get('/programs?limit=1')).body;
+      const tampered = Buffer.from(JSON.stringify(["P1' OR '1'='1"])).toString('base64url');
+      const twoParts = Buffer.from(JSON.stringify(['P1', 'P2'])).toString('base64url');
+      for (const cursor of [tampered, twoParts, `${nextCursor}!`, 'x'.repeat(2000), '%E2%80%8B']) {
+        const res = await stack.enrollment.get(`/programs?cursor=${cursor}`);
+        expect(res.status).toBe(400);
+        expect(res.body.error).toMatch(/^(invalid_cursor|validation_failed)$/);
+        expect(res.body.errors[0].field).toBe('cursor');
+      }
+      const res = await stack.enrollment.get(`/programs?cursor=${tampered}`);
+      expect(res.body).toMatchObject({ error: 'invalid_cursor', message: expect.stringMatching(/^cursor 无效/) });
+    });
+  });
+
   it('programs have a batch form, as PUT and as POST', async () => {
     const items = [
       { ...program, code: 'PB1' },

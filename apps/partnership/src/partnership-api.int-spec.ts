@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { CREDIT_CODE_ALPHABET, creditCodeCheckChar } from '@chanjiao/contracts';
-import { expectEventually, HttpClient } from '@chanjiao/testing';
+import { allPages, expectEventually, HttpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 import { AgreementExpiryJob } from './agreements/agreement-expiry.job';
 import { Clock } from './common/clock';
@@ -213,7 +213,7 @@ describe('partnership write API (real PostgreSQL)', () => {
       expect((await api.post('/training-bases/B1/investments', inv)).status).toBe(200);
       expect((await api.post('/training-bases/B1/investments', { ...inv, amount: '403000000.11' })).status).toBe(409);
       expect((await api.post('/training-bases/B1/investments', { ...inv, investmentId: 'I2', amount: '0.2' })).status).toBe(201);
-      expect((await api.get('/training-bases/B1/investments')).body.map((i: { amount: string }) => i.amount)).toEqual([
+      expect((await api.get('/training-bases/B1/investments')).body.items.map((i: { amount: string }) => i.amount)).toEqual([
         '403000000.10',
         '0.20',
       ]);
@@ -289,6 +289,30 @@ describe('partnership write API (real PostgreSQL)', () => {
         await first.close();
       }
     });
+  });
+
+  it('every list pages ({ items, nextCursor }), each row once, in key order, as the database holds them', async () => {
+    const api = stack.api('partnership'); // the app may have been restarted on another port
+    const lists: Array<[string, string, string]> = [
+      ['/partners', `SELECT partner_id AS k FROM partners ORDER BY 1`, 'partnerId'],
+      ['/agreements', `SELECT agreement_id AS k FROM agreements ORDER BY 1`, 'agreementId'],
+      [
+        '/training-bases/B1/investments',
+        `SELECT investment_id AS k FROM training_base_investments WHERE base_id = 'B1' ORDER BY 1`,
+        'investmentId',
+      ],
+    ];
+    for (const [path, sql, key] of lists) {
+      const expected = (await db.query<{ k: string }>(sql)).rows.map((r) => r.k);
+      expect(expected.length).toBeGreaterThan(1);
+      const { items, pages } = await allPages<Record<string, string>>(api, path, 1);
+      expect({ path, keys: items.map((i) => i[key]) }).toEqual({ path, keys: expected });
+      expect(pages).toBe(expected.length);
+    }
+    const agreements = await api.get('/agreements?limit=1');
+    expect(agreements.body.items[0]).not.toHaveProperty('terminationReason');
+    expect((await api.get('/partners?limit=0')).body.errors[0].field).toBe('limit');
+    expect((await api.get('/training-bases/B1/investments?cursor=WyJ4Il0')).body).toMatchObject({ error: 'invalid_cursor' }); // one part of two
   });
 
   it('serves OpenAPI and health', async () => {

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import type { HttpClient } from '@chanjiao/testing';
+import { allPages, type HttpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const destination = (patch: Record<string, unknown> = {}) => ({
@@ -235,7 +235,7 @@ describe('placement write API (real PostgreSQL)', () => {
         ['placement.internship.updated.v1', '2'],
         ['placement.internship.completed.v1', '3'],
       ]);
-      expect((await api.get('/internships?studentId=S1')).body.map((i: { internshipId: string }) => i.internshipId)).toEqual(['I1']);
+      expect((await api.get('/internships?studentId=S1')).body.items.map((i: { internshipId: string }) => i.internshipId)).toEqual(['I1']);
       expect((await api.get('/internships')).body.errors[0].field).toBe('studentId');
     });
 
@@ -252,6 +252,17 @@ describe('placement write API (real PostgreSQL)', () => {
         ['failed', 404],
         ['failed', 400],
       ]);
+    });
+
+    it("a student's internships page ({ items, nextCursor }), each once, in id order", async () => {
+      const expected = (await db.query<{ id: string }>(`SELECT internship_id AS id FROM internships WHERE student_id = 'S1' ORDER BY 1`))
+        .rows;
+      expect(expected.length).toBeGreaterThan(2);
+      const { items, pages } = await allPages<{ internshipId: string; studentId: string }>(api, '/internships?studentId=S1', 2);
+      expect(items.map((i) => i.internshipId)).toEqual(expected.map((r) => r.id));
+      expect(new Set(items.map((i) => i.studentId))).toEqual(new Set(['S1']));
+      expect(pages).toBe(Math.ceil(expected.length / 2)); // no empty last page: one row more than a page is read
+      expect((await api.get('/internships?studentId=S1&limit=x')).body.errors[0].field).toBe('limit');
     });
 
     it('a reader key may not write', async () => {

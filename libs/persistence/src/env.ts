@@ -53,9 +53,18 @@ export const serviceEnvSchema = z.object({
   AMQP_URL: zAmqpUrls.default('amqp://guest:guest@127.0.0.1:5672'),
   EVENTS_EXCHANGE: z.string().min(1).default('chanjiao.events'),
   MIGRATIONS_RUN: zBool.default(true),
+  /** Import limits (README "Import limits"); unset, the defaults of libs/platform/src/imports/import-limits.ts. */
+  IMPORT_MAX_INFLATED_BYTES: z.coerce.number().int().min(1).optional(),
+  IMPORT_MAX_INFLATE_RATIO: z.coerce.number().min(1).optional(),
+  IMPORT_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().min(1).optional(),
+  IMPORT_MAX_ROWS: z.coerce.number().int().min(1).optional(),
+  IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(1).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),
+  /** Per-institution quotas (Quota in @chanjiao/platform), each read by the service that holds those records. */
+  MAX_PROGRAMS_PER_INSTITUTION: z.coerce.number().int().min(0).default(10_000),
+  MAX_ALLIANCES_PER_INSTITUTION: z.coerce.number().int().min(0).default(1_000),
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 

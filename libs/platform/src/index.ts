@@ -14,3 +14,5 @@ export * from './write-coalescer';
 export * from './local-date';
 export * from './storable-text';
 export * from './audit';
+export * from './paging';
+export * from './quota';

@@ -29,3 +29,24 @@ export function httpClient(baseUrl: string, key?: string) {
   };
 }
 export type HttpClient = ReturnType<typeof httpClient>;
+
+/**
+ * Every item of a paged list (`{ items, nextCursor }`), following `nextCursor` from the first page; fails on a
+ * non-200 page. `path` may carry its own query (`/internships?studentId=S1`).
+ */
+export async function allPages<T = any>(client: HttpClient, path: string, limit?: number): Promise<{ items: T[]; pages: number }> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  let pages = 0;
+  do {
+    const query = [limit === undefined ? '' : `limit=${limit}`, cursor ? `cursor=${cursor}` : ''].filter((q) => q !== '').join('&');
+    const res: HttpResult<{ items: T[]; nextCursor: string | null }> = await client.get(
+      query ? `${path}${path.includes('?') ? '&' : '?'}${query}` : path,
+    );
+    if (res.status !== 200) throw new Error(`GET ${path} page ${pages + 1}: ${res.status} ${JSON.stringify(res.body)}`);
+    items.push(...res.body.items);
+    cursor = res.body.nextCursor;
+    pages++;
+  } while (cursor !== null);
+  return { items, pages };
+}

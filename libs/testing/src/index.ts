@@ -3,3 +3,4 @@ export * from './test-services';
 export * from './databases';
 export * from './http';
 export * from './tcp-proxy';
+export * from './zip-fixture';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { ActivityState } from './activity.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", activity_id AS "activityId", kind, title, to_char(date, 'YYYY-MM-DD') AS date, online,
@@ -11,11 +12,14 @@ export const activityKey = (allianceId: string, activityId: string) => `${allian
 export class ActivityRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  list(institution: string, allianceId: string): Promise<ActivityState[]> {
-    return this.dataSource.query<ActivityState[]>(
-      `SELECT ${COLUMNS} FROM alliance_activities WHERE institution = $1 AND alliance_id = $2 ORDER BY date, activity_id`,
-      [institution, allianceId],
+  /** A page of the alliance's activities in key order (the alliance is in the key). */
+  async page(institution: string, allianceId: string, page: PageRequest): Promise<Page<ActivityState>> {
+    const k = keysetSql(['activity_id'], page, 3);
+    const rows = await this.dataSource.query<ActivityState[]>(
+      `SELECT ${COLUMNS} FROM alliance_activities WHERE institution = $1 AND alliance_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, allianceId, ...k.params],
     );
+    return toPage(rows, page, (r) => [r.activityId]);
   }
 
   async lockMany(

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { ActivityBatchItemDto } from './activity.dto';
@@ -55,8 +55,8 @@ export class ActivityService {
     });
   }
 
-  async list(institution: string, allianceId: string): Promise<ActivityState[]> {
+  async list(institution: string, allianceId: string, page: PageRequest): Promise<Page<ActivityState>> {
     if (!(await this.alliances.find(institution, allianceId))) throw allianceNotFound(allianceId);
-    return this.activities.list(institution, allianceId);
+    return this.activities.page(institution, allianceId, page);
   }
 }

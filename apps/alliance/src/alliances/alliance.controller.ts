@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Put, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { AdoptCharterDto, CharterBatchItemDto, CharterView } from '../charters/charter.dto';
 import { AllianceBatchItemDto, AllianceView, PutAllianceDto } from './alliance.dto';
@@ -60,10 +60,10 @@ export class AllianceController {
   }
 
   @Get('alliances')
-  @ApiOperation({ summary: "All alliances of the key's institution" })
-  @ApiOkResponse({ type: [AllianceView] })
-  list(@CurrentPrincipal() p: Principal): Promise<AllianceView[]> {
-    return this.alliances.list(p.institution);
+  @ApiOperation({ summary: "The alliances of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(AllianceView) })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AllianceView>> {
+    return this.alliances.list(p.institution, pageRequest(q, ['text']));
   }
 
   @Get('alliances/:allianceId')
@@ -107,8 +107,13 @@ export class AllianceController {
   }
 
   @Get('alliances/:allianceId/charters')
-  @ApiOkResponse({ type: [CharterView] })
-  charters(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<CharterView[]> {
-    return this.alliances.listCharters(p.institution, allianceId);
+  @ApiOperation({ summary: 'The charters of an alliance, a page at a time in version order' })
+  @ApiOkResponse({ type: PageView(CharterView) })
+  charters(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<CharterView>> {
+    return this.alliances.listCharters(p.institution, allianceId, pageRequest(q, ['int']));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { AllianceState } from './alliance.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", name, scope, sector, to_char(founded_on, 'YYYY-MM-DD') AS "foundedOn", role, version`;
@@ -16,10 +17,13 @@ export class AllianceRepository {
     return rows[0];
   }
 
-  list(institution: string): Promise<AllianceState[]> {
-    return this.dataSource.query<AllianceState[]>(`SELECT ${COLUMNS} FROM alliances WHERE institution = $1 ORDER BY alliance_id`, [
-      institution,
-    ]);
+  async page(institution: string, page: PageRequest): Promise<Page<AllianceState>> {
+    const k = keysetSql(['alliance_id'], page, 2);
+    const rows = await this.dataSource.query<AllianceState[]>(
+      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, ...k.params],
+    );
+    return toPage(rows, page, (r) => [r.allianceId]);
   }
 
   /**

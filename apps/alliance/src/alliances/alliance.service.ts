@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging } from '../common/staging';
 import { CharterBatchItemDto } from '../charters/charter.dto';
 import { CharterState, decideCharter } from '../charters/charter.domain';
@@ -89,12 +89,12 @@ export class AllianceService {
     return found;
   }
 
-  list(institution: string): Promise<AllianceState[]> {
-    return this.alliances.list(institution);
+  list(institution: string, page: PageRequest): Promise<Page<AllianceState>> {
+    return this.alliances.page(institution, page);
   }
 
-  async listCharters(institution: string, allianceId: string): Promise<CharterState[]> {
+  async listCharters(institution: string, allianceId: string, page: PageRequest): Promise<Page<CharterState>> {
     await this.get(institution, allianceId);
-    return this.charters.list(institution, allianceId);
+    return this.charters.page(institution, allianceId, page);
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { CharterState } from './charter.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", version, to_char(adopted_on, 'YYYY-MM-DD') AS "adoptedOn", summary, sequence`;
@@ -8,11 +9,14 @@ const COLUMNS = `alliance_id AS "allianceId", version, to_char(adopted_on, 'YYYY
 export class CharterRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  list(institution: string, allianceId: string): Promise<CharterState[]> {
-    return this.dataSource.query<CharterState[]>(
-      `SELECT ${COLUMNS} FROM alliance_charters WHERE institution = $1 AND alliance_id = $2 ORDER BY version`,
-      [institution, allianceId],
+  /** A page of the alliance's charters in key order (the alliance is in the key). */
+  async page(institution: string, allianceId: string, page: PageRequest): Promise<Page<CharterState>> {
+    const k = keysetSql(['version'], page, 3);
+    const rows = await this.dataSource.query<CharterState[]>(
+      `SELECT ${COLUMNS} FROM alliance_charters WHERE institution = $1 AND alliance_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, allianceId, ...k.params],
     );
+    return toPage(rows, page, (r) => [r.version]);
   }
 
   /** Charters of the given alliances (the caller holds their alliance rows FOR UPDATE), by alliance. */

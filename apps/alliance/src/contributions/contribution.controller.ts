@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { ActivityBatchItemDto, ActivityView, RecordActivityDto } from '../activities/activity.dto';
 import { ActivityService } from '../activities/activity.service';
@@ -54,9 +54,14 @@ export class ContributionController {
   }
 
   @Get('alliances/:allianceId/contributions')
-  @ApiOkResponse({ type: [ContributionView] })
-  listContributions(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ContributionView[]> {
-    return this.contributions.list(p.institution, allianceId);
+  @ApiOperation({ summary: 'The contributions of an alliance, a page at a time in contribution id order' })
+  @ApiOkResponse({ type: PageView(ContributionView) })
+  listContributions(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<ContributionView>> {
+    return this.contributions.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 
   @Post('alliances/:allianceId/activities')
@@ -91,8 +96,13 @@ export class ContributionController {
   }
 
   @Get('alliances/:allianceId/activities')
-  @ApiOkResponse({ type: [ActivityView] })
-  listActivities(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<ActivityView[]> {
-    return this.activities.list(p.institution, allianceId);
+  @ApiOperation({ summary: 'The activities of an alliance, a page at a time in activity id order' })
+  @ApiOkResponse({ type: PageView(ActivityView) })
+  listActivities(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<ActivityView>> {
+    return this.activities.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { ContributionState } from './contribution.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", contribution_id AS "contributionId", member_id AS "memberId", kind,
@@ -11,11 +12,14 @@ export const contributionKey = (allianceId: string, contributionId: string) => `
 export class ContributionRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  list(institution: string, allianceId: string): Promise<ContributionState[]> {
-    return this.dataSource.query<ContributionState[]>(
-      `SELECT ${COLUMNS} FROM alliance_contributions WHERE institution = $1 AND alliance_id = $2 ORDER BY date, contribution_id`,
-      [institution, allianceId],
+  /** A page of the alliance's contributions in key order (the alliance is in the key). */
+  async page(institution: string, allianceId: string, page: PageRequest): Promise<Page<ContributionState>> {
+    const k = keysetSql(['contribution_id'], page, 3);
+    const rows = await this.dataSource.query<ContributionState[]>(
+      `SELECT ${COLUMNS} FROM alliance_contributions WHERE institution = $1 AND alliance_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, allianceId, ...k.params],
     );
+    return toPage(rows, page, (r) => [r.contributionId]);
   }
 
   async lockMany(

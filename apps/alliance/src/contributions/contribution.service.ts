@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { memberKey, MemberRepository } from '../members/member.repository';
@@ -58,8 +58,8 @@ export class ContributionService {
     });
   }
 
-  async list(institution: string, allianceId: string): Promise<ContributionState[]> {
+  async list(institution: string, allianceId: string, page: PageRequest): Promise<Page<ContributionState>> {
     if (!(await this.alliances.find(institution, allianceId))) throw allianceNotFound(allianceId);
-    return this.contributions.list(institution, allianceId);
+    return this.contributions.page(institution, allianceId, page);
   }
 }

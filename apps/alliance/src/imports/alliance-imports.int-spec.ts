@@ -95,7 +95,7 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
     );
     expect(activities.body.rows).toMatchObject({ created: 1, failed: 1 });
     expect(activities.body.errors).toEqual([{ row: 3, column: 'participantCount', message: expect.any(String) }]);
-    expect(await get('/alliances/CSV-AUTO/activities')).toEqual([
+    expect((await get('/alliances/CSV-AUTO/activities')).items).toEqual([
       expect.objectContaining({
         activityId: 'F-1',
         online: false,
@@ -109,7 +109,7 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
     await upload('alliances', 'allianceId,name,scope,foundedOn,role\r\nXL-TEX,纺织服装职教联盟,cross_province,2018-06-01,chair\r\n');
     await upload('members', 'allianceId,memberId,memberKind,role,joinedOn\r\nXL-TEX,E-1,enterprise,member,2018-07-01\r\n');
     await upload('charters', 'allianceId,version,adoptedOn,summary\r\nXL-TEX,1,2018-06-01,第一版\r\nXL-TEX,2,2021-03-15,\r\n');
-    expect((await get('/alliances/XL-TEX/charters')).map((c: any) => c.version)).toEqual([1, 2]);
+    expect((await get('/alliances/XL-TEX/charters')).items.map((c: any) => c.version)).toEqual([1, 2]);
 
     const wb = new ExcelJS.Workbook();
     const sheet = wb.addWorksheet('contributions');
@@ -128,7 +128,7 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
       { row: 7, column: 'amount', message: expect.any(String) },
       expect.objectContaining({ row: 8, column: 'memberId', code: 'member_not_current' }),
     ]);
-    const amounts = Object.fromEntries((await get('/alliances/XL-TEX/contributions')).map((c: any) => [c.contributionId, c.amount]));
+    const amounts = Object.fromEntries((await get('/alliances/XL-TEX/contributions')).items.map((c: any) => [c.contributionId, c.amount]));
     expect(amounts).toEqual({ 'C-1': '403000000.00', 'C-2': '1234567.89', 'C-3': '0.10', 'C-4': null });
     const sum = (await db.query(`SELECT sum(amount)::text AS s FROM alliance_contributions WHERE alliance_id = 'XL-TEX'`)).rows[0].s;
     expect(sum).toBe('404234567.99');
@@ -175,8 +175,8 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
       status: 'departed',
       departedOn: '2022-12-31',
     });
-    expect(await get('/alliances/BZ-TEXTILE/contributions')).toEqual([expect.objectContaining({ amount: '150000.00' })]);
-    expect(await get('/alliances/BZ-TEXTILE/activities')).toEqual([
+    expect((await get('/alliances/BZ-TEXTILE/contributions')).items).toEqual([expect.objectContaining({ amount: '150000.00' })]);
+    expect((await get('/alliances/BZ-TEXTILE/activities')).items).toEqual([
       expect.objectContaining({ participants: ['E-0042', '巴音郭楞职业技术学院'], participantCount: 45 }),
     ]);
   });

@@ -1,8 +1,19 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ItemResult, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  pageRequest,
+  PageView,
+  ItemResult,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+} from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { MemberState } from './member.domain';
 import {
@@ -120,10 +131,16 @@ export class MemberController {
   }
 
   @Get('alliances/:allianceId/members')
-  @ApiOperation({ summary: 'Members of an alliance, current and former, with their membership periods' })
-  @ApiOkResponse({ type: [MemberView] })
-  list(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<MemberView[]> {
-    return this.members.list(p.institution, allianceId);
+  @ApiOperation({
+    summary: 'Members of an alliance, current and former, with their membership periods; a page at a time in member id order',
+  })
+  @ApiOkResponse({ type: PageView(MemberView) })
+  list(
+    @CurrentPrincipal() p: Principal,
+    @Param('allianceId', IdParamPipe) allianceId: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<MemberView>> {
+    return this.members.list(p.institution, allianceId, pageRequest(q, ['text']));
   }
 
   @Get('alliances/:allianceId/members/:memberId')

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { MemberState } from './member.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", member_id AS "memberId", member_kind AS "memberKind", role, status,
@@ -19,11 +20,14 @@ export class MemberRepository {
     return rows[0];
   }
 
-  list(institution: string, allianceId: string): Promise<MemberState[]> {
-    return this.dataSource.query<MemberState[]>(
-      `SELECT ${COLUMNS} FROM alliance_members WHERE institution = $1 AND alliance_id = $2 ORDER BY member_id`,
-      [institution, allianceId],
+  /** A page of the alliance's members in key order (the alliance is in the key). */
+  async page(institution: string, allianceId: string, page: PageRequest): Promise<Page<MemberState>> {
+    const k = keysetSql(['member_id'], page, 3);
+    const rows = await this.dataSource.query<MemberState[]>(
+      `SELECT ${COLUMNS} FROM alliance_members WHERE institution = $1 AND alliance_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, allianceId, ...k.params],
     );
+    return toPage(rows, page, (r) => [r.memberId]);
   }
 
   /** Loads and locks memberships, keyed `<allianceId>/<memberId>` (in key order, to avoid deadlocks). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, Page, PageRequest, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { AllianceErrorCode } from '../common/alliance.errors';
 import type { Decision } from '../common/decision';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
@@ -50,9 +50,9 @@ export class MemberService {
     return found;
   }
 
-  async list(institution: string, allianceId: string): Promise<MemberState[]> {
+  async list(institution: string, allianceId: string, page: PageRequest): Promise<Page<MemberState>> {
     if (!(await this.alliances.find(institution, allianceId))) throw allianceNotFound(allianceId);
-    return this.members.list(institution, allianceId);
+    return this.members.page(institution, allianceId, page);
   }
 
   /** Decides every item in order in one transaction (a member repeated in the batch sees the earlier item). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
+import { expectEventually, httpClient } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -19,10 +20,10 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     await stack?.close();
   });
 
-  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '') => {
+  const upload = async (entity: string, body: Buffer | string, contentType = 'text/csv', query = '', key = stack.writerKey) => {
     const res = await fetch(`${stack.urls.enrollment}/imports/${entity}${query}`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': contentType },
+      headers: { authorization: `Bearer ${key}`, 'content-type': contentType },
       body,
     });
     return { status: res.status, body: (await res.json()) as any };
@@ -185,6 +186,24 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
 
+  it('a NUL character in a cell is a row error naming its column, never a failed import; in the header, a 400', async () => {
+    const csv =
+      'code,name,category,level,sectors,status\r\nNUL1,Fine,46,higher_vocational,mining,open\r\n' +
+      'NUL2,Bad\u0000name,46,higher_vocational,mining,open\r\nNUL3,Fine too,46,higher_vocational,mining\u0000;textiles,open\r\n';
+    const res = await upload('programs', csv);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'name', message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/) },
+      { row: 4, column: 'sectors', message: expect.stringContaining('NUL') },
+    ]);
+    expect((await stack.enrollment.get('/programs/NUL1')).status).toBe(200);
+    expect((await stack.enrollment.get('/programs/NUL2')).status).toBe(404);
+    const header = await upload('programs', 'code,na\u0000me\r\nA,B\r\n');
+    expect(header).toMatchObject({ status: 400, body: { error: 'invalid_header', errors: [{ field: 'file' }] } });
+    expect(header.body.message).toContain('column 2');
+  });
+
   it('refuses a broken multipart upload, an unknown encoding and a malformed import id with 400 naming them', async () => {
     const before = await count('enrollments');
     const noBoundary = await upload('enrollments', 'garbage', 'multipart/form-data');
@@ -219,6 +238,49 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { done: 1 } });
     const again = await upload('programs', good, 'text/csv', `?importId=${importId}`);
     expect(again).toMatchObject({ status: 409, body: { error: 'import_exists', errors: [{ field: 'importId' }] } });
+  });
+
+  it("import ids are the institution's own: another's id neither conflicts nor shows (404 as for an unknown id)", async () => {
+    const other = (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: `${stack.institution}-OTHER` })).key;
+    const otherApi = httpClient(stack.urls.enrollment!, other);
+    const importId = randomUUID();
+    const csv = (code: string) => `code,name,category,level,sectors,status\r\n${code},Scoped,46,higher_vocational,mining,open\r\n`;
+    const mine = await upload('programs', csv('SCOPE1'), 'text/csv', `?importId=${importId}`);
+    expect(mine).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // The other institution cannot learn that the id exists: not from GET, not from a conflict.
+    const unknownId = randomUUID();
+    const seen = await otherApi.get(`/imports/${importId}`);
+    const unknown = await otherApi.get(`/imports/${unknownId}`);
+    expect(seen.status).toBe(404);
+    const { correlationId: _a, ...seenBody } = seen.body;
+    const { correlationId: _b, ...unknownBody } = unknown.body;
+    expect(seenBody).toEqual(JSON.parse(JSON.stringify(unknownBody).replaceAll(unknownId, importId)));
+    const theirs = await upload('programs', csv('SCOPE2'), 'text/csv', `?importId=${importId}`, other);
+    expect(theirs).toMatchObject({ status: 200, body: { importId, status: 'completed', rows: { created: 1 } } });
+    // Each sees its own import under the id.
+    expect((await stack.enrollment.get(`/imports/${importId}`)).body).toMatchObject({ status: 'completed', rows: { created: 1 } });
+    expect((await otherApi.get('/imports')).body.map((i: { importId: string }) => i.importId)).toEqual([importId]);
+  });
+
+  it('at start, marks failed the imports left running by a process that stopped (heartbeat stale), not those of live ones', async () => {
+    const [stale, live] = [randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO import_jobs (institution, id, entity, format, status, owner, heartbeat_at, started_at) VALUES
+         ($1, $2, 'programs', 'csv', 'running', 'crashed-instance', now() - interval '10 minutes', now() - interval '20 minutes'),
+         ($1, $3, 'programs', 'csv', 'running', 'other-live-instance', now(), now() - interval '20 minutes')`,
+      [stack.institution, stale, live],
+    );
+    await stack.stop('enrollment');
+    await stack.start('enrollment');
+    await expectEventually(async () => {
+      expect((await stack.enrollment.get(`/imports/${stale}`)).body).toMatchObject({
+        status: 'failed',
+        message: expect.stringMatching(/^导入被中断.* \/ interrupted: the process running the import stopped/),
+        finishedAt: expect.any(String),
+      });
+    });
+    expect((await stack.enrollment.get(`/imports/${live}`)).body).toMatchObject({ status: 'running', finishedAt: null });
+    await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [live]);
   });
 
   it('imports many rows in chunks within one transaction, with progress readable by import id', async () => {

@@ -3,6 +3,7 @@ import { ImportJobs1795891283658 } from './1795891283658-ImportJobs';
 import { OutboxNotifyFromWriters1795893600000 } from './1795893600000-OutboxNotifyFromWriters';
 import { OutboxPayloadJson1795910952536 } from './1795910952536-OutboxPayloadJson';
 import { OutboxPending1795915433974 } from './1795915433974-OutboxPending';
+import { ImportJobsPerInstitution1796555103102 } from './1796555103102-ImportJobsPerInstitution';
 
 /** In order of application. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   OutboxNotifyFromWriters1795893600000,
   OutboxPayloadJson1795910952536,
   OutboxPending1795915433974,
+  ImportJobsPerInstitution1796555103102,
 ];

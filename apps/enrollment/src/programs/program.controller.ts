@@ -1,8 +1,18 @@
-import { Body, Controller, Get, Headers, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  pageRequest,
+  PageView,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+} from '@chanjiao/platform';
 import { ProgramBatchItemDto, ProgramView, PutProgramDto } from './program.dto';
 import { ProgramService } from './program.service';
 import { ProgramState } from './program.domain';
@@ -61,10 +71,11 @@ export class ProgramController {
   }
 
   @Get('programs')
-  @ApiOperation({ summary: "All programs of the key's institution" })
-  @ApiOkResponse({ type: [ProgramView] })
-  async list(@CurrentPrincipal() p: Principal): Promise<ProgramView[]> {
-    return (await this.programs.list(p.institution)).map(view);
+  @ApiOperation({ summary: "The programs of the key's institution, a page at a time in code order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(ProgramView) })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ProgramView>> {
+    const page = await this.programs.list(p.institution, pageRequest(q, ['text']));
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   @Get('programs/:code')

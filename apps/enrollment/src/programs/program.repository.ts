@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ProgramLevel, ProgramStatus, Sector } from '@chanjiao/contracts';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { ProgramState } from './program.domain';
 
 interface ProgramRow {
@@ -28,12 +29,14 @@ export class ProgramRepository {
     return rows[0] && toState(rows[0]);
   }
 
-  async list(institution: string): Promise<ProgramState[]> {
+  async page(institution: string, page: PageRequest): Promise<Page<ProgramState>> {
+    const k = keysetSql(['code'], page, 2);
     const rows = await this.dataSource.query<ProgramRow[]>(
-      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs WHERE institution = $1 ORDER BY code`,
-      [institution],
+      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs
+       WHERE institution = $1 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, ...k.params],
     );
-    return rows.map(toState);
+    return toPage(rows, page, (r) => [r.code], toState);
   }
 
   /** Loads and row-locks the programs a write is about to change. */

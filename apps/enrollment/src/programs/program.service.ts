@@ -1,6 +1,19 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import type { ServiceEnv } from '@chanjiao/persistence';
+import {
+  coalesced,
+  DomainError,
+  ItemResult,
+  actorAt,
+  Page,
+  PageRequest,
+  Quota,
+  SERVICE_ENV,
+  traceparentAt,
+  WriteContext,
+  WriteUnitOfWork,
+} from '@chanjiao/platform';
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';
@@ -10,10 +23,16 @@ export class ProgramService {
   /** Single-item requests share transactions under load (group commit); see WriteCoalescer. */
   readonly put = coalesced(this.putMany.bind(this));
 
+  /** An overview or list reads an institution's programs: a college has tens, 10,000 is far past any. */
+  private readonly quota: Quota;
+
   constructor(
     private readonly uow: WriteUnitOfWork,
     private readonly programs: ProgramRepository,
-  ) {}
+    @Inject(SERVICE_ENV) env: ServiceEnv,
+  ) {
+    this.quota = new Quota('MAX_PROGRAMS_PER_INSTITUTION', ['专业', 'programs'], env.MAX_PROGRAMS_PER_INSTITUTION, 'programs');
+  }
 
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
@@ -23,6 +42,7 @@ export class ProgramService {
         ctx.institution,
         items.map((i) => i.code),
       );
+      const room = items.some((i) => !current.has(i.code)) ? await this.quota.room(m, ctx.institution) : undefined;
       const created = new Map<string, ProgramState>();
       const updated = new Map<string, ProgramState>();
       const events: CloudEvent[] = [];
@@ -36,6 +56,8 @@ export class ProgramService {
           sectors: item.sectors,
           status: item.status,
         });
+        const overQuota = decision.outcome === 'created' ? room!.take() : undefined;
+        if (overQuota) return { ok: false, error: overQuota };
         if (decision.outcome !== 'unchanged') {
           current.set(item.code, decision.state);
           (created.has(item.code) || decision.outcome === 'created' ? created : updated).set(item.code, decision.state);
@@ -64,7 +86,7 @@ export class ProgramService {
     return found;
   }
 
-  list(institution: string): Promise<ProgramState[]> {
-    return this.programs.list(institution);
+  list(institution: string, page: PageRequest): Promise<Page<ProgramState>> {
+    return this.programs.page(institution, page);
   }
 }

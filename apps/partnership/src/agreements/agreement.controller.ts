@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import {
   AgreementView,
   CreateAgreementDto,
@@ -55,9 +55,11 @@ export class AgreementController {
   }
 
   @Get('agreements')
-  @ApiOkResponse({ type: [AgreementView] })
-  async list(@CurrentPrincipal() p: Principal): Promise<AgreementView[]> {
-    return (await this.agreements.list(p.institution)).map(view);
+  @ApiOperation({ summary: "The agreements of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(AgreementView) })
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AgreementView>> {
+    const page = await this.agreements.list(p.institution, q);
+    return { items: page.items.map(view), nextCursor: page.nextCursor };
   }
 
   @Get('agreements/:agreementId')

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Sector } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, Page, PageQuery, pageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { decideAll } from '../common/decide';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode } from '../partnership.errors';
@@ -104,7 +104,7 @@ export class AgreementService {
     return found;
   }
 
-  list(institution: string): Promise<AgreementState[]> {
-    return this.agreements.list(this.dataSource, institution);
+  list(institution: string, page: PageQuery): Promise<Page<AgreementState>> {
+    return this.agreements.page(this.dataSource, institution, pageRequest(page, this.agreements.keyParts));
   }
 }

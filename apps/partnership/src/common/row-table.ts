@@ -1,4 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
+import { KeyPart, keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
@@ -59,6 +60,22 @@ export class RowTable<S> {
       `SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 ${where ? `AND ${where}` : ''} ORDER BY ${this.keyColumns.join(', ')}`,
       [institution, ...params],
     ) as Promise<S[]>;
+  }
+
+  /** What a cursor of {@link page} holds: the row's key. */
+  get keyParts(): KeyPart[] {
+    return this.idColumns.map((c) => (c.type === 'int' ? 'int' : c.type === 'date' ? 'date' : 'text'));
+  }
+
+  /** A page of the rows (of those `where` selects) in key order: the lists clients read (see PageQuery). */
+  async page(q: Queryable, institution: string, page: PageRequest, where = '', params: unknown[] = []): Promise<Page<S>> {
+    const k = keysetSql(this.keyColumns, page, 2 + params.length);
+    const conditions = [where, k.where].filter((c) => c !== '').map((c) => `AND ${c}`);
+    const rows = (await q.query(
+      `SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 ${conditions.join(' ')} ${k.orderLimit}`,
+      [institution, ...params, ...k.params],
+    )) as S[];
+    return toPage(rows, page, (r) => this.idColumns.map((c) => (r as Record<string, string | number>)[c.prop]!));
   }
 
   /** Loads and row-locks the rows a write is about to change (key order, so writers do not deadlock). Keyed by JSON id list. */

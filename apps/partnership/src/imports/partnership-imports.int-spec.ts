@@ -138,7 +138,7 @@ describe('partnership spreadsheet imports (real PostgreSQL)', () => {
       expect.objectContaining({ row: 5, column: 'amount' }),
       expect.objectContaining({ row: 6, column: 'source' }),
     ]);
-    const list = (await stack.api('partnership').get('/training-bases/TB1/investments')).body;
+    const list = (await stack.api('partnership').get('/training-bases/TB1/investments')).body.items;
     expect(list.map((i: any) => [i.investmentId, i.amount, i.date])).toEqual([
       ['I1', '98000000.01', '2021-03-15'],
       ['I2', '12500000.50', '2021-06-30'],

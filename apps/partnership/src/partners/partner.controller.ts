@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import { PartnerBatchItemDto, PartnerView, PutPartnerDto } from './partner.dto';
 import { PartnerService } from './partner.service';
 
@@ -60,10 +60,10 @@ export class PartnerController {
   }
 
   @Get('partners')
-  @ApiOperation({ summary: "All partners of the key's institution" })
-  @ApiOkResponse({ type: [PartnerView] })
-  list(@CurrentPrincipal() p: Principal): Promise<PartnerView[]> {
-    return this.partners.list(p.institution);
+  @ApiOperation({ summary: "The partners of the key's institution, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(PartnerView) })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<PartnerView>> {
+    return this.partners.list(p.institution, q);
   }
 
   @Get('partners/:partnerId')

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, DomainError, ItemResult, Page, PageQuery, pageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { decideAll } from '../common/decide';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { PartnerBatchItemDto } from './partner.dto';
@@ -47,7 +47,7 @@ export class PartnerService {
     return found;
   }
 
-  list(institution: string): Promise<PartnerState[]> {
-    return this.partners.list(this.dataSource, institution);
+  list(institution: string, page: PageQuery): Promise<Page<PartnerState>> {
+    return this.partners.page(this.dataSource, institution, pageRequest(page, this.partners.keyParts));
   }
 }

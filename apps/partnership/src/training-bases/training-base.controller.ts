@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import {
   InvestmentBatchItemDto,
   InvestmentDto,
@@ -104,8 +104,13 @@ export class TrainingBaseController {
   }
 
   @Get('training-bases/:baseId/investments')
-  @ApiOkResponse({ type: [InvestmentView] })
-  investments(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<InvestmentView[]> {
-    return this.bases.listInvestments(p.institution, id);
+  @ApiOperation({ summary: 'The investments in a training base, a page at a time in id order' })
+  @ApiOkResponse({ type: PageView(InvestmentView) })
+  investments(
+    @CurrentPrincipal() p: Principal,
+    @Param('baseId', IdParamPipe) id: string,
+    @Query() q: PageQuery,
+  ): Promise<Page<InvestmentView>> {
+    return this.bases.listInvestments(p.institution, id, q);
   }
 }

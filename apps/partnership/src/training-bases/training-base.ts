@@ -20,6 +20,9 @@ import {
   IsEntityId,
   ItemResult,
   actorAt,
+  Page,
+  PageQuery,
+  pageRequest,
   traceparentAt,
   WriteContext,
   WriteUnitOfWork,
@@ -271,8 +274,8 @@ export class TrainingBaseService {
     return found;
   }
 
-  async listInvestments(institution: string, baseId: string): Promise<InvestmentState[]> {
+  async listInvestments(institution: string, baseId: string, page: PageQuery): Promise<Page<InvestmentState>> {
     await this.get(institution, baseId);
-    return this.investments.list(this.dataSource, institution, 'base_id = $2', [baseId]);
+    return this.investments.page(this.dataSource, institution, pageRequest(page, this.investments.keyParts), 'base_id = $2', [baseId]);
   }
 }

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import { BatchResultView, IdParamPipe, Page, pageRequest, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
 import { CompletionBatchItemDto, CompletionDto, CreateInternshipDto, InternshipListQuery, InternshipView } from './internship.dto';
 import { InternshipService } from './internship.service';
 
@@ -76,10 +76,10 @@ export class InternshipController {
   }
 
   @Get('internships')
-  @ApiOperation({ summary: "A student's internships" })
-  @ApiOkResponse({ type: [InternshipView] })
-  list(@CurrentPrincipal() p: Principal, @Query() q: InternshipListQuery): Promise<InternshipView[]> {
-    return this.internships.listByStudent(p.institution, q.studentId);
+  @ApiOperation({ summary: "A student's internships, a page at a time in id order (see README, Paging)" })
+  @ApiOkResponse({ type: PageView(InternshipView) })
+  list(@CurrentPrincipal() p: Principal, @Query() q: InternshipListQuery): Promise<Page<InternshipView>> {
+    return this.internships.listByStudent(p.institution, q.studentId, pageRequest(q, ['text']));
   }
 
   @Get('internships/:internshipId')

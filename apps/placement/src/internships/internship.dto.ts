@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { INTERNSHIP_KINDS, InternshipKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, PageQuery } from '@chanjiao/platform';
 
 export class CreateInternshipDto {
   @ApiProperty({ description: 'Internship id chosen by the careers office system', example: 'INT-2022-000001' })
@@ -63,7 +63,7 @@ export class InternshipView {
   @ApiProperty({ description: 'Sequence of the latest event about this internship' }) version!: number;
 }
 
-export class InternshipListQuery {
+export class InternshipListQuery extends PageQuery {
   @ApiProperty({ description: 'Student number' })
   @IsEntityId()
   studentId!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
 import type { InternshipState } from './internship.domain';
 
 const COLUMNS = `internship_id AS "internshipId", student_id AS "studentId", kind, employer_partner_id AS "employerPartnerId",
@@ -19,11 +20,14 @@ export class InternshipRepository {
     return rows[0];
   }
 
-  async listByStudent(institution: string, studentId: string): Promise<InternshipState[]> {
-    return this.dataSource.query<InternshipState[]>(
-      `SELECT ${COLUMNS} FROM internships WHERE institution = $1 AND student_id = $2 ORDER BY start_date, internship_id`,
-      [institution, studentId],
+  /** A page of a student's internships, in id order. */
+  async pageByStudent(institution: string, studentId: string, page: PageRequest): Promise<Page<InternshipState>> {
+    const k = keysetSql(['internship_id'], page, 3);
+    const rows = await this.dataSource.query<InternshipState[]>(
+      `SELECT ${COLUMNS} FROM internships WHERE institution = $1 AND student_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
+      [institution, studentId, ...k.params],
     );
+    return toPage(rows, page, (r) => [r.internshipId]);
   }
 
   /** Loads and row-locks the internships a write is about to change (in key order, to avoid deadlocks). */

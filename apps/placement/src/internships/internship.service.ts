@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import {
+  coalesced,
+  DomainError,
+  ItemResult,
+  actorAt,
+  Page,
+  PageRequest,
+  traceparentAt,
+  WriteContext,
+  WriteUnitOfWork,
+} from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { CreateInternshipDto } from './internship.dto';
 import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';
@@ -53,8 +63,8 @@ export class InternshipService {
     return found;
   }
 
-  listByStudent(institution: string, studentId: string): Promise<InternshipState[]> {
-    return this.internships.listByStudent(institution, studentId);
+  listByStudent(institution: string, studentId: string, page: PageRequest): Promise<Page<InternshipState>> {
+    return this.internships.pageByStudent(institution, studentId, page);
   }
 
   /** Decides every item in order in one transaction (a repeated id sees the earlier item), then writes rows and events together. */

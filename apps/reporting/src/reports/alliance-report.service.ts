@@ -61,17 +61,18 @@ export class AllianceReportService {
 
   /** DESIGN.md §5 `alliances`. */
   async overview(source: ReportSource, year: number, asOf: string): Promise<AlliancesFigures> {
+    // Summed in PostgreSQL: these dims name single alliances and activities.
     const [alliances, members, forums] = await Promise.all([
-      this.counters.sum<AllianceDims>(source, 'alliances', asOf),
-      this.counters.sum(source, 'alliance.members', asOf),
+      this.counters.totals(source, 'alliances', asOf, {}, ['role']),
+      this.counters.grandTotal(source, 'alliance.members', asOf),
       // "dated in Y": from 1 January to asOf (DESIGN.md §5); the year dimension ends it on 31 December.
-      this.counters.sum(source, 'alliance.activity_participants', asOf, { year, kind: 'forum' }),
+      this.counters.spread(source, 'alliance.activity_participants', asOf, { year, kind: 'forum' }, 'kind'),
     ]);
     return {
       total: total(alliances),
-      led: total(alliances, (d: AllianceDims) => isLed(d.role)),
-      members: total(members),
-      forumParticipants: forums.reduce((max, r) => Math.max(max, r.value), 0),
+      led: total(alliances, (d: { role: string }) => isLed(d.role)),
+      members,
+      forumParticipants: Math.max(0, forums.max),
     };
   }
 

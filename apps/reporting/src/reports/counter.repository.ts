@@ -6,7 +6,10 @@ export interface CounterRow<D = Record<string, unknown>> {
   value: number;
 }
 
-/** Reads the counters the projections maintain; every report is a sum over a few hundred rows at most. */
+/**
+ * Reads the counters the projections maintain. Figures whose dims name single records (a program, an alliance, a forum)
+ * are summed in PostgreSQL ({@link totals}, {@link spread}), so what a report reads does not grow with the records.
+ */
 @Injectable()
 export class CounterRepository {
   /** Sums of `metric` per dims, over facts dated on or before `asOf` (all when null), whose dims contain `filter`. */
@@ -40,6 +43,54 @@ export class CounterRepository {
     );
   }
 
+  /**
+   * Sums of `metric` (as {@link sum} selects them) per value of the dims keys `by`, summed in PostgreSQL: as many rows as
+   * those keys have values (none: one row), whatever the number of records behind them (DESIGN.md §5: reports stay bounded).
+   */
+  async totals<K extends string>(
+    source: ReportSource,
+    metric: string,
+    asOf: string | null,
+    filter: Record<string, unknown>,
+    by: readonly K[],
+  ): Promise<Array<CounterRow<Record<K, unknown>>>> {
+    const key = by.length ? `jsonb_build_object(${by.map((k) => `'${dimsKey(k)}', dims->'${k}'`).join(', ')})` : `'{}'::jsonb`;
+    const rows = await source.query<Array<{ dims: Record<K, unknown>; value: string }>>(
+      `SELECT ${key} AS dims, sum(value)::text AS value FROM counter
+       WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+       GROUP BY 1 HAVING sum(value) <> 0`,
+      [source.institution, metric, asOf, JSON.stringify(filter)],
+    );
+    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
+  }
+
+  /** The sum of `metric` over every dims, as one number (summed in PostgreSQL). */
+  async grandTotal(source: ReportSource, metric: string, asOf: string | null, filter: Record<string, unknown> = {}): Promise<number> {
+    const [row] = await this.totals(source, metric, asOf, filter, []);
+    return row?.value ?? 0;
+  }
+
+  /**
+   * Of the dims whose sum is not zero, how many distinct non-null values `key` takes, and the largest sum: one row
+   * computed in PostgreSQL, however many dims there are (a program, a forum each).
+   */
+  async spread(
+    source: ReportSource,
+    metric: string,
+    asOf: string | null,
+    filter: Record<string, unknown>,
+    key: string,
+  ): Promise<{ distinct: number; max: number }> {
+    const [row] = await source.query<Array<{ distinct: string; max: string | null }>>(
+      `SELECT count(DISTINCT dims->>'${dimsKey(key)}') AS distinct, max(value)::text AS max FROM (
+         SELECT dims, sum(value) AS value FROM counter
+         WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+         GROUP BY dims HAVING sum(value) <> 0) AS g`,
+      [source.institution, metric, asOf, JSON.stringify(filter)],
+    );
+    return { distinct: Number(row?.distinct ?? 0), max: Number(row?.max ?? 0) };
+  }
+
   async readModels<S>(source: ReportSource, kind: string): Promise<Array<{ id: string; state: S }>> {
     return source.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
       source.institution,
@@ -64,6 +115,12 @@ export class CounterRepository {
       parked: Number(p?.n ?? 0),
     };
   }
+}
+
+/** A dims key written into SQL: our own constant names only. */
+function dimsKey(k: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9]*$/.test(k)) throw new Error(`not a dims key: ${k}`);
+  return k;
 }
 
 export const total = (rows: Array<CounterRow<unknown>>, where: (dims: never) => boolean = () => true): number =>

@@ -16,10 +16,7 @@ interface GraduateDims {
   programCode: string;
 }
 interface ProgramDims {
-  code: string;
   level: string;
-  category: string;
-  cluster: string | null;
   aligned: boolean;
 }
 
@@ -30,22 +27,27 @@ const THROUGH_23 = 'through_2_3';
 export class EnrollmentReportService {
   constructor(private readonly counters: CounterRepository) {}
 
+  /** Summed in PostgreSQL: each open program is a dims of its own (DESIGN.md §5 counts distinct categories and clusters). */
   async programs(source: ReportSource): Promise<ProgramsFigures> {
-    const rows = await this.counters.sum<ProgramDims>(source, 'programs.open', null);
+    const [rows, categories, clusters] = await Promise.all([
+      this.counters.totals(source, 'programs.open', null, {}, ['level', 'aligned']),
+      this.counters.spread(source, 'programs.open', null, {}, 'category'),
+      this.counters.spread(source, 'programs.open', null, {}, 'cluster'),
+    ]);
     const open = total(rows);
     const aligned = total(rows, (d: ProgramDims) => d.aligned);
     return {
       open,
       higherVocational: total(rows, (d: ProgramDims) => d.level === 'higher_vocational'),
       undergraduate: total(rows, (d: ProgramDims) => d.level === 'undergraduate'),
-      categories: new Set(rows.map((r) => r.dims.category)).size,
-      clusters: new Set(rows.map((r) => r.dims.cluster).filter((c) => c !== null)).size,
+      categories: categories.distinct,
+      clusters: clusters.distinct,
       alignedShare: rate(aligned, open).rate,
     };
   }
 
   async intake(source: ReportSource, year: number, asOf: string): Promise<IntakeFigures> {
-    const rows = await this.counters.sum<IntakeDims>(source, 'intake', asOf, { cohortYear: year });
+    const rows = await this.counters.totals(source, 'intake', asOf, { cohortYear: year }, ['level', 'pathway']);
     const counted = (level?: string) => total(rows, (d: IntakeDims) => d.pathway !== THROUGH_23 && (!level || d.level === level));
     return {
       total: counted(),

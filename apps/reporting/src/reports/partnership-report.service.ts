@@ -29,15 +29,15 @@ export class PartnershipReportService {
   private async inYear(source: ReportSource, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
     if (asOf < yearStart(year)) return 0;
     const [upTo, before] = await Promise.all([
-      this.counters.sum(source, metric, earlier(asOf, yearEnd(year)), filter),
-      this.counters.sum(source, metric, yearEnd(year - 1), filter),
+      this.counters.grandTotal(source, metric, earlier(asOf, yearEnd(year)), filter),
+      this.counters.grandTotal(source, metric, yearEnd(year - 1), filter),
     ]);
-    return total(upTo) - total(before);
+    return upTo - before;
   }
 
   async overview(source: ReportSource, year: number, asOf: string): Promise<PartnershipsFigures> {
     const signed = (kind: string) => this.inYear(source, 'partnerships.agreement_signed', year, asOf, { by: 'kind', key: kind });
-    const sum = async (metric: string, at: string | null = asOf) => total(await this.counters.sum(source, metric, at));
+    const sum = (metric: string, at: string | null = asOf) => this.counters.grandTotal(source, metric, at);
     const [
       enterprises,
       schoolEnterpriseSigned,
@@ -71,10 +71,10 @@ export class PartnershipReportService {
 
   async orderClasses(source: ReportSource, year: number): Promise<OrderClassFigures> {
     const [classes, students] = await Promise.all([
-      this.counters.sum<{ programCode: string }>(source, 'partnerships.order_classes', null, { cohortYear: year }),
-      this.counters.sum(source, 'partnerships.order_class_students', null, { cohortYear: year }),
+      this.counters.spread(source, 'partnerships.order_classes', null, { cohortYear: year }, 'programCode'),
+      this.counters.grandTotal(source, 'partnerships.order_class_students', null, { cohortYear: year }),
     ]);
-    return { programs: new Set(classes.map((r) => r.dims.programCode)).size, students: total(students) };
+    return { programs: classes.distinct, students };
   }
 
   async trainingBases(source: ReportSource, year: number, asOf: string): Promise<TrainingBasesFigures> {

@@ -26,23 +26,23 @@ export class PlacementReportService {
 
   /** The overview's `graduates`: graduations of the year, placed as of `asOf`, local employment. */
   async graduates(source: ReportSource, cohort: number, asOf: string): Promise<GraduatesFigures> {
-    const [graduates, categories, local] = await Promise.all([
-      this.counters.sum(source, 'graduates', null, { graduationYear: cohort }),
-      this.counters.sum<{ category: string }>(source, 'graduates.by_category', asOf, { cohort }),
-      this.counters.sum(source, 'graduates.local_employed', asOf, { cohort }),
+    // Summed in PostgreSQL: graduates' dims name their program.
+    const [all, categories, local] = await Promise.all([
+      this.counters.grandTotal(source, 'graduates', null, { graduationYear: cohort }),
+      this.counters.totals(source, 'graduates.by_category', asOf, { cohort }, ['category']),
+      this.counters.grandTotal(source, 'graduates.local_employed', asOf, { cohort }),
     ]);
-    const all = total(graduates);
     const placed = total(categories, (d: { category: string }) => d.category !== 'not_placed');
-    return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: total(local) };
+    return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: local };
   }
 
   /** The overview's `internships`: internships starting from 1 January of the year to asOf (the year dimension ends it on 31 December). */
   async internships(source: ReportSource, year: number, asOf: string): Promise<InternshipsFigures> {
-    const [students, local] = await Promise.all([
-      this.counters.sum(source, 'internships.students', asOf, { year }),
-      this.counters.sum(source, 'internships.local_students', asOf, { year }),
+    const [students, localStudents] = await Promise.all([
+      this.counters.grandTotal(source, 'internships.students', asOf, { year }),
+      this.counters.grandTotal(source, 'internships.local_students', asOf, { year }),
     ]);
-    return { students: total(students), localStudents: total(local) };
+    return { students, localStudents };
   }
 
   /** Placement of a cohort as of a date, grouped; see PlacementReportView for what numerator and denominator are. */

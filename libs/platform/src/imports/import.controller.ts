@@ -170,7 +170,7 @@ export class ImportController {
     id: string,
   ): Promise<ImportView> {
     const found = await this.imports.find(p.institution, id);
-    if (!found) throw new NotFoundException({ error: 'import_not_found', message: `no import ${id}` });
+    if (!found) throw new NotFoundException({ error: 'import_not_found', message: `没有导入 ${id} / no import ${id}` });
     return found;
   }
 

@@ -1,20 +1,33 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { ServiceEnv } from '@chanjiao/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
+import { unstorableText, unstorableTextMessage } from '../storable-text';
+import { SERVICE_ENV } from '../tokens';
 import { WriteUnitOfWork } from '../unit-of-work';
 import { flattenValidationErrors } from '../validation';
+import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
 import type { ImportView, RowError } from './import.dto';
-import { FileEncodingError, readRows, SheetFormat, UnreadableFileError } from './row-reader';
+import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
 import { InvalidText } from './text-encoding';
 
 const CHUNK = 1000;
 const MAX_ERRORS_KEPT = 1000;
+/** A running import's heartbeat is renewed this often (and with each chunk it writes). */
+export const IMPORT_HEARTBEAT_MS = 30_000;
+/** A `running` import whose heartbeat is older than this was left by a process that stopped (several missed beats). */
+export const IMPORT_STALE_AFTER_MS = 5 * 60_000;
+/** How often each instance looks for such imports (and once at start). */
+const SWEEP_MS = 60_000;
+export const INTERRUPTED_MESSAGE =
+  '导入被中断：处理它的进程已停止；请重新导入该文件（已写入的行再次导入不会改变） / interrupted: the process running the import stopped; ' +
+  'import the file again (rows already written are unchanged by a re-import)';
 
 interface Progress {
   done: number;
@@ -32,13 +45,53 @@ interface Progress {
  * another connection, for `GET /imports/{id}` while it runs.
  */
 @Injectable()
-export class ImportService {
+export class ImportService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Import');
+  readonly limits: ImportLimits;
+  /** This process, as the owner of the imports it runs. */
+  private readonly instance = randomUUID();
+  private sweeper?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly uow: WriteUnitOfWork,
-  ) {}
+    @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
+  ) {
+    this.limits = importLimitsOf(env);
+  }
+
+  onApplicationBootstrap(): void {
+    void removeLeftTemporaryFolders().catch((e: unknown) => this.logger.warn(`temporary folders not removed: ${String(e)}`));
+    void this.failInterrupted();
+    this.sweeper = setInterval(() => void this.failInterrupted(), SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Marks failed (`interrupted`) the imports left `running` by a process that stopped: only those whose heartbeat
+   * stopped, since other instances may be running theirs. Answers how many.
+   */
+  async failInterrupted(staleAfterMs = IMPORT_STALE_AFTER_MS): Promise<number> {
+    try {
+      const rows = await this.dataSource.query<Array<{ institution: string; id: string; owner: string | null }>>(
+        `UPDATE import_jobs SET status = 'failed', message = $1, finished_at = now()
+         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
+         RETURNING institution, id, owner`,
+        [INTERRUPTED_MESSAGE, staleAfterMs / 1000],
+      );
+      for (const r of rows)
+        this.logger.warn(`import ${r.id} of ${r.institution} (instance ${r.owner ?? '?'}) was interrupted; marked failed`);
+      return rows.length;
+    } catch (e) {
+      // The database away: the next sweep tries again.
+      this.logger.warn(`could not look for interrupted imports: ${(e as Error).message}`);
+      return 0;
+    }
+  }
 
   async run(
     ctx: WriteContext,
@@ -50,19 +103,32 @@ export class ImportService {
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
     // A failed import wrote nothing: its id may be used again (a client retrying after fixing the file). Any other
-    // import keeps its id; one statement decides, so two requests with the same id cannot both start.
+    // import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
+    // institution's own (the key is (institution, id)): another institution's ids neither conflict nor show.
     const started = await this.dataSource.query<unknown[]>(
-      `INSERT INTO import_jobs (id, institution, entity, format, status) VALUES ($1, $2, $3, $4, 'running')
-       ON CONFLICT (id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
-         created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL
-       WHERE import_jobs.status = 'failed' AND import_jobs.institution = excluded.institution
+      `INSERT INTO import_jobs (id, institution, entity, format, status, owner, heartbeat_at) VALUES ($1, $2, $3, $4, 'running', $5, now())
+       ON CONFLICT (institution, id) DO UPDATE SET entity = excluded.entity, format = excluded.format, status = 'running', rows_done = 0,
+         created = 0, updated = 0, unchanged = 0, failed = 0, errors = '[]', message = NULL, started_at = now(), finished_at = NULL,
+         owner = excluded.owner, heartbeat_at = now()
+       WHERE import_jobs.status = 'failed'
        RETURNING id`,
-      [id, ctx.institution, spec.entity, format],
+      [id, ctx.institution, spec.entity, format, this.instance],
     );
     if (started.length === 0) {
       throw new DomainError('conflict', 'import_exists', `import ${id} exists already; choose another importId`, 'importId');
     }
     const p: Progress = { done: 0, created: 0, updated: 0, unchanged: 0, failed: 0, errors: [] };
+    // Beats while it runs, even while a slow upload gives no rows: a stopped beat is how other instances know it died.
+    const heartbeat = setInterval(
+      () =>
+        void this.dataSource
+          .query(`UPDATE import_jobs SET heartbeat_at = now() WHERE institution = $1 AND id = $2 AND status = 'running'`, [
+            ctx.institution,
+            id,
+          ])
+          .catch((e: unknown) => this.logger.warn(`import ${id}: heartbeat not saved: ${(e as Error).message}`)),
+      IMPORT_HEARTBEAT_MS,
+    );
     try {
       await this.uow.atomically(async () => {
         let header: string[] | undefined;
@@ -82,13 +148,20 @@ export class ImportService {
               ]);
           });
           chunk = [];
-          await this.saveProgress(id, p, 'running');
+          await this.saveProgress(ctx.institution, id, p, 'running');
         };
-        for await (const cells of readRows(input, format, encoding)) {
+        const limits = this.limits;
+        for await (const cells of readRows(input, format, encoding, limits)) {
           rowNumber++;
           if (!header) {
             header = this.checkHeader(spec, cells);
             continue;
+          }
+          if (rowNumber - 1 > limits.maxRows) {
+            throw new FileLimitError(
+              'too_many_rows',
+              `文件超过 ${limits.maxRows} 行数据（IMPORT_MAX_ROWS） / the file has more than ${limits.maxRows} data rows (IMPORT_MAX_ROWS); split it`,
+            );
           }
           if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
           p.done++;
@@ -98,6 +171,11 @@ export class ImportService {
             this.failRow(p, invalid);
             continue;
           }
+          const long = tooLong(header, cells, rowNumber, limits.maxCellChars);
+          if (long.length) {
+            this.failRow(p, long);
+            continue;
+          }
           const raw: Record<string, unknown> = {};
           // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
           const unnamed = header.findIndex((name, i) => name === '' && String(cells[i] ?? '').trim() !== '');
@@ -105,12 +183,20 @@ export class ImportService {
             this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
             continue;
           }
+          const unstorable: RowError[] = [];
           header.forEach((name, i) => {
             const column = spec.columns.find((c) => c.name === name);
             if (!column) return;
             const value = coerceCell(column.type, cells[i]);
-            if (value !== undefined) raw[name] = value;
+            // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
+            const reason = unstorableIn(value);
+            if (reason) unstorable.push({ row: rowNumber, column: name, message: unstorableTextMessage(name, reason) });
+            else if (value !== undefined) raw[name] = value;
           });
+          if (unstorable.length) {
+            this.failRow(p, unstorable);
+            continue;
+          }
           const item = plainToInstance(spec.dto, raw);
           const errors = flattenValidationErrors(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
           if (errors.length) {
@@ -132,24 +218,27 @@ export class ImportService {
         await flush();
       });
     } catch (e) {
-      const message = e instanceof ImportFileError || e instanceof UnreadableFileError ? e.message : 'import failed; nothing was written';
-      if (!(e instanceof ImportFileError || e instanceof UnreadableFileError))
-        this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
-      await this.dataSource.query(`UPDATE import_jobs SET status = 'failed', message = $2, finished_at = now() WHERE id = $1`, [
-        id,
-        message,
-      ]);
+      const known = e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError;
+      const message = known ? e.message : 'import failed; nothing was written';
+      if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
+      await this.dataSource.query(
+        `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now() WHERE institution = $1 AND id = $2`,
+        [ctx.institution, id, message],
+      );
       if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', e.message, 'encoding');
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', e.message);
+      if (e instanceof FileLimitError) throw new ImportFileError(e.code, e.message);
       throw e;
+    } finally {
+      clearInterval(heartbeat);
     }
     // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
-    await this.saveProgress(id, p, 'completed');
+    await this.saveProgress(ctx.institution, id, p, 'completed');
     return (await this.find(ctx.institution, id))!;
   }
 
   async find(institution: string, id: string): Promise<ImportView | undefined> {
-    const [j] = await this.dataSource.query<Array<Record<string, any>>>(`SELECT * FROM import_jobs WHERE id = $1 AND institution = $2`, [
+    const [j] = await this.dataSource.query<Array<Record<string, any>>>(`SELECT * FROM import_jobs WHERE institution = $2 AND id = $1`, [
       id,
       institution,
     ]);
@@ -198,6 +287,12 @@ export class ImportService {
         .replace(/^\uFEFF/, '')
         .trim(),
     );
+    const unstorable = header.findIndex((h) => unstorableText(h));
+    if (unstorable >= 0) {
+      // Named by position: the name itself cannot be stored in the import's message.
+      const column = `column ${unstorable + 1}`;
+      throw new ImportFileError('invalid_header', unstorableTextMessage(`header ${column}`, unstorableText(header[unstorable]!)!));
+    }
     const known = new Set(spec.columns.map((c) => c.name));
     const unknown = header.filter((h) => h && !known.has(h));
     const missing = spec.columns.filter((c) => c.required && !header.includes(c.name)).map((c) => c.name);
@@ -213,11 +308,11 @@ export class ImportService {
     return header;
   }
 
-  private async saveProgress(id: string, p: Progress, status: string): Promise<void> {
+  private async saveProgress(institution: string, id: string, p: Progress, status: string): Promise<void> {
     await this.dataSource.query(
-      `UPDATE import_jobs SET status = $2, rows_done = $3, created = $4, updated = $5, unchanged = $6, failed = $7, errors = $8::jsonb,
-         finished_at = CASE WHEN $2 = 'running' THEN NULL ELSE now() END WHERE id = $1`,
-      [id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
+      `UPDATE import_jobs SET status = $3, rows_done = $4, created = $5, updated = $6, unchanged = $7, failed = $8, errors = $9::jsonb,
+         heartbeat_at = now(), finished_at = CASE WHEN $3 = 'running' THEN NULL ELSE now() END WHERE institution = $1 AND id = $2`,
+      [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }
 }
@@ -227,6 +322,35 @@ function invalidText(header: string[], cells: unknown[], row: number): RowError[
   return cells.flatMap((c, i) =>
     c instanceof InvalidText ? [{ row, column: header[i] || `column ${i + 1}`, message: `the text is not valid ${c.encoding}` }] : [],
   );
+}
+
+/** A row error for each cell longer than a cell may be (Excel's own limit by default). */
+function tooLong(header: string[], cells: unknown[], row: number, max: number): RowError[] {
+  return cells.flatMap((c, i) => {
+    const text = typeof c === 'string' ? c : c instanceof InvalidText ? '' : textOfRich(c);
+    return text.length > max
+      ? [
+          {
+            row,
+            column: header[i] || `column ${i + 1}`,
+            message: `单元格有 ${text.length} 个字符，超过 ${max}（IMPORT_MAX_CELL_CHARS） / the cell has ${text.length} characters, more than ${max} (IMPORT_MAX_CELL_CHARS)`,
+          },
+        ]
+      : [];
+  });
+}
+
+/** The text of an XLSX rich-text cell ({ richText: [{ text }] }), else ''. */
+function textOfRich(c: unknown): string {
+  if (c === null || typeof c !== 'object' || !('richText' in c) || !Array.isArray(c.richText)) return '';
+  return (c.richText as Array<{ text?: unknown }>).map((r) => (typeof r.text === 'string' ? r.text : '')).join('');
+}
+
+/** Why a coerced cell (text, or a list of texts) cannot be stored, if it cannot. */
+function unstorableIn(value: unknown): ReturnType<typeof unstorableText> {
+  if (typeof value === 'string') return unstorableText(value);
+  if (Array.isArray(value)) for (const v of value) if (typeof v === 'string' && unstorableText(v)) return unstorableText(v);
+  return undefined;
 }
 
 /** The file as a whole cannot be imported (400): bad header, unreadable, empty, or not in an encoding it can be read in. */

@@ -1,12 +1,14 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
+import { csvMaxRecordBytes, DEFAULT_IMPORT_LIMITS, FileLimitError, ImportLimits } from './import-limits';
 import { bomOf, CellDecoder, csvEncodingNamed, isUtf16, shownName, TextCheck, utf16AsUtf8 } from './text-encoding';
+import { guardXlsx, ZipInvalidError } from './zip-guard';
 
 export type SheetFormat = 'csv' | 'xlsx';
 
@@ -19,12 +21,17 @@ export class FileEncodingError extends UnreadableFileError {}
  * Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. A CSV cell is text,
  * or an InvalidText (text-encoding.ts) where its bytes are not valid in the file's encoding.
  */
-export async function* readRows(input: Readable, format: SheetFormat, encoding?: string): AsyncGenerator<unknown[]> {
+export async function* readRows(
+  input: Readable,
+  format: SheetFormat,
+  encoding?: string,
+  limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
+): AsyncGenerator<unknown[]> {
   if (format === 'xlsx') {
-    yield* readXlsx(input);
+    yield* readXlsx(input, limits);
     return;
   }
-  yield* readCsv(input, encoding);
+  yield* readCsv(input, encoding, limits);
 }
 
 /**
@@ -33,7 +40,7 @@ export async function* readRows(input: Readable, format: SheetFormat, encoding?:
  * Deciding from the start of a file would read a GB18030 file whose Chinese comes late as UTF-8, so such a file is
  * first written to a temporary file (disk, not memory) while it is checked, and its rows read from there.
  */
-async function* readCsv(input: Readable, declared?: string): AsyncGenerator<unknown[]> {
+async function* readCsv(input: Readable, declared: string | undefined, limits: ImportLimits): AsyncGenerator<unknown[]> {
   const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const asBuffer = (chunk: Buffer | string) => (Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
   let head = Buffer.alloc(0);
@@ -56,21 +63,22 @@ async function* readCsv(input: Readable, declared?: string): AsyncGenerator<unkn
     }
   };
   if (encoding) {
-    if (isUtf16(encoding)) yield* csvRows(utf16AsUtf8(bytes(), encoding === 'utf-16be'), new CellDecoder('utf-8', shownName(encoding)));
-    else yield* csvRows(bytes(), new CellDecoder(encoding));
+    if (isUtf16(encoding))
+      yield* csvRows(utf16AsUtf8(bytes(), encoding === 'utf-16be'), new CellDecoder('utf-8', shownName(encoding)), limits);
+    else yield* csvRows(bytes(), new CellDecoder(encoding), limits);
     return;
   }
   const utf8 = new TextCheck('utf-8');
   yield* throughFile(
     bytes(),
     'csv',
-    (path) => detectedRows(path, utf8),
+    (path) => detectedRows(path, utf8, limits),
     (chunk) => utf8.push(chunk),
   );
 }
 
 /** Rows of a CSV written whole to `path`, its UTF-8 check made as it was written. */
-async function* detectedRows(path: string, utf8: TextCheck): AsyncGenerator<unknown[]> {
+async function* detectedRows(path: string, utf8: TextCheck, limits: ImportLimits): AsyncGenerator<unknown[]> {
   let detected: string | undefined = 'utf-8';
   if (!utf8.end()) {
     const gb18030 = new TextCheck('gb18030');
@@ -82,7 +90,7 @@ async function* detectedRows(path: string, utf8: TextCheck): AsyncGenerator<unkn
       '文件编码无法识别 / the file is neither valid UTF-8 nor GB18030; save it as UTF-8 CSV or give its encoding as encoding=… (e.g. encoding=big5)',
     );
   }
-  yield* csvRows(createReadStream(path), new CellDecoder(detected));
+  yield* csvRows(createReadStream(path), new CellDecoder(detected), limits);
 }
 
 /**
@@ -95,7 +103,8 @@ async function* throughFile(
   read: (path: string) => AsyncGenerator<unknown[]>,
   seen: (chunk: Buffer) => void = () => undefined,
 ): AsyncGenerator<unknown[]> {
-  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-`));
+  // Named with this process's id: a folder left by a process that died is removed at the next start (below).
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-${format}-${process.pid}-`));
   try {
     const path = join(dir, `upload.${format}`);
     await pipeline(
@@ -114,14 +123,56 @@ async function* throughFile(
   }
 }
 
+/**
+ * Removes the temporary folders of uploads left by processes that are gone (killed mid-import: no `finally` ran).
+ * Folders of live processes (other services on this host) are theirs, and kept.
+ */
+export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const m = /^chanjiao-(?:csv|xlsx)-(\d+)-/.exec(name);
+    if (!m || isAlive(Number(m[1]))) continue;
+    await rm(join(dir, name), { recursive: true, force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists, as another user's.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** The CSV split into cells as bytes (see text-encoding.ts), each decoded strictly. */
-async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder): AsyncGenerator<unknown[]> {
-  const parser = parse({ encoding: null, bom: false, relax_column_count: true, skip_empty_lines: true, trim: false });
+async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder, limits: ImportLimits): AsyncGenerator<unknown[]> {
+  // A record is buffered whole before it is given: past what a row of cells of the longest text could be, it is refused.
+  const maxRecordSize = csvMaxRecordBytes(limits);
+  const parser = parse({
+    encoding: null,
+    bom: false,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: false,
+    max_record_size: maxRecordSize,
+  });
   // A failure anywhere (a cut upload, a CSV error) destroys the parser with it, and reading it throws.
   void pipeline(Readable.from(bytes), parser).catch(() => undefined);
   try {
     for await (const record of parser) yield (record as Buffer[]).map((cell) => cells.decode(cell));
   } catch (e) {
+    if ((e as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
+      throw new FileLimitError(
+        'cell_too_large',
+        `一行超过 ${maxRecordSize} 字节（单元格最多 ${limits.maxCellChars} 个字符，IMPORT_MAX_CELL_CHARS） / a row passes ${maxRecordSize} bytes ` +
+          `(${(e as { lines?: number }).lines !== undefined ? `at line ${(e as { lines?: number }).lines}; ` : ''}a cell holds at most ${limits.maxCellChars} characters, IMPORT_MAX_CELL_CHARS)`,
+      );
+    }
     throw new UnreadableFileError(`not a readable CSV file: ${(e as Error).message}`);
   }
 }
@@ -132,8 +183,17 @@ async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder): Async
  * hundred reads on a busy box. So the upload is first written to a temporary file (disk, not memory), and a read that
  * lost parts before its first row is made again from it; a lost part found after rows went out fails the file.
  */
-async function* readXlsx(input: Readable): AsyncGenerator<unknown[]> {
-  yield* throughFile(input, 'xlsx', (path) => readingAgain(() => firstSheetRows(path)));
+async function* readXlsx(input: Readable, limits: ImportLimits): AsyncGenerator<unknown[]> {
+  yield* throughFile(input, 'xlsx', async function* (path) {
+    // Before the reader inflates anything: a zip bomb or a giant cell is refused here (zip-guard.ts).
+    try {
+      await guardXlsx(path, limits);
+    } catch (e) {
+      if (e instanceof ZipInvalidError) throw new UnreadableFileError(`not a readable XLSX file: ${e.message}`);
+      throw e;
+    }
+    yield* readingAgain(() => firstSheetRows(path));
+  });
 }
 
 /** Attempts at reading one file before it is refused. */

@@ -1,0 +1,155 @@
+import type { Type } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, MaxLength, ValidateBy } from 'class-validator';
+import { ID_PATTERN, isCalendarDate } from '@chanjiao/contracts';
+import { DomainError } from './domain-error';
+import { QueryInteger } from './validators';
+
+/**
+ * One paging mechanism for every list: `?limit=&cursor=` in, `{ items, nextCursor }` out, keyset on the list's key
+ * (never OFFSET: a page costs the same wherever it is, and rows written between pages neither repeat nor go missing).
+ */
+export const PAGE_LIMIT_DEFAULT = 100;
+export const PAGE_LIMIT_MAX = 1000;
+/** A cursor is a few ids; anything longer was not given by us. */
+const CURSOR_MAX_CHARS = 1024;
+
+const LIMIT_MESSAGE = `limit 须为 1 到 ${PAGE_LIMIT_MAX} 的整数 / limit must be an integer from 1 to ${PAGE_LIMIT_MAX}`;
+
+export class PageQuery {
+  @ApiPropertyOptional({
+    description: `Items per page, 1 to ${PAGE_LIMIT_MAX} (default ${PAGE_LIMIT_DEFAULT})`,
+    minimum: 1,
+    maximum: PAGE_LIMIT_MAX,
+    default: PAGE_LIMIT_DEFAULT,
+  })
+  @IsOptional()
+  @QueryInteger()
+  @ValidateBy(
+    {
+      name: 'isPageLimit',
+      validator: { validate: (v: unknown) => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= PAGE_LIMIT_MAX },
+    },
+    { message: LIMIT_MESSAGE },
+  )
+  limit?: number;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page, as given (opaque); absent for the first page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(CURSOR_MAX_CHARS, { message: 'cursor 无效 / cursor is not one a page gave' })
+  cursor?: string;
+}
+
+/** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
+export type KeyPart = 'text' | 'int' | 'date';
+export type KeyValue = string | number;
+
+export interface PageRequest {
+  limit: number;
+  /** The key of the last item of the previous page; null on the first page. */
+  after: KeyValue[] | null;
+}
+
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+export const invalidCursor = () =>
+  new DomainError(
+    'invalid',
+    'invalid_cursor',
+    'cursor 无效：请使用上一页返回的 nextCursor / cursor is not a nextCursor this list gave',
+    'cursor',
+  );
+
+/** The cursor: base64url of the JSON array of the last item's key. Opaque to clients; ids are not secret. */
+export function encodeCursor(key: readonly KeyValue[]): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor for a list keyed by `parts`; anything but what {@link encodeCursor} gives such a list is `invalid_cursor`. */
+export function decodeCursor(cursor: string, parts: readonly KeyPart[]): KeyValue[] {
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!Array.isArray(key) || key.length !== parts.length) throw invalidCursor();
+  parts.forEach((part, i) => {
+    if (!fits(part, key[i])) throw invalidCursor();
+  });
+  return key as KeyValue[];
+}
+
+function fits(part: KeyPart, v: unknown): boolean {
+  switch (part) {
+    case 'text':
+      return typeof v === 'string' && ID_PATTERN.test(v);
+    case 'int':
+      return typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) <= 2 ** 31 - 1;
+    case 'date':
+      return typeof v === 'string' && isCalendarDate(v);
+    default: {
+      const never: never = part;
+      throw new Error(`unknown key part ${String(never)}`);
+    }
+  }
+}
+
+export function pageRequest(q: PageQuery | undefined, parts: readonly KeyPart[]): PageRequest {
+  return { limit: q?.limit ?? PAGE_LIMIT_DEFAULT, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
+}
+
+/**
+ * The SQL of a keyset page over `columns` (the list's key, in order): `where` to AND into the query's conditions
+ * (empty on the first page), `orderLimit` to end it with. Parameters are numbered from `firstParam`; one more row than
+ * the page is asked for, so {@link toPage} knows whether another page follows without a count.
+ */
+export function keysetSql(
+  columns: readonly string[],
+  page: PageRequest,
+  firstParam: number,
+): { where: string; orderLimit: string; params: unknown[] } {
+  const order = columns.join(', ');
+  if (!page.after) return { where: '', orderLimit: `ORDER BY ${order} LIMIT $${firstParam}`, params: [page.limit + 1] };
+  const after = columns.map((_, i) => `$${firstParam + i}`).join(', ');
+  return {
+    where: columns.length === 1 ? `${columns[0]} > ${after}` : `(${order}) > (${after})`,
+    orderLimit: `ORDER BY ${order} LIMIT $${firstParam + columns.length}`,
+    params: [...page.after, page.limit + 1],
+  };
+}
+
+/** The page of `rows` (fetched with {@link keysetSql}: up to limit + 1), its cursor the key of its last item. */
+export function toPage<R, V = R>(rows: R[], page: PageRequest, keyOf: (row: R) => KeyValue[], view?: (row: R) => V): Page<V> {
+  const more = rows.length > page.limit;
+  const items = more ? rows.slice(0, page.limit) : rows;
+  return {
+    items: view ? items.map(view) : (items as unknown as V[]),
+    nextCursor: more ? encodeCursor(keyOf(items[items.length - 1]!)) : null,
+  };
+}
+
+const pageViews = new Map<Type<unknown>, Type<Page<unknown>>>();
+
+/** The OpenAPI type of a page of `item`s (`<Item>Page`). */
+export function PageView<T>(item: Type<T>): Type<Page<T>> {
+  const known = pageViews.get(item);
+  if (known) return known as Type<Page<T>>;
+  class ItemPage implements Page<T> {
+    @ApiProperty({ type: [item] }) items!: T[];
+    @ApiProperty({
+      type: String,
+      nullable: true,
+      description: 'Pass as `cursor` for the next page; null on the last page',
+    })
+    nextCursor!: string | null;
+  }
+  Object.defineProperty(ItemPage, 'name', { value: `${item.name.replace(/View$/, '')}Page` });
+  pageViews.set(item, ItemPage as Type<Page<unknown>>);
+  return ItemPage;
+}

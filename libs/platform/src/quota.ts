@@ -1,0 +1,45 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from './domain-error';
+
+/**
+ * A per-institution limit on how many records of a kind may exist, where a count must stay sane for the lists and
+ * reports that read them (issue 27: one writer must not be able to make every report of its institution unbounded).
+ * Set by env (`MAX_<WHAT>_PER_INSTITUTION`, see serviceEnvSchema); checked in the writing transaction, so concurrent creators can pass it by
+ * at most what they create together.
+ */
+export class Quota {
+  constructor(
+    /** The env variable that sets it, named in the error: `MAX_PROGRAMS_PER_INSTITUTION`. */
+    readonly name: string,
+    /** What is counted, as a user reads it: `['专业', 'programs']`. */
+    private readonly what: readonly [zh: string, en: string],
+    readonly max: number,
+    /** The table of those records, keyed by institution first. */
+    private readonly table: string,
+  ) {}
+
+  /**
+   * How many more records the institution may create in this transaction; `take()` answers each creation in order,
+   * undefined while there is room, else the error for that item (nothing of it is written).
+   */
+  async room(m: EntityManager, institution: string): Promise<{ take: () => DomainError | undefined }> {
+    const [row] = await m.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${this.table} WHERE institution = $1`, [institution]);
+    let left = this.max - (row?.n ?? 0);
+    return {
+      take: () => {
+        if (left <= 0) return this.exceeded();
+        left--;
+        return undefined;
+      },
+    };
+  }
+
+  exceeded(): DomainError {
+    const [zh, en] = this.what;
+    return new DomainError(
+      'conflict',
+      'quota_exceeded',
+      `已达每个院校${zh}数量上限 ${this.max}（${this.name}），未写入 / the institution already has the most ${en} ${this.name} allows (${this.max}); nothing was written`,
+    );
+  }
+}
