@@ -1,25 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { PageQuery, PageView } from '../paging';
 
-export const AUDIT_DEFAULT_LIMIT = 50;
-export const AUDIT_MAX_LIMIT = 500;
-
-export class AuditQuery {
-  @ApiPropertyOptional({ description: `Entries per page (1–${AUDIT_MAX_LIMIT}, default ${AUDIT_DEFAULT_LIMIT})` })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(AUDIT_MAX_LIMIT)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page; absent: the newest entries' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
+/** The paging of every list (`limit`, `cursor`), and the institution to narrow to. */
+export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ description: "Only this institution's entries (one of the admin key's institutions)" })
   @IsOptional()
   @IsString()
@@ -27,7 +11,7 @@ export class AuditQuery {
   institution?: string;
 }
 
-export class AuditEntry {
+export class AuditEntryView {
   @ApiProperty({ description: 'When the write committed (reporting: when the event was applied)' }) at!: string;
   @ApiProperty({
     nullable: true,
@@ -41,8 +25,5 @@ export class AuditEntry {
   @ApiProperty({ description: 'The CloudEvents id of the event' }) eventId!: string;
 }
 
-export class AuditPage {
-  @ApiProperty({ type: [AuditEntry], description: 'Newest first' }) items!: AuditEntry[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null: no more' })
-  nextCursor!: string | null;
-}
+/** `{ items, nextCursor }`, newest first. */
+export const AuditPage = PageView(AuditEntryView);
