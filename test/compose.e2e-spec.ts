@@ -153,6 +153,7 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     const institution = `C${suffix.toUpperCase()}`;
     const writer = (await keys.create({ role: 'writer', services: ['enrollment'], institution })).key;
     const reader = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+    const admin = (await keys.create({ role: 'admin', services: ['*'], institution })).key;
     await keys.close(); // only the services are connected to the keys database from here on
     keys = undefined;
     const enrollment = httpClient(running.enrollment!.url, writer);
@@ -169,7 +170,7 @@ describe('docker-compose.yml services, run as compose runs them', () => {
       return res.body;
     });
     expect(overview.programs).toMatchObject({ open: 1, higherVocational: 1 });
-    const metrics = await (await fetch(`${running.reporting!.url}/metrics`)).text();
+    const metrics = await (await fetch(`${running.reporting!.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
     expect(metrics).toMatch(/^chanjiao_consumer_applied_total\{service="reporting"\} 2$/m);
   });
 

@@ -76,7 +76,7 @@ describe('reporting while its database is unavailable', () => {
     const health = await stack.reporting.get('/health');
     expect(health.status).toBe(503);
     expect(health.body.workers?.consumer).toMatchObject({ status: 'paused', reason: expect.stringMatching(reason) });
-    const metrics = (await stack.reporting.get('/metrics')).body as string;
+    const metrics = await stack.scrape('reporting');
     expect(metricSamples(metrics, 'chanjiao_worker_paused')).toContainEqual({
       labels: expect.objectContaining({ worker: 'consumer' }),
       value: 1,
@@ -101,7 +101,7 @@ describe('reporting while its database is unavailable', () => {
     await expectEventually(async () => expect(await intake()).toBe(60), { timeoutMs: 30_000 });
     await untouchedByRetries();
     expect((await stack.reporting.get('/health')).status).toBe(200);
-    const metrics = (await stack.reporting.get('/metrics')).body as string;
+    const metrics = await stack.scrape('reporting');
     expect(metricSamples(metrics, 'chanjiao_worker_paused')).toContainEqual({
       labels: expect.objectContaining({ worker: 'consumer' }),
       value: 0,

@@ -15,8 +15,9 @@ describe('GET /metrics', () => {
   afterAll(() => stack?.close());
 
   const scrape = async (service: 'enrollment' | 'reporting') => {
-    // Unauthenticated, like /health.
-    const res = await fetch(`${stack.urls[service]}/metrics`);
+    // An admin key (or the METRICS_TOKEN) reads it: the figures say how much each institution writes.
+    expect((await fetch(`${stack.urls[service]}/metrics`)).status).toBe(401);
+    const res = await fetch(`${stack.urls[service]}/metrics`, { headers: { authorization: `Bearer ${stack.adminKey}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     return res.text();

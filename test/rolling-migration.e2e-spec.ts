@@ -30,8 +30,7 @@ describe('a migration under running services', () => {
     }
   };
   /** The values of the reporting consumer's counter `name` in `GET /metrics` (one sample). */
-  const consumerCounter = async (name: string) =>
-    metricSamples(await (await fetch(`${stack.urls.reporting}/metrics`)).text(), name).map((s) => s.value);
+  const consumerCounter = async (name: string) => metricSamples(await stack.scrape('reporting'), name).map((s) => s.value);
 
   it('writes, events and reports go on, nothing retried or dead-lettered', async () => {
     expect((await stack.enrollment.put('/programs/460103', PETROCHEMICAL_PROGRAM)).status).toBe(201);

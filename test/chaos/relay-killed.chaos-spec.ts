@@ -25,7 +25,10 @@ chaosScenario(
     const reader = (await stack.keys.create({ role: 'admin', services: ['*'], institution })).key;
     const reporting = stack.urls('reporting')[0]!;
     const duplicates = async () =>
-      metricSamples(await (await fetch(`${reporting}/metrics`)).text(), 'chanjiao_consumer_duplicates_total')[0]?.value ?? 0;
+      metricSamples(
+        await (await fetch(`${reporting}/metrics`, { headers: { authorization: `Bearer ${reader}` } })).text(),
+        'chanjiao_consumer_duplicates_total',
+      )[0]?.value ?? 0;
     const before = await duplicates();
     proxy.hold();
     try {

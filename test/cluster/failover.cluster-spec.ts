@@ -110,7 +110,7 @@ describe('RabbitMQ cluster: one node stopped under load', () => {
     expect(freshness.body.eventsApplied).toBe(1 + total);
 
     const metric = async (service: 'enrollment' | 'placement' | 'reporting', name: string) => {
-      const text = await (await fetch(`${stack.urls[service]}/metrics`)).text();
+      const text = await stack.scrape(service);
       return new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 'absent';
     };
     log(

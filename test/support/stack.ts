@@ -22,10 +22,14 @@ export interface TestStack {
   keys: ApiKeyStore;
   writerKey: string;
   readerKey: string;
+  /** An admin key: `GET /metrics` needs one (or the METRICS_TOKEN). */
+  adminKey: string;
   /** Authenticated clients: the writer for write services, the reader for reporting. */
   enrollment: HttpClient;
   reporting: HttpClient;
   api(service: StackService): HttpClient;
+  /** `GET /metrics` of a service with the admin key (its text; fails unless 200). */
+  scrape(service: StackService): Promise<string>;
   start(service: StackService): Promise<void>;
   stop(service: StackService): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +66,7 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   const writerKey = (await keys.create({ role: 'writer', services: ['enrollment', 'placement', 'partnership', 'alliance'], institution }))
     .key;
   const readerKey = (await keys.create({ role: 'reader', services: ['reporting'], institution })).key;
+  const adminKey = (await keys.create({ role: 'admin', services: ['*'], institution })).key;
   if (opts.processes) ensureBuild();
   const drops: Array<() => Promise<void>> = [auth.drop];
   const databases: Record<string, string> = {};
@@ -95,12 +100,20 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
     keys,
     writerKey,
     readerKey,
+    adminKey,
     enrollment: httpClient('http://unset', writerKey),
     reporting: httpClient('http://unset', readerKey),
     api(service) {
       const url = stack.urls[service];
       if (!url) throw new Error(`${service} is not running in this stack`);
       return httpClient(url, service === 'reporting' ? readerKey : writerKey);
+    },
+    async scrape(service) {
+      const url = stack.urls[service];
+      if (!url) throw new Error(`${service} is not running in this stack`);
+      const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${adminKey}` } });
+      if (res.status !== 200) throw new Error(`GET /metrics of ${service} answered ${res.status}`);
+      return res.text();
     },
     async start(service) {
       if (opts.processes) {

@@ -1,7 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { z } from 'zod';
 import { ConfigError } from './config-error';
-import { resolveSecretEnv } from './secret-env';
+import { resolveSecretEnv, secretFromEnv } from './secret-env';
 
 export { ConfigError } from './config-error';
 
@@ -43,6 +43,26 @@ export function amqpNodes(value: string): string[] {
     .filter((u) => u.length > 0);
 }
 
+const MiB = 1024 * 1024;
+
+/** A byte count, e.g. `1048576`; at least 1 KiB so that no setting refuses every request. */
+const zBytes = z.coerce.number().int().min(1024);
+
+/**
+ * A token bucket (`prefault`: the default is parsed like a given value): `<per second>` or `<per second>:<burst>` (burst defaults to twice the rate), or `off`. Parsed
+ * here so a bad value stops the service at boot naming the variable.
+ */
+export const zRateLimit = z
+  .string()
+  .regex(/^(off|\d+(\.\d+)?(:\d+)?)$/, 'off, <per second> or <per second>:<burst>, e.g. 2000:4000')
+  .transform((v) => {
+    if (v === 'off') return undefined;
+    const [rate, burst] = v.split(':');
+    return { perSecond: Number(rate), burst: burst === undefined ? Math.max(1, 2 * Number(rate)) : Number(burst) };
+  })
+  .refine((v) => v === undefined || (v.perSecond > 0 && v.burst >= 1), 'the rate must be above 0 and the burst at least 1');
+export type RateLimitSetting = { perSecond: number; burst: number } | undefined;
+
 /** Environment every service reads. */
 export const serviceEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -65,6 +85,43 @@ export const serviceEnvSchema = z.object({
   /** Per-institution quotas (Quota in @chanjiao/platform), each read by the service that holds those records. */
   MAX_PROGRAMS_PER_INSTITUTION: z.coerce.number().int().min(0).default(10_000),
   MAX_ALLIANCES_PER_INSTITUTION: z.coerce.number().int().min(0).default(1_000),
+  // Limits at the edge (README "Limits at the edge"): each refused with its status code before the body is read.
+  /** A JSON body of a single write (POST/PUT/PATCH). */
+  BODY_LIMIT_JSON_BYTES: zBytes.default(1 * MiB),
+  /** A JSON body of a `:batch` route: a 5,000-item batch of the widest entity is about 2 MB. */
+  BODY_LIMIT_BATCH_BYTES: zBytes.default(16 * MiB),
+  /** A file import (CSV/XLSX body or multipart): a 200 MB CSV must still import. */
+  IMPORT_MAX_BYTES: zBytes.default(256 * MiB),
+  /** Any other body (GETs, unknown routes, other content types). */
+  BODY_LIMIT_OTHER_BYTES: zBytes.default(64 * 1024),
+  /** Requests per second (and burst) of one key; the benchmark's 20,000 reads/s from one key set it higher. */
+  RATE_LIMIT_PER_KEY: zRateLimit.prefault('2000:4000'),
+  /** Requests per second (and burst) of one client address without a valid key (missing or bad keys, /docs). */
+  RATE_LIMIT_PER_ADDRESS: zRateLimit.prefault('50:500'),
+  /** Time to receive a request's body (an import: to finish); 0 turns it off. `GET /reports/stream` is exempt. */
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Time an import request may take in all (it reads its body while it writes). */
+  IMPORT_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(60 * 60_000),
+  /** Origins allowed to call the API from a browser, comma-separated (`https://dash.example.edu`); none by default. */
+  CORS_ORIGINS: z
+    .string()
+    .prefault('')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((o) => o.trim())
+        .filter((o) => o.length > 0),
+    )
+    .refine(
+      (list) => list.every((o) => /^https?:\/\/[^/\s]+$/.test(o)),
+      'a comma-separated list of origins, e.g. https://dash.example.edu',
+    ),
+  /** A bearer token that may read `GET /metrics` besides an admin key (for Prometheus); or `METRICS_TOKEN_FILE`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 
@@ -88,6 +145,7 @@ export function loadServiceEnv(service: keyof typeof DEFAULT_PORTS, env: NodeJS.
     DATABASE_URL: dbUrl(service),
     AUTH_DATABASE_URL: dbUrl(AUTH_DATABASE),
     ...resolveSecretEnv(env),
+    METRICS_TOKEN: secretFromEnv(env, 'METRICS_TOKEN'),
   });
   return { ...parsed, PORT: parsed.PORT ?? DEFAULT_PORTS[service] };
 }

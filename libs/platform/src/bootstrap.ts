@@ -6,6 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
 import type { ServiceEnv } from '@chanjiao/persistence';
+import { EdgeEnv, installEdge } from './edge';
 import { GlobalExceptionFilter } from './exception.filter';
 import { installHttpMetrics } from './metrics';
 import { createValidationPipe } from './validation';
@@ -13,7 +14,7 @@ import { createValidationPipe } from './validation';
 export interface ServiceAppOptions {
   title: string;
   description: string;
-  env: Pick<ServiceEnv, 'LOG_LEVEL'>;
+  env: Pick<ServiceEnv, 'LOG_LEVEL'> & EdgeEnv;
   /** JSON logs (default) for operators' log pipelines; plain text is easier to read in tests. */
   jsonLogs?: boolean;
   /** Runs before the app initialises (e.g. to connect a microservice transport, whose filters must be set first). */
@@ -53,13 +54,22 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
   const levels = LEVELS.slice(0, LEVELS.indexOf(opts.env.LOG_LEVEL) + 1);
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
-    new FastifyAdapter({ bodyLimit: 32 * 1024 * 1024, genReqId: requestId, requestIdHeader: false }),
-    { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false },
+    new FastifyAdapter({
+      // The largest JSON body; each route's own limit (edge/body-limits.ts) is applied before this one.
+      bodyLimit: opts.env.BODY_LIMIT_BATCH_BYTES,
+      // A socket idle this long is closed (a report stream and an import set their own, edge.ts).
+      connectionTimeout: opts.env.REQUEST_TIMEOUT_MS,
+      genReqId: requestId,
+      requestIdHeader: false,
+    }),
+    // The JSON parser is the edge's (edge/json-body.ts), not Nest's.
+    { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false, bodyParser: false },
   );
   // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(app);
   installAccessLog(app);
+  installEdge(app, opts.env);
   fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
   // Graceful shutdown: requests in flight when the server closes are answered, with `Connection:
   // close` so that their keep-alive sockets end with them. Otherwise each such socket held the
@@ -73,7 +83,9 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     if (closing) reply.header('connection', 'close');
     return payload;
   });
-  await app.register(multipart as never, { limits: { fileSize: 1024 * 1024 * 1024, files: 1 } });
+  await app.register(multipart as never, {
+    limits: { fileSize: opts.env.IMPORT_MAX_BYTES, files: 1, fields: 20, fieldSize: opts.env.BODY_LIMIT_OTHER_BYTES },
+  });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
   app.enableShutdownHooks();

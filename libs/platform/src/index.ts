@@ -16,3 +16,4 @@ export * from './storable-text';
 export * from './audit';
 export * from './paging';
 export * from './quota';
+export * from './edge';

@@ -3,7 +3,7 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Metrics } from './metrics';
 
-/** Prometheus scrape endpoint: unauthenticated (like /health) and not part of the public API. */
+/** Prometheus scrape endpoint, not part of the public API: an admin key or the METRICS_TOKEN reads it (checked at the edge, edge.ts). */
 @ApiExcludeController()
 @Controller('metrics')
 export class MetricsController {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 
 /**
  * The app's Prometheus registry. One per app instance (never prom-client's global registry), so
@@ -10,6 +10,8 @@ import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /** Requests refused 429 at the edge, by whose bucket was empty (`key` or `address`). */
+  readonly rateLimited: Counter<'kind'>;
 
   constructor(readonly service: string) {
     this.registry.setDefaultLabels({ service });
@@ -19,6 +21,12 @@ export class Metrics {
       help: 'HTTP request duration by method, route pattern and status code',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [this.registry],
+    });
+    this.rateLimited = new Counter({
+      name: 'chanjiao_http_rate_limited_total',
+      help: 'HTTP requests refused 429 by the rate limit, by kind (key: a valid key over its rate; address: requests without a valid key from one address)',
+      labelNames: ['kind'],
       registers: [this.registry],
     });
   }
