@@ -199,11 +199,10 @@ describe('authorization matrix: every route of every service × key × instituti
     adminOfAll = (await create({ role: 'admin', services: ['*'], institutions: ['*'] })).key;
     for (const service of SERVICES) {
       const writes = service !== 'reporting';
-      const mine = writes ? [service] : ['enrollment'];
       const another = WRITE_SERVICES.find((s) => s !== service)!;
       // On reporting, a reader stands for "this service's" key: nothing writes there.
       const own = (institutions: string[]) =>
-        create(writes ? { role: 'writer', services: mine, institutions } : { role: 'reader', services: ['reporting'], institutions });
+        create(writes ? { role: 'writer', services: [service], institutions } : { role: 'reader', services: ['reporting'], institutions });
       const bureau = await own([I, other]);
       keysFor[service] = {
         none: {},
