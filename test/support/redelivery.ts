@@ -42,7 +42,7 @@ export async function startRedelivery(
 ): Promise<{ stack: TestStack; admin: HttpClient }> {
   const stack = await startStack({ services: ['reporting'], env: { CONSUMER_BATCH_SIZE: '3', CONSUMER_BATCH_WINDOW_MS: '5' } });
   try {
-    const key = await stack.keys.create({ role: 'admin', services: ['*'], institution: stack.institution });
+    const key = await stack.keys.create({ role: 'admin', services: ['*'], institutions: ['*'] });
     const admin = httpClient(stack.urls.reporting!, key.key);
     for (const [name, arrange] of Object.entries(variants) as Array<[DeliveryVariant, (e: CloudEvent[]) => CloudEvent[]]>) {
       const events = arrange(streamFor(name));
