@@ -300,6 +300,30 @@ describe('authorization matrix: every route of every service × key × instituti
     expect((await call(api, route, rotated.key)).status).toBe(200);
   });
 
+  it("reports take the institution by the same rule: ?institution= or X-Institution, among the key's own", async () => {
+    const bureau = keysFor.reporting!.bureauNamingNone.key!;
+    const get = async (key: string, query: string, institution?: string) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      if (institution) headers['x-institution'] = institution;
+      const res = await fetch(`${stack.urls.reporting}/reports/freshness${query}`, { headers });
+      return { status: res.status, body: (await res.json()) as { error?: string; errors?: unknown[] } };
+    };
+    expect((await get(bureau, `?institution=${other}`)).status).toBe(200);
+    expect((await get(bureau, '', stack.institution)).status).toBe(200);
+    expect(await get(bureau, '')).toMatchObject({
+      status: 400,
+      body: { error: 'institution_required', errors: [{ field: 'X-Institution' }] },
+    });
+    expect(await get(bureau, `?institution=${other}`, stack.institution)).toMatchObject({
+      status: 400,
+      body: { error: 'institution_conflict' },
+    });
+    expect((await get(bureau, '?institution=NOTOURS')).status).toBe(403);
+    expect((await get(adminOfAll, '')).body).toMatchObject({ error: 'institution_required' });
+    expect((await get(adminOfAll, '?institution=ANYONE')).status).toBe(200);
+    expect((await get(keysFor.reporting!.reader.key!, `?institution=${other}`)).status).toBe(403);
+  });
+
   it('records who wrote: GET /audit names the writing key (never the key) on the write service and, from the event, on reporting', async () => {
     const writer = keysFor.enrollment!.writerOfThisService;
     const code = `A${randomUUID().slice(0, 5).toUpperCase()}`;

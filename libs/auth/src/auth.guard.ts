@@ -60,12 +60,14 @@ export function requestedInstitution(request: FastifyRequest): string | undefine
   const fromHeader = Array.isArray(header) ? header[0] : header;
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = typeof query?.institution === 'string' && query.institution !== '' ? query.institution : undefined;
-  if (fromHeader && fromQuery && fromHeader !== fromQuery)
+  if (fromHeader && fromQuery && fromHeader !== fromQuery) {
+    const message = `X-Institution (${fromHeader}) 与 institution 参数 (${fromQuery}) 不一致 / X-Institution and ?institution= name different institutions`;
     throw new BadRequestException({
       error: 'institution_conflict',
-      message: `X-Institution (${fromHeader}) 与 institution 参数 (${fromQuery}) 不一致 / X-Institution and ?institution= name different institutions`,
-      field: 'institution',
+      message,
+      errors: [{ field: 'institution', message }],
     });
+  }
   return fromHeader || fromQuery;
 }
 
@@ -74,7 +76,11 @@ export function resolveInstitution(p: Principal, requested: string | undefined):
   const choice = actingInstitution(p.institutions, requested);
   if ('institution' in choice) return choice.institution === p.institution ? p : Object.assign({}, p, { institution: choice.institution });
   if (choice.refused === 'institution_required')
-    throw new BadRequestException({ error: 'institution_required', message: choice.message, field: 'X-Institution' });
+    throw new BadRequestException({
+      error: 'institution_required',
+      message: choice.message,
+      errors: [{ field: 'X-Institution', message: choice.message }],
+    });
   throw new ForbiddenException({ error: 'forbidden', message: choice.message });
 }
 
