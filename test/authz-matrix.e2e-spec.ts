@@ -199,11 +199,10 @@ describe('authorization matrix: every route of every service × key × instituti
     adminOfAll = (await create({ role: 'admin', services: ['*'], institutions: ['*'] })).key;
     for (const service of SERVICES) {
       const writes = service !== 'reporting';
-      const mine = writes ? [service] : ['enrollment'];
       const another = WRITE_SERVICES.find((s) => s !== service)!;
       // On reporting, a reader stands for "this service's" key: nothing writes there.
       const own = (institutions: string[]) =>
-        create(writes ? { role: 'writer', services: mine, institutions } : { role: 'reader', services: ['reporting'], institutions });
+        create(writes ? { role: 'writer', services: [service], institutions } : { role: 'reader', services: ['reporting'], institutions });
       const bureau = await own([I, other]);
       keysFor[service] = {
         none: {},
@@ -306,6 +305,30 @@ describe('authorization matrix: every route of every service × key × instituti
     expect((await call(api, route, rotated.key)).status).toBe(200);
   });
 
+  it("reports take the institution by the same rule: ?institution= or X-Institution, among the key's own", async () => {
+    const bureau = keysFor.reporting!.bureauNamingNone.key!;
+    const get = async (key: string, query: string, institution?: string) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${key}` };
+      if (institution) headers['x-institution'] = institution;
+      const res = await fetch(`${stack.urls.reporting}/reports/freshness${query}`, { headers });
+      return { status: res.status, body: (await res.json()) as { error?: string; errors?: unknown[] } };
+    };
+    expect((await get(bureau, `?institution=${other}`)).status).toBe(200);
+    expect((await get(bureau, '', stack.institution)).status).toBe(200);
+    expect(await get(bureau, '')).toMatchObject({
+      status: 400,
+      body: { error: 'institution_required', errors: [{ field: 'X-Institution' }] },
+    });
+    expect(await get(bureau, `?institution=${other}`, stack.institution)).toMatchObject({
+      status: 400,
+      body: { error: 'institution_conflict' },
+    });
+    expect((await get(bureau, '?institution=NOTOURS')).status).toBe(403);
+    expect((await get(adminOfAll, '')).body).toMatchObject({ error: 'institution_required' });
+    expect((await get(adminOfAll, '?institution=ANYONE')).status).toBe(200);
+    expect((await get(keysFor.reporting!.reader.key!, `?institution=${other}`)).status).toBe(403);
+  });
+
   it('records who wrote: GET /audit names the writing key (never the key) on the write service and, from the event, on reporting', async () => {
     const writer = keysFor.enrollment!.writerOfThisService;
     const code = `A${randomUUID().slice(0, 5).toUpperCase()}`;
@@ -333,6 +356,18 @@ describe('authorization matrix: every route of every service × key × instituti
       const applied = await audit('reporting', adminOfAll);
       expect(applied.body.items.find((i) => i.subject === code)).toMatchObject({ actor: writer.id, eventId: entry!.eventId });
     });
+
+    // An import's writes carry the key that started it.
+    const imported = `C${randomUUID().slice(0, 5).toUpperCase()}`;
+    const csv = `code,name,category,level,sectors,status\n${imported},石油化工技术,47,higher_vocational,chemical_materials,open\n`;
+    const importing = await fetch(`${stack.urls.enrollment}/imports/programs`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${writer.key}`, 'content-type': 'text/csv' },
+      body: csv,
+    });
+    expect(importing.status).toBe(200);
+    const afterImport = await audit('enrollment', adminOfAll);
+    expect(afterImport.body.items.find((i) => i.subject === imported)).toMatchObject({ actor: writer.id });
 
     // Newest first, a page at a time, to the end.
     const first = await audit('enrollment', adminOfAll, '?limit=2');

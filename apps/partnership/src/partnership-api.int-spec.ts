@@ -159,6 +159,10 @@ describe('partnership write API (real PostgreSQL)', () => {
         ['partnership.agreement.terminated.v1', 3],
       ]);
       expect(JSON.stringify(rows)).not.toContain('王某'); // the reason is never published
+      // Each carries who wrote it: the writer key's id, never the key.
+      const writerId = stack.writerKey.split('_')[1];
+      expect(rows.map((r) => r.payload.actor)).toEqual([writerId, writerId, writerId]);
+      expect(JSON.stringify(rows)).not.toContain(stack.writerKey);
     });
 
     it('batch: per-item results, good items committed together', async () => {
@@ -257,6 +261,8 @@ describe('partnership write API (real PostgreSQL)', () => {
         );
         expect(ev[0].payload).toMatchObject({
           sequence: 2,
+          // No key caused it: the scheduled job is its actor.
+          actor: 'system',
           data: { agreementId: 'EXP00', expiresOn: '2021-12-31', expiredOn: '2022-01-01' },
         });
 

@@ -15,6 +15,10 @@ export class ApiKeyEntity {
   @Column({ type: 'text', array: true })
   services!: string[];
 
+  /** Read only by instances of the release before `institutions`, during a rolling update; null for keys made since. */
+  @Column({ type: 'text', nullable: true })
+  institution!: string | null;
+
   /** One institution, several (a bureau), or `*` (admin keys only): all. */
   @Column({ type: 'text', array: true })
   institutions!: string[];

@@ -20,6 +20,8 @@ import { KeyInstitutionsExpiry1796570000000 } from './migrations/1796570000000-K
 export const AUTH_ENTITIES = [ApiKeyEntity];
 export const AUTH_MIGRATIONS = [ApiKeys1764300000000, KeyInstitutionsExpiry1796570000000];
 
+/** Keys (and unknown ids) remembered per instance at most. */
+const CACHE_LIMIT = 10_000;
 /** How often an instance notes a key's last use at most (a write per request would cost every request). */
 const LAST_USED_EVERY_MS = 60_000;
 
@@ -132,7 +134,12 @@ export class ApiKeyStore {
       );
       row = rows[0] ?? null;
       // A revocation noticed while the query ran may not be in what it read: then the row is not cached.
-      if (this.listening && generation === this.generation) this.cache.set(parsed.id, row);
+      if (this.listening && generation === this.generation) {
+        // Unknown ids are cached too (a flood of made-up keys must not reach the database each time): bounded, so it
+        // cannot fill the heap either.
+        if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+        this.cache.set(parsed.id, row);
+      }
     }
     const matches = secretMatches(parsed.secret, row?.secret_hash ?? DUMMY_SECRET_HASH);
     if (!row || !matches || row.revoked_at) return { refused: 'invalid_api_key' };

@@ -11,7 +11,7 @@ import {
   UnauthorizedException,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiExtension } from '@nestjs/swagger';
+import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Access, actingInstitution, allows, INSTITUTION_HEADER, Principal } from './api-key';
 import { ApiKeyStore } from './api-key.store';
@@ -23,7 +23,19 @@ const ACCESS_KEY = 'chanjiao:access';
 export const ACCESS_EXTENSION = 'x-access';
 
 /** Marks a controller or route as needing a key with this access to the current service (and says so in OpenAPI). */
-export const RequireAccess = (access: Access) => applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access));
+export const RequireAccess = (access: Access) =>
+  access === 'admin'
+    ? applyDecorators(SetMetadata(ACCESS_KEY, access), ApiExtension(ACCESS_EXTENSION, access))
+    : applyDecorators(
+        SetMetadata(ACCESS_KEY, access),
+        ApiExtension(ACCESS_EXTENSION, access),
+        ApiHeader({
+          name: 'X-Institution',
+          required: false,
+          description:
+            '代表的机构 / the institution the request acts for: required with a key bound to several institutions (a bureau, or an admin key of *), one of its own; a key of one institution may name only that one',
+        }),
+      );
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
@@ -48,12 +60,14 @@ export function requestedInstitution(request: FastifyRequest): string | undefine
   const fromHeader = Array.isArray(header) ? header[0] : header;
   const query = request.query as Record<string, unknown> | undefined;
   const fromQuery = typeof query?.institution === 'string' && query.institution !== '' ? query.institution : undefined;
-  if (fromHeader && fromQuery && fromHeader !== fromQuery)
+  if (fromHeader && fromQuery && fromHeader !== fromQuery) {
+    const message = `X-Institution (${fromHeader}) 与 institution 参数 (${fromQuery}) 不一致 / X-Institution and ?institution= name different institutions`;
     throw new BadRequestException({
       error: 'institution_conflict',
-      message: `X-Institution (${fromHeader}) 与 institution 参数 (${fromQuery}) 不一致 / X-Institution and ?institution= name different institutions`,
-      field: 'institution',
+      message,
+      errors: [{ field: 'institution', message }],
     });
+  }
   return fromHeader || fromQuery;
 }
 
@@ -62,7 +76,11 @@ export function resolveInstitution(p: Principal, requested: string | undefined):
   const choice = actingInstitution(p.institutions, requested);
   if ('institution' in choice) return choice.institution === p.institution ? p : Object.assign({}, p, { institution: choice.institution });
   if (choice.refused === 'institution_required')
-    throw new BadRequestException({ error: 'institution_required', message: choice.message, field: 'X-Institution' });
+    throw new BadRequestException({
+      error: 'institution_required',
+      message: choice.message,
+      errors: [{ field: 'X-Institution', message: choice.message }],
+    });
   throw new ForbiddenException({ error: 'forbidden', message: choice.message });
 }
 

@@ -37,6 +37,18 @@ describe('paging', () => {
     expect(JSON.stringify(next)).not.toMatch(/OFFSET/i);
   });
 
+  it('pages newest first (desc), keyed by a bigint id or a timestamp as PostgreSQL writes it', () => {
+    expect(keysetSql(['received_at', 'id'], { limit: 5, after: ['2026-12-06 11:04:52.123456+00', 'u'] }, 2, 'desc')).toEqual({
+      where: '(received_at, id) < ($2, $3)',
+      orderLimit: 'ORDER BY received_at DESC, id DESC LIMIT $4',
+      params: ['2026-12-06 11:04:52.123456+00', 'u', 6],
+    });
+    expect(decodeCursor(encodeCursor(['9007199254740993']), ['bigint'])).toEqual(['9007199254740993']);
+    expect(decodeCursor(encodeCursor(['2026-12-06 11:04:52+08']), ['timestamp'])).toEqual(['2026-12-06 11:04:52+08']);
+    expect(() => decodeCursor(encodeCursor(['1 OR 1=1']), ['bigint'])).toThrow(DomainError);
+    expect(() => decodeCursor(encodeCursor(['yesterday']), ['timestamp'])).toThrow(DomainError);
+  });
+
   it('gives a cursor only when another page follows', () => {
     const req = pageRequest({ limit: 2 }, ['text']);
     const rows = [{ id: 'a' }, { id: 'b' }, { id: 'c' }];

@@ -71,8 +71,11 @@ export function listQuery(bounds: PageBounds = LIST_BOUNDS) {
 
 export class PageQuery extends listQuery() {}
 
-/** The kind of each part of a list's key, so a cursor is checked before it reaches SQL. */
-export type KeyPart = 'text' | 'int' | 'date';
+/**
+ * The kind of each part of a list's key, so a cursor is checked before it reaches SQL: `bigint` a decimal string (a
+ * bigint id, as PostgreSQL answers it), `timestamp` a timestamptz as PostgreSQL writes it as text (to the microsecond).
+ */
+export type KeyPart = 'text' | 'int' | 'date' | 'bigint' | 'timestamp';
 export type KeyValue = string | number;
 
 export interface PageRequest {
@@ -123,6 +126,10 @@ function fits(part: KeyPart, v: unknown): boolean {
       return typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) <= 2 ** 31 - 1;
     case 'date':
       return typeof v === 'string' && isCalendarDate(v);
+    case 'bigint':
+      return typeof v === 'string' && /^-?\d{1,18}$/.test(v);
+    case 'timestamp':
+      return typeof v === 'string' && /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/.test(v);
     default: {
       const never: never = part;
       throw new Error(`unknown key part ${String(never)}`);
@@ -141,19 +148,23 @@ export function pageRequest(
 /**
  * The SQL of a keyset page over `columns` (the list's key, in order): `where` to AND into the query's conditions
  * (empty on the first page), `orderLimit` to end it with. Parameters are numbered from `firstParam`; one more row than
- * the page is asked for, so {@link toPage} knows whether another page follows without a count.
+ * the page is asked for, so {@link toPage} knows whether another page follows without a count. `desc`: newest first
+ * (the audit trail), every column descending.
  */
 export function keysetSql(
   columns: readonly string[],
   page: PageRequest,
   firstParam: number,
+  direction: 'asc' | 'desc' = 'asc',
 ): { where: string; orderLimit: string; params: unknown[] } {
   const order = columns.join(', ');
-  if (!page.after) return { where: '', orderLimit: `ORDER BY ${order} LIMIT $${firstParam}`, params: [page.limit + 1] };
+  const orderBy = direction === 'asc' ? order : columns.map((c) => `${c} DESC`).join(', ');
+  const beyond = direction === 'asc' ? '>' : '<';
+  if (!page.after) return { where: '', orderLimit: `ORDER BY ${orderBy} LIMIT $${firstParam}`, params: [page.limit + 1] };
   const after = columns.map((_, i) => `$${firstParam + i}`).join(', ');
   return {
-    where: columns.length === 1 ? `${columns[0]} > ${after}` : `(${order}) > (${after})`,
-    orderLimit: `ORDER BY ${order} LIMIT $${firstParam + columns.length}`,
+    where: columns.length === 1 ? `${columns[0]} ${beyond} ${after}` : `(${order}) ${beyond} (${after})`,
+    orderLimit: `ORDER BY ${orderBy} LIMIT $${firstParam + columns.length}`,
     params: [...page.after, page.limit + 1],
   };
 }

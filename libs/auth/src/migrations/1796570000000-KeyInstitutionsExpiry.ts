@@ -2,7 +2,9 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
  * Keys bound to a list of institutions (a bureau; `*` for an admin key of all), with an expiry and the time of last
- * use. An admin key could read every institution before: it is bound to `*`, so it still can.
+ * use. An admin key could read every institution before: it is bound to `*`, so it still can. `institution` stays
+ * (nullable, no longer written) for instances of the previous release during a rolling update: they go on verifying
+ * the keys they knew (keys made since have no institution there, which those instances cannot serve); a later migration drops it.
  */
 export class KeyInstitutionsExpiry1796570000000 implements MigrationInterface {
   name = 'KeyInstitutionsExpiry1796570000000';
@@ -11,7 +13,7 @@ export class KeyInstitutionsExpiry1796570000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "api_keys" ADD "institutions" text array`);
     await q.query(`UPDATE "api_keys" SET "institutions" = CASE WHEN "role" = 'admin' THEN ARRAY['*'] ELSE ARRAY["institution"] END`);
     await q.query(`ALTER TABLE "api_keys" ALTER COLUMN "institutions" SET NOT NULL`);
-    await q.query(`ALTER TABLE "api_keys" DROP COLUMN "institution"`);
+    await q.query(`ALTER TABLE "api_keys" ALTER COLUMN "institution" DROP NOT NULL`);
     await q.query(`ALTER TABLE "api_keys" ADD "expires_at" TIMESTAMP WITH TIME ZONE`);
     await q.query(`ALTER TABLE "api_keys" ADD "last_used_at" TIMESTAMP WITH TIME ZONE`);
     await q.query(`ALTER TABLE "api_keys" ADD "rotated_from" text`);
@@ -21,8 +23,7 @@ export class KeyInstitutionsExpiry1796570000000 implements MigrationInterface {
     await q.query(`ALTER TABLE "api_keys" DROP COLUMN "rotated_from"`);
     await q.query(`ALTER TABLE "api_keys" DROP COLUMN "last_used_at"`);
     await q.query(`ALTER TABLE "api_keys" DROP COLUMN "expires_at"`);
-    await q.query(`ALTER TABLE "api_keys" ADD "institution" text`);
-    await q.query(`UPDATE "api_keys" SET "institution" = "institutions"[1]`);
+    await q.query(`UPDATE "api_keys" SET "institution" = "institutions"[1] WHERE "institution" IS NULL`);
     await q.query(`ALTER TABLE "api_keys" ALTER COLUMN "institution" SET NOT NULL`);
     await q.query(`ALTER TABLE "api_keys" DROP COLUMN "institutions"`);
   }

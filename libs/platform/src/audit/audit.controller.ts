@@ -1,7 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ALL_INSTITUTIONS, CurrentPrincipal, Principal, RequireAccess, resolveInstitution } from '@chanjiao/auth';
-import { AUDIT_PAGE, AuditPage, AuditQuery } from './audit.dto';
+import type { Page } from '../paging';
+import { AuditEntryView, AuditPage, AuditQuery } from './audit.dto';
 import { AuditReader } from './audit.reader';
 
 @ApiTags('audit')
@@ -18,12 +19,12 @@ export class AuditController {
       "An admin key bound to some institutions sees theirs only; `institution` narrows to one of them. Kept as long as the service's outbox rows (reporting: its event log) are.",
   })
   @ApiOkResponse({ type: AuditPage })
-  async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery): Promise<AuditPage> {
+  async list(@CurrentPrincipal() p: Principal, @Query() q: AuditQuery): Promise<Page<AuditEntryView>> {
     const institutions = q.institution
       ? [resolveInstitution(p, q.institution).institution]
       : p.institutions.includes(ALL_INSTITUTIONS)
         ? undefined
         : p.institutions;
-    return this.audit.page(q.limit ?? AUDIT_PAGE.default, q.cursor, institutions);
+    return this.audit.page(q, institutions);
   }
 }

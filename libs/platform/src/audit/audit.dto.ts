@@ -1,11 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { listQuery, PageBounds } from '../paging';
+import { PageQuery, PageView } from '../paging';
 
-export const AUDIT_PAGE: PageBounds = { default: 50, max: 500 };
+/** The paging of every list (`limit`, `cursor`), and the institution to narrow to (one of the admin key's). */
+export class AuditQuery extends PageQuery {}
 
-export class AuditQuery extends listQuery(AUDIT_PAGE) {}
-
-export class AuditEntry {
+export class AuditEntryView {
   @ApiProperty({ description: 'When the write committed (reporting: when the event was applied)' }) at!: string;
   @ApiProperty({
     nullable: true,
@@ -19,8 +18,5 @@ export class AuditEntry {
   @ApiProperty({ description: 'The CloudEvents id of the event' }) eventId!: string;
 }
 
-export class AuditPage {
-  @ApiProperty({ type: [AuditEntry], description: 'Newest first' }) items!: AuditEntry[];
-  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null: no more' })
-  nextCursor!: string | null;
-}
+/** `{ items, nextCursor }`, newest first. */
+export const AuditPage = PageView(AuditEntryView);

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { validationFailed } from '../validation';
-import type { AuditEntry, AuditPage } from './audit.dto';
+import { keysetSql, KeyPart, KeyValue, Page, PageQuery, pageRequest, toPage } from '../paging';
+import type { AuditEntryView } from './audit.dto';
 
 /**
  * Where a service's audit trail is read from. A writing service's is its outbox: every write's events go there in the
@@ -13,7 +13,8 @@ export type AuditSource = 'outbox' | 'event_log';
 export const AUDIT_SOURCE = Symbol('AUDIT_SOURCE');
 
 interface Row {
-  cursor: string;
+  k1: string;
+  k2: string;
   at: Date;
   actor: string | null;
   type: string;
@@ -22,22 +23,31 @@ interface Row {
   event_id: string;
 }
 
-/** A page's position: the outbox id, or the event log's (received_at as PostgreSQL wrote it, id). */
-type Position = { id: string } | { at: string; id: string };
+interface SourceSql {
+  /** The key, newest first: the outbox id; the event log's time of receipt (as PostgreSQL writes it) and id. */
+  key: readonly string[];
+  parts: readonly KeyPart[];
+  select: string;
+  institution: string;
+}
 
-const SQL: Record<AuditSource, (after: boolean, filtered: boolean) => string> = {
-  outbox: (after, filtered) => `
-    SELECT id::text AS cursor, created_at AS at, payload->>'actor' AS actor, routing_key AS type, payload->>'subject' AS subject,
-           payload->>'institution' AS institution, event_id::text AS event_id
-    FROM outbox
-    WHERE true ${after ? 'AND id < $2::bigint' : ''} ${filtered ? `AND payload->>'institution' = ANY($${after ? 3 : 2}::text[])` : ''}
-    ORDER BY id DESC LIMIT $1`,
-  event_log: (after, filtered) => `
-    SELECT received_at::text || ' ' || id::text AS cursor, received_at AS at, event->>'actor' AS actor, type, subject,
-           institution, id::text AS event_id
-    FROM event_log
-    WHERE true ${after ? 'AND (received_at, id) < ($2::timestamptz, $3::uuid)' : ''} ${filtered ? `AND institution = ANY($${after ? 4 : 2}::text[])` : ''}
-    ORDER BY received_at DESC, id DESC LIMIT $1`,
+const SOURCES: Record<AuditSource, SourceSql> = {
+  outbox: {
+    key: ['id'],
+    parts: ['bigint'],
+    select: `SELECT id::text AS k1, NULL AS k2, created_at AS at, payload->>'actor' AS actor, routing_key AS type,
+                    payload->>'subject' AS subject, payload->>'institution' AS institution, event_id::text AS event_id
+             FROM outbox`,
+    institution: `payload->>'institution'`,
+  },
+  event_log: {
+    key: ['received_at', 'id'],
+    parts: ['timestamp', 'text'],
+    select: `SELECT received_at::text AS k1, id::text AS k2, received_at AS at, event->>'actor' AS actor, type, subject,
+                    institution, id::text AS event_id
+             FROM event_log`,
+    institution: 'institution',
+  },
 };
 
 @Injectable()
@@ -48,33 +58,33 @@ export class AuditReader {
   ) {}
 
   /** Newest first; `institutions` undefined: every institution. */
-  async page(limit: number, cursor: string | undefined, institutions: string[] | undefined): Promise<AuditPage> {
-    const after = cursor === undefined ? undefined : this.decode(cursor);
-    const params: unknown[] = [limit + 1];
-    if (after) params.push(...('at' in after ? [after.at, after.id] : [after.id]));
-    if (institutions) params.push(institutions);
-    const rows = await this.dataSource.query<Row[]>(SQL[this.source](after !== undefined, institutions !== undefined), params);
-    const items: AuditEntry[] = rows.slice(0, limit).map((r) => ({
-      at: new Date(r.at).toISOString(),
-      actor: r.actor,
-      type: r.type,
-      subject: r.subject,
-      institution: r.institution,
-      eventId: r.event_id,
-    }));
-    const last = rows.length > limit ? rows[limit - 1] : undefined;
-    return { items, nextCursor: last ? this.encode(last.cursor) : null };
-  }
-
-  private encode(position: string): string {
-    return Buffer.from(position, 'utf8').toString('base64url');
-  }
-
-  private decode(cursor: string): Position {
-    const text = Buffer.from(cursor, 'base64url').toString('utf8');
-    if (this.source === 'outbox' && /^\d{1,19}$/.test(text)) return { id: text };
-    const m = /^(\d{4}-\d{2}-\d{2} [\d:.]+[+-][\d:]+) ([0-9a-f-]{36})$/.exec(text);
-    if (this.source === 'event_log' && m) return { at: m[1]!, id: m[2]! };
-    throw validationFailed([{ field: 'cursor', message: 'cursor must be the nextCursor of an earlier page' }]);
+  async page(q: PageQuery, institutions: string[] | undefined): Promise<Page<AuditEntryView>> {
+    const source = SOURCES[this.source];
+    const page = pageRequest(q, source.parts);
+    const conditions: string[] = [];
+    const params: unknown[] = [];
+    if (institutions) {
+      params.push(institutions);
+      conditions.push(`${source.institution} = ANY($1::text[])`);
+    }
+    const keyset = keysetSql(source.key, page, params.length + 1, 'desc');
+    if (keyset.where) conditions.push(keyset.where);
+    const rows = await this.dataSource.query<Row[]>(
+      `${source.select} ${conditions.length ? `WHERE ${conditions.join(' AND ')}` : ''} ${keyset.orderLimit}`,
+      [...params, ...keyset.params],
+    );
+    return toPage(
+      rows,
+      page,
+      (r): KeyValue[] => (source.key.length === 1 ? [r.k1] : [r.k1, r.k2]),
+      (r) => ({
+        at: new Date(r.at).toISOString(),
+        actor: r.actor,
+        type: r.type,
+        subject: r.subject,
+        institution: r.institution,
+        eventId: r.event_id,
+      }),
+    );
   }
 }

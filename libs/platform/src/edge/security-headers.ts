@@ -33,7 +33,8 @@ export function isHtml(contentType: unknown): boolean {
   return typeof contentType === 'string' && /^text\/html\b/i.test(contentType);
 }
 
-const ALLOW_HEADERS = 'authorization, content-type, traceparent, x-request-id';
+// x-institution: a bureau's dashboard names the institution each request acts for.
+const ALLOW_HEADERS = 'authorization, content-type, traceparent, x-request-id, x-institution';
 const EXPOSE_HEADERS = 'x-correlation-id, retry-after';
 
 /**

@@ -1,0 +1,48 @@
+import { actingInstitution, allows, Principal } from './api-key';
+
+describe('actingInstitution: the institution a request acts for', () => {
+  it('a key of one institution acts for it, named or not, and for no other', () => {
+    expect(actingInstitution(['BZVTC'], undefined)).toEqual({ institution: 'BZVTC' });
+    expect(actingInstitution(['BZVTC'], 'BZVTC')).toEqual({ institution: 'BZVTC' });
+    expect(actingInstitution(['BZVTC'], 'QZVTC')).toMatchObject({ refused: 'forbidden', message: expect.stringContaining('QZVTC') });
+  });
+
+  it('a bureau names one of its institutions, or is told to', () => {
+    expect(actingInstitution(['BZVTC', 'QZVTC'], 'QZVTC')).toEqual({ institution: 'QZVTC' });
+    expect(actingInstitution(['BZVTC', 'QZVTC'], undefined)).toMatchObject({
+      refused: 'institution_required',
+      message: expect.stringContaining('X-Institution'),
+    });
+    expect(actingInstitution(['BZVTC', 'QZVTC'], '')).toMatchObject({ refused: 'institution_required' });
+    expect(actingInstitution(['BZVTC', 'QZVTC'], 'KSVTC')).toMatchObject({ refused: 'forbidden' });
+  });
+
+  it('an admin key of * names any institution, and must name one', () => {
+    expect(actingInstitution(['*'], 'KSVTC')).toEqual({ institution: 'KSVTC' });
+    expect(actingInstitution(['*'], undefined)).toMatchObject({ refused: 'institution_required' });
+  });
+});
+
+describe('allows: what a role may do to a service', () => {
+  const key = (role: Principal['role'], services: string[]): Principal => ({
+    keyId: 'k',
+    role,
+    services,
+    institutions: ['I'],
+    institution: 'I',
+    expiresAt: null,
+  });
+  it.each([
+    ['writer', ['enrollment'], 'write', 'enrollment', true],
+    ['writer', ['enrollment'], 'write', 'placement', false],
+    ['writer', ['enrollment'], 'read', 'reporting', false],
+    ['writer', ['enrollment'], 'admin', 'enrollment', false],
+    ['reader', ['reporting'], 'read', 'reporting', true],
+    ['reader', ['reporting'], 'write', 'enrollment', false],
+    ['reader', ['reporting'], 'admin', 'reporting', false],
+    ['admin', ['*'], 'write', 'alliance', true],
+    ['admin', ['*'], 'admin', 'reporting', true],
+  ] as const)('%s of %j: %s %s → %s', (role, services, access, service, expected) => {
+    expect(allows(key(role, [...services]), access, service)).toBe(expected);
+  });
+});
