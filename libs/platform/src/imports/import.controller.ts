@@ -7,7 +7,7 @@ import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BodyTooLargeError } from '../edge/body-limits';
 import { validationFailed } from '../validation';
 import { IMPORT_SPECS, ImportSpec } from './import-spec';
-import { IMPORTS_PAGE, ImportPageQuery, ImportView } from './import.dto';
+import { ImportPageQuery, ImportView } from './import.dto';
 import { Page, PageView } from '../paging';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
@@ -192,7 +192,7 @@ export class ImportController {
   @ApiOperation({ summary: "The imports of the key's institution, newest first, running ones included; paged (limit, cursor)" })
   @ApiOkResponse({ type: PageView(ImportView) })
   recent(@CurrentPrincipal() p: Principal, @Query() q: ImportPageQuery): Promise<Page<ImportView>> {
-    return this.imports.recent(p.institution, q.limit ?? IMPORTS_PAGE.default, q.cursor);
+    return this.imports.recent(p.institution, q);
   }
 
   @Get(':importId')

@@ -8,7 +8,8 @@ import { DataSource } from 'typeorm';
 import { WriteContext } from '../batch';
 import { DomainError } from '../domain-error';
 import { BodyTooLargeError } from '../edge/body-limits';
-import { encodeCursor, invalidCursor, Page } from '../paging';
+import { keysetSql, Page, pageRequest, toPage } from '../paging';
+import { IMPORTS_PAGE } from './import.dto';
 import { unstorableText, unstorableTextMessage } from '../storable-text';
 import { SERVICE_ENV } from '../tokens';
 import { flattenValidationErrors } from '../validation';
@@ -272,18 +273,20 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
    * An institution's imports, newest first, running ones included: a keyset page on (started_at, id) descending. The
    * cursor holds the last item's start as PostgreSQL writes it (microseconds, which a JS Date would round away).
    */
-  async recent(institution: string, limit: number, cursor?: string): Promise<Page<ImportView>> {
-    const after = cursor === undefined ? undefined : decodeImportCursor(cursor);
+  async recent(institution: string, q: { limit?: number; cursor?: string }): Promise<Page<ImportView>> {
+    const page = pageRequest(q, ['timestamp', 'text'], IMPORTS_PAGE);
+    const keyset = keysetSql(['started_at', 'id'], page, 2, 'desc');
     const rows = await this.dataSource.query<Array<Record<string, any>>>(
       `SELECT *, started_at::text AS started_key FROM import_jobs
-       WHERE institution = $1 ${after ? 'AND (started_at, id) < ($3::timestamptz, $4::uuid)' : ''}
-       ORDER BY started_at DESC, id DESC LIMIT $2`,
-      after ? [institution, limit + 1, after[0], after[1]] : [institution, limit + 1],
+       WHERE institution = $1 ${keyset.where ? `AND ${keyset.where}` : ''} ${keyset.orderLimit}`,
+      [institution, ...keyset.params],
     );
-    const more = rows.length > limit;
-    const items = more ? rows.slice(0, limit) : rows;
-    const last = items[items.length - 1];
-    return { items: items.map((j) => this.view(j)), nextCursor: more && last ? encodeCursor([last.started_key, last.id]) : null };
+    return toPage(
+      rows,
+      page,
+      (j) => [j.started_key, j.id],
+      (j) => this.view(j),
+    );
   }
 
   /** The stored row errors of an import (the first 1,000), each with its bad cell's value; undefined for no such import. */
@@ -357,24 +360,6 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       [institution, id, status, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
     );
   }
-}
-
-const STARTED_KEY = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** A cursor of `GET /imports`: [started_at as PostgreSQL wrote it, id]; anything else is `invalid_cursor`. */
-export function decodeImportCursor(cursor: string): [string, string] {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (!Array.isArray(key) || key.length !== 2) throw invalidCursor();
-  const [started, id] = key as unknown[];
-  if (typeof started !== 'string' || !STARTED_KEY.test(started) || typeof id !== 'string' || !UUID.test(id)) throw invalidCursor();
-  return [started, id];
 }
 
 /** A row error as stored: with the bad cell's value (its first {@link SHOWN_VALUE_CHARS} characters), for the error report. */
