@@ -4,7 +4,9 @@ import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Ma
 import { Column, DataSource, Entity, PrimaryColumn } from 'typeorm';
 import { CertificatePilotLaunched, CertificatePilotResultsReported, ID_PATTERN } from '@chanjiao/contracts';
 import { coalesced, DomainError, IsCalendarDate, IsEntityId, IsYear, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
-import { Decision, decideAll, emit, fail, sameList, sortedSet, unchanged } from '../common/decide';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { decideAll } from '../common/decide';
+import { sameList, sortedSet } from '../common/lists';
 import { RowTable } from '../common/row-table';
 import { checkPartners } from '../agreements/agreement.service';
 import { PartnerRepository } from '../partners/partner.repository';

@@ -27,7 +27,8 @@ import {
   WriteContext,
   WriteUnitOfWork,
 } from '@chanjiao/platform';
-import { Decision, decideAll, emit, unchanged } from '../common/decide';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
+import { decideAll } from '../common/decide';
 import { RowTable } from '../common/row-table';
 import { IsMoney, normalizeMoney } from '../common/validators';
 import { PartnershipErrorCode as Code } from '../partnership.errors';
