@@ -1,7 +1,8 @@
 import { col, ImportSpec } from '@chanjiao/platform';
 import { RenewalBatchItemDto, CreateAgreementDto, TerminationBatchItemDto } from '../agreements/agreement.dto';
 import { AgreementService } from '../agreements/agreement.service';
-import { CertificatePilotService, CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot';
+import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot.dto';
+import { CertificatePilotService } from '../certificate-pilots/certificate-pilot.service';
 import { CreateIndustryCollegeDto, IndustryCollegeService } from '../industry-colleges/industry-college';
 import { CreateOrderClassDto, OrderClassService } from '../order-classes/order-class';
 import { PartnerBatchItemDto } from '../partners/partner.dto';
