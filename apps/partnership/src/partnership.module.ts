@@ -13,7 +13,9 @@ import { CertificatePilotService } from './certificate-pilots/certificate-pilot.
 import { Clock } from './common/clock';
 import type { PartnershipEnv } from './config';
 import { IndustryCollegeController } from './industry-colleges/industry-college.controller';
-import { IndustryCollegeEntity, IndustryCollegeRepository, IndustryCollegeService } from './industry-colleges/industry-college';
+import { IndustryCollegeEntity } from './industry-colleges/industry-college.entity';
+import { IndustryCollegeRepository } from './industry-colleges/industry-college.repository';
+import { IndustryCollegeService } from './industry-colleges/industry-college.service';
 import { partnershipImportSpecs } from './imports/partnership.imports';
 import { MIGRATIONS } from './migrations';
 import { OrderClassController } from './order-classes/order-class.controller';

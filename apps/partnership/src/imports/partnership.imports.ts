@@ -3,7 +3,8 @@ import { RenewalBatchItemDto, CreateAgreementDto, TerminationBatchItemDto } from
 import { AgreementService } from '../agreements/agreement.service';
 import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot.dto';
 import { CertificatePilotService } from '../certificate-pilots/certificate-pilot.service';
-import { CreateIndustryCollegeDto, IndustryCollegeService } from '../industry-colleges/industry-college';
+import { CreateIndustryCollegeDto } from '../industry-colleges/industry-college.dto';
+import { IndustryCollegeService } from '../industry-colleges/industry-college.service';
 import { CreateOrderClassDto, OrderClassService } from '../order-classes/order-class';
 import { PartnerBatchItemDto } from '../partners/partner.dto';
 import { PartnerService } from '../partners/partner.service';
