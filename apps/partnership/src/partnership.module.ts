@@ -19,7 +19,9 @@ import { IndustryCollegeService } from './industry-colleges/industry-college.ser
 import { partnershipImportSpecs } from './imports/partnership.imports';
 import { MIGRATIONS } from './migrations';
 import { OrderClassController } from './order-classes/order-class.controller';
-import { OrderClassEntity, OrderClassRepository, OrderClassService } from './order-classes/order-class';
+import { OrderClassEntity } from './order-classes/order-class.entity';
+import { OrderClassRepository } from './order-classes/order-class.repository';
+import { OrderClassService } from './order-classes/order-class.service';
 import { PartnerController } from './partners/partner.controller';
 import { PartnerEntity } from './partners/partner.entity';
 import { PartnerRepository } from './partners/partner.repository';

@@ -5,7 +5,8 @@ import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certific
 import { CertificatePilotService } from '../certificate-pilots/certificate-pilot.service';
 import { CreateIndustryCollegeDto } from '../industry-colleges/industry-college.dto';
 import { IndustryCollegeService } from '../industry-colleges/industry-college.service';
-import { CreateOrderClassDto, OrderClassService } from '../order-classes/order-class';
+import { CreateOrderClassDto } from '../order-classes/order-class.dto';
+import { OrderClassService } from '../order-classes/order-class.service';
 import { PartnerBatchItemDto } from '../partners/partner.dto';
 import { PartnerService } from '../partners/partner.service';
 import { InvestmentBatchItemDto, TrainingBaseBatchItemDto, TrainingBaseService } from '../training-bases/training-base';
