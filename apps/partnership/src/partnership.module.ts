@@ -27,13 +27,9 @@ import { PartnerEntity } from './partners/partner.entity';
 import { PartnerRepository } from './partners/partner.repository';
 import { PartnerService } from './partners/partner.service';
 import { TrainingBaseController } from './training-bases/training-base.controller';
-import {
-  InvestmentRepository,
-  TrainingBaseEntity,
-  TrainingBaseInvestmentEntity,
-  TrainingBaseRepository,
-  TrainingBaseService,
-} from './training-bases/training-base';
+import { TrainingBaseEntity, TrainingBaseInvestmentEntity } from './training-bases/training-base.entity';
+import { InvestmentRepository, TrainingBaseRepository } from './training-bases/training-base.repository';
+import { TrainingBaseService } from './training-bases/training-base.service';
 
 export const PARTNERSHIP_ENTITIES = [
   PartnerEntity,

@@ -9,7 +9,8 @@ import { CreateOrderClassDto } from '../order-classes/order-class.dto';
 import { OrderClassService } from '../order-classes/order-class.service';
 import { PartnerBatchItemDto } from '../partners/partner.dto';
 import { PartnerService } from '../partners/partner.service';
-import { InvestmentBatchItemDto, TrainingBaseBatchItemDto, TrainingBaseService } from '../training-bases/training-base';
+import { InvestmentBatchItemDto, TrainingBaseBatchItemDto } from '../training-bases/training-base.dto';
+import { TrainingBaseService } from '../training-bases/training-base.service';
 
 /** What the partnerships office can load from a spreadsheet: the same fields and rules as the API. */
 export function partnershipImportSpecs(
