@@ -4,7 +4,8 @@ import { createServiceApp } from '@chanjiao/platform';
 import { WorkerPauses } from '@chanjiao/persistence';
 import { ReportingEnv, reportingTopology } from './config';
 import { ConsumerState } from './events/consumer.state';
-import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
+import { ProjectionRegistry } from './projection/projection.registry';
+import { ProjectionTransaction, ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { ReportingAppModule } from './reporting.module';
 
 export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
@@ -14,10 +15,17 @@ export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: b
     env,
     ...opts,
     beforeInit: (app) => {
-      const server = new AmqpEventServer({
+      const server = new AmqpEventServer<ProjectionTransaction>({
         url: env.AMQP_URL,
         name: 'reporting-consumer',
         unitOfWork: app.get(ProjectionUnitOfWork),
+        // Every type the projection registry lists, applied by the engine itself: no handler per event type.
+        applier: {
+          types: app.get(ProjectionRegistry).types(),
+          apply: (event, tx) => {
+            tx.project(event);
+          },
+        },
         prefetch: env.CONSUMER_PREFETCH,
         batchSize: env.CONSUMER_BATCH_SIZE,
         batchWindowMs: env.CONSUMER_BATCH_WINDOW_MS,
@@ -26,7 +34,7 @@ export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: b
         pauses: app.get(WorkerPauses),
       });
       app.get(ConsumerState).server = server;
-      // HTTP pipes and filters stay with HTTP (no inheritAppConfig); handlers use RethrowRpcErrors.
+      // HTTP pipes and filters stay with HTTP (no inheritAppConfig); the applier runs outside Nest's RPC pipeline.
       app.connectMicroservice({ strategy: server });
     },
   });

@@ -1,11 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
 import type { ReportingEnv } from './config';
-import { AllianceEventsHandler } from './events/alliance-events.handler';
 import { ConsumerState } from './events/consumer.state';
-import { EnrollmentEventsHandler } from './events/enrollment-events.handler';
-import { PlacementEventsHandler } from './events/placement-events.handler';
-import { PartnershipEventsHandler } from './events/partnership-events.handler';
 import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
 import { ProjectionRegistry } from './projection/projection.registry';
@@ -42,16 +38,7 @@ export class ReportingAppModule {
           audit: 'event_log',
         }),
       ],
-      controllers: [
-        ReportController,
-        EnrollmentEventsHandler,
-        PlacementReportController,
-        PlacementEventsHandler,
-        PartnershipReportController,
-        PartnershipEventsHandler,
-        AllianceReportController,
-        AllianceEventsHandler,
-      ],
+      controllers: [ReportController, PlacementReportController, PartnershipReportController, AllianceReportController],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },

@@ -6,13 +6,11 @@ import { PLACEMENT_EVENTS } from './events/placement.events';
 import { PARTNERSHIP_EVENTS } from './events/partnership.events';
 import { ALLIANCE_EVENTS } from './events/alliance.events';
 
-/** Every event type the platform knows, in catalogue order. */
-export const ALL_EVENTS: readonly EventDefinition[] = [
-  ...ENROLLMENT_EVENTS,
-  ...PLACEMENT_EVENTS,
-  ...PARTNERSHIP_EVENTS,
-  ...ALLIANCE_EVENTS,
-];
+/** Every event type the platform knows, in catalogue order (a tuple: each definition keeps its literal type). */
+export const ALL_EVENTS = [...ENROLLMENT_EVENTS, ...PLACEMENT_EVENTS, ...PARTNERSHIP_EVENTS, ...ALLIANCE_EVENTS] as const;
+
+/** The type (routing key) of every event in {@link ALL_EVENTS}: a consumer's table keyed by it lists each event once. */
+export type EventType = (typeof ALL_EVENTS)[number]['type'];
 
 const byType = new Map<string, EventDefinition>(ALL_EVENTS.map((d) => [d.type, d]));
 

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 import type { AllianceState } from './alliance.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", name, scope, sector, to_char(founded_on, 'YYYY-MM-DD') AS "foundedOn", role, version`;
@@ -37,23 +38,27 @@ export class AllianceRepository {
     mode: 'update' | 'share',
   ): Promise<Map<string, AllianceState>> {
     const rows = await m.query<AllianceState[]>(
-      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 AND alliance_id = ANY($2::text[])
-       ORDER BY alliance_id FOR ${mode === 'update' ? 'UPDATE' : 'SHARE'}`,
-      [institution, [...new Set(allianceIds)]],
+      rowsByKeys({ columns: COLUMNS, table: 'alliances', key: 'alliance_id', then: mode === 'update' ? 'FOR UPDATE' : 'FOR SHARE' }),
+      [institution, inLockOrder(allianceIds)],
     );
     return new Map(rows.map((r) => [r.allianceId, r]));
   }
 
-  /** The date of each alliance's earliest record: a member's first join, a charter, an activity or a contribution. */
+  /**
+   * The date of each alliance's earliest record: a member's first join, a charter, an activity or a contribution.
+   * Looked up per alliance (index probes per key, as `rowsByKeys` does), not by `alliance_id = ANY(...)`.
+   */
   async firstRecords(m: EntityManager, institution: string, allianceIds: string[]): Promise<Map<string, string>> {
     const rows = await m.query<Array<{ allianceId: string; first: string }>>(
-      `SELECT alliance_id AS "allianceId", min(d)::text AS first FROM (
-         SELECT alliance_id, (periods->0->>'joinedOn')::date AS d FROM alliance_members WHERE institution = $1 AND alliance_id = ANY($2::text[])
-         UNION ALL SELECT alliance_id, adopted_on FROM alliance_charters WHERE institution = $1 AND alliance_id = ANY($2::text[])
-         UNION ALL SELECT alliance_id, date FROM alliance_activities WHERE institution = $1 AND alliance_id = ANY($2::text[])
-         UNION ALL SELECT alliance_id, date FROM alliance_contributions WHERE institution = $1 AND alliance_id = ANY($2::text[])
-       ) AS records GROUP BY alliance_id`,
-      [institution, [...new Set(allianceIds)]],
+      `SELECT "allianceId", first::text AS first FROM (
+         SELECT k.key AS "allianceId", least(
+           (SELECT min((periods->0->>'joinedOn')::date) FROM alliance_members WHERE institution = $1 AND alliance_id = k.key),
+           (SELECT min(adopted_on) FROM alliance_charters WHERE institution = $1 AND alliance_id = k.key),
+           (SELECT min(date) FROM alliance_activities WHERE institution = $1 AND alliance_id = k.key),
+           (SELECT min(date) FROM alliance_contributions WHERE institution = $1 AND alliance_id = k.key)
+         ) AS first FROM unnest($2::text[]) AS k(key)
+       ) AS records WHERE first IS NOT NULL`,
+      [institution, inLockOrder(allianceIds)],
     );
     return new Map(rows.map((r) => [r.allianceId, r.first]));
   }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 import type { CharterState } from './charter.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", version, to_char(adopted_on, 'YYYY-MM-DD') AS "adoptedOn", summary, sequence`;
@@ -22,8 +23,8 @@ export class CharterRepository {
   /** Charters of the given alliances (the caller holds their alliance rows FOR UPDATE), by alliance. */
   async byAlliance(m: EntityManager, institution: string, allianceIds: string[]): Promise<Map<string, CharterState[]>> {
     const rows = await m.query<CharterState[]>(
-      `SELECT ${COLUMNS} FROM alliance_charters WHERE institution = $1 AND alliance_id = ANY($2::text[]) ORDER BY alliance_id, version`,
-      [institution, [...new Set(allianceIds)]],
+      rowsByKeys({ columns: COLUMNS, table: 'alliance_charters', key: 'alliance_id', then: 'ORDER BY version' }),
+      [institution, inLockOrder(allianceIds)],
     );
     const out = new Map<string, CharterState[]>();
     for (const r of rows) out.set(r.allianceId, [...(out.get(r.allianceId) ?? []), r]);

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ProgramLevel, ProgramStatus, Sector } from '@chanjiao/contracts';
 import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 import type { ProgramState } from './program.domain';
 
 interface ProgramRow {
@@ -15,6 +16,8 @@ interface ProgramRow {
   version: number;
 }
 
+const COLUMNS = 'code, name, category, cluster, level, sectors, status, version';
+
 const toState = (r: ProgramRow): ProgramState => ({ ...r });
 
 @Injectable()
@@ -22,37 +25,37 @@ export class ProgramRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   async find(institution: string, code: string): Promise<ProgramState | undefined> {
-    const rows = await this.dataSource.query<ProgramRow[]>(
-      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs WHERE institution = $1 AND code = $2`,
-      [institution, code],
-    );
+    const rows = await this.dataSource.query<ProgramRow[]>(`SELECT ${COLUMNS} FROM programs WHERE institution = $1 AND code = $2`, [
+      institution,
+      code,
+    ]);
     return rows[0] && toState(rows[0]);
   }
 
   async page(institution: string, page: PageRequest): Promise<Page<ProgramState>> {
     const k = keysetSql(['code'], page, 2);
     const rows = await this.dataSource.query<ProgramRow[]>(
-      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs
+      `SELECT ${COLUMNS} FROM programs
        WHERE institution = $1 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
       [institution, ...k.params],
     );
     return toPage(rows, page, (r) => [r.code], toState);
   }
 
-  /** Loads and row-locks the programs a write is about to change. */
+  /** Loads and row-locks the programs a write is about to change (one probe per code, in key order). */
   async lockMany(m: EntityManager, institution: string, codes: string[]): Promise<Map<string, ProgramState>> {
-    const rows = await m.query<ProgramRow[]>(
-      `SELECT code, name, category, cluster, level, sectors, status, version FROM programs
-       WHERE institution = $1 AND code = ANY($2::text[]) ORDER BY code FOR UPDATE`,
-      [institution, codes],
-    );
+    const rows = await m.query<ProgramRow[]>(rowsByKeys({ columns: COLUMNS, table: 'programs', key: 'code', then: 'FOR UPDATE' }), [
+      institution,
+      inLockOrder(codes),
+    ]);
     return new Map(rows.map((r) => [r.code, toState(r)]));
   }
 
+  /** The codes that exist (one probe per code: a write batch names up to a batch's worth). */
   async existingCodes(m: EntityManager, institution: string, codes: string[]): Promise<Set<string>> {
-    const rows = await m.query<Array<{ code: string }>>(`SELECT code FROM programs WHERE institution = $1 AND code = ANY($2::text[])`, [
+    const rows = await m.query<Array<{ code: string }>>(rowsByKeys({ columns: 'code', table: 'programs', key: 'code', then: 'LIMIT 1' }), [
       institution,
-      [...new Set(codes)],
+      inLockOrder(codes),
     ]);
     return new Set(rows.map((r) => r.code));
   }

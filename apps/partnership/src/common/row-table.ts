@@ -1,5 +1,6 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { KeyPart, keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 
@@ -81,11 +82,7 @@ export class RowTable<S> {
   /** Loads and row-locks the rows a write is about to change (key order, so writers do not deadlock). Keyed by JSON id list. */
   async lockMany(m: EntityManager, institution: string, ids: string[][]): Promise<Map<string, S>> {
     if (ids.length === 0) return new Map();
-    const rows = (await m.query(
-      `SELECT ${this.selectList} FROM ${this.table} WHERE institution = $1 AND ${this.keyFilter()}
-       ORDER BY ${this.keyColumns.join(', ')} FOR UPDATE`,
-      [institution, this.keyParam(ids)],
-    )) as S[];
+    const rows = (await m.query(this.probeKeys(this.selectList, 'FOR UPDATE'), [institution, this.keysInLockOrder(ids)])) as S[];
     return new Map(rows.map((r) => [this.keyOf(r), r]));
   }
 
@@ -93,11 +90,29 @@ export class RowTable<S> {
   async existing(m: EntityManager, institution: string, ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
     const c = this.idColumns[0]!;
-    const rows = (await m.query(
-      `SELECT ${c.column} AS id FROM ${this.table} WHERE institution = $1 AND ${c.column} = ANY($2::text[]) ORDER BY 1 FOR SHARE`,
-      [institution, [...new Set(ids)]],
-    )) as Array<{ id: string }>;
+    const rows = (await m.query(rowsByKeys({ columns: `${c.column} AS id`, table: this.table, key: c.column, then: 'FOR SHARE' }), [
+      institution,
+      inLockOrder(ids),
+    ])) as Array<{ id: string }>;
     return new Set(rows.map((r) => r.id));
+  }
+
+  /**
+   * One index probe per key, keys in the order given (see `rowsByKeys`, which this is for one key column): never
+   * `key = ANY(...)` or `IN (...)`, which PostgreSQL may answer by scanning the institution's rows.
+   */
+  private probeKeys(columns: string, then: string): string {
+    if (this.idColumns.length === 1) return rowsByKeys({ columns, table: this.table, key: this.idColumns[0]!.column, then });
+    const match = this.idColumns.map((c) => `${c.column} = k."${c.prop}"`).join(' AND ');
+    return `SELECT r.* FROM json_to_recordset($2::json) AS k(${this.idColumns.map((c) => `"${c.prop}" text`).join(', ')})
+      CROSS JOIN LATERAL (SELECT ${columns} FROM ${this.table} WHERE institution = $1 AND ${match} ${then}) AS r`;
+  }
+
+  /** The distinct keys in one fixed order, as `probeKeys` takes them. */
+  private keysInLockOrder(ids: string[][]): unknown {
+    if (this.idColumns.length === 1) return inLockOrder(ids.map((i) => i[0]!));
+    const sorted = inLockOrder(ids.map((i) => JSON.stringify(i))).map((k) => JSON.parse(k) as string[]);
+    return JSON.stringify(sorted.map((i) => Object.fromEntries(this.idColumns.map((c, n) => [c.prop, i[n]]))));
   }
 
   async saveMany(m: EntityManager, institution: string, created: S[], updated: S[]): Promise<void> {

@@ -2,24 +2,24 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ConsumerStats } from '@chanjiao/messaging';
-import { Metrics, orNaN } from '@chanjiao/platform';
+import { MetricName, Metrics, METRIC_NAMES, orNaN } from '@chanjiao/platform';
 import { ConsumerState } from '../events/consumer.state';
 
-const STATS: Array<{ stat: keyof ConsumerStats; name: string; help: string }> = [
-  { stat: 'applied', name: 'chanjiao_consumer_applied_total', help: 'Events applied to the read models' },
+const STATS: Array<{ stat: keyof ConsumerStats; name: MetricName; help: string }> = [
+  { stat: 'applied', name: METRIC_NAMES.consumerApplied, help: 'Events applied to the read models' },
   {
     stat: 'renewed',
-    name: 'chanjiao_consumer_renewed_total',
+    name: METRIC_NAMES.consumerRenewed,
     help: 'Deliveries re-queued afresh before the delivery limit (each had been delivered to consumers that stopped or crashed without an ack)',
   },
-  { stat: 'duplicates', name: 'chanjiao_consumer_duplicates_total', help: 'Redelivered events dropped as already applied' },
-  { stat: 'retried', name: 'chanjiao_consumer_retried_total', help: 'Events sent to a retry queue after a failure' },
+  { stat: 'duplicates', name: METRIC_NAMES.consumerDuplicates, help: 'Redelivered events dropped as already applied' },
+  { stat: 'retried', name: METRIC_NAMES.consumerRetried, help: 'Events sent to a retry queue after a failure' },
   {
     stat: 'deadLettered',
-    name: 'chanjiao_consumer_dead_lettered_total',
+    name: METRIC_NAMES.consumerDeadLettered,
     help: 'Events dead-lettered: after their last retry, or at once when invalid or of no known type',
   },
-  { stat: 'batches', name: 'chanjiao_consumer_batches_total', help: 'Batches of events applied in one transaction' },
+  { stat: 'batches', name: METRIC_NAMES.consumerBatches, help: 'Batches of events applied in one transaction' },
 ];
 
 /** The consumer's counters, its queue depth and how far the projections are behind, read on scrape. */
@@ -41,7 +41,7 @@ export class ReportingMetrics {
       });
     }
     new Gauge({
-      name: 'chanjiao_consumer_queue_depth',
+      name: METRIC_NAMES.consumerQueueDepth,
       help: 'Events waiting in the reporting queue (NaN when the broker is unreachable)',
       registers,
       async collect() {
@@ -49,7 +49,7 @@ export class ReportingMetrics {
       },
     });
     new Gauge({
-      name: 'chanjiao_projection_lag_seconds',
+      name: METRIC_NAMES.projectionLag,
       help: 'Seconds since the time of the newest event applied to any read model (NaN before the first event)',
       registers,
       async collect() {

@@ -12,6 +12,7 @@ import {
   EventOf,
 } from '@chanjiao/contracts';
 import type { Fact, Projection } from './projection';
+import { CounterMetric } from './counter-metric';
 
 const yearOf = (date: string) => Number(date.slice(0, 4));
 
@@ -26,7 +27,7 @@ export const allianceProjection: Projection<AllianceSnapshot | null> = {
     a
       ? [
           {
-            metric: 'alliances',
+            metric: CounterMetric.Alliances,
             dims: { allianceId: a.allianceId, role: a.role, scope: a.scope, sector: a.sector },
             day: a.foundedOn,
             value: 1,
@@ -89,14 +90,14 @@ export const allianceMemberProjection: Projection<AllianceMemberState> = {
     const allianceId = s.allianceId;
     for (const p of s.periods) {
       const members = (role: AllianceRole, day: string, value: number): Fact => ({
-        metric: 'alliance.members',
+        metric: CounterMetric.AllianceMembers,
         dims: { allianceId, memberKind: p.memberKind, role },
         day,
         value,
       });
       facts.push(members(p.role, p.joinedOn, 1));
       facts.push({
-        metric: 'alliance.joins',
+        metric: CounterMetric.AllianceJoins,
         dims: { allianceId, year: yearOf(p.joinedOn), memberKind: p.memberKind },
         day: p.joinedOn,
         value: 1,
@@ -109,7 +110,7 @@ export const allianceMemberProjection: Projection<AllianceMemberState> = {
       if (p.departedOn) {
         facts.push(members(role, p.departedOn, -1));
         facts.push({
-          metric: 'alliance.departures',
+          metric: CounterMetric.AllianceDepartures,
           dims: { allianceId, year: yearOf(p.departedOn), memberKind: p.memberKind },
           day: p.departedOn,
           value: 1,
@@ -136,7 +137,7 @@ export const allianceCharterProjection: Projection<AllianceChartersState> = {
   },
   facts: (s) =>
     s.charters.map((c) => ({
-      metric: 'alliance.charters',
+      metric: CounterMetric.AllianceCharters,
       dims: { allianceId: s.allianceId, version: c.version },
       day: c.adoptedOn,
       value: 1,
@@ -158,9 +159,9 @@ export const allianceContributionProjection: Projection<DataOf<typeof AllianceCo
   facts(c) {
     if (!c) return [];
     const dims = { allianceId: c.allianceId, year: yearOf(c.date), kind: c.kind };
-    const facts: Fact[] = [{ metric: 'alliance.contributions', dims, day: c.date, value: 1 }];
+    const facts: Fact[] = [{ metric: CounterMetric.AllianceContributions, dims, day: c.date, value: 1 }];
     const cents = c.amount === null ? 0 : amountToCents(c.amount);
-    if (cents !== 0) facts.push({ metric: 'alliance.contribution_cents', dims, day: c.date, value: cents });
+    if (cents !== 0) facts.push({ metric: CounterMetric.AllianceContributionCents, dims, day: c.date, value: cents });
     return facts;
   },
 };
@@ -182,12 +183,17 @@ export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivi
     if (!a) return [];
     const year = yearOf(a.date);
     const facts: Fact[] = [
-      { metric: 'alliance.activities', dims: { allianceId: a.allianceId, year, kind: a.kind, online: a.online }, day: a.date, value: 1 },
+      {
+        metric: CounterMetric.AllianceActivities,
+        dims: { allianceId: a.allianceId, year, kind: a.kind, online: a.online },
+        day: a.date,
+        value: 1,
+      },
     ];
     const count = participantsOf(a);
     if (count > 0) {
       facts.push({
-        metric: 'alliance.activity_participants',
+        metric: CounterMetric.AllianceActivityParticipants,
         dims: { allianceId: a.allianceId, activityId: a.activityId, year, kind: a.kind },
         day: a.date,
         value: count,
@@ -195,7 +201,7 @@ export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivi
     }
     for (const participant of new Set(a.participants)) {
       facts.push({
-        metric: 'alliance.activity_participant',
+        metric: CounterMetric.AllianceActivityParticipant,
         dims: { allianceId: a.allianceId, year, kind: a.kind, participant },
         day: a.date,
         value: 1,

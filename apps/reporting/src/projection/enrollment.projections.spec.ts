@@ -3,6 +3,7 @@ import { EnrollmentEventFactory, smallCollegeYear } from '../../../../test/fixtu
 import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
 import { programProjection, studentProjection } from './enrollment.projections';
 import { diffCells, Fact } from './projection';
+import { CounterMetric } from './counter-metric';
 
 const project = (events: CloudEvent[]) => projectInMemory(events);
 const sum = sumCounters;
@@ -57,9 +58,9 @@ describe('enrollment projections', () => {
   });
 
   it('diffCells cancels what did not change', () => {
-    const a: Fact = { metric: 'm', dims: { x: 1 }, value: 1 };
+    const a: Fact = { metric: CounterMetric.Intake, dims: { x: 1 }, value: 1 };
     expect([...diffCells([a], [a]).values()]).toEqual([]);
-    expect([...diffCells([a], []).values()]).toEqual([{ metric: 'm', dims: { x: 1 }, value: -1 }]);
+    expect([...diffCells([a], []).values()]).toEqual([{ metric: CounterMetric.Intake, dims: { x: 1 }, value: -1 }]);
     expect(programProjection.facts(null)).toEqual([]);
     expect(studentProjection.facts(studentProjection.initial())).toEqual([]);
   });

@@ -13,6 +13,7 @@ import {
   StudentWithdrew,
 } from '@chanjiao/contracts';
 import type { Fact, Projection } from './projection';
+import { CounterMetric } from './counter-metric';
 
 const KEY = new Set<string>(KEY_SECTORS);
 
@@ -27,8 +28,12 @@ export const programProjection: Projection<ProgramSnapshot | null> = {
     if (!p || p.status !== 'open') return [];
     const aligned = p.sectors.some((s) => KEY.has(s));
     return [
-      { metric: 'programs.open', dims: { code: p.code, level: p.level, category: p.category, cluster: p.cluster, aligned }, value: 1 },
-      ...p.sectors.map((sector): Fact => ({ metric: 'programs.open_by_sector', dims: { sector }, value: 1 })),
+      {
+        metric: CounterMetric.ProgramsOpen,
+        dims: { code: p.code, level: p.level, category: p.category, cluster: p.cluster, aligned },
+        value: 1,
+      },
+      ...p.sectors.map((sector): Fact => ({ metric: CounterMetric.ProgramsOpenBySector, dims: { sector }, value: 1 })),
     ];
   },
 };
@@ -102,11 +107,15 @@ export const studentProjection: Projection<StudentState> = {
   facts(s) {
     if (s.cohortYear === null) return [];
     const dims = { cohortYear: s.cohortYear, level: s.level, pathway: s.pathway, programCode: s.enrolledProgram };
-    const facts: Fact[] = [{ metric: 'intake', dims, value: 1 }];
-    if (s.cancelledOn) facts.push({ metric: 'intake', dims, day: s.cancelledOn, value: -1 });
-    if (s.withdrawnOn) facts.push({ metric: 'withdrawals', dims, day: s.withdrawnOn, value: 1 });
+    const facts: Fact[] = [{ metric: CounterMetric.Intake, dims, value: 1 }];
+    if (s.cancelledOn) facts.push({ metric: CounterMetric.Intake, dims, day: s.cancelledOn, value: -1 });
+    if (s.withdrawnOn) facts.push({ metric: CounterMetric.Withdrawals, dims, day: s.withdrawnOn, value: 1 });
     if (s.graduationYear !== null) {
-      facts.push({ metric: 'graduates', dims: { graduationYear: s.graduationYear, level: s.level, programCode: s.programCode }, value: 1 });
+      facts.push({
+        metric: CounterMetric.Graduates,
+        dims: { graduationYear: s.graduationYear, level: s.level, programCode: s.programCode },
+        value: 1,
+      });
     }
     return facts;
   },

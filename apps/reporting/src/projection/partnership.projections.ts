@@ -18,6 +18,7 @@ import {
   CertificatePilotLaunched,
 } from '@chanjiao/contracts';
 import type { Fact, Projection } from './projection';
+import { CounterMetric } from './counter-metric';
 
 /** The next calendar day of a YYYY-MM-DD date. */
 export function dayAfter(date: string): string {
@@ -140,24 +141,29 @@ export const agreementProjection: Projection<AgreementReadState | null> = {
     const timeline = agreementTimeline(a);
     for (const g of agreementGroups(a)) {
       facts.push({
-        metric: 'partnerships.agreement_signed',
+        metric: CounterMetric.PartnershipsAgreementSigned,
         dims: Object.assign({}, g, { year: Number(a.signedOn.slice(0, 4)) }),
         day: a.signedOn,
         value: 1,
       });
       for (const r of a.renewals) {
         facts.push({
-          metric: 'partnerships.agreement_renewed',
+          metric: CounterMetric.PartnershipsAgreementRenewed,
           dims: Object.assign({}, g, { year: Number(r.date.slice(0, 4)) }),
           day: r.date,
           value: 1,
         });
       }
       timeline.forEach((t, i) => {
-        facts.push({ metric: 'partnerships.agreement_status', dims: Object.assign({}, g, { status: t.status }), day: t.day, value: 1 });
+        facts.push({
+          metric: CounterMetric.PartnershipsAgreementStatus,
+          dims: Object.assign({}, g, { status: t.status }),
+          day: t.day,
+          value: 1,
+        });
         if (i > 0)
           facts.push({
-            metric: 'partnerships.agreement_status',
+            metric: CounterMetric.PartnershipsAgreementStatus,
             dims: Object.assign({}, g, { status: timeline[i - 1]!.status }),
             day: t.day,
             value: -1,
@@ -219,11 +225,11 @@ export const partnerProjection: Projection<PartnerReadState> = {
   facts(p) {
     const facts: Fact[] = [];
     const firstPilot = min(Object.values(p.pilots));
-    if (firstPilot) facts.push({ metric: 'partnerships.pilot_partners', dims: {}, day: firstPilot, value: 1 });
+    if (firstPilot) facts.push({ metric: CounterMetric.PartnershipsPilotPartners, dims: {}, day: firstPilot, value: 1 });
     if (p.kind !== 'enterprise') return facts;
     const agreements = Object.values(p.agreements);
     const firstSe = min(agreements.filter((a) => a.kind === 'school_enterprise').map((a) => a.signedOn));
-    if (firstSe) facts.push({ metric: 'partnerships.enterprises', dims: {}, day: firstSe, value: 1 });
+    if (firstSe) facts.push({ metric: CounterMetric.PartnershipsEnterprises, dims: {}, day: firstSe, value: 1 });
     const first = new Map<string, string>();
     const note = (by: string, key: string, day: string) => {
       const k = JSON.stringify([by, key]);
@@ -239,7 +245,7 @@ export const partnerProjection: Projection<PartnerReadState> = {
     if (firstAny) note('year', firstAny.slice(0, 4), firstAny);
     for (const [k, day] of first) {
       const [by, key] = JSON.parse(k) as [string, string];
-      facts.push({ metric: 'partnerships.enterprise_groups', dims: { by, key }, day, value: 1 });
+      facts.push({ metric: CounterMetric.PartnershipsEnterpriseGroups, dims: { by, key }, day, value: 1 });
     }
     return facts;
   },
@@ -260,8 +266,8 @@ export const orderClassProjection: Projection<OrderClassData | null> = {
     if (!o) return [];
     const dims = { cohortYear: o.cohortYear, programCode: o.programCode };
     return [
-      { metric: 'partnerships.order_classes', dims, value: 1 },
-      { metric: 'partnerships.order_class_students', dims, value: o.students },
+      { metric: CounterMetric.PartnershipsOrderClasses, dims, value: 1 },
+      { metric: CounterMetric.PartnershipsOrderClassStudents, dims, value: o.students },
     ];
   },
 };
@@ -294,10 +300,10 @@ export const certificatePilotProjection: Projection<PilotReadState> = {
   },
   facts(p) {
     const facts: Fact[] = [];
-    if (p.launchedOn) facts.push({ metric: 'partnerships.certificate_pilots', dims: {}, day: p.launchedOn, value: 1 });
+    if (p.launchedOn) facts.push({ metric: CounterMetric.PartnershipsCertificatePilots, dims: {}, day: p.launchedOn, value: 1 });
     for (const [year, r] of Object.entries(p.results)) {
       for (const measure of ['trained', 'sat', 'passed'] as const) {
-        facts.push({ metric: 'partnerships.pilot_results', dims: { year: Number(year), measure }, value: r[measure] });
+        facts.push({ metric: CounterMetric.PartnershipsPilotResults, dims: { year: Number(year), measure }, value: r[measure] });
       }
     }
     return facts;
@@ -310,7 +316,7 @@ export const industryCollegeProjection: Projection<string | null> = {
   entityIds: (e) => [e.subject],
   initial: () => null,
   reduce: (_s, e) => (e as EventOf<typeof IndustryCollegeFounded>).data.foundedOn,
-  facts: (foundedOn) => (foundedOn ? [{ metric: 'partnerships.industry_colleges', dims: {}, day: foundedOn, value: 1 }] : []),
+  facts: (foundedOn) => (foundedOn ? [{ metric: CounterMetric.PartnershipsIndustryColleges, dims: {}, day: foundedOn, value: 1 }] : []),
 };
 
 export interface TrainingBaseReadState {
@@ -343,7 +349,7 @@ export const trainingBaseProjection: Projection<TrainingBaseReadState> = {
   },
   facts: (b) =>
     Object.values(b.investments).map((i) => ({
-      metric: 'training_bases.investment',
+      metric: CounterMetric.TrainingBasesInvestment,
       dims: { source: i.source, year: Number(i.date.slice(0, 4)) },
       day: i.date,
       value: i.cents,

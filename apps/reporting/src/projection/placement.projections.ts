@@ -12,6 +12,7 @@ import {
 } from '@chanjiao/contracts';
 import type { Fact, Projection } from './projection';
 import type { ProjectionSettings } from './projection.registry';
+import { CounterMetric } from './counter-metric';
 
 export interface GraduationRecord {
   graduationYear: number;
@@ -71,13 +72,14 @@ export function graduateProjection(settings: ProjectionSettings): Projection<Gra
         const placed = v.category !== 'not_placed';
         const local = isLocal(v.region, settings.localRegionPrefix);
         const out: Array<Omit<Fact, 'value' | 'day'>> = [
-          { metric: 'graduates.by_category', dims: { cohort, category: v.category } },
-          { metric: 'graduates.by_detail', dims: { cohort, detail: v.detail } },
-          { metric: 'graduates.by_sector', dims: { cohort, sector: v.sector } },
-          { metric: 'graduates.by_region', dims: { cohort, region: v.region, local } },
-          { metric: 'graduates.by_program', dims: { cohort, programCode: g.programCode, placed } },
+          { metric: CounterMetric.GraduatesByCategory, dims: { cohort, category: v.category } },
+          { metric: CounterMetric.GraduatesByDetail, dims: { cohort, detail: v.detail } },
+          { metric: CounterMetric.GraduatesBySector, dims: { cohort, sector: v.sector } },
+          { metric: CounterMetric.GraduatesByRegion, dims: { cohort, region: v.region, local } },
+          { metric: CounterMetric.GraduatesByProgram, dims: { cohort, programCode: g.programCode, placed } },
         ];
-        if (placed && local && EMPLOYED_CATEGORIES.includes(v.category)) out.push({ metric: 'graduates.local_employed', dims: { cohort } });
+        if (placed && local && EMPLOYED_CATEGORIES.includes(v.category))
+          out.push({ metric: CounterMetric.GraduatesLocalEmployed, dims: { cohort } });
         return out;
       };
       return destinationTimeline(s.versions).flatMap(({ from, until, destination }) =>
@@ -144,7 +146,7 @@ export function internProjection(settings: ProjectionSettings): Projection<Inter
       const facts: Fact[] = [];
       // The first start of each (metric, dims) cell: a student counts from then on.
       const first = new Map<string, Fact>();
-      const from = (metric: string, dims: Fact['dims'], day: string) => {
+      const from = (metric: CounterMetric, dims: Fact['dims'], day: string) => {
         const key = `${metric}|${JSON.stringify(dims)}`;
         const f = first.get(key);
         if (!f) first.set(key, { metric, dims, day, value: 1 });
@@ -154,14 +156,14 @@ export function internProjection(settings: ProjectionSettings): Projection<Inter
         const year = Number(i.startDate.slice(0, 4));
         const local = isLocal(i.region, settings.localRegionPrefix);
         facts.push({
-          metric: 'internships.count',
+          metric: CounterMetric.InternshipsCount,
           dims: { year, kind: i.kind, local, completed: i.endDate !== null },
           day: i.startDate,
           value: 1,
         });
-        from('internships.students', { year }, i.startDate);
-        if (local) from('internships.local_students', { year }, i.startDate);
-        from('internships.students_by_kind', { year, kind: i.kind }, i.startDate);
+        from(CounterMetric.InternshipsStudents, { year }, i.startDate);
+        if (local) from(CounterMetric.InternshipsLocalStudents, { year }, i.startDate);
+        from(CounterMetric.InternshipsStudentsByKind, { year, kind: i.kind }, i.startDate);
       }
       facts.push(...first.values());
       return facts;

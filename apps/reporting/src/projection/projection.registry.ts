@@ -1,4 +1,4 @@
-import { ALLIANCE_EVENTS, ENROLLMENT_EVENTS, PARTNERSHIP_EVENTS, PLACEMENT_EVENTS } from '@chanjiao/contracts';
+import type { EventType } from '@chanjiao/contracts';
 import {
   allianceActivityProjection,
   allianceCharterProjection,
@@ -24,16 +24,14 @@ export interface ProjectionSettings {
   localRegionPrefix: string;
 }
 
-type KnownType =
-  | (typeof ENROLLMENT_EVENTS)[number]['type']
-  | (typeof PLACEMENT_EVENTS)[number]['type']
-  | (typeof PARTNERSHIP_EVENTS)[number]['type']
-  | (typeof ALLIANCE_EVENTS)[number]['type'];
-
 const any = (p: unknown) => p as AnyProjection;
 
-/** Which read-model entities each event type changes. Typed so a new event type cannot be forgotten. */
-export function createProjectionMap(settings: ProjectionSettings): Record<KnownType, AnyProjection[]> {
+/**
+ * Which read-model entities each event type changes: the one place reporting lists the events it applies (the consumer
+ * subscribes to these types, see `ProjectionRegistry.types`). Keyed by the contracts' `EventType`, so an event type
+ * missing here, or one the contracts do not define, fails to compile.
+ */
+export function createProjectionMap(settings: ProjectionSettings): Record<EventType, AnyProjection[]> {
   const graduate = any(graduateProjection(settings));
   const intern = any(internProjection(settings));
   return {
@@ -87,7 +85,8 @@ export class ProjectionRegistry {
     return found;
   }
 
-  types(): string[] {
-    return Object.keys(this.byType);
+  /** Every event type reporting applies: what its consumer takes (anything else is dead-lettered as `no_handler`). */
+  types(): EventType[] {
+    return Object.keys(this.byType) as EventType[];
   }
 }

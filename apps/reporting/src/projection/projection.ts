@@ -1,11 +1,12 @@
 import type { CloudEvent } from '@chanjiao/contracts';
+import type { CounterMetric } from './counter-metric';
 
 /**
  * A fact is one entity's contribution to a counter: `value` added to `metric` at `dims`, from
  * `day` on (absent: from the beginning of time). Reports sum facts with `day <= asOf`.
  */
 export interface Fact {
-  metric: string;
+  metric: CounterMetric;
   dims: Record<string, string | number | boolean | null>;
   day?: string;
   value: number;

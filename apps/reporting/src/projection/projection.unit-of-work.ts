@@ -329,7 +329,10 @@ export class ProjectionTransaction implements EventTransaction {
     const statements: Array<readonly [string, unknown[]]> = [];
     const push = (sql: string, params: unknown[]) => statements.push([sql, params]);
     try {
-      if (this.discarded.size) push(`DELETE FROM event_log WHERE id = ANY($1::uuid[])`, [[...this.discarded]]);
+      if (this.discarded.size) {
+        // One probe per id (README "Architecture": never key = ANY(...)), in one order.
+        push(`DELETE FROM event_log e USING unnest($1::uuid[]) AS t(id) WHERE e.id = t.id`, [[...this.discarded].sort()]);
+      }
       const moved = [...this.changedPositions].sort().map((k) => [...splitKey(k), this.positions.get(k)!, this.newStreams.has(k)] as const);
       const updatedPositions = moved.filter((m) => !m[4]);
       if (updatedPositions.length) {

@@ -18,6 +18,7 @@ import type {
   AlliancesFigures,
   AllianceTotalsView,
 } from './alliance-report.dto';
+import { CounterMetric } from '../projection/counter-metric';
 
 interface AllianceDims {
   allianceId: string;
@@ -59,10 +60,10 @@ export class AllianceReportService {
   async overview(source: ReportSource, year: number, asOf: string): Promise<AlliancesFigures> {
     // Summed in PostgreSQL: these dims name single alliances and activities.
     const [alliances, members, forums] = await Promise.all([
-      this.counters.totals(source, 'alliances', asOf, {}, ['role']),
-      this.counters.grandTotal(source, 'alliance.members', asOf),
+      this.counters.totals(source, CounterMetric.Alliances, asOf, {}, ['role']),
+      this.counters.grandTotal(source, CounterMetric.AllianceMembers, asOf),
       // "dated in Y": from 1 January to asOf (DESIGN.md §5); the year dimension ends it on 31 December.
-      this.counters.spread(source, 'alliance.activity_participants', asOf, { year, kind: 'forum' }, 'kind'),
+      this.counters.spread(source, CounterMetric.AllianceActivityParticipants, asOf, { year, kind: 'forum' }, 'kind'),
     ]);
     return {
       total: total(alliances),
@@ -99,18 +100,18 @@ export class AllianceReportService {
     // and counted in PostgreSQL per alliance and kind.
     const [founded, snapshots, members, joins, departures, charters, contributions, cents, activities, participants, perKind, perAlliance] =
       await Promise.all([
-        this.counters.sum<AllianceDims>(source, 'alliances', asOf),
+        this.counters.sum<AllianceDims>(source, CounterMetric.Alliances, asOf),
         this.counters.readModels<AllianceSnapshot>(source, 'alliance'),
-        this.counters.sum<MemberDims>(source, 'alliance.members', asOf),
-        this.counters.sum<ByAlliance>(source, 'alliance.joins', asOf, inYear),
-        this.counters.sum<ByAlliance>(source, 'alliance.departures', asOf, inYear),
-        this.counters.sum<CharterDims>(source, 'alliance.charters', asOf),
-        this.counters.sum<KindDims>(source, 'alliance.contributions', asOf, inYear),
-        this.counters.exactSum<KindDims>(source, 'alliance.contribution_cents', asOf, inYear),
-        this.counters.sum<ActivityDims>(source, 'alliance.activities', asOf, inYear),
-        this.counters.spreadBy(source, 'alliance.activity_participants', asOf, inYear, 'activityId', ['allianceId', 'kind']),
-        this.counters.spreadBy(source, 'alliance.activity_participant', asOf, inYear, 'participant', ['allianceId', 'kind']),
-        this.counters.spreadBy(source, 'alliance.activity_participant', asOf, inYear, 'participant', ['allianceId']),
+        this.counters.sum<MemberDims>(source, CounterMetric.AllianceMembers, asOf),
+        this.counters.sum<ByAlliance>(source, CounterMetric.AllianceJoins, asOf, inYear),
+        this.counters.sum<ByAlliance>(source, CounterMetric.AllianceDepartures, asOf, inYear),
+        this.counters.sum<CharterDims>(source, CounterMetric.AllianceCharters, asOf),
+        this.counters.sum<KindDims>(source, CounterMetric.AllianceContributions, asOf, inYear),
+        this.counters.exactSum<KindDims>(source, CounterMetric.AllianceContributionCents, asOf, inYear),
+        this.counters.sum<ActivityDims>(source, CounterMetric.AllianceActivities, asOf, inYear),
+        this.counters.spreadBy(source, CounterMetric.AllianceActivityParticipants, asOf, inYear, 'activityId', ['allianceId', 'kind']),
+        this.counters.spreadBy(source, CounterMetric.AllianceActivityParticipant, asOf, inYear, 'participant', ['allianceId', 'kind']),
+        this.counters.spreadBy(source, CounterMetric.AllianceActivityParticipant, asOf, inYear, 'participant', ['allianceId']),
       ]);
     const participation = { participants: participants as Spread<KindDims>[], perKind: perKind as Spread<KindDims>[], perAlliance };
     const snapshot = new Map(snapshots.map((s) => [s.id, s.state]));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ReportSource } from './report-reader';
+import type { CounterMetric } from '../projection/counter-metric';
 
 export interface CounterRow<D = Record<string, unknown>> {
   dims: D;
@@ -15,7 +16,7 @@ export class CounterRepository {
   /** Sums of `metric` per dims, over facts dated on or before `asOf` (all when null), whose dims contain `filter`. */
   async sum<D = Record<string, unknown>>(
     source: ReportSource,
-    metric: string,
+    metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<CounterRow<D>>> {
@@ -26,7 +27,7 @@ export class CounterRepository {
   /** As {@link sum}, exact for any size (money in cents): sums come back as bigint. */
   async exactSum<D = Record<string, unknown>>(
     source: ReportSource,
-    metric: string,
+    metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<Array<{ dims: D; value: bigint }>> {
@@ -34,7 +35,7 @@ export class CounterRepository {
     return rows.map((r) => ({ dims: r.dims, value: BigInt(r.value) }));
   }
 
-  private sumText<D>(source: ReportSource, metric: string, asOf: string | null, filter: Record<string, unknown>) {
+  private sumText<D>(source: ReportSource, metric: CounterMetric, asOf: string | null, filter: Record<string, unknown>) {
     return source.query<Array<{ dims: D; value: string }>>(
       `SELECT dims, sum(value)::text AS value FROM counter
        WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
@@ -49,7 +50,7 @@ export class CounterRepository {
    */
   async totals<K extends string>(
     source: ReportSource,
-    metric: string,
+    metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown>,
     by: readonly K[],
@@ -65,7 +66,12 @@ export class CounterRepository {
   }
 
   /** The sum of `metric` over every dims, as one number (summed in PostgreSQL). */
-  async grandTotal(source: ReportSource, metric: string, asOf: string | null, filter: Record<string, unknown> = {}): Promise<number> {
+  async grandTotal(
+    source: ReportSource,
+    metric: CounterMetric,
+    asOf: string | null,
+    filter: Record<string, unknown> = {},
+  ): Promise<number> {
     const [row] = await this.totals(source, metric, asOf, filter, []);
     return row?.value ?? 0;
   }
@@ -76,7 +82,7 @@ export class CounterRepository {
    */
   async spread(
     source: ReportSource,
-    metric: string,
+    metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown>,
     key: string,
@@ -88,7 +94,7 @@ export class CounterRepository {
   /** As {@link spread}, per value of the dims keys `by` (with each group's sum as `value`), as {@link totals} groups. */
   async spreadBy<K extends string>(
     source: ReportSource,
-    metric: string,
+    metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown>,
     key: string,

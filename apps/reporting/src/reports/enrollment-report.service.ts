@@ -3,6 +3,7 @@ import type { ProgramSnapshot } from '@chanjiao/contracts';
 import { CounterRepository, CounterRow, rate, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type { EnrollmentGrouping, EnrollmentRow, IntakeFigures, ProgramsFigures } from './report.dto';
+import { CounterMetric } from '../projection/counter-metric';
 
 interface IntakeDims {
   cohortYear: number;
@@ -30,9 +31,9 @@ export class EnrollmentReportService {
   /** Summed in PostgreSQL: each open program is a dims of its own (DESIGN.md §5 counts distinct categories and clusters). */
   async programs(source: ReportSource): Promise<ProgramsFigures> {
     const [rows, categories, clusters] = await Promise.all([
-      this.counters.totals(source, 'programs.open', null, {}, ['level', 'aligned']),
-      this.counters.spread(source, 'programs.open', null, {}, 'category'),
-      this.counters.spread(source, 'programs.open', null, {}, 'cluster'),
+      this.counters.totals(source, CounterMetric.ProgramsOpen, null, {}, ['level', 'aligned']),
+      this.counters.spread(source, CounterMetric.ProgramsOpen, null, {}, 'category'),
+      this.counters.spread(source, CounterMetric.ProgramsOpen, null, {}, 'cluster'),
     ]);
     const open = total(rows);
     const aligned = total(rows, (d: ProgramDims) => d.aligned);
@@ -47,7 +48,7 @@ export class EnrollmentReportService {
   }
 
   async intake(source: ReportSource, year: number, asOf: string): Promise<IntakeFigures> {
-    const rows = await this.counters.totals(source, 'intake', asOf, { cohortYear: year }, ['level', 'pathway']);
+    const rows = await this.counters.totals(source, CounterMetric.Intake, asOf, { cohortYear: year }, ['level', 'pathway']);
     const counted = (level?: string) => total(rows, (d: IntakeDims) => d.pathway !== THROUGH_23 && (!level || d.level === level));
     return {
       total: counted(),
@@ -70,9 +71,9 @@ export class EnrollmentReportService {
     const studentKeys = perProgram ? (['pathway', 'programCode'] as const) : (['level', 'pathway'] as const);
     const graduateKeys = perProgram ? (['programCode'] as const) : (['level'] as const);
     const [intake, withdrawals, graduates] = (await Promise.all([
-      this.counters.totals(source, 'intake', asOf, { cohortYear: year }, studentKeys),
-      this.counters.totals(source, 'withdrawals', asOf, { cohortYear: year }, studentKeys),
-      this.counters.totals(source, 'graduates', null, { graduationYear: year }, graduateKeys),
+      this.counters.totals(source, CounterMetric.Intake, asOf, { cohortYear: year }, studentKeys),
+      this.counters.totals(source, CounterMetric.Withdrawals, asOf, { cohortYear: year }, studentKeys),
+      this.counters.totals(source, CounterMetric.Graduates, null, { graduationYear: year }, graduateKeys),
     ])) as [Array<CounterRow<IntakeDims>>, Array<CounterRow<IntakeDims>>, Array<CounterRow<GraduateDims>>];
     // Only the programs the year's rows name, and only for the groupings that need them.
     const codes = perProgram ? [...intake, ...withdrawals, ...graduates].map((r) => r.dims.programCode) : [];

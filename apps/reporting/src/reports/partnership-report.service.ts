@@ -6,6 +6,7 @@ import { CounterRepository, rate, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type { AgreementGroupRow, ExpiringAgreementRow, PartnershipGrouping, PartnershipReportView } from './partnership-report.dto';
 import type { OrderClassFigures, PartnershipsFigures, TrainingBasesFigures } from './report.dto';
+import { CounterMetric } from '../projection/counter-metric';
 
 interface GroupDims {
   by: string;
@@ -27,7 +28,7 @@ export class PartnershipReportService {
    * Sum of a dated metric over 1 January of the year to asOf, or to 31 December when asOf is later (DESIGN.md §5), as
    * the breakdowns of the partnerships report count it.
    */
-  private async inYear(source: ReportSource, metric: string, year: number, asOf: string, filter: Record<string, unknown> = {}) {
+  private async inYear(source: ReportSource, metric: CounterMetric, year: number, asOf: string, filter: Record<string, unknown> = {}) {
     if (asOf < yearStart(year)) return 0;
     const [upTo, before] = await Promise.all([
       this.counters.grandTotal(source, metric, earlier(asOf, yearEnd(year)), filter),
@@ -37,8 +38,8 @@ export class PartnershipReportService {
   }
 
   async overview(source: ReportSource, year: number, asOf: string): Promise<PartnershipsFigures> {
-    const signed = (kind: string) => this.inYear(source, 'partnerships.agreement_signed', year, asOf, { by: 'kind', key: kind });
-    const sum = (metric: string, at: string | null = asOf) => this.counters.grandTotal(source, metric, at);
+    const signed = (kind: string) => this.inYear(source, CounterMetric.PartnershipsAgreementSigned, year, asOf, { by: 'kind', key: kind });
+    const sum = (metric: CounterMetric, at: string | null = asOf) => this.counters.grandTotal(source, metric, at);
     const [
       enterprises,
       schoolEnterpriseSigned,
@@ -49,13 +50,13 @@ export class PartnershipReportService {
       industryColleges,
       orderClasses,
     ] = await Promise.all([
-      sum('partnerships.enterprises'),
+      sum(CounterMetric.PartnershipsEnterprises),
       signed('school_enterprise'),
       signed('government_school'),
       signed('university'),
-      sum('partnerships.certificate_pilots'),
-      sum('partnerships.pilot_partners'),
-      sum('partnerships.industry_colleges'),
+      sum(CounterMetric.PartnershipsCertificatePilots),
+      sum(CounterMetric.PartnershipsPilotPartners),
+      sum(CounterMetric.PartnershipsIndustryColleges),
       this.orderClasses(source, year),
     ]);
     return {
@@ -72,14 +73,14 @@ export class PartnershipReportService {
 
   async orderClasses(source: ReportSource, year: number): Promise<OrderClassFigures> {
     const [classes, students] = await Promise.all([
-      this.counters.spread(source, 'partnerships.order_classes', null, { cohortYear: year }, 'programCode'),
-      this.counters.grandTotal(source, 'partnerships.order_class_students', null, { cohortYear: year }),
+      this.counters.spread(source, CounterMetric.PartnershipsOrderClasses, null, { cohortYear: year }, 'programCode'),
+      this.counters.grandTotal(source, CounterMetric.PartnershipsOrderClassStudents, null, { cohortYear: year }),
     ]);
     return { programs: classes.distinct, students };
   }
 
   async trainingBases(source: ReportSource, year: number, asOf: string): Promise<TrainingBasesFigures> {
-    return { investment: formatCents(await this.inYear(source, 'training_bases.investment', year, asOf)) };
+    return { investment: formatCents(await this.inYear(source, CounterMetric.TrainingBasesInvestment, year, asOf)) };
   }
 
   /** Agreements per group, order classes, 1+X pilots, industry colleges and investment by source. */
@@ -88,16 +89,18 @@ export class PartnershipReportService {
     const inRange = asOf >= yearStart(year);
     const [signed, renewed, status, groups, enterprises, pilots, pilotPartners, results, colleges, investment, orderClasses] =
       await Promise.all([
-        this.counters.sum<GroupDims>(source, 'partnerships.agreement_signed', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(source, 'partnerships.agreement_renewed', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(source, 'partnerships.agreement_status', asOf, { by: dimsBy }),
-        this.counters.sum<GroupDims>(source, 'partnerships.enterprise_groups', asOf, { by }),
-        this.counters.sum(source, 'partnerships.enterprises', asOf),
-        this.counters.sum(source, 'partnerships.certificate_pilots', asOf),
-        this.counters.sum(source, 'partnerships.pilot_partners', asOf),
-        this.counters.sum<{ measure: string }>(source, 'partnerships.pilot_results', null, { year }),
-        this.counters.sum(source, 'partnerships.industry_colleges', asOf),
-        inRange ? this.counters.sum<{ source: string }>(source, 'training_bases.investment', asOf, { year }) : Promise.resolve([]),
+        this.counters.sum<GroupDims>(source, CounterMetric.PartnershipsAgreementSigned, asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, CounterMetric.PartnershipsAgreementRenewed, asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, CounterMetric.PartnershipsAgreementStatus, asOf, { by: dimsBy }),
+        this.counters.sum<GroupDims>(source, CounterMetric.PartnershipsEnterpriseGroups, asOf, { by }),
+        this.counters.sum(source, CounterMetric.PartnershipsEnterprises, asOf),
+        this.counters.sum(source, CounterMetric.PartnershipsCertificatePilots, asOf),
+        this.counters.sum(source, CounterMetric.PartnershipsPilotPartners, asOf),
+        this.counters.sum<{ measure: string }>(source, CounterMetric.PartnershipsPilotResults, null, { year }),
+        this.counters.sum(source, CounterMetric.PartnershipsIndustryColleges, asOf),
+        inRange
+          ? this.counters.sum<{ source: string }>(source, CounterMetric.TrainingBasesInvestment, asOf, { year })
+          : Promise.resolve([]),
         this.orderClasses(source, year),
       ]);
     const statusOf = (rows: typeof status, key: string | undefined, s: string) =>
@@ -111,7 +114,7 @@ export class PartnershipReportService {
       rows = await Promise.all(
         years.map(async (y): Promise<AgreementGroupRow> => {
           const at = earlier(yearEnd(y), asOf);
-          const st = await this.counters.sum<GroupDims>(source, 'partnerships.agreement_status', at, { by: 'all' });
+          const st = await this.counters.sum<GroupDims>(source, CounterMetric.PartnershipsAgreementStatus, at, { by: 'all' });
           return {
             key: String(y),
             signed: total(signed, (d: GroupDims) => d.year === y),
@@ -176,9 +179,11 @@ export class PartnershipReportService {
 
   private async allGroup(source: ReportSource, asOf: string) {
     const [signed, renewed, status] = await Promise.all(
-      ['partnerships.agreement_signed', 'partnerships.agreement_renewed', 'partnerships.agreement_status'].map((m) =>
-        this.counters.sum<GroupDims>(source, m, asOf, { by: 'all' }),
-      ),
+      [
+        CounterMetric.PartnershipsAgreementSigned,
+        CounterMetric.PartnershipsAgreementRenewed,
+        CounterMetric.PartnershipsAgreementStatus,
+      ].map((m) => this.counters.sum<GroupDims>(source, m, asOf, { by: 'all' })),
     );
     return { signed: signed!, renewed: renewed!, status: status! };
   }

@@ -5,6 +5,7 @@ import type { GraduateState, InternState } from '../projection/placement.project
 import { CounterRepository, rate, total } from './counter.repository';
 import type { GraduatesFigures, InternshipsFigures } from './report.dto';
 import type { DataQualityView, InternshipKindRow, PlacementGrouping, PlacementRow } from './placement-report.dto';
+import { CounterMetric } from '../projection/counter-metric';
 
 interface GraduateDims {
   graduationYear: number;
@@ -12,11 +13,11 @@ interface GraduateDims {
   programCode: string;
 }
 
-const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: string; dim: string }> = {
-  category: { metric: 'graduates.by_category', dim: 'category' },
-  detail: { metric: 'graduates.by_detail', dim: 'detail' },
-  sector: { metric: 'graduates.by_sector', dim: 'sector' },
-  region: { metric: 'graduates.by_region', dim: 'region' },
+const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: CounterMetric; dim: string }> = {
+  category: { metric: CounterMetric.GraduatesByCategory, dim: 'category' },
+  detail: { metric: CounterMetric.GraduatesByDetail, dim: 'detail' },
+  sector: { metric: CounterMetric.GraduatesBySector, dim: 'sector' },
+  region: { metric: CounterMetric.GraduatesByRegion, dim: 'region' },
 };
 
 /** Graduate placement, internship and data-quality figures, from the counters and read models of the placement projections. */
@@ -28,9 +29,9 @@ export class PlacementReportService {
   async graduates(source: ReportSource, cohort: number, asOf: string): Promise<GraduatesFigures> {
     // Summed in PostgreSQL: graduates' dims name their program.
     const [all, categories, local] = await Promise.all([
-      this.counters.grandTotal(source, 'graduates', null, { graduationYear: cohort }),
-      this.counters.totals(source, 'graduates.by_category', asOf, { cohort }, ['category']),
-      this.counters.grandTotal(source, 'graduates.local_employed', asOf, { cohort }),
+      this.counters.grandTotal(source, CounterMetric.Graduates, null, { graduationYear: cohort }),
+      this.counters.totals(source, CounterMetric.GraduatesByCategory, asOf, { cohort }, ['category']),
+      this.counters.grandTotal(source, CounterMetric.GraduatesLocalEmployed, asOf, { cohort }),
     ]);
     const placed = total(categories, (d: { category: string }) => d.category !== 'not_placed');
     return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: local };
@@ -39,8 +40,8 @@ export class PlacementReportService {
   /** The overview's `internships`: internships starting from 1 January of the year to asOf (the year dimension ends it on 31 December). */
   async internships(source: ReportSource, year: number, asOf: string): Promise<InternshipsFigures> {
     const [students, localStudents] = await Promise.all([
-      this.counters.grandTotal(source, 'internships.students', asOf, { year }),
-      this.counters.grandTotal(source, 'internships.local_students', asOf, { year }),
+      this.counters.grandTotal(source, CounterMetric.InternshipsStudents, asOf, { year }),
+      this.counters.grandTotal(source, CounterMetric.InternshipsLocalStudents, asOf, { year }),
     ]);
     return { students, localStudents };
   }
@@ -55,8 +56,8 @@ export class PlacementReportService {
     const totals = await this.graduates(source, cohort, asOf);
     if (by === 'program') {
       const [graduates, placed] = await Promise.all([
-        this.counters.sum<GraduateDims>(source, 'graduates', null, { graduationYear: cohort }),
-        this.counters.sum<{ programCode: string }>(source, 'graduates.by_program', asOf, { cohort, placed: true }),
+        this.counters.sum<GraduateDims>(source, CounterMetric.Graduates, null, { graduationYear: cohort }),
+        this.counters.sum<{ programCode: string }>(source, CounterMetric.GraduatesByProgram, asOf, { cohort, placed: true }),
       ]);
       // The names of the programs the rows name only.
       const programs = await this.counters.readModelsByIds<ProgramSnapshot>(
@@ -95,8 +96,8 @@ export class PlacementReportService {
   async internshipReport(source: ReportSource, year: number, asOf: string) {
     const [figures, counts, byKind] = await Promise.all([
       this.internships(source, year, asOf),
-      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(source, 'internships.count', asOf, { year }),
-      this.counters.sum<{ kind: string }>(source, 'internships.students_by_kind', asOf, { year }),
+      this.counters.sum<{ kind: string; local: boolean; completed: boolean }>(source, CounterMetric.InternshipsCount, asOf, { year }),
+      this.counters.sum<{ kind: string }>(source, CounterMetric.InternshipsStudentsByKind, asOf, { year }),
     ]);
     const kinds = [...new Set([...counts.map((c) => c.dims.kind), ...byKind.map((c) => c.dims.kind)])].sort();
     const rows = kinds.map((kind): InternshipKindRow => ({

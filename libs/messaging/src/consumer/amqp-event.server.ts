@@ -9,16 +9,21 @@ import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
 import { AmqpEventContext } from './amqp-event.context';
 import { BatchTurn } from './batch-turn';
-import type { EventTransaction, EventUnitOfWork } from './event-unit-of-work';
+import type { EventApplier, EventTransaction, EventUnitOfWork } from './event-unit-of-work';
 
 export const AMQP_EVENTS_TRANSPORT = Symbol('AMQP_EVENTS');
 
-export interface AmqpEventServerOptions {
+export interface AmqpEventServerOptions<TTx extends EventTransaction = EventTransaction> {
   url: string;
   /** Connection name shown in RabbitMQ. */
   name: string;
   topology: ConsumerTopology;
-  unitOfWork: EventUnitOfWork;
+  unitOfWork: EventUnitOfWork<TTx>;
+  /**
+   * Applies every event type it names within the batch's transaction, instead of the app's `@EventPattern` handlers
+   * (which are then not looked up): an app whose engine takes every event the same way registers it once.
+   */
+  applier?: EventApplier<TTx>;
   /** Unacked deliveries at once; by default the batches in flight ({@link prefetchForBatches}). */
   prefetch?: number;
   batchSize?: number;
@@ -110,7 +115,7 @@ export function renewalThreshold(deliveryLimit: number): number {
  * acknowledged only after it commits; a failing event is retried through TTL queues with backoff,
  * then dead-lettered. Nothing is acknowledged before its effect (or its dead letter) is durable.
  */
-export class AmqpEventServer extends Server implements CustomTransportStrategy {
+export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> extends Server implements CustomTransportStrategy {
   override readonly transportId = AMQP_EVENTS_TRANSPORT;
   protected override readonly logger = new Logger('AmqpEventServer');
   private connection?: AmqpConnectionManager;
@@ -132,8 +137,12 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
   /** The batching options with their defaults. */
   private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
 
-  constructor(private readonly options: AmqpEventServerOptions) {
+  /** The types the applier takes, when there is one. */
+  private readonly applied?: ReadonlySet<string>;
+
+  constructor(private readonly options: AmqpEventServerOptions<TTx>) {
     super();
+    if (options.applier) this.applied = new Set(options.applier.types);
     const { batchSize = 500, batchWindowMs = 20, concurrency = 1 } = options;
     this.batching = { batchSize, batchWindowMs, concurrency, prefetch: options.prefetch ?? prefetchForBatches(batchSize, concurrency) };
     this.pauses = options.pauses ?? new WorkerPauses(this.logger);
@@ -410,7 +419,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
    */
   private async applyAll(items: Decoded[], turn?: BatchTurn): Promise<boolean> {
     await turn?.mayBegin();
-    let tx: EventTransaction;
+    let tx: TTx;
     try {
       tx = await this.options.unitOfWork.begin(
         items.map((d) => d.event),
@@ -466,7 +475,16 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
     return this.handlers.get(type);
   }
 
-  private async dispatch(item: Decoded, tx: EventTransaction): Promise<void> {
+  /** Whether this consumer handles events of `type`: its applier's types, else its `@EventPattern` handlers. */
+  private handles(type: string): boolean {
+    return this.applied ? this.applied.has(type) : Boolean(this.handlerFor(type));
+  }
+
+  private async dispatch(item: Decoded, tx: TTx): Promise<void> {
+    if (this.options.applier) {
+      await this.options.applier.apply(item.event, tx);
+      return;
+    }
     const handler = this.handlerFor(item.event.type)!;
     const ctx = new AmqpEventContext([item.event, tx, item.message, item.attempt]);
     const result: unknown = await handler(item.event, ctx);
@@ -490,7 +508,7 @@ export class AmqpEventServer extends Server implements CustomTransportStrategy {
         error: (e as Error).message,
       });
     }
-    if (!this.handlerFor(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
+    if (!this.handles(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
     return Object.assign({}, delivery, { event, text, attempt });

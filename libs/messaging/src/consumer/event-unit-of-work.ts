@@ -19,3 +19,13 @@ export interface EventTransaction {
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
+
+/**
+ * One handler for every event type it names, given each fresh event of a batch with the batch's transaction: the
+ * consumer calls it directly (no Nest handler, context or filter per event). A throw rejects that event alone (retry
+ * tiers, then the DLQ); a type it does not name is dead-lettered (`no_handler`), as a type with no handler is.
+ */
+export interface EventApplier<TTx extends EventTransaction = EventTransaction> {
+  readonly types: readonly string[];
+  apply(event: CloudEvent, tx: TTx): void | Promise<void>;
+}

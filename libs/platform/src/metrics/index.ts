@@ -2,3 +2,4 @@ export * from './metrics';
 export * from './metrics.module';
 export * from './outbox.metrics';
 export * from './worker.metrics';
+export * from './metric-names';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { METRIC_NAMES } from './metric-names';
 
 /**
  * The app's Prometheus registry. One per app instance (never prom-client's global registry), so
@@ -17,14 +18,14 @@ export class Metrics {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
-      name: 'http_request_duration_seconds',
+      name: METRIC_NAMES.httpRequestDuration,
       help: 'HTTP request duration by method, route pattern and status code',
       labelNames: ['method', 'route', 'status'],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [this.registry],
     });
     this.rateLimited = new Counter({
-      name: 'chanjiao_http_rate_limited_total',
+      name: METRIC_NAMES.httpRateLimited,
       help: 'HTTP requests refused 429 by the rate limit, by kind (key: a valid key over its rate; address: requests without a valid key from one address)',
       labelNames: ['kind'],
       registers: [this.registry],

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { OutboxRelay } from '@chanjiao/messaging';
 import { Metrics, orNaN } from './metrics';
+import { METRIC_NAMES } from './metric-names';
 
 /** Outbox backlog (queried on scrape) and events published by this process's relay. */
 @Injectable()
@@ -18,7 +19,7 @@ export class OutboxMetrics {
       return pending;
     };
     new Gauge({
-      name: 'chanjiao_outbox_backlog',
+      name: METRIC_NAMES.outboxBacklog,
       help: 'Outbox messages not yet published to the broker',
       registers,
       async collect() {
@@ -26,7 +27,7 @@ export class OutboxMetrics {
       },
     });
     new Gauge({
-      name: 'chanjiao_outbox_oldest_age_seconds',
+      name: METRIC_NAMES.outboxOldestAge,
       help: 'Age of the oldest unpublished outbox message (0 when the outbox is empty)',
       registers,
       async collect() {
@@ -35,7 +36,7 @@ export class OutboxMetrics {
     });
     const reportedUnroutable = new Map<string, number>();
     new Counter({
-      name: 'chanjiao_outbox_unroutable_total',
+      name: METRIC_NAMES.outboxUnroutable,
       help: 'Events the broker returned because no queue was bound for their routing key (they stay in the outbox and are published again)',
       labelNames: ['routing_key'],
       registers,
@@ -49,7 +50,7 @@ export class OutboxMetrics {
     });
     let reported = 0;
     new Counter({
-      name: 'chanjiao_outbox_published_total',
+      name: METRIC_NAMES.outboxPublished,
       help: 'Events published to the broker by this process',
       registers,
       collect() {

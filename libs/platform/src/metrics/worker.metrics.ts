@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { WorkerPauses } from '@chanjiao/persistence';
 import { Metrics } from './metrics';
+import { METRIC_NAMES } from './metric-names';
 
 /** Which background workers wait for their database now, and how often they had to since the process started. */
 @Injectable()
@@ -9,7 +10,7 @@ export class WorkerMetrics {
   constructor(metrics: Metrics, pauses: WorkerPauses) {
     const registers = [metrics.registry];
     new Gauge({
-      name: 'chanjiao_worker_paused',
+      name: METRIC_NAMES.workerPaused,
       help: 'A background worker (consumer, outbox relay, scheduled job) waiting for its database to answer: 1 while paused',
       labelNames: ['worker'],
       registers,
@@ -21,7 +22,7 @@ export class WorkerMetrics {
     });
     const reported = new Map<string, number>();
     new Counter({
-      name: 'chanjiao_worker_pauses_total',
+      name: METRIC_NAMES.workerPauses,
       help: 'Times a background worker paused because its database was unavailable',
       labelNames: ['worker'],
       registers,
