@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError } from '../config-error';
-import { fastPathVerdict, installedVersion } from './library-fast-path';
+import { Logger } from '@nestjs/common';
+import { fastPathVerdict, installedVersion, LibraryFastPath } from './library-fast-path';
 
 const json = <T>(path: string) => JSON.parse(readFileSync(path, 'utf8')) as T;
 
@@ -8,8 +9,8 @@ describe('fastPathVerdict', () => {
   it('takes the fast path only for the verified version, with the switch on (the default)', () => {
     expect(fastPathVerdict('pg', '8.23.1', '8.23.1', {})).toEqual({ fast: true });
     expect(fastPathVerdict('pg', '8.23.1', '8.23.1', { CHANJIAO_LIBRARY_FAST_PATHS: 'on' })).toEqual({ fast: true });
-    expect(fastPathVerdict('pg', '8.23.1', '8.23.2', {})).toEqual({ fast: false, reason: 'installed 8.23.2, verified 8.23.1' });
-    expect(fastPathVerdict('pg', '8.23.1', undefined, {})).toEqual({ fast: false, reason: 'installed unknown, verified 8.23.1' });
+    expect(fastPathVerdict('pg', '8.23.1', '8.23.2', {})).toEqual({ fast: false, reason: 'not the verified version' });
+    expect(fastPathVerdict('pg', '8.23.1', undefined, {})).toEqual({ fast: false, reason: 'not found installed' });
   });
 
   it('takes the public path everywhere with CHANJIAO_LIBRARY_FAST_PATHS=off', () => {
@@ -35,5 +36,22 @@ describe('installedVersion', () => {
   it('is the version package.json pins exactly (the adapters are verified against it)', () => {
     const pinned = json<{ dependencies: Record<string, string> }>('package.json').dependencies;
     for (const library of ['amqplib', 'pg', 'class-validator']) expect(pinned[library]).toBe(installedVersion(library));
+  });
+});
+
+describe('LibraryFastPath', () => {
+  it('decides once, and warns once, naming the library and both versions, where the installed one was not verified', () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const gate = new LibraryFastPath('pg', '0.0.1');
+      expect([gate.on, gate.on]).toEqual([false, false]);
+      expect(warn.mock.calls).toEqual([
+        [`pg: public API path (installed ${installedVersion('pg')}, verified 0.0.1; not the verified version)`],
+      ]);
+      expect(new LibraryFastPath('pg', installedVersion('pg')!).on).toBe(true);
+    } finally {
+      warn.mockRestore();
+      LibraryFastPath.all.splice(-2);
+    }
   });
 });

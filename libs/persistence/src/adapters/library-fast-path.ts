@@ -33,7 +33,7 @@ export function installedVersion(library: string): string | undefined {
 /** Whether an adapter verified against `verified` of `library` may use its internals (the version and the env switch). */
 export function fastPathVerdict(library: string, verified: string, installed: string | undefined, env = process.env): FastPathVerdict {
   if (!libraryFastPathsOn(env)) return { fast: false, reason: 'CHANJIAO_LIBRARY_FAST_PATHS=off' };
-  if (installed !== verified) return { fast: false, reason: `installed ${installed ?? 'unknown'}, verified ${verified}` };
+  if (installed !== verified) return { fast: false, reason: installed ? 'not the verified version' : 'not found installed' };
   return { fast: true };
 }
 
@@ -59,9 +59,11 @@ export class LibraryFastPath {
     if (!this.verdict) {
       this.verdict = fastPathVerdict(this.library, this.verified, installedVersion(this.library));
       if (!this.verdict.fast) {
-        new Logger('library-internals').log(
-          `${this.library}: public API path (installed ${installedVersion(this.library) ?? 'unknown'}, verified ${this.verified}; ${this.verdict.reason})`,
-        );
+        const line = `${this.library}: public API path (installed ${installedVersion(this.library) ?? 'unknown'}, verified ${this.verified}; ${this.verdict.reason})`;
+        // Chosen by the switch, a fact; by another version, worth an operator's look (slower, until the adapter is verified).
+        const logger = new Logger('library-internals');
+        if (libraryFastPathsOn()) logger.warn(line);
+        else logger.log(line);
       }
     }
     return this.verdict.fast;
