@@ -7,27 +7,29 @@ import { AgreementEntity } from './agreements/agreement.entity';
 import { AgreementRepository } from './agreements/agreement.repository';
 import { AgreementService } from './agreements/agreement.service';
 import { CertificatePilotController } from './certificate-pilots/certificate-pilot.controller';
-import { CertificatePilotEntity, CertificatePilotRepository, CertificatePilotService } from './certificate-pilots/certificate-pilot';
+import { CertificatePilotEntity } from './certificate-pilots/certificate-pilot.entity';
+import { CertificatePilotRepository } from './certificate-pilots/certificate-pilot.repository';
+import { CertificatePilotService } from './certificate-pilots/certificate-pilot.service';
 import { Clock } from './common/clock';
 import type { PartnershipEnv } from './config';
 import { IndustryCollegeController } from './industry-colleges/industry-college.controller';
-import { IndustryCollegeEntity, IndustryCollegeRepository, IndustryCollegeService } from './industry-colleges/industry-college';
+import { IndustryCollegeEntity } from './industry-colleges/industry-college.entity';
+import { IndustryCollegeRepository } from './industry-colleges/industry-college.repository';
+import { IndustryCollegeService } from './industry-colleges/industry-college.service';
 import { partnershipImportSpecs } from './imports/partnership.imports';
 import { MIGRATIONS } from './migrations';
 import { OrderClassController } from './order-classes/order-class.controller';
-import { OrderClassEntity, OrderClassRepository, OrderClassService } from './order-classes/order-class';
+import { OrderClassEntity } from './order-classes/order-class.entity';
+import { OrderClassRepository } from './order-classes/order-class.repository';
+import { OrderClassService } from './order-classes/order-class.service';
 import { PartnerController } from './partners/partner.controller';
 import { PartnerEntity } from './partners/partner.entity';
 import { PartnerRepository } from './partners/partner.repository';
 import { PartnerService } from './partners/partner.service';
 import { TrainingBaseController } from './training-bases/training-base.controller';
-import {
-  InvestmentRepository,
-  TrainingBaseEntity,
-  TrainingBaseInvestmentEntity,
-  TrainingBaseRepository,
-  TrainingBaseService,
-} from './training-bases/training-base';
+import { TrainingBaseEntity, TrainingBaseInvestmentEntity } from './training-bases/training-base.entity';
+import { InvestmentRepository, TrainingBaseRepository } from './training-bases/training-base.repository';
+import { TrainingBaseService } from './training-bases/training-base.service';
 
 export const PARTNERSHIP_ENTITIES = [
   PartnerEntity,

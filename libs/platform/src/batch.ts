@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DomainError } from './domain-error';
+import { DomainError, WriteOutcome } from '@chanjiao/domain';
 
-export type WriteOutcome = 'created' | 'updated' | 'unchanged';
+export type { WriteOutcome };
 
 export class BatchItemResult {
   @ApiProperty() index!: number;

@@ -1,5 +1,6 @@
 import { ActivityKind, AllianceActivityHeld } from '@chanjiao/contracts';
-import { beforeFounding, Decision, emit, fail, unchanged } from '../common/decision';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { beforeFounding } from '../common/decision';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 export interface ActivityState {

@@ -1,5 +1,5 @@
 import { AllianceRegistered, AllianceSnapshot, AllianceUpdated } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '../common/decision';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 export interface AllianceState extends AllianceSnapshot {

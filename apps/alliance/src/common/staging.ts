@@ -1,7 +1,7 @@
 import { allianceChildSubject, buildEvent, CloudEvent, MAX_SUBJECT_LENGTH } from '@chanjiao/contracts';
 import { DomainError, ItemResult, actorAt, traceparentAt, WriteContext } from '@chanjiao/platform';
 import { AllianceErrorCode } from './alliance.errors';
-import type { Decision } from './decision';
+import type { Decision } from '@chanjiao/domain';
 
 /**
  * Collects the effects of the items of one write, decided in order: rows to insert, rows to update

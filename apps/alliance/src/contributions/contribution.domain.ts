@@ -1,5 +1,5 @@
 import { AllianceContributionRecorded, ContributionKind } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '../common/decision';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 import { normalizeAmount } from '../common/money';
 import { MemberState, wasMemberOn } from '../members/member.domain';

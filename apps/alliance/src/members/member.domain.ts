@@ -5,7 +5,8 @@ import {
   AllianceMemberRoleChanged,
   AllianceRole,
 } from '@chanjiao/contracts';
-import { beforeFounding, Decision, emit, fail, unchanged } from '../common/decision';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { beforeFounding } from '../common/decision';
 import { AllianceErrorCode as Code } from '../common/alliance.errors';
 
 /** One membership period: joined, maybe role changes, maybe departed. A re-join starts a new period. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
 import { coalesced, Page, PageRequest, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { AllianceErrorCode } from '../common/alliance.errors';
-import type { Decision } from '../common/decision';
+import type { Decision } from '@chanjiao/domain';
 import { allianceNotFound, Staging, subjectError } from '../common/staging';
 import { AllianceState } from '../alliances/alliance.domain';
 import { AllianceRepository } from '../alliances/alliance.repository';

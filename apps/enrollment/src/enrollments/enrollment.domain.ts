@@ -1,6 +1,4 @@
 import {
-  DataOf,
-  EventDefinition,
   Pathway,
   ProgramLevel,
   StudentCancelled,
@@ -9,7 +7,7 @@ import {
   StudentTransferred,
   StudentWithdrew,
 } from '@chanjiao/contracts';
-import { DomainError, WriteOutcome } from '@chanjiao/platform';
+import { Decision, Emit, emit, fail, unchanged } from '@chanjiao/domain';
 import { EnrollmentErrorCode as Code } from './enrollment.errors';
 
 export type EnrollmentStatus = 'enrolled' | 'cancelled' | 'withdrawn' | 'graduated';
@@ -49,19 +47,7 @@ export type LifecycleCommand =
   | { kind: 'transfer'; date: string; programCode: string }
   | { kind: 'graduation'; date: string; graduationYear: number };
 
-interface Emit<D extends EventDefinition = EventDefinition> {
-  definition: D;
-  data: DataOf<D>;
-}
-
-export type Decision = { ok: true; outcome: WriteOutcome; state: EnrollmentState; emit?: Emit } | { ok: false; error: DomainError };
-
-const fail = (kind: DomainError['kind'], code: Code, message: string, field?: string): Decision => ({
-  ok: false,
-  error: new DomainError(kind, code, message, field),
-});
-
-const emit = <D extends EventDefinition>(definition: D, data: DataOf<D>): Emit => ({ definition, data }) as Emit;
+export type EnrollmentDecision = Decision<EnrollmentState>;
 
 const sameInput = (a: EnrollmentInput, b: EnrollmentInput) =>
   a.programCode === b.programCode &&
@@ -74,11 +60,11 @@ const sameInput = (a: EnrollmentInput, b: EnrollmentInput) =>
   a.originRegion === b.originRegion;
 
 /** POST /enrollments: new student, or a no-op repeat; different content for a known student is a conflict. */
-export function decideEnroll(existing: EnrollmentState | undefined, input: EnrollmentInput): Decision {
+export function decideEnroll(existing: EnrollmentState | undefined, input: EnrollmentInput): EnrollmentDecision {
   if (existing) {
     // A transfer changes programCode: compare with the program the student enrolled in.
     const original = Object.assign({}, existing, { programCode: existing.transfers[0]?.fromProgramCode ?? existing.programCode });
-    if (sameInput(original, input)) return { ok: true, outcome: 'unchanged', state: existing };
+    if (sameInput(original, input)) return unchanged(existing);
     return fail(
       'conflict',
       Code.EnrollmentExists,
@@ -100,10 +86,10 @@ export function decideEnroll(existing: EnrollmentState | undefined, input: Enrol
 }
 
 /** Cancellation, withdrawal, transfer, graduation; a repeat with the same content is a no-op. */
-export function decideLifecycle(existing: EnrollmentState | undefined, studentId: string, cmd: LifecycleCommand): Decision {
+export function decideLifecycle(existing: EnrollmentState | undefined, studentId: string, cmd: LifecycleCommand): EnrollmentDecision {
   if (!existing) return fail('not_found', Code.StudentNotFound, `no enrollment for student ${studentId}`, 'studentId');
   /** A change's date must fall in the student's time at the college: not before the cohort's year nor the last transfer. */
-  const outOfOrder = (): Decision | undefined => {
+  const outOfOrder = (): EnrollmentDecision | undefined => {
     if (cmd.date < `${existing.cohortYear}-01-01`) {
       return fail(
         'invalid',
@@ -119,14 +105,14 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     return undefined;
   };
   /** Every change of state goes through here, so its date is checked once for all of them. */
-  const next = (patch: Partial<EnrollmentState>, e: Emit): Decision =>
+  const next = (patch: Partial<EnrollmentState>, e: Emit): EnrollmentDecision =>
     outOfOrder() ?? {
       ok: true,
       outcome: 'updated',
       state: Object.assign({}, existing, patch, { version: existing.version + 1 }),
       emit: e,
     };
-  const unchanged: Decision = { ok: true, outcome: 'unchanged', state: existing };
+  const repeat = unchanged(existing);
   const notEnrolled = () =>
     fail('conflict', Code.InvalidTransition, `student ${studentId} is ${existing.status}; a ${cmd.kind} needs an enrolled student`);
 
@@ -134,7 +120,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     case 'cancellation':
       if (existing.status === 'cancelled') {
         return existing.cancelledOn === cmd.date
-          ? unchanged
+          ? repeat
           : fail('conflict', Code.DateConflict, `already cancelled on ${existing.cancelledOn}`, 'date');
       }
       if (existing.status !== 'enrolled' || existing.transfers.length > 0) return notEnrolled();
@@ -142,7 +128,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     case 'withdrawal':
       if (existing.status === 'withdrawn') {
         return existing.withdrawnOn === cmd.date && existing.withdrawalReason === cmd.reason
-          ? unchanged
+          ? repeat
           : fail('conflict', Code.DateConflict, `already withdrawn on ${existing.withdrawnOn}`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();
@@ -152,7 +138,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
       );
     case 'transfer': {
       const last = existing.transfers.at(-1);
-      if (last && last.date === cmd.date && last.programCode === cmd.programCode) return unchanged;
+      if (last && last.date === cmd.date && last.programCode === cmd.programCode) return repeat;
       if (existing.status !== 'enrolled') return notEnrolled();
       if (existing.programCode === cmd.programCode) {
         return fail('conflict', Code.SameProgram, `student ${studentId} is already in program ${cmd.programCode}`, 'programCode');
@@ -166,7 +152,7 @@ export function decideLifecycle(existing: EnrollmentState | undefined, studentId
     case 'graduation':
       if (existing.status === 'graduated') {
         return existing.graduatedOn === cmd.date && existing.graduationYear === cmd.graduationYear
-          ? unchanged
+          ? repeat
           : fail('conflict', Code.DateConflict, `already graduated on ${existing.graduatedOn} (${existing.graduationYear})`, 'date');
       }
       if (existing.status !== 'enrolled') return notEnrolled();

@@ -4,7 +4,7 @@ import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContex
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
-import { Decision, decideEnroll, decideLifecycle, EnrollmentState, LifecycleCommand } from './enrollment.domain';
+import { decideEnroll, decideLifecycle, EnrollmentDecision, EnrollmentState, LifecycleCommand } from './enrollment.domain';
 import { EnrollmentErrorCode } from './enrollment.errors';
 import { EnrollmentRepository } from './enrollment.repository';
 
@@ -72,7 +72,7 @@ export class EnrollmentService {
     ctx: WriteContext,
     studentIds: string[],
     programCodes: string[],
-    decide: (current: Map<string, EnrollmentState>, index: number) => Decision,
+    decide: (current: Map<string, EnrollmentState>, index: number) => EnrollmentDecision,
     programOf: (index: number) => string | undefined,
   ): Promise<Array<ItemResult<EnrollmentState>>> {
     return this.uow.run(async (m: EntityManager) => {

@@ -8,7 +8,8 @@ import {
   Sector,
 } from '@chanjiao/contracts';
 import { dayAfter } from '../common/dates';
-import { Decision, emit, fail, sameList, sortedSet, unchanged } from '../common/decide';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { sameList, sortedSet } from '../common/lists';
 import { PartnershipErrorCode as Code } from '../partnership.errors';
 
 export type AgreementStatus = 'active' | 'terminated' | 'expired';

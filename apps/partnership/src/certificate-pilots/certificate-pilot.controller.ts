@@ -3,13 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import {
-  CertificatePilotService,
-  CertificatePilotView,
-  CreateCertificatePilotDto,
-  PilotResultsBatchItemDto,
-  PilotResultsDto,
-} from './certificate-pilot';
+import { CertificatePilotView, CreateCertificatePilotDto, PilotResultsBatchItemDto, PilotResultsDto } from './certificate-pilot.dto';
+import { CertificatePilotService } from './certificate-pilot.service';
 
 @ApiTags('1+X certificate pilots')
 @ApiBearerAuth()

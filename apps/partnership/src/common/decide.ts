@@ -1,29 +1,8 @@
-import { buildEvent, CloudEvent, DataOf, EventDefinition } from '@chanjiao/contracts';
-import { DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteOutcome } from '@chanjiao/platform';
+import { buildEvent, CloudEvent } from '@chanjiao/contracts';
+import { Decision } from '@chanjiao/domain';
+import { ItemResult, actorAt, traceparentAt, WriteContext } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
-import { PartnershipErrorCode } from '../partnership.errors';
 import { RowTable } from './row-table';
-
-export interface Emit<D extends EventDefinition = EventDefinition> {
-  definition: D;
-  data: DataOf<D>;
-}
-
-/** What a pure decide function answers for one item of a write. */
-export type Decision<S> = { ok: true; outcome: WriteOutcome; state: S; emit?: Emit } | { ok: false; error: DomainError };
-
-export const emit = <D extends EventDefinition>(definition: D, data: DataOf<D>): Emit => ({ definition, data }) as Emit;
-
-export const fail = <S>(kind: DomainError['kind'], code: PartnershipErrorCode, message: string, field?: string): Decision<S> => ({
-  ok: false,
-  error: new DomainError(kind, code, message, field),
-});
-
-export const unchanged = <S>(state: S): Decision<S> => ({ ok: true, outcome: 'unchanged', state });
-
-/** Arrays compared as sets are kept sorted and without repeats, in state and in events. */
-export const sortedSet = <T extends string>(values: readonly T[] | undefined): T[] => [...new Set(values ?? [])].sort();
-export const sameList = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((v, i) => v === b[i]);
 
 /**
  * Decides every item in order against locked rows (an id repeated in the batch sees the earlier

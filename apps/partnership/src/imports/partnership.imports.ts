@@ -1,12 +1,16 @@
 import { col, ImportSpec } from '@chanjiao/platform';
 import { RenewalBatchItemDto, CreateAgreementDto, TerminationBatchItemDto } from '../agreements/agreement.dto';
 import { AgreementService } from '../agreements/agreement.service';
-import { CertificatePilotService, CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot';
-import { CreateIndustryCollegeDto, IndustryCollegeService } from '../industry-colleges/industry-college';
-import { CreateOrderClassDto, OrderClassService } from '../order-classes/order-class';
+import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot.dto';
+import { CertificatePilotService } from '../certificate-pilots/certificate-pilot.service';
+import { CreateIndustryCollegeDto } from '../industry-colleges/industry-college.dto';
+import { IndustryCollegeService } from '../industry-colleges/industry-college.service';
+import { CreateOrderClassDto } from '../order-classes/order-class.dto';
+import { OrderClassService } from '../order-classes/order-class.service';
 import { PartnerBatchItemDto } from '../partners/partner.dto';
 import { PartnerService } from '../partners/partner.service';
-import { InvestmentBatchItemDto, TrainingBaseBatchItemDto, TrainingBaseService } from '../training-bases/training-base';
+import { InvestmentBatchItemDto, TrainingBaseBatchItemDto } from '../training-bases/training-base.dto';
+import { TrainingBaseService } from '../training-bases/training-base.service';
 
 /** What the partnerships office can load from a spreadsheet: the same fields and rules as the API. */
 export function partnershipImportSpecs(

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CreateIndustryCollegeDto, IndustryCollegeService, IndustryCollegeView } from './industry-college';
+import { CreateIndustryCollegeDto, IndustryCollegeView } from './industry-college.dto';
+import { IndustryCollegeService } from './industry-college.service';
 
 @ApiTags('industry colleges')
 @ApiBearerAuth()

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CreateOrderClassDto, OrderClassService, OrderClassView } from './order-class';
+import { CreateOrderClassDto, OrderClassView } from './order-class.dto';
+import { OrderClassService } from './order-class.service';
 
 @ApiTags('order classes')
 @ApiBearerAuth()

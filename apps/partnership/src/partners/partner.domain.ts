@@ -1,5 +1,5 @@
 import { PartnerRegistered, PartnerSnapshot, PartnerUpdated } from '@chanjiao/contracts';
-import { Decision, emit, unchanged } from '../common/decide';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
 
 export interface PartnerState extends PartnerSnapshot {
   version: number;

@@ -9,9 +9,9 @@ import {
   InvestmentView,
   PutTrainingBaseDto,
   TrainingBaseBatchItemDto,
-  TrainingBaseService,
   TrainingBaseView,
-} from './training-base';
+} from './training-base.dto';
+import { TrainingBaseService } from './training-base.service';
 
 @ApiTags('training bases')
 @ApiBearerAuth()

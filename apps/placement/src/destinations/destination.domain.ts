@@ -1,5 +1,5 @@
 import { destinationTimeline, DestinationVersion } from '@chanjiao/contracts';
-import { WriteOutcome } from '@chanjiao/platform';
+import { WriteOutcome } from '@chanjiao/domain';
 
 /** A destination as PUT: everything but the version number. */
 export type DestinationInput = Omit<DestinationVersion, 'version'>;

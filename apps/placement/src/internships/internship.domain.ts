@@ -1,5 +1,5 @@
 import { DataOf, InternshipCompleted, InternshipSnapshot, InternshipStarted, InternshipUpdated } from '@chanjiao/contracts';
-import { DomainError, WriteOutcome } from '@chanjiao/platform';
+import { Decision, fail } from '@chanjiao/domain';
 import { PlacementErrorCode as Code } from '../placement.errors';
 
 export interface InternshipState extends InternshipSnapshot {
@@ -8,19 +8,11 @@ export interface InternshipState extends InternshipSnapshot {
 
 type InternshipEventDefinition = typeof InternshipStarted | typeof InternshipUpdated | typeof InternshipCompleted;
 
-export type InternshipDecision =
-  | {
-      ok: true;
-      outcome: WriteOutcome;
-      state: InternshipState;
-      emit?: { definition: InternshipEventDefinition; data: DataOf<typeof InternshipStarted> };
-    }
-  | { ok: false; error: DomainError };
-
-const fail = (kind: DomainError['kind'], code: Code, message: string, field?: string): InternshipDecision => ({
-  ok: false,
-  error: new DomainError(kind, code, message, field),
-});
+/** Every internship event carries the whole snapshot, so the data type is the same for the three. */
+export type InternshipDecision = Decision<
+  InternshipState,
+  { definition: InternshipEventDefinition; data: DataOf<typeof InternshipStarted> }
+>;
 
 const snapshotOf = ({ version: _v, ...s }: InternshipState): InternshipSnapshot => s;
 

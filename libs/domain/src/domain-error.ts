@@ -1,0 +1,17 @@
+/**
+ * Errors raised by domain logic, free of any framework. `kind` decides the HTTP status once, in the
+ * global filter; `code` is a stable, documented identifier from the module's error-code enum.
+ */
+export type DomainErrorKind = 'invalid' | 'not_found' | 'conflict' | 'forbidden';
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: DomainErrorKind,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
