@@ -38,7 +38,9 @@ export const sqlTextOf = (args: unknown[]): string => (typeof args[0] === 'strin
 /** The statements of a query's arguments: a pipeline's (see sendTogether), else the one text with its parameters. */
 export const statementsOf = (args: unknown[]): Statement[] => {
   if (args[0] instanceof StatementPipeline) return [...args[0].statements];
-  return [[sqlTextOf(args), Array.isArray(args[1]) ? (args[1] as unknown[]) : []]];
+  // A text with its parameters, or a config (what sendTogether sends on the public path, README "Library internals").
+  const values = Array.isArray(args[1]) ? args[1] : (args[0] as { values?: unknown } | undefined)?.values;
+  return [[sqlTextOf(args), Array.isArray(values) ? (values as unknown[]) : []]];
 };
 
 type WriteMethod = (...args: unknown[]) => unknown;

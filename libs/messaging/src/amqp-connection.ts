@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import amqplib, { type ChannelModel } from 'amqplib';
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
 import { amqpNodes } from '@chanjiao/persistence';
-import { coalesceFrameWrites } from './frame-writes';
+import { amqplibFastPath, coalesceFrameWrites } from './adapters/amqplib-internals';
 
 function nodesOf(url: string): string[] {
   const nodes = amqpNodes(url);
@@ -23,7 +23,8 @@ export function connectAmqp(url: string, name: string): AmqpConnectionManager {
   });
   manager.on('connect', ({ connection, url: node }) => {
     logger.log(`connected to RabbitMQ at ${hostOf(node)}`);
-    if (!coalesceFrameWrites(connection)) logger.warn('amqplib internals changed: frames go to the socket one write each');
+    if (!coalesceFrameWrites(connection) && amqplibFastPath.on)
+      logger.warn('amqplib internals changed: frames go to the socket one write each');
   });
   manager.on('disconnect', ({ err }) => logger.warn(`disconnected from RabbitMQ: ${err?.message ?? 'closed'}`));
   manager.on('connectFailed', ({ err }) => logger.warn(`cannot reach RabbitMQ: ${err?.message}`));

@@ -63,6 +63,18 @@ export const zRateLimit = z
   .refine((v) => v === undefined || (v.perSecond > 0 && v.burst >= 1), 'the rate must be above 0 and the burst at least 1');
 export type RateLimitSetting = { perSecond: number; burst: number } | undefined;
 
+/**
+ * `off`: every library adapter (README "Library internals") takes the library's public API instead of its
+ * internals, whatever version is installed. Read by the adapters themselves (tools use them too); in the
+ * service schema so that a mistyped value stops a service at boot.
+ */
+export const zLibraryFastPaths = z.enum(['on', 'off']).default('on');
+
+/** Whether the adapters may use the internals they were verified against (see {@link zLibraryFastPaths}). */
+export function libraryFastPathsOn(env: NodeJS.ProcessEnv = process.env): boolean {
+  return loadEnv(z.object({ CHANJIAO_LIBRARY_FAST_PATHS: zLibraryFastPaths }), env).CHANJIAO_LIBRARY_FAST_PATHS === 'on';
+}
+
 /** Environment every service reads. */
 export const serviceEnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -132,6 +144,7 @@ export const serviceEnvSchema = z.object({
     ),
   /** A bearer token that may read `GET /metrics` besides an admin key (for Prometheus); or `METRICS_TOKEN_FILE`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  CHANJIAO_LIBRARY_FAST_PATHS: zLibraryFastPaths,
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 

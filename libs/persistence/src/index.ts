@@ -9,3 +9,4 @@ export * from './rows-by-keys';
 export * from './statements-together';
 export * from './database-outage';
 export * from './secret-env';
+export * from './adapters/library-fast-path';

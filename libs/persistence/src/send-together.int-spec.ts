@@ -1,20 +1,25 @@
 import { Client } from 'pg';
-import { freshDatabase } from '@chanjiao/testing';
+import { freshDatabase, LIBRARY_PATHS, useLibraryFastPaths } from '@chanjiao/testing';
 import { countSocketWrites } from '@chanjiao/test-support';
 import { createDataSource, SESSION_OPTIONS } from './data-source';
 import { PREPARED_PER_CONNECTION, sendTogether, StatementPipeline } from './send-together';
 
-describe('sendTogether (real PostgreSQL)', () => {
+/** Writes of `sendTogether`'s pipeline: one; on the public path a statement's round trip each. */
+const pipelined = (mode: 'on' | 'off', statements: number) => (mode === 'on' ? 1 : statements);
+
+describe.each(LIBRARY_PATHS)('sendTogether (real PostgreSQL; library fast paths %s)', (mode) => {
   let db: { url: string; drop: () => Promise<void> };
   let client: Client;
 
   beforeAll(async () => {
+    useLibraryFastPaths(mode);
     db = await freshDatabase('send_together');
     client = new Client({ connectionString: db.url, options: SESSION_OPTIONS });
     await client.connect();
     await client.query(`CREATE TABLE t (id int PRIMARY KEY, doc jsonb, at timestamptz, tags text[])`);
   });
   afterAll(async () => {
+    useLibraryFastPaths('on');
     await client?.end();
     await db?.drop();
   });
@@ -44,7 +49,7 @@ describe('sendTogether (real PostgreSQL)', () => {
         ['COMMIT', []],
       ]),
     );
-    expect(writes).toBe(1);
+    expect(writes).toBe(pipelined(mode, 5));
     expect(result).toEqual([[], [], [{ id: 1, doc, at, tags: ['a"b', 'c\\d', null] }], [{ two: 2, yes: true, none: true }], []]);
   });
 

@@ -5,7 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
-import type { ServiceEnv } from '@chanjiao/persistence';
+import { decideLibraryFastPaths, type ServiceEnv } from '@chanjiao/persistence';
 import { documentEdgeAnswers, EdgeEnv, installEdge } from './edge';
 import { GlobalExceptionFilter } from './exception.filter';
 import { installHttpMetrics } from './metrics';
@@ -74,6 +74,8 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     // The JSON parser is the edge's (edge/json-body.ts), not Nest's.
     { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false, bodyParser: false },
   );
+  // Once, at boot: which adapters use a library's internals and which its public API (README "Library internals").
+  decideLibraryFastPaths();
   // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(app);

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { ArgumentMetadata, BadRequestException, HttpException, ValidationPipe } from '@nestjs/common';
 import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { LIBRARY_PATHS, useLibraryFastPaths } from '@chanjiao/testing';
 import { checkBodyShape, createValidationPipe, MAX_BODY_DEPTH } from './validation';
 
 class Query {
@@ -27,7 +28,9 @@ class ListQuery {
 const query: ArgumentMetadata = { type: 'query', metatype: Query, data: undefined };
 const body: ArgumentMetadata = { type: 'body', metatype: Query, data: undefined };
 
-describe('the global validation pipe, for repeated queries', () => {
+describe.each(LIBRARY_PATHS)('the global validation pipe, for repeated queries (library fast paths %s)', (mode) => {
+  beforeAll(() => useLibraryFastPaths(mode));
+  afterAll(() => useLibraryFastPaths('on'));
   let runs: jest.SpyInstance;
   beforeEach(() => {
     runs = jest.spyOn(ValidationPipe.prototype, 'transform');

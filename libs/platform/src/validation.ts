@@ -6,7 +6,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
 import type { FieldError } from './domain-error';
-import { certainlyValid } from './fast-validation';
+import { certainlyValid } from './adapters/class-validator-internals';
 
 export const MAX_BATCH_ITEMS = 5000;
 

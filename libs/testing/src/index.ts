@@ -4,3 +4,4 @@ export * from './databases';
 export * from './http';
 export * from './tcp-proxy';
 export * from './zip-fixture';
+export * from './library-fast-paths';

@@ -1,7 +1,15 @@
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import type { CloudEvent } from '@chanjiao/contracts';
-import { expectEventually, freshDatabase, TcpProxy, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import {
+  expectEventually,
+  freshDatabase,
+  LIBRARY_PATHS,
+  TcpProxy,
+  testServiceUrls,
+  uniqueSuffix,
+  useLibraryFastPaths,
+} from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay, OutboxRelayOptions } from './outbox.relay';
@@ -154,12 +162,14 @@ describe('OutboxRelay (real PostgreSQL and RabbitMQ)', () => {
  * Rows handed over by a commit are published from what the relay holds, once it has locked them on the pending list.
  * This relay scans the pending list only when it starts, so every row after that goes out by hint alone.
  */
-describe('OutboxRelay with the rows handed over (real PostgreSQL and RabbitMQ)', () => {
-  const f = outboxFixture('relay-handed');
+describe.each(LIBRARY_PATHS)('OutboxRelay with the rows handed over (real PostgreSQL and RabbitMQ; library fast paths %s)', (mode) => {
+  const f = outboxFixture(`relay-handed-${mode}`);
   let relay: OutboxRelay;
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
+    // Off: amqplib's own publish and frame writes (README "Library internals"), and pg without pipelines.
+    useLibraryFastPaths(mode);
     await f.open();
     ({ relay, stop } = startRelay(f, f.amqpUrl, { idleRecheckMs: 600_000, fullScanEveryMs: 600_000 }));
     // Its first scan, of an empty list, is done once a first handed row is out.
@@ -169,6 +179,7 @@ describe('OutboxRelay with the rows handed over (real PostgreSQL and RabbitMQ)',
   afterAll(async () => {
     await stop?.();
     await f.close();
+    useLibraryFastPaths('on');
   });
 
   it('publishes the texts it was handed, byte for byte as stored, and skips a handed row no longer pending', async () => {

@@ -15,7 +15,8 @@ import {
 import { ensureExchange } from '../topology';
 import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
-import { amqplibPublisher, FramedPublish, framedPublisher } from './publish-frames';
+import { amqplibFastPath, framedPublisher } from '../adapters/amqplib-internals';
+import { amqplibPublisher, FramedPublish } from './publish-frames';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -448,12 +449,12 @@ export class OutboxRelay {
     client.release();
   }
 
-  /** The channel's publisher; where amqplib's internals are not as expected, amqplib's own publish (and a warning). */
+  /** The channel's publisher; on the public path amqplib's own publish, also where its internals are not as expected (with a warning). */
   private framedPublishOn(ch: ConfirmChannel): FramedPublish {
     const fixed = { exchange: this.options.exchange, contentType: CLOUDEVENTS_CONTENT_TYPE, appId: this.options.appId };
     const framed = framedPublisher(ch, fixed);
     if (framed) return framed;
-    this.logger.warn('amqplib internals changed: publishing one message at a time through amqplib');
+    if (amqplibFastPath.on) this.logger.warn('amqplib internals changed: publishing one message at a time through amqplib');
     return amqplibPublisher(ch, fixed);
   }
 

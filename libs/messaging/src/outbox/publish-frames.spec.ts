@@ -1,6 +1,8 @@
 import { dirname, join } from 'node:path';
 import type { ConfirmChannel } from 'amqplib';
-import { encodePublishFrames, FramedMessage, framedPublisher, publishOptions } from './publish-frames';
+import { useLibraryFastPaths } from '@chanjiao/testing';
+import { framedPublisher } from '../adapters/amqplib-internals';
+import { encodePublishFrames, FramedMessage, publishOptions } from './publish-frames';
 
 // amqplib's own encoders, to compare with: not part of its API (its package exports do not list them).
 const amqplibFile = (name: string) => join(dirname(require.resolve('amqplib')), 'lib', name);
@@ -90,5 +92,19 @@ describe('framedPublisher', () => {
     expect(framedPublisher(noFrameMax as unknown as ConfirmChannel, fixed)).toBeUndefined();
     const usable = { ch: 1, pushConfirmCallback: () => undefined, connection: { frameMax: 131_072, channels: [undefined, { buffer }] } };
     expect(framedPublisher(usable as unknown as ConfirmChannel, fixed)).toBeInstanceOf(Function);
+  });
+
+  it('declines every channel on the public path (CHANJIAO_LIBRARY_FAST_PATHS=off)', () => {
+    const usable = {
+      ch: 1,
+      pushConfirmCallback: () => undefined,
+      connection: { frameMax: 131_072, channels: [undefined, { buffer: { write: () => true } }] },
+    };
+    try {
+      useLibraryFastPaths('off');
+      expect(framedPublisher(usable as unknown as ConfirmChannel, fixed)).toBeUndefined();
+    } finally {
+      useLibraryFastPaths('on');
+    }
   });
 });

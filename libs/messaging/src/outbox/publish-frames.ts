@@ -31,7 +31,7 @@ const FRAME_OVERHEAD = 8;
 const TRACEPARENT = 'traceparent';
 const LONG_STRING = 0x53; // 'S'
 /** The smallest frame AMQP 0-9-1 lets a peer negotiate. */
-const MIN_FRAME_MAX = 4096;
+export const MIN_FRAME_MAX = 4096;
 
 /** AMQP `timestamp`: the event's time, in whole seconds. */
 const timestampOf = (m: FramedMessage) => Math.floor(Date.parse(m.time) / 1000);
@@ -148,16 +148,6 @@ export function encodePublishFrames(channel: number, frameMax: number, fixed: Fr
   return b;
 }
 
-interface AmqplibChannelInternals {
-  ch?: number;
-  pushConfirmCallback?: (cb: (err: unknown) => void) => void;
-  connection?: {
-    frameMax?: number;
-    sentSinceLastCheck?: boolean;
-    channels?: Array<{ buffer?: { write?: (chunk: Buffer) => boolean } } | undefined>;
-  };
-}
-
 /** Writes a run of publishes on a confirm channel; `onConfirm` is called once per message, as amqplib calls it. */
 export type FramedPublish = (messages: readonly FramedMessage[], onConfirm: (err: unknown) => void) => void;
 
@@ -179,36 +169,5 @@ export function publishOptions(fixed: FramedPublisher, m: FramedMessage): Option
 export function amqplibPublisher(channel: ConfirmChannel, fixed: FramedPublisher): FramedPublish {
   return (messages, onConfirm) => {
     for (const m of messages) channel.publish(fixed.exchange, m.routingKey, Buffer.from(m.payload), publishOptions(fixed, m), onConfirm);
-  };
-}
-
-/**
- * Publishes on `channel` by writing the frames of a whole run at once to the channel's outgoing stream, where amqplib
- * writes each message's, and registering one confirm callback per message in amqplib's list, in order: acks, nacks and a
- * closing channel reach them as they reach amqplib's own. Reaches into amqplib's channel (pinned in package-lock.json):
- * where that is not as expected this returns undefined, for the caller to publish through amqplib. A channel amqplib
- * closed (or is closing) publishes through amqplib too, which throws as it does.
- */
-export function framedPublisher(channel: ConfirmChannel, fixed: FramedPublisher): FramedPublish | undefined {
-  const internals = channel as unknown as AmqplibChannelInternals;
-  const connection = internals.connection;
-  const number = internals.ch;
-  if (
-    !connection ||
-    typeof number !== 'number' ||
-    typeof internals.pushConfirmCallback !== 'function' ||
-    !((connection.frameMax ?? 0) >= MIN_FRAME_MAX) ||
-    typeof connection.channels?.[number]?.buffer?.write !== 'function'
-  )
-    return undefined;
-  const viaAmqplib = amqplibPublisher(channel, fixed);
-  return (messages, onConfirm) => {
-    // amqplib marks a closed or closing channel by giving the instance its own `sendMessage`, one that throws.
-    const buffer = connection.channels?.[number]?.buffer;
-    if (Object.hasOwn(channel, 'sendMessage') || !buffer?.write) return viaAmqplib(messages, onConfirm);
-    const frames = encodePublishFrames(number, connection.frameMax!, fixed, messages);
-    for (let i = 0; i < messages.length; i++) internals.pushConfirmCallback!(onConfirm);
-    connection.sentSinceLastCheck = true; // as amqplib does on every send: no heartbeat needed
-    buffer.write(frames);
   };
 }

@@ -1,8 +1,8 @@
 import amqp, { type ChannelModel } from 'amqplib';
-import { testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { testServiceUrls, uniqueSuffix, useLibraryFastPaths } from '@chanjiao/testing';
 import { countSocketWrites } from '@chanjiao/test-support';
-import { connectAnyNode } from './amqp-connection';
-import { coalesceFrameWrites } from './frame-writes';
+import { connectAnyNode } from '../amqp-connection';
+import { coalesceFrameWrites } from './amqplib-internals';
 
 describe('frames written together (real RabbitMQ)', () => {
   const { amqpUrl } = testServiceUrls();
@@ -46,6 +46,19 @@ describe('frames written together (real RabbitMQ)', () => {
     expect(received).toEqual(expected);
     // 300 messages of ~600 bytes are ~190 kB: the socket's 16 kB buffer limit splits them into a dozen or so writes.
     expect(writes).toBeLessThan(N / 5);
+  });
+
+  it('on the public path (CHANJIAO_LIBRARY_FAST_PATHS=off) connects as amqplib does: a write per message, every message intact', async () => {
+    useLibraryFastPaths('off');
+    try {
+      const model = await connectAnyNode(amqpUrl);
+      connections.push(model);
+      const { writes, received } = await burst(model);
+      expect(received).toEqual(expected);
+      expect(writes).toBeGreaterThanOrEqual(N);
+    } finally {
+      useLibraryFastPaths('on');
+    }
   });
 
   it('without it, amqplib writes each message by itself (what the above guards against)', async () => {

@@ -19,8 +19,9 @@ import {
   validate,
   ValidatorOptions,
 } from 'class-validator';
-import { certainlyValid } from './fast-validation';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from './validators';
+import { useLibraryFastPaths } from '@chanjiao/testing';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear } from '../validators';
+import { certainlyValid, classValidatorFastPath } from './class-validator-internals';
 
 const OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -159,5 +160,17 @@ describe('certainlyValid', () => {
     expect(certainlyValid(item, OPTIONS)).toBe(true);
     expect(certainlyValid(item, { ...OPTIONS, whitelist: false })).toBe(false);
     expect(certainlyValid(item, { ...OPTIONS, groups: ['x'] })).toBe(false);
+  });
+
+  it('answers nothing on the public path (CHANJIAO_LIBRARY_FAST_PATHS=off): class-validator checks everything', () => {
+    const item = plainToInstance(Item, base);
+    try {
+      useLibraryFastPaths('off');
+      expect(classValidatorFastPath.on).toBe(false);
+      expect(certainlyValid(item, OPTIONS)).toBe(false);
+    } finally {
+      useLibraryFastPaths('on');
+    }
+    expect(certainlyValid(item, OPTIONS)).toBe(true);
   });
 });
