@@ -17,3 +17,4 @@ export * from './audit';
 export * from './paging';
 export * from './quota';
 export * from './edge';
+export * from './view-mapper';

@@ -5,3 +5,4 @@ export * from './http';
 export * from './tcp-proxy';
 export * from './zip-fixture';
 export * from './library-fast-paths';
+export * from './view-mappers';

@@ -11,14 +11,13 @@ import {
   GraduationBatchItemDto,
   GraduationDto,
   TransferBatchItemDto,
+  toEnrollmentView,
   TransferDto,
   WithdrawalBatchItemDto,
   WithdrawalDto,
 } from './enrollment.dto';
 import { EnrollmentState, LifecycleCommand } from './enrollment.domain';
 import { EnrollmentService, LifecycleItem } from './enrollment.service';
-
-const view = ({ withdrawalReason: _private, ...s }: EnrollmentState): EnrollmentView => s;
 
 @ApiTags('enrollments')
 @ApiBearerAuth()
@@ -56,7 +55,7 @@ export class EnrollmentController {
   @Get('enrollments/:studentId')
   @ApiOkResponse({ type: EnrollmentView })
   async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<EnrollmentView> {
-    return view(await this.enrollments.get(p.institution, studentId));
+    return toEnrollmentView(await this.enrollments.get(p.institution, studentId));
   }
 
   @Post('enrollments/:studentId/cancellation')
@@ -176,7 +175,9 @@ export class EnrollmentController {
   }
 
   private async lifecycle(p: Principal, traceparent: string | undefined, item: LifecycleItem): Promise<EnrollmentView> {
-    return view(singleResult(await this.enrollments.lifecycle({ institution: p.institution, actor: p.keyId, traceparent }, item)).value);
+    return toEnrollmentView(
+      singleResult(await this.enrollments.lifecycle({ institution: p.institution, actor: p.keyId, traceparent }, item)).value,
+    );
   }
 
   private async lifecycleBatch(
@@ -191,6 +192,6 @@ export class EnrollmentController {
   private single(result: ItemResult<EnrollmentState>, reply: FastifyReply): EnrollmentView {
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return view(value);
+    return toEnrollmentView(value);
   }
 }

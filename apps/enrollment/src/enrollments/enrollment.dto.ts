@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { Pathway, PATHWAYS, PROGRAM_LEVELS, ProgramLevel } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText, viewMapper } from '@chanjiao/platform';
 
 export class CreateEnrollmentDto {
   @ApiProperty({ description: "The institution's student number (no personal data)", example: '2022460101001' })
@@ -120,3 +120,29 @@ export class EnrollmentView {
   @ApiProperty({ type: [TransferView] }) transfers!: TransferView[];
   @ApiProperty({ description: 'Sequence of the latest event about this student' }) version!: number;
 }
+
+const toTransferView = viewMapper(TransferView, ['date', 'fromProgramCode', 'programCode']);
+
+/** The API view of an enrollment: the withdrawal reason stays out (kept, never published). */
+export const toEnrollmentView = viewMapper(
+  EnrollmentView,
+  [
+    'studentId',
+    'programCode',
+    'cohortYear',
+    'level',
+    'pathway',
+    'partnerInstitution',
+    'orderClassId',
+    'apprenticeship',
+    'originRegion',
+    'status',
+    'cancelledOn',
+    'withdrawnOn',
+    'graduatedOn',
+    'graduationYear',
+    'transfers',
+    'version',
+  ],
+  { transfers: toTransferView },
+);

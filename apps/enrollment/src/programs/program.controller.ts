@@ -13,11 +13,8 @@ import {
   singleResult,
   toBatchResult,
 } from '@chanjiao/platform';
-import { ProgramBatchItemDto, ProgramView, PutProgramDto } from './program.dto';
+import { ProgramBatchItemDto, ProgramView, PutProgramDto, toProgramView } from './program.dto';
 import { ProgramService } from './program.service';
-import { ProgramState } from './program.domain';
-
-const view = ({ version, ...rest }: ProgramState): ProgramView => Object.assign({}, rest, { version });
 
 @ApiTags('programs')
 @ApiBearerAuth()
@@ -40,7 +37,7 @@ export class ProgramController {
     const result = await this.programs.put({ institution: p.institution, actor: p.keyId, traceparent }, Object.assign({}, body, { code }));
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return view(value);
+    return toProgramView(value);
   }
 
   @Put('programs::batch')
@@ -76,12 +73,12 @@ export class ProgramController {
   @ApiOkResponse({ type: PageView(ProgramView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<ProgramView>> {
     const page = await this.programs.list(p.institution, pageRequest(q, ['text']));
-    return { items: page.items.map(view), nextCursor: page.nextCursor };
+    return { items: page.items.map(toProgramView), nextCursor: page.nextCursor };
   }
 
   @Get('programs/:code')
   @ApiOkResponse({ type: ProgramView })
   async get(@CurrentPrincipal() p: Principal, @Param('code', IdParamPipe) code: string): Promise<ProgramView> {
-    return view(await this.programs.get(p.institution, code));
+    return toProgramView(await this.programs.get(p.institution, code));
   }
 }

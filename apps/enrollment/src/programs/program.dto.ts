@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { IsText } from '@chanjiao/platform';
+import { IsText, viewMapper } from '@chanjiao/platform';
 import { ID_PATTERN, PROGRAM_LEVELS, PROGRAM_STATUSES, ProgramLevel, ProgramStatus, Sector, SECTORS } from '@chanjiao/contracts';
 
 export class PutProgramDto {
@@ -53,3 +53,6 @@ export class ProgramView {
   @ApiProperty({ enum: PROGRAM_STATUSES }) status!: ProgramStatus;
   @ApiProperty({ description: 'Sequence of the latest event about this program' }) version!: number;
 }
+
+/** The API view of a program: exactly these keys of its state (README, Architecture: views are allow-lists). */
+export const toProgramView = viewMapper(ProgramView, ['code', 'name', 'category', 'cluster', 'level', 'sectors', 'status', 'version']);
