@@ -3,6 +3,8 @@
  * added to a state (private or not) stays out of the API until someone lists it in the view.
  */
 
+import type { Page } from './paging';
+
 /** The element a nested view maps (an array's element, or the object itself when nullable). */
 type Element<T> = T extends readonly (infer E)[] ? E : Exclude<T, null>;
 
@@ -55,4 +57,9 @@ export function viewMapper<V extends object, const K extends readonly (keyof V)[
     return out as V;
   };
   return Object.assign(mapper, { view, keys: list });
+}
+
+/** A page of states as a page of views. */
+export function viewPage<S, V>(page: Page<S>, mapper: (source: S) => V): Page<V> {
+  return { items: page.items.map((item) => mapper(item)), nextCursor: page.nextCursor };
 }

@@ -3,7 +3,14 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { DestinationBatchItemDto, DestinationHistoryView, DestinationVersionView, PutDestinationDto } from './destination.dto';
+import {
+  DestinationBatchItemDto,
+  DestinationHistoryView,
+  DestinationVersionView,
+  PutDestinationDto,
+  toDestinationHistoryView,
+  toDestinationVersionView,
+} from './destination.dto';
 import { destinationHistory } from './destination.domain';
 import { DestinationService } from './destination.service';
 
@@ -33,7 +40,7 @@ export class DestinationController {
     );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toDestinationVersionView(value);
   }
 
   @Put('destinations::batch')
@@ -72,6 +79,6 @@ export class DestinationController {
   })
   @ApiOkResponse({ type: DestinationHistoryView })
   async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<DestinationHistoryView> {
-    return destinationHistory(await this.destinations.history(p.institution, studentId));
+    return toDestinationHistoryView(destinationHistory(await this.destinations.history(p.institution, studentId)));
   }
 }

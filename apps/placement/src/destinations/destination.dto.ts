@@ -10,7 +10,7 @@ import {
   Sector,
   SECTORS,
 } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText, viewMapper } from '@chanjiao/platform';
 
 /** `detail` must be one of the sub-kinds of the body's `category` (e.g. not `postgraduate` with `contract`). */
 function FitsCategory(options?: ValidationOptions): PropertyDecorator {
@@ -145,3 +145,25 @@ export class DestinationHistoryView extends DestinationVersionView {
   })
   timeline!: DestinationSpanView[];
 }
+
+const VERSION_KEYS = [
+  'studentId',
+  'version',
+  'graduationYear',
+  'programCode',
+  'category',
+  'detail',
+  'employerPartnerId',
+  'employerName',
+  'region',
+  'sector',
+  'effectiveDate',
+  'verified',
+] as const;
+
+export const toDestinationVersionView = viewMapper(DestinationVersionView, VERSION_KEYS);
+const toDestinationSpanView = viewMapper(DestinationSpanView, ['from', 'until', 'version']);
+export const toDestinationHistoryView = viewMapper(DestinationHistoryView, [...VERSION_KEYS, 'versions', 'timeline'], {
+  versions: toDestinationVersionView,
+  timeline: toDestinationSpanView,
+});

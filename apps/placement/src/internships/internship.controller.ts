@@ -2,8 +2,25 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, pageRequest, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CompletionBatchItemDto, CompletionDto, CreateInternshipDto, InternshipListQuery, InternshipView } from './internship.dto';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  pageRequest,
+  PageView,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
+import {
+  CompletionBatchItemDto,
+  CompletionDto,
+  CreateInternshipDto,
+  InternshipListQuery,
+  InternshipView,
+  toInternshipView,
+} from './internship.dto';
 import { InternshipService } from './internship.service';
 
 @ApiTags('internships')
@@ -27,7 +44,7 @@ export class InternshipController {
     const result = await this.internships.post({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toInternshipView(value);
   }
 
   @Post('internships::batch')
@@ -72,19 +89,19 @@ export class InternshipController {
       { institution: p.institution, actor: p.keyId, traceparent },
       { internshipId, endDate: body.endDate },
     );
-    return singleResult(result).value;
+    return toInternshipView(singleResult(result).value);
   }
 
   @Get('internships')
   @ApiOperation({ summary: "A student's internships, a page at a time in id order (see README, Paging)" })
   @ApiOkResponse({ type: PageView(InternshipView) })
-  list(@CurrentPrincipal() p: Principal, @Query() q: InternshipListQuery): Promise<Page<InternshipView>> {
-    return this.internships.listByStudent(p.institution, q.studentId, pageRequest(q, ['text']));
+  async list(@CurrentPrincipal() p: Principal, @Query() q: InternshipListQuery): Promise<Page<InternshipView>> {
+    return viewPage(await this.internships.listByStudent(p.institution, q.studentId, pageRequest(q, ['text'])), toInternshipView);
   }
 
   @Get('internships/:internshipId')
   @ApiOkResponse({ type: InternshipView })
-  get(@CurrentPrincipal() p: Principal, @Param('internshipId', IdParamPipe) internshipId: string): Promise<InternshipView> {
-    return this.internships.get(p.institution, internshipId);
+  async get(@CurrentPrincipal() p: Principal, @Param('internshipId', IdParamPipe) internshipId: string): Promise<InternshipView> {
+    return toInternshipView(await this.internships.get(p.institution, internshipId));
   }
 }

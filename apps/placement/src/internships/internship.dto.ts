@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { INTERNSHIP_KINDS, InternshipKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, PageQuery } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, PageQuery, viewMapper } from '@chanjiao/platform';
 
 export class CreateInternshipDto {
   @ApiProperty({ description: 'Internship id chosen by the careers office system', example: 'INT-2022-000001' })
@@ -68,3 +68,15 @@ export class InternshipListQuery extends PageQuery {
   @IsEntityId()
   studentId!: string;
 }
+
+export const toInternshipView = viewMapper(InternshipView, [
+  'internshipId',
+  'studentId',
+  'kind',
+  'employerPartnerId',
+  'employerName',
+  'region',
+  'startDate',
+  'endDate',
+  'version',
+]);
