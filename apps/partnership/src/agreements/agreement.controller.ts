@@ -2,7 +2,17 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  PageView,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
 import {
   AgreementView,
   CreateAgreementDto,
@@ -10,11 +20,9 @@ import {
   RenewalDto,
   TerminationBatchItemDto,
   TerminationDto,
+  toAgreementView,
 } from './agreement.dto';
-import { AgreementState } from './agreement.domain';
 import { AgreementChangeItem, AgreementService } from './agreement.service';
-
-const view = ({ terminationReason: _private, ...a }: AgreementState): AgreementView => a;
 
 @ApiTags('agreements')
 @ApiBearerAuth()
@@ -37,7 +45,7 @@ export class AgreementController {
     const result = await this.agreements.signOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return view(value);
+    return toAgreementView(value);
   }
 
   @Post('agreements::batch')
@@ -59,13 +67,13 @@ export class AgreementController {
   @ApiOkResponse({ type: PageView(AgreementView) })
   async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AgreementView>> {
     const page = await this.agreements.list(p.institution, q);
-    return { items: page.items.map(view), nextCursor: page.nextCursor };
+    return viewPage(page, toAgreementView);
   }
 
   @Get('agreements/:agreementId')
   @ApiOkResponse({ type: AgreementView })
   async get(@CurrentPrincipal() p: Principal, @Param('agreementId', IdParamPipe) id: string): Promise<AgreementView> {
-    return view(await this.agreements.get(p.institution, id));
+    return toAgreementView(await this.agreements.get(p.institution, id));
   }
 
   @Post('agreements/:agreementId/termination')
@@ -132,7 +140,7 @@ export class AgreementController {
 
   private async change(p: Principal, traceparent: string | undefined, item: AgreementChangeItem): Promise<AgreementView> {
     const result = await this.agreements.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
-    return view(singleResult(result).value);
+    return toAgreementView(singleResult(result).value);
   }
 
   private async changeBatch(p: Principal, traceparent: string | undefined, items: AgreementChangeItem[]): Promise<BatchResultView> {

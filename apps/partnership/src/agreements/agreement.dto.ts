@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { AGREEMENT_KINDS, AgreementKind, COOPERATION_FORMS, CooperationForm, ID_PATTERN, SECTORS, Sector } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
 
 const ID_MESSAGE = ({ property }: { property: string }) => `each of ${property} must be 1-64 letters, digits, ".", "_", ":" or "-"`;
 
@@ -104,3 +104,27 @@ export class AgreementView {
   @ApiProperty({ type: [RenewalView] }) renewals!: RenewalView[];
   @ApiProperty({ description: 'Sequence of the latest event about this agreement' }) version!: number;
 }
+
+const toRenewalView = viewMapper(RenewalView, ['date', 'expiresOn', 'previousExpiresOn']);
+
+/** The API view of an agreement: the termination reason stays out (kept, never published). */
+export const toAgreementView = viewMapper(
+  AgreementView,
+  [
+    'agreementId',
+    'partnerIds',
+    'kind',
+    'forms',
+    'programCodes',
+    'sectors',
+    'signedOn',
+    'effectiveFrom',
+    'expiresOn',
+    'status',
+    'terminatedOn',
+    'expiredOn',
+    'renewals',
+    'version',
+  ],
+  { renewals: toRenewalView },
+);

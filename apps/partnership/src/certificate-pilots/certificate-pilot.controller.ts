@@ -3,7 +3,13 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CertificatePilotView, CreateCertificatePilotDto, PilotResultsBatchItemDto, PilotResultsDto } from './certificate-pilot.dto';
+import {
+  CertificatePilotView,
+  CreateCertificatePilotDto,
+  PilotResultsBatchItemDto,
+  PilotResultsDto,
+  toCertificatePilotView,
+} from './certificate-pilot.dto';
 import { CertificatePilotService } from './certificate-pilot.service';
 
 @ApiTags('1+X certificate pilots')
@@ -25,7 +31,7 @@ export class CertificatePilotController {
     const result = await this.pilots.launchOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toCertificatePilotView(value);
   }
 
   @Post('certificate-pilots::batch')
@@ -55,7 +61,7 @@ export class CertificatePilotController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { pilotId }),
     );
-    return singleResult(result).value;
+    return toCertificatePilotView(singleResult(result).value);
   }
 
   @Post('certificate-pilots/results::batch')
@@ -73,7 +79,7 @@ export class CertificatePilotController {
 
   @Get('certificate-pilots/:pilotId')
   @ApiOkResponse({ type: CertificatePilotView })
-  get(@CurrentPrincipal() p: Principal, @Param('pilotId', IdParamPipe) id: string): Promise<CertificatePilotView> {
-    return this.pilots.get(p.institution, id);
+  async get(@CurrentPrincipal() p: Principal, @Param('pilotId', IdParamPipe) id: string): Promise<CertificatePilotView> {
+    return toCertificatePilotView(await this.pilots.get(p.institution, id));
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsYear } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsYear, viewMapper } from '@chanjiao/platform';
 
 export class CreateCertificatePilotDto {
   @ApiProperty({ example: '1X-2022-01' }) @IsEntityId() pilotId!: string;
@@ -40,3 +40,11 @@ export class CertificatePilotView {
   @ApiProperty({ type: [PilotResultsView] }) results!: PilotResultsView[];
   @ApiProperty({ description: 'Sequence of the latest event about this pilot' }) version!: number;
 }
+
+const toPilotResultsView = viewMapper(PilotResultsView, ['year', 'trained', 'sat', 'passed']);
+
+export const toCertificatePilotView = viewMapper(
+  CertificatePilotView,
+  ['pilotId', 'certificate', 'level', 'partnerId', 'programCodes', 'launchedOn', 'results', 'version'],
+  { results: toPilotResultsView },
+);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CreateIndustryCollegeDto, IndustryCollegeView } from './industry-college.dto';
+import { CreateIndustryCollegeDto, IndustryCollegeView, toIndustryCollegeView } from './industry-college.dto';
 import { IndustryCollegeService } from './industry-college.service';
 
 @ApiTags('industry colleges')
@@ -25,7 +25,7 @@ export class IndustryCollegeController {
     const result = await this.colleges.foundOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toIndustryCollegeView(value);
   }
 
   @Post('industry-colleges::batch')
@@ -43,7 +43,7 @@ export class IndustryCollegeController {
 
   @Get('industry-colleges/:collegeId')
   @ApiOkResponse({ type: IndustryCollegeView })
-  get(@CurrentPrincipal() p: Principal, @Param('collegeId', IdParamPipe) id: string): Promise<IndustryCollegeView> {
-    return this.colleges.get(p.institution, id);
+  async get(@CurrentPrincipal() p: Principal, @Param('collegeId', IdParamPipe) id: string): Promise<IndustryCollegeView> {
+    return toIndustryCollegeView(await this.colleges.get(p.institution, id));
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
 
 const ID_MESSAGE = ({ property }: { property: string }) => `each of ${property} must be 1-64 letters, digits, ".", "_", ":" or "-"`;
 
@@ -33,3 +33,12 @@ export class IndustryCollegeView {
   @ApiProperty() foundedOn!: string;
   @ApiProperty({ description: 'Sequence of the latest event about this industry college' }) version!: number;
 }
+
+export const toIndustryCollegeView = viewMapper(IndustryCollegeView, [
+  'collegeId',
+  'name',
+  'partnerIds',
+  'programCodes',
+  'foundedOn',
+  'version',
+]);

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@n
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { BatchResultView, IdParamPipe, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { CreateOrderClassDto, OrderClassView } from './order-class.dto';
+import { CreateOrderClassDto, OrderClassView, toOrderClassView } from './order-class.dto';
 import { OrderClassService } from './order-class.service';
 
 @ApiTags('order classes')
@@ -25,7 +25,7 @@ export class OrderClassController {
     const result = await this.orderClasses.createOne({ institution: p.institution, actor: p.keyId, traceparent }, body);
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toOrderClassView(value);
   }
 
   @Post('order-classes::batch')
@@ -43,7 +43,7 @@ export class OrderClassController {
 
   @Get('order-classes/:orderClassId')
   @ApiOkResponse({ type: OrderClassView })
-  get(@CurrentPrincipal() p: Principal, @Param('orderClassId', IdParamPipe) id: string): Promise<OrderClassView> {
-    return this.orderClasses.get(p.institution, id);
+  async get(@CurrentPrincipal() p: Principal, @Param('orderClassId', IdParamPipe) id: string): Promise<OrderClassView> {
+    return toOrderClassView(await this.orderClasses.get(p.institution, id));
   }
 }

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { IsEntityId, IsYear } from '@chanjiao/platform';
+import { IsEntityId, IsYear, viewMapper } from '@chanjiao/platform';
 
 export class CreateOrderClassDto {
   @ApiProperty({ example: 'OC-2022-01' }) @IsEntityId() orderClassId!: string;
@@ -15,3 +15,12 @@ export class CreateOrderClassDto {
 export class OrderClassView extends CreateOrderClassDto {
   @ApiProperty({ description: 'Sequence of the latest event about this order class' }) version!: number;
 }
+
+export const toOrderClassView = viewMapper(OrderClassView, [
+  'orderClassId',
+  'partnerId',
+  'programCode',
+  'cohortYear',
+  'students',
+  'version',
+]);

@@ -2,8 +2,18 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res 
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
-import { PartnerBatchItemDto, PartnerView, PutPartnerDto } from './partner.dto';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  PageView,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
+import { PartnerBatchItemDto, PartnerView, PutPartnerDto, toPartnerView } from './partner.dto';
 import { PartnerService } from './partner.service';
 
 @ApiTags('partners')
@@ -29,7 +39,7 @@ export class PartnerController {
     );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toPartnerView(value);
   }
 
   @Put('partners::batch')
@@ -62,13 +72,13 @@ export class PartnerController {
   @Get('partners')
   @ApiOperation({ summary: "The partners of the key's institution, a page at a time in id order (see README, Paging)" })
   @ApiOkResponse({ type: PageView(PartnerView) })
-  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<PartnerView>> {
-    return this.partners.list(p.institution, q);
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<PartnerView>> {
+    return viewPage(await this.partners.list(p.institution, q), toPartnerView);
   }
 
   @Get('partners/:partnerId')
   @ApiOkResponse({ type: PartnerView })
-  get(@CurrentPrincipal() p: Principal, @Param('partnerId', IdParamPipe) partnerId: string): Promise<PartnerView> {
-    return this.partners.get(p.institution, partnerId);
+  async get(@CurrentPrincipal() p: Principal, @Param('partnerId', IdParamPipe) partnerId: string): Promise<PartnerView> {
+    return toPartnerView(await this.partners.get(p.institution, partnerId));
   }
 }

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { IEI_LEVELS, IeiLevel, PARTNER_KINDS, PartnerKind, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsEntityId, IsRegionCode, IsText } from '@chanjiao/platform';
+import { IsEntityId, IsRegionCode, IsText, viewMapper } from '@chanjiao/platform';
 import { IsCreditCode } from '../common/validators';
 
 export class PutPartnerDto {
@@ -53,3 +53,14 @@ export class PartnerView {
   @ApiProperty({ enum: IEI_LEVELS }) ieiLevel!: IeiLevel;
   @ApiProperty({ description: 'Sequence of the latest event about this partner' }) version!: number;
 }
+
+export const toPartnerView = viewMapper(PartnerView, [
+  'partnerId',
+  'name',
+  'kind',
+  'creditCode',
+  'sector',
+  'region',
+  'ieiLevel',
+  'version',
+]);

@@ -2,7 +2,17 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res 
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  PageView,
+  ParseBatchPipe,
+  singleResult,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
 import {
   InvestmentBatchItemDto,
   InvestmentDto,
@@ -10,6 +20,8 @@ import {
   PutTrainingBaseDto,
   TrainingBaseBatchItemDto,
   TrainingBaseView,
+  toInvestmentView,
+  toTrainingBaseView,
 } from './training-base.dto';
 import { TrainingBaseService } from './training-base.service';
 
@@ -36,7 +48,7 @@ export class TrainingBaseController {
     );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toTrainingBaseView(value);
   }
 
   @Put('training-bases::batch')
@@ -81,7 +93,7 @@ export class TrainingBaseController {
     );
     const { outcome, value } = singleResult(result);
     void reply.status(outcome === 'created' ? 201 : 200);
-    return value;
+    return toInvestmentView(value);
   }
 
   @Post('training-bases/investments::batch')
@@ -99,18 +111,18 @@ export class TrainingBaseController {
 
   @Get('training-bases/:baseId')
   @ApiOkResponse({ type: TrainingBaseView })
-  get(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<TrainingBaseView> {
-    return this.bases.get(p.institution, id);
+  async get(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<TrainingBaseView> {
+    return toTrainingBaseView(await this.bases.get(p.institution, id));
   }
 
   @Get('training-bases/:baseId/investments')
   @ApiOperation({ summary: 'The investments in a training base, a page at a time in id order' })
   @ApiOkResponse({ type: PageView(InvestmentView) })
-  investments(
+  async investments(
     @CurrentPrincipal() p: Principal,
     @Param('baseId', IdParamPipe) id: string,
     @Query() q: PageQuery,
   ): Promise<Page<InvestmentView>> {
-    return this.bases.listInvestments(p.institution, id, q);
+    return viewPage(await this.bases.listInvestments(p.institution, id, q), toInvestmentView);
   }
 }

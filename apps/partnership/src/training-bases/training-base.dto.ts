@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { INVESTMENT_SOURCES, InvestmentSource, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
 import { IsMoney } from '../common/validators';
 
 export class PutTrainingBaseDto {
@@ -45,3 +45,6 @@ export class InvestmentView {
   @ApiProperty({ enum: INVESTMENT_SOURCES }) source!: InvestmentSource;
   @ApiProperty() date!: string;
 }
+
+export const toTrainingBaseView = viewMapper(TrainingBaseView, ['baseId', 'name', 'kind', 'sector', 'version']);
+export const toInvestmentView = viewMapper(InvestmentView, ['baseId', 'investmentId', 'amount', 'source', 'date']);
