@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
 import { distinctParticipants } from './activity.domain';
 
 export const MAX_PARTICIPANTS = 5000;
@@ -76,3 +76,14 @@ export class ActivityView {
   @ApiProperty({ type: [String] }) participants!: string[];
   @ApiProperty({ nullable: true, type: Number }) participantCount!: number | null;
 }
+
+export const toActivityView = viewMapper(ActivityView, [
+  'allianceId',
+  'activityId',
+  'kind',
+  'title',
+  'date',
+  'online',
+  'participants',
+  'participantCount',
+]);

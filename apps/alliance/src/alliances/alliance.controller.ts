@@ -2,10 +2,20 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Put, Res 
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  pageRequest,
+  PageView,
+  ParseBatchPipe,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
 import { respond } from '../common/respond';
-import { AdoptCharterDto, CharterBatchItemDto, CharterView } from '../charters/charter.dto';
-import { AllianceBatchItemDto, AllianceView, PutAllianceDto } from './alliance.dto';
+import { AdoptCharterDto, CharterBatchItemDto, CharterView, toCharterView } from '../charters/charter.dto';
+import { AllianceBatchItemDto, AllianceView, PutAllianceDto, toAllianceView } from './alliance.dto';
 import { AllianceService } from './alliance.service';
 
 @ApiTags('alliances')
@@ -30,7 +40,7 @@ export class AllianceController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
-    return respond(result, reply);
+    return respond(result, reply, toAllianceView);
   }
 
   @Put('alliances::batch')
@@ -63,14 +73,14 @@ export class AllianceController {
   @Get('alliances')
   @ApiOperation({ summary: "The alliances of the key's institution, a page at a time in id order (see README, Paging)" })
   @ApiOkResponse({ type: PageView(AllianceView) })
-  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AllianceView>> {
-    return this.alliances.list(p.institution, pageRequest(q, ['text']));
+  async list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery): Promise<Page<AllianceView>> {
+    return viewPage(await this.alliances.list(p.institution, pageRequest(q, ['text'])), toAllianceView);
   }
 
   @Get('alliances/:allianceId')
   @ApiOkResponse({ type: AllianceView })
-  get(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<AllianceView> {
-    return this.alliances.get(p.institution, allianceId);
+  async get(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<AllianceView> {
+    return toAllianceView(await this.alliances.get(p.institution, allianceId));
   }
 
   @Post('alliances/:allianceId/charters')
@@ -90,7 +100,7 @@ export class AllianceController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
-    return respond(result, reply);
+    return respond(result, reply, toCharterView);
   }
 
   @Post('alliances/charters::batch')
@@ -110,11 +120,11 @@ export class AllianceController {
   @Get('alliances/:allianceId/charters')
   @ApiOperation({ summary: 'The charters of an alliance, a page at a time in version order' })
   @ApiOkResponse({ type: PageView(CharterView) })
-  charters(
+  async charters(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,
     @Query() q: PageQuery,
   ): Promise<Page<CharterView>> {
-    return this.alliances.listCharters(p.institution, allianceId, pageRequest(q, ['int']));
+    return viewPage(await this.alliances.listCharters(p.institution, allianceId, pageRequest(q, ['int'])), toCharterView);
   }
 }

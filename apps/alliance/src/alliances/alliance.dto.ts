@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { ALLIANCE_ROLES, ALLIANCE_SCOPES, AllianceRole, AllianceScope, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
 
 export class PutAllianceDto {
   @ApiProperty({ example: '巴州现代纺织职业教育联盟' })
@@ -42,3 +42,5 @@ export class AllianceView {
   @ApiProperty({ enum: ALLIANCE_ROLES }) role!: AllianceRole;
   @ApiProperty({ description: 'Sequence of the latest event about this alliance' }) version!: number;
 }
+
+export const toAllianceView = viewMapper(AllianceView, ['allianceId', 'name', 'scope', 'sector', 'foundedOn', 'role', 'version']);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsEntityId, IsText } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
 
 export class AdoptCharterDto {
   @ApiProperty({ description: 'Charter version: a positive integer, higher than every earlier version of the alliance', example: 2 })
@@ -31,3 +31,5 @@ export class CharterView {
   @ApiProperty({ nullable: true, type: String }) summary!: string | null;
   @ApiProperty({ description: 'Ordinal of the charter = sequence of its event' }) sequence!: number;
 }
+
+export const toCharterView = viewMapper(CharterView, ['allianceId', 'version', 'adoptedOn', 'summary', 'sequence']);

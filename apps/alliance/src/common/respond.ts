@@ -1,9 +1,12 @@
 import type { FastifyReply } from 'fastify';
 import { ItemResult, singleResult } from '@chanjiao/platform';
 
-/** The single-item form of a write: 201 when created, 200 when updated or unchanged; domain errors are thrown. */
-export function respond<T>(result: ItemResult<T>, reply: FastifyReply): T {
+/**
+ * The single-item form of a write: 201 when created, 200 when updated or unchanged; domain errors are thrown. The
+ * state goes out only through its view mapper (README, Architecture: views are allow-lists).
+ */
+export function respond<S, V>(result: ItemResult<S>, reply: FastifyReply, view: (state: S) => V): V {
   const { outcome, value } = singleResult(result);
   void reply.status(outcome === 'created' ? 201 : 200);
-  return value;
+  return view(value);
 }

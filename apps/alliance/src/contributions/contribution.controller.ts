@@ -2,11 +2,21 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { BatchResultView, IdParamPipe, Page, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult } from '@chanjiao/platform';
+import {
+  BatchResultView,
+  IdParamPipe,
+  Page,
+  PageQuery,
+  pageRequest,
+  PageView,
+  ParseBatchPipe,
+  toBatchResult,
+  viewPage,
+} from '@chanjiao/platform';
 import { respond } from '../common/respond';
-import { ActivityBatchItemDto, ActivityView, RecordActivityDto } from '../activities/activity.dto';
+import { ActivityBatchItemDto, ActivityView, RecordActivityDto, toActivityView } from '../activities/activity.dto';
 import { ActivityService } from '../activities/activity.service';
-import { ContributionBatchItemDto, ContributionView, RecordContributionDto } from './contribution.dto';
+import { ContributionBatchItemDto, ContributionView, RecordContributionDto, toContributionView } from './contribution.dto';
 import { ContributionService } from './contribution.service';
 
 /** Pooled resources and activities of alliances: recorded once each (identical repeat 200, other content 409). */
@@ -36,7 +46,7 @@ export class ContributionController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
-    return respond(result, reply);
+    return respond(result, reply, toContributionView);
   }
 
   @Post('alliances/contributions::batch')
@@ -56,12 +66,12 @@ export class ContributionController {
   @Get('alliances/:allianceId/contributions')
   @ApiOperation({ summary: 'The contributions of an alliance, a page at a time in contribution id order' })
   @ApiOkResponse({ type: PageView(ContributionView) })
-  listContributions(
+  async listContributions(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,
     @Query() q: PageQuery,
   ): Promise<Page<ContributionView>> {
-    return this.contributions.list(p.institution, allianceId, pageRequest(q, ['text']));
+    return viewPage(await this.contributions.list(p.institution, allianceId, pageRequest(q, ['text'])), toContributionView);
   }
 
   @Post('alliances/:allianceId/activities')
@@ -78,7 +88,7 @@ export class ContributionController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
-    return respond(result, reply);
+    return respond(result, reply, toActivityView);
   }
 
   @Post('alliances/activities::batch')
@@ -98,11 +108,11 @@ export class ContributionController {
   @Get('alliances/:allianceId/activities')
   @ApiOperation({ summary: 'The activities of an alliance, a page at a time in activity id order' })
   @ApiOkResponse({ type: PageView(ActivityView) })
-  listActivities(
+  async listActivities(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,
     @Query() q: PageQuery,
   ): Promise<Page<ActivityView>> {
-    return this.activities.list(p.institution, allianceId, pageRequest(q, ['text']));
+    return viewPage(await this.activities.list(p.institution, allianceId, pageRequest(q, ['text'])), toActivityView);
   }
 }

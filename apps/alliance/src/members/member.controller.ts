@@ -13,6 +13,7 @@ import {
   ParseBatchPipe,
   singleResult,
   toBatchResult,
+  viewPage,
 } from '@chanjiao/platform';
 import { respond } from '../common/respond';
 import { MemberState } from './member.domain';
@@ -24,6 +25,7 @@ import {
   MemberView,
   RoleChangeBatchItemDto,
   RoleChangeDto,
+  toMemberView,
 } from './member.dto';
 import { MemberChangeItem, MemberService } from './member.service';
 
@@ -51,7 +53,7 @@ export class MemberController {
       { institution: p.institution, actor: p.keyId, traceparent },
       Object.assign({}, body, { allianceId }),
     );
-    return respond(result, reply);
+    return respond(result, reply, toMemberView);
   }
 
   @Post('alliances/members::batch')
@@ -135,27 +137,27 @@ export class MemberController {
     summary: 'Members of an alliance, current and former, with their membership periods; a page at a time in member id order',
   })
   @ApiOkResponse({ type: PageView(MemberView) })
-  list(
+  async list(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,
     @Query() q: PageQuery,
   ): Promise<Page<MemberView>> {
-    return this.members.list(p.institution, allianceId, pageRequest(q, ['text']));
+    return viewPage(await this.members.list(p.institution, allianceId, pageRequest(q, ['text'])), toMemberView);
   }
 
   @Get('alliances/:allianceId/members/:memberId')
   @ApiOkResponse({ type: MemberView })
-  get(
+  async get(
     @CurrentPrincipal() p: Principal,
     @Param('allianceId', IdParamPipe) allianceId: string,
     @Param('memberId', IdParamPipe) memberId: string,
   ): Promise<MemberView> {
-    return this.members.get(p.institution, allianceId, memberId);
+    return toMemberView(await this.members.get(p.institution, allianceId, memberId));
   }
 
   private async change(p: Principal, traceparent: string | undefined, item: MemberChangeItem): Promise<MemberView> {
     const result = await this.members.changeOne({ institution: p.institution, actor: p.keyId, traceparent }, item);
-    return singleResult(result).value;
+    return toMemberView(singleResult(result).value);
   }
 
   private batch(items: Array<{ allianceId: string; memberId: string }>, results: Array<ItemResult<MemberState>>): BatchResultView {

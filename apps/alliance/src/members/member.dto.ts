@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { ALLIANCE_MEMBER_KINDS, ALLIANCE_ROLES, AllianceMemberKind, AllianceRole } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
 
 export class JoinDto {
   @ApiProperty({ description: 'Id of the member institution or enterprise (e.g. a partner id); never a person', example: 'E-0042' })
@@ -73,3 +73,14 @@ export class MemberView {
   @ApiProperty({ type: [MembershipPeriodView] }) periods!: MembershipPeriodView[];
   @ApiProperty({ description: 'Sequence of the latest event about this membership' }) version!: number;
 }
+
+const toRoleChangeView = viewMapper(RoleChangeView, ['date', 'role']);
+const toMembershipPeriodView = viewMapper(MembershipPeriodView, ['memberKind', 'role', 'joinedOn', 'roleChanges', 'departedOn'], {
+  roleChanges: toRoleChangeView,
+});
+
+export const toMemberView = viewMapper(
+  MemberView,
+  ['allianceId', 'memberId', 'memberKind', 'role', 'status', 'joinedOn', 'departedOn', 'periods', 'version'],
+  { periods: toMembershipPeriodView },
+);
