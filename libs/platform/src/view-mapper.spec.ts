@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { viewMapper } from './view-mapper';
-import { viewKeysOf } from '@chanjiao/testing';
+import { describeViewMappers, viewKeysOf } from '@chanjiao/testing';
+import { toImportView } from './imports/import.dto';
 
 class InnerView {
   @ApiProperty() date!: string;
@@ -22,6 +23,12 @@ describe('viewMapper', () => {
     expect(Object.keys(view)).toEqual(['id', 'note', 'items']);
   });
 
+  it('leaves out an optional property the state leaves out, as JSON did', () => {
+    const view = toOuter({ id: 'A', note: null, items: [{ date: '2024-01-01' }], other: undefined } as never);
+    expect(view).toStrictEqual({ id: 'A', note: null, items: [{ date: '2024-01-01' }] });
+    expect(Object.keys(toInner({ date: undefined } as never))).toEqual([]);
+  });
+
   it('lists the same keys as the class declares to OpenAPI', () => {
     expect([...toOuter.keys].sort()).toEqual(viewKeysOf(OuterView).sort());
     expect(toOuter.view).toBe(OuterView);
@@ -32,5 +39,23 @@ describe('viewMapper', () => {
     viewMapper(OuterView, ['id', 'note']);
     // @ts-expect-error 'other' is no key of the view
     viewMapper(OuterView, ['id', 'note', 'items', 'other']);
+  });
+});
+
+describe('import API view is an allow-list', () => {
+  describeViewMappers({
+    import: {
+      mapper: toImportView,
+      sample: {
+        importId: 'J1',
+        entity: 'programs',
+        status: 'completed',
+        rows: { done: 2, created: 1, updated: 0, unchanged: 0, failed: 1, note: 'must not leak' },
+        errors: [{ row: 3, column: 'code', message: 'bad', code: 'invalid', value: 'must not leak' }],
+        message: 'whole file',
+        startedAt: '2024-01-01T00:00:00.000Z',
+        finishedAt: null,
+      },
+    },
   });
 });

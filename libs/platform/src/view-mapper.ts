@@ -46,13 +46,10 @@ export function viewMapper<V extends object, const K extends readonly (keyof V)[
     const out: Partial<Record<keyof V, unknown>> = {};
     for (const key of list) {
       const value: unknown = source[key];
+      // An optional property the source leaves out stays out, as JSON never had it.
+      if (value === undefined) continue;
       const inner = nested?.[key] as ((s: unknown) => unknown) | undefined;
-      out[key] =
-        inner === undefined || value === null || value === undefined
-          ? value
-          : Array.isArray(value)
-            ? value.map((v) => inner(v))
-            : inner(value);
+      out[key] = inner === undefined || value === null ? value : Array.isArray(value) ? value.map((v) => inner(v)) : inner(value);
     }
     return out as V;
   };

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { listQuery, PageBounds } from '../paging';
+import { viewMapper } from '../view-mapper';
 
 export class RowError {
   @ApiProperty({ description: 'Spreadsheet row number (the header is row 1)' }) row!: number;
@@ -27,6 +28,19 @@ export class ImportView {
   @ApiProperty() startedAt!: string;
   @ApiProperty({ nullable: true, type: String }) finishedAt!: string | null;
 }
+
+/** The value of each bad cell is kept for the error report (GET /imports/{id}/errors), not shown in the view. */
+const toRowErrorView = viewMapper(RowError, ['row', 'column', 'message', 'code']);
+const toImportRowsView = viewMapper(ImportRows, ['done', 'created', 'updated', 'unchanged', 'failed']);
+
+export const toImportView = viewMapper(
+  ImportView,
+  ['importId', 'entity', 'status', 'rows', 'errors', 'message', 'startedAt', 'finishedAt'],
+  {
+    rows: toImportRowsView,
+    errors: toRowErrorView,
+  },
+);
 
 /** `GET /imports?limit=&cursor=`: the names and shape of every list's paging (paging.ts), with its own bounds. */
 export const IMPORTS_PAGE: PageBounds = { default: 50, max: 500 };

@@ -15,7 +15,7 @@ import { SERVICE_ENV } from '../tokens';
 import { flattenValidationErrors } from '../validation';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
-import type { ImportView, RowError } from './import.dto';
+import { toImportView, type ImportView, type RowError } from './import.dto';
 import { fromSpreadsheetCell } from './spreadsheet-text';
 import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
 import { InvalidText } from './text-encoding';
@@ -299,18 +299,16 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
   }
 
   private view(j: Record<string, any>): ImportView {
-    return Object.assign(
-      {
-        importId: j.id,
-        entity: j.entity,
-        status: j.status,
-        rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
-        // The value of each bad cell is kept for the error report (GET /imports/{id}/errors), not shown here.
-        errors: (j.errors as StoredRowError[]).map(({ value: _value, ...e }) => e),
-      },
-      j.message ? { message: j.message } : {},
-      { startedAt: new Date(j.started_at).toISOString(), finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null },
-    );
+    return toImportView({
+      importId: j.id,
+      entity: j.entity,
+      status: j.status,
+      rows: { done: j.rows_done, created: j.created, updated: j.updated, unchanged: j.unchanged, failed: j.failed },
+      errors: j.errors as StoredRowError[],
+      message: j.message ? (j.message as string) : undefined,
+      startedAt: new Date(j.started_at).toISOString(),
+      finishedAt: j.finished_at ? new Date(j.finished_at).toISOString() : null,
+    });
   }
 
   private failRow(p: Progress, errors: StoredRowError[]): void {
