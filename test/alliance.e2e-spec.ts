@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { CloudEvent } from '@chanjiao/contracts';
 import { expectEventually, httpClient, HttpClient } from '@chanjiao/testing';
-import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { startStack, TestStack } from '@chanjiao/test-support';
+import { publishEvents } from '@chanjiao/testing';
 import { ALLIANCE_YEAR_FIGURES, AllianceEventFactory, allianceYear } from './fixtures/alliance-events';
 
 /** The write call a department system makes for each event of the fixture. */

@@ -8,7 +8,6 @@ import { ApiKeyStore } from '@chanjiao/auth';
 import { databaseName, withCredentials, withDatabase } from '@chanjiao/persistence';
 import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
-  deleteBrokerObjects,
   ensureBuild,
   FIRST_ENROLLMENT,
   freePort,
@@ -18,6 +17,7 @@ import {
   spawnService,
   waitHealthy,
 } from '@chanjiao/test-support';
+import { deleteBrokerObjects } from '@chanjiao/testing';
 import { composePasswordVariables } from '../scripts/secrets';
 import { STACK_APPS, stackPlan } from '../scripts/stack-plan';
 import { stackPassword } from '../scripts/stack-secrets';

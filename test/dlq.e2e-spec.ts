@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import amqp from 'amqplib';
 import { deadLetterQueueName } from '@chanjiao/messaging';
 import { expectEventually, httpClient, HttpClient } from '@chanjiao/testing';
-import { ensureBuild, publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { ensureBuild, startStack, TestStack } from '@chanjiao/test-support';
+import { publishEvents } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from './fixtures/enrollment-events';
 
 /**

@@ -16,7 +16,7 @@ const ADAPTERS = new Set([
 const TESTS_THAT_COMPARE = new Map([
   ['libs/messaging/src/outbox/publish-frames.spec.ts', "compares the encoded frames with amqplib's own encoders"],
   ['libs/messaging/src/consumer/amqp-event.concurrency.int-spec.ts', "counts acks through amqplib's Channel class"],
-  ['test/support/connections.ts', "counts a client's socket writes (test support only)"],
+  ['libs/testing/src/connections.ts', "counts a client's socket writes (test support only)"],
   ['test/library-internals.spec.ts', 'this list of patterns'],
 ]);
 

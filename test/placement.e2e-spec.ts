@@ -1,7 +1,8 @@
 import { Client } from 'pg';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { expectEventually, httpClient, HttpClient } from '@chanjiao/testing';
-import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { startStack, TestStack } from '@chanjiao/test-support';
+import { publishEvents } from '@chanjiao/testing';
 import { asOfDays, expectedPlacementReports, randomDestinationHistories, reportedPlacement } from './fixtures/destination-histories';
 
 /** Careers-office writes to placement and admissions writes to enrollment meet in the placement figures, through RabbitMQ. */

@@ -8,7 +8,6 @@ import { ApiKeyStore } from '@chanjiao/auth';
 import { databaseName, DEFAULT_PORTS } from '@chanjiao/persistence';
 import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
-  deleteBrokerObjects,
   ensureBuild,
   FIRST_ENROLLMENT,
   freePort,
@@ -19,6 +18,7 @@ import {
   stopProcess,
   testStackEnv,
 } from '@chanjiao/test-support';
+import { deleteBrokerObjects } from '@chanjiao/testing';
 import { stackPlan } from '../scripts/stack-plan';
 
 type App = keyof typeof DEFAULT_PORTS;

@@ -3,7 +3,7 @@ import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay, type OutboxRow } from '@chanji
 import { createDataSource, KEYED_TRANSACTION_SETTINGS, runMigrations } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/platform';
 import { freshDatabase } from '@chanjiao/testing';
-import { sqlTextOf, tapConnections } from '@chanjiao/test-support';
+import { sqlTextOf, tapConnections } from '@chanjiao/testing';
 import { APPS } from '../scripts/apps';
 import { EnrollmentEventFactory } from './fixtures/enrollment-events';
 

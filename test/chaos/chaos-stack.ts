@@ -4,16 +4,8 @@ import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
 import { serviceNodeFlags } from '@chanjiao/persistence';
 import { deadLetterQueueName } from '@chanjiao/messaging';
 import { freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import {
-  deleteBrokerObjects,
-  ensureBuild,
-  freePort,
-  ServiceProcess,
-  spawnService,
-  StackService,
-  stopProcess,
-  waitHealthy,
-} from '@chanjiao/test-support';
+import { ensureBuild, freePort, ServiceProcess, spawnService, StackService, stopProcess, waitHealthy } from '@chanjiao/test-support';
+import { deleteBrokerObjects } from '@chanjiao/testing';
 import type { WriteDatabases } from '../../scripts/verify/records';
 
 export const SERVICES: StackService[] = ['reporting', 'enrollment', 'placement', 'partnership', 'alliance'];

@@ -1,5 +1,5 @@
 import { StudentEnrolled } from '@chanjiao/contracts';
-import { publishRaw } from '@chanjiao/test-support';
+import { publishRaw } from '@chanjiao/testing';
 import { chaosScenario } from './scenario';
 
 /** A poison event (its data not valid) and a message that is not JSON, published straight to the exchange under load. */

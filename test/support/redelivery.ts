@@ -1,6 +1,6 @@
 import type { CloudEvent } from '@chanjiao/contracts';
 import { httpClient, HttpClient } from '@chanjiao/testing';
-import { publishEvents } from './events';
+import { publishEvents } from '@chanjiao/testing';
 import { startStack, TestStack } from './stack';
 
 export type DeliveryVariant = 'CLEAN' | 'TWICE' | 'REVERSED' | 'SHUFFLED';

@@ -1,7 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { connectAnyNode } from '@chanjiao/messaging';
 import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
-import { freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { deleteBrokerObjects, freshDatabase, httpClient, HttpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { APP_FACTORIES, appReady, StackService } from './apps';
 import { ensureBuild, freePort, ServiceProcess, spawnService, stopProcess, waitHealthy } from './processes';
 
@@ -155,17 +154,4 @@ export async function startStack(opts: StackOptions = {}): Promise<TestStack> {
   // Consumers first, as in a deployment: their queues must exist before anything is published.
   for (const s of [...services].sort((a) => (a === 'reporting' ? -1 : 1))) await stack.start(s);
   return stack;
-}
-
-/** Deletes a test's exchange and its consumer's queues (work queue, DLQ, retry tiers). */
-export async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
-  const conn = await connectAnyNode(url);
-  try {
-    const ch = await conn.createChannel();
-    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`, `${queue}.retry.3`]) await ch.deleteQueue(q);
-    await ch.deleteExchange(exchange);
-    await ch.close();
-  } finally {
-    await conn.close();
-  }
 }

@@ -5,7 +5,7 @@ import type { INestMicroservice } from '@nestjs/common';
 import amqp from 'amqplib';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { deleteBrokerObjects, enrolledEvent, inboxDatabase, InboxTransaction, publishEvents } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent, inboxDatabase, InboxTransaction, publishEvents } from '@chanjiao/testing';
 import { AmqpEventContext, AmqpEventServer, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
 
 /** The handler is "broken" until the test fixes it. */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { freshDatabase, LIBRARY_PATHS, useLibraryFastPaths } from '@chanjiao/testing';
-import { countSocketWrites } from '@chanjiao/test-support';
+import { countSocketWrites } from '@chanjiao/testing';
 import { createDataSource, SESSION_OPTIONS } from './data-source';
 import { PREPARED_PER_CONNECTION, sendTogether, StatementPipeline } from './send-together';
 

@@ -6,3 +6,6 @@ export * from './tcp-proxy';
 export * from './zip-fixture';
 export * from './library-fast-paths';
 export * from './view-mappers';
+export * from './broker-events';
+export * from './inbox-unit-of-work';
+export * from './connections';

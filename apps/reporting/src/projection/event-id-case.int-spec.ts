@@ -2,7 +2,8 @@ import amqp from 'amqplib';
 import type { CloudEvent } from '@chanjiao/contracts';
 import { DEAD_LETTER_HEADERS, DeadLetterQueue, deadLetterQueueName } from '@chanjiao/messaging';
 import { expectEventually } from '@chanjiao/testing';
-import { publishEvents, startStack, TestStack } from '@chanjiao/test-support';
+import { startStack, TestStack } from '@chanjiao/test-support';
+import { publishEvents } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 
 const upper = (e: CloudEvent): CloudEvent => Object.assign({}, e, { id: e.id.toUpperCase() });

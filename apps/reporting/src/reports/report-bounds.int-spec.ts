@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { startStack, tapConnections, TestStack } from '@chanjiao/test-support';
+import { startStack, TestStack } from '@chanjiao/test-support';
+import { tapConnections } from '@chanjiao/testing';
 
 /** The rows a query answered: a pipeline answers a list of row lists, one per statement. */
 function rowCounts(result: unknown): number[] {

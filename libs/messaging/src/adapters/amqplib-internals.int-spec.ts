@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { testServiceUrls, uniqueSuffix, useLibraryFastPaths } from '@chanjiao/testing';
-import { countSocketWrites } from '@chanjiao/test-support';
+import { countSocketWrites } from '@chanjiao/testing';
 import { connectAnyNode } from '../amqp-connection';
 import { coalesceFrameWrites } from './amqplib-internals';
 

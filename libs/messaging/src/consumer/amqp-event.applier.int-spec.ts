@@ -11,7 +11,7 @@ import {
   InboxTransaction,
   InboxUnitOfWork,
   publishEvents,
-} from '@chanjiao/test-support';
+} from '@chanjiao/testing';
 import { AmqpEventServer, deadLetterQueueName } from '../index';
 
 /** No `@EventPattern` handler anywhere: the applier alone takes the events. */

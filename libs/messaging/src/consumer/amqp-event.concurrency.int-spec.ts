@@ -7,7 +7,7 @@ import amqp from 'amqplib';
 import { Pool, PoolClient } from 'pg';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { deleteBrokerObjects, enrolledEvent, publishEvents } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent, publishEvents } from '@chanjiao/testing';
 import { AmqpEventContext, AmqpEventServer, EventTransaction, EventUnitOfWork, RethrowRpcErrors } from '../index';
 
 /** Commits and acks (tag, multiple) in the order they happened. */

@@ -13,7 +13,7 @@ import {
   InboxTransaction,
   InboxUnitOfWork,
   publishEvents,
-} from '@chanjiao/test-support';
+} from '@chanjiao/testing';
 import { AmqpEventContext, AmqpEventServer, deadLetterQueueName, MAX_RENEWALS, RethrowRpcErrors } from '../index';
 import type { EventUnitOfWork } from './event-unit-of-work';
 

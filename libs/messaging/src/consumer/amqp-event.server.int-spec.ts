@@ -13,7 +13,7 @@ import {
   InboxUnitOfWork,
   publishEvents,
   publishRaw,
-} from '@chanjiao/test-support';
+} from '@chanjiao/testing';
 import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';

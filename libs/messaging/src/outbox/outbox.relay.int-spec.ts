@@ -10,7 +10,7 @@ import {
   uniqueSuffix,
   useLibraryFastPaths,
 } from '@chanjiao/testing';
-import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/test-support';
+import { deleteBrokerObjects, enrolledEvent } from '@chanjiao/testing';
 import { connectAmqp } from '../amqp-connection';
 import { OutboxRelay, OutboxRelayOptions } from './outbox.relay';
 import { appendToOutbox, OutboxRow } from './outbox.writer';

@@ -1,4 +1,4 @@
-import { enrolledEvent } from '@chanjiao/test-support';
+import { enrolledEvent } from '@chanjiao/testing';
 import { envelopeFields } from './outbox.relay';
 
 const event = (traceparent?: string) => enrolledEvent('S1', traceparent);

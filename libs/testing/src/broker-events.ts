@@ -1,4 +1,5 @@
 import amqp from 'amqplib';
+import { connectAnyNode } from '@chanjiao/messaging';
 import type { CloudEvent } from '@chanjiao/contracts';
 
 /** Publishes events to the exchange as the outbox relay does (persistent, confirmed), in the given order. */
@@ -51,4 +52,17 @@ export async function drainQueue(url: string, queue: string): Promise<amqp.GetMe
     await conn.close();
   }
   return out;
+}
+
+/** Deletes a test's exchange and its consumer's queues (work queue, DLQ, retry tiers). */
+export async function deleteBrokerObjects(url: string, exchange: string, queue: string): Promise<void> {
+  const conn = await connectAnyNode(url);
+  try {
+    const ch = await conn.createChannel();
+    for (const q of [queue, `${queue}.dlq`, `${queue}.retry.1`, `${queue}.retry.2`, `${queue}.retry.3`]) await ch.deleteQueue(q);
+    await ch.deleteExchange(exchange);
+    await ch.close();
+  } finally {
+    await conn.close();
+  }
 }

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { buildEvent, CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
-import { freshDatabase } from '@chanjiao/testing';
+import { freshDatabase } from './databases';
 
 /**
  * A minimal real unit of work for transport tests: an `inbox` table (event ids) and an `effects`
