@@ -1,29 +1,26 @@
-import { Controller, Module, UseFilters } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import amqp from 'amqplib';
-import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent, inboxDatabase, InboxTransaction, publishEvents } from '@chanjiao/testing';
-import { AmqpEventContext, AmqpEventServer, DeadLetterQueue, deadLetterQueueName, RethrowRpcErrors } from './index';
+import { AmqpEventServer, DeadLetterQueue, deadLetterQueueName, EventApplier } from './index';
 
 /** The handler is "broken" until the test fixes it. */
 const handlerState = { broken: true, attempts: new Map<string, number[]>() };
 
-@UseFilters(RethrowRpcErrors)
-@Controller()
-class FlakyHandler {
-  @EventPattern(StudentEnrolled.type)
-  handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    const ctx = context as AmqpEventContext<InboxTransaction>;
-    handlerState.attempts.set(event.id, [...(handlerState.attempts.get(event.id) ?? []), ctx.getAttempt()]);
+const flaky: EventApplier<InboxTransaction> = {
+  types: [StudentEnrolled.type],
+  apply(event, tx, attempt) {
+    handlerState.attempts.set(event.id, [...(handlerState.attempts.get(event.id) ?? []), attempt]);
     if (handlerState.broken) throw new Error(`projection bug on ${event.subject}`);
-    ctx.getTransaction().staged.push(event);
-  }
-}
+    tx.staged.push(event);
+  },
+};
 
-@Module({ controllers: [FlakyHandler] })
+/** Nest only starts and stops the transport: the flaky applier takes the events. */
+@Module({})
 class FlakyModule {}
 
 const enrolled = enrolledEvent;
@@ -41,10 +38,11 @@ describe('DeadLetterQueue (real RabbitMQ and PostgreSQL)', () => {
 
   beforeAll(async () => {
     store = await inboxDatabase('deadletters');
-    const server = new AmqpEventServer({
+    const server = new AmqpEventServer<InboxTransaction>({
       url: amqpUrl,
       name: 'test-dlq-consumer',
       unitOfWork: store.uow,
+      applier: flaky,
       batchSize: 50,
       batchWindowMs: 20,
       topology: { exchange, queue, bindings: ['#'], retryDelaysMs: [50, 100], deliveryLimit: 20 },

@@ -1,6 +1,5 @@
-import { Controller, Module, UseFilters } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { dirname, join } from 'node:path';
 import amqp from 'amqplib';
@@ -8,7 +7,7 @@ import { Pool, PoolClient } from 'pg';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { deleteBrokerObjects, enrolledEvent, publishEvents } from '@chanjiao/testing';
-import { AmqpEventContext, AmqpEventServer, EventTransaction, EventUnitOfWork, RethrowRpcErrors } from '../index';
+import { AmqpEventServer, EventTransaction, EventUnitOfWork } from '../index';
 
 /** Commits and acks (tag, multiple) in the order they happened. */
 const timeline: string[] = [];
@@ -77,16 +76,8 @@ class PooledUnitOfWork implements EventUnitOfWork<PooledTransaction> {
   }
 }
 
-@UseFilters(RethrowRpcErrors)
-@Controller()
-class StagingHandler {
-  @EventPattern(StudentEnrolled.type)
-  handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    (context as AmqpEventContext<PooledTransaction>).getTransaction().staged.push(event);
-  }
-}
-
-@Module({ controllers: [StagingHandler] })
+/** Nest only starts and stops the transport: the server's applier takes the events. */
+@Module({})
 class StagingModule {}
 
 describe('AmqpEventServer with two batches in flight (real RabbitMQ and PostgreSQL)', () => {
@@ -106,10 +97,11 @@ describe('AmqpEventServer with two batches in flight (real RabbitMQ and PostgreS
       'CREATE TABLE inbox (id uuid PRIMARY KEY); CREATE TABLE effects (student text); CREATE TABLE hot (id int PRIMARY KEY); INSERT INTO hot VALUES (1)',
     );
     uow = new PooledUnitOfWork(pool);
-    const server = new AmqpEventServer({
+    const server = new AmqpEventServer<PooledTransaction>({
       url: amqpUrl,
       name: 'test-concurrent-consumer',
       unitOfWork: uow,
+      applier: { types: [StudentEnrolled.type], apply: (event, tx) => void tx.staged.push(event) },
       batchSize: 5,
       batchWindowMs: 10,
       concurrency: 2,

@@ -1,9 +1,8 @@
-import { Controller, Module, UseFilters } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import type { INestMicroservice } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import amqp from 'amqplib';
-import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, TcpProxy, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
   deleteBrokerObjects,
@@ -14,19 +13,11 @@ import {
   InboxUnitOfWork,
   publishEvents,
 } from '@chanjiao/testing';
-import { AmqpEventContext, AmqpEventServer, deadLetterQueueName, MAX_RENEWALS, RethrowRpcErrors } from '../index';
+import { AmqpEventServer, deadLetterQueueName, MAX_RENEWALS } from '../index';
 import type { EventUnitOfWork } from './event-unit-of-work';
 
-@UseFilters(RethrowRpcErrors)
-@Controller()
-class TestHandler {
-  @EventPattern(StudentEnrolled.type)
-  handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    (context as AmqpEventContext<InboxTransaction>).getTransaction().staged.push(event);
-  }
-}
-
-@Module({ controllers: [TestHandler] })
+/** Nest only starts and stops the transport: the server's applier takes the events. */
+@Module({})
 class TestModule {}
 
 /** Small, to keep the test short: a message is renewed from its 4th delivery on, and crashers reach the DLQ after 17. */
@@ -44,7 +35,7 @@ describe('AmqpEventServer restarted with a full prefetch window (real RabbitMQ a
   const queue = `test.restarts.${suffix}`;
   let store: Awaited<ReturnType<typeof inboxDatabase>>;
   let proxy: TcpProxy;
-  let server: AmqpEventServer;
+  let server: AmqpEventServer<InboxTransaction>;
   let app: INestMicroservice;
   let broker: amqp.ChannelModel;
   /** Every batch waits here while it is shut: nothing is acked while the connection is cut again and again. */
@@ -65,10 +56,11 @@ describe('AmqpEventServer restarted with a full prefetch window (real RabbitMQ a
     const target = new URL(amqpUrl);
     proxy = await new TcpProxy(target.hostname, Number(target.port || 5672)).start();
     broker = await amqp.connect(amqpUrl);
-    server = new AmqpEventServer({
+    server = new AmqpEventServer<InboxTransaction>({
       url: proxy.url(amqpUrl),
       name: 'test-restarts',
       unitOfWork: uow,
+      applier: { types: [StudentEnrolled.type], apply: (event, tx) => void tx.staged.push(event) },
       batchSize: 10,
       batchWindowMs: 10,
       prefetch: 100,

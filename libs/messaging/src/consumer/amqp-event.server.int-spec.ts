@@ -1,6 +1,5 @@
-import { Controller, Module, UseFilters } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { Ctx, EventPattern, Payload } from '@nestjs/microservices';
 import type { INestMicroservice } from '@nestjs/common';
 import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
@@ -14,25 +13,23 @@ import {
   publishEvents,
   publishRaw,
 } from '@chanjiao/testing';
-import { AmqpEventContext, AmqpEventServer, RethrowRpcErrors, deadLetterQueueName } from '../index';
+import { AmqpEventServer, EventApplier, deadLetterQueueName } from '../index';
 import amqp from 'amqplib';
 import type { AmqpConnectionManager } from 'amqp-connection-manager';
 
 const attempts = new Map<string, number[]>();
 
-@UseFilters(RethrowRpcErrors)
-@Controller()
-class TestHandler {
-  @EventPattern(StudentEnrolled.type)
-  handle(@Payload() event: CloudEvent, @Ctx() context: unknown) {
-    const ctx = context as AmqpEventContext<InboxTransaction>;
-    attempts.set(event.id, [...(attempts.get(event.id) ?? []), ctx.getAttempt()]);
+const applier: EventApplier<InboxTransaction> = {
+  types: [StudentEnrolled.type],
+  apply(event, tx, attempt) {
+    attempts.set(event.id, [...(attempts.get(event.id) ?? []), attempt]);
     if (event.subject.startsWith('POISON')) throw new Error(`cannot project ${event.subject}`);
-    ctx.getTransaction().staged.push(event);
-  }
-}
+    tx.staged.push(event);
+  },
+};
 
-@Module({ controllers: [TestHandler] })
+/** Nest only starts and stops the transport: the applier takes the events. */
+@Module({})
 class TestModule {}
 
 const enrolled = enrolledEvent;
@@ -47,7 +44,7 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
   let store: Awaited<ReturnType<typeof inboxDatabase>>;
   let uow: InboxUnitOfWork;
   let db: InboxUnitOfWork['db'];
-  let server: AmqpEventServer;
+  let server: AmqpEventServer<InboxTransaction>;
   let app: INestMicroservice;
 
   const effects = () => uow.effects();
@@ -56,10 +53,11 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
     store = await inboxDatabase('consumer');
     uow = store.uow;
     db = uow.db;
-    server = new AmqpEventServer({
+    server = new AmqpEventServer<InboxTransaction>({
       url: amqpUrl,
       name: 'test-consumer',
       unitOfWork: uow,
+      applier,
       batchSize: 50,
       batchWindowMs: windowMs,
       topology: { exchange, queue, bindings: ['#'], retryDelaysMs: [100, 200], deliveryLimit: 20 },

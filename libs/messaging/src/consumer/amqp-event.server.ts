@@ -482,7 +482,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
 
   private async dispatch(item: Decoded, tx: TTx): Promise<void> {
     if (this.options.applier) {
-      await this.options.applier.apply(item.event, tx);
+      await this.options.applier.apply(item.event, tx, item.attempt);
       return;
     }
     const handler = this.handlerFor(item.event.type)!;

@@ -27,5 +27,6 @@ export interface EventTransaction {
  */
 export interface EventApplier<TTx extends EventTransaction = EventTransaction> {
   readonly types: readonly string[];
-  apply(event: CloudEvent, tx: TTx): void | Promise<void>;
+  /** `attempt`: 1 on first delivery, n on the n-th after retries through the retry tiers. */
+  apply(event: CloudEvent, tx: TTx, attempt: number): void | Promise<void>;
 }
