@@ -4,8 +4,6 @@ export * from './outbox/outbox.entity';
 export * from './outbox/outbox.writer';
 export * from './outbox/outbox.relay';
 export * from './consumer/event-unit-of-work';
-export * from './consumer/amqp-event.context';
 export * from './consumer/amqp-event.server';
-export * from './consumer/rethrow-rpc-errors.filter';
 export * from './dead-letters';
 export * from './broker-permissions';

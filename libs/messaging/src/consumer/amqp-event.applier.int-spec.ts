@@ -14,7 +14,7 @@ import {
 } from '@chanjiao/testing';
 import { AmqpEventServer, deadLetterQueueName } from '../index';
 
-/** No `@EventPattern` handler anywhere: the applier alone takes the events. */
+/** Nest only starts and stops the transport: the applier alone takes the events. */
 @Module({})
 class EmptyModule {}
 

@@ -2,12 +2,10 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { isObservable, lastValueFrom } from 'rxjs';
 import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
 import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
-import { AmqpEventContext } from './amqp-event.context';
 import { BatchTurn } from './batch-turn';
 import type { EventApplier, EventTransaction, EventUnitOfWork } from './event-unit-of-work';
 
@@ -20,17 +18,17 @@ export interface AmqpEventServerOptions<TTx extends EventTransaction = EventTran
   topology: ConsumerTopology;
   unitOfWork: EventUnitOfWork<TTx>;
   /**
-   * Applies every event type it names within the batch's transaction, instead of the app's `@EventPattern` handlers
-   * (which are then not looked up): an app whose engine takes every event the same way registers it once.
+   * Applies every event type it names within the batch's transaction; the consumer calls it directly (Nest only starts
+   * and stops the transport, no handler is looked up per event). A type it does not name is dead-lettered (`no_handler`).
    */
-  applier?: EventApplier<TTx>;
+  applier: EventApplier<TTx>;
   /** Unacked deliveries at once; by default the batches in flight ({@link prefetchForBatches}). */
   prefetch?: number;
   batchSize?: number;
   /** How long a partial batch waits for more messages. */
   batchWindowMs?: number;
   /**
-   * Batches in flight at once (default 1). With 2, the next batch begins and runs its handlers while one
+   * Batches in flight at once (default 1). With 2, the next batch begins and applies its events while one
    * commits; batches still take their locks, commit and are acknowledged in delivery order (see BatchTurn).
    */
   concurrency?: number;
@@ -110,9 +108,9 @@ export function renewalThreshold(deliveryLimit: number): number {
 }
 
 /**
- * Custom `@nestjs/microservices` transport over amqplib for our CloudEvents: the pattern is the
- * event type; messages are handled in batches inside one transaction of the app's unit of work and
- * acknowledged only after it commits; a failing event is retried through TTL queues with backoff,
+ * Custom `@nestjs/microservices` transport over amqplib for our CloudEvents (Nest starts and stops it): messages are
+ * handed in batches to the app's applier inside one transaction of its unit of work and acknowledged only after it
+ * commits; a failing event is retried through TTL queues with backoff,
  * then dead-lettered. Nothing is acknowledged before its effect (or its dead letter) is durable.
  */
 export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> extends Server implements CustomTransportStrategy {
@@ -137,12 +135,12 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   /** The batching options with their defaults. */
   private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
 
-  /** The types the applier takes, when there is one. */
-  private readonly applied?: ReadonlySet<string>;
+  /** The types the applier takes. */
+  private readonly applied: ReadonlySet<string>;
 
   constructor(private readonly options: AmqpEventServerOptions<TTx>) {
     super();
-    if (options.applier) this.applied = new Set(options.applier.types);
+    this.applied = new Set(options.applier.types);
     const { batchSize = 500, batchWindowMs = 20, concurrency = 1 } = options;
     this.batching = { batchSize, batchWindowMs, concurrency, prefetch: options.prefetch ?? prefetchForBatches(batchSize, concurrency) };
     this.pauses = options.pauses ?? new WorkerPauses(this.logger);
@@ -383,7 +381,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   /**
    * An unreachable database is not the events' fault: the consumer stops taking messages (its batches in flight
    * wait, so the broker delivers no more than the prefetch), holds what it has unacknowledged, and runs the same work
-   * again with backoff until the database answers. Retry queues and the DLQ see only what a handler rejected.
+   * again with backoff until the database answers. Retry queues and the DLQ see only what the applier rejected.
    */
   private surviveOutage<T>(work: () => Promise<T>, holding: number): Promise<T> {
     return untilDatabaseAnswers(work, {
@@ -413,7 +411,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   }
 
   /**
-   * One transaction for the whole batch; handlers that throw are discarded from it and retried later. In its
+   * One transaction for the whole batch; events the applier throws on are discarded from it and retried later. In its
    * turn (a first attempt among batches in flight) it begins and commits in delivery order; false: it rolled
    * back because a batch before it did not commit.
    */
@@ -441,7 +439,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
         try {
           await this.dispatch(item, tx);
         } catch (error) {
-          // The database went away under the handler: the whole batch waits for it, as when its commit fails.
+          // The database went away under the applier: the whole batch waits for it, as when its commit fails.
           if (isDatabaseUnavailable(error)) throw error;
           tx.discard(id);
           failed.push({ item, error: error as Error });
@@ -468,27 +466,8 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
     return true;
   }
 
-  /** Nest's lookup parses the pattern on every call (a few % of the consumer's CPU); handlers are fixed once listening. */
-  private readonly handlers = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
-  private handlerFor(type: string) {
-    if (!this.handlers.has(type)) this.handlers.set(type, this.getHandlerByPattern(type));
-    return this.handlers.get(type);
-  }
-
-  /** Whether this consumer handles events of `type`: its applier's types, else its `@EventPattern` handlers. */
-  private handles(type: string): boolean {
-    return this.applied ? this.applied.has(type) : Boolean(this.handlerFor(type));
-  }
-
   private async dispatch(item: Decoded, tx: TTx): Promise<void> {
-    if (this.options.applier) {
-      await this.options.applier.apply(item.event, tx, item.attempt);
-      return;
-    }
-    const handler = this.handlerFor(item.event.type)!;
-    const ctx = new AmqpEventContext([item.event, tx, item.message, item.attempt]);
-    const result: unknown = await handler(item.event, ctx);
-    if (isObservable(result)) await lastValueFrom(result, { defaultValue: undefined });
+    await this.options.applier.apply(item.event, tx, item.attempt);
   }
 
   private decode(delivery: Delivery): Arrival {
@@ -508,7 +487,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
         error: (e as Error).message,
       });
     }
-    if (!this.handles(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
+    if (!this.applied.has(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
     return Object.assign({}, delivery, { event, text, attempt });

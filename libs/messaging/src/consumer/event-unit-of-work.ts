@@ -2,7 +2,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 
 /**
  * The consumer's transaction over one batch of events, supplied by the consuming app.
- * The transport calls handlers between `begin` and `commit` and acknowledges only after `commit`.
+ * The transport calls the app's applier between `begin` and `commit` and acknowledges only after `commit`.
  */
 export interface EventUnitOfWork<TTx extends EventTransaction = EventTransaction> {
   /**
@@ -14,16 +14,16 @@ export interface EventUnitOfWork<TTx extends EventTransaction = EventTransaction
 
 export interface EventTransaction {
   isFresh(eventId: string): boolean;
-  /** The handler of this event failed: forget its inbox row, so a retry applies it. */
+  /** Applying this event failed: forget its inbox row, so a retry applies it. */
   discard(eventId: string): void;
   commit(): Promise<void>;
   rollback(): Promise<void>;
 }
 
 /**
- * One handler for every event type it names, given each fresh event of a batch with the batch's transaction: the
- * consumer calls it directly (no Nest handler, context or filter per event). A throw rejects that event alone (retry
- * tiers, then the DLQ); a type it does not name is dead-lettered (`no_handler`), as a type with no handler is.
+ * How a consumer applies events: given each fresh event of a batch with the batch's transaction for every type it
+ * names. The consumer calls it directly (Nest only starts and stops the transport; no handler is looked up per event).
+ * A throw rejects that event alone (retry tiers, then the DLQ); a type it does not name is dead-lettered (`no_handler`).
  */
 export interface EventApplier<TTx extends EventTransaction = EventTransaction> {
   readonly types: readonly string[];
