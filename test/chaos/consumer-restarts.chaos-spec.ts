@@ -10,7 +10,7 @@ const HOLDS_ITS_WINDOW = { CONSUMER_PREFETCH: '1000', CONSUMER_BATCH_SIZE: '5000
 /**
  * The reporting consumer restarted 25 times in a row, each time killed once it has taken its prefetch window with a
  * backlog waiting, holding the whole window unacknowledged: the same deliveries come back each time, and the quorum
- * queue counts each against its delivery limit (20). No healthy event may reach the DLQ.
+ * queue counts each against its delivery limit (100: see CONSUMER_DELIVERY_LIMIT). No healthy event may reach the DLQ.
  */
 chaosScenario('a consumer restarted 25 times in a row', async ({ sleep, stack, note }) => {
   const conn = await amqp.connect(stack.amqpUrl);
