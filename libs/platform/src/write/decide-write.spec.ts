@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { defineEvent } from '@chanjiao/contracts';
 import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
@@ -127,5 +129,11 @@ describe('decideWrite', () => {
     const none = decideWrite(ctx, new Map<string, Widget>(), ['f'], decide);
     expect(none.events[0]).not.toHaveProperty('traceparent');
     expect(none.events[0]).not.toHaveProperty('actor');
+  });
+
+  it('is framework-free: its folder imports only contracts, domain and itself', () => {
+    const sources = readdirSync(__dirname).filter((f) => f.endsWith('.ts') && !f.endsWith('.spec.ts'));
+    const imports = sources.flatMap((f) => [...readFileSync(join(__dirname, f), 'utf8').matchAll(/\bfrom\s+'([^']+)'/g)].map((m) => m[1]));
+    expect(imports.filter((i) => !['@chanjiao/contracts', '@chanjiao/domain'].includes(i) && !i!.startsWith('./'))).toEqual([]);
   });
 });
