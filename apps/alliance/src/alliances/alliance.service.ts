@@ -69,8 +69,7 @@ export class AllianceService {
             },
             firstRecords.get(i.allianceId),
           );
-          const overQuota = d.ok && d.outcome === 'created' ? room!.take() : undefined;
-          return overQuota ? { ok: false, error: overQuota } : d;
+          return room ? room.admit(d) : d;
         },
       );
       await this.alliances.saveMany(m, ctx.institution, write.created, write.updated);

@@ -35,31 +35,22 @@ export class ProgramService {
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
-      const current = await this.programs.lockMany(
-        m,
-        ctx.institution,
-        items.map((i) => i.code),
-      );
+      const codes = items.map((i) => i.code);
+      const current = await this.programs.lockMany(m, ctx.institution, codes);
       const room = items.some((i) => !current.has(i.code)) ? await this.quota.room(m, ctx.institution) : undefined;
-      const write = decideWrite(
-        ctx,
-        current,
-        items.map((i) => i.code),
-        (row, index) => {
-          const item = items[index]!;
-          const d = decideProgramPut(row, {
-            code: item.code,
-            name: item.name,
-            category: item.category,
-            cluster: item.cluster ?? null,
-            level: item.level,
-            sectors: item.sectors,
-            status: item.status,
-          });
-          const overQuota = d.outcome === 'created' ? room!.take() : undefined;
-          return overQuota ? { ok: false, error: overQuota } : d;
-        },
-      );
+      const write = decideWrite(ctx, current, codes, (row, index) => {
+        const item = items[index]!;
+        const d = decideProgramPut(row, {
+          code: item.code,
+          name: item.name,
+          category: item.category,
+          cluster: item.cluster ?? null,
+          level: item.level,
+          sectors: item.sectors,
+          status: item.status,
+        });
+        return room ? room.admit(d) : d;
+      });
       await this.programs.saveMany(m, ctx.institution, write.created, write.updated);
       return write;
     });

@@ -1,5 +1,4 @@
-import { Decision } from '@chanjiao/domain';
-import { decideWrite, DecidedWrite, WriteContext } from '@chanjiao/platform';
+import { DecideItem, decideWrite, DecidedWrite, WriteContext } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { RowTable } from './row-table';
 
@@ -12,7 +11,7 @@ export async function decideAll<S extends { version: number }>(
   ctx: WriteContext,
   table: RowTable<S>,
   ids: string[],
-  decide: (current: S | undefined, index: number) => Decision<S>,
+  decide: DecideItem<S>,
 ): Promise<DecidedWrite<S>> {
   const current = await table.lockMany(
     m,

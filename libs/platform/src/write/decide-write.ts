@@ -5,6 +5,9 @@ import { actorAt, ItemResult, traceparentAt, WriteContext } from './context';
 /** The event an accepted decision announces: any definition with its data (a service's decisions may narrow both). */
 type AnyEmit = { definition: EventDefinition; data: unknown };
 
+/** Decides item `index` against its row as the write has it so far (undefined: none yet). */
+export type DecideItem<S> = (current: S | undefined, index: number) => Decision<S, AnyEmit>;
+
 /** Where item `index`'s event goes, when not under its row's key with the state's version. */
 export interface EventAddress<S> {
   /** The event's subject; default: the row's key. */
@@ -27,7 +30,7 @@ export interface DecidedWrite<S> {
 
 /**
  * The write loop of every service: decides the items in order against the locked rows in `current` (keyed by
- * entity key; `keys[index]` is item `index`'s), so an item repeated in the batch sees the earlier one's effect,
+ * entity key; `keys[index]` is item `index`'s; changed in place), so an item repeated in the batch sees the earlier one's effect,
  * and stages what each accepted change stores and announces. A rejected item (by its decision, or by a check the
  * caller's `decide` makes first, e.g. an unknown reference) leaves no row and no event; an unchanged one neither.
  * Each event carries the trace and actor of the request its item came from. Framework-free: the caller locks the
@@ -37,21 +40,21 @@ export function decideWrite<S extends { version: number }>(
   ctx: WriteContext,
   current: Map<string, S>,
   keys: readonly string[],
-  decide: (current: S | undefined, index: number) => Decision<S, AnyEmit>,
+  decide: DecideItem<S>,
   address?: EventAddress<S>,
 ): DecidedWrite<S>;
 export function decideWrite<S>(
   ctx: WriteContext,
   current: Map<string, S>,
   keys: readonly string[],
-  decide: (current: S | undefined, index: number) => Decision<S, AnyEmit>,
+  decide: DecideItem<S>,
   address: EventAddress<S> & Required<Pick<EventAddress<S>, 'sequence'>>,
 ): DecidedWrite<S>;
 export function decideWrite<S>(
   ctx: WriteContext,
   current: Map<string, S>,
   keys: readonly string[],
-  decide: (current: S | undefined, index: number) => Decision<S, AnyEmit>,
+  decide: DecideItem<S>,
   address: EventAddress<S> = {},
 ): DecidedWrite<S> {
   const subject = address.subject ?? ((key: string) => key);
