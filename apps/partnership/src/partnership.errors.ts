@@ -1,3 +1,5 @@
+import { failWith } from '@chanjiao/domain';
+
 /** Stable error codes of the partnership service (documented in OpenAPI and the README). */
 export enum PartnershipErrorCode {
   PartnerNotFound = 'partner_not_found',
@@ -16,3 +18,6 @@ export enum PartnershipErrorCode {
   TrainingBaseNotFound = 'training_base_not_found',
   InvestmentExists = 'investment_exists',
 }
+
+/** `fail` for this service's decisions: only its own codes compile. */
+export const fail = failWith<PartnershipErrorCode>();

@@ -1,3 +1,5 @@
+import { failWith } from '@chanjiao/domain';
+
 /** Stable error codes of the placement service (documented in OpenAPI and the README). */
 export enum PlacementErrorCode {
   InternshipNotFound = 'internship_not_found',
@@ -9,3 +11,6 @@ export enum PlacementErrorCode {
   InvalidDates = 'invalid_dates',
   DestinationNotFound = 'destination_not_found',
 }
+
+/** `fail` for this service's decisions: only its own codes compile. */
+export const fail = failWith<PlacementErrorCode>();

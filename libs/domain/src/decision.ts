@@ -20,10 +20,15 @@ export type Decision<S, E = Emit> = Accepted<S, E> | Rejected;
 
 export const emit = <D extends EventDefinition>(definition: D, data: DataOf<D>): Emit => ({ definition, data }) as Emit;
 
-/** `code` is a value of the service's error-code enum (stable, documented). */
-export const fail = (kind: DomainErrorKind, code: string, message: string, field?: string): Rejected => ({
-  ok: false,
-  error: new DomainError(kind, code, message, field),
-});
+/** Refuses an item with a domain error; `field` names the input it is about. */
+export type Fail<C extends string> = (kind: DomainErrorKind, code: C, message: string, field?: string) => Rejected;
+
+/**
+ * The `fail` of one service, bound to its error-code enum (stable, documented): a code of another service's enum, or a
+ * bare string, does not compile. Each service's errors file exports one (`export const fail = failWith<XErrorCode>()`).
+ */
+export function failWith<C extends string>(): Fail<C> {
+  return (kind, code, message, field) => ({ ok: false, error: new DomainError(kind, code, message, field) });
+}
 
 export const unchanged = <S>(state: S): Accepted<S, never> => ({ ok: true, outcome: 'unchanged', state });

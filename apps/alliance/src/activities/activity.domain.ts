@@ -1,7 +1,7 @@
 import { ActivityKind, AllianceActivityHeld } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
 import { beforeFounding } from '../common/decision';
-import { AllianceErrorCode as Code } from '../common/alliance.errors';
+import { AllianceErrorCode as Code, fail } from '../common/alliance.errors';
 
 export interface ActivityState {
   allianceId: string;

@@ -1,6 +1,6 @@
 import { AllianceRegistered, AllianceSnapshot, AllianceUpdated } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
-import { AllianceErrorCode as Code } from '../common/alliance.errors';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
+import { AllianceErrorCode as Code, fail } from '../common/alliance.errors';
 
 export interface AllianceState extends AllianceSnapshot {
   version: number;

@@ -1,3 +1,5 @@
+import { failWith } from '@chanjiao/domain';
+
 /** Stable error codes of the alliance service (documented in OpenAPI and the README). */
 export enum AllianceErrorCode {
   AllianceNotFound = 'alliance_not_found',
@@ -20,3 +22,6 @@ export enum AllianceErrorCode {
   MemberNotCurrent = 'member_not_current',
   ActivityExists = 'activity_exists',
 }
+
+/** `fail` for this service's decisions: only its own codes compile. */
+export const fail = failWith<AllianceErrorCode>();

@@ -1,5 +1,5 @@
-import { Decision, fail } from '@chanjiao/domain';
-import { AllianceErrorCode } from './alliance.errors';
+import { Decision } from '@chanjiao/domain';
+import { AllianceErrorCode, fail } from './alliance.errors';
 
 /**
  * A record dated before its alliance was founded (400 naming the date's field), else undefined. `code`: joins have

@@ -5,9 +5,9 @@ import {
   AllianceMemberRoleChanged,
   AllianceRole,
 } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
 import { beforeFounding } from '../common/decision';
-import { AllianceErrorCode as Code } from '../common/alliance.errors';
+import { AllianceErrorCode as Code, fail } from '../common/alliance.errors';
 
 /** One membership period: joined, maybe role changes, maybe departed. A re-join starts a new period. */
 export interface MembershipPeriod {

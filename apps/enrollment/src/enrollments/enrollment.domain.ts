@@ -7,8 +7,8 @@ import {
   StudentTransferred,
   StudentWithdrew,
 } from '@chanjiao/contracts';
-import { Decision, Emit, emit, fail, unchanged } from '@chanjiao/domain';
-import { EnrollmentErrorCode as Code } from './enrollment.errors';
+import { Decision, Emit, emit, unchanged } from '@chanjiao/domain';
+import { EnrollmentErrorCode as Code, fail } from './enrollment.errors';
 
 export type EnrollmentStatus = 'enrolled' | 'cancelled' | 'withdrawn' | 'graduated';
 

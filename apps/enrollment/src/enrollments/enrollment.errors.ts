@@ -1,3 +1,5 @@
+import { failWith } from '@chanjiao/domain';
+
 /** Stable error codes of the enrollment module (documented in OpenAPI and the README). */
 export enum EnrollmentErrorCode {
   StudentNotFound = 'student_not_found',
@@ -13,3 +15,6 @@ export enum EnrollmentErrorCode {
   /** A life-cycle date before the student's last recorded change (a transfer). */
   DateBeforeLastChange = 'date_before_last_change',
 }
+
+/** `fail` for this service's decisions: only its own codes compile. */
+export const fail = failWith<EnrollmentErrorCode>();

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { fail } from '@chanjiao/domain';
 import { coalesced, decideWrite, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
 import { decideEnroll, decideLifecycle, EnrollmentDecision, EnrollmentState, LifecycleCommand } from './enrollment.domain';
-import { EnrollmentErrorCode } from './enrollment.errors';
+import { EnrollmentErrorCode, fail } from './enrollment.errors';
 import { EnrollmentRepository } from './enrollment.repository';
 
 export type LifecycleItem = { studentId: string; command: LifecycleCommand };

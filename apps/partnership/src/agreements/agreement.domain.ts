@@ -8,9 +8,9 @@ import {
   Sector,
 } from '@chanjiao/contracts';
 import { dayAfter } from '../common/dates';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
 import { sameList, sortedSet } from '../common/lists';
-import { PartnershipErrorCode as Code } from '../partnership.errors';
+import { PartnershipErrorCode as Code, fail } from '../partnership.errors';
 
 export type AgreementStatus = 'active' | 'terminated' | 'expired';
 

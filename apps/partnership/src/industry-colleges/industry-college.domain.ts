@@ -1,7 +1,7 @@
 import { IndustryCollegeFounded } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
 import { sameList, sortedSet } from '../common/lists';
-import { PartnershipErrorCode as Code } from '../partnership.errors';
+import { PartnershipErrorCode as Code, fail } from '../partnership.errors';
 
 export interface IndustryCollegeState {
   collegeId: string;

@@ -1,6 +1,6 @@
 import { InvestmentSource, Sector, TrainingBaseInvestmentRecorded, TrainingBaseRegistered, TrainingBaseUpdated } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
-import { PartnershipErrorCode as Code } from '../partnership.errors';
+import { Decision, emit, unchanged } from '@chanjiao/domain';
+import { PartnershipErrorCode as Code, fail } from '../partnership.errors';
 
 export interface TrainingBaseState {
   baseId: string;

@@ -1,6 +1,6 @@
 import { DataOf, InternshipCompleted, InternshipSnapshot, InternshipStarted, InternshipUpdated } from '@chanjiao/contracts';
-import { Decision, fail } from '@chanjiao/domain';
-import { PlacementErrorCode as Code } from '../placement.errors';
+import { Decision } from '@chanjiao/domain';
+import { PlacementErrorCode as Code, fail } from '../placement.errors';
 
 export interface InternshipState extends InternshipSnapshot {
   version: number;

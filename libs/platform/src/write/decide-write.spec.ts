@@ -2,8 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { defineEvent } from '@chanjiao/contracts';
-import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
+import { Decision, emit, failWith, unchanged } from '@chanjiao/domain';
 import { decideWrite } from './decide-write';
+
+const fail = failWith<'refused' | 'unknown_thing'>();
 
 const Named = defineEvent({
   type: 'partnership.widget.named.v1',
