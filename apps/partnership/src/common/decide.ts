@@ -2,7 +2,7 @@ import { buildEvent, CloudEvent } from '@chanjiao/contracts';
 import { Decision } from '@chanjiao/domain';
 import { ItemResult, actorAt, traceparentAt, WriteContext } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
-import { RowTable } from './row-table';
+import { EntityTable } from '@chanjiao/persistence';
 
 /**
  * Decides every item in order against locked rows (an id repeated in the batch sees the earlier
@@ -12,7 +12,7 @@ import { RowTable } from './row-table';
 export async function decideAll<S extends { version: number }>(
   m: EntityManager,
   ctx: WriteContext,
-  table: RowTable<S>,
+  table: EntityTable<S>,
   ids: string[],
   decide: (current: S | undefined, index: number) => Decision<S>,
 ): Promise<{ result: Array<ItemResult<S>>; events: CloudEvent[] }> {
