@@ -293,30 +293,22 @@ function keyPart(c: TableColumn): KeyPart {
   return c.type === 'int' ? 'int' : c.type === 'date' ? 'date' : 'text';
 }
 
-/** The entity's column type as rows travel; a type not here is refused at construction, so it is added here first. */
+/** The entity's column types (TypeORM's names) as rows travel; a type not here is refused at construction. */
+const COLUMN_TYPES: Readonly<Record<string, ColumnType>> = {
+  text: 'text',
+  integer: 'int',
+  int: 'int',
+  int4: 'int',
+  date: 'date',
+  jsonb: 'jsonb',
+  numeric: 'numeric',
+  decimal: 'numeric',
+  boolean: 'boolean',
+  bool: 'boolean',
+};
+
 function columnType(table: string, column: string, type: string | undefined, array: boolean): ColumnType {
-  const scalar = ((): ColumnType | undefined => {
-    switch (type) {
-      case 'text':
-        return 'text';
-      case 'integer':
-      case 'int':
-      case 'int4':
-        return 'int';
-      case 'date':
-        return 'date';
-      case 'jsonb':
-        return 'jsonb';
-      case 'numeric':
-      case 'decimal':
-        return 'numeric';
-      case 'boolean':
-      case 'bool':
-        return 'boolean';
-      default:
-        return undefined;
-    }
-  })();
+  const scalar = type === undefined ? undefined : COLUMN_TYPES[type];
   if (array && scalar === 'text') return 'text[]';
   if (!scalar || array) throw new Error(`${table}.${column}: column type ${String(type)}${array ? '[]' : ''} is not one EntityTable maps`);
   return scalar;
