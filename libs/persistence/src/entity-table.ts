@@ -55,6 +55,8 @@ export class EntityTable<S> {
   /** The other columns the state holds, in the entity's order. */
   readonly dataColumns: readonly TableColumn[];
   readonly bookkeeping: readonly BookkeepingColumn[];
+  /** The properties an update leaves as they are (`keepOnUpdate`). */
+  readonly keptOnUpdate: readonly string[];
   /** The key then the other columns, each `AS "<prop>"`: what every read selects. */
   readonly selectList: string;
   private readonly keyNames: string[];
@@ -99,7 +101,8 @@ export class EntityTable<S> {
     this.chunk = options.chunk ?? 1000;
     this.selectList = [...this.keyColumns, ...this.dataColumns].map(selected).join(', ');
 
-    const kept = new Set<string>(options.keepOnUpdate ?? []);
+    this.keptOnUpdate = [...(options.keepOnUpdate ?? [])];
+    const kept = new Set<string>(this.keptOnUpdate);
     for (const k of kept) if (!this.dataColumns.some((c) => c.prop === k)) throw new Error(`${name}: keepOnUpdate ${k} is no column`);
     const all = [...this.keyColumns, ...this.dataColumns];
     const touched = bookkeeping.filter((b) => b.touched).map((b) => b.column);
@@ -308,7 +311,7 @@ const COLUMN_TYPES: Readonly<Record<string, ColumnType>> = {
 };
 
 function columnType(table: string, column: string, type: string | undefined, array: boolean): ColumnType {
-  const scalar = type === undefined ? undefined : COLUMN_TYPES[type];
+  const scalar = type !== undefined && Object.hasOwn(COLUMN_TYPES, type) ? COLUMN_TYPES[type] : undefined;
   if (array && scalar === 'text') return 'text[]';
   if (!scalar || array) throw new Error(`${table}.${column}: column type ${String(type)}${array ? '[]' : ''} is not one EntityTable maps`);
   return scalar;
