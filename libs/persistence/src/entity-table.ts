@@ -119,13 +119,6 @@ export class EntityTable<S> {
       ON CONFLICT (institution, ${this.keyNames.join(', ')}) ${set.length ? `DO UPDATE SET ${set.join(', ')}` : 'DO NOTHING'}`;
   }
 
-  /** The SQL name of a state property's column (for a repository's own queries). */
-  column(prop: keyof S & string): string {
-    const c = [...this.keyColumns, ...this.dataColumns].find((x) => x.prop === prop);
-    if (!c) throw new Error(`${this.table}: no column for ${prop}`);
-    return c.column;
-  }
-
   /** The row of one key (all of it, in key order). */
   async find(q: Queryable, institution: string, ...key: KeyValue[]): Promise<S | undefined> {
     const match = this.keyNames.map((c, i) => `${c} = $${i + 2}`).join(' AND ');
@@ -258,7 +251,7 @@ export class EntityTable<S> {
 
   private async write(m: Queryable, institution: string, rows: readonly S[], sql: string): Promise<void> {
     for (let i = 0; i < rows.length; i += this.chunk) {
-      await m.query(sql, [institution, JSON.stringify(i === 0 && rows.length <= this.chunk ? rows : rows.slice(i, i + this.chunk))]);
+      await m.query(sql, [institution, JSON.stringify(rows.length <= this.chunk ? rows : rows.slice(i, i + this.chunk))]);
     }
   }
 
