@@ -146,6 +146,35 @@ export class ChaosStack {
     return out;
   }
 
+  /**
+   * Where the events are when reporting has not caught up: the depth of the work, retry and dead-letter queues, the
+   * dead letters' reasons, reporting's parked events and its logged errors.
+   */
+  async whereEventsAre(): Promise<Record<string, unknown>> {
+    const conn = await amqp.connect(this.amqpUrl);
+    const queues: Record<string, number | string> = {};
+    try {
+      for (const q of [this.queue, deadLetterQueueName(this.queue), ...[1, 2, 3].map((n) => `${this.queue}.retry.${n}`)]) {
+        const ch = await conn.createChannel();
+        ch.on('error', () => undefined);
+        queues[q] = await ch.checkQueue(q).then(
+          (r) => r.messageCount,
+          (e: Error) => e.message,
+        );
+        await ch.close().catch(() => undefined);
+      }
+    } finally {
+      await conn.close();
+    }
+    const reasons: Record<string, number> = {};
+    for (const m of await this.deadLetters()) {
+      const r = String(m.properties.headers?.['x-dead-letter-reason'] ?? m.properties.headers?.['x-first-death-reason'] ?? '?');
+      reasons[r] = (reasons[r] ?? 0) + 1;
+    }
+    const parked = await this.query<{ n: number }>('reporting', 'SELECT count(*)::int AS n FROM stream_pending');
+    return { queues, deadLetterReasons: reasons, parked: parked[0]?.n, errors: this.errorLines().slice(-20) };
+  }
+
   /** Rows of a service's database (a count, a sum). */
   async query<T>(service: StackService, sql: string, params: unknown[] = []): Promise<T[]> {
     const db = new Client({ connectionString: this.databases[service] });

@@ -60,7 +60,11 @@ export function chaosScenario(
         load.stop();
         await ensureServicesUp();
       }
-      const result: Reconciliation = await reconcile(stack);
+      const result: Reconciliation = await reconcile(stack).catch(async (e: unknown) => {
+        // What the operator would look at next: where the events that did not arrive are.
+        console.log(`chaos ${name}: not reconciled; ${JSON.stringify(await stack!.whereEventsAre())}`);
+        throw e;
+      });
       const summary = {
         scenario: name,
         at: new Date().toISOString(),

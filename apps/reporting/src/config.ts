@@ -22,7 +22,12 @@ const consumerEnvSchema = z.object({
     .regex(/^\d+(,\d+)*$/, 'comma-separated milliseconds, e.g. 1000,5000,30000')
     .default('1000,5000,30000')
     .transform((s) => s.split(',').map(Number)),
-  CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(20),
+  /**
+   * The work queue's x-delivery-limit. High enough that a crash loop killing the consumer as soon as it takes its window
+   * (which leaves it no time to renew) cannot reach it; a message that itself crashes the consumer reaches the DLQ
+   * after about 120 crashes (renewed twice from its 10th delivery).
+   */
+  CONSUMER_DELIVERY_LIMIT: z.coerce.number().int().min(1).default(100),
   /** Open `GET /reports/stream` connections one key may hold (per reporting instance); one more is 429 too_many_streams. */
   REPORT_STREAMS_PER_KEY: z.coerce.number().int().min(1).max(10000).default(8),
   /** The zone whose calendar day is a report's default `asOf` (read where reports compute it; checked here at boot). */

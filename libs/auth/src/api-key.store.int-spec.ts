@@ -30,7 +30,7 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
     try {
       await store.start();
       const { key } = await store.create({ role: 'reader', services: ['reporting'], institution: 'I1' });
-      expect(await store.verify(key)).toMatchObject({ institution: 'I1' });
+      expect(await store.check(key)).toMatchObject({ principal: { institution: 'I1' } });
       const [first] = await listeners();
       await admin.query('SELECT pg_terminate_backend($1)', [first]);
       await expectEventually(async () => {
@@ -39,7 +39,7 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
         expect(pids[0]).not.toBe(first);
       });
       await store.revoke(key);
-      await expectEventually(async () => expect(await store.verify(key)).toBeUndefined());
+      await expectEventually(async () => expect(await store.check(key)).toEqual({ refused: 'invalid_api_key' }));
     } finally {
       await store.close();
     }
@@ -58,7 +58,6 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
       await new Promise((r) => setTimeout(r, Math.max(0, soon.getTime() - Date.now() + 10)));
       // ...and refused the moment it expires, with no change notice in between.
       expect(await store.check(key)).toEqual({ refused: 'expired_api_key' });
-      expect(await store.verify(key)).toBeUndefined();
       expect(await store.rotate(key, 60_000)).toBeUndefined();
 
       const old = await store.create({ role: 'reader', services: ['reporting'], institution: 'I1' });

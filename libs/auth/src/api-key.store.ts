@@ -112,11 +112,6 @@ export class ApiKeyStore {
     await this.pool.end();
   }
 
-  async verify(key: string): Promise<Principal | undefined> {
-    const checked = await this.check(key);
-    return 'principal' in checked ? checked.principal : undefined;
-  }
-
   /**
    * Verifies a key and says why it was refused. Expiry is checked on every call, cached or not, so an expired key is
    * refused at the moment it expires. The secret is compared (in constant time) whatever the row: against a dummy

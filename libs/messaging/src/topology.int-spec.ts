@@ -84,4 +84,22 @@ describe('consumer topology (real RabbitMQ)', () => {
     await assertConsumerTopology(declare, longer); // the new delay now declares cleanly
     await declare.close();
   });
+
+  it('says which setting to change when the work queue was declared with another delivery limit', async () => {
+    const own: ConsumerTopology = Object.assign({}, t, { queue: `${t.queue}.limit` });
+    const declare = await conn.createChannel();
+    await assertConsumerTopology(declare, own);
+    await declare.close();
+    const other = await conn.createChannel();
+    other.on('error', () => undefined);
+    try {
+      await expect(assertConsumerTopology(other, Object.assign({}, own, { deliveryLimit: 100 }))).rejects.toThrow(
+        /inequivalent arg 'x-delivery-limit'.*another delivery limit than CONSUMER_DELIVERY_LIMIT \(100; .*set CONSUMER_DELIVERY_LIMIT to the queue's limit/,
+      );
+    } finally {
+      const ch = await conn.createChannel();
+      for (const q of [own.queue, `${own.queue}.dlq`, retryQueueName(own.queue, 1), retryQueueName(own.queue, 2)]) await ch.deleteQueue(q);
+      await ch.close();
+    }
+  });
 });

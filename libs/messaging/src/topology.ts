@@ -71,6 +71,15 @@ export async function assertConsumerTopology(channel: Channel | ConfirmChannel, 
  */
 function explainRefusal(e: unknown, t: ConsumerTopology): unknown {
   const err = e as Error & { code?: number };
+  if (err?.code === 406 && err.message.includes(`'${t.queue}'`) && err.message.includes('x-delivery-limit')) {
+    return Object.assign(
+      new Error(
+        `${err.message}. The work queue was declared with another delivery limit than CONSUMER_DELIVERY_LIMIT ` +
+          `(${t.deliveryLimit}; it was 20 by default before it became 100): set CONSUMER_DELIVERY_LIMIT to the queue's limit`,
+      ),
+      { code: 406 },
+    );
+  }
   if (err?.code !== 406 || !err.message.includes(`${t.queue}.retry.`)) return e;
   return Object.assign(
     new Error(

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { DomainError, WriteOutcome } from '@chanjiao/domain';
+import { WriteOutcome } from '@chanjiao/domain';
+import type { ItemResult } from './write/context';
 
 export type { WriteOutcome };
 
@@ -27,9 +28,6 @@ export class BatchResultView {
 
 const HTTP_OF_KIND = { invalid: 400, not_found: 404, conflict: 409, forbidden: 403 } as const;
 
-/** Outcome of one item of a write, success or domain error. */
-export type ItemResult<T> = { ok: true; outcome: WriteOutcome; value: T } | { ok: false; error: DomainError };
-
 export function toBatchResult<T>(items: Array<{ id: string; result: ItemResult<T> }>): BatchResultView {
   const summary: BatchSummary = { created: 0, updated: 0, unchanged: 0, failed: 0 };
   const results = items.map(({ id, result }, index): BatchItemResult => {
@@ -51,26 +49,4 @@ export function toBatchResult<T>(items: Array<{ id: string; result: ItemResult<T
 export function singleResult<T>(result: ItemResult<T>): { outcome: WriteOutcome; value: T } {
   if (!result.ok) throw result.error;
   return result;
-}
-
-/** Caller context of a write: the key's institution and the trace to carry into events. */
-export interface WriteContext {
-  institution: string;
-  traceparent?: string;
-  /** Per item, when the items come from different requests (see WriteCoalescer); else `traceparent`. */
-  traceparents?: ReadonlyArray<string | undefined>;
-  /** Who writes: the id of the request's key (never the key), carried in the events as `actor`. */
-  actor?: string;
-  /** Per item, when the items come from different requests (see WriteCoalescer); else `actor`. */
-  actors?: ReadonlyArray<string | undefined>;
-}
-
-/** Who wrote item `index`: the key id of the request it came from. */
-export function actorAt(ctx: WriteContext, index: number): string | undefined {
-  return ctx.actors?.[index] ?? ctx.actor;
-}
-
-/** The trace of the request item `index` came from. */
-export function traceparentAt(ctx: WriteContext, index: number): string | undefined {
-  return ctx.traceparents?.[index] ?? ctx.traceparent;
 }

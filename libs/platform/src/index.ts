@@ -7,6 +7,7 @@ export * from './health.controller';
 export * from './platform.module';
 export * from './bootstrap';
 export * from './batch';
+export * from './write';
 export * from './validators';
 export * from './imports';
 export * from './metrics';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Decision } from '@chanjiao/domain';
 import { DomainError } from './domain-error';
 
 /**
@@ -19,17 +20,18 @@ export class Quota {
   ) {}
 
   /**
-   * How many more records the institution may create in this transaction; `take()` answers each creation in order,
-   * undefined while there is room, else the error for that item (nothing of it is written).
+   * How many more records the institution may create in this transaction; `admit(decision)` answers each decision in
+   * order: as it is while there is room or it creates nothing, else rejected with the quota's error (nothing of it is written).
    */
-  async room(m: EntityManager, institution: string): Promise<{ take: () => DomainError | undefined }> {
+  async room(m: EntityManager, institution: string): Promise<{ admit: <S, E>(d: Decision<S, E>) => Decision<S, E> }> {
     const [row] = await m.query<Array<{ n: number }>>(`SELECT count(*)::int AS n FROM ${this.table} WHERE institution = $1`, [institution]);
     let left = this.max - (row?.n ?? 0);
     return {
-      take: () => {
-        if (left <= 0) return this.exceeded();
+      admit: (d) => {
+        if (!d.ok || d.outcome !== 'created') return d;
+        if (left <= 0) return { ok: false, error: this.exceeded() };
         left--;
-        return undefined;
+        return d;
       },
     };
   }

@@ -1,4 +1,4 @@
-import { WriteContext } from './batch';
+import type { WriteContext } from './write';
 import { WriteCoalescer } from './write-coalescer';
 
 /** A batch method that records its calls and answers each item after `release()`. */

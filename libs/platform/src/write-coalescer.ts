@@ -1,4 +1,4 @@
-import { WriteContext } from './batch';
+import type { WriteContext } from './write';
 
 interface Pending<I, R> {
   item: I;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
-import { allianceNotFound, Staging, subjectError } from '../common/staging';
+import { coalesced, decideWrite, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { allianceNotFound, childRefused } from '../common/refusals';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { ActivityBatchItemDto } from './activity.dto';
 import { ActivityState, decideActivity } from './activity.domain';
@@ -27,31 +27,34 @@ export class ActivityService {
         'share',
       );
       const current = await this.activities.lockMany(m, ctx.institution, items);
-      const staging = new Staging<ActivityState>(ctx);
-      const results = items.map((i, index): ItemResult<ActivityState> => {
-        if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
-        const tooLong = subjectError(i.allianceId, i.activityId, 'activityId');
-        if (tooLong) return { ok: false, error: tooLong };
-        const key = activityKey(i.allianceId, i.activityId);
-        const d = decideActivity(
-          current.get(key),
-          {
-            allianceId: i.allianceId,
-            activityId: i.activityId,
-            kind: i.kind,
-            title: i.title,
-            date: i.date,
-            online: i.online,
-            participants: i.participants ?? [],
-            participantCount: i.participantCount ?? null,
-          },
-          alliances.get(i.allianceId)!.foundedOn,
-        );
-        if (d.ok) current.set(key, d.state);
-        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.activityId), d, () => 1);
-      });
-      await this.activities.insertMany(m, ctx.institution, [...staging.created.values()]);
-      return { result: results, events: staging.events };
+      const write = decideWrite(
+        ctx,
+        current,
+        items.map((i) => activityKey(i.allianceId, i.activityId)),
+        (row, index) => {
+          const i = items[index]!;
+          const refused = childRefused(alliances, i.allianceId, i.activityId, 'activityId');
+          if (refused) return refused;
+          return decideActivity(
+            row,
+            {
+              allianceId: i.allianceId,
+              activityId: i.activityId,
+              kind: i.kind,
+              title: i.title,
+              date: i.date,
+              online: i.online,
+              participants: i.participants ?? [],
+              participantCount: i.participantCount ?? null,
+            },
+            alliances.get(i.allianceId)!.foundedOn,
+          );
+        },
+        // An activity is recorded once: its event is the first and only one of its subject.
+        { subject: (_key, _state, index) => allianceChildSubject(items[index]!.allianceId, items[index]!.activityId), sequence: () => 1 },
+      );
+      await this.activities.insertMany(m, ctx.institution, write.created);
+      return write;
     });
   }
 

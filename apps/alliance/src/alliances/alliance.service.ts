@@ -1,7 +1,17 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ServiceEnv } from '@chanjiao/persistence';
-import { coalesced, ItemResult, Page, PageRequest, Quota, SERVICE_ENV, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
-import { allianceNotFound, Staging } from '../common/staging';
+import {
+  coalesced,
+  decideWrite,
+  ItemResult,
+  Page,
+  PageRequest,
+  Quota,
+  SERVICE_ENV,
+  WriteContext,
+  WriteUnitOfWork,
+} from '@chanjiao/platform';
+import { allianceNotFound } from '../common/refusals';
 import { CharterBatchItemDto } from '../charters/charter.dto';
 import { CharterState, decideCharter } from '../charters/charter.domain';
 import { CharterRepository } from '../charters/charter.repository';
@@ -41,27 +51,29 @@ export class AllianceService {
       const firstRecords =
         movedLater.length > 0 ? await this.alliances.firstRecords(m, ctx.institution, movedLater) : new Map<string, string>();
       const room = items.some((i) => !current.has(i.allianceId)) ? await this.quota.room(m, ctx.institution) : undefined;
-      const staging = new Staging<AllianceState>(ctx);
-      const results = items.map((i, index): ItemResult<AllianceState> => {
-        const d = decideAlliancePut(
-          current.get(i.allianceId),
-          {
-            allianceId: i.allianceId,
-            name: i.name,
-            scope: i.scope,
-            sector: i.sector ?? null,
-            foundedOn: i.foundedOn,
-            role: i.role,
-          },
-          firstRecords.get(i.allianceId),
-        );
-        const overQuota = d.ok && d.outcome === 'created' ? room!.take() : undefined;
-        if (overQuota) return { ok: false, error: overQuota };
-        if (d.ok) current.set(i.allianceId, d.state);
-        return staging.apply(index, i.allianceId, i.allianceId, d, (s) => s.version);
-      });
-      await this.alliances.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
-      return { result: results, events: staging.events };
+      const write = decideWrite(
+        ctx,
+        current,
+        items.map((i) => i.allianceId),
+        (row, index) => {
+          const i = items[index]!;
+          const d = decideAlliancePut(
+            row,
+            {
+              allianceId: i.allianceId,
+              name: i.name,
+              scope: i.scope,
+              sector: i.sector ?? null,
+              foundedOn: i.foundedOn,
+              role: i.role,
+            },
+            firstRecords.get(i.allianceId),
+          );
+          return room ? room.admit(d) : d;
+        },
+      );
+      await this.alliances.saveMany(m, ctx.institution, write.created, write.updated);
+      return write;
     });
   }
 
@@ -71,25 +83,33 @@ export class AllianceService {
       const ids = items.map((i) => i.allianceId);
       const alliances = await this.alliances.lockMany(m, ctx.institution, ids, 'update');
       const charters = await this.charters.byAlliance(m, ctx.institution, ids);
-      const staging = new Staging<CharterState>(ctx);
-      const results = items.map((i, index): ItemResult<CharterState> => {
-        if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
-        const known = charters.get(i.allianceId) ?? [];
-        const d = decideCharter(
-          known,
-          {
-            allianceId: i.allianceId,
-            version: i.version,
-            adoptedOn: i.adoptedOn,
-            summary: i.summary ?? null,
-          },
-          alliances.get(i.allianceId)!.foundedOn,
-        );
-        if (d.ok && d.outcome === 'created') charters.set(i.allianceId, [...known, d.state]);
-        return staging.apply(index, `${i.allianceId}#${i.version}`, i.allianceId, d, (s) => s.sequence);
-      });
-      await this.charters.insertMany(m, ctx.institution, [...staging.created.values()]);
-      return { result: results, events: staging.events };
+      // A charter is decided against its alliance's charters so far, kept here; the write only stages new ones.
+      const write = decideWrite(
+        ctx,
+        new Map<string, CharterState>(),
+        items.map((i) => `${i.allianceId}#${i.version}`),
+        (_row, index) => {
+          const i = items[index]!;
+          const alliance = alliances.get(i.allianceId);
+          if (!alliance) return { ok: false, error: allianceNotFound(i.allianceId) };
+          const known = charters.get(i.allianceId) ?? [];
+          const d = decideCharter(
+            known,
+            {
+              allianceId: i.allianceId,
+              version: i.version,
+              adoptedOn: i.adoptedOn,
+              summary: i.summary ?? null,
+            },
+            alliance.foundedOn,
+          );
+          if (d.ok && d.outcome === 'created') charters.set(i.allianceId, [...known, d.state]);
+          return d;
+        },
+        { subject: (_key, _state, index) => items[index]!.allianceId, sequence: (s) => s.sequence },
+      );
+      await this.charters.insertMany(m, ctx.institution, write.created);
+      return write;
     });
   }
 

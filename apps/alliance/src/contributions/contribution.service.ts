@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
-import { allianceNotFound, Staging, subjectError } from '../common/staging';
+import { coalesced, decideWrite, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { allianceNotFound, childRefused } from '../common/refusals';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { memberKey, MemberRepository } from '../members/member.repository';
 import { ContributionBatchItemDto } from './contribution.dto';
@@ -31,30 +31,36 @@ export class ContributionService {
       // Memberships are share-locked: a departure cannot slip in between the check and the commit.
       const members = await this.members.lockMany(m, ctx.institution, items, 'share');
       const current = await this.contributions.lockMany(m, ctx.institution, items);
-      const staging = new Staging<ContributionState>(ctx);
-      const results = items.map((i, index): ItemResult<ContributionState> => {
-        if (!alliances.has(i.allianceId)) return { ok: false, error: allianceNotFound(i.allianceId) };
-        const tooLong = subjectError(i.allianceId, i.contributionId, 'contributionId');
-        if (tooLong) return { ok: false, error: tooLong };
-        const key = contributionKey(i.allianceId, i.contributionId);
-        const d = decideContribution(
-          current.get(key),
-          {
-            allianceId: i.allianceId,
-            contributionId: i.contributionId,
-            memberId: i.memberId,
-            kind: i.kind,
-            amount: i.amount ?? null,
-            description: i.description ?? null,
-            date: i.date,
-          },
-          members.get(memberKey(i.allianceId, i.memberId)),
-        );
-        if (d.ok) current.set(key, d.state);
-        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.contributionId), d, () => 1);
-      });
-      await this.contributions.insertMany(m, ctx.institution, [...staging.created.values()]);
-      return { result: results, events: staging.events };
+      const write = decideWrite(
+        ctx,
+        current,
+        items.map((i) => contributionKey(i.allianceId, i.contributionId)),
+        (row, index) => {
+          const i = items[index]!;
+          const refused = childRefused(alliances, i.allianceId, i.contributionId, 'contributionId');
+          if (refused) return refused;
+          return decideContribution(
+            row,
+            {
+              allianceId: i.allianceId,
+              contributionId: i.contributionId,
+              memberId: i.memberId,
+              kind: i.kind,
+              amount: i.amount ?? null,
+              description: i.description ?? null,
+              date: i.date,
+            },
+            members.get(memberKey(i.allianceId, i.memberId)),
+          );
+        },
+        // A contribution is recorded once: its event is the first and only one of its subject.
+        {
+          subject: (_key, _state, index) => allianceChildSubject(items[index]!.allianceId, items[index]!.contributionId),
+          sequence: () => 1,
+        },
+      );
+      await this.contributions.insertMany(m, ctx.institution, write.created);
+      return write;
     });
   }
 

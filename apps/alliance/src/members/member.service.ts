@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, Page, PageRequest, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { coalesced, decideWrite, Page, PageRequest, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { AllianceErrorCode } from '../common/alliance.errors';
 import type { Decision } from '@chanjiao/domain';
-import { allianceNotFound, Staging, subjectError } from '../common/staging';
+import { allianceNotFound, childRefused } from '../common/refusals';
 import { AllianceState } from '../alliances/alliance.domain';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { decideJoin, decideMemberChange, MemberCommand, MemberState } from './member.domain';
@@ -69,19 +69,18 @@ export class MemberService {
         'share',
       );
       const current = await this.members.lockMany(m, ctx.institution, items, 'update');
-      const staging = new Staging<MemberState>(ctx);
-      const results = items.map((i, index): ItemResult<MemberState> => {
-        const alliance = alliances.get(i.allianceId);
-        if (!alliance) return { ok: false, error: allianceNotFound(i.allianceId) };
-        const tooLong = subjectError(i.allianceId, i.memberId, 'memberId');
-        if (tooLong) return { ok: false, error: tooLong };
-        const key = memberKey(i.allianceId, i.memberId);
-        const d = decide(alliance, current.get(key), i);
-        if (d.ok) current.set(key, d.state);
-        return staging.apply(index, key, allianceChildSubject(i.allianceId, i.memberId), d, (s) => s.version);
-      });
-      await this.members.saveMany(m, ctx.institution, [...staging.created.values()], [...staging.updated.values()]);
-      return { result: results, events: staging.events };
+      const write = decideWrite(
+        ctx,
+        current,
+        items.map((i) => memberKey(i.allianceId, i.memberId)),
+        (row, index) => {
+          const i = items[index]!;
+          return childRefused(alliances, i.allianceId, i.memberId, 'memberId') ?? decide(alliances.get(i.allianceId)!, row, i);
+        },
+        { subject: (_key, _state, index) => allianceChildSubject(items[index]!.allianceId, items[index]!.memberId) },
+      );
+      await this.members.saveMany(m, ctx.institution, write.created, write.updated);
+      return write;
     });
   }
 }

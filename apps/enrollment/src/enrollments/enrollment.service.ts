@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { fail } from '@chanjiao/domain';
+import { coalesced, decideWrite, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';
@@ -29,7 +29,7 @@ export class EnrollmentService {
       items.map((i) => i.programCode),
       (current, index) => {
         const i = items[index]!;
-        return decideEnroll(current.get(i.studentId), {
+        return decideEnroll(current, {
           studentId: i.studentId,
           programCode: i.programCode,
           cohortYear: i.cohortYear,
@@ -50,7 +50,7 @@ export class EnrollmentService {
       ctx,
       items.map((i) => i.studentId),
       items.flatMap((i) => (i.command.kind === 'transfer' ? [i.command.programCode] : [])),
-      (current, index) => decideLifecycle(current.get(items[index]!.studentId), items[index]!.studentId, items[index]!.command),
+      (current, index) => decideLifecycle(current, items[index]!.studentId, items[index]!.command),
       (index) => {
         const c = items[index]!.command;
         return c.kind === 'transfer' ? c.programCode : undefined;
@@ -66,13 +66,14 @@ export class EnrollmentService {
 
   /**
    * Decides every item in order inside one transaction (an id repeated in the batch sees the
-   * earlier item's effect), then writes changed rows and their events together.
+   * earlier item's effect), then writes changed rows and their events together. An item naming a
+   * program the institution does not have is refused before it is decided.
    */
   private apply(
     ctx: WriteContext,
     studentIds: string[],
     programCodes: string[],
-    decide: (current: Map<string, EnrollmentState>, index: number) => EnrollmentDecision,
+    decide: (current: EnrollmentState | undefined, index: number) => EnrollmentDecision,
     programOf: (index: number) => string | undefined,
   ): Promise<Array<ItemResult<EnrollmentState>>> {
     return this.uow.run(async (m: EntityManager) => {
@@ -81,43 +82,20 @@ export class EnrollmentService {
         programCodes.length ? this.programs.existingCodes(m, ctx.institution, programCodes) : new Set<string>(),
         this.enrollments.lockMany(m, ctx.institution, studentIds),
       ]);
-      const created = new Map<string, EnrollmentState>();
-      const updated = new Map<string, EnrollmentState>();
-      const events: CloudEvent[] = [];
-      const results = studentIds.map((studentId, index): ItemResult<EnrollmentState> => {
+      const write = decideWrite(ctx, current, studentIds, (row, index) => {
         const program = programOf(index);
         if (program !== undefined && !known.has(program)) {
-          return {
-            ok: false,
-            error: new DomainError(
-              'invalid',
-              EnrollmentErrorCode.UnknownProgram,
-              `programCode ${program} is not a program of ${ctx.institution}; PUT /programs/${program} first`,
-              'programCode',
-            ),
-          };
-        }
-        const d = decide(current, index);
-        if (!d.ok) return d;
-        if (d.emit) {
-          current.set(studentId, d.state);
-          // Created then changed within one batch: still one INSERT, of the latest state.
-          (created.has(studentId) || d.outcome === 'created' ? created : updated).set(studentId, d.state);
-          events.push(
-            buildEvent(d.emit.definition, {
-              institution: ctx.institution,
-              subject: studentId,
-              sequence: d.state.version,
-              data: d.emit.data,
-              traceparent: traceparentAt(ctx, index),
-              actor: actorAt(ctx, index),
-            }),
+          return fail(
+            'invalid',
+            EnrollmentErrorCode.UnknownProgram,
+            `programCode ${program} is not a program of ${ctx.institution}; PUT /programs/${program} first`,
+            'programCode',
           );
         }
-        return { ok: true, outcome: d.outcome, value: d.state };
+        return decide(row, index);
       });
-      await this.enrollments.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
-      return { result: results, events };
+      await this.enrollments.saveMany(m, ctx.institution, write.created, write.updated);
+      return write;
     });
   }
 }

@@ -1,16 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { buildEvent, CloudEvent } from '@chanjiao/contracts';
 import type { ServiceEnv } from '@chanjiao/persistence';
 import {
   coalesced,
+  decideWrite,
   DomainError,
   ItemResult,
-  actorAt,
   Page,
   PageRequest,
   Quota,
   SERVICE_ENV,
-  traceparentAt,
   WriteContext,
   WriteUnitOfWork,
 } from '@chanjiao/platform';
@@ -37,17 +35,12 @@ export class ProgramService {
   /** Applies PUTs in order in one transaction; an item repeated in the batch sees the earlier one. */
   putMany(ctx: WriteContext, items: ProgramBatchItemDto[]): Promise<Array<ItemResult<ProgramState>>> {
     return this.uow.run(async (m) => {
-      const current = await this.programs.lockMany(
-        m,
-        ctx.institution,
-        items.map((i) => i.code),
-      );
+      const codes = items.map((i) => i.code);
+      const current = await this.programs.lockMany(m, ctx.institution, codes);
       const room = items.some((i) => !current.has(i.code)) ? await this.quota.room(m, ctx.institution) : undefined;
-      const created = new Map<string, ProgramState>();
-      const updated = new Map<string, ProgramState>();
-      const events: CloudEvent[] = [];
-      const results = items.map((item, index): ItemResult<ProgramState> => {
-        const decision = decideProgramPut(current.get(item.code), {
+      const write = decideWrite(ctx, current, codes, (row, index) => {
+        const item = items[index]!;
+        const d = decideProgramPut(row, {
           code: item.code,
           name: item.name,
           category: item.category,
@@ -56,27 +49,10 @@ export class ProgramService {
           sectors: item.sectors,
           status: item.status,
         });
-        const overQuota = decision.outcome === 'created' ? room!.take() : undefined;
-        if (overQuota) return { ok: false, error: overQuota };
-        if (decision.outcome !== 'unchanged') {
-          current.set(item.code, decision.state);
-          (created.has(item.code) || decision.outcome === 'created' ? created : updated).set(item.code, decision.state);
-          const { version, ...data } = decision.state;
-          events.push(
-            buildEvent(decision.event, {
-              institution: ctx.institution,
-              subject: item.code,
-              sequence: version,
-              data,
-              traceparent: traceparentAt(ctx, index),
-              actor: actorAt(ctx, index),
-            }),
-          );
-        }
-        return { ok: true, outcome: decision.outcome, value: decision.state };
+        return room ? room.admit(d) : d;
       });
-      await this.programs.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
-      return { result: results, events };
+      await this.programs.saveMany(m, ctx.institution, write.created, write.updated);
+      return write;
     });
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { buildEvent, CloudEvent, SYSTEM_ACTOR } from '@chanjiao/contracts';
+import { CloudEvent, SYSTEM_ACTOR } from '@chanjiao/contracts';
 import { untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
-import { WriteUnitOfWork } from '@chanjiao/platform';
+import { decideWrite, WriteUnitOfWork } from '@chanjiao/platform';
 import { Clock } from '../common/clock';
 import { AgreementState, decideExpiry } from './agreement.domain';
 import { AgreementRepository } from './agreement.repository';
@@ -78,23 +78,17 @@ export class AgreementExpiryJob implements OnApplicationBootstrap, OnApplication
     for (;;) {
       const n = await this.uow.run(async (m) => {
         const due = await this.agreements.lockDue(m, today, BATCH);
-        const events: CloudEvent[] = [];
-        const byInstitution = new Map<string, AgreementState[]>();
+        // Due rows come by institution: each institution's are one write, by the system, in the order they came.
+        const byInstitution = new Map<string, Map<string, AgreementState>>();
         for (const { institution, ...a } of due) {
-          const d = decideExpiry(a, today);
-          if (!d.ok || !d.emit) continue;
-          byInstitution.set(institution, [...(byInstitution.get(institution) ?? []), d.state]);
-          events.push(
-            buildEvent(d.emit.definition, {
-              institution,
-              subject: a.agreementId,
-              sequence: d.state.version,
-              data: d.emit.data,
-              actor: SYSTEM_ACTOR,
-            }),
-          );
+          byInstitution.set(institution, (byInstitution.get(institution) ?? new Map<string, AgreementState>()).set(a.agreementId, a));
         }
-        for (const [institution, states] of byInstitution) await this.agreements.saveMany(m, institution, [], states);
+        const events: CloudEvent[] = [];
+        for (const [institution, rows] of byInstitution) {
+          const w = decideWrite({ institution, actor: SYSTEM_ACTOR }, rows, [...rows.keys()], (a) => decideExpiry(a!, today));
+          events.push(...w.events);
+          await this.agreements.saveMany(m, institution, w.created, w.updated);
+        }
         return { result: due.length, events };
       });
       total += n;

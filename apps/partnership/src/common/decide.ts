@@ -1,50 +1,31 @@
-import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import { Decision } from '@chanjiao/domain';
-import { ItemResult, actorAt, traceparentAt, WriteContext } from '@chanjiao/platform';
+import { DecideItem, decideWrite, DecidedWrite, WriteContext } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
 import { EntityTable } from '@chanjiao/persistence';
 
 /**
- * Decides every item in order against locked rows (an id repeated in the batch sees the earlier
- * item's effect), then writes the changed rows; returns per-item results and the events to append
- * to the outbox in the same transaction. The event subject is the row id, its sequence the version.
+ * A write to a table of id-keyed rows: locks the items' rows, decides the items in order (`decideWrite`) and saves
+ * the changed rows; the events, under the row id with the version as sequence, go to the outbox with them.
  */
 export async function decideAll<S extends { version: number }>(
   m: EntityManager,
   ctx: WriteContext,
   table: EntityTable<S>,
   ids: string[],
-  decide: (current: S | undefined, index: number) => Decision<S>,
-): Promise<{ result: Array<ItemResult<S>>; events: CloudEvent[] }> {
+  decide: DecideItem<S>,
+): Promise<DecidedWrite<S>> {
   const current = await table.lockMany(
     m,
     ctx.institution,
     ids.map((id) => [id]),
   );
-  const key = (id: string) => JSON.stringify([id]);
-  const created = new Map<string, S>();
-  const updated = new Map<string, S>();
-  const events: CloudEvent[] = [];
-  const result = ids.map((id, index): ItemResult<S> => {
-    const d = decide(current.get(key(id)), index);
-    if (!d.ok) return d;
-    if (d.emit) {
-      current.set(key(id), d.state);
-      // Created then changed within one batch: still one INSERT, of the latest state.
-      (created.has(id) || d.outcome === 'created' ? created : updated).set(id, d.state);
-      events.push(
-        buildEvent(d.emit.definition, {
-          institution: ctx.institution,
-          subject: id,
-          sequence: d.state.version,
-          data: d.emit.data,
-          traceparent: traceparentAt(ctx, index),
-          actor: actorAt(ctx, index),
-        }),
-      );
-    }
-    return { ok: true, outcome: d.outcome, value: d.state };
-  });
-  await table.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
-  return { result, events };
+  // The table keys its rows by their JSON id list; events go under the id itself.
+  const write = decideWrite(
+    ctx,
+    current,
+    ids.map((id) => JSON.stringify([id])),
+    decide,
+    { subject: (_key, _state, index) => ids[index]! },
+  );
+  await table.saveMany(m, ctx.institution, write.created, write.updated);
+  return write;
 }

@@ -1,5 +1,5 @@
-import { InvestmentSource, Sector, TrainingBaseRegistered, TrainingBaseUpdated } from '@chanjiao/contracts';
-import { Decision, DomainError, emit, unchanged } from '@chanjiao/domain';
+import { InvestmentSource, Sector, TrainingBaseInvestmentRecorded, TrainingBaseRegistered, TrainingBaseUpdated } from '@chanjiao/contracts';
+import { Decision, emit, fail, unchanged } from '@chanjiao/domain';
 import { PartnershipErrorCode as Code } from '../partnership.errors';
 
 export interface TrainingBaseState {
@@ -34,26 +34,17 @@ export function decideBasePut(
   };
 }
 
-/** An investment in a base: new (the base's next version), an identical repeat (no-op), or a conflict. */
+/** An investment in a base: new (the base's next version, which the caller counts), an identical repeat (no-op), or a conflict. */
 export function decideInvestment(
   base: TrainingBaseState | undefined,
   existing: InvestmentState | undefined,
   input: InvestmentState,
-): { ok: true; outcome: 'created' | 'unchanged'; value: InvestmentState } | { ok: false; error: DomainError } {
-  if (!base)
-    return { ok: false, error: new DomainError('not_found', Code.TrainingBaseNotFound, `no training base ${input.baseId}`, 'baseId') };
+): Decision<InvestmentState> {
+  if (!base) return fail('not_found', Code.TrainingBaseNotFound, `no training base ${input.baseId}`, 'baseId');
   if (existing) {
     const same = existing.amount === input.amount && existing.source === input.source && existing.date === input.date;
-    if (same) return { ok: true, outcome: 'unchanged', value: existing };
-    return {
-      ok: false,
-      error: new DomainError(
-        'conflict',
-        Code.InvestmentExists,
-        `investment ${input.investmentId} exists with other details`,
-        'investmentId',
-      ),
-    };
+    if (same) return unchanged(existing);
+    return fail('conflict', Code.InvestmentExists, `investment ${input.investmentId} exists with other details`, 'investmentId');
   }
-  return { ok: true, outcome: 'created', value: input };
+  return { ok: true, outcome: 'created', state: input, emit: emit(TrainingBaseInvestmentRecorded, input) };
 }

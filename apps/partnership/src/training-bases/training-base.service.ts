@@ -1,15 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { buildEvent, CloudEvent, TrainingBaseInvestmentRecorded } from '@chanjiao/contracts';
 import {
   coalesced,
+  decideWrite,
   DomainError,
   ItemResult,
-  actorAt,
   Page,
   PageQuery,
   pageRequest,
-  traceparentAt,
   WriteContext,
   WriteUnitOfWork,
 } from '@chanjiao/platform';
@@ -61,42 +59,36 @@ export class TrainingBaseService {
         ctx.institution,
         items.map((i) => [i.baseId, i.investmentId]),
       );
-      const created: InvestmentState[] = [];
+      const baseKey = (baseId: string) => JSON.stringify([baseId]);
       const changedBases = new Map<string, TrainingBaseState>();
-      const events: CloudEvent[] = [];
-      const result = items.map((i, index): ItemResult<InvestmentState> => {
-        const input: InvestmentState = {
-          baseId: i.baseId,
-          investmentId: i.investmentId,
-          amount: normalizeMoney(i.amount),
-          source: i.source,
-          date: i.date,
-        };
-        const key = JSON.stringify([i.baseId, i.investmentId]);
-        const baseKey = JSON.stringify([i.baseId]);
-        const base = bases.get(baseKey);
-        const d = decideInvestment(base, known.get(key), input);
-        if (!d.ok || d.outcome === 'unchanged') return d;
-        const next = Object.assign({}, base!, { version: base!.version + 1 });
-        bases.set(baseKey, next);
-        changedBases.set(i.baseId, next);
-        known.set(key, input);
-        created.push(input);
-        events.push(
-          buildEvent(TrainingBaseInvestmentRecorded, {
-            institution: ctx.institution,
-            subject: i.baseId,
-            sequence: next.version,
-            data: input,
-            traceparent: traceparentAt(ctx, index),
-            actor: actorAt(ctx, index),
-          }),
-        );
-        return d;
-      });
-      await this.investments.saveMany(m, ctx.institution, created, []);
+      const write = decideWrite(
+        ctx,
+        known,
+        items.map((i) => JSON.stringify([i.baseId, i.investmentId])),
+        (existing, index) => {
+          const i = items[index]!;
+          const input: InvestmentState = {
+            baseId: i.baseId,
+            investmentId: i.investmentId,
+            amount: normalizeMoney(i.amount),
+            source: i.source,
+            date: i.date,
+          };
+          const base = bases.get(baseKey(i.baseId));
+          const d = decideInvestment(base, existing, input);
+          if (d.ok && d.emit) {
+            // The investment is the base's next change: the event's sequence is the base's new version.
+            const next = Object.assign({}, base!, { version: base!.version + 1 });
+            bases.set(baseKey(i.baseId), next);
+            changedBases.set(i.baseId, next);
+          }
+          return d;
+        },
+        { subject: (_key, s) => s.baseId, sequence: (s) => bases.get(baseKey(s.baseId))!.version },
+      );
+      await this.investments.saveMany(m, ctx.institution, write.created, []);
       await this.bases.saveMany(m, ctx.institution, [], [...changedBases.values()]);
-      return { result, events };
+      return write;
     });
   }
 

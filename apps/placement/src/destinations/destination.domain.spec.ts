@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { DESTINATION_CATEGORIES, DESTINATION_DETAILS, DETAIL_CATEGORY, detailFitsCategory } from '@chanjiao/contracts';
+import { DESTINATION_CATEGORIES, DESTINATION_DETAILS, DestinationRecorded, DETAIL_CATEGORY, detailFitsCategory } from '@chanjiao/contracts';
+import { emit, unchanged } from '@chanjiao/domain';
 import { decideDestinationPut, destinationHistory, DestinationInput } from './destination.domain';
 import { PutDestinationDto } from './destination.dto';
 
@@ -21,11 +22,20 @@ const input: DestinationInput = {
 describe('destination versions', () => {
   it('the first PUT is version 1, an identical repeat a no-op, any change the next version', () => {
     const v1 = decideDestinationPut(undefined, input);
-    expect(v1).toEqual({ outcome: 'created', emit: true, state: { ...input, version: 1 } });
-    expect(decideDestinationPut(v1.state, input)).toEqual({ outcome: 'unchanged', emit: false, state: v1.state });
+    expect(v1).toEqual({
+      ok: true,
+      outcome: 'created',
+      state: { ...input, version: 1 },
+      emit: emit(DestinationRecorded, { ...input, version: 1 }),
+    });
+    expect(decideDestinationPut(v1.state, input)).toEqual(unchanged(v1.state));
     const contract = { ...input, category: 'contract', detail: 'labor_contract', region: '652801', effectiveDate: '2022-10-01' } as const;
     const v2 = decideDestinationPut(v1.state, contract);
-    expect(v2).toMatchObject({ outcome: 'updated', emit: true, state: { version: 2, category: 'contract' } });
+    expect(v2).toMatchObject({
+      outcome: 'updated',
+      state: { version: 2, category: 'contract' },
+      emit: { definition: DestinationRecorded, data: v2.state },
+    });
     // Only `verified` changes: still a new version.
     expect(decideDestinationPut(v2.state, { ...contract, verified: true })).toMatchObject({ outcome: 'updated', state: { version: 3 } });
     // Back to what version 1 said: a change relative to the current version.

@@ -1,10 +1,8 @@
-import { destinationTimeline, DestinationVersion } from '@chanjiao/contracts';
-import { WriteOutcome } from '@chanjiao/domain';
+import { DestinationRecorded, destinationTimeline, DestinationVersion } from '@chanjiao/contracts';
+import { Accepted, emit, unchanged } from '@chanjiao/domain';
 
 /** A destination as PUT: everything but the version number. */
 export type DestinationInput = Omit<DestinationVersion, 'version'>;
-
-export type DestinationDecision = { outcome: WriteOutcome; state: DestinationVersion; emit: boolean };
 
 const same = (a: DestinationInput, b: DestinationInput) =>
   a.graduationYear === b.graduationYear &&
@@ -21,12 +19,13 @@ const same = (a: DestinationInput, b: DestinationInput) =>
 /**
  * PUT /destinations/{studentId}: the first destination is version 1; a PUT that changes anything
  * (even only `verified` or `effectiveDate`) is the next version, kept beside the earlier ones; an
- * unchanged repeat is a no-op. Validity (enums, detail within category) is checked before this.
+ * unchanged repeat is a no-op. Validity (enums, detail within category) is checked before this, so it is never refused.
+ * The event carries the whole version.
  */
-export function decideDestinationPut(latest: DestinationVersion | undefined, input: DestinationInput): DestinationDecision {
-  if (!latest) return { outcome: 'created', state: Object.assign({}, input, { version: 1 }), emit: true };
-  if (same(latest, input)) return { outcome: 'unchanged', state: latest, emit: false };
-  return { outcome: 'updated', state: Object.assign({}, input, { version: latest.version + 1 }), emit: true };
+export function decideDestinationPut(latest: DestinationVersion | undefined, input: DestinationInput): Accepted<DestinationVersion> {
+  if (latest && same(latest, input)) return unchanged(latest);
+  const state = Object.assign({}, input, { version: (latest?.version ?? 0) + 1 });
+  return { ok: true, outcome: latest ? 'updated' : 'created', state, emit: emit(DestinationRecorded, state) };
 }
 
 /** A stretch of days and the version in force on them (`until` exclusive; null: from `from` on). */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, CloudEvent, DestinationRecorded, DestinationVersion } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, actorAt, traceparentAt, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DestinationVersion } from '@chanjiao/contracts';
+import { coalesced, decideWrite, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { DestinationBatchItemDto } from './destination.dto';
 import { decideDestinationPut } from './destination.domain';
@@ -16,18 +16,14 @@ export class DestinationService {
     private readonly destinations: DestinationRepository,
   ) {}
 
-  /** Applies PUTs in order in one transaction; a student repeated in the batch sees the earlier item. */
+  /** Applies PUTs in order in one transaction; a student repeated in the batch sees the earlier item. Each version is a row. */
   putMany(ctx: WriteContext, items: DestinationBatchItemDto[]): Promise<Array<ItemResult<DestinationVersion>>> {
     return this.uow.run(async (m) => {
-      const latest = await this.destinations.latestMany(
-        m,
-        ctx.institution,
-        items.map((i) => i.studentId),
-      );
-      const appended: DestinationVersion[] = [];
-      const events: CloudEvent[] = [];
-      const results = items.map((i, index): ItemResult<DestinationVersion> => {
-        const d = decideDestinationPut(latest.get(i.studentId), {
+      const studentIds = items.map((i) => i.studentId);
+      const latest = await this.destinations.latestMany(m, ctx.institution, studentIds);
+      const write = decideWrite(ctx, latest, studentIds, (row, index) => {
+        const i = items[index]!;
+        return decideDestinationPut(row, {
           studentId: i.studentId,
           graduationYear: i.graduationYear,
           programCode: i.programCode,
@@ -40,24 +36,9 @@ export class DestinationService {
           effectiveDate: i.effectiveDate,
           verified: i.verified,
         });
-        if (d.emit) {
-          latest.set(i.studentId, d.state);
-          appended.push(d.state);
-          events.push(
-            buildEvent(DestinationRecorded, {
-              institution: ctx.institution,
-              subject: i.studentId,
-              sequence: d.state.version,
-              data: d.state,
-              traceparent: traceparentAt(ctx, index),
-              actor: actorAt(ctx, index),
-            }),
-          );
-        }
-        return { ok: true, outcome: d.outcome, value: d.state };
       });
-      await this.destinations.append(m, ctx.institution, appended);
-      return { result: results, events };
+      await this.destinations.append(m, ctx.institution, write.changes);
+      return write;
     });
   }
 

@@ -1,16 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { buildEvent, CloudEvent } from '@chanjiao/contracts';
-import {
-  coalesced,
-  DomainError,
-  ItemResult,
-  actorAt,
-  Page,
-  PageRequest,
-  traceparentAt,
-  WriteContext,
-  WriteUnitOfWork,
-} from '@chanjiao/platform';
+import { coalesced, decideWrite, DomainError, ItemResult, Page, PageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
 import { PlacementErrorCode } from '../placement.errors';
 import { CreateInternshipDto } from './internship.dto';
 import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';
@@ -35,7 +24,7 @@ export class InternshipService {
       items.map((i) => i.internshipId),
       (current, n) => {
         const i = items[n]!;
-        return decideInternshipPost(current.get(i.internshipId), {
+        return decideInternshipPost(current, {
           internshipId: i.internshipId,
           studentId: i.studentId,
           kind: i.kind,
@@ -53,7 +42,7 @@ export class InternshipService {
     return this.apply(
       ctx,
       items.map((i) => i.internshipId),
-      (current, n) => decideCompletion(current.get(items[n]!.internshipId), items[n]!.internshipId, items[n]!.endDate),
+      (current, n) => decideCompletion(current, items[n]!.internshipId, items[n]!.endDate),
     );
   }
 
@@ -71,34 +60,12 @@ export class InternshipService {
   private apply(
     ctx: WriteContext,
     ids: string[],
-    decide: (current: Map<string, InternshipState>, index: number) => InternshipDecision,
+    decide: (current: InternshipState | undefined, index: number) => InternshipDecision,
   ): Promise<Array<ItemResult<InternshipState>>> {
     return this.uow.run(async (m) => {
-      const current = await this.internships.lockMany(m, ctx.institution, ids);
-      const created = new Map<string, InternshipState>();
-      const updated = new Map<string, InternshipState>();
-      const events: CloudEvent[] = [];
-      const results = ids.map((id, index): ItemResult<InternshipState> => {
-        const d = decide(current, index);
-        if (!d.ok) return d;
-        if (d.emit) {
-          current.set(id, d.state);
-          (created.has(id) || d.outcome === 'created' ? created : updated).set(id, d.state);
-          events.push(
-            buildEvent(d.emit.definition, {
-              institution: ctx.institution,
-              subject: id,
-              sequence: d.state.version,
-              data: d.emit.data,
-              traceparent: traceparentAt(ctx, index),
-              actor: actorAt(ctx, index),
-            }),
-          );
-        }
-        return { ok: true, outcome: d.outcome, value: d.state };
-      });
-      await this.internships.saveMany(m, ctx.institution, [...created.values()], [...updated.values()]);
-      return { result: results, events };
+      const write = decideWrite(ctx, await this.internships.lockMany(m, ctx.institution, ids), ids, decide);
+      await this.internships.saveMany(m, ctx.institution, write.created, write.updated);
+      return write;
     });
   }
 }

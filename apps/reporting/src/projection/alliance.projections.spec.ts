@@ -1,12 +1,12 @@
 import { CloudEvent } from '@chanjiao/contracts';
 import { AllianceEventFactory, allianceYear } from '../../../../test/fixtures/alliance-events';
-import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
+import { projectInBatches, sumCounters } from '../../../../test/fixtures/projection-driver';
 import { amountToCents } from './alliance.projections';
 
 const asOf = (date: string) => (_dims: Record<string, unknown>, day: string | null) => day === null || day <= date;
 
 describe('alliance projections', () => {
-  const counters = projectInMemory(allianceYear(new AllianceEventFactory('BZVTC')));
+  const counters = projectInBatches(allianceYear(new AllianceEventFactory('BZVTC')));
   const members = (date: string, where: (d: Record<string, unknown>) => boolean = () => true) =>
     sumCounters(counters, 'alliance.members', (d, day) => asOf(date)(d, day) && where(d));
 
@@ -63,8 +63,8 @@ describe('alliance projections', () => {
 
   it('duplicates and any delivery order give the same counters', () => {
     const events = allianceYear(new AllianceEventFactory('BZVTC'));
-    const clean = projectInMemory(events);
-    const reversed = projectInMemory([...events].reverse());
+    const clean = projectInBatches(events);
+    const reversed = projectInBatches([...events].reverse());
     let seed = 7;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const shuffled: CloudEvent[] = [...events, ...events.slice(3, 15)];
@@ -73,7 +73,7 @@ describe('alliance projections', () => {
       [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
     }
     expect(reversed).toEqual(clean);
-    expect(projectInMemory(shuffled)).toEqual(clean);
-    expect(projectInMemory([...events, ...events])).toEqual(clean);
+    expect(projectInBatches(shuffled)).toEqual(clean);
+    expect(projectInBatches([...events, ...events])).toEqual(clean);
   });
 });

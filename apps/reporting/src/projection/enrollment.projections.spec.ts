@@ -1,11 +1,11 @@
 import { CloudEvent } from '@chanjiao/contracts';
 import { EnrollmentEventFactory, smallCollegeYear } from '../../../../test/fixtures/enrollment-events';
-import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
+import { projectInBatches, sumCounters } from '../../../../test/fixtures/projection-driver';
 import { programProjection, studentProjection } from './enrollment.projections';
 import { diffCells, Fact } from './projection';
 import { CounterMetric } from './counter-metric';
 
-const project = (events: CloudEvent[]) => projectInMemory(events);
+const project = (events: CloudEvent[]) => projectInBatches(events);
 const sum = sumCounters;
 
 describe('enrollment projections', () => {

@@ -1,11 +1,11 @@
 import { CloudEvent } from '@chanjiao/contracts';
 import { PartnershipEventFactory, smallPartnershipYear } from '../../../../test/fixtures/partnership-events';
-import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
+import { projectInBatches, sumCounters } from '../../../../test/fixtures/projection-driver';
 import { AgreementReadState, agreementProjection, agreementTimeline, formatCents, toCents } from './partnership.projections';
 
 /** The overview figures the report service computes, from in-memory counters. */
 function figures(events: CloudEvent[], year: number, asOf: string) {
-  const c = projectInMemory(events);
+  const c = projectInBatches(events);
   const upTo = (day: string | null) => day === null || day <= asOf;
   const inYear = (d: Record<string, unknown>, day: string | null) => upTo(day) && d.year === year;
   const sum = (metric: string, where: (d: Record<string, unknown>, day: string | null) => boolean = (_d, day) => upTo(day)) =>
@@ -57,7 +57,7 @@ describe('partnership projections', () => {
   });
 
   it('duplicates, reversal and shuffling change nothing (partner and agreement streams in any relative order)', () => {
-    const clean = projectInMemory(events);
+    const clean = projectInBatches(events);
     let seed = 7;
     const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const shuffled = [...events, ...events.slice(0, 10)];
@@ -65,9 +65,9 @@ describe('partnership projections', () => {
       const j = Math.floor(rnd() * (i + 1));
       [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
     }
-    expect(projectInMemory([...events, ...events])).toEqual(clean);
-    expect(projectInMemory([...events].reverse())).toEqual(clean);
-    expect(projectInMemory(shuffled)).toEqual(clean);
+    expect(projectInBatches([...events, ...events])).toEqual(clean);
+    expect(projectInBatches([...events].reverse())).toEqual(clean);
+    expect(projectInBatches(shuffled)).toEqual(clean);
   });
 
   it('an enterprise counts from its earliest school-enterprise agreement, once, whatever arrives first', () => {
@@ -80,13 +80,13 @@ describe('partnership projections', () => {
       [partner, earlier, later],
       [earlier, partner, later],
     ]) {
-      const c = projectInMemory(order);
+      const c = projectInBatches(order);
       expect(sumCounters(c, 'partnerships.enterprises', (_d, day) => day! <= '2022-01-31')).toBe(0);
       expect(sumCounters(c, 'partnerships.enterprises', (_d, day) => day! <= '2022-02-01')).toBe(1);
       expect(sumCounters(c, 'partnerships.enterprises')).toBe(1);
     }
     // A partner that turns out not to be an enterprise stops counting.
-    const c = projectInMemory([partner, earlier, f.partner('E9', { kind: 'association' })]);
+    const c = projectInBatches([partner, earlier, f.partner('E9', { kind: 'association' })]);
     expect(sumCounters(c, 'partnerships.enterprises')).toBe(0);
   });
 

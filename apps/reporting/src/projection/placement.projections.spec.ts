@@ -1,5 +1,5 @@
 import type { CloudEvent } from '@chanjiao/contracts';
-import { projectInMemory, sumCounters } from '../../../../test/fixtures/project-in-memory';
+import { projectInBatches, sumCounters } from '../../../../test/fixtures/projection-driver';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
 import { asOfDays, placementByDefinition, randomDestinationHistories, seededRandom } from '../../../../test/fixtures/destination-histories';
@@ -38,7 +38,7 @@ const figures = (counters: Map<string, number>, date: string) => ({
 
 describe('graduate projection', () => {
   it('gives the placement and local employment in effect at each date', () => {
-    const c = projectInMemory(cohort());
+    const c = projectInBatches(cohort());
     expect(figures(c, '2022-06-30')).toEqual({ total: 5, placed: 1, localEmployed: 0 });
     expect(figures(c, '2022-08-31')).toEqual({ total: 5, placed: 2, localEmployed: 1 });
     expect(figures(c, '2022-12-31')).toEqual({ total: 5, placed: 4, localEmployed: 2 });
@@ -55,9 +55,9 @@ describe('graduate projection', () => {
 
   it('the same events in any order, redelivered, give the same counters', () => {
     const events = cohort();
-    const clean = projectInMemory(events);
-    expect(projectInMemory([...events].reverse())).toEqual(clean);
-    expect(projectInMemory([...events, ...events.slice(3, 9)].sort((a, b) => a.id.localeCompare(b.id)))).toEqual(clean);
+    const clean = projectInBatches(events);
+    expect(projectInBatches([...events].reverse())).toEqual(clean);
+    expect(projectInBatches([...events, ...events.slice(3, 9)].sort((a, b) => a.id.localeCompare(b.id)))).toEqual(clean);
   });
 
   it('a correction recorded later with an earlier date supersedes what it corrects from its own date on', () => {
@@ -70,12 +70,12 @@ describe('graduate projection', () => {
       p.destination('S', { region: '650102', effectiveDate: '2022-10-01' }),
       p.destination('S', { region: '652801', effectiveDate: '2022-08-15' }),
     ];
-    const c = projectInMemory(events);
+    const c = projectInBatches(events);
     expect(figures(c, '2022-08-14')).toEqual({ total: 1, placed: 0, localEmployed: 0 });
     expect(figures(c, '2022-09-30')).toEqual({ total: 1, placed: 1, localEmployed: 1 });
     expect(figures(c, '2022-12-31')).toEqual({ total: 1, placed: 1, localEmployed: 1 });
     expect(asOf(c, 'graduates.by_region', '2022-12-31', (d) => d.region === '650102')).toBe(0);
-    expect(projectInMemory([...events].reverse())).toEqual(c);
+    expect(projectInBatches([...events].reverse())).toEqual(c);
   });
 
   it('agrees with the definition for versions recorded in any order of dates, at every date, in any delivery order', () => {
@@ -95,7 +95,7 @@ describe('graduate projection', () => {
         [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
       }
       for (const delivery of [events, shuffled]) {
-        const c = projectInMemory(delivery);
+        const c = projectInBatches(delivery);
         for (const day of asOfDays(histories)) {
           const expected = placementByDefinition(histories, day);
           const byCategory = Object.fromEntries(
@@ -133,7 +133,7 @@ describe('intern projection', () => {
   };
 
   it('counts each student once per year of an internship start, local if one of those is local', () => {
-    const c = projectInMemory(events());
+    const c = projectInBatches(events());
     const year = (y: number) => (d: Record<string, unknown>) => d.year === y;
     expect(sumCounters(c, 'internships.students', year(2022))).toBe(3);
     expect(sumCounters(c, 'internships.local_students', year(2022))).toBe(1);
@@ -141,11 +141,11 @@ describe('intern projection', () => {
     expect(sumCounters(c, 'internships.local_students', year(2021))).toBe(1);
     expect(sumCounters(c, 'internships.count', (d) => d.year === 2022 && d.completed === true)).toBe(1);
     expect(sumCounters(c, 'internships.students_by_kind', (d) => d.year === 2022 && d.kind === 'post')).toBe(3);
-    expect(projectInMemory([...events()].reverse())).toEqual(c);
+    expect(projectInBatches([...events()].reverse())).toEqual(c);
   });
 
   it('counts a student from the first start of the year on, as local from the first local start (DESIGN.md §5: 1 January to asOf)', () => {
-    const c = projectInMemory(events());
+    const c = projectInBatches(events());
     const upTo = (date: string) => (d: Record<string, unknown>, day: string | null) => d.year === 2022 && day !== null && day <= date;
     // 1 February: I5 (S3); 1 March: I1 (S1, local), I3 (S2); 1 September: I2 (S1 again).
     expect(sumCounters(c, 'internships.students', upTo('2022-01-31'))).toBe(0);
@@ -160,7 +160,7 @@ describe('intern projection', () => {
 
   it('a corrected region moves the student to local', () => {
     const p = new PlacementEventFactory('BZ');
-    const c = projectInMemory([p.internship('I1', 'S1', { region: '650102' }), p.internship('I1', 'S1', { region: '652801' })]);
+    const c = projectInBatches([p.internship('I1', 'S1', { region: '650102' }), p.internship('I1', 'S1', { region: '652801' })]);
     expect(sumCounters(c, 'internships.local_students')).toBe(1);
     expect(sumCounters(c, 'internships.students')).toBe(1);
     expect(sumCounters(c, 'internships.count')).toBe(1);

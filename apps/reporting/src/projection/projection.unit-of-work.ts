@@ -3,52 +3,25 @@ import { DataSource, QueryRunner } from 'typeorm';
 import { joinJsonTexts, jsonTextsSql, KEYED_TRANSACTION_SETTINGS, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
-import { diffCells, Fact } from './projection';
+import { CounterCell, Key, ProjectionEngine, ProjectOutcome, ReadModel, StreamPosition } from './projection.engine';
 import { ProjectionRegistry } from './projection.registry';
 
-interface EntityRow {
-  state: unknown;
-  facts: Fact[];
-  changed: boolean;
-  /** Not in read_model yet: inserted at commit. */
-  isNew: boolean;
-}
-
-interface Pending {
-  event: CloudEvent;
-  persisted: boolean;
-}
-
-// Composite keys joined by NUL (which PostgreSQL text, and so no id, can hold): cheaper than JSON for
-// the thousands built per batch. Sorted, they give every transaction the same lock order.
-const SEP = '\u0000';
-const joinKey = (a: string, b: string, c: string) => `${a}${SEP}${b}${SEP}${c}`;
-const streamKey = (e: CloudEvent) => joinKey(e.institution, streamOf(e.type), e.subject);
-const entityKey = joinKey;
-const splitKey = (key: string) => key.split(SEP) as [string, string, string];
-const positionColumns = (rows: ReadonlyArray<readonly [string, string, string, number, boolean]>) => [
-  rows.map((m) => m[0]),
-  rows.map((m) => m[1]),
-  rows.map((m) => m[2]),
-  rows.map((m) => m[3]),
+const keyColumns = (keys: readonly Key[]) => [keys.map((k) => k[0]), keys.map((k) => k[1]), keys.map((k) => k[2])];
+const positionColumns = (rows: readonly StreamPosition[]) => [
+  rows.map((p) => p.institution),
+  rows.map((p) => p.stream),
+  rows.map((p) => p.subject),
+  rows.map((p) => p.sequence),
 ];
-interface ReadModelRow {
-  institution: string;
-  kind: string;
-  id: string;
-  state: unknown;
-  facts: Fact[];
-}
 
-/** Reads and row-locks the read models of `keys`, in key order. */
-function lockReadModels(keys: ReadonlySet<string>): readonly [string, unknown[]] {
-  const sorted = [...keys].sort().map(splitKey);
+/** Reads and row-locks the read models of `keys` (in key order, as the engine gives them). */
+function lockReadModels(keys: readonly Key[]): readonly [string, unknown[]] {
   return [
     `SELECT m.institution, m.kind, m.id, m.state, m.facts
      FROM read_model m JOIN unnest($1::text[], $2::text[], $3::text[]) AS t(i, k, j) ON m.institution = t.i AND m.kind = t.k AND m.id = t.j
      ORDER BY m.institution, m.kind, m.id
      FOR UPDATE OF m`,
-    [sorted.map((s) => s[0]), sorted.map((s) => s[1]), sorted.map((s) => s[2])],
+    keyColumns(keys),
   ];
 }
 
@@ -69,7 +42,7 @@ function eventLogRows(events: ReadonlyArray<{ event: CloudEvent; body?: string }
  * The statement that adds `cells` (facts' differences, see diffCells) to the counters: the only way counters change.
  * Cells in key order, so that transactions lock counter rows in one order.
  */
-export function addToCounters(cells: ReadonlyArray<Fact & { institution: string }>): [string, unknown[]] {
+export function addToCounters(cells: readonly CounterCell[]): [string, unknown[]] {
   return [
     `INSERT INTO counter (institution, metric, dims, day, value)
      SELECT t.institution, t.metric, t.dims, coalesce(t.day, '-infinity'::date), t.value
@@ -99,14 +72,17 @@ const KEYED_LOOKUPS_ONLY: Array<[string, unknown[]]> = [
   ...KEYED_TRANSACTION_SETTINGS,
 ];
 
+const logger = new Logger('Projection');
+
 /**
  * Applies a batch of events to the read models in one transaction, in two round trips to PostgreSQL
  * (each several statements pipelined, see `sendTogether`: on a busy 2-core box every round trip waits
  * 1–2.5 ms, and the batch used to make a dozen). `begin` opens the transaction, records the events in the
  * inbox (event_log), locks their streams (advisory locks), reads their positions and parked events and locks
- * the read-model rows they touch; parked events that touch other rows take a third. Projections run in memory;
- * `commit` writes every change and commits in one round trip. Events ahead of their predecessor wait in
- * `stream_pending` until the gap closes.
+ * the read-model rows they touch; parked events that touch other rows take a third. Projections run in memory, in
+ * the batch's `ProjectionEngine` (ordering, parking, folding, fact differences: no I/O); `commit` writes what it
+ * changed and commits in one round trip. Events ahead of their predecessor wait in `stream_pending` until the gap
+ * closes.
  */
 @Injectable()
 export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransaction> {
@@ -115,12 +91,24 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
     private readonly registry: ProjectionRegistry,
   ) {}
 
+  /** `received`: the body each event came in, kept in the log as it came (else the event is serialized). */
   async begin(events: readonly CloudEvent[], received?: readonly string[]): Promise<ProjectionTransaction> {
+    const byId = new Map<string, { event: CloudEvent; body?: string }>();
+    events.forEach((event, i) => byId.set(event.id, { event, body: received?.[i] }));
+    const logged = [...byId.values()];
+    const engine = new ProjectionEngine(
+      this.registry,
+      logged.map((l) => l.event),
+      (event, position) =>
+        logger.warn(
+          `event ${event.id} has sequence ${event.sequence}, ${event.institution}/${streamOf(event.type)}/${event.subject} is at ${position}: ignored`,
+        ),
+    );
     const runner = this.dataSource.createQueryRunner();
     const client = (await runner.connect()) as PgClient;
-    const tx = new ProjectionTransaction(runner, client, this.registry);
+    const tx = new ProjectionTransaction(runner, client, engine);
     try {
-      await tx.load(events, received);
+      await tx.load(logged);
       return tx;
     } catch (e) {
       await tx.rollback();
@@ -129,45 +117,41 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
   }
 }
 
+/** The store of one batch: loads the rows its engine asks for, and writes the engine's changes at commit. */
 export class ProjectionTransaction implements EventTransaction {
-  private readonly logger = new Logger('Projection');
-  private fresh = new Set<string>();
-  private readonly discarded = new Set<string>();
-  private readonly positions = new Map<string, number>();
-  private readonly changedPositions = new Set<string>();
-  /** Streams with no stream_position row yet: inserted at commit if they moved. */
-  private readonly newStreams = new Set<string>();
-  private readonly pending = new Map<string, Map<number, Pending>>();
-  private readonly consumedPending: Array<{ key: string; sequence: number }> = [];
-  private readonly entities = new Map<string, EntityRow>();
-  private readonly deltas = new Map<string, Fact & { institution: string }>();
-  private readonly freshness = new Map<string, { last: string; lastMs: number; applied: number }>();
   private done = false;
   /** Set once START TRANSACTION went out: from then on the transaction must end in COMMIT or ROLLBACK. */
   private open = false;
-  stale = 0;
-  parked = 0;
 
   constructor(
     private readonly runner: QueryRunner,
     private readonly client: PgClient,
-    private readonly registry: ProjectionRegistry,
+    private readonly engine: ProjectionEngine,
   ) {}
 
+  get stale(): number {
+    return this.engine.stale;
+  }
+
+  get parked(): number {
+    return this.engine.parked;
+  }
+
   isFresh(eventId: string): boolean {
-    return this.fresh.has(eventId);
+    return this.engine.isFresh(eventId);
   }
 
   discard(eventId: string): void {
-    this.discarded.add(eventId);
+    this.engine.discard(eventId);
   }
 
-  /** `received`: the body each event came in, kept in the log as it came (else the event is serialized). */
-  async load(events: readonly CloudEvent[], received?: readonly string[]): Promise<void> {
-    const byId = new Map<string, { event: CloudEvent; body?: string }>();
-    events.forEach((event, i) => byId.set(event.id, { event, body: received?.[i] }));
-    const logged = [...byId.values()];
-    const unique = logged.map((l) => l.event);
+  /** Applies one event (and any parked successors) or parks it; see `ProjectionEngine.project`. */
+  project(event: CloudEvent): ProjectOutcome {
+    return this.engine.project(event);
+  }
+
+  /** `logged`: the batch's events, each id once, with the body each came in where known. */
+  async load(logged: ReadonlyArray<{ event: CloudEvent; body?: string }>): Promise<void> {
     // Everything the batch needs before projecting goes in one round trip, on the assumption that its events are new
     // (a redelivered one only costs a lock and a lookup that go unused): open the transaction, record the events in
     // the inbox (one JSON document parsed once; each event lands in the json column as the text it came in), lock
@@ -179,10 +163,7 @@ export class ProjectionTransaction implements EventTransaction {
     // Read-model rows are locked in key order; rows not there yet are created at commit with their final state (one
     // write instead of two): the stream locks already serialize competing consumers on a stream, and a row first
     // written by another stream meanwhile makes the commit fail and the batch run again.
-    const streamKeys = [...new Set(unique.map(streamKey))];
-    const streams = streamKeys.map(splitKey);
-    const cols = [streams.map((s) => s[0]), streams.map((s) => s[1]), streams.map((s) => s[2])];
-    const keys = this.entityKeysOf(unique);
+    const cols = keyColumns(this.engine.streams);
     this.open = true;
     const results = await sendTogether(this.client, [
       ['START TRANSACTION', []],
@@ -211,158 +192,57 @@ export class ProjectionTransaction implements EventTransaction {
            ON p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
         cols,
       ],
-      lockReadModels(keys),
+      lockReadModels(this.engine.readModelKeys),
     ]);
-    const [inserted, , positionRows, parkedRows, modelRows] = results.slice(1 + KEYED_LOOKUPS_ONLY.length) as [
+    const [inserted, , positions, parked, readModels] = results.slice(1 + KEYED_LOOKUPS_ONLY.length) as [
       Array<{ id: string }>,
       unknown,
-      Array<{ institution: string; stream: string; subject: string; sequence: number }>,
+      StreamPosition[],
       Array<{ event: CloudEvent }>,
-      ReadModelRow[],
+      ReadModel[],
     ];
-    this.fresh = new Set(inserted.map((r) => r.id));
-
-    for (const p of positionRows) this.positions.set(joinKey(p.institution, p.stream, p.subject), p.sequence);
-    for (const k of streamKeys)
-      if (!this.positions.has(k)) {
-        this.positions.set(k, 0);
-        this.newStreams.add(k);
-      }
-    for (const { event } of parkedRows) this.pendingOf(streamKey(event)).set(event.sequence, { event, persisted: true });
-    this.addEntities(modelRows, keys);
-
+    const more = this.engine.load({ fresh: inserted.map((r) => r.id), positions, parked: parked.map((p) => p.event), readModels });
     // Parked events may change read models the batch's own events do not (rare): those rows are locked now, after
     // the others. Against another batch locking the same rows in key order this can deadlock; PostgreSQL then fails
     // one of them, which the transport runs again.
-    const more = [...this.entityKeysOf(parkedRows.map((p) => p.event))].filter((k) => !keys.has(k));
     if (more.length > 0) {
-      const [rows] = (await sendTogether(this.client, [lockReadModels(new Set(more))])) as [ReadModelRow[]];
-      this.addEntities(rows, new Set(more));
+      const [rows] = (await sendTogether(this.client, [lockReadModels(more)])) as [ReadModel[]];
+      this.engine.loadMore(rows);
     }
-  }
-
-  private entityKeysOf(events: readonly CloudEvent[]): Set<string> {
-    const keys = new Set<string>();
-    for (const e of events) {
-      for (const p of this.registry.projectionsFor(e.type)) for (const id of p.entityIds(e)) keys.add(entityKey(e.institution, p.kind, id));
-    }
-    return keys;
-  }
-
-  /** The rows found, and a new (empty) entity for every key without one. */
-  private addEntities(rows: readonly ReadModelRow[], keys: ReadonlySet<string>): void {
-    for (const r of rows)
-      this.entities.set(entityKey(r.institution, r.kind, r.id), { state: r.state, facts: r.facts, changed: false, isNew: false });
-    for (const k of keys) if (!this.entities.has(k)) this.entities.set(k, { state: null, facts: [], changed: false, isNew: true });
-  }
-
-  /**
-   * Applies one event (and any parked successors) or parks it. All-or-nothing: if a projection
-   * throws, nothing of this event is staged and the error goes back to the transport.
-   */
-  project(event: CloudEvent): 'applied' | 'parked' | 'stale' {
-    const key = streamKey(event);
-    const position = this.positions.get(key);
-    if (position === undefined) throw new Error(`stream of event ${event.id} was not loaded`);
-    if (event.sequence <= position) {
-      this.stale++;
-      this.logger.warn(`event ${event.id} has sequence ${event.sequence}, ${key} is at ${position}: ignored`);
-      return 'stale';
-    }
-    const pending = this.pendingOf(key);
-    if (event.sequence > position + 1) {
-      if (!pending.has(event.sequence)) pending.set(event.sequence, { event, persisted: false });
-      this.parked++;
-      return 'parked';
-    }
-    // Compute everything first, stage after: a throwing projection leaves no trace.
-    const chain: CloudEvent[] = [event];
-    const drained: number[] = [];
-    for (let next = event.sequence + 1; pending.has(next); next++) {
-      chain.push(pending.get(next)!.event);
-      drained.push(next);
-    }
-    const staged = new Map<string, EntityRow>();
-    const deltas: Array<{ key: string; fact: Fact; institution: string }> = [];
-    for (const e of chain) {
-      for (const projection of this.registry.projectionsFor(e.type)) {
-        for (const id of projection.entityIds(e)) {
-          const k = entityKey(e.institution, projection.kind, id);
-          const current = staged.get(k) ?? this.entities.get(k);
-          if (!current) throw new Error(`read model ${k} was not loaded`);
-          const state = projection.reduce(current.state ?? projection.initial(), e);
-          const facts = projection.facts(state);
-          for (const [cell, fact] of diffCells(current.facts, facts))
-            deltas.push({ key: `${e.institution}${SEP}${cell}`, fact, institution: e.institution });
-          staged.set(k, { state, facts, changed: true, isNew: current.isNew });
-        }
-      }
-    }
-    for (const [k, row] of staged) this.entities.set(k, row);
-    for (const { key, fact, institution } of deltas) {
-      const cell = this.deltas.get(key);
-      if (cell) cell.value += fact.value;
-      else this.deltas.set(key, Object.assign({}, fact, { institution }));
-    }
-    for (const seq of drained) {
-      if (pending.get(seq)!.persisted) this.consumedPending.push({ key, sequence: seq });
-      pending.delete(seq);
-    }
-    this.positions.set(key, chain.at(-1)!.sequence);
-    this.changedPositions.add(key);
-    for (const e of chain) {
-      const ms = Date.parse(e.time);
-      const f = this.freshness.get(e.institution);
-      if (!f) this.freshness.set(e.institution, { last: e.time, lastMs: ms, applied: 1 });
-      else {
-        if (ms > f.lastMs) {
-          f.last = e.time;
-          f.lastMs = ms;
-        }
-        f.applied++;
-      }
-    }
-    return 'applied';
   }
 
   async commit(): Promise<void> {
     const statements: Array<readonly [string, unknown[]]> = [];
     const push = (sql: string, params: unknown[]) => statements.push([sql, params]);
     try {
-      if (this.discarded.size) {
+      const c = this.engine.changes();
+      if (c.discarded.length) {
         // One probe per id (README "Architecture": never key = ANY(...)), in one order.
-        push(`DELETE FROM event_log e USING unnest($1::uuid[]) AS t(id) WHERE e.id = t.id`, [[...this.discarded].sort()]);
+        push(`DELETE FROM event_log e USING unnest($1::uuid[]) AS t(id) WHERE e.id = t.id`, [c.discarded]);
       }
-      const moved = [...this.changedPositions].sort().map((k) => [...splitKey(k), this.positions.get(k)!, this.newStreams.has(k)] as const);
-      const updatedPositions = moved.filter((m) => !m[4]);
-      if (updatedPositions.length) {
+      if (c.movedPositions.length) {
         push(
           `UPDATE stream_position p SET sequence = t.q FROM unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(i, s, j, q)
            WHERE p.institution = t.i AND p.stream = t.s AND p.subject = t.j`,
-          positionColumns(updatedPositions),
+          positionColumns(c.movedPositions),
         );
       }
-      const createdPositions = moved.filter((m) => m[4]);
-      if (createdPositions.length) {
+      if (c.newPositions.length) {
         // Under the stream's advisory lock no one else can have created these rows.
         push(
           `INSERT INTO stream_position (institution, stream, subject, sequence)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[])`,
-          positionColumns(createdPositions),
+          positionColumns(c.newPositions),
         );
       }
-      if (this.consumedPending.length) {
-        const c = this.consumedPending.map(({ key, sequence }) => [...splitKey(key), sequence] as const);
+      if (c.unparked.length) {
         push(
           `DELETE FROM stream_pending p USING unnest($1::text[], $2::text[], $3::text[], $4::int[]) AS t(i, s, j, q)
            WHERE p.institution = t.i AND p.stream = t.s AND p.subject = t.j AND p.sequence = t.q`,
-          [c.map((m) => m[0]), c.map((m) => m[1]), c.map((m) => m[2]), c.map((m) => m[3])],
+          positionColumns(c.unparked),
         );
       }
-      const parked = [...this.pending.values()]
-        .flatMap((m) => [...m.values()])
-        .filter((p) => !p.persisted && !this.discarded.has(p.event.id));
-      if (parked.length) {
+      if (c.parked.length) {
         push(
           `INSERT INTO stream_pending (institution, stream, subject, sequence, event)
            SELECT t.institution, t.stream, t.subject, t.sequence, t.event
@@ -370,7 +250,7 @@ export class ProjectionTransaction implements EventTransaction {
            ON CONFLICT DO NOTHING`,
           [
             JSON.stringify(
-              parked.map(({ event: e }) => ({
+              c.parked.map((e) => ({
                 institution: e.institution,
                 stream: streamOf(e.type),
                 subject: e.subject,
@@ -381,46 +261,31 @@ export class ProjectionTransaction implements EventTransaction {
           ],
         );
       }
-      const changed = [...this.entities].filter(([, v]) => v.changed);
-      const payload = (rows: typeof changed) =>
-        JSON.stringify(
-          rows.map(([k, v]) => {
-            const [institution, kind, id] = splitKey(k);
-            return { institution, kind, id, state: v.state, facts: v.facts };
-          }),
-        );
-      const updated = changed.filter(([, v]) => !v.isNew);
-      if (updated.length) {
+      if (c.updatedReadModels.length) {
         push(
           `UPDATE read_model m SET state = t.state, facts = t.facts, updated_at = now()
            FROM jsonb_to_recordset($1::jsonb) AS t(institution text, kind text, id text, state jsonb, facts jsonb)
            WHERE m.institution = t.institution AND m.kind = t.kind AND m.id = t.id`,
-          [payload(updated)],
+          [JSON.stringify(c.updatedReadModels)],
         );
       }
-      const created = changed.filter(([, v]) => v.isNew).sort(([a], [b]) => (a < b ? -1 : 1));
-      if (created.length) {
+      if (c.createdReadModels.length) {
         // Plain INSERT: a row another batch or consumer created meanwhile fails it (see below).
         push(
           `INSERT INTO read_model (institution, kind, id, state, facts)
            SELECT t.institution, t.kind, t.id, t.state, t.facts
            FROM jsonb_to_recordset($1::jsonb) AS t(institution text, kind text, id text, state jsonb, facts jsonb)`,
-          [payload(created)],
+          [JSON.stringify(c.createdReadModels)],
         );
       }
-      const cells = [...this.deltas.entries()]
-        .filter(([, d]) => d.value !== 0)
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([, d]) => d);
-      if (cells.length) push(...addToCounters(cells));
-      if (this.freshness.size) {
-        const f = [...this.freshness].sort(([a], [b]) => (a < b ? -1 : 1));
+      if (c.counterCells.length) push(...addToCounters(c.counterCells));
+      if (c.freshness.length) {
         push(
           `INSERT INTO freshness (institution, last_event_time, last_applied_at, events_applied)
            SELECT i, t, now(), n FROM unnest($1::text[], $2::timestamptz[], $3::bigint[]) AS x(i, t, n)
            ON CONFLICT (institution) DO UPDATE SET last_event_time = greatest(freshness.last_event_time, excluded.last_event_time),
              last_applied_at = now(), events_applied = freshness.events_applied + excluded.events_applied`,
-          [f.map(([i]) => i), f.map(([, v]) => v.last), f.map(([, v]) => v.applied)],
+          [c.freshness.map((f) => f.institution), c.freshness.map((f) => f.lastEventTime), c.freshness.map((f) => f.applied)],
         );
       }
       push('COMMIT', []);
@@ -447,11 +312,5 @@ export class ProjectionTransaction implements EventTransaction {
     } finally {
       await this.runner.release();
     }
-  }
-
-  private pendingOf(key: string): Map<number, Pending> {
-    let m = this.pending.get(key);
-    if (!m) this.pending.set(key, (m = new Map()));
-    return m;
   }
 }

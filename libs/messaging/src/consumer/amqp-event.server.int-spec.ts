@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { INestMicroservice } from '@nestjs/common';
-import { CloudEvent, StudentEnrolled } from '@chanjiao/contracts';
+import { buildEvent, CloudEvent, StudentCancelled, StudentEnrolled } from '@chanjiao/contracts';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
   deleteBrokerObjects,
@@ -175,5 +175,23 @@ describe('AmqpEventServer (real RabbitMQ and PostgreSQL)', () => {
     });
     expect(dead.map((m) => m.properties.headers?.['x-dead-letter-reason']).sort()).toEqual(['invalid_event', 'malformed_json']);
     expect(await effects()).toEqual([]);
+  });
+
+  it('a type the applier does not name is dead-lettered (no_handler) without reaching it; the rest of its batch is applied', async () => {
+    const cancelled = buildEvent(StudentCancelled, {
+      institution: 'TEST',
+      subject: 'N1',
+      sequence: 2,
+      data: { studentId: 'N1', date: '2022-09-01' },
+    });
+    await publishEvents(amqpUrl, exchange, [enrolled('N1'), cancelled, enrolled('N2')]);
+    await expectEventually(async () => expect(await effects()).toEqual(['N1', 'N2']));
+    const dead = await expectEventually(async () => {
+      const m = await drainQueue(amqpUrl, deadLetterQueueName(queue));
+      expect(m).toHaveLength(1);
+      return m;
+    });
+    expect(dead[0]!.properties).toMatchObject({ messageId: cancelled.id, headers: { 'x-dead-letter-reason': 'no_handler' } });
+    expect(attempts.has(cancelled.id)).toBe(false);
   });
 });

@@ -99,12 +99,18 @@ const H_DELIVERY_COUNT = 'x-delivery-count';
  */
 export const MAX_RENEWALS = 2;
 
+/** Deliveries without an ack from which a message is renewed, at most: see {@link renewalThreshold}. */
+export const RENEWAL_THRESHOLD_CAP = 10;
+
 /**
- * The delivery count from which a delivery is renewed: half the queue's delivery limit. Between it and the limit the
- * consumer sees the message again and again, each time a chance to renew it; a renewal takes a few milliseconds.
+ * The delivery count from which a delivery is renewed: half the queue's delivery limit, at most
+ * {@link RENEWAL_THRESHOLD_CAP}. Between it and the limit the consumer sees the message again and again, each time a
+ * chance to renew it. A renewal needs the consumer to live a few hundred milliseconds after the delivery; one killed
+ * as soon as it takes its window never renews, so the limit itself must stay above any such run of restarts (the
+ * default limit is 100, see CONSUMER_DELIVERY_LIMIT).
  */
 export function renewalThreshold(deliveryLimit: number): number {
-  return Math.max(1, Math.ceil(deliveryLimit / 2));
+  return Math.max(1, Math.min(RENEWAL_THRESHOLD_CAP, Math.ceil(deliveryLimit / 2)));
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Type } from '@nestjs/common';
-import type { ItemResult, WriteContext } from '../batch';
+import type { ItemResult, WriteContext } from '../write';
 
 export type ColumnType = 'string' | 'integer' | 'boolean' | 'list' | 'decimal' | 'date';
 

@@ -5,7 +5,7 @@ import type { ServiceEnv } from '@chanjiao/persistence';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { WriteContext } from '../batch';
+import { WriteContext } from '../write';
 import { DomainError } from '../domain-error';
 import { BodyTooLargeError } from '../edge/body-limits';
 import { keysetSql, Page, pageRequest, toPage } from '../paging';
