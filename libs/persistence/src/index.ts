@@ -10,3 +10,5 @@ export * from './statements-together';
 export * from './database-outage';
 export * from './secret-env';
 export * from './adapters/library-fast-path';
+export * from './keyset';
+export * from './entity-table';

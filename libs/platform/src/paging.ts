@@ -2,6 +2,7 @@ import type { Type } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength, ValidateBy } from 'class-validator';
 import { ID_PATTERN, INSTITUTION_PATTERN, isCalendarDate } from '@chanjiao/contracts';
+import type { KeyPart, KeyValue, Page, PageRequest } from '@chanjiao/persistence';
 import { DomainError } from './domain-error';
 import { QueryInteger } from './validators';
 
@@ -71,23 +72,9 @@ export function listQuery(bounds: PageBounds = LIST_BOUNDS) {
 
 export class PageQuery extends listQuery() {}
 
-/**
- * The kind of each part of a list's key, so a cursor is checked before it reaches SQL: `bigint` a decimal string (a
- * bigint id, as PostgreSQL answers it), `timestamp` a timestamptz as PostgreSQL writes it as text (to the microsecond).
- */
-export type KeyPart = 'text' | 'int' | 'date' | 'bigint' | 'timestamp';
-export type KeyValue = string | number;
-
-export interface PageRequest {
-  limit: number;
-  /** The key of the last item of the previous page; null on the first page. */
-  after: KeyValue[] | null;
-}
-
-export interface Page<T> {
-  items: T[];
-  nextCursor: string | null;
-}
+// The SQL half (key kinds, page shapes, keysetSql, toPage, encodeCursor) is persistence's: EntityTable pages with it.
+export { encodeCursor, keysetSql, toPage } from '@chanjiao/persistence';
+export type { KeyPart, KeyValue, Page, PageRequest } from '@chanjiao/persistence';
 
 export const invalidCursor = () =>
   new DomainError(
@@ -96,11 +83,6 @@ export const invalidCursor = () =>
     'cursor 无效：请使用上一页返回的 nextCursor / cursor is not a nextCursor this list gave',
     'cursor',
   );
-
-/** The cursor: base64url of the JSON array of the last item's key. Opaque to clients; ids are not secret. */
-export function encodeCursor(key: readonly KeyValue[]): string {
-  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
-}
 
 /** Decodes a cursor for a list keyed by `parts`; anything but what {@link encodeCursor} gives such a list is `invalid_cursor`. */
 export function decodeCursor(cursor: string, parts: readonly KeyPart[]): KeyValue[] {
@@ -143,40 +125,6 @@ export function pageRequest(
   bounds: PageBounds = LIST_BOUNDS,
 ): PageRequest {
   return { limit: q?.limit ?? bounds.default, after: q?.cursor ? decodeCursor(q.cursor, parts) : null };
-}
-
-/**
- * The SQL of a keyset page over `columns` (the list's key, in order): `where` to AND into the query's conditions
- * (empty on the first page), `orderLimit` to end it with. Parameters are numbered from `firstParam`; one more row than
- * the page is asked for, so {@link toPage} knows whether another page follows without a count. `desc`: newest first
- * (the audit trail), every column descending.
- */
-export function keysetSql(
-  columns: readonly string[],
-  page: PageRequest,
-  firstParam: number,
-  direction: 'asc' | 'desc' = 'asc',
-): { where: string; orderLimit: string; params: unknown[] } {
-  const order = columns.join(', ');
-  const orderBy = direction === 'asc' ? order : columns.map((c) => `${c} DESC`).join(', ');
-  const beyond = direction === 'asc' ? '>' : '<';
-  if (!page.after) return { where: '', orderLimit: `ORDER BY ${orderBy} LIMIT $${firstParam}`, params: [page.limit + 1] };
-  const after = columns.map((_, i) => `$${firstParam + i}`).join(', ');
-  return {
-    where: columns.length === 1 ? `${columns[0]} ${beyond} ${after}` : `(${order}) ${beyond} (${after})`,
-    orderLimit: `ORDER BY ${orderBy} LIMIT $${firstParam + columns.length}`,
-    params: [...page.after, page.limit + 1],
-  };
-}
-
-/** The page of `rows` (fetched with {@link keysetSql}: up to limit + 1), its cursor the key of its last item. */
-export function toPage<R, V = R>(rows: R[], page: PageRequest, keyOf: (row: R) => KeyValue[], view?: (row: R) => V): Page<V> {
-  const more = rows.length > page.limit;
-  const items = more ? rows.slice(0, page.limit) : rows;
-  return {
-    items: view ? items.map(view) : (items as unknown as V[]),
-    nextCursor: more ? encodeCursor(keyOf(items[items.length - 1]!)) : null,
-  };
 }
 
 const pageViews = new Map<Type<unknown>, Type<Page<unknown>>>();

@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { EntityTable, Page, PageRequest } from '@chanjiao/persistence';
+import { AllianceActivityEntity } from './activity.entity';
 import type { ActivityState } from './activity.domain';
 
-const COLUMNS = `alliance_id AS "allianceId", activity_id AS "activityId", kind, title, to_char(date, 'YYYY-MM-DD') AS date, online,
-  participants, participant_count AS "participantCount"`;
+/** Activities, keyed by (institution, alliance_id, activity_id); never changed once recorded. 500 rows a statement: participant lists make rows long. */
+export const activityTable = new EntityTable<ActivityState>(AllianceActivityEntity, { key: ['allianceId', 'activityId'], chunk: 500 });
 
 export const activityKey = (allianceId: string, activityId: string) => `${allianceId}/${activityId}`;
 
@@ -13,13 +14,8 @@ export class ActivityRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A page of the alliance's activities in key order (the alliance is in the key). */
-  async page(institution: string, allianceId: string, page: PageRequest): Promise<Page<ActivityState>> {
-    const k = keysetSql(['activity_id'], page, 3);
-    const rows = await this.dataSource.query<ActivityState[]>(
-      `SELECT ${COLUMNS} FROM alliance_activities WHERE institution = $1 AND alliance_id = $2 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
-      [institution, allianceId, ...k.params],
-    );
-    return toPage(rows, page, (r) => [r.activityId]);
+  page(institution: string, allianceId: string, page: PageRequest): Promise<Page<ActivityState>> {
+    return activityTable.pageUnder(this.dataSource, institution, [allianceId], page);
   }
 
   async lockMany(
@@ -27,25 +23,16 @@ export class ActivityRepository {
     institution: string,
     keys: Array<{ allianceId: string; activityId: string }>,
   ): Promise<Map<string, ActivityState>> {
-    const rows = await m.query<ActivityState[]>(
-      `SELECT ${COLUMNS} FROM alliance_activities
-       WHERE institution = $1 AND (alliance_id, activity_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))
-       ORDER BY alliance_id, activity_id FOR UPDATE`,
-      [institution, keys.map((k) => k.allianceId), keys.map((k) => k.activityId)],
+    const rows = await activityTable.lock(
+      m,
+      institution,
+      keys.map((k) => [k.allianceId, k.activityId]),
     );
     return new Map(rows.map((r) => [activityKey(r.allianceId, r.activityId), r]));
   }
 
   /** Plain INSERTs: a concurrent creator of the same id fails on the key and is retried. */
-  async insertMany(m: EntityManager, institution: string, rows: ActivityState[]): Promise<void> {
-    for (let i = 0; i < rows.length; i += 500) {
-      await m.query(
-        `INSERT INTO alliance_activities (institution, alliance_id, activity_id, kind, title, date, online, participants, participant_count)
-         SELECT $1, a."allianceId", a."activityId", a.kind, a.title, a.date, a.online, a.participants, a."participantCount"
-         FROM json_to_recordset($2::json) AS a("allianceId" text, "activityId" text, kind text, title text, date date, online boolean,
-           participants jsonb, "participantCount" int)`,
-        [institution, JSON.stringify(rows.slice(i, i + 500))],
-      );
-    }
+  insertMany(m: EntityManager, institution: string, rows: ActivityState[]): Promise<void> {
+    return activityTable.saveMany(m, institution, rows, []);
   }
 }

@@ -1,30 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { EntityTable, inLockOrder, Page, PageRequest } from '@chanjiao/persistence';
+import { AllianceEntity } from './alliance.entity';
 import type { AllianceState } from './alliance.domain';
 
-const COLUMNS = `alliance_id AS "allianceId", name, scope, sector, to_char(founded_on, 'YYYY-MM-DD') AS "foundedOn", role, version`;
+/** Alliances, keyed by (institution, alliance_id). */
+export const allianceTable = new EntityTable<AllianceState>(AllianceEntity, { key: ['allianceId'] });
 
 @Injectable()
 export class AllianceRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async find(institution: string, allianceId: string): Promise<AllianceState | undefined> {
-    const rows = await this.dataSource.query<AllianceState[]>(
-      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 AND alliance_id = $2`,
-      [institution, allianceId],
-    );
-    return rows[0];
+  find(institution: string, allianceId: string): Promise<AllianceState | undefined> {
+    return allianceTable.find(this.dataSource, institution, allianceId);
   }
 
-  async page(institution: string, page: PageRequest): Promise<Page<AllianceState>> {
-    const k = keysetSql(['alliance_id'], page, 2);
-    const rows = await this.dataSource.query<AllianceState[]>(
-      `SELECT ${COLUMNS} FROM alliances WHERE institution = $1 ${k.where && `AND ${k.where}`} ${k.orderLimit}`,
-      [institution, ...k.params],
-    );
-    return toPage(rows, page, (r) => [r.allianceId]);
+  page(institution: string, page: PageRequest): Promise<Page<AllianceState>> {
+    return allianceTable.page(this.dataSource, institution, page);
   }
 
   /**
@@ -37,10 +29,7 @@ export class AllianceRepository {
     allianceIds: string[],
     mode: 'update' | 'share',
   ): Promise<Map<string, AllianceState>> {
-    const rows = await m.query<AllianceState[]>(
-      rowsByKeys({ columns: COLUMNS, table: 'alliances', key: 'alliance_id', then: mode === 'update' ? 'FOR UPDATE' : 'FOR SHARE' }),
-      [institution, inLockOrder(allianceIds)],
-    );
+    const rows = await allianceTable.lock(m, institution, allianceIds, mode);
     return new Map(rows.map((r) => [r.allianceId, r]));
   }
 
@@ -64,25 +53,7 @@ export class AllianceRepository {
   }
 
   /** New alliances are plain INSERTs, so a concurrent creator of the same id is retried (see WriteUnitOfWork). */
-  async saveMany(m: EntityManager, institution: string, created: AllianceState[], updated: AllianceState[]): Promise<void> {
-    await this.write(m, institution, created, '');
-    await this.write(
-      m,
-      institution,
-      updated,
-      `ON CONFLICT (institution, alliance_id) DO UPDATE SET name = excluded.name, scope = excluded.scope, sector = excluded.sector,
-         founded_on = excluded.founded_on, role = excluded.role, version = excluded.version, updated_at = now()`,
-    );
-  }
-
-  private async write(m: EntityManager, institution: string, states: AllianceState[], onConflict: string): Promise<void> {
-    if (states.length === 0) return;
-    await m.query(
-      `INSERT INTO alliances (institution, alliance_id, name, scope, sector, founded_on, role, version, updated_at)
-       SELECT $1, a."allianceId", a.name, a.scope, a.sector, a."foundedOn", a.role, a.version, now()
-       FROM json_to_recordset($2::json) AS a("allianceId" text, name text, scope text, sector text, "foundedOn" date, role text, version int)
-       ${onConflict}`,
-      [institution, JSON.stringify(states)],
-    );
+  saveMany(m: EntityManager, institution: string, created: AllianceState[], updated: AllianceState[]): Promise<void> {
+    return allianceTable.saveMany(m, institution, created, updated);
   }
 }

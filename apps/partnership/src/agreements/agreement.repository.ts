@@ -1,32 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { RowTable } from '../common/row-table';
+import { EntityTable } from '@chanjiao/persistence';
+import { AgreementEntity } from './agreement.entity';
 import type { AgreementState } from './agreement.domain';
 
 /** Agreements, keyed by (institution, agreement_id). */
 @Injectable()
-export class AgreementRepository extends RowTable<AgreementState> {
+export class AgreementRepository extends EntityTable<AgreementState> {
   constructor() {
-    super(
-      'agreements',
-      [{ column: 'agreement_id', prop: 'agreementId', type: 'text' }],
-      [
-        { column: 'partner_ids', prop: 'partnerIds', type: 'text[]' },
-        { column: 'kind', prop: 'kind', type: 'text' },
-        { column: 'forms', prop: 'forms', type: 'text[]' },
-        { column: 'program_codes', prop: 'programCodes', type: 'text[]' },
-        { column: 'sectors', prop: 'sectors', type: 'text[]' },
-        { column: 'signed_on', prop: 'signedOn', type: 'date' },
-        { column: 'effective_from', prop: 'effectiveFrom', type: 'date' },
-        { column: 'expires_on', prop: 'expiresOn', type: 'date' },
-        { column: 'status', prop: 'status', type: 'text' },
-        { column: 'terminated_on', prop: 'terminatedOn', type: 'date' },
-        { column: 'termination_reason', prop: 'terminationReason', type: 'text' },
-        { column: 'expired_on', prop: 'expiredOn', type: 'date' },
-        { column: 'renewals', prop: 'renewals', type: 'jsonb' },
-        { column: 'version', prop: 'version', type: 'int' },
-      ],
-    );
+    super(AgreementEntity, { key: ['agreementId'] });
   }
 
   /**

@@ -1,22 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RowTable } from '../common/row-table';
+import { EntityTable } from '@chanjiao/persistence';
+import { CertificatePilotEntity } from './certificate-pilot.entity';
 import type { CertificatePilotState } from './certificate-pilot.domain';
 
 @Injectable()
-export class CertificatePilotRepository extends RowTable<CertificatePilotState> {
+export class CertificatePilotRepository extends EntityTable<CertificatePilotState> {
   constructor() {
-    super(
-      'certificate_pilots',
-      [{ column: 'pilot_id', prop: 'pilotId', type: 'text' }],
-      [
-        { column: 'certificate', prop: 'certificate', type: 'text' },
-        { column: 'level', prop: 'level', type: 'text' },
-        { column: 'partner_id', prop: 'partnerId', type: 'text' },
-        { column: 'program_codes', prop: 'programCodes', type: 'text[]' },
-        { column: 'launched_on', prop: 'launchedOn', type: 'date' },
-        { column: 'results', prop: 'results', type: 'jsonb' },
-        { column: 'version', prop: 'version', type: 'int' },
-      ],
-    );
+    super(CertificatePilotEntity, { key: ['pilotId'] });
   }
 }

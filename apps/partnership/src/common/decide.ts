@@ -1,6 +1,6 @@
 import { DecideItem, decideWrite, DecidedWrite, WriteContext } from '@chanjiao/platform';
 import { EntityManager } from 'typeorm';
-import { RowTable } from './row-table';
+import { EntityTable } from '@chanjiao/persistence';
 
 /**
  * A write to a table of id-keyed rows: locks the items' rows, decides the items in order (`decideWrite`) and saves
@@ -9,7 +9,7 @@ import { RowTable } from './row-table';
 export async function decideAll<S extends { version: number }>(
   m: EntityManager,
   ctx: WriteContext,
-  table: RowTable<S>,
+  table: EntityTable<S>,
   ids: string[],
   decide: DecideItem<S>,
 ): Promise<DecidedWrite<S>> {

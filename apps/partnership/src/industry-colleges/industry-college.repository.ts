@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RowTable } from '../common/row-table';
+import { EntityTable } from '@chanjiao/persistence';
+import { IndustryCollegeEntity } from './industry-college.entity';
 import type { IndustryCollegeState } from './industry-college.domain';
 
 @Injectable()
-export class IndustryCollegeRepository extends RowTable<IndustryCollegeState> {
+export class IndustryCollegeRepository extends EntityTable<IndustryCollegeState> {
   constructor() {
-    super(
-      'industry_colleges',
-      [{ column: 'college_id', prop: 'collegeId', type: 'text' }],
-      [
-        { column: 'name', prop: 'name', type: 'text' },
-        { column: 'partner_ids', prop: 'partnerIds', type: 'text[]' },
-        { column: 'program_codes', prop: 'programCodes', type: 'text[]' },
-        { column: 'founded_on', prop: 'foundedOn', type: 'date' },
-        { column: 'version', prop: 'version', type: 'int' },
-      ],
-    );
+    super(IndustryCollegeEntity, { key: ['collegeId'] });
   }
 }

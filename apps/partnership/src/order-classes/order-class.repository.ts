@@ -1,20 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { RowTable } from '../common/row-table';
+import { EntityTable } from '@chanjiao/persistence';
+import { OrderClassEntity } from './order-class.entity';
 import type { OrderClassState } from './order-class.domain';
 
 @Injectable()
-export class OrderClassRepository extends RowTable<OrderClassState> {
+export class OrderClassRepository extends EntityTable<OrderClassState> {
   constructor() {
-    super(
-      'order_classes',
-      [{ column: 'order_class_id', prop: 'orderClassId', type: 'text' }],
-      [
-        { column: 'partner_id', prop: 'partnerId', type: 'text' },
-        { column: 'program_code', prop: 'programCode', type: 'text' },
-        { column: 'cohort_year', prop: 'cohortYear', type: 'int' },
-        { column: 'students', prop: 'students', type: 'int' },
-        { column: 'version', prop: 'version', type: 'int' },
-      ],
-    );
+    super(OrderClassEntity, { key: ['orderClassId'] });
   }
 }
