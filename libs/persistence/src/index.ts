@@ -1,4 +1,3 @@
-export * from './env';
 export * from './database-url';
 export * from './data-source';
 export * from './migrate';
@@ -8,5 +7,4 @@ export * from './send-together';
 export * from './rows-by-keys';
 export * from './statements-together';
 export * from './database-outage';
-export * from './secret-env';
-export * from './adapters/library-fast-path';
+export * from './keyset-paging';

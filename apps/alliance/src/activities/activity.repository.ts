@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/persistence';
 import type { ActivityState } from './activity.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", activity_id AS "activityId", kind, title, to_char(date, 'YYYY-MM-DD') AS date, online,

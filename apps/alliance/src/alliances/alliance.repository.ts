@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { inLockOrder, keysetSql, Page, PageRequest, rowsByKeys, toPage } from '@chanjiao/persistence';
 import type { AllianceState } from './alliance.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", name, scope, sector, to_char(founded_on, 'YYYY-MM-DD') AS "foundedOn", role, version`;

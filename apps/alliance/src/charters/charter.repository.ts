@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { inLockOrder, keysetSql, Page, PageRequest, rowsByKeys, toPage } from '@chanjiao/persistence';
 import type { CharterState } from './charter.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", version, to_char(adopted_on, 'YYYY-MM-DD') AS "adoptedOn", summary, sequence`;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/persistence';
 import type { ContributionState } from './contribution.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", contribution_id AS "contributionId", member_id AS "memberId", kind,

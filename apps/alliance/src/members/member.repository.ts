@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/persistence';
 import type { MemberState } from './member.domain';
 
 const COLUMNS = `alliance_id AS "allianceId", member_id AS "memberId", member_kind AS "memberKind", role, status,

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ProgramLevel, ProgramStatus, Sector } from '@chanjiao/contracts';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { inLockOrder, keysetSql, Page, PageRequest, rowsByKeys, toPage } from '@chanjiao/persistence';
 import type { ProgramState } from './program.domain';
 
 interface ProgramRow {

@@ -1,6 +1,5 @@
 import { DataSource, EntityManager } from 'typeorm';
-import { KeyPart, keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
+import { inLockOrder, KeyPart, keysetSql, Page, PageRequest, rowsByKeys, toPage } from '@chanjiao/persistence';
 
 type Queryable = Pick<DataSource | EntityManager, 'query'>;
 

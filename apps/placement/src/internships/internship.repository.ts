@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { inLockOrder, rowsByKeys } from '@chanjiao/persistence';
-import { keysetSql, Page, PageRequest, toPage } from '@chanjiao/platform';
+import { inLockOrder, keysetSql, Page, PageRequest, rowsByKeys, toPage } from '@chanjiao/persistence';
 import type { InternshipState } from './internship.domain';
 
 const COLUMNS = `internship_id AS "internshipId", student_id AS "studentId", kind, employer_partner_id AS "employerPartnerId",
