@@ -83,6 +83,9 @@ export const serviceEnvSchema = z.object({
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;
 
+/** The injection token of the service's env (PlatformModule provides it), for whatever reads a setting at run time. */
+export const SERVICE_ENV = Symbol('SERVICE_ENV');
+
 export const DEFAULT_PG_SERVER = 'postgres://postgres@127.0.0.1:5432/postgres';
 export const DEFAULT_PORTS = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 } as const;
 export const AUTH_DATABASE = 'chanjiao_auth';

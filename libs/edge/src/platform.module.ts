@@ -14,12 +14,12 @@ import { DataSource } from 'typeorm';
 import { AuthModule } from '@chanjiao/auth';
 import type { ServiceName } from '@chanjiao/contracts';
 import { connectAmqp, OutboxRelay } from '@chanjiao/messaging';
-import type { ServiceEnv } from '@chanjiao/config';
+import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
 import { createDataSource, DataSourceSpec, ensureDatabase, runMigrations, WorkerPauses } from '@chanjiao/persistence';
 import { WriteUnitOfWork } from '@chanjiao/write';
 import { AUDIT_SOURCE, AuditController, AuditReader, AuditSource } from './audit';
 import { BROKER_HEALTH, HealthController } from './health.controller';
-import { PUBLISHER_AMQP, SERVICE_ENV } from './tokens';
+import { PUBLISHER_AMQP } from './tokens';
 import { MetricsModule, OutboxMetrics, WorkerMetrics } from './metrics';
 
 export interface PlatformOptions {

@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
-import type { ServiceEnv } from '@chanjiao/config';
+import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
-import {
-  BodyTooLargeError,
-  flattenValidationErrors,
-  pageRequest,
-  SERVICE_ENV,
-  unstorableText,
-  unstorableTextMessage,
-} from '@chanjiao/edge';
+import { BodyTooLargeError, flattenValidationErrors, pageRequest, unstorableText, unstorableTextMessage } from '@chanjiao/edge';
 import { keysetSql, Page, toPage } from '@chanjiao/persistence';
 import { WriteContext } from '@chanjiao/write';
 import { IMPORTS_PAGE } from './import.dto';
