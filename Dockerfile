@@ -13,7 +13,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production
-# The heap cap every service runs with (serviceNodeFlags in libs/persistence/src/env.ts).
+# The heap cap every service runs with (serviceNodeFlags in libs/config/src/heap.ts).
 ENV NODE_OPTIONS=--max-old-space-size=160
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./

@@ -37,9 +37,9 @@ export default tseslint.config(
       '**/*.e2e-spec.ts',
       'apps/*/src/{app,config,main}.ts',
       'libs/contracts/src/events/**',
-      'libs/persistence/src/env.ts',
+      'libs/config/src/service-env.ts',
       'libs/messaging/src/topology.ts',
-      'libs/platform/src/validation.ts',
+      'libs/edge/src/validation.ts',
     ],
     rules: {
       'no-restricted-syntax': [

@@ -41,7 +41,7 @@ const ESM_PACKAGES = [
 ].map((p) => p.replace('/', '\\/'));
 const moduleNameMapper = {
   '^@chanjiao/test-support$': '<rootDir>/test/support',
-  '^@chanjiao/(contracts|domain|messaging|persistence|auth|platform|testing)$': '<rootDir>/libs/$1/src',
+  '^@chanjiao/(contracts|domain|config|persistence|messaging|auth|write|edge|imports|testing)$': '<rootDir>/libs/$1/src',
 };
 const common = {
   rootDir: __dirname,

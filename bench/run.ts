@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { DEFAULT_PG_SERVER } from '@chanjiao/persistence';
+import { DEFAULT_PG_SERVER } from '@chanjiao/config';
 import { measurePageFaultCost, startCpuMeter, walPosition } from './cpu';
 import { DesignChain, measureDesignChain } from './design-chain';
 import { loadFigures, measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';

@@ -2,7 +2,8 @@ import amqp from 'amqplib';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ApiKeyStore, migrateAuthDatabase, WRITE_SERVICES } from '@chanjiao/auth';
-import { dropDatabase, ensureDatabase, serviceNodeFlags, withDatabase } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/config';
+import { dropDatabase, ensureDatabase, withDatabase } from '@chanjiao/persistence';
 import { inheritedEnv, ServiceProcess, spawnService, stopProcess, waitHealthy } from '../scripts/service-process';
 
 export const SERVICES = ['reporting', 'enrollment', 'placement', 'partnership', 'alliance'] as const;

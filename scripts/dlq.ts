@@ -3,7 +3,7 @@
  * `replay <messageId>...|--all`, `purge --yes`. Env: AMQP_URL (reporting's broker user by default), CONSUMER_QUEUE.
  */
 import { DeadLetter, DeadLetterError, DeadLetterQueue } from '@chanjiao/messaging';
-import { resolveSecretEnv, withCredentials } from '@chanjiao/persistence';
+import { resolveSecretEnv, withCredentials } from '@chanjiao/config';
 import { parkedBehind } from './dlq-parked';
 import { stackPlan } from './stack-plan';
 import { PASSWORD_VARIABLES, stackPassword } from './stack-secrets';

@@ -6,7 +6,8 @@
  * AUTH_DATABASE_PASSWORD or AUTH_DATABASE_PASSWORD_FILE), the owner's.
  */
 import 'reflect-metadata';
-import { databaseName, resolveSecretEnv } from '@chanjiao/persistence';
+import { resolveSecretEnv } from '@chanjiao/config';
+import { databaseName } from '@chanjiao/persistence';
 import { takesNoArguments } from './cli';
 import { migrateKeysDatabase } from './provision/databases';
 

@@ -14,7 +14,8 @@ import {
   replaceOutdatedRetryQueues,
   vhostOf,
 } from '@chanjiao/messaging';
-import { amqpNodes, createDataSource, runMigrations, secretFromEnv } from '@chanjiao/persistence';
+import { amqpNodes, secretFromEnv } from '@chanjiao/config';
+import { createDataSource, runMigrations } from '@chanjiao/persistence';
 import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
 import { takesNoArguments } from './cli';

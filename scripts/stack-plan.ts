@@ -1,13 +1,5 @@
-import {
-  AUTH_DATABASE,
-  databaseName,
-  DEFAULT_PG_SERVER,
-  DEFAULT_PORTS,
-  redactUrl,
-  resolveSecretEnv,
-  withDatabase,
-  zAmqpUrls,
-} from '@chanjiao/persistence';
+import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, redactUrl, resolveSecretEnv, zAmqpUrls } from '@chanjiao/config';
+import { databaseName, withDatabase } from '@chanjiao/persistence';
 
 export type StackApp = keyof typeof DEFAULT_PORTS;
 export const STACK_APPS = Object.keys(DEFAULT_PORTS) as StackApp[];

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { checkedPassword, ConfigError, secretFromEnv, withCredentials } from '@chanjiao/persistence';
+import { checkedPassword, ConfigError, secretFromEnv, withCredentials } from '@chanjiao/config';
 import { STACK_APPS, StackApp, StackPlan } from './stack-plan';
 
 /** The checkout (or the image's /app) this script runs from: the nearest folder up with a package.json. */

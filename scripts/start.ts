@@ -13,7 +13,7 @@
  */
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { serviceNodeFlags } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/config';
 import { APPS } from './apps';
 import { migrateAll } from './migrate';
 import { inheritedEnv, spawnService, withoutCredentials } from './service-process';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv } from '@chanjiao/persistence';
+import { loadEnv } from '@chanjiao/config';
 import { ServiceProcess, stopProcess, waitHealthy } from './service-process';
 
 const wholeMs = z.coerce.number().int();

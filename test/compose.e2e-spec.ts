@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { parse } from 'yaml';
 import { ApiKeyStore } from '@chanjiao/auth';
-import { databaseName, withCredentials, withDatabase } from '@chanjiao/persistence';
-import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { withCredentials } from '@chanjiao/config';
+import { databaseName, withDatabase } from '@chanjiao/persistence';
+import { deleteBrokerObjects, expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
   ensureBuild,
   FIRST_ENROLLMENT,
@@ -17,7 +18,6 @@ import {
   spawnService,
   waitHealthy,
 } from '@chanjiao/test-support';
-import { deleteBrokerObjects } from '@chanjiao/testing';
 import { composePasswordVariables } from '../scripts/secrets';
 import { STACK_APPS, stackPlan } from '../scripts/stack-plan';
 import { stackPassword } from '../scripts/stack-secrets';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
 import { ColumnType, createDataSource, EntityTable, KeyValue, runMigrations, TableColumn } from '@chanjiao/persistence';
-import { ImportJobEntity } from '@chanjiao/platform';
+import { ImportJobEntity } from '@chanjiao/imports';
 import { freshDatabase } from '@chanjiao/testing';
 import { APPS } from '../scripts/apps';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { serviceNodeFlags } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/config';
 import { startStack, TestStack } from '@chanjiao/test-support';
 
 const MiB = 1024 * 1024;

@@ -10,7 +10,7 @@ const SCANNED = ['apps', 'libs', 'bench', 'scripts', 'test'];
 const ADAPTERS = new Set([
   'libs/messaging/src/adapters/amqplib-internals.ts',
   'libs/persistence/src/adapters/pg-internals.ts',
-  'libs/platform/src/adapters/class-validator-internals.ts',
+  'libs/edge/src/adapters/class-validator-internals.ts',
 ]);
 /** Tests that read internals to check an adapter against the library itself, each with its reason. */
 const TESTS_THAT_COMPARE = new Map([

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { ApiKeyStore } from '@chanjiao/auth';
-import { databaseName, DEFAULT_PORTS } from '@chanjiao/persistence';
-import { expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { DEFAULT_PORTS } from '@chanjiao/config';
+import { databaseName } from '@chanjiao/persistence';
+import { deleteBrokerObjects, expectEventually, httpClient, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import {
   ensureBuild,
   FIRST_ENROLLMENT,
@@ -18,7 +19,6 @@ import {
   stopProcess,
   testStackEnv,
 } from '@chanjiao/test-support';
-import { deleteBrokerObjects } from '@chanjiao/testing';
 import { stackPlan } from '../scripts/stack-plan';
 
 type App = keyof typeof DEFAULT_PORTS;

@@ -1,9 +1,8 @@
 import { DataSource } from 'typeorm';
 import { OUTBOX_NOTIFY_CHANNEL, type OutboxRelay, type OutboxRow } from '@chanjiao/messaging';
 import { createDataSource, KEYED_TRANSACTION_SETTINGS, runMigrations } from '@chanjiao/persistence';
-import { WriteUnitOfWork } from '@chanjiao/platform';
-import { freshDatabase } from '@chanjiao/testing';
-import { sqlTextOf, tapConnections } from '@chanjiao/testing';
+import { WriteUnitOfWork } from '@chanjiao/write';
+import { freshDatabase, sqlTextOf, tapConnections } from '@chanjiao/testing';
 import { APPS } from '../scripts/apps';
 import { EnrollmentEventFactory } from './fixtures/enrollment-events';
 

@@ -1,5 +1,6 @@
 import { grantKeyVerifier, migrateAuthDatabase } from '@chanjiao/auth';
-import { databaseName, resolveSecretEnv } from '@chanjiao/persistence';
+import { resolveSecretEnv } from '@chanjiao/config';
+import { databaseName } from '@chanjiao/persistence';
 import { StackPlan, STACK_APPS, stackPlan } from '../stack-plan';
 import { StackCredentials, stackCredentials } from '../stack-secrets';
 import { adoptObjects, connectTo, ensureOwnedDatabase, ensureServiceRole } from './postgres';

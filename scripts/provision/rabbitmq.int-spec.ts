@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import amqp from 'amqplib';
 import { brokerUserDefinitions, ensureExchange, publisherGrant } from '@chanjiao/messaging';
-import { withCredentials } from '@chanjiao/persistence';
+import { withCredentials } from '@chanjiao/config';
 import { expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { BrokerAdmin, brokerAdmin } from './rabbitmq';
 

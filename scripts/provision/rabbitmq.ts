@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { amqpNodes, redactUrl } from '@chanjiao/persistence';
+import { amqpNodes, redactUrl } from '@chanjiao/config';
 
 /**
  * Makes and removes the services' RabbitMQ users. Users are made by importing a definitions document

@@ -1,6 +1,5 @@
 import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
-import { DEFAULT_LOCAL_REGION_PREFIX } from '@chanjiao/contracts';
-import { todayIn } from '@chanjiao/platform';
+import { DEFAULT_LOCAL_REGION_PREFIX, todayIn } from '@chanjiao/contracts';
 import { compareFigures, Figure, FigureDifference } from './compare';
 import { eventsWritten, institutionsOf, loadRecords, WriteDatabases } from './records';
 import { ENROLLMENT_GROUPINGS, PARTNERSHIP_GROUPINGS, PLACEMENT_GROUPINGS, Recount } from './recount';

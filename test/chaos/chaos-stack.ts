@@ -1,11 +1,10 @@
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import { ApiKeyStore, migrateAuthDatabase } from '@chanjiao/auth';
-import { serviceNodeFlags } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/config';
 import { deadLetterQueueName } from '@chanjiao/messaging';
-import { freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { deleteBrokerObjects, freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
 import { ensureBuild, freePort, ServiceProcess, spawnService, StackService, stopProcess, waitHealthy } from '@chanjiao/test-support';
-import { deleteBrokerObjects } from '@chanjiao/testing';
 import type { WriteDatabases } from '../../scripts/verify/records';
 
 export const SERVICES: StackService[] = ['reporting', 'enrollment', 'placement', 'partnership', 'alliance'];

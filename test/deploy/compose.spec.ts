@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
-import { serviceNodeFlags } from '@chanjiao/persistence';
+import { serviceNodeFlags } from '@chanjiao/config';
 import { APPS } from '../../scripts/apps';
 import { composePasswordVariables } from '../../scripts/secrets';
 import { stackPlan } from '../../scripts/stack-plan';

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { loadServiceEnv } from '@chanjiao/persistence';
+import { loadServiceEnv } from '@chanjiao/config';
 import { createEnrollmentApp } from '../../apps/enrollment/src/app';
 import { createPlacementApp } from '../../apps/placement/src/app';
 import { createAllianceApp } from '../../apps/alliance/src/app';

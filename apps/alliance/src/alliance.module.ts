@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
-import { ServiceEnv } from '@chanjiao/persistence';
-import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
+import { ServiceEnv } from '@chanjiao/config';
+import { PlatformModule } from '@chanjiao/edge';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService } from '@chanjiao/imports';
 import { AllianceActivityEntity } from './activities/activity.entity';
 import { ActivityRepository } from './activities/activity.repository';
 import { ActivityService } from './activities/activity.service';

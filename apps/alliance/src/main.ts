@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, loadServiceEnv, tuneServiceHeap } from '@chanjiao/persistence';
+import { ConfigError, loadServiceEnv, tuneServiceHeap } from '@chanjiao/config';
 import { createAllianceApp } from './app';
 
 async function main(): Promise<void> {

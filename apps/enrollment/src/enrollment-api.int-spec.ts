@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { MAX_BATCH_ITEMS } from '@chanjiao/platform';
+import { MAX_BATCH_ITEMS } from '@chanjiao/edge';
 import { expectEventually } from '@chanjiao/testing';
 import { startStack, TestStack } from '@chanjiao/test-support';
 

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createServiceApp } from '@chanjiao/platform';
+import { createServiceApp } from '@chanjiao/edge';
 import type { PartnershipEnv } from './config';
 import { PartnershipAppModule } from './partnership.module';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadEnv, loadServiceEnv, ServiceEnv, zTimeZone } from '@chanjiao/persistence';
+import { loadEnv, loadServiceEnv, ServiceEnv, zTimeZone } from '@chanjiao/config';
 
 const partnershipEnvSchema = z.object({
   /** How often the expiry job looks for agreements past expiresOn (it also runs at boot); 0 turns it off. */

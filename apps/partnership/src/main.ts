@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, tuneServiceHeap } from '@chanjiao/persistence';
+import { ConfigError, tuneServiceHeap } from '@chanjiao/config';
 import { createPartnershipApp } from './app';
 import { loadPartnershipEnv } from './config';
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
-import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
+import { PlatformModule } from '@chanjiao/edge';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService } from '@chanjiao/imports';
 import { AgreementExpiryJob, EXPIRY_INTERVAL_MS } from './agreements/agreement-expiry.job';
 import { AgreementController } from './agreements/agreement.controller';
 import { AgreementEntity } from './agreements/agreement.entity';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ServiceEnv } from '@chanjiao/persistence';
-import { createServiceApp } from '@chanjiao/platform';
+import { ServiceEnv } from '@chanjiao/config';
+import { createServiceApp } from '@chanjiao/edge';
 import { PlacementAppModule } from './placement.module';
 
 export function createPlacementApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {

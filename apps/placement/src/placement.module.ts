@@ -1,7 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { OUTBOX_ENTITIES } from '@chanjiao/messaging';
-import { ServiceEnv } from '@chanjiao/persistence';
-import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService, PlatformModule } from '@chanjiao/platform';
+import { ServiceEnv } from '@chanjiao/config';
+import { PlatformModule } from '@chanjiao/edge';
+import { IMPORT_SPECS, ImportController, ImportJobEntity, ImportService } from '@chanjiao/imports';
 import { DestinationController } from './destinations/destination.controller';
 import { DestinationVersionEntity } from './destinations/destination.entity';
 import { DestinationRepository } from './destinations/destination.repository';

@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AmqpEventServer } from '@chanjiao/messaging';
-import { createServiceApp } from '@chanjiao/platform';
+import { createServiceApp } from '@chanjiao/edge';
 import { WorkerPauses } from '@chanjiao/persistence';
 import { ReportingEnv, reportingTopology } from './config';
 import { ConsumerState } from './events/consumer.state';

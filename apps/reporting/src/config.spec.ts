@@ -1,4 +1,4 @@
-import { ConfigError } from '@chanjiao/persistence';
+import { ConfigError } from '@chanjiao/config';
 import { loadReportingEnv } from './config';
 
 describe('reporting config: the consumer prefetch', () => {

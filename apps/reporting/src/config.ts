@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConsumerTopology, prefetchForBatches } from '@chanjiao/messaging';
-import { loadEnv, loadServiceEnv, ServiceEnv, zTimeZone } from '@chanjiao/persistence';
+import { loadEnv, loadServiceEnv, ServiceEnv, zTimeZone } from '@chanjiao/config';
 
 const consumerEnvSchema = z.object({
   CONSUMER_QUEUE: z.string().min(1).default('reporting.events'),

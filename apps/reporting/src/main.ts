@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ConfigError, tuneServiceHeap } from '@chanjiao/persistence';
+import { ConfigError, tuneServiceHeap } from '@chanjiao/config';
 import { createReportingApp } from './app';
 import { loadReportingEnv } from './config';
 

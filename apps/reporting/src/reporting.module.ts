@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { BROKER_HEALTH, PlatformModule } from '@chanjiao/platform';
+import { BROKER_HEALTH, PlatformModule } from '@chanjiao/edge';
 import type { ReportingEnv } from './config';
 import { ConsumerState } from './events/consumer.state';
 import { ReportingMetrics } from './metrics/reporting.metrics';

@@ -96,7 +96,7 @@ export class ApiKeyGuard implements CanActivate {
     const access = this.reflector.getAllAndOverride<Access | undefined>(ACCESS_KEY, [context.getHandler(), context.getClass()]);
     if (!access) return true;
     const request = context.switchToHttp().getRequest<AuthedRequest>();
-    // The edge (platform edge/key-check.ts) verified the key before the body was read; verified once.
+    // The edge (@chanjiao/edge, limits/key-check.ts) verified the key before the body was read; verified once.
     const principal = request.principal ?? (await authenticate(this.store, request.headers.authorization));
     if (!allows(principal, access, this.service)) {
       throw new ForbiddenException({

@@ -10,3 +10,4 @@ export * from './events/alliance.events';
 export * from './events/partnership.events';
 export * from './credit-code';
 export * from './destination-timeline';
+export * from './local-date';

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import amqplib, { type ChannelModel } from 'amqplib';
 import amqp, { AmqpConnectionManager } from 'amqp-connection-manager';
-import { amqpNodes } from '@chanjiao/persistence';
+import { amqpNodes } from '@chanjiao/config';
 import { amqplibFastPath, coalesceFrameWrites } from './adapters/amqplib-internals';
 
 function nodesOf(url: string): string[] {

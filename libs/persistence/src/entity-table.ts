@@ -1,5 +1,5 @@
 import { DataSource, EntityManager, getMetadataArgsStorage } from 'typeorm';
-import { KeyPart, keysetSql, KeyValue, Page, PageRequest, toPage } from './keyset';
+import { KeyPart, keysetSql, KeyValue, Page, PageRequest, toPage } from './keyset-paging';
 import { inLockOrder, rowsByKeys } from './rows-by-keys';
 
 export type Queryable = Pick<DataSource | EntityManager, 'query'>;

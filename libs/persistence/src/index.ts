@@ -1,4 +1,3 @@
-export * from './env';
 export * from './database-url';
 export * from './data-source';
 export * from './migrate';
@@ -8,7 +7,5 @@ export * from './send-together';
 export * from './rows-by-keys';
 export * from './statements-together';
 export * from './database-outage';
-export * from './secret-env';
-export * from './adapters/library-fast-path';
-export * from './keyset';
+export * from './keyset-paging';
 export * from './entity-table';

@@ -1,4 +1,4 @@
-import { LibraryFastPath } from '@chanjiao/persistence';
+import { LibraryFastPath } from '@chanjiao/config';
 
 /** Both paths of every library adapter, for `describe.each` (README "Library internals"). */
 export const LIBRARY_PATHS = ['on', 'off'] as const;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 import { ACTIVITY_KINDS, ActivityKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/edge';
 import { distinctParticipants } from './activity.domain';
 
 export const MAX_PARTICIPANTS = 5000;

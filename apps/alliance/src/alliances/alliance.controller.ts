@@ -2,17 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Put, Res 
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import {
-  BatchResultView,
-  IdParamPipe,
-  Page,
-  PageQuery,
-  pageRequest,
-  PageView,
-  ParseBatchPipe,
-  toBatchResult,
-  viewPage,
-} from '@chanjiao/platform';
+import { Page } from '@chanjiao/persistence';
+import { BatchResultView, IdParamPipe, PageQuery, pageRequest, PageView, ParseBatchPipe, toBatchResult, viewPage } from '@chanjiao/edge';
 import { respond } from '../common/respond';
 import { AdoptCharterDto, CharterBatchItemDto, CharterView, toCharterView } from '../charters/charter.dto';
 import { AllianceBatchItemDto, AllianceView, PutAllianceDto, toAllianceView } from './alliance.dto';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { ALLIANCE_ROLES, ALLIANCE_SCOPES, AllianceRole, AllianceScope, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/edge';
 
 export class PutAllianceDto {
   @ApiProperty({ example: '巴州现代纺织职业教育联盟' })

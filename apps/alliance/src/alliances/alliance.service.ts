@@ -1,16 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceEnv } from '@chanjiao/persistence';
-import {
-  coalesced,
-  decideWrite,
-  ItemResult,
-  Page,
-  PageRequest,
-  Quota,
-  SERVICE_ENV,
-  WriteContext,
-  WriteUnitOfWork,
-} from '@chanjiao/platform';
+import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
+import { Page, PageRequest } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, Quota, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { allianceNotFound } from '../common/refusals';
 import { CharterBatchItemDto } from '../charters/charter.dto';
 import { CharterState, decideCharter } from '../charters/charter.domain';

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
-import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/edge';
 
 export class AdoptCharterDto {
   @ApiProperty({ description: 'Charter version: a positive integer, higher than every earlier version of the alliance', example: 2 })

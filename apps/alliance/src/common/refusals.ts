@@ -1,6 +1,6 @@
 import { allianceChildSubject, MAX_SUBJECT_LENGTH } from '@chanjiao/contracts';
 import type { Rejected } from '@chanjiao/domain';
-import { DomainError } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
 import { AllianceErrorCode } from './alliance.errors';
 
 export const allianceNotFound = (allianceId: string): DomainError =>

@@ -1,5 +1,6 @@
 import type { FastifyReply } from 'fastify';
-import { ItemResult, singleResult } from '@chanjiao/platform';
+import { ItemResult } from '@chanjiao/write';
+import { singleResult } from '@chanjiao/edge';
 
 /**
  * The single-item form of a write: 201 when created, 200 when updated or unchanged; domain errors are thrown. The

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
 import { CONTRIBUTION_AMOUNT_PATTERN, CONTRIBUTION_KINDS, ContributionKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/edge';
 
 export class RecordContributionDto {
   @ApiProperty({ example: 'C-2022-001' })

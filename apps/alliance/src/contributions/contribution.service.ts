@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, decideWrite, Page, PageRequest, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { Page, PageRequest } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { allianceNotFound, childRefused } from '../common/refusals';
 import { AllianceRepository } from '../alliances/alliance.repository';
 import { memberKey, MemberRepository } from '../members/member.repository';

@@ -1,4 +1,4 @@
-import { col, ImportSpec } from '@chanjiao/platform';
+import { col, ImportSpec } from '@chanjiao/imports';
 import { ActivityBatchItemDto } from '../activities/activity.dto';
 import { ActivityService } from '../activities/activity.service';
 import { AllianceBatchItemDto } from '../alliances/alliance.dto';

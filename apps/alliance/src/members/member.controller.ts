@@ -2,19 +2,19 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { Page } from '@chanjiao/persistence';
+import { ItemResult } from '@chanjiao/write';
 import {
   BatchResultView,
   IdParamPipe,
-  Page,
   PageQuery,
   pageRequest,
   PageView,
-  ItemResult,
   ParseBatchPipe,
   singleResult,
   toBatchResult,
   viewPage,
-} from '@chanjiao/platform';
+} from '@chanjiao/edge';
 import { respond } from '../common/respond';
 import { MemberState } from './member.domain';
 import {

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIn } from 'class-validator';
 import { ALLIANCE_MEMBER_KINDS, ALLIANCE_ROLES, AllianceMemberKind, AllianceRole } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/edge';
 
 export class JoinDto {
   @ApiProperty({ description: 'Id of the member institution or enterprise (e.g. a partner id); never a person', example: 'E-0042' })

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { allianceChildSubject } from '@chanjiao/contracts';
-import { coalesced, decideWrite, Page, PageRequest, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { Page, PageRequest } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { AllianceErrorCode } from '../common/alliance.errors';
 import type { Decision } from '@chanjiao/domain';
 import { allianceNotFound, childRefused } from '../common/refusals';

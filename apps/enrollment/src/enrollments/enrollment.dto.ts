@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString } from 'class-validator';
 import { Pathway, PATHWAYS, PROGRAM_LEVELS, ProgramLevel } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, IsYear, viewMapper } from '@chanjiao/edge';
 
 export class CreateEnrollmentDto {
   @ApiProperty({ description: "The institution's student number (no personal data)", example: '2022460101001' })

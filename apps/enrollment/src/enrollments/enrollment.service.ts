@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { coalesced, decideWrite, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { EntityManager } from 'typeorm';
 import { ProgramRepository } from '../programs/program.repository';
 import { CreateEnrollmentDto } from './enrollment.dto';

@@ -1,4 +1,4 @@
-import { col, ImportSpec } from '@chanjiao/platform';
+import { col, ImportSpec } from '@chanjiao/imports';
 import {
   CancellationBatchItemDto,
   CreateEnrollmentDto,

@@ -2,17 +2,17 @@ import { Body, Controller, Get, Headers, Param, Post, Put, Query, Res } from '@n
 import { ApiBearerAuth, ApiBody, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { Page } from '@chanjiao/persistence';
 import {
   BatchResultView,
   IdParamPipe,
-  Page,
   PageQuery,
   pageRequest,
   PageView,
   ParseBatchPipe,
   singleResult,
   toBatchResult,
-} from '@chanjiao/platform';
+} from '@chanjiao/edge';
 import { ProgramBatchItemDto, ProgramView, PutProgramDto, toProgramView } from './program.dto';
 import { ProgramService } from './program.service';
 

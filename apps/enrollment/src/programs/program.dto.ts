@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
-import { IsText, viewMapper } from '@chanjiao/platform';
+import { IsText, viewMapper } from '@chanjiao/edge';
 import { ID_PATTERN, PROGRAM_LEVELS, PROGRAM_STATUSES, ProgramLevel, ProgramStatus, Sector, SECTORS } from '@chanjiao/contracts';
 
 export class PutProgramDto {

@@ -1,17 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { ServiceEnv } from '@chanjiao/persistence';
-import {
-  coalesced,
-  decideWrite,
-  DomainError,
-  ItemResult,
-  Page,
-  PageRequest,
-  Quota,
-  SERVICE_ENV,
-  WriteContext,
-  WriteUnitOfWork,
-} from '@chanjiao/platform';
+import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
+import { DomainError } from '@chanjiao/domain';
+import { Page, PageRequest } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, Quota, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';

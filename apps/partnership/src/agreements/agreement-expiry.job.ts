@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CloudEvent, SYSTEM_ACTOR } from '@chanjiao/contracts';
 import { untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
-import { decideWrite, WriteUnitOfWork } from '@chanjiao/platform';
+import { decideWrite, WriteUnitOfWork } from '@chanjiao/write';
 import { Clock } from '../common/clock';
 import { AgreementState, decideExpiry } from './agreement.domain';
 import { AgreementRepository } from './agreement.repository';

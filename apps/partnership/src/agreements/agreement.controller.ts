@@ -2,17 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } fro
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import {
-  BatchResultView,
-  IdParamPipe,
-  Page,
-  PageQuery,
-  PageView,
-  ParseBatchPipe,
-  singleResult,
-  toBatchResult,
-  viewPage,
-} from '@chanjiao/platform';
+import { Page } from '@chanjiao/persistence';
+import { BatchResultView, IdParamPipe, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult, viewPage } from '@chanjiao/edge';
 import {
   AgreementView,
   CreateAgreementDto,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, Matches } from 'class-validator';
 import { AGREEMENT_KINDS, AgreementKind, COOPERATION_FORMS, CooperationForm, ID_PATTERN, SECTORS, Sector } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsText, viewMapper } from '@chanjiao/edge';
 
 const ID_MESSAGE = ({ property }: { property: string }) => `each of ${property} must be 1-64 letters, digits, ".", "_", ":" or "-"`;
 

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Sector } from '@chanjiao/contracts';
-import { coalesced, DomainError, ItemResult, Page, PageQuery, pageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { Page } from '@chanjiao/persistence';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
+import { PageQuery, pageRequest } from '@chanjiao/edge';
 import { decideAll } from '../common/decide';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode } from '../partnership.errors';

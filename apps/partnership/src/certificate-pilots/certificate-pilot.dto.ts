@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsYear, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsYear, viewMapper } from '@chanjiao/edge';
 
 export class CreateCertificatePilotDto {
   @ApiProperty({ example: '1X-2022-01' }) @IsEntityId() pilotId!: string;

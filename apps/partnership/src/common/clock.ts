@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { localDate } from '@chanjiao/platform';
+import { localDate } from '@chanjiao/contracts';
 
 /** "Today" where the college is; a provider so tests can move time. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { DecideItem, decideWrite, DecidedWrite, WriteContext } from '@chanjiao/platform';
+import { DecidedWrite, DecideItem, decideWrite, WriteContext } from '@chanjiao/write';
 import { EntityManager } from 'typeorm';
 import { EntityTable } from '@chanjiao/persistence';
 

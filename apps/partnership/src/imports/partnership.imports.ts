@@ -1,4 +1,4 @@
-import { col, ImportSpec } from '@chanjiao/platform';
+import { col, ImportSpec } from '@chanjiao/imports';
 import { RenewalBatchItemDto, CreateAgreementDto, TerminationBatchItemDto } from '../agreements/agreement.dto';
 import { AgreementService } from '../agreements/agreement.service';
 import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from '../certificate-pilots/certificate-pilot.dto';

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/edge';
 
 const ID_MESSAGE = ({ property }: { property: string }) => `each of ${property} must be 1-64 letters, digits, ".", "_", ":" or "-"`;
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsInt, Max, Min } from 'class-validator';
-import { IsEntityId, IsYear, viewMapper } from '@chanjiao/platform';
+import { IsEntityId, IsYear, viewMapper } from '@chanjiao/edge';
 
 export class CreateOrderClassDto {
   @ApiProperty({ example: 'OC-2022-01' }) @IsEntityId() orderClassId!: string;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { coalesced, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { decideAll } from '../common/decide';
 import { checkPartners } from '../agreements/agreement.service';
 import { PartnerRepository } from '../partners/partner.repository';

@@ -2,17 +2,8 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Put, Query, Res 
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import {
-  BatchResultView,
-  IdParamPipe,
-  Page,
-  PageQuery,
-  PageView,
-  ParseBatchPipe,
-  singleResult,
-  toBatchResult,
-  viewPage,
-} from '@chanjiao/platform';
+import { Page } from '@chanjiao/persistence';
+import { BatchResultView, IdParamPipe, PageQuery, PageView, ParseBatchPipe, singleResult, toBatchResult, viewPage } from '@chanjiao/edge';
 import { PartnerBatchItemDto, PartnerView, PutPartnerDto, toPartnerView } from './partner.dto';
 import { PartnerService } from './partner.service';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { IEI_LEVELS, IeiLevel, PARTNER_KINDS, PartnerKind, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsEntityId, IsRegionCode, IsText, viewMapper } from '@chanjiao/platform';
+import { IsEntityId, IsRegionCode, IsText, viewMapper } from '@chanjiao/edge';
 import { IsCreditCode } from '../common/validators';
 
 export class PutPartnerDto {

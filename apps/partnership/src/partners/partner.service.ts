@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { coalesced, DomainError, ItemResult, Page, PageQuery, pageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { Page } from '@chanjiao/persistence';
+import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
+import { PageQuery, pageRequest } from '@chanjiao/edge';
 import { decideAll } from '../common/decide';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { PartnerBatchItemDto } from './partner.dto';

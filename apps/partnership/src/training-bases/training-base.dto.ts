@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length } from 'class-validator';
 import { INVESTMENT_SOURCES, InvestmentSource, Sector, SECTORS } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, viewMapper } from '@chanjiao/edge';
 import { IsMoney } from '../common/validators';
 
 export class PutTrainingBaseDto {

@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import {
-  coalesced,
-  decideWrite,
-  DomainError,
-  ItemResult,
-  Page,
-  PageQuery,
-  pageRequest,
-  WriteContext,
-  WriteUnitOfWork,
-} from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { Page } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
+import { PageQuery, pageRequest } from '@chanjiao/edge';
 import { decideAll } from '../common/decide';
 import { normalizeMoney } from '../common/validators';
 import { PartnershipErrorCode as Code } from '../partnership.errors';

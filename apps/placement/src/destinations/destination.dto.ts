@@ -10,7 +10,7 @@ import {
   Sector,
   SECTORS,
 } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsYear, IsText, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, IsYear, viewMapper } from '@chanjiao/edge';
 
 /** `detail` must be one of the sub-kinds of the body's `category` (e.g. not `postgraduate` with `contract`). */
 function FitsCategory(options?: ValidationOptions): PropertyDecorator {

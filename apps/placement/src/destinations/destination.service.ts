@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DestinationVersion } from '@chanjiao/contracts';
-import { coalesced, decideWrite, DomainError, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { PlacementErrorCode } from '../placement.errors';
 import { DestinationBatchItemDto } from './destination.dto';
 import { decideDestinationPut } from './destination.domain';

@@ -1,4 +1,4 @@
-import { col, ImportSpec } from '@chanjiao/platform';
+import { col, ImportSpec } from '@chanjiao/imports';
 import { DestinationBatchItemDto } from '../destinations/destination.dto';
 import { DestinationService } from '../destinations/destination.service';
 import { CompletionBatchItemDto, CreateInternshipDto } from '../internships/internship.dto';

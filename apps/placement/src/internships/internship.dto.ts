@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString } from 'class-validator';
 import { INTERNSHIP_KINDS, InternshipKind } from '@chanjiao/contracts';
-import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, PageQuery, viewMapper } from '@chanjiao/platform';
+import { IsCalendarDate, IsEntityId, IsRegionCode, IsText, PageQuery, viewMapper } from '@chanjiao/edge';
 
 export class CreateInternshipDto {
   @ApiProperty({ description: 'Internship id chosen by the careers office system', example: 'INT-2022-000001' })

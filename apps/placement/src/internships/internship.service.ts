@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { coalesced, decideWrite, DomainError, ItemResult, Page, PageRequest, WriteContext, WriteUnitOfWork } from '@chanjiao/platform';
+import { DomainError } from '@chanjiao/domain';
+import { Page, PageRequest } from '@chanjiao/persistence';
+import { coalesced, decideWrite, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { PlacementErrorCode } from '../placement.errors';
 import { CreateInternshipDto } from './internship.dto';
 import { decideCompletion, decideInternshipPost, InternshipDecision, InternshipState } from './internship.domain';

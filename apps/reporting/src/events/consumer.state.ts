@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AmqpEventServer } from '@chanjiao/messaging';
-import type { BrokerHealth } from '@chanjiao/platform';
+import type { BrokerHealth } from '@chanjiao/edge';
 
 /** The consumer is built outside DI (it is the app's transport); this holder lets health and freshness see it. */
 @Injectable()

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ConsumerStats } from '@chanjiao/messaging';
-import { MetricName, Metrics, METRIC_NAMES, orNaN } from '@chanjiao/platform';
+import { METRIC_NAMES, MetricName, Metrics, orNaN } from '@chanjiao/edge';
 import { ConsumerState } from '../events/consumer.state';
 
 const STATS: Array<{ stat: keyof ConsumerStats; name: MetricName; help: string }> = [

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createDataSource, PgClient, sendTogether } from '@chanjiao/persistence';
-import { statementsOf, tapConnections } from '@chanjiao/testing';
-import { freshDatabase } from '@chanjiao/testing';
+import { freshDatabase, statementsOf, tapConnections } from '@chanjiao/testing';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
 import { MIGRATIONS } from '../migrations';

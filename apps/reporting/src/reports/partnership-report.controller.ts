@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
-import { pageRequest } from '@chanjiao/platform';
+import { pageRequest } from '@chanjiao/edge';
 import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';

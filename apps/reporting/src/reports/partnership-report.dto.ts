@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
-import { IsCalendarDate, Paged, QueryInteger } from '@chanjiao/platform';
+import { IsCalendarDate, Paged, QueryInteger } from '@chanjiao/edge';
 import { OrderClassFigures, RateView, ReportQuery, YearQuery } from './report.dto';
 
 export const PARTNERSHIP_GROUPINGS = ['kind', 'form', 'sector', 'year'] as const;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
-import { Page, PageRequest, toPage } from '@chanjiao/platform';
+import { Page, PageRequest, toPage } from '@chanjiao/persistence';
 import { AgreementReadState, agreementTimeline, formatCents } from '../projection/partnership.projections';
 import { CounterRepository, rate, total } from './counter.repository';
 import type { ReportSource } from './report-reader';

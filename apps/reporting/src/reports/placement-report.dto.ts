@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DESTINATION_CATEGORIES, INTERNSHIP_KINDS, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
-import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
+import { IsCalendarDate, QueryInteger } from '@chanjiao/edge';
 import { RateView, ReportQuery } from './report.dto';
 
 export const PLACEMENT_GROUPINGS = ['category', 'detail', 'program', 'sector', 'region'] as const;

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createDataSource } from '@chanjiao/persistence';
-import { freshDatabase } from '@chanjiao/testing';
-import { sqlTextOf, tapConnections } from '@chanjiao/testing';
+import { freshDatabase, sqlTextOf, tapConnections } from '@chanjiao/testing';
 import { ReportReader, ReportSource } from './report-reader';
 
 /** A report's parallel queries read one snapshot: a commit between them shows in none or in all. */

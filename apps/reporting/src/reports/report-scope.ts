@@ -1,5 +1,5 @@
 import { Principal, resolveInstitution } from '@chanjiao/auth';
-import { todayIn } from '@chanjiao/platform';
+import { todayIn } from '@chanjiao/contracts';
 
 /**
  * The institution a report is about, by the rule every request follows (actingInstitution): the key's only one, or

@@ -10,7 +10,7 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { DataSource } from 'typeorm';
-import { SERVICE_ENV } from '@chanjiao/platform';
+import { SERVICE_ENV } from '@chanjiao/config';
 import type { ReportingEnv } from '../config';
 
 /** What `GET /reports/stream` sends on a change of an institution's figures. */

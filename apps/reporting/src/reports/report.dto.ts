@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
-import { IsCalendarDate, QueryInteger } from '@chanjiao/platform';
+import { IsCalendarDate, QueryInteger } from '@chanjiao/edge';
 import { AlliancesFigures } from './alliance-report.dto';
 
 export class ReportQuery {

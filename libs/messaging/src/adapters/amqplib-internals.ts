@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import type { ConfirmChannel } from 'amqplib';
-import { LibraryFastPath } from '@chanjiao/persistence';
+import { LibraryFastPath } from '@chanjiao/config';
 import { amqplibPublisher, encodePublishFrames, type FramedPublish, type FramedPublisher, MIN_FRAME_MAX } from '../outbox/publish-frames';
 
 /**

@@ -1,5 +1,5 @@
 import type { Connection } from 'pg';
-import { LibraryFastPath } from './library-fast-path';
+import { LibraryFastPath } from '@chanjiao/config';
 import { isStalePlan } from '../pg-errors';
 import { type Statement, toParam } from '../statement-params';
 

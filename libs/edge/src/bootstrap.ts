@@ -1,0 +1,150 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import { ConsoleLogger, Logger, LogLevel, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
+import { decideLibraryFastPaths, type ServiceEnv } from '@chanjiao/config';
+import { documentEdgeAnswers, EdgeEnv, installEdge } from './limits';
+import { GlobalExceptionFilter } from './exception.filter';
+import { installHttpMetrics } from './metrics';
+import { createValidationPipe } from './validation';
+
+export interface ServiceAppOptions {
+  title: string;
+  description: string;
+  env: Pick<ServiceEnv, 'LOG_LEVEL'> & EdgeEnv;
+  /** JSON logs (default) for operators' log pipelines; plain text is easier to read in tests. */
+  jsonLogs?: boolean;
+  /** Runs before the app initialises (e.g. to connect a microservice transport, whose filters must be set first). */
+  beforeInit?: (app: NestFastifyApplication) => void | Promise<void>;
+}
+
+const SPREADSHEET_TYPES = [
+  'text/csv',
+  'application/csv',
+  'text/plain',
+  'application/octet-stream',
+  'application/vnd.ms-excel',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/**
+ * Correlation id = trace id. A request without a valid `traceparent` gets one here (its trace id from
+ * a 32-hex `x-request-id`, else new), so every event the request causes carries it to reporting.
+ */
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const incoming = typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined;
+  const traced = traceIdOf(incoming);
+  if (traced) return traced;
+  const rid = req.headers['x-request-id'];
+  const traceId = typeof rid === 'string' && /^[0-9a-f]{32}$/.test(rid) ? rid : hex32();
+  req.headers.traceparent = childTraceparent(traceId, hex32().slice(0, 16));
+  return traceId;
+}
+
+/** 32 random hex digits; randomUUID draws from a cached entropy pool, unlike randomBytes per call. */
+const hex32 = () => randomUUID().replace(/-/g, '');
+
+/** Trusts the nearest `hops` proxies (Fastify's own option takes the number too, but its types do not). */
+const proxyHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
+
+/** Builds a service's Fastify app the same way for `main.ts` and for tests. */
+export async function createServiceApp(module: Type, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
+  const levels = LEVELS.slice(0, LEVELS.indexOf(opts.env.LOG_LEVEL) + 1);
+  const app = await NestFactory.create<NestFastifyApplication>(
+    module,
+    new FastifyAdapter({
+      // The largest JSON body; each route's own limit (edge/body-limits.ts) is applied before this one.
+      bodyLimit: opts.env.BODY_LIMIT_BATCH_BYTES,
+      // A socket idle this long is closed (a report stream and an import set their own, edge.ts); past the request
+      // time-out, so that a request whose body stops coming is answered 408 first.
+      connectionTimeout: 2 * opts.env.REQUEST_TIMEOUT_MS,
+      // Behind a proxy, the client's address (limited per address) is the one the proxy forwards.
+      trustProxy: typeof opts.env.TRUST_PROXY === 'number' ? proxyHops(opts.env.TRUST_PROXY) : opts.env.TRUST_PROXY,
+      genReqId: requestId,
+      requestIdHeader: false,
+    }),
+    // The JSON parser is the edge's (edge/json-body.ts), not Nest's.
+    { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false, bodyParser: false },
+  );
+  // Once, at boot: which adapters use a library's internals and which its public API (README "Library internals").
+  decideLibraryFastPaths();
+  // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
+  const fastify = app.getHttpAdapter().getInstance();
+  installHttpMetrics(app);
+  installAccessLog(app);
+  installEdge(app, opts.env);
+  fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
+  // Graceful shutdown: requests in flight when the server closes are answered, with `Connection:
+  // close` so that their keep-alive sockets end with them. Otherwise each such socket held the
+  // shutdown for the whole keep-alive timeout (72 s), past any orchestrator's grace period.
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  fastify.addHook('onSend', async (_req, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
+  await app.register(multipart as never, {
+    limits: { fileSize: opts.env.IMPORT_MAX_BYTES, files: 1, fields: 20, fieldSize: opts.env.BODY_LIMIT_OTHER_BYTES },
+  });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.enableShutdownHooks();
+  await opts.beforeInit?.(app);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').addBearerAuth().build(),
+  );
+  optionalTraceparent(document);
+  documentEdgeAnswers(document);
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  return app;
+}
+
+/** `traceparent` is optional on every route: a request without one gets a new trace (see `requestId`). */
+function optionalTraceparent(document: { paths: object }): void {
+  for (const path of Object.values(document.paths) as Array<Record<string, { parameters?: Array<Record<string, unknown>> }>>) {
+    for (const operation of Object.values(path)) {
+      for (const p of operation.parameters ?? []) {
+        if (p.in !== 'header' || p.name !== 'traceparent') continue;
+        p.required = false;
+        p.description = 'W3C trace context; the events the request causes carry it (a new trace when absent)';
+      }
+    }
+  }
+}
+
+/**
+ * One structured line per request at `debug` (LOG_LEVEL=debug): method, route, status, time and the
+ * correlation id, which the response also returns as `x-correlation-id`.
+ */
+function installAccessLog(app: NestFastifyApplication): void {
+  const logger = new Logger('http');
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    reply.header('x-correlation-id', request.id);
+    done();
+  });
+  fastify.addHook('onResponse', (request, reply, done) => {
+    if (Logger.isLevelEnabled('debug'))
+      logger.debug({
+        msg: 'request',
+        method: request.method,
+        route: request.routeOptions?.url ?? request.url,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        correlationId: request.id,
+      });
+    done();
+  });
+}

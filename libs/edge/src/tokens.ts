@@ -1,0 +1,1 @@
+export const PUBLISHER_AMQP = Symbol('PUBLISHER_AMQP');

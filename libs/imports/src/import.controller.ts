@@ -1,0 +1,222 @@
+import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
+import { PassThrough, Readable } from 'node:stream';
+import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { BodyTooLargeError, PageView, validationFailed } from '@chanjiao/edge';
+import type { Page } from '@chanjiao/persistence';
+import { IMPORT_SPECS, ImportSpec } from './import-spec';
+import { ImportPageQuery, ImportView } from './import.dto';
+import { ImportFileError, ImportService } from './import.service';
+import { SheetFormat, UnreadableFileError } from './row-reader';
+import { csvOf, SheetValue, xlsxOf } from './sheet-writer';
+import { csvEncodingNamed } from './text-encoding';
+
+/**
+ * A multipart file's stream whose read errors (the body ends before its closing boundary) are the file's: the import
+ * answers 400 `invalid_file`, as for any file it cannot read, instead of 500.
+ */
+function uploadOf(file: Readable): Readable {
+  const out = new PassThrough();
+  file.once('error', (e) => out.destroy(new UnreadableFileError(`the upload ended before its file did: ${e.message}`)));
+  // Past the multipart file size limit (IMPORT_MAX_BYTES) busboy ends the file early without an error: an import of the
+  // truncated file would "complete". It fails instead, answered 413 body_too_large by the exception filter.
+  file.once('limit', () => {
+    file.unpipe(out);
+    out.destroy(new BodyTooLargeError(undefined));
+  });
+  // A short body fails before the import begins to read: the stream keeps the error for its reader, which must not
+  // become an uncaught 'error' event meanwhile.
+  out.on('error', () => undefined);
+  return file.pipe(out);
+}
+
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+function formatOf(query: string | undefined, contentType: string | undefined, filename?: string): SheetFormat {
+  if (query === 'csv' || query === 'xlsx') return query;
+  if (query) throw validationFailed([{ field: 'format', message: 'format must be csv or xlsx' }]);
+  if (filename?.toLowerCase().endsWith('.xlsx') || contentType?.startsWith(XLSX_TYPE)) return 'xlsx';
+  return 'csv';
+}
+
+const importNotFound = (id: string) => new NotFoundException({ error: 'import_not_found', message: `没有导入 ${id} / no import ${id}` });
+
+/** A spreadsheet download, written by sheet-writer.ts (formula-like text escaped). */
+async function sendSheet(
+  reply: FastifyReply,
+  format: SheetFormat,
+  filename: string,
+  sheetName: string,
+  rows: SheetValue[][],
+): Promise<void> {
+  if (format === 'csv') {
+    void reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${filename}.csv"`)
+      .send(csvOf(rows));
+    return;
+  }
+  const buffer = await xlsxOf(sheetName, rows, { textColumns: true });
+  void reply.header('content-type', XLSX_TYPE).header('content-disposition', `attachment; filename="${filename}.xlsx"`).send(buffer);
+}
+
+@ApiTags('imports')
+@ApiBearerAuth()
+@RequireAccess('write')
+@Controller('imports')
+export class ImportController {
+  private readonly specs: Map<string, ImportSpec>;
+
+  constructor(
+    @Inject(IMPORT_SPECS) specs: ImportSpec[],
+    private readonly imports: ImportService,
+  ) {
+    this.specs = new Map(specs.map((s) => [s.entity, s]));
+  }
+
+  @Post(':entity')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Import a CSV (UTF-8, with or without BOM, or GB18030) or XLSX file of one entity',
+    description:
+      'Send the file as the body (Content-Type text/csv or the XLSX type) or as multipart/form-data field "file". ' +
+      'Columns are the API fields. Valid rows are written in chunks of 1,000, each in its own transaction (an import never holds ' +
+      'locks that stall other writes); bad rows are listed with row number, column and reason. ' +
+      'Re-importing the same file changes nothing.',
+  })
+  @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiQuery({
+    name: 'encoding',
+    required: false,
+    description:
+      'The text encoding of a CSV (a WHATWG label: utf-8, gb18030, gbk, big5, utf-16le…). Given, it decides: a cell whose bytes ' +
+      'are not valid in it is a row error ("the text is not valid GB18030"), never stored. Not given, a byte order mark decides ' +
+      '(UTF-8, UTF-16LE/BE; the same holds), else the whole file: UTF-8 if it is valid UTF-8 throughout, else GB18030 (as Chinese ' +
+      'Excel writes "CSV") if valid GB18030 throughout, else the file is refused with 400 invalid_encoding naming encoding and ' +
+      'nothing is written. A header row not valid in the encoding is refused the same way.',
+  })
+  @ApiQuery({
+    name: 'importId',
+    required: false,
+    description: 'A UUID chosen by the client, to follow progress with GET /imports/{importId} while the upload runs',
+  })
+  @ApiOkResponse({ type: ImportView })
+  async import(
+    @CurrentPrincipal() p: Principal,
+    @Param('entity') entity: string,
+    @Query('format') format: string | undefined,
+    @Query('encoding') encoding: string | undefined,
+    @Query('importId') importId: string | undefined,
+    @Headers('traceparent') traceparent: string | undefined,
+    @Req() req: FastifyRequest,
+  ): Promise<ImportView> {
+    const spec = this.spec(entity);
+    if (importId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(importId)) {
+      throw validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]);
+    }
+    if (encoding !== undefined && !csvEncodingNamed(encoding)) {
+      throw validationFailed([{ field: 'encoding', message: `encoding ${encoding} is not known (e.g. utf-8, gb18030)` }]);
+    }
+    let stream: Readable;
+    let filename: string | undefined;
+    if (req.isMultipart()) {
+      const file = await req.file().catch((e: unknown) => {
+        // Our limits (413) as they are; a body that is not multipart as it says (busboy's plain errors) is the client's.
+        if ((e as { statusCode?: number }).statusCode) throw e;
+        throw new ImportFileError('invalid_file', `not a readable multipart/form-data body: ${(e as Error).message}`);
+      });
+      if (!file) throw new ImportFileError('missing_file', 'multipart body has no file field');
+      stream = uploadOf(file.file);
+      filename = file.filename;
+    } else if (req.body instanceof Readable) {
+      stream = req.body;
+    } else {
+      throw new ImportFileError(
+        'missing_file',
+        'send the file as the body with Content-Type text/csv or the XLSX type, or as multipart/form-data',
+      );
+    }
+    return this.imports.run(
+      { institution: p.institution, actor: p.keyId, traceparent },
+      spec,
+      stream,
+      formatOf(format, req.headers['content-type'], filename),
+      encoding,
+      importId,
+    );
+  }
+
+  @Get(':entity/template')
+  @ApiOperation({ summary: 'A blank template: the header row and one example row' })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiProduces('text/csv', XLSX_TYPE)
+  async template(@Param('entity') entity: string, @Query('format') format: string | undefined, @Res() reply: FastifyReply): Promise<void> {
+    const spec = this.spec(entity);
+    const f = formatOf(format ?? 'csv', undefined);
+    const rows = [spec.columns.map((c) => c.name), spec.columns.map((c) => c.example)];
+    await sendSheet(reply, f, `${entity}-template`, entity, rows);
+  }
+
+  @Get(':importId/errors')
+  @ApiOperation({
+    summary: 'The bad rows of an import as a spreadsheet: row, column, value, message, code (the first 1,000)',
+    description: 'Every text cell a spreadsheet would run as a formula (= + - @, tab, CR) is written behind an apostrophe.',
+  })
+  @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
+  @ApiProduces('text/csv', XLSX_TYPE)
+  async errorReport(
+    @CurrentPrincipal() p: Principal,
+    @Param(
+      'importId',
+      new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]) }),
+    )
+    id: string,
+    @Query('format') format: string | undefined,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const f = formatOf(format ?? 'csv', undefined);
+    const errors = await this.imports.errorReport(p.institution, id);
+    if (!errors) throw importNotFound(id);
+    const rows = [
+      ['row', 'column', 'value', 'message', 'code'],
+      ...errors.map((e) => [e.row, e.column, e.value ?? null, e.message, e.code ?? null]),
+    ];
+    await sendSheet(reply, f, `import-${id}-errors`, 'errors', rows);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The imports of the key's institution, newest first, running ones included; paged (limit, cursor)" })
+  @ApiOkResponse({ type: PageView(ImportView) })
+  recent(@CurrentPrincipal() p: Principal, @Query() q: ImportPageQuery): Promise<Page<ImportView>> {
+    return this.imports.recent(p.institution, q);
+  }
+
+  @Get(':importId')
+  @ApiOperation({ summary: 'Progress and outcome of an import (rows done, errors so far)' })
+  @ApiOkResponse({ type: ImportView })
+  async progress(
+    @CurrentPrincipal() p: Principal,
+    @Param(
+      'importId',
+      new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]) }),
+    )
+    id: string,
+  ): Promise<ImportView> {
+    const found = await this.imports.find(p.institution, id);
+    if (!found) throw importNotFound(id);
+    return found;
+  }
+
+  private spec(entity: string): ImportSpec {
+    const spec = this.specs.get(entity);
+    if (!spec)
+      throw new NotFoundException({
+        error: 'unknown_entity',
+        message: `no import for "${entity}"; one of: ${[...this.specs.keys()].join(', ')}`,
+      });
+    return spec;
+  }
+}

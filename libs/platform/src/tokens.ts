@@ -1,2 +1,0 @@
-export const SERVICE_ENV = Symbol('SERVICE_ENV');
-export const PUBLISHER_AMQP = Symbol('PUBLISHER_AMQP');

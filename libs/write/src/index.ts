@@ -1,0 +1,4 @@
+export * from './decide';
+export * from './unit-of-work';
+export * from './write-coalescer';
+export * from './quota';
