@@ -19,6 +19,8 @@ import { PartnershipReportService } from './reports/partnership-report.service';
 import { ReportController } from './reports/report.controller';
 import { PlacementReportController } from './reports/placement-report.controller';
 import { PlacementReportService } from './reports/placement-report.service';
+import { QualityReportController } from './reports/quality-report.controller';
+import { QualityReportService } from './reports/quality-report.service';
 
 @Module({})
 export class ReportingAppModule {
@@ -38,7 +40,13 @@ export class ReportingAppModule {
           audit: 'event_log',
         }),
       ],
-      controllers: [ReportController, PlacementReportController, PartnershipReportController, AllianceReportController],
+      controllers: [
+        ReportController,
+        PlacementReportController,
+        PartnershipReportController,
+        AllianceReportController,
+        QualityReportController,
+      ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
@@ -51,6 +59,7 @@ export class ReportingAppModule {
         PlacementReportService,
         AllianceReportService,
         PartnershipReportService,
+        QualityReportService,
         ReportingMetrics,
       ],
       exports: [ConsumerState],

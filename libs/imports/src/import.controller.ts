@@ -10,7 +10,7 @@ import { IMPORT_SPECS, ImportSpec } from './import-spec';
 import { ImportPageQuery, ImportView } from './import.dto';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
-import { csvOf, SheetValue, xlsxOf } from './sheet-writer';
+import { csvOf, SheetValue, XLSX_TYPE, xlsxOf } from './sheet-writer';
 import { csvEncodingNamed } from './text-encoding';
 
 /**
@@ -31,8 +31,6 @@ function uploadOf(file: Readable): Readable {
   out.on('error', () => undefined);
   return file.pipe(out);
 }
-
-const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 function formatOf(query: string | undefined, contentType: string | undefined, filename?: string): SheetFormat {
   if (query === 'csv' || query === 'xlsx') return query;

@@ -3,3 +3,4 @@ export * from './import-job.entity';
 export * from './import.dto';
 export * from './import.service';
 export * from './import.controller';
+export * from './sheet-writer';

@@ -2,28 +2,74 @@ import ExcelJS from 'exceljs';
 import { spreadsheetCell } from './spreadsheet-text';
 
 /**
- * The one way the system writes a spreadsheet (templates, error reports): every cell through {@link spreadsheetCell},
- * so text a spreadsheet would run as a formula is written behind an apostrophe, numbers as numbers.
+ * The one way the system writes a spreadsheet (templates, error reports, report downloads): every cell through
+ * {@link spreadsheetCell}, so text a spreadsheet would run as a formula is written behind an apostrophe, numbers as numbers.
  */
 export type SheetValue = string | number | boolean | null | undefined;
 
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** A number an XLSX shows in a format of its own (a rate as a percentage, money with two decimals); a CSV writes the number. */
+export interface FormattedNumber {
+  value: number;
+  /** An Excel number format, e.g. `0.00%` or `#,##0.00`. */
+  numFmt: string;
+  /** What a CSV writes instead of the number (money exact to the cent: "403000000.00"). */
+  text?: string;
+}
+export type SheetCell = SheetValue | FormattedNumber;
+
+/** One sheet of a workbook. */
+export interface Sheet {
+  /** At most 31 characters, none of `[]:*?/\` (Excel's rules; {@link workbookOf} refuses others). */
+  name: string;
+  rows: SheetCell[][];
+  /** Rows kept in view while scrolling (the heading row: 1). */
+  frozenRows?: number;
+  /** Every column formatted as text, so codes such as "46" or "652801" stay text in Excel. */
+  textColumns?: boolean;
+}
+
+const isFormatted = (c: SheetCell): c is FormattedNumber => typeof c === 'object' && c !== null;
+
+/** Why Excel would refuse `name` as a sheet name, or null. */
+export function sheetNameProblem(name: string): string | null {
+  if (name.length === 0 || name.length > 31) return `a sheet name has 1 to 31 characters: ${name}`;
+  if (/[[\]:*?/\\]/.test(name)) return `a sheet name holds none of []:*?/\\: ${name}`;
+  if (name.startsWith("'") || name.endsWith("'")) return `a sheet name neither starts nor ends with an apostrophe: ${name}`;
+  return null;
+}
+
 /** A UTF-8 CSV with a BOM (so Excel opens it as UTF-8) and CRLF line ends. */
-export function csvOf(rows: SheetValue[][]): string {
-  const quote = (v: SheetValue) => {
+export function csvOf(rows: SheetCell[][]): string {
+  const quote = (c: SheetCell) => {
+    const v = isFormatted(c) ? (c.text ?? c.value) : c;
     const text = v === null || v === undefined ? '' : String(spreadsheetCell(v));
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
   return `\uFEFF${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
 }
 
-/** An XLSX of one sheet, its first row bold; `textColumns` keeps codes such as "46" or "652801" as text in Excel. */
-export async function xlsxOf(sheetName: string, rows: SheetValue[][], opts: { textColumns?: boolean } = {}): Promise<Buffer> {
+/** An XLSX of the sheets, in order, each with its first row bold. */
+export async function workbookOf(sheets: Sheet[]): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
-  const sheet = wb.addWorksheet(sheetName);
-  rows.forEach((r, i) => {
-    const row = sheet.addRow(r.map((v) => (v === null || v === undefined ? null : spreadsheetCell(v))));
-    if (i === 0) row.font = { bold: true };
-  });
-  if (opts.textColumns) (rows[0] ?? []).forEach((_, i) => (sheet.getColumn(i + 1).numFmt = '@'));
+  for (const s of sheets) {
+    const problem = sheetNameProblem(s.name);
+    if (problem) throw new Error(problem);
+    const sheet = wb.addWorksheet(s.name, s.frozenRows ? { views: [{ state: 'frozen', ySplit: s.frozenRows }] } : {});
+    s.rows.forEach((r, i) => {
+      const row = sheet.addRow(r.map((c) => (c === null || c === undefined ? null : spreadsheetCell(isFormatted(c) ? c.value : c))));
+      r.forEach((c, j) => {
+        if (isFormatted(c)) row.getCell(j + 1).numFmt = c.numFmt;
+      });
+      if (i === 0) row.font = { bold: true };
+    });
+    if (s.textColumns) (s.rows[0] ?? []).forEach((_, i) => (sheet.getColumn(i + 1).numFmt = '@'));
+  }
   return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+/** An XLSX of one sheet, its first row bold; `textColumns` keeps codes such as "46" or "652801" as text in Excel. */
+export function xlsxOf(sheetName: string, rows: SheetValue[][], opts: { textColumns?: boolean } = {}): Promise<Buffer> {
+  return workbookOf([{ name: sheetName, rows, textColumns: opts.textColumns }]);
 }

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
-import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
+import { INVESTMENT_SOURCES, type InvestmentSource } from '@chanjiao/contracts';
 import { IsCalendarDate, Paged, QueryInteger } from '@chanjiao/edge';
 import { OrderClassFigures, RateView, ReportQuery, YearQuery } from './report.dto';
 
@@ -58,7 +58,7 @@ export class CertificatePilotFigures {
 }
 
 export class InvestmentBySource {
-  @ApiProperty({ enum: INVESTMENT_SOURCES }) source!: string;
+  @ApiProperty({ enum: INVESTMENT_SOURCES }) source!: InvestmentSource;
   @ApiProperty({ example: '1000000.00' }) amount!: string;
 }
 

@@ -4,7 +4,13 @@ import { Page, PageRequest, toPage } from '@chanjiao/persistence';
 import { AgreementReadState, agreementTimeline, formatCents } from '../projection/partnership.projections';
 import { CounterRepository, rate, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
-import type { AgreementGroupRow, ExpiringAgreementRow, PartnershipGrouping, PartnershipReportView } from './partnership-report.dto';
+import type {
+  AgreementGroupRow,
+  ExpiringAgreementRow,
+  InvestmentFigures,
+  PartnershipGrouping,
+  PartnershipReportView,
+} from './partnership-report.dto';
 import type { OrderClassFigures, PartnershipsFigures, TrainingBasesFigures } from './report.dto';
 import { CounterMetric } from '../projection/counter-metric';
 
@@ -83,6 +89,21 @@ export class PartnershipReportService {
     return { investment: formatCents(await this.inYear(source, CounterMetric.TrainingBasesInvestment, year, asOf)) };
   }
 
+  /** Training-base investment dated from 1 January of the year to asOf (to 31 December when asOf is later), by source. */
+  async investment(source: ReportSource, year: number, asOf: string): Promise<InvestmentFigures> {
+    const rows =
+      asOf >= yearStart(year)
+        ? await this.counters.sum<{ source: string }>(source, CounterMetric.TrainingBasesInvestment, asOf, { year })
+        : [];
+    return {
+      total: formatCents(total(rows)),
+      bySource: INVESTMENT_SOURCES.map((kind) => ({
+        source: kind,
+        amount: formatCents(total(rows, (d: { source: string }) => d.source === kind)),
+      })),
+    };
+  }
+
   /** Agreements per group, order classes, 1+X pilots, industry colleges and investment by source. */
   async report(source: ReportSource, year: number, asOf: string, by: PartnershipGrouping): Promise<Omit<PartnershipReportView, 'asOf'>> {
     const dimsBy = by === 'year' ? 'all' : by;
@@ -98,9 +119,7 @@ export class PartnershipReportService {
         this.counters.sum(source, CounterMetric.PartnershipsPilotPartners, asOf),
         this.counters.sum<{ measure: string }>(source, CounterMetric.PartnershipsPilotResults, null, { year }),
         this.counters.sum(source, CounterMetric.PartnershipsIndustryColleges, asOf),
-        inRange
-          ? this.counters.sum<{ source: string }>(source, CounterMetric.TrainingBasesInvestment, asOf, { year })
-          : Promise.resolve([]),
+        this.investment(source, year, asOf),
         this.orderClasses(source, year),
       ]);
     const statusOf = (rows: typeof status, key: string | undefined, s: string) =>
@@ -150,10 +169,6 @@ export class PartnershipReportService {
       enterprises: total(enterprises),
     };
     const measure = (m: string) => total(results, (d: { measure: string }) => d.measure === m);
-    const bySource = INVESTMENT_SOURCES.map((kind) => ({
-      source: kind,
-      amount: formatCents(total(investment, (d: { source: string }) => d.source === kind)),
-    }));
     return {
       institution: source.institution,
       year,
@@ -173,7 +188,7 @@ export class PartnershipReportService {
         },
       },
       industryColleges: total(colleges),
-      investment: { total: formatCents(total(investment)), bySource },
+      investment,
     };
   }
 

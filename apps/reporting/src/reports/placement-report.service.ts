@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ProgramSnapshot } from '@chanjiao/contracts';
+import { DESTINATION_CATEGORIES, type DestinationCategory, type ProgramSnapshot } from '@chanjiao/contracts';
 import type { ReportSource } from './report-reader';
 import type { GraduateState, InternState } from '../projection/placement.projections';
 import { CounterRepository, rate, total } from './counter.repository';
@@ -27,6 +27,15 @@ export class PlacementReportService {
 
   /** The overview's `graduates`: graduations of the year, placed as of `asOf`, local employment. */
   async graduates(source: ReportSource, cohort: number, asOf: string): Promise<GraduatesFigures> {
+    return (await this.destinations(source, cohort, asOf)).figures;
+  }
+
+  /** As {@link graduates}, with the graduates whose destination in force on `asOf` is of each category (none: 0). */
+  async destinations(
+    source: ReportSource,
+    cohort: number,
+    asOf: string,
+  ): Promise<{ figures: GraduatesFigures; byCategory: Record<DestinationCategory, number> }> {
     // Summed in PostgreSQL: graduates' dims name their program.
     const [all, categories, local] = await Promise.all([
       this.counters.grandTotal(source, CounterMetric.Graduates, null, { graduationYear: cohort }),
@@ -34,7 +43,13 @@ export class PlacementReportService {
       this.counters.grandTotal(source, CounterMetric.GraduatesLocalEmployed, asOf, { cohort }),
     ]);
     const placed = total(categories, (d: { category: string }) => d.category !== 'not_placed');
-    return { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: local };
+    const byCategory = Object.fromEntries(
+      DESTINATION_CATEGORIES.map((c) => [c, total(categories, (d: { category: string }) => d.category === c)]),
+    ) as Record<DestinationCategory, number>;
+    return {
+      figures: { cohort, total: all, placed, notPlaced: all - placed, placement: rate(placed, all), localEmployed: local },
+      byCategory,
+    };
   }
 
   /** The overview's `internships`: internships starting from 1 January of the year to asOf (the year dimension ends it on 31 December). */

@@ -1,0 +1,45 @@
+import { csvOf, Sheet, SheetCell, workbookOf } from '@chanjiao/imports';
+import type { QualityReportView, QualityTableView, QualityValue } from './quality-report.dto';
+
+export const CSV_TYPE = 'text/csv; charset=utf-8';
+
+const PERCENT = '0.00%';
+const COUNT = '#,##0';
+const MONEY = '#,##0.00';
+
+const HEADING = ['项目', 'Item', '数值 / Value'];
+const RATE_HEADING = ['分子 / Numerator', '分母 / Denominator'];
+
+const isRate = (v: QualityValue): v is Exclude<QualityValue, number | string> => typeof v === 'object';
+
+/** A table's heading and rows: a count as a number, CNY as a number with two decimals, a rate as a percentage beside its terms. */
+function tableRows(t: QualityTableView): SheetCell[][] {
+  const rates = t.items.some((i) => isRate(i.value));
+  const rows: SheetCell[][] = [rates ? [...HEADING, ...RATE_HEADING] : HEADING];
+  for (const { item, itemEn, value } of t.items) {
+    if (isRate(value)) rows.push([item, itemEn, { value: value.rate, numFmt: PERCENT }, value.numerator, value.denominator]);
+    else if (typeof value === 'string') rows.push([item, itemEn, { value: Number(value), numFmt: MONEY, text: value }]);
+    else rows.push([item, itemEn, { value, numFmt: COUNT }]);
+  }
+  return rows;
+}
+
+/** One sheet per table, named as the report names the table, its heading row frozen. */
+export function qualityReportSheets(view: QualityReportView): Sheet[] {
+  return view.tables.map((t) => ({ name: t.table, rows: tableRows(t), frozenRows: 1 }));
+}
+
+/** One section per table: a row naming it (Chinese / English), its heading and rows; a blank row between sections. */
+export function qualityReportCsvRows(view: QualityReportView): SheetCell[][] {
+  return view.tables.flatMap((t, i) => [...(i > 0 ? [[]] : []), [`${t.table} / ${t.tableEn}`], ...tableRows(t)]);
+}
+
+export const qualityReportCsv = (view: QualityReportView): string => csvOf(qualityReportCsvRows(view));
+
+export const qualityReportXlsx = (view: QualityReportView): Promise<Buffer> => workbookOf(qualityReportSheets(view));
+
+/** `attachment` with an ASCII filename and the Chinese one (RFC 6266 `filename*`) for clients that read it. */
+export function qualityReportDisposition(year: number, extension: 'csv' | 'xlsx'): string {
+  const chinese = encodeURIComponent(`质量年报-${year}.${extension}`);
+  return `attachment; filename="quality-report-${year}.${extension}"; filename*=UTF-8''${chinese}`;
+}
