@@ -30,10 +30,11 @@ export class QualityReportController {
       '(到西部地区和东北地区就业: the placement counters count graduates by region without their destination category, so employment ' +
       'there cannot be told from further study or not_placed), C 类 and D 类 (enterprise size and rank are not recorded), ' +
       'research, technical-service and training funds, 月收入, 专业相关度, satisfaction, staffing and equipment. ' +
-      'format=csv: UTF-8 with a BOM, a section per table (a row naming it, a heading row, its items), rates as fractions. ' +
+      'Both files begin with a cover (封面: 学校 / Institution, 年度 / Year, 统计截止日期 / Figures as of, 数据更新至 / Newest event ' +
+      'applied). format=csv: UTF-8 with a BOM, a section per table (a row naming it, a heading row, its items), rates as fractions. ' +
       'format=xlsx: a sheet per table named in Chinese, heading row frozen, numbers as numbers, rates as percentages. ' +
       'Text a spreadsheet would run as a formula is written behind an apostrophe. Files come as attachments named ' +
-      'quality-report-<year>.<csv|xlsx> (filename* 质量年报-<year>).',
+      'quality-report-<institution>-<year>.<csv|xlsx> (filename* 质量年报-<institution>-<year>).',
   })
   @ApiProduces('application/json', CSV_TYPE, XLSX_TYPE)
   @ApiOkResponse({ type: QualityReportView })
@@ -48,10 +49,14 @@ export class QualityReportController {
       case 'json':
         return view;
       case 'csv':
-        void reply.header('content-type', CSV_TYPE).header('content-disposition', qualityReportDisposition(q.year, 'csv'));
+        void reply
+          .header('content-type', CSV_TYPE)
+          .header('content-disposition', qualityReportDisposition(view.institution, q.year, 'csv'));
         return qualityReportCsv(view);
       case 'xlsx':
-        void reply.header('content-type', XLSX_TYPE).header('content-disposition', qualityReportDisposition(q.year, 'xlsx'));
+        void reply
+          .header('content-type', XLSX_TYPE)
+          .header('content-disposition', qualityReportDisposition(view.institution, q.year, 'xlsx'));
         return qualityReportXlsx(view);
       default: {
         const never: never = format;

@@ -24,22 +24,44 @@ function tableRows(t: QualityTableView): SheetCell[][] {
   return rows;
 }
 
-/** One sheet per table, named as the report names the table, its heading row frozen. */
-export function qualityReportSheets(view: QualityReportView): Sheet[] {
-  return view.tables.map((t) => ({ name: t.table, rows: tableRows(t), frozenRows: 1 }));
+/** Whose report it is and as of when: a file filed or forwarded must say so without its filename. */
+export const COVER = { table: '封面', tableEn: 'Annual quality report' } as const;
+
+function coverRows(view: QualityReportView): SheetCell[][] {
+  return [
+    HEADING,
+    ['学校', 'Institution', view.institution],
+    ['年度', 'Year', view.year],
+    ['统计截止日期', 'Figures as of', view.date],
+    ['数据更新至', 'Newest event applied', view.asOf ?? '—'],
+  ];
 }
 
-/** One section per table: a row naming it (Chinese / English), its heading and rows; a blank row between sections. */
+/** A cover sheet, then one sheet per table, named as the report names the table, its heading row frozen. */
+export function qualityReportSheets(view: QualityReportView): Sheet[] {
+  return [
+    { name: COVER.table, rows: coverRows(view), frozenRows: 1 },
+    ...view.tables.map((t) => ({ name: t.table, rows: tableRows(t), frozenRows: 1 })),
+  ];
+}
+
+/** The cover, then one section per table: a row naming it (Chinese / English), its heading and rows; blank rows between. */
 export function qualityReportCsvRows(view: QualityReportView): SheetCell[][] {
-  return view.tables.flatMap((t, i) => [...(i > 0 ? [[]] : []), [`${t.table} / ${t.tableEn}`], ...tableRows(t)]);
+  const sections = [{ title: `质量年报 / ${COVER.tableEn}`, rows: coverRows(view) }].concat(
+    view.tables.map((t) => ({ title: `${t.table} / ${t.tableEn}`, rows: tableRows(t) })),
+  );
+  return sections.flatMap((s, i) => [...(i > 0 ? [[]] : []), [s.title], ...s.rows]);
 }
 
 export const qualityReportCsv = (view: QualityReportView): string => csvOf(qualityReportCsvRows(view));
 
 export const qualityReportXlsx = (view: QualityReportView): Promise<Buffer> => workbookOf(qualityReportSheets(view));
 
-/** `attachment` with an ASCII filename and the Chinese one (RFC 6266 `filename*`) for clients that read it. */
-export function qualityReportDisposition(year: number, extension: 'csv' | 'xlsx'): string {
-  const chinese = encodeURIComponent(`质量年报-${year}.${extension}`);
-  return `attachment; filename="quality-report-${year}.${extension}"; filename*=UTF-8''${chinese}`;
+/**
+ * `attachment` with an ASCII filename and the Chinese one (RFC 6266 `filename*`) for clients that read it; the
+ * institution's code (letters, digits, `_` and `-` only) is in both.
+ */
+export function qualityReportDisposition(institution: string, year: number, extension: 'csv' | 'xlsx'): string {
+  const chinese = encodeURIComponent(`质量年报-${institution}-${year}.${extension}`);
+  return `attachment; filename="quality-report-${institution}-${year}.${extension}"; filename*=UTF-8''${chinese}`;
 }

@@ -192,21 +192,32 @@ describe('GET /reports/quality-report (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="quality-report-2022.csv"; filename*=UTF-8''${encodeURIComponent('质量年报-2022.csv')}`,
+      `attachment; filename="quality-report-${stack.institution}-2022.csv"; filename*=UTF-8''${encodeURIComponent(`质量年报-${stack.institution}-2022.csv`)}`,
     );
     expect([...res.body.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     const text = res.body.toString('utf8');
     expect(text.endsWith('\r\n')).toBe(true);
-    const expected = EXPECTED.flatMap((t, i) => [
-      ...(i > 0 ? [['']] : []),
-      [`${t.table} / ${t.tableEn}`],
-      t.heading,
-      ...t.rows.map(([item, itemEn, ...rest]) => [
-        item as string,
-        itemEn as string,
-        ...(MONEY_TEXT[item as string] !== undefined ? [MONEY_TEXT[item as string]!] : rest.map(String)),
+    const cover = [
+      ['质量年报 / Annual quality report'],
+      ['项目', 'Item', '数值 / Value'],
+      ['学校', 'Institution', stack.institution],
+      ['年度', 'Year', '2022'],
+      ['统计截止日期', 'Figures as of', '2023-06-20'],
+      ['数据更新至', 'Newest event applied', '2023-06-19T08:00:00.000Z'],
+      [''],
+    ];
+    const expected = cover.concat(
+      EXPECTED.flatMap((t, i) => [
+        ...(i > 0 ? [['']] : []),
+        [`${t.table} / ${t.tableEn}`],
+        t.heading,
+        ...t.rows.map(([item, itemEn, ...rest]) => [
+          item as string,
+          itemEn as string,
+          ...(MONEY_TEXT[item as string] !== undefined ? [MONEY_TEXT[item as string]!] : rest.map(String)),
+        ]),
       ]),
-    ]);
+    );
     // Blank rows between sections: csv-parse gives them as one empty field.
     expect(parse(text.slice(1), { relax_column_count: true, skip_empty_lines: false })).toEqual(expected);
   });
@@ -216,13 +227,27 @@ describe('GET /reports/quality-report (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(res.headers['content-disposition']).toBe(
-      `attachment; filename="quality-report-2022.xlsx"; filename*=UTF-8''${encodeURIComponent('质量年报-2022.xlsx')}`,
+      `attachment; filename="quality-report-${stack.institution}-2022.xlsx"; filename*=UTF-8''${encodeURIComponent(`质量年报-${stack.institution}-2022.xlsx`)}`,
     );
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(res.body as never);
-    expect(wb.worksheets.map((s) => s.name)).toEqual(EXPECTED.map((t) => t.table));
+    expect(wb.worksheets.map((s) => s.name)).toEqual(['封面', ...EXPECTED.map((t) => t.table)]);
+    const cover = wb.worksheets[0]!;
+    expect(cover.views).toEqual([expect.objectContaining({ state: 'frozen', ySplit: 1 })]);
+    expect(
+      cover
+        .getSheetValues()
+        .slice(1)
+        .map((r) => (r as unknown[]).slice(1)),
+    ).toEqual([
+      ['项目', 'Item', '数值 / Value'],
+      ['学校', 'Institution', stack.institution],
+      ['年度', 'Year', 2022],
+      ['统计截止日期', 'Figures as of', '2023-06-20'],
+      ['数据更新至', 'Newest event applied', '2023-06-19T08:00:00.000Z'],
+    ]);
     for (const [n, t] of EXPECTED.entries()) {
-      const sheet = wb.worksheets[n]!;
+      const sheet = wb.worksheets[n + 1]!;
       expect(sheet.views).toEqual([expect.objectContaining({ state: 'frozen', ySplit: 1 })]);
       expect(sheet.rowCount).toBe(1 + t.rows.length);
       expect(sheet.getRow(1).font).toMatchObject({ bold: true });

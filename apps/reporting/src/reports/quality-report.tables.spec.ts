@@ -124,7 +124,18 @@ describe('the quality report as files', () => {
   };
 
   it('a sheet per table, named in Chinese as Excel allows, its heading row frozen', () => {
-    const sheets = qualityReportSheets(view);
+    const [cover, ...sheets] = qualityReportSheets(view);
+    expect(cover).toEqual({
+      name: '封面',
+      frozenRows: 1,
+      rows: [
+        ['项目', 'Item', '数值 / Value'],
+        ['学校', 'Institution', view.institution],
+        ['年度', 'Year', 2022],
+        ['统计截止日期', 'Figures as of', '2023-06-20'],
+        ['数据更新至', 'Newest event applied', '—'],
+      ],
+    });
     expect(sheets.map((s) => s.name)).toEqual(['服务贡献表', '计分卡', '教学资源与落实政策表', '产教融合']);
     for (const s of sheets) {
       expect(sheetNameProblem(s.name)).toBeNull();
@@ -144,8 +155,18 @@ describe('the quality report as files', () => {
     ]);
   });
 
-  it('a CSV section per table: a row naming it, its heading and items, a blank row between', () => {
-    const rows = qualityReportCsvRows(view);
+  it('a CSV cover, then a section per table: a row naming it, its heading and items, a blank row between', () => {
+    const all = qualityReportCsvRows(view);
+    expect(all.slice(0, 7)).toEqual([
+      ['质量年报 / Annual quality report'],
+      ['项目', 'Item', '数值 / Value'],
+      ['学校', 'Institution', view.institution],
+      ['年度', 'Year', 2022],
+      ['统计截止日期', 'Figures as of', '2023-06-20'],
+      ['数据更新至', 'Newest event applied', '—'],
+      [],
+    ]);
+    const rows = all.slice(7);
     const sections = rows.filter((r) => r.length === 1).map((r) => r[0]);
     expect(sections).toEqual([
       '服务贡献表 / Service contribution',
@@ -166,8 +187,8 @@ describe('the quality report as files', () => {
   });
 
   it('names the download in ASCII and, for clients that read it, in Chinese', () => {
-    expect(qualityReportDisposition(2022, 'xlsx')).toBe(
-      `attachment; filename="quality-report-2022.xlsx"; filename*=UTF-8''%E8%B4%A8%E9%87%8F%E5%B9%B4%E6%8A%A5-2022.xlsx`,
+    expect(qualityReportDisposition('BZVTC', 2022, 'xlsx')).toBe(
+      `attachment; filename="quality-report-BZVTC-2022.xlsx"; filename*=UTF-8''%E8%B4%A8%E9%87%8F%E5%B9%B4%E6%8A%A5-BZVTC-2022.xlsx`,
     );
   });
 });
