@@ -166,9 +166,6 @@ export const allianceContributionProjection: Projection<DataOf<typeof AllianceCo
   },
 };
 
-/** Participating bodies of an activity: the count given, else the distinct listed ones. */
-export const participantsOf = (a: DataOf<typeof AllianceActivityHeld>): number => a.participantCount ?? a.participants.length;
-
 /**
  * Activities: counted by alliance, year, kind and online; each activity's participant count is its
  * own cell (so the largest forum is a max at read time), and each listed participant is a cell
@@ -190,13 +187,12 @@ export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivi
         value: 1,
       },
     ];
-    const count = participantsOf(a);
-    if (count > 0) {
+    if (a.participantCount > 0) {
       facts.push({
         metric: CounterMetric.AllianceActivityParticipants,
         dims: { allianceId: a.allianceId, activityId: a.activityId, year, kind: a.kind },
         day: a.date,
-        value: count,
+        value: a.participantCount,
       });
     }
     for (const participant of new Set(a.participants)) {
