@@ -49,7 +49,10 @@ export function decideActivity(
       ok: true,
       outcome: 'created',
       state,
-      emit: emit(AllianceActivityHeld, { ...state, participantCount: participatingBodies(state.participants, state.participantCount) }),
+      emit: emit(
+        AllianceActivityHeld,
+        Object.assign({}, state, { participantCount: participatingBodies(state.participants, state.participantCount) }),
+      ),
     }
   );
 }
