@@ -169,7 +169,9 @@ export const allianceContributionProjection: Projection<DataOf<typeof AllianceCo
 /**
  * Activities: counted by alliance, year, kind and online; each activity's participant count is its
  * own cell (so the largest forum is a max at read time), and each listed participant is a cell
- * (so distinct participants are the non-zero cells).
+ * (so distinct participants are the non-zero cells). A state stored from a v1 event (before v2) still holds v1's data,
+ * participantCount possibly null: its facts were counted then by the same rule, and a recount of this kind's stored
+ * states (`recomputeFacts`) would have to upcast them first.
  */
 export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivityHeld> | null> = {
   kind: 'alliance_activity',
