@@ -30,7 +30,7 @@ function writeCall(e: CloudEvent): { method: 'PUT' | 'POST'; path: string; body:
       const { allianceId, ...body } = d;
       return { method: 'POST', path: `/alliances/${allianceId}/contributions`, body: clean(body) };
     }
-    case 'alliance.activity.held.v1': {
+    case 'alliance.activity.held.v2': {
       const { allianceId, ...body } = d;
       return { method: 'POST', path: `/alliances/${allianceId}/activities`, body: clean(body) };
     }

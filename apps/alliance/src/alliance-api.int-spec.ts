@@ -343,7 +343,14 @@ describe('alliance write API (real PostgreSQL)', () => {
         { allianceId: 'A1', activityId: 'T1', kind: 'training', title: 'T', date: '2022-04-01', online: true, participantCount: 15 },
       ]);
       expect(batch.body.summary).toMatchObject({ created: 1 });
-      expect(await events('A1/F1')).toHaveLength(1);
+      // The view keeps the count as given (none); the event (v2) carries the number of participating bodies.
+      expect(await events('A1/F1')).toEqual([
+        {
+          type: 'alliance.activity.held.v2',
+          sequence: 1,
+          data: expect.objectContaining({ participants: ['E1', '新疆大学'], participantCount: 2 }),
+        },
+      ]);
     });
   });
 

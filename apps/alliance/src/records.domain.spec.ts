@@ -1,3 +1,4 @@
+import { AllianceActivityHeld } from '@chanjiao/contracts';
 import { decideActivity } from './activities/activity.domain';
 import { normalizeAmount, toCents } from './common/money';
 import { decideContribution } from './contributions/contribution.domain';
@@ -116,6 +117,14 @@ describe('activities', () => {
       ok: false,
       error: { code: 'activity_exists' },
     });
+  });
+
+  it('publishes v2: the number of participating bodies, the count given or else the distinct participants listed', () => {
+    const given = decideActivity(undefined, input, FOUNDED);
+    expect(given.ok && given.emit).toMatchObject({ definition: AllianceActivityHeld, data: { participantCount: 40 } });
+    const listed = decideActivity(undefined, { ...input, participantCount: null }, FOUNDED);
+    expect(listed).toMatchObject({ ok: true, state: { participantCount: null } });
+    expect(listed.ok && listed.emit?.data).toMatchObject({ participants: ['E1', '新疆大学'], participantCount: 2 });
   });
 
   it('an activity dated before the alliance was founded is refused, naming date', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ALL_EVENTS } from './registry';
+import { ALL_EVENT_VERSIONS } from './registry';
+import type { EventDefinition } from './define-event';
 
 /**
  * Renders the event catalogue (docs/events.md) from the definitions themselves,
@@ -23,13 +24,26 @@ export function renderEventCatalogue(): string {
     'Delivery is at least once: consumers deduplicate by `id` and reorder by `sequence` per `<service>.<entity>` stream',
     'and subject. No event carries personal names, ID-card numbers or phone numbers.',
     '',
+    'Versions: a change to an event that its consumers would read differently is a new version of its type',
+    '(`….v<N+1>`), defined with an upcaster from the version before (`defineNextVersion`). Publishers publish the latest',
+    "version once every consumer knows it; a consumer checks each event against its own version's schema and upcasts it",
+    'to the latest version before applying it (`upcastEvent`), so events published in an earlier version, in flight,',
+    'parked or logged, still count. Logs keep each event in the version it came in. A superseded version stays below.',
+    '',
     '| type | subject | description |',
     '|---|---|---|',
-    ...ALL_EVENTS.map((d) => `| \`${d.type}\` | ${d.subject} | ${d.description} |`),
+    ...ALL_EVENT_VERSIONS.map(
+      (d) => `| \`${d.type}\` | ${d.subject} | ${supersededBy(d) ? `Superseded by \`${supersededBy(d)!.type}\`. ` : ''}${d.description} |`,
+    ),
     '',
   ];
-  for (const d of ALL_EVENTS) {
-    lines.push(`## \`${d.type}\``, '', d.description, '', `- source: \`/chanjiao/${d.service}\``, `- subject: ${d.subject}`, '');
+  for (const d of ALL_EVENT_VERSIONS) {
+    const next = supersededBy(d);
+    lines.push(`## \`${d.type}\``, '', d.description, '', `- source: \`/chanjiao/${d.service}\``, `- subject: ${d.subject}`);
+    if (d.supersedes)
+      lines.push(`- supersedes \`${d.supersedes.from.type}\`, whose events consumers upcast to it: ${d.supersedes.changes}`);
+    if (next) lines.push(`- superseded by \`${next.type}\`: no longer published; consumers upcast its events`);
+    lines.push('');
     lines.push(
       '`data` schema (JSON Schema):',
       '',
@@ -40,4 +54,8 @@ export function renderEventCatalogue(): string {
     );
   }
   return lines.join('\n');
+}
+
+function supersededBy(d: EventDefinition): EventDefinition | undefined {
+  return ALL_EVENT_VERSIONS.find((v) => v.supersedes?.from === d);
 }

@@ -7,7 +7,7 @@ import {
   normalizeEventId,
   renderEventCatalogue,
   StudentEnrolled,
-  ALL_EVENTS,
+  ALL_EVENT_VERSIONS,
   streamOf,
 } from './index';
 
@@ -68,8 +68,8 @@ describe('event contracts', () => {
     ).toThrow();
   });
 
-  it('routing keys follow <service>.<entity>.<verb>.v<N> and streams are <service>.<entity>', () => {
-    for (const d of ALL_EVENTS) {
+  it('routing keys follow <service>.<entity>.<verb>.v<N> and streams are <service>.<entity>, in every version', () => {
+    for (const d of ALL_EVENT_VERSIONS) {
       expect(d.type).toMatch(/^[a-z]+\.[a-z_]+\.[a-z_]+\.v\d+$/);
       expect(streamOf(d.type)).toBe(`${d.service}.${d.entity}`);
     }

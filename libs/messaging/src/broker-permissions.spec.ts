@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ALL_EVENTS } from '@chanjiao/contracts';
+import { ALL_EVENT_VERSIONS } from '@chanjiao/contracts';
 import { brokerUserDefinitions, consumerGrant, literal, NOTHING, publisherGrant, rabbitPasswordHash, vhostOf } from './broker-permissions';
 import { deadLetterQueueName, retryQueueName } from './topology';
 
@@ -19,8 +19,9 @@ describe('broker permissions', () => {
       expect(matches(grant.configure, name)).toBe(false);
     }
     expect(grant.topic).toEqual({ exchange, write: '^enrollment\\.', read: NOTHING });
-    // Every event type is published under its own type: each writer may publish all of its own, none of the others'.
-    for (const event of ALL_EVENTS) {
+    // Every event type is published under its own type (an earlier version too, by an instance not yet updated): each
+    // writer may publish all of its own, none of the others'.
+    for (const event of ALL_EVENT_VERSIONS) {
       for (const service of ['enrollment', 'placement', 'partnership', 'alliance']) {
         expect({ service, type: event.type, allowed: matches(publisherGrant(service, exchange).topic!.write, event.type) }).toEqual({
           service,

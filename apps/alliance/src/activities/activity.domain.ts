@@ -1,4 +1,4 @@
-import { ActivityKind, AllianceActivityHeld } from '@chanjiao/contracts';
+import { ActivityKind, AllianceActivityHeld, participatingBodies } from '@chanjiao/contracts';
 import { Decision, emit, unchanged } from '@chanjiao/domain';
 import { beforeFounding } from '../common/decision';
 import { AllianceErrorCode as Code, fail } from '../common/alliance.errors';
@@ -12,6 +12,7 @@ export interface ActivityState {
   online: boolean;
   /** Distinct member ids or institution names, in the order first given. */
   participants: string[];
+  /** As given (the API shows null when none was); the event carries the number of participating bodies. */
   participantCount: number | null;
 }
 
@@ -48,7 +49,10 @@ export function decideActivity(
       ok: true,
       outcome: 'created',
       state,
-      emit: emit(AllianceActivityHeld, { ...state }),
+      emit: emit(
+        AllianceActivityHeld,
+        Object.assign({}, state, { participantCount: participatingBodies(state.participants, state.participantCount) }),
+      ),
     }
   );
 }

@@ -61,6 +61,22 @@ describe('alliance projections', () => {
     expect(sumCounters(counters, 'alliance.activity_participant', (d) => d.year === 2022 && d.allianceId === 'A1')).toBe(4);
   });
 
+  it('activities published as v1 (upcast) count as the same activities published as v2, in any order', () => {
+    const activities = (v1: boolean) => {
+      const f = new AllianceEventFactory('BZVTC');
+      const held = v1 ? f.activityV1.bind(f) : f.activity.bind(f);
+      return [
+        held('A1', 'F1', { participants: ['E1', 'V1', '新疆大学'] }),
+        held('A1', 'F2', { participants: ['E1'], participantCount: 40 }),
+        f.activity('A1', 'F3', { participants: ['E1', 'G1'] }),
+      ];
+    };
+    const v2 = projectInBatches(activities(false));
+    expect(sumCounters(v2, 'alliance.activity_participants')).toBe(3 + 40 + 2);
+    expect(projectInBatches(activities(true))).toEqual(v2);
+    expect(projectInBatches(activities(true).reverse())).toEqual(v2);
+  });
+
   it('duplicates and any delivery order give the same counters', () => {
     const events = allianceYear(new AllianceEventFactory('BZVTC'));
     const clean = projectInBatches(events);

@@ -166,13 +166,12 @@ export const allianceContributionProjection: Projection<DataOf<typeof AllianceCo
   },
 };
 
-/** Participating bodies of an activity: the count given, else the distinct listed ones. */
-export const participantsOf = (a: DataOf<typeof AllianceActivityHeld>): number => a.participantCount ?? a.participants.length;
-
 /**
  * Activities: counted by alliance, year, kind and online; each activity's participant count is its
  * own cell (so the largest forum is a max at read time), and each listed participant is a cell
- * (so distinct participants are the non-zero cells).
+ * (so distinct participants are the non-zero cells). A state stored from a v1 event (before v2) still holds v1's data,
+ * participantCount possibly null: its facts were counted then by the same rule, and a recount of this kind's stored
+ * states (`recomputeFacts`) would have to upcast them first.
  */
 export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivityHeld> | null> = {
   kind: 'alliance_activity',
@@ -190,13 +189,12 @@ export const allianceActivityProjection: Projection<DataOf<typeof AllianceActivi
         value: 1,
       },
     ];
-    const count = participantsOf(a);
-    if (count > 0) {
+    if (a.participantCount > 0) {
       facts.push({
         metric: CounterMetric.AllianceActivityParticipants,
         dims: { allianceId: a.allianceId, activityId: a.activityId, year, kind: a.kind },
         day: a.date,
-        value: count,
+        value: a.participantCount,
       });
     }
     for (const participant of new Set(a.participants)) {

@@ -54,7 +54,7 @@ export function createProjectionMap(settings: ProjectionSettings): Record<EventT
     'alliance.member.departed.v1': [any(allianceMemberProjection)],
     'alliance.charter.adopted.v1': [any(allianceCharterProjection)],
     'alliance.contribution.recorded.v1': [any(allianceContributionProjection)],
-    'alliance.activity.held.v1': [any(allianceActivityProjection)],
+    'alliance.activity.held.v2': [any(allianceActivityProjection)],
     'partnership.partner.registered.v1': [any(partnerProjection)],
     'partnership.partner.updated.v1': [any(partnerProjection)],
     'partnership.agreement.signed.v1': [any(agreementProjection), any(partnerProjection)],

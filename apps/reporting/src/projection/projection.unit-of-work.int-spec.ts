@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { DataSource } from 'typeorm';
 import { createDataSource, PgClient, sendTogether } from '@chanjiao/persistence';
 import { freshDatabase, statementsOf, tapConnections } from '@chanjiao/testing';
+import { upcastEvent } from '@chanjiao/contracts';
+import { AllianceEventFactory } from '../../../../test/fixtures/alliance-events';
 import { EnrollmentEventFactory } from '../../../../test/fixtures/enrollment-events';
 import { PlacementEventFactory } from '../../../../test/fixtures/placement-events';
 import { MIGRATIONS } from '../migrations';
@@ -70,7 +72,7 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
     const e = f.enrolled('S1');
     // What a producer may send: other spacing and order, and an extension this consumer does not know.
     const body = JSON.stringify({ comexampleext: 'kept', ...e }, null, 1);
-    const tx = await uow.begin([e], [body]);
+    const tx = await uow.begin([e], [{ body, type: e.type }]);
     tx.project(e);
     await tx.commit();
     const rows = await ds.query(`SELECT event::text AS event, type, sequence, subject FROM event_log WHERE id = $1`, [e.id]);
@@ -141,6 +143,26 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
     expect(interns.map((r: { id: string }) => r.id)).toEqual(['S1', 'S2']);
     expect(Object.keys(interns[1].state.internships)).toEqual(['I1']);
     expect(await ds.query(`SELECT * FROM stream_pending WHERE institution = 'PARK'`)).toEqual([]);
+  });
+
+  it('logs an upcast event at the version it came in, and upcasts a v1 event parked before its type had a v2', async () => {
+    const f = new AllianceEventFactory('V1');
+    // Sequence 2 parked as v1 (as reporting parked it before v2), then its predecessor, itself received as v1.
+    const [first, parked] = [f.activityV1('A1', 'F1', { participants: ['E1'] }), f.activityV1('A1', 'F1', { participants: ['E1', 'E2'] })];
+    await ds.query(
+      `INSERT INTO stream_pending (institution, stream, subject, sequence, event) VALUES ($1, 'alliance.activity', $2, 2, $3)`,
+      [parked.institution, parked.subject, JSON.stringify(parked)],
+    );
+    const upcast = upcastEvent(first);
+    const tx = await uow.begin([upcast], [{ body: JSON.stringify(first), type: first.type }]);
+    expect(tx.project(upcast)).toBe('applied');
+    await tx.commit();
+    const [logged] = await ds.query(`SELECT type, event FROM event_log WHERE id = $1`, [first.id]);
+    expect(logged).toEqual({ type: 'alliance.activity.held.v1', event: first });
+    const [activity] = await ds.query(`SELECT state FROM read_model WHERE institution = 'V1' AND kind = 'alliance_activity'`);
+    expect(activity.state).toEqual(upcastEvent(parked).data);
+    expect(activity.state.participantCount).toBe(2);
+    expect(await ds.query(`SELECT * FROM stream_pending WHERE institution = 'V1'`)).toEqual([]);
   });
 
   it('reads and writes a batch of 500 streams by index probes, not by scanning tables without statistics', async () => {

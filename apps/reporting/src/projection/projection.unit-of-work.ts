@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryRunner } from 'typeorm';
 import { joinJsonTexts, jsonTextsSql, KEYED_TRANSACTION_SETTINGS, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
-import { CloudEvent, streamOf } from '@chanjiao/contracts';
-import type { EventTransaction, EventUnitOfWork } from '@chanjiao/messaging';
+import { CloudEvent, streamOf, upcastEvent } from '@chanjiao/contracts';
+import type { EventTransaction, EventUnitOfWork, ReceivedEvent } from '@chanjiao/messaging';
 import { CounterCell, Key, ProjectionEngine, ProjectOutcome, ReadModel, StreamPosition } from './projection.engine';
 import { ProjectionRegistry } from './projection.registry';
 
@@ -26,15 +26,23 @@ function lockReadModels(keys: readonly Key[]): readonly [string, unknown[]] {
 }
 
 /**
- * The event_log rows as the statement's parameters: each event as the body it came in where that is known (valid
- * JSON already, stored as it is), else serialized.
+ * The event_log rows as the statement's parameters: each event as it came (the body and the type of the version it was
+ * published as; valid JSON already, stored as it is) where that is known, else serialized.
  */
 const EVENT_LOG_COLUMNS = ['id', 'institution', 'type', 'subject', 'sequence', 'time'] as const;
 
-function eventLogRows(events: ReadonlyArray<{ event: CloudEvent; body?: string }>): unknown[] {
+interface Logged {
+  /** At the latest version of its type: what the engine projects. */
+  event: CloudEvent;
+  received?: ReceivedEvent;
+}
+
+function eventLogRows(events: readonly Logged[]): unknown[] {
   return [
-    ...EVENT_LOG_COLUMNS.map((column) => events.map(({ event }) => event[column])),
-    joinJsonTexts(events.map(({ event, body }) => body ?? JSON.stringify(event))),
+    ...EVENT_LOG_COLUMNS.map((column) =>
+      column === 'type' ? events.map(({ event, received }) => received?.type ?? event.type) : events.map(({ event }) => event[column]),
+    ),
+    joinJsonTexts(events.map(({ event, received }) => received?.body ?? JSON.stringify(event))),
   ];
 }
 
@@ -91,10 +99,13 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
     private readonly registry: ProjectionRegistry,
   ) {}
 
-  /** `received`: the body each event came in, kept in the log as it came (else the event is serialized). */
-  async begin(events: readonly CloudEvent[], received?: readonly string[]): Promise<ProjectionTransaction> {
-    const byId = new Map<string, { event: CloudEvent; body?: string }>();
-    events.forEach((event, i) => byId.set(event.id, { event, body: received?.[i] }));
+  /**
+   * `events` at the latest version of their types (as the consumer upcasts them); `received`: each as it came, kept so
+   * in the log (else the event is serialized).
+   */
+  async begin(events: readonly CloudEvent[], received?: readonly ReceivedEvent[]): Promise<ProjectionTransaction> {
+    const byId = new Map<string, Logged>();
+    events.forEach((event, i) => byId.set(event.id, { event, received: received?.[i] }));
     const logged = [...byId.values()];
     const engine = new ProjectionEngine(
       this.registry,
@@ -150,8 +161,8 @@ export class ProjectionTransaction implements EventTransaction {
     return this.engine.project(event);
   }
 
-  /** `logged`: the batch's events, each id once, with the body each came in where known. */
-  async load(logged: ReadonlyArray<{ event: CloudEvent; body?: string }>): Promise<void> {
+  /** `logged`: the batch's events, each id once, with each as it came where known. */
+  async load(logged: readonly Logged[]): Promise<void> {
     // Everything the batch needs before projecting goes in one round trip, on the assumption that its events are new
     // (a redelivered one only costs a lock and a lookup that go unused): open the transaction, record the events in
     // the inbox (one JSON document parsed once; each event lands in the json column as the text it came in), lock
@@ -201,7 +212,14 @@ export class ProjectionTransaction implements EventTransaction {
       Array<{ event: CloudEvent }>,
       ReadModel[],
     ];
-    const more = this.engine.load({ fresh: inserted.map((r) => r.id), positions, parked: parked.map((p) => p.event), readModels });
+    // A parked event holds the version that was the latest when it was parked (v1, parked before its type had a v2):
+    // it is upcast as the consumer upcasts what it receives.
+    const more = this.engine.load({
+      fresh: inserted.map((r) => r.id),
+      positions,
+      parked: parked.map((p) => upcastEvent(p.event)),
+      readModels,
+    });
     // Parked events may change read models the batch's own events do not (rare): those rows are locked now, after
     // the others. Against another batch locking the same rows in key order this can deadlock; PostgreSQL then fails
     // one of them, which the transport runs again.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineEvent, EventOf } from '../define-event';
+import { defineEvent, defineNextVersion, EventOf } from '../define-event';
 import { SECTORS } from '../reference';
 import { zDate, zId } from './common';
 
@@ -130,23 +130,42 @@ export const AllianceContributionRecorded = defineEvent({
   }),
 });
 
-export const AllianceActivityHeld = defineEvent({
+const activity = {
+  allianceId: zId,
+  activityId: zId,
+  kind: z.enum(ACTIVITY_KINDS),
+  title: z.string().min(1).max(200),
+  date: zDate,
+  online: z.boolean(),
+  participants: z.array(z.string().min(1).max(200)),
+};
+
+/** Superseded by {@link AllianceActivityHeld} (v2): still defined for the events published as v1, which consumers upcast. */
+export const AllianceActivityHeldV1 = defineEvent({
   service: 'alliance',
   entity: 'activity',
   subject: '`<allianceId>/<activityId>`',
   type: 'alliance.activity.held.v1',
   description:
     'The alliance held an activity. `participants` are distinct member ids or institution names (never people); `participantCount` is the number of participating bodies (at least the listed ones), null if unknown.',
-  schema: z.object({
-    allianceId: zId,
-    activityId: zId,
-    kind: z.enum(ACTIVITY_KINDS),
-    title: z.string().min(1).max(200),
-    date: zDate,
-    online: z.boolean(),
-    participants: z.array(z.string().min(1).max(200)),
-    participantCount: z.number().int().min(0).nullable(),
-  }),
+  schema: z.object({ ...activity, participantCount: z.number().int().min(0).nullable() }),
+});
+
+/**
+ * The number of bodies that took part in an activity (DESIGN.md §5 `forumParticipants` takes the largest): the count the
+ * secretariat gave, else the distinct participants listed.
+ */
+export const participatingBodies = (participants: readonly string[], participantCount: number | null | undefined): number =>
+  participantCount ?? participants.length;
+
+export const AllianceActivityHeld = defineNextVersion(AllianceActivityHeldV1, {
+  type: 'alliance.activity.held.v2',
+  description:
+    'The alliance held an activity. `participants` are distinct member ids or institution names (never people); `participantCount` is the number of participating bodies: the count given (at least the listed ones), else the number listed.',
+  schema: z.object({ ...activity, participantCount: z.number().int().min(0) }),
+  changes:
+    '`participantCount` is always a number: where v1 had null (no count given), it is the number of `participants` listed, so that no consumer has to know that rule.',
+  upcast: (v1) => Object.assign({}, v1, { participantCount: participatingBodies(v1.participants, v1.participantCount) }),
 });
 
 export const ALLIANCE_EVENTS = [

@@ -2,12 +2,12 @@ import { Logger } from '@nestjs/common';
 import { CustomTransportStrategy, Server } from '@nestjs/microservices';
 import type { AmqpConnectionManager, ChannelWrapper } from 'amqp-connection-manager';
 import type { Channel, ConfirmChannel, ConsumeMessage } from 'amqplib';
-import { CloudEvent, InvalidEventError, parseEvent, traceIdOf } from '@chanjiao/contracts';
+import { CloudEvent, InvalidEventError, parseEvent, traceIdOf, typesUpcastTo, upcastEvent } from '@chanjiao/contracts';
 import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
 import { BatchTurn } from './batch-turn';
-import type { EventApplier, EventTransaction, EventUnitOfWork } from './event-unit-of-work';
+import type { EventApplier, EventTransaction, EventUnitOfWork, ReceivedEvent } from './event-unit-of-work';
 
 export const AMQP_EVENTS_TRANSPORT = Symbol('AMQP_EVENTS');
 
@@ -19,7 +19,8 @@ export interface AmqpEventServerOptions<TTx extends EventTransaction = EventTran
   unitOfWork: EventUnitOfWork<TTx>;
   /**
    * Applies every event type it names within the batch's transaction; the consumer calls it directly (Nest only starts
-   * and stops the transport, no handler is looked up per event). A type it does not name is dead-lettered (`no_handler`).
+   * and stops the transport, no handler is looked up per event). An earlier version of a type it names reaches it
+   * upcast to that type; a type it does not name is dead-lettered (`no_handler`).
    */
   applier: EventApplier<TTx>;
   /** Unacked deliveries at once; by default the batches in flight ({@link prefetchForBatches}). */
@@ -68,9 +69,10 @@ interface Delivery {
 }
 
 interface Decoded extends Delivery {
+  /** At the latest version of its type. */
   event: CloudEvent;
-  /** The body as received (the unit of work may keep it instead of serializing the event again). */
-  text: string;
+  /** The body and type as received (the unit of work may keep them instead of serializing the event again). */
+  received: ReceivedEvent;
   attempt: number;
 }
 
@@ -141,12 +143,12 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   /** The batching options with their defaults. */
   private readonly batching: { batchSize: number; batchWindowMs: number; concurrency: number; prefetch: number };
 
-  /** The types the applier takes. */
+  /** The types the applier takes, and their earlier versions. */
   private readonly applied: ReadonlySet<string>;
 
   constructor(private readonly options: AmqpEventServerOptions<TTx>) {
     super();
-    this.applied = new Set(options.applier.types);
+    this.applied = new Set(options.applier.types.flatMap(typesUpcastTo));
     const { batchSize = 500, batchWindowMs = 20, concurrency = 1 } = options;
     this.batching = { batchSize, batchWindowMs, concurrency, prefetch: options.prefetch ?? prefetchForBatches(batchSize, concurrency) };
     this.pauses = options.pauses ?? new WorkerPauses(this.logger);
@@ -427,7 +429,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
     try {
       tx = await this.options.unitOfWork.begin(
         items.map((d) => d.event),
-        items.map((d) => d.text),
+        items.map((d) => d.received),
       );
     } finally {
       turn?.hasBegun();
@@ -485,18 +487,23 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
       return Object.assign({}, delivery, { reason: 'malformed_json', error: 'message body is not JSON' });
     }
     let event: CloudEvent;
+    let type: string;
     try {
+      // Checked against its own version's schema, then (once it is known to be wanted) upcast to the latest version:
+      // the applier sees only those, the log keeps the body and type it came in.
       event = parseEvent(body);
+      type = event.type;
+      if (!this.applied.has(type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${type}` });
+      event = upcastEvent(event);
     } catch (e) {
       return Object.assign({}, delivery, {
         reason: e instanceof InvalidEventError ? 'invalid_event' : 'undecodable',
         error: (e as Error).message,
       });
     }
-    if (!this.applied.has(event.type)) return Object.assign({}, delivery, { reason: 'no_handler', error: `no handler for ${event.type}` });
     const headers = delivery.message.properties.headers ?? {};
     const attempt = Number(headers[H_ATTEMPT] ?? 0) + 1;
-    return Object.assign({}, delivery, { event, text, attempt });
+    return Object.assign({}, delivery, { event, received: { body: text, type }, attempt });
   }
 
   private async retryOrDeadLetter(d: Decoded, error: Error): Promise<void> {
