@@ -1,6 +1,8 @@
 import { grantKeyVerifier, migrateAuthDatabase } from '@chanjiao/auth';
+import { Client } from 'pg';
 import { resolveSecretEnv } from '@chanjiao/config';
 import { databaseName } from '@chanjiao/persistence';
+import { biReaderGrants } from '../../apps/reporting/src/bi/bi-reader';
 import { StackPlan, STACK_APPS, stackPlan } from '../stack-plan';
 import { StackCredentials, stackCredentials } from '../stack-secrets';
 import { adoptObjects, connectTo, ensureOwnedDatabase, ensureServiceRole } from './postgres';
@@ -19,7 +21,8 @@ function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps:
       url: plan.apps[app].databaseUrl,
       owner: plan.apps[app].role,
       password: credentials.apps[app].databasePassword,
-      readers: [],
+      // BI tools read reporting's views (and nothing else there: grantBiReader).
+      readers: app === 'reporting' ? [{ role: plan.bi.role, password: credentials.bi.password }] : [],
     })),
     keys: {
       url: plan.authDatabaseUrl,
@@ -67,8 +70,27 @@ export async function provisionDatabases(plan: StackPlan, credentials: StackCred
   for (const db of [...apps, keys]) await provisionDatabase(db, log);
   log(
     `postgres: roles ${[...apps, keys].map((db) => db.owner).join(', ')} each own their database, which only they may connect to; ` +
-      `the services read keys as ${plan.auth.verifier}`,
+      `the services read keys as ${plan.auth.verifier}, BI tools ${plan.apps.reporting.role}'s views as ${plan.bi.role}`,
   );
+}
+
+/**
+ * The BI role's grants in the reporting database (`biReaderGrants`: the `bi` views, nothing else), as its owner, after
+ * its migrations: so that a database migrated before the role existed ends as a fresh one does.
+ */
+export async function grantBiReader(ownerUrl: string, role: string): Promise<void> {
+  const client = new Client({ connectionString: ownerUrl, application_name: 'chanjiao-migrate' });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    for (const statement of biReaderGrants(role)) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await client.end();
+  }
 }
 
 /** The keys database's migrations, as its owner, then the verifier's grants (on the tables as they now are). */

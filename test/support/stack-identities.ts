@@ -24,6 +24,6 @@ export async function removeStackIdentities(env: Record<string, string>): Promis
   const plan: StackPlan = stackPlan(env);
   const databases = [...STACK_APPS.map((app) => plan.apps[app].databaseUrl), plan.authDatabaseUrl];
   for (const url of databases) await dropDatabase(url);
-  await dropRoles(plan.server, [...STACK_APPS.map((app) => plan.apps[app].role), plan.auth.owner, plan.auth.verifier]);
+  await dropRoles(plan.server, [...STACK_APPS.map((app) => plan.apps[app].role), plan.auth.owner, plan.auth.verifier, plan.bi.role]);
   await brokerAdmin(plan.amqpUrl, env.RABBITMQ_MANAGEMENT_URL).deleteUsers(STACK_APPS.map((app) => plan.apps[app].role));
 }
