@@ -410,4 +410,12 @@ describe('BI views of a reporting database migrated before the BI role existed (
     expect(owners).toEqual([{ viewowner: db.owner }]);
     await expectReadOnlyViews(db);
   });
+
+  it('undoes the migration (the schema and its grants go) and applies it again', async () => {
+    await db.ds.undoLastMigration({ transaction: 'each' });
+    expect(await db.ds.query(`SELECT nspname FROM pg_namespace WHERE nspname = 'bi'`)).toEqual([]);
+    expect(await pgAnswer(db.biUrl, (c) => c.query('SELECT * FROM bi.annual_overview'))).toBe('42P01');
+    expect(await runMigrations(db.ds)).toHaveLength(1);
+    await expectReadOnlyViews(db);
+  });
 });

@@ -103,7 +103,7 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       const admin = new Client({ connectionString: servers.postgresUrl });
       await admin.connect();
       try {
-        const roles = [...Object.values(plan.apps).map((a) => a.role), plan.auth.owner, plan.auth.verifier];
+        const roles = [...Object.values(plan.apps).map((a) => a.role), plan.auth.owner, plan.auth.verifier, plan.bi.role];
         const { rows } = await admin.query(
           'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname',
           [roles],
@@ -154,6 +154,16 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       );
     });
 
+    it("BI tools' role reads reporting's bi views and nothing else, in no other database", async () => {
+      const bi = credentials.bi.url;
+      expect(await pgAnswer(bi, (c) => c.query('SELECT * FROM bi.annual_overview'))).toBe('ok');
+      for (const table of ['counter', 'read_model', 'event_log'])
+        expect({ table, answer: await pgAnswer(bi, (c) => c.query(`SELECT 1 FROM ${table} LIMIT 1`)) }).toEqual({ table, answer: '42501' });
+      expect(await pgAnswer(bi, (c) => c.query(`DELETE FROM counter`))).toBe('42501');
+      expect(await pgAnswer(withDatabase(bi, new URL(plan.apps.enrollment.databaseUrl).pathname.slice(1)))).toBe('42501');
+      expect(await pgAnswer(withDatabase(bi, new URL(plan.authDatabaseUrl).pathname.slice(1)))).toBe('42501');
+    });
+
     it('may neither create databases nor roles, nor give itself more', async () => {
       const enrollment = credentials.apps.enrollment.databaseUrl;
       expect(await pgAnswer(enrollment, (c) => c.query(`CREATE DATABASE t_lp_forbidden_${suffix}`))).toBe('42501');
@@ -197,7 +207,7 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
     it('runs again without change, keeping the passwords it made (folder 700, files 600)', async () => {
       expect(statSync(secrets).mode & 0o777).toBe(0o700);
       const files = readdirSync(secrets);
-      expect(files).toHaveLength(12); // a database and a broker password per service, the keys database's two
+      expect(files).toHaveLength(13); // a database and a broker password per service, the keys database's two, the BI role's
       for (const file of files) expect({ file, mode: statSync(join(secrets, file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
       const again = await migrateAll(plan, () => undefined, env);
       expect(again).toEqual(credentials);
