@@ -4,7 +4,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { withCredentials } from '@chanjiao/config';
 import { createDataSource, databaseName, runMigrations } from '@chanjiao/persistence';
 import { freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { biReaderRole } from '../apps/reporting/src/bi/bi-reader';
+import { BI_READER_SETTINGS, biReaderRole } from '../apps/reporting/src/bi/bi-reader';
 import { MIGRATIONS } from '../apps/reporting/src/migrations';
 import { ProjectionRegistry } from '../apps/reporting/src/projection/projection.registry';
 import { ProjectionUnitOfWork } from '../apps/reporting/src/projection/projection.unit-of-work';
@@ -15,8 +15,8 @@ import { EnrollmentReportService } from '../apps/reporting/src/reports/enrollmen
 import { PartnershipReportService } from '../apps/reporting/src/reports/partnership-report.service';
 import { PlacementReportService } from '../apps/reporting/src/reports/placement-report.service';
 import type { ReportSource } from '../apps/reporting/src/reports/report-reader';
-import { grantBiReader } from '../scripts/provision/databases';
-import { adoptObjects, connectTo, dropRoles, ensureOwnedDatabase, ensureServiceRole } from '../scripts/provision/postgres';
+import { grantBiReader, provisionDatabase } from '../scripts/provision/databases';
+import { dropRoles } from '../scripts/provision/postgres';
 import { ALLIANCE_YEAR_FIGURES, AllianceEventFactory, allianceYear } from './fixtures/alliance-events';
 import { EnrollmentEventFactory, smallCollegeYear } from './fixtures/enrollment-events';
 import { PartnershipEventFactory, smallPartnershipYear } from './fixtures/partnership-events';
@@ -48,8 +48,8 @@ async function asBi<T = Record<string, unknown>>(url: string, sql: string, param
 }
 
 /**
- * A reporting database as `npm run migrate` leaves it: owned by a role of its own, which migrates it, with the BI role
- * (`<database>_bi`) made first; or migrated by the admin before the BI role existed, then provisioned.
+ * A reporting database as `npm run migrate` leaves it (`provisionDatabase`): owned by a role of its own, which migrates
+ * it, with the BI role (`<database>_bi`) made first; or migrated by the admin before the roles existed, then provisioned.
  */
 async function reportingDatabase(label: string, migrateFirst: boolean) {
   const db = await freshDatabase(label);
@@ -65,18 +65,10 @@ async function reportingDatabase(label: string, migrateFirst: boolean) {
     return ds;
   };
   if (migrateFirst) await (await migrate(db.url)).destroy();
-  const admin = await connectTo(testServiceUrls().postgresUrl);
-  try {
-    await ensureServiceRole(admin, owner, ownerPassword);
-    await ensureServiceRole(admin, bi, biPassword);
-    await ensureOwnedDatabase(admin, name, owner, [bi]);
-  } finally {
-    await admin.end();
-  }
-  if (migrateFirst) {
-    const inside = await connectTo(testServiceUrls().postgresUrl, name);
-    await adoptObjects(inside, owner).finally(() => inside.end());
-  }
+  await provisionDatabase(
+    { url: db.url, owner, password: ownerPassword, readers: [{ role: bi, password: biPassword, settings: BI_READER_SETTINGS }] },
+    () => undefined,
+  );
   const ds = await migrate(ownerUrl);
   return {
     ds,
@@ -182,6 +174,16 @@ describe('BI views of the figures, read as the BI role (real PostgreSQL)', () =>
     });
     const owners = await asBi(db.biUrl, `SELECT DISTINCT viewowner FROM pg_views WHERE schemaname = 'bi'`);
     expect(owners).toEqual([{ viewowner: db.owner }]);
+    const settings = await asBi<{ name: string; setting: string }>(
+      db.biUrl,
+      `SELECT name, current_setting(name) AS setting FROM unnest($1::text[]) AS name ORDER BY 1`,
+      [Object.keys(BI_READER_SETTINGS)],
+    );
+    expect(settings).toEqual([
+      { name: 'idle_in_transaction_session_timeout', setting: '1min' },
+      { name: 'jit', setting: 'off' },
+      { name: 'statement_timeout', setting: '5min' },
+    ]);
     await expectReadOnlyViews(db);
   });
 
@@ -220,8 +222,8 @@ describe('BI views of the figures, read as the BI role (real PostgreSQL)', () =>
   it('has a row per year from the earliest record to the latest or this year', async () => {
     const thisYear = new Date().getFullYear();
     const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
-    // BIA's agreement A1 expires in 2026: its status changes then.
-    expect(await yearsOf('BIA')).toEqual(range(2019, Math.max(2026, thisYear)));
+    // BIA: from S5's cohort and alliance A1 (2019) to agreement A7, pilot X4 and alliance A4 (2023).
+    expect(await yearsOf('BIA')).toEqual(range(2019, Math.max(2023, thisYear)));
     // BIB's earliest: G5's cohort, 2018.
     expect(await yearsOf('BIB')).toEqual(range(2018, Math.max(2022, thisYear)));
   });

@@ -2,17 +2,17 @@ import { grantKeyVerifier, migrateAuthDatabase } from '@chanjiao/auth';
 import { Client } from 'pg';
 import { resolveSecretEnv } from '@chanjiao/config';
 import { databaseName } from '@chanjiao/persistence';
-import { biReaderGrants } from '../../apps/reporting/src/bi/bi-reader';
+import { BI_READER_SETTINGS, biReaderGrants } from '../../apps/reporting/src/bi/bi-reader';
 import { StackPlan, STACK_APPS, stackPlan } from '../stack-plan';
 import { StackCredentials, stackCredentials } from '../stack-secrets';
-import { adoptObjects, connectTo, ensureOwnedDatabase, ensureServiceRole } from './postgres';
+import { adoptObjects, connectTo, ensureOwnedDatabase, ensureRoleSettings, ensureServiceRole } from './postgres';
 
-/** A database with its owner role and the roles that may read in it, and their passwords. */
-interface OwnedDatabase {
+/** A database with its owner role and the roles that may read in it (with settings of theirs there), and their passwords. */
+export interface OwnedDatabase {
   url: string;
   owner: string;
   password: string;
-  readers: Array<{ role: string; password: string }>;
+  readers: Array<{ role: string; password: string; settings?: Readonly<Record<string, string>> }>;
 }
 
 function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps: OwnedDatabase[]; keys: OwnedDatabase } {
@@ -22,7 +22,7 @@ function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps:
       owner: plan.apps[app].role,
       password: credentials.apps[app].databasePassword,
       // BI tools read reporting's views (and nothing else there: grantBiReader).
-      readers: app === 'reporting' ? [{ role: plan.bi.role, password: credentials.bi.password }] : [],
+      readers: app === 'reporting' ? [{ role: plan.bi.role, password: credentials.bi.password, settings: BI_READER_SETTINGS }] : [],
     })),
     keys: {
       url: plan.authDatabaseUrl,
@@ -35,10 +35,10 @@ function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps:
 
 /**
  * As the PostgreSQL admin of its server (the database's URL as given): the owner's login role (no other power), the
- * readers' roles, the database owned by the owner and reachable by them alone; objects in it an earlier version made as
- * the admin handed to the owner.
+ * readers' roles (and their settings in the database), the database owned by the owner and reachable by them alone;
+ * objects in it an earlier version made as the admin handed to the owner.
  */
-async function provisionDatabase({ url, owner, password, readers }: OwnedDatabase, log: (line: string) => void): Promise<void> {
+export async function provisionDatabase({ url, owner, password, readers }: OwnedDatabase, log: (line: string) => void): Promise<void> {
   const admin = await connectTo(url);
   try {
     await ensureServiceRole(admin, owner, password);
@@ -49,6 +49,7 @@ async function provisionDatabase({ url, owner, password, readers }: OwnedDatabas
       owner,
       readers.map((r) => r.role),
     );
+    for (const reader of readers) await ensureRoleSettings(admin, reader.role, databaseName(url), reader.settings ?? {});
   } finally {
     await admin.end();
   }

@@ -84,6 +84,21 @@ export async function ensureOwnedDatabase(admin: Client, name: string, owner: st
   for (const reader of readers) await admin.query(`GRANT CONNECT ON DATABASE ${db} TO ${escapeIdentifier(reader)}`);
 }
 
+/** Sets `settings` for `role` whenever it connects to `database` (`ALTER ROLE … IN DATABASE … SET`, as the admin). */
+export async function ensureRoleSettings(
+  admin: Client,
+  role: string,
+  database: string,
+  settings: Readonly<Record<string, string>>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(settings)) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a setting name: ${name}`);
+    await admin.query(
+      `ALTER ROLE ${escapeIdentifier(role)} IN DATABASE ${escapeIdentifier(database)} SET ${name} = ${escapeLiteral(value)}`,
+    );
+  }
+}
+
 /** The schemas a database's own objects live in: `public` and those its migrations made (`bi` in reporting's). */
 const OWN_SCHEMAS = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
 

@@ -15,7 +15,7 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import type { IService } from 'kubernetes-models/v1/Service';
 import { consumerGrant, publisherGrant } from '@chanjiao/messaging';
 import { APPS } from '../../scripts/apps';
-import { biReaderRole } from '../../apps/reporting/src/bi/bi-reader';
+import { BI_READER_SETTINGS, biReaderRole } from '../../apps/reporting/src/bi/bi-reader';
 
 const root = join(__dirname, '..', '..');
 /**
@@ -331,7 +331,15 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
       ]),
     );
     // BI tools' role may connect to reporting only (reporting's migration grants it the bi views there).
-    expect(sql).toEqual(expect.arrayContaining([`CREATE ROLE ${biReaderRole('reporting')}`]));
+    expect(sql).toEqual(
+      expect.arrayContaining([
+        `CREATE ROLE ${biReaderRole('reporting')}`,
+        // As npm run migrate sets them.
+        ...Object.entries(BI_READER_SETTINGS).map(
+          ([name, value]) => `ALTER ROLE ${biReaderRole('reporting')} IN DATABASE reporting SET ${name} = '${value}'`,
+        ),
+      ]),
+    );
     expect(sql.filter((line) => /^GRANT/.test(line))).toEqual([
       `GRANT CONNECT ON DATABASE reporting TO ${biReaderRole('reporting')}`,
       'GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier',

@@ -36,15 +36,25 @@ const VIEWS: BiView[] = [
   {
     name: 'institution_years',
     comment:
-      '各院校有数据的年份：从最早一条记录的年份到最晚一条记录的年份或今年（取较晚者）/ The years of each institution: from the year of its earliest record to that of its latest or the current year, whichever is later',
+      '各院校的统计年份：从最早一项年度数据（招生、毕业、实习、协议、投入、订单班、联盟、加入、活动、试点、产业学院、合作企业）的年份到最晚一项或今年（取较晚者）/ The years of each institution: from the earliest year of a yearly figure (a cohort, graduation, internship, agreement, investment, order class, alliance, join, activity, pilot, industry college, partner enterprise) to the latest or the current year, whichever is later',
     columns: [INSTITUTION, ['year', '年份 / Year']],
+    // Read through the counters' key (institution, metric): the metrics that date a figure, not every counter row.
     select: `
       SELECT r.institution, y.year
       FROM (SELECT institution, min(year) AS first, max(year) AS last
-            FROM (SELECT institution, ${DAY_YEAR} AS year FROM counter WHERE isfinite(day)
-                  UNION
-                  SELECT institution, (dims->>k)::int FROM counter, unnest(ARRAY['year', 'cohortYear', 'graduationYear', 'cohort']) AS k
-                  WHERE jsonb_typeof(dims->k) = 'number') AS years
+            FROM (SELECT institution, (dims->>'cohortYear')::int AS year FROM counter
+                  WHERE metric IN (${m(CounterMetric.Intake)}, ${m(CounterMetric.PartnershipsOrderClasses)})
+                  UNION ALL
+                  SELECT institution, (dims->>'graduationYear')::int FROM counter WHERE metric = ${m(CounterMetric.Graduates)}
+                  UNION ALL
+                  SELECT institution, (dims->>'year')::int FROM counter
+                  WHERE metric IN (${m(CounterMetric.InternshipsStudents)}, ${m(CounterMetric.PartnershipsAgreementSigned)},
+                                   ${m(CounterMetric.TrainingBasesInvestment)}, ${m(CounterMetric.AllianceJoins)},
+                                   ${m(CounterMetric.AllianceActivities)})
+                  UNION ALL
+                  SELECT institution, ${DAY_YEAR} FROM counter
+                  WHERE metric IN (${m(CounterMetric.Alliances)}, ${m(CounterMetric.PartnershipsEnterprises)},
+                                   ${m(CounterMetric.PartnershipsCertificatePilots)}, ${m(CounterMetric.PartnershipsIndustryColleges)})) AS years
             GROUP BY institution) AS r
       CROSS JOIN LATERAL generate_series(r.first, greatest(r.last, extract(year FROM current_date)::int)) AS y(year)`,
   },
