@@ -1,7 +1,6 @@
 import { grantKeyVerifier, migrateAuthDatabase } from '@chanjiao/auth';
-import { Client } from 'pg';
 import { resolveSecretEnv } from '@chanjiao/config';
-import { databaseName } from '@chanjiao/persistence';
+import { databaseName, inOneTransaction } from '@chanjiao/persistence';
 import { BI_READER_SETTINGS, biReaderGrants } from '../../apps/reporting/src/bi/bi-reader';
 import { StackPlan, STACK_APPS, stackPlan } from '../stack-plan';
 import { StackCredentials, stackCredentials } from '../stack-secrets';
@@ -80,18 +79,9 @@ export async function provisionDatabases(plan: StackPlan, credentials: StackCred
  * its migrations: so that a database migrated before the role existed ends as a fresh one does.
  */
 export async function grantBiReader(ownerUrl: string, role: string): Promise<void> {
-  const client = new Client({ connectionString: ownerUrl, application_name: 'chanjiao-migrate' });
-  await client.connect();
-  try {
-    await client.query('BEGIN');
+  await inOneTransaction(ownerUrl, 'chanjiao-migrate', async (client) => {
     for (const statement of biReaderGrants(role)) await client.query(statement);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    await client.end();
-  }
+  });
 }
 
 /** The keys database's migrations, as its owner, then the verifier's grants (on the tables as they now are). */

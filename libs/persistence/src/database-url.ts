@@ -56,3 +56,23 @@ export async function dropDatabase(url: string): Promise<void> {
     await admin.end();
   }
 }
+
+/**
+ * Runs `work` on a connection of its own to `url` (as `applicationName`), in one transaction: committed when it
+ * resolves, rolled back when it throws. For one-off work such as a migrate step's grants.
+ */
+export async function inOneTransaction<T>(url: string, applicationName: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: applicationName });
+  await client.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  } finally {
+    await client.end();
+  }
+}

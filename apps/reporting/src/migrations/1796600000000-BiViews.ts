@@ -16,6 +16,19 @@ const DAY_YEAR = `CASE WHEN isfinite(day) THEN extract(year FROM day)::int END`;
 const yearEnd = (key: string) => `make_date((dims->>'${key}')::int, 12, 31)`;
 const hasYear = (key: string) => `jsonb_typeof(dims->'${key}') = 'number'`;
 
+/**
+ * Figures of every year of bi.institution_years from the counters `where` selects, summed first per institution, metric,
+ * `key` (an expression of the row) and the year of their day; each year sees the sums dated on or before its
+ * 31 December as `d` (`d.metric`, `d.key`, `d.day_year`): summed, a figure to date; with `d.day_year = y.year`, in the year.
+ */
+const yearByYear = (where: string, key: string, figures: string) => `
+        SELECT y.institution, y.year, ${figures}
+        FROM bi.institution_years y
+        LEFT JOIN (SELECT institution, metric, ${key} AS key, ${DAY_YEAR} AS day_year, sum(value) AS value
+                   FROM counter WHERE ${where} GROUP BY 1, 2, 3, 4) AS d
+          ON d.institution = y.institution AND (d.day_year IS NULL OR d.day_year <= y.year)
+        GROUP BY y.institution, y.year`;
+
 interface BiView {
   name: string;
   /** Chinese first, English beside, as every label a clerk or leader reads. */
@@ -209,31 +222,24 @@ const VIEWS: BiView[] = [
       ['training_base_investment', '实训基地当年投入（元）/ Training-base investment dated in the year, in yuan'],
     ],
     select: `
-      WITH dated AS (
-        SELECT institution, metric, CASE WHEN metric = ${m(CounterMetric.PartnershipsAgreementSigned)} THEN dims->>'key' END AS kind,
-               ${DAY_YEAR} AS day_year, sum(value) AS value
-        FROM counter
-        WHERE metric IN (${m(CounterMetric.PartnershipsEnterprises)}, ${m(CounterMetric.PartnershipsCertificatePilots)},
-                         ${m(CounterMetric.PartnershipsPilotPartners)}, ${m(CounterMetric.PartnershipsIndustryColleges)},
-                         ${m(CounterMetric.TrainingBasesInvestment)})
-           OR (metric = ${m(CounterMetric.PartnershipsAgreementSigned)} AND dims->>'by' = 'kind')
-        GROUP BY 1, 2, 3, 4
-      ), yearly AS (
-        SELECT y.institution, y.year,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsEnterprises)}), 0) AS enterprises,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
-                                                 AND d.kind = 'school_enterprise' AND d.day_year = y.year), 0) AS school_enterprise,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
-                                                 AND d.kind = 'government_school' AND d.day_year = y.year), 0) AS government_school,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
-                                                 AND d.kind = 'university' AND d.day_year = y.year), 0) AS university,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsCertificatePilots)}), 0) AS pilots,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsPilotPartners)}), 0) AS pilot_partners,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsIndustryColleges)}), 0) AS colleges,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.TrainingBasesInvestment)} AND d.day_year = y.year), 0) AS cents
-        FROM bi.institution_years y
-        LEFT JOIN dated d ON d.institution = y.institution AND (d.day_year IS NULL OR d.day_year <= y.year)
-        GROUP BY y.institution, y.year
+      WITH yearly AS (${yearByYear(
+        `metric IN (${m(CounterMetric.PartnershipsEnterprises)}, ${m(CounterMetric.PartnershipsCertificatePilots)},
+                    ${m(CounterMetric.PartnershipsPilotPartners)}, ${m(CounterMetric.PartnershipsIndustryColleges)},
+                    ${m(CounterMetric.TrainingBasesInvestment)})
+         OR (metric = ${m(CounterMetric.PartnershipsAgreementSigned)} AND dims->>'by' = 'kind')`,
+        `CASE WHEN metric = ${m(CounterMetric.PartnershipsAgreementSigned)} THEN dims->>'key' END`,
+        `coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsEnterprises)}), 0) AS enterprises,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
+                                           AND d.key = 'school_enterprise' AND d.day_year = y.year), 0) AS school_enterprise,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
+                                           AND d.key = 'government_school' AND d.day_year = y.year), 0) AS government_school,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsAgreementSigned)}
+                                           AND d.key = 'university' AND d.day_year = y.year), 0) AS university,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsCertificatePilots)}), 0) AS pilots,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsPilotPartners)}), 0) AS pilot_partners,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.PartnershipsIndustryColleges)}), 0) AS colleges,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.TrainingBasesInvestment)} AND d.day_year = y.year), 0) AS cents`,
+      )}
       ), order_classes AS (
         SELECT institution, year, count(DISTINCT program) FILTER (WHERE metric = ${m(CounterMetric.PartnershipsOrderClasses)}) AS programs,
                coalesce(sum(value) FILTER (WHERE metric = ${m(CounterMetric.PartnershipsOrderClassStudents)}), 0) AS students
@@ -263,19 +269,13 @@ const VIEWS: BiView[] = [
       ['forum_participants', '当年单次论坛最多参与单位数 / The largest participant count of any forum dated in the year'],
     ],
     select: `
-      WITH dated AS (
-        SELECT institution, metric, CASE WHEN metric = ${m(CounterMetric.Alliances)} THEN dims->>'role' END AS role,
-               ${DAY_YEAR} AS day_year, sum(value) AS value
-        FROM counter WHERE metric IN (${m(CounterMetric.Alliances)}, ${m(CounterMetric.AllianceMembers)})
-        GROUP BY 1, 2, 3, 4
-      ), yearly AS (
-        SELECT y.institution, y.year,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.Alliances)}), 0) AS alliances,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.Alliances)} AND d.role IN (${LEADING})), 0) AS led,
-               coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.AllianceMembers)}), 0) AS members
-        FROM bi.institution_years y
-        LEFT JOIN dated d ON d.institution = y.institution AND (d.day_year IS NULL OR d.day_year <= y.year)
-        GROUP BY y.institution, y.year
+      WITH yearly AS (${yearByYear(
+        `metric IN (${m(CounterMetric.Alliances)}, ${m(CounterMetric.AllianceMembers)})`,
+        `CASE WHEN metric = ${m(CounterMetric.Alliances)} THEN dims->>'role' END`,
+        `coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.Alliances)}), 0) AS alliances,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.Alliances)} AND d.key IN (${LEADING})), 0) AS led,
+         coalesce(sum(d.value) FILTER (WHERE d.metric = ${m(CounterMetric.AllianceMembers)}), 0) AS members`,
+      )}
       ), forums AS (
         SELECT institution, year, max(value) AS largest
         FROM (SELECT institution, (dims->>'year')::int AS year, sum(value) AS value
