@@ -4,6 +4,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { withCredentials } from '@chanjiao/config';
 import { createDataSource, databaseName, runMigrations } from '@chanjiao/persistence';
 import { freshDatabase, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
+import { PLAIN_LOGIN_ROLE } from '@chanjiao/test-support';
 import { BI_READER_SETTINGS, biReaderRole } from '../apps/reporting/src/bi/bi-reader';
 import { MIGRATIONS } from '../apps/reporting/src/migrations';
 import { ProjectionRegistry } from '../apps/reporting/src/projection/projection.registry';
@@ -164,14 +165,7 @@ describe('BI views of the figures, read as the BI role (real PostgreSQL)', () =>
       db.biUrl,
       `SELECT rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = current_user`,
     );
-    expect(role).toEqual({
-      rolsuper: false,
-      rolcreatedb: false,
-      rolcreaterole: false,
-      rolreplication: false,
-      rolbypassrls: false,
-      rolcanlogin: true,
-    });
+    expect(role).toEqual(PLAIN_LOGIN_ROLE);
     const owners = await asBi(db.biUrl, `SELECT DISTINCT viewowner FROM pg_views WHERE schemaname = 'bi'`);
     expect(owners).toEqual([{ viewowner: db.owner }]);
     const settings = await asBi<{ name: string; setting: string }>(

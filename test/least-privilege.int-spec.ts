@@ -9,7 +9,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, connectAmqp, DeadLetterQueue, deadLetterQueueName, OutboxRelay, retryQueueName } from '@chanjiao/messaging';
 import { createDataSource, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
 import { deleteBrokerObjects, enrolledEvent, expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { removeStackIdentities, testStackEnv } from '@chanjiao/test-support';
+import { PLAIN_LOGIN_ROLE, removeStackIdentities, testStackEnv } from '@chanjiao/test-support';
 import { APPS } from '../scripts/apps';
 import { migrateAll } from '../scripts/migrate';
 import { provisionKeysDatabase } from '../scripts/provision/databases';
@@ -109,16 +109,7 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
           [roles],
         );
         expect(rows).toHaveLength(roles.length);
-        for (const r of rows)
-          expect(r).toEqual({
-            rolname: r.rolname,
-            rolsuper: false,
-            rolcreatedb: false,
-            rolcreaterole: false,
-            rolreplication: false,
-            rolbypassrls: false,
-            rolcanlogin: true,
-          });
+        for (const r of rows) expect(r).toEqual({ rolname: r.rolname, ...PLAIN_LOGIN_ROLE });
         // Each service's tables belong to its role (it migrated them, or was handed those an earlier version made).
         expect(log).toContainEqual(
           expect.stringMatching(

@@ -57,13 +57,11 @@ export async function dropDatabase(url: string): Promise<void> {
   }
 }
 
-/**
- * Runs `work` on a connection of its own to `url` (as `applicationName`), in one transaction: committed when it
- * resolves, rolled back when it throws. For one-off work such as a migrate step's grants.
- */
-export async function inOneTransaction<T>(url: string, applicationName: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url, application_name: applicationName });
-  await client.connect();
+/** Runs `work` in one transaction on `client`: committed when it resolves, rolled back when it throws. */
+export async function inTransactionOn<C extends { query(sql: string): Promise<unknown> }, T>(
+  client: C,
+  work: (client: C) => Promise<T>,
+): Promise<T> {
   try {
     await client.query('BEGIN');
     const result = await work(client);
@@ -72,6 +70,15 @@ export async function inOneTransaction<T>(url: string, applicationName: string, 
   } catch (e) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw e;
+  }
+}
+
+/** As {@link inTransactionOn}, on a connection of its own to `url` (as `applicationName`): for one-off work such as a migrate step's grants. */
+export async function inOneTransaction<T>(url: string, applicationName: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: applicationName });
+  await client.connect();
+  try {
+    return await inTransactionOn(client, work);
   } finally {
     await client.end();
   }
