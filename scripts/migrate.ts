@@ -1,6 +1,7 @@
 /**
- * `npm run migrate`: gives each service a PostgreSQL role and a RabbitMQ user of its own, creates missing databases,
- * applies every app's migrations (and the keys database's), and declares the exchange and queues.
+ * `npm run migrate`: gives each service a PostgreSQL role and a RabbitMQ user of its own (and BI tools a role that reads
+ * reporting's `bi` views only), creates missing databases, applies every app's migrations (and the keys database's),
+ * and declares the exchange and queues.
  */
 import 'reflect-metadata';
 import {
@@ -19,7 +20,7 @@ import { createDataSource, runMigrations } from '@chanjiao/persistence';
 import { loadReportingEnv, reportingTopology } from '../apps/reporting/src/config';
 import { APPS } from './apps';
 import { takesNoArguments } from './cli';
-import { migrateKeysDatabase, provisionDatabases } from './provision/databases';
+import { grantBiReader, migrateKeysDatabase, provisionDatabases } from './provision/databases';
 import { brokerAdmin } from './provision/rabbitmq';
 import { STACK_APPS, StackPlan, stackPlan } from './stack-plan';
 import { StackCredentials, stackCredentials } from './stack-secrets';
@@ -93,6 +94,7 @@ export async function migrateAll(plan: StackPlan, log: (line: string) => void = 
       await ds.destroy();
     }
   }
+  await grantBiReader(credentials.apps.reporting.databaseUrl, plan.bi.role);
   await provisionBrokerUsers(plan, credentials, topology, env, log);
   await declareTopology(plan.amqpUrl, topology, log);
   return credentials;
@@ -100,7 +102,7 @@ export async function migrateAll(plan: StackPlan, log: (line: string) => void = 
 
 if (require.main === module) {
   takesNoArguments(
-    "usage: npm run migrate\n  gives each service its own PostgreSQL role and RabbitMQ user, creates missing databases, applies every service's migrations and the keys database's, and declares the exchange and queues\n  (env as for npm start: DATABASE_URL, <SERVICE>_DATABASE_URL, AUTH_DATABASE_URL, AMQP_URL, RABBITMQ_MANAGEMENT_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE, the passwords <SERVICE>_DB_PASSWORD, <SERVICE>_AMQP_PASSWORD, AUTH_DB_PASSWORD, AUTH_VERIFIER_DB_PASSWORD or their _FILE, else kept in .chanjiao/secrets)",
+    "usage: npm run migrate\n  gives each service its own PostgreSQL role and RabbitMQ user (BI tools a read-only role), creates missing databases, applies every service's migrations and the keys database's, and declares the exchange and queues\n  (env as for npm start: DATABASE_URL, <SERVICE>_DATABASE_URL, AUTH_DATABASE_URL, AMQP_URL, RABBITMQ_MANAGEMENT_URL, EVENTS_EXCHANGE, CONSUMER_QUEUE, the passwords <SERVICE>_DB_PASSWORD, <SERVICE>_AMQP_PASSWORD, AUTH_DB_PASSWORD, AUTH_VERIFIER_DB_PASSWORD, REPORTING_BI_DB_PASSWORD or their _FILE, else kept in .chanjiao/secrets)",
   );
   Promise.resolve()
     .then(() => migrateAll(stackPlan()))

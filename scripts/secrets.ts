@@ -17,6 +17,7 @@ export function composePasswordVariables(): string[] {
     ...STACK_APPS.flatMap((app) => [PASSWORD_VARIABLES.database(app), PASSWORD_VARIABLES.broker(app)]),
     PASSWORD_VARIABLES.keysOwner,
     PASSWORD_VARIABLES.keysVerifier,
+    PASSWORD_VARIABLES.biReader,
   ];
 }
 

@@ -7,6 +7,7 @@ describe('stackPlan', () => {
     expect(plan.apps.reporting).toEqual({ databaseUrl: 'postgres://postgres@127.0.0.1:5432/reporting', port: 3005, role: 'reporting' });
     expect(plan.authDatabaseUrl).toBe('postgres://postgres@127.0.0.1:5432/chanjiao_auth');
     expect(plan.auth).toEqual({ owner: 'chanjiao_auth', verifier: 'chanjiao_auth_verifier' });
+    expect(plan.bi).toEqual({ role: 'reporting_bi' });
     expect(plan.amqpUrl).toBe('amqp://guest:guest@127.0.0.1:5672');
   });
 
@@ -26,6 +27,7 @@ describe('stackPlan', () => {
       role: 'placement',
     });
     expect(plan.auth).toEqual({ owner: 't_keys_1a2b', verifier: 't_keys_1a2b_verifier' });
+    expect(plan.bi).toEqual({ role: 'reporting_bi' });
     expect(plan.amqpUrl).toBe('amqp://admin:broker-admin-password@mq:5672');
   });
 
@@ -58,7 +60,11 @@ describe('stackPlan', () => {
     [{ AMQP_URL: 'http://admin:s3cret@h' }, 'AMQP_URL must be an amqp:// URL or a comma-separated list of them, got "http://admin:***@h/"'],
     [
       { PLACEMENT_DATABASE_URL: 'postgres://p@h/enrollment' },
-      'enrollment and placement have the same database name "enrollment": each needs its own (its role is named after it)',
+      'enrollment and placement have the same role "enrollment" (roles are named after databases): give each database a name of its own',
+    ],
+    [
+      { AUTH_DATABASE_URL: 'postgres://p@h/reporting_bi' },
+      'the keys database and the BI reader of reporting have the same role "reporting_bi" (roles are named after databases): give each database a name of its own',
     ],
     [
       { ALLIANCE_DATABASE_URL: 'postgres://p@h/Alliance' },

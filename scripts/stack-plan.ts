@@ -1,5 +1,6 @@
 import { AUTH_DATABASE, DEFAULT_PG_SERVER, DEFAULT_PORTS, redactUrl, resolveSecretEnv, zAmqpUrls } from '@chanjiao/config';
 import { databaseName, withDatabase } from '@chanjiao/persistence';
+import { biReaderRole } from '../apps/reporting/src/bi/bi-reader';
 
 export type StackApp = keyof typeof DEFAULT_PORTS;
 export const STACK_APPS = Object.keys(DEFAULT_PORTS) as StackApp[];
@@ -18,6 +19,8 @@ export interface StackPlan {
   authDatabaseUrl: string;
   /** The keys database's owner (`npm run keys`, its migrations) and the role the services verify keys as. */
   auth: { owner: string; verifier: string };
+  /** The read-only role BI tools connect to the reporting database as: it may read the `bi` views only (`<reporting role>_bi`). */
+  bi: { role: string };
   /** The broker, as its admin (declares the exchange and queues; the services' users are made apart). */
   amqpUrl: string;
 }
@@ -28,7 +31,8 @@ export interface StackPlan {
  * test's); the port of DESIGN.md §1 unless `<SERVICE>_PORT` sets one. These URLs, `AUTH_DATABASE_URL` and `AMQP_URL`
  * are the admin's (a password may come apart, as `DATABASE_PASSWORD`, `AMQP_PASSWORD`, … or their `_FILE`s); each
  * service runs as a role and a broker user named after its database (`enrollment`), the keys database's owner is named
- * after it (`chanjiao_auth`) and the services read keys as `<owner>_verifier`. Throws naming the variable that is
+ * after it (`chanjiao_auth`) and the services read keys as `<owner>_verifier`; BI tools read reporting's views as
+ * `<reporting role>_bi`. Throws naming the variable that is
  * invalid, never showing a password.
  */
 export function stackPlan(rawEnv: NodeJS.ProcessEnv = process.env): StackPlan {
@@ -57,14 +61,26 @@ export function stackPlan(rawEnv: NodeJS.ProcessEnv = process.env): StackPlan {
   const amqpUrl = env.AMQP_URL ?? DEFAULT_AMQP_URL;
   if (!zAmqpUrls.safeParse(amqpUrl).success)
     throw new Error(`AMQP_URL must be an amqp:// URL or a comma-separated list of them, got "${redactUrl(amqpUrl)}"`);
-  const plan: StackPlan = { server, apps, authDatabaseUrl: auth, auth: { owner, verifier: `${owner}_verifier` }, amqpUrl };
+  const plan: StackPlan = {
+    server,
+    apps,
+    authDatabaseUrl: auth,
+    auth: { owner, verifier: `${owner}_verifier` },
+    bi: { role: biReaderRole(apps.reporting.role) },
+    amqpUrl,
+  };
   const roles = new Map<string, string>();
-  for (const [what, role] of [...STACK_APPS.map((app) => [app, plan.apps[app].role]), ['the keys database', owner]] as Array<
-    [string, string]
-  >) {
+  for (const [what, role] of [
+    ...STACK_APPS.map((app) => [app, plan.apps[app].role]),
+    ['the keys database', owner],
+    ['the keys verifier', plan.auth.verifier],
+    ['the BI reader of reporting', plan.bi.role],
+  ] as Array<[string, string]>) {
     const other = roles.get(role);
     if (other)
-      throw new Error(`${other} and ${what} have the same database name "${role}": each needs its own (its role is named after it)`);
+      throw new Error(
+        `${other} and ${what} have the same role "${role}" (roles are named after databases): give each database a name of its own`,
+      );
     roles.set(role, what);
   }
   return plan;

@@ -61,7 +61,10 @@ describe('the passwords npm run migrate gives the roles and users', () => {
       'placement_amqp_password',
       'placement_db_password',
       'reporting_amqp_password',
+      'reporting_bi_db_password',
       'reporting_db_password',
     ]);
+    const bi = new URL(credentials.bi.url);
+    expect([bi.username, bi.pathname, bi.password]).toEqual(['reporting_bi', '/reporting', credentials.bi.password]);
   });
 });

@@ -63,12 +63,15 @@ export const PASSWORD_VARIABLES = {
   broker: (app: StackApp) => `${app.toUpperCase()}_AMQP_PASSWORD`,
   keysOwner: 'AUTH_DB_PASSWORD',
   keysVerifier: 'AUTH_VERIFIER_DB_PASSWORD',
+  biReader: 'REPORTING_BI_DB_PASSWORD',
 } as const;
 
 /** Each service's credentials and the keys database's, as `npm run migrate` gives them and `npm start` hands them on. */
 export interface StackCredentials {
   apps: Record<StackApp, { databasePassword: string; brokerPassword: string; databaseUrl: string; amqpUrl: string }>;
   auth: { ownerPassword: string; verifierPassword: string; ownerUrl: string; verifierUrl: string };
+  /** The BI tools' read-only role in the reporting database (no service connects as it). */
+  bi: { password: string; url: string };
 }
 
 /** The passwords of `plan`'s roles and users ({@link stackPassword}) and the URLs they connect with. */
@@ -87,6 +90,7 @@ export function stackCredentials(plan: StackPlan, env: NodeJS.ProcessEnv = proce
   }
   const ownerPassword = stackPassword(PASSWORD_VARIABLES.keysOwner, env, generate);
   const verifierPassword = stackPassword(PASSWORD_VARIABLES.keysVerifier, env, generate);
+  const biPassword = stackPassword(PASSWORD_VARIABLES.biReader, env, generate);
   return {
     apps,
     auth: {
@@ -95,5 +99,6 @@ export function stackCredentials(plan: StackPlan, env: NodeJS.ProcessEnv = proce
       ownerUrl: withCredentials(plan.authDatabaseUrl, { user: plan.auth.owner, password: ownerPassword }),
       verifierUrl: withCredentials(plan.authDatabaseUrl, { user: plan.auth.verifier, password: verifierPassword }),
     },
+    bi: { password: biPassword, url: withCredentials(plan.apps.reporting.databaseUrl, { user: plan.bi.role, password: biPassword }) },
   };
 }

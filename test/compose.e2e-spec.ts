@@ -201,6 +201,22 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     for (const app of STACK_APPS) expect({ app, connected: brokerUsers.includes(mapName(app)) }).toEqual({ app, connected: true });
   });
 
+  it("a BI tool reads the write's figure from the bi views as the BI role, with its secret file's password, and no table", async () => {
+    const plan = stackPlan(migrateEnv);
+    const password = readFileSync(join(secrets, 'reporting_bi_db_password'), 'utf8');
+    const bi = new Client({ connectionString: withCredentials(plan.apps.reporting.databaseUrl, { user: plan.bi.role, password }) });
+    await bi.connect();
+    try {
+      const { rows } = await bi.query(`SELECT intake_total FROM bi.annual_overview WHERE institution = $1 AND year = 2022`, [
+        `C${suffix.toUpperCase()}`,
+      ]);
+      expect(rows).toEqual([{ intake_total: '1' }]);
+      await expect(bi.query('SELECT 1 FROM counter')).rejects.toMatchObject({ code: '42501' });
+    } finally {
+      await bi.end();
+    }
+  });
+
   it('every process stops on SIGTERM', async () => {
     const stopped = await Promise.all(
       Object.values(running).map(async (r) => {

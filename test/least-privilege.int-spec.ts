@@ -9,7 +9,7 @@ import type { CloudEvent } from '@chanjiao/contracts';
 import { appendToOutbox, connectAmqp, DeadLetterQueue, deadLetterQueueName, OutboxRelay, retryQueueName } from '@chanjiao/messaging';
 import { createDataSource, ensureDatabase, runMigrations, withDatabase } from '@chanjiao/persistence';
 import { deleteBrokerObjects, enrolledEvent, expectEventually, testServiceUrls, uniqueSuffix } from '@chanjiao/testing';
-import { removeStackIdentities, testStackEnv } from '@chanjiao/test-support';
+import { PLAIN_LOGIN_ROLE, removeStackIdentities, testStackEnv } from '@chanjiao/test-support';
 import { APPS } from '../scripts/apps';
 import { migrateAll } from '../scripts/migrate';
 import { provisionKeysDatabase } from '../scripts/provision/databases';
@@ -103,22 +103,13 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       const admin = new Client({ connectionString: servers.postgresUrl });
       await admin.connect();
       try {
-        const roles = [...Object.values(plan.apps).map((a) => a.role), plan.auth.owner, plan.auth.verifier];
+        const roles = [...Object.values(plan.apps).map((a) => a.role), plan.auth.owner, plan.auth.verifier, plan.bi.role];
         const { rows } = await admin.query(
           'SELECT rolname, rolsuper, rolcreatedb, rolcreaterole, rolreplication, rolbypassrls, rolcanlogin FROM pg_roles WHERE rolname = ANY($1) ORDER BY rolname',
           [roles],
         );
         expect(rows).toHaveLength(roles.length);
-        for (const r of rows)
-          expect(r).toEqual({
-            rolname: r.rolname,
-            rolsuper: false,
-            rolcreatedb: false,
-            rolcreaterole: false,
-            rolreplication: false,
-            rolbypassrls: false,
-            rolcanlogin: true,
-          });
+        for (const r of rows) expect(r).toEqual({ rolname: r.rolname, ...PLAIN_LOGIN_ROLE });
         // Each service's tables belong to its role (it migrated them, or was handed those an earlier version made).
         expect(log).toContainEqual(
           expect.stringMatching(
@@ -152,6 +143,16 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
       expect(await pgAnswer(withDatabase(credentials.auth.verifierUrl, new URL(plan.apps.reporting.databaseUrl).pathname.slice(1)))).toBe(
         '42501',
       );
+    });
+
+    it("BI tools' role reads reporting's bi views and nothing else, in no other database", async () => {
+      const bi = credentials.bi.url;
+      expect(await pgAnswer(bi, (c) => c.query('SELECT * FROM bi.annual_overview'))).toBe('ok');
+      for (const table of ['counter', 'read_model', 'event_log'])
+        expect({ table, answer: await pgAnswer(bi, (c) => c.query(`SELECT 1 FROM ${table} LIMIT 1`)) }).toEqual({ table, answer: '42501' });
+      expect(await pgAnswer(bi, (c) => c.query(`DELETE FROM counter`))).toBe('42501');
+      expect(await pgAnswer(withDatabase(bi, new URL(plan.apps.enrollment.databaseUrl).pathname.slice(1)))).toBe('42501');
+      expect(await pgAnswer(withDatabase(bi, new URL(plan.authDatabaseUrl).pathname.slice(1)))).toBe('42501');
     });
 
     it('may neither create databases nor roles, nor give itself more', async () => {
@@ -197,7 +198,7 @@ describe('each service runs as its own PostgreSQL role and RabbitMQ user', () =>
     it('runs again without change, keeping the passwords it made (folder 700, files 600)', async () => {
       expect(statSync(secrets).mode & 0o777).toBe(0o700);
       const files = readdirSync(secrets);
-      expect(files).toHaveLength(12); // a database and a broker password per service, the keys database's two
+      expect(files).toHaveLength(13); // a database and a broker password per service, the keys database's two, the BI role's
       for (const file of files) expect({ file, mode: statSync(join(secrets, file)).mode & 0o777 }).toEqual({ file, mode: 0o600 });
       const again = await migrateAll(plan, () => undefined, env);
       expect(again).toEqual(credentials);

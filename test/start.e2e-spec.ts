@@ -174,7 +174,7 @@ describe('npm start', () => {
     for (const app of APPS) expect({ app, connected: brokerUsers.includes(plan.apps[app].role) }).toEqual({ app, connected: true });
     // The passwords it made are kept (600), and none was printed.
     const kept = readdirSync(secrets).map((f) => readFileSync(join(secrets, f), 'utf8'));
-    expect(kept).toHaveLength(12);
+    expect(kept).toHaveLength(13); // a database and a broker password per service, the keys database's two, the BI role's
     for (const password of kept) expect(start.lines.filter((l) => l.includes(password))).toEqual([]);
 
     start.child.kill('SIGTERM');

@@ -1,16 +1,17 @@
 import { grantKeyVerifier, migrateAuthDatabase } from '@chanjiao/auth';
 import { resolveSecretEnv } from '@chanjiao/config';
-import { databaseName } from '@chanjiao/persistence';
+import { databaseName, inOneTransaction } from '@chanjiao/persistence';
+import { BI_READER_SETTINGS, biReaderGrants } from '../../apps/reporting/src/bi/bi-reader';
 import { StackPlan, STACK_APPS, stackPlan } from '../stack-plan';
 import { StackCredentials, stackCredentials } from '../stack-secrets';
-import { adoptObjects, connectTo, ensureOwnedDatabase, ensureServiceRole } from './postgres';
+import { adoptObjects, connectTo, ensureOwnedDatabase, ensureRoleSettings, ensureServiceRole } from './postgres';
 
-/** A database with its owner role and the roles that may read in it, and their passwords. */
-interface OwnedDatabase {
+/** A database with its owner role and the roles that may read in it (with settings of theirs there), and their passwords. */
+export interface OwnedDatabase {
   url: string;
   owner: string;
   password: string;
-  readers: Array<{ role: string; password: string }>;
+  readers: Array<{ role: string; password: string; settings?: Readonly<Record<string, string>> }>;
 }
 
 function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps: OwnedDatabase[]; keys: OwnedDatabase } {
@@ -19,7 +20,8 @@ function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps:
       url: plan.apps[app].databaseUrl,
       owner: plan.apps[app].role,
       password: credentials.apps[app].databasePassword,
-      readers: [],
+      // BI tools read reporting's views (and nothing else there: grantBiReader).
+      readers: app === 'reporting' ? [{ role: plan.bi.role, password: credentials.bi.password, settings: BI_READER_SETTINGS }] : [],
     })),
     keys: {
       url: plan.authDatabaseUrl,
@@ -32,10 +34,10 @@ function ownedDatabases(plan: StackPlan, credentials: StackCredentials): { apps:
 
 /**
  * As the PostgreSQL admin of its server (the database's URL as given): the owner's login role (no other power), the
- * readers' roles, the database owned by the owner and reachable by them alone; objects in it an earlier version made as
- * the admin handed to the owner.
+ * readers' roles (and their settings in the database), the database owned by the owner and reachable by them alone;
+ * objects in it an earlier version made as the admin handed to the owner.
  */
-async function provisionDatabase({ url, owner, password, readers }: OwnedDatabase, log: (line: string) => void): Promise<void> {
+export async function provisionDatabase({ url, owner, password, readers }: OwnedDatabase, log: (line: string) => void): Promise<void> {
   const admin = await connectTo(url);
   try {
     await ensureServiceRole(admin, owner, password);
@@ -46,6 +48,7 @@ async function provisionDatabase({ url, owner, password, readers }: OwnedDatabas
       owner,
       readers.map((r) => r.role),
     );
+    for (const reader of readers) await ensureRoleSettings(admin, reader.role, databaseName(url), reader.settings ?? {});
   } finally {
     await admin.end();
   }
@@ -67,8 +70,18 @@ export async function provisionDatabases(plan: StackPlan, credentials: StackCred
   for (const db of [...apps, keys]) await provisionDatabase(db, log);
   log(
     `postgres: roles ${[...apps, keys].map((db) => db.owner).join(', ')} each own their database, which only they may connect to; ` +
-      `the services read keys as ${plan.auth.verifier}`,
+      `the services read keys as ${plan.auth.verifier}, BI tools ${plan.apps.reporting.role}'s views as ${plan.bi.role}`,
   );
+}
+
+/**
+ * The BI role's grants in the reporting database (`biReaderGrants`: the `bi` views, nothing else), as its owner, after
+ * its migrations: so that a database migrated before the role existed ends as a fresh one does.
+ */
+export async function grantBiReader(ownerUrl: string, role: string): Promise<void> {
+  await inOneTransaction(ownerUrl, 'chanjiao-migrate', async (client) => {
+    for (const statement of biReaderGrants(role)) await client.query(statement);
+  });
 }
 
 /** The keys database's migrations, as its owner, then the verifier's grants (on the tables as they now are). */

@@ -84,29 +84,55 @@ export async function ensureOwnedDatabase(admin: Client, name: string, owner: st
   for (const reader of readers) await admin.query(`GRANT CONNECT ON DATABASE ${db} TO ${escapeIdentifier(reader)}`);
 }
 
+/** Sets `settings` for `role` whenever it connects to `database` (`ALTER ROLE … IN DATABASE … SET`, as the admin). */
+export async function ensureRoleSettings(
+  admin: Client,
+  role: string,
+  database: string,
+  settings: Readonly<Record<string, string>>,
+): Promise<void> {
+  for (const [name, value] of Object.entries(settings)) {
+    if (!/^[a-z_]+$/.test(name)) throw new Error(`not a setting name: ${name}`);
+    await admin.query(
+      `ALTER ROLE ${escapeIdentifier(role)} IN DATABASE ${escapeIdentifier(database)} SET ${name} = ${escapeLiteral(value)}`,
+    );
+  }
+}
+
+/** The schemas a database's own objects live in: `public` and those its migrations made (`bi` in reporting's). */
+const OWN_SCHEMAS = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 'pg\\_%'`;
+
 /**
- * Hands `owner` the tables, views, sequences and functions of the public schema someone else owns: those of a stack
- * migrated before the services had roles of their own (by `postgres`), or made by a tool run as the admin since
- * (`npm run verify` migrating the keys database). Sequences that belong to a table follow it.
+ * Hands `owner` the schemas, tables, views, sequences and functions someone else owns: those of a stack migrated before
+ * the services had roles of their own (by `postgres`), or made by a tool run as the admin since (`npm run verify`
+ * migrating the keys database). Sequences that belong to a table follow it; `public` itself stays as PostgreSQL made it.
  */
 export async function adoptObjects(client: Client, owner: string): Promise<number> {
+  // Schemas first: a schema's owner may then alter what is in it.
+  const schemas = await client.query<{ statement: string }>(
+    `SELECT format('ALTER SCHEMA %I OWNER TO %I', n.nspname, $1::text) AS statement
+       FROM pg_namespace n
+      WHERE ${OWN_SCHEMAS} AND n.nspname <> 'public' AND pg_get_userbyid(n.nspowner) <> $1`,
+    [owner],
+  );
   const { rows } = await client.query<{ statement: string }>(
     `SELECT format('ALTER %s %s OWNER TO %I',
               CASE c.relkind WHEN 'S' THEN 'SEQUENCE' WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' ELSE 'TABLE' END,
               c.oid::regclass, $1::text) AS statement
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $1
+      WHERE ${OWN_SCHEMAS} AND c.relkind IN ('r', 'p', 'v', 'm', 'S') AND pg_get_userbyid(c.relowner) <> $1
         AND NOT (c.relkind = 'S' AND EXISTS (SELECT 1 FROM pg_depend d
                   WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.refobjsubid > 0 AND d.deptype IN ('a', 'i')))
      UNION ALL
      SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, $1::text)
        FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-      WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> $1
+      WHERE ${OWN_SCHEMAS} AND pg_get_userbyid(p.proowner) <> $1
         AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.deptype = 'e')`,
     [owner],
   );
-  for (const { statement } of rows) await client.query(statement);
-  return rows.length;
+  const statements = [...schemas.rows, ...rows].map((r) => r.statement);
+  for (const statement of statements) await client.query(statement);
+  return statements.length;
 }
 
 /** Drops the roles (after their databases): for tests, which make roles of their own. */

@@ -15,6 +15,7 @@ import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/Netw
 import type { IService } from 'kubernetes-models/v1/Service';
 import { consumerGrant, publisherGrant } from '@chanjiao/messaging';
 import { APPS } from '../../scripts/apps';
+import { BI_READER_SETTINGS, biReaderRole } from '../../apps/reporting/src/bi/bi-reader';
 
 const root = join(__dirname, '..', '..');
 /**
@@ -329,8 +330,21 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
         'GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier',
       ]),
     );
-    expect(sql.filter((line) => /^GRANT/.test(line))).toEqual(['GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier']);
-    for (const role of [...Object.keys(APPS), 'chanjiao_auth_verifier']) {
+    // BI tools' role may connect to reporting only (reporting's migration grants it the bi views there).
+    expect(sql).toEqual(
+      expect.arrayContaining([
+        `CREATE ROLE ${biReaderRole('reporting')}`,
+        // As npm run migrate sets them.
+        ...Object.entries(BI_READER_SETTINGS).map(
+          ([name, value]) => `ALTER ROLE ${biReaderRole('reporting')} IN DATABASE reporting SET ${name} = '${value}'`,
+        ),
+      ]),
+    );
+    expect(sql.filter((line) => /^GRANT/.test(line))).toEqual([
+      `GRANT CONNECT ON DATABASE reporting TO ${biReaderRole('reporting')}`,
+      'GRANT CONNECT ON DATABASE chanjiao_auth TO chanjiao_auth_verifier',
+    ]);
+    for (const role of [...Object.keys(APPS), 'chanjiao_auth_verifier', biReaderRole('reporting')]) {
       const managed = pg.spec.managed.roles.find((r) => r.name === role);
       expect(managed).toMatchObject({ ensure: 'present', login: true, superuser: false, createdb: false, createrole: false });
       const secret = find<{ type: string; stringData: Record<string, string> }>('Secret', managed!.passwordSecret.name);

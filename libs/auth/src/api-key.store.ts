@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Client, Pool, PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
-import { createDataSource, ensureDatabase, runMigrations } from '@chanjiao/persistence';
+import { createDataSource, ensureDatabase, inTransactionOn, runMigrations } from '@chanjiao/persistence';
 import {
   ALL_INSTITUTIONS,
   DUMMY_SECRET_HASH,
@@ -229,13 +229,7 @@ export class ApiKeyStore {
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (e) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw e;
+      return await inTransactionOn(client, work);
     } finally {
       client.release();
     }

@@ -1,4 +1,5 @@
-import { Client, escapeIdentifier } from 'pg';
+import { escapeIdentifier } from 'pg';
+import { inOneTransaction } from '@chanjiao/persistence';
 
 /**
  * What the services may do in the keys database, as the role they verify keys as: read the keys, and note when one
@@ -12,27 +13,18 @@ export const KEY_VERIFIER_GRANTS = { table: 'api_keys', select: true, updateColu
  * sequences there), connected as the keys database's owner or an admin, after its migrations.
  */
 export async function grantKeyVerifier(url: string, verifier: string): Promise<void> {
-  const client = new Client({ connectionString: url, application_name: 'chanjiao-migrate' });
-  await client.connect();
-  try {
-    const role = escapeIdentifier(verifier);
-    const table = escapeIdentifier(KEY_VERIFIER_GRANTS.table);
+  const role = escapeIdentifier(verifier);
+  const table = escapeIdentifier(KEY_VERIFIER_GRANTS.table);
+  await inOneTransaction(url, 'chanjiao-migrate', async (client) => {
     const { rows } = await client.query<{ column_name: string }>(
       `SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = $1`,
       [KEY_VERIFIER_GRANTS.table],
     );
     const columns = new Set(rows.map((r) => r.column_name));
     const updatable = KEY_VERIFIER_GRANTS.updateColumns.filter((c) => columns.has(c));
-    await client.query('BEGIN');
     await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA public FROM ${role}`);
     await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM ${role}`);
     await client.query(`GRANT SELECT ON ${table} TO ${role}`);
     if (updatable.length > 0) await client.query(`GRANT UPDATE (${updatable.map(escapeIdentifier).join(', ')}) ON ${table} TO ${role}`);
-    await client.query('COMMIT');
-  } catch (e) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw e;
-  } finally {
-    await client.end();
-  }
+  });
 }

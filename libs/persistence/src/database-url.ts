@@ -56,3 +56,30 @@ export async function dropDatabase(url: string): Promise<void> {
     await admin.end();
   }
 }
+
+/** Runs `work` in one transaction on `client`: committed when it resolves, rolled back when it throws. */
+export async function inTransactionOn<C extends { query(sql: string): Promise<unknown> }, T>(
+  client: C,
+  work: (client: C) => Promise<T>,
+): Promise<T> {
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (e) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw e;
+  }
+}
+
+/** As {@link inTransactionOn}, on a connection of its own to `url` (as `applicationName`): for one-off work such as a migrate step's grants. */
+export async function inOneTransaction<T>(url: string, applicationName: string, work: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: url, application_name: applicationName });
+  await client.connect();
+  try {
+    return await inTransactionOn(client, work);
+  } finally {
+    await client.end();
+  }
+}

@@ -4,6 +4,7 @@ import { EventLogJsonAndHotUpdates1795910297814 } from './1795910297814-EventLog
 import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternshipFacts';
 import { RecountDestinationCorrections1796542792623 } from './1796542792623-RecountDestinationCorrections';
 import { EventLogReceivedIndex1796560000000 } from './1796560000000-EventLogReceivedIndex';
+import { BiViews1796600000000 } from './1796600000000-BiViews';
 
 /** In order of application. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   DatedInternshipFacts1795930000000,
   RecountDestinationCorrections1796542792623,
   EventLogReceivedIndex1796560000000,
+  BiViews1796600000000,
 ];

@@ -1,7 +1,8 @@
 /**
  * Every counter metric of the read models, named once: projections emit facts under these names (`Fact.metric`) and
  * reports sum counters by them (`CounterRepository`). A string enum, so a name written as a literal anywhere else does
- * not compile. Renaming one changes stored counters: it needs a migration that renames their rows.
+ * not compile. Renaming one changes stored counters: it needs a migration that renames their rows, and makes the `bi`
+ * views that sum it anew (they name the metrics as the BiViews migration wrote them).
  */
 export enum CounterMetric {
   ProgramsOpen = 'programs.open',
