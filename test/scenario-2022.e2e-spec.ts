@@ -1,4 +1,5 @@
 import { startStack, TestStack } from '@chanjiao/test-support';
+import { AS_OF } from '../scripts/demo/expected';
 import { runDemo } from '../scripts/demo/run-demo';
 import type { WriteDatabases } from '../scripts/verify/records';
 import { formatDifference, verifyFigures } from '../scripts/verify/verify-figures';
@@ -25,6 +26,21 @@ describe('the 2022 scenario', () => {
     const differing = checks.filter((c) => !c.ok);
     expect(differing).toEqual([]);
     expect(checks).toHaveLength(28);
+
+    // The annual quality report files the source's figures under the report's own names.
+    const item = async (year: number, table: string, name: string): Promise<unknown> => {
+      const res = await stack.reporting.get(`/reports/quality-report?year=${year}&asOf=${AS_OF}`);
+      expect(res.status).toBe(200);
+      const t = (res.body.tables as Array<{ table: string; items: Array<{ item: string; value: unknown }> }>).find(
+        (x) => x.table === table,
+      );
+      return t?.items.find((i) => i.item === name)?.value;
+    };
+    expect(await item(2022, '服务贡献表', '毕业生人数')).toBe(3292);
+    expect(await item(2022, '服务贡献表', '其中：就业人数')).toBe(3185);
+    expect(await item(2022, '服务贡献表', '毕业生就业去向 A 类：留在当地就业人数')).toBe(1759);
+    expect(await item(2022, '计分卡', '毕业去向落实率')).toEqual({ numerator: 3185, denominator: 3292, rate: 0.9675 });
+    expect(await item(2021, '教学资源与落实政策表', '实训基地建设投入（元）')).toBe('403000000.00');
 
     const verified = await verifyFigures({
       reportingUrl: stack.urls.reporting!,
