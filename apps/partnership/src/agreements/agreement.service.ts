@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { Sector } from '@chanjiao/contracts';
 import { DomainError } from '@chanjiao/domain';
 import { Page } from '@chanjiao/persistence';
 import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { PageQuery, pageRequest } from '@chanjiao/edge';
 import { decideAll } from '../common/decide';
+import { checkPartners } from '../partners/partner-check';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { CreateAgreementDto } from './agreement.dto';
@@ -13,27 +14,6 @@ import { AgreementCommand, AgreementState, decideAgreementChange, decideSign } f
 import { AgreementRepository } from './agreement.repository';
 
 export type AgreementChangeItem = { agreementId: string; command: AgreementCommand };
-
-/** Partners named by a write must exist: a 400 naming the field and the unknown ids otherwise. */
-export async function checkPartners(
-  m: EntityManager,
-  partners: PartnerRepository,
-  institution: string,
-  named: string[][],
-  field: string,
-): Promise<Array<DomainError | undefined>> {
-  const known = await partners.existing(m, institution, named.flat());
-  return named.map((ids) => {
-    const unknown = [...new Set(ids.filter((id) => !known.has(id)))];
-    if (unknown.length === 0) return undefined;
-    return new DomainError(
-      'invalid',
-      PartnershipErrorCode.UnknownPartner,
-      `${field}: ${unknown.join(', ')} ${unknown.length === 1 ? 'is not a partner' : 'are not partners'} of ${institution}; PUT /partners/${unknown[0]} first`,
-      field,
-    );
-  });
-}
 
 @Injectable()
 export class AgreementService {
@@ -68,7 +48,6 @@ export class AgreementService {
         items.map((i) => i.agreementId),
         (current, n) => {
           const i = items[n]!;
-          if (problems[n]) return { ok: false, error: problems[n] };
           const sectors = i.partnerIds.map((id) => sectorOf.get(id)).filter((s): s is Sector => s !== undefined);
           return decideSign(
             current,
@@ -85,6 +64,7 @@ export class AgreementService {
             sectors,
           );
         },
+        problems,
       );
     });
   }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
 import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { decideAll } from '../common/decide';
-import { checkPartners } from '../agreements/agreement.service';
+import { checkPartners } from '../partners/partner-check';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode as Code } from '../partnership.errors';
 import { CreateCertificatePilotDto, PilotResultsBatchItemDto } from './certificate-pilot.dto';
@@ -39,9 +39,9 @@ export class CertificatePilotService {
         items.map((i) => i.pilotId),
         (current, n) => {
           const i = items[n]!;
-          if (problems[n]) return { ok: false, error: problems[n] };
           return decideLaunch(current, Object.assign({}, i, { level: i.level ?? null }));
         },
+        problems,
       );
     });
   }

@@ -1,6 +1,7 @@
 import { DecidedWrite, DecideItem, decideWrite, WriteContext } from '@chanjiao/write';
 import { EntityManager } from 'typeorm';
 import { EntityTable } from '@chanjiao/persistence';
+import type { DomainError } from '@chanjiao/domain';
 
 /**
  * A write to a table of id-keyed rows: locks the items' rows, decides the items in order (`decideWrite`) and saves
@@ -12,6 +13,8 @@ export async function decideAll<S extends { version: number }>(
   table: EntityTable<S>,
   ids: string[],
   decide: DecideItem<S>,
+  /** Items refused before deciding (e.g. naming unknown partners): their error, in place of a decision. */
+  refused: ReadonlyArray<DomainError | undefined> = [],
 ): Promise<DecidedWrite<S>> {
   const current = await table.lockMany(
     m,
@@ -23,7 +26,10 @@ export async function decideAll<S extends { version: number }>(
     ctx,
     current,
     ids.map((id) => JSON.stringify([id])),
-    decide,
+    (current, n) => {
+      const error = refused[n];
+      return error ? { ok: false, error } : decide(current, n);
+    },
     { subject: (_key, _state, index) => ids[index]! },
   );
   await table.saveMany(m, ctx.institution, write.created, write.updated);

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
 import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { decideAll } from '../common/decide';
-import { checkPartners } from '../agreements/agreement.service';
+import { checkPartners } from '../partners/partner-check';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode as Code } from '../partnership.errors';
 import { CreateIndustryCollegeDto } from './industry-college.dto';
@@ -38,7 +38,6 @@ export class IndustryCollegeService {
         items.map((i) => i.collegeId),
         (current, n) => {
           const i = items[n]!;
-          if (problems[n]) return { ok: false, error: problems[n] };
           return decideFound(current, {
             collegeId: i.collegeId,
             name: i.name,
@@ -47,6 +46,7 @@ export class IndustryCollegeService {
             foundedOn: i.foundedOn,
           });
         },
+        problems,
       );
     });
   }

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
 import { coalesced, ItemResult, WriteContext, WriteUnitOfWork } from '@chanjiao/write';
 import { decideAll } from '../common/decide';
-import { checkPartners } from '../agreements/agreement.service';
+import { checkPartners } from '../partners/partner-check';
 import { PartnerRepository } from '../partners/partner.repository';
 import { PartnershipErrorCode } from '../partnership.errors';
 import { CreateOrderClassDto } from './order-class.dto';
@@ -38,7 +38,6 @@ export class OrderClassService {
         items.map((i) => i.orderClassId),
         (current, n) => {
           const i = items[n]!;
-          if (problems[n]) return { ok: false, error: problems[n] };
           return decideOrderClass(current, {
             orderClassId: i.orderClassId,
             partnerId: i.partnerId,
@@ -47,6 +46,7 @@ export class OrderClassService {
             students: i.students,
           });
         },
+        problems,
       );
     });
   }
