@@ -6,6 +6,9 @@ import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
+import { RebuildRunRepository } from './rebuild/rebuild-run.repository';
+import { RebuildController } from './rebuild/rebuild.controller';
+import { RebuildService } from './rebuild/rebuild.service';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { AllianceReportController } from './reports/alliance-report.controller';
 import { AllianceReportService } from './reports/alliance-report.service';
@@ -46,6 +49,7 @@ export class ReportingAppModule {
         PartnershipReportController,
         AllianceReportController,
         QualityReportController,
+        RebuildController,
       ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
@@ -61,6 +65,8 @@ export class ReportingAppModule {
         PartnershipReportService,
         QualityReportService,
         ReportingMetrics,
+        RebuildRunRepository,
+        RebuildService,
       ],
       exports: [ConsumerState],
     };
