@@ -8,6 +8,8 @@ import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { AllianceReportController } from './reports/alliance-report.controller';
+import { ExplainController } from './reports/explain.controller';
+import { ExplainService } from './reports/explain.service';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { ReportCache } from './reports/report-cache';
@@ -46,6 +48,7 @@ export class ReportingAppModule {
         PartnershipReportController,
         AllianceReportController,
         QualityReportController,
+        ExplainController,
       ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
@@ -60,6 +63,7 @@ export class ReportingAppModule {
         AllianceReportService,
         PartnershipReportService,
         QualityReportService,
+        ExplainService,
         ReportingMetrics,
       ],
       exports: [ConsumerState],
