@@ -122,7 +122,8 @@ function termConditions(
   }
   if (t.program) {
     const of = `program.state->${t.program.by === 'category' ? `'category'` : `'sectors'`}`;
-    const has = t.program.by === 'category' ? `${of} = to_jsonb(${p.add(t.program.key)}::text)` : `${of} ? ${p.add(t.program.key)}`;
+    const has = () =>
+      t.program!.by === 'category' ? `${of} = to_jsonb(${p.add(t.program!.key)}::text)` : `${of} ? ${p.add(t.program!.key)}`;
     const known = `program.institution = ${at.institution} AND program.kind = 'program' AND program.id = ${at.dims}->>'programCode'
       AND program.state <> 'null'::jsonb`;
     // The report groups a program of no category, or no sectors, or none at all, as 'unknown'.
@@ -130,7 +131,7 @@ function termConditions(
     where.push(
       t.program.key === 'unknown'
         ? `NOT EXISTS (SELECT 1 FROM read_model program WHERE ${known} AND NOT (${unknown}))`
-        : `EXISTS (SELECT 1 FROM read_model program WHERE ${known} AND ${has})`,
+        : `EXISTS (SELECT 1 FROM read_model program WHERE ${known} AND ${has()})`,
     );
   }
   return where.join(' AND ');
