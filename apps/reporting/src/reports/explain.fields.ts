@@ -115,7 +115,7 @@ function overviewFields(y: number): Record<string, FigureDefinition> {
     one('intake.through23', intake({ key: 'pathway', in: [THROUGH_23] })),
     one('graduates.total', graduates),
     one('graduates.placed', placed),
-    { field: 'graduates.notPlaced', terms: [graduates, { ...placed, sign: -1 }], aggregate: SUM },
+    { field: 'graduates.notPlaced', terms: [graduates, Object.assign({}, placed, { sign: -1 as const })], aggregate: SUM },
     one('graduates.placement.numerator', placed),
     one('graduates.placement.denominator', graduates),
     one('graduates.localEmployed', dated('graduate', CounterMetric.GraduatesLocalEmployed, { cohort: y })),
