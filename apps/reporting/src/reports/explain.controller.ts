@@ -5,9 +5,9 @@ import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiP
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
 import { DomainError } from '@chanjiao/domain';
-import { PAGE_LIMIT_DEFAULT } from '@chanjiao/edge';
+import { pageRequest } from '@chanjiao/edge';
 import { CSV_BOM, csvLine, SheetCell } from '@chanjiao/imports';
-import { invalidCursor, type PageRequest } from '@chanjiao/persistence';
+import type { PageRequest } from '@chanjiao/persistence';
 import { CounterRepository } from './counter.repository';
 import { ExplainQuery, ExplainView } from './explain.dto';
 import { FigureDefinition, figureDefinition, UnknownFieldError } from './explain.fields';
@@ -64,7 +64,8 @@ export class ExplainController {
         .header('content-disposition', `attachment; filename="explain-${institution}-${q.year}.csv"`);
       return this.csv(institution, def, q.year, date);
     }
-    const page: PageRequest = { limit: q.limit ?? PAGE_LIMIT_DEFAULT, after: q.cursor ? decodeRecordCursor(q.cursor) : null };
+    // Keyed by institution and id (ids such as `<allianceId>/<memberId>` are subjects).
+    const page = pageRequest(q, ['text', 'subject']);
     const [explained, fresh] = await this.reader.snapshot(institution, (source) =>
       Promise.all([this.explainer.explain(source, def, q.year, date, page), this.counters.freshness(source)]),
     );
@@ -165,19 +166,4 @@ function definition(field: string, year: number): FigureDefinition {
       'field',
     );
   }
-}
-
-/** The cursor of a page of records: [institution, id] (ids such as `<allianceId>/<memberId>` are no plain ids). */
-function decodeRecordCursor(cursor: string): [string, string] {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalidCursor();
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw invalidCursor();
-  }
-  if (!Array.isArray(key) || key.length !== 2 || !key.every((k) => typeof k === 'string' && k.length > 0 && k.length <= 300)) {
-    throw invalidCursor();
-  }
-  return key as [string, string];
 }
