@@ -6,6 +6,9 @@ import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
+import { RebuildRunRepository } from './rebuild/rebuild-run.repository';
+import { RebuildController } from './rebuild/rebuild.controller';
+import { RebuildService } from './rebuild/rebuild.service';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { AllianceReportController } from './reports/alliance-report.controller';
 import { ExplainController } from './reports/explain.controller';
@@ -49,6 +52,7 @@ export class ReportingAppModule {
         AllianceReportController,
         QualityReportController,
         ExplainController,
+        RebuildController,
       ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
@@ -65,6 +69,8 @@ export class ReportingAppModule {
         QualityReportService,
         ExplainService,
         ReportingMetrics,
+        RebuildRunRepository,
+        RebuildService,
       ],
       exports: [ConsumerState],
     };

@@ -30,10 +30,15 @@ export class ReportCache {
     return value;
   }
 
+  /**
+   * The applied-event count, and the row version (`xmin`): a rebuild's switch rewrites the row, and may leave the count
+   * as it was while every figure changed.
+   */
   private async generation(source: ReportSource): Promise<string> {
-    const [row] = await source.query<Array<{ g: string }>>(`SELECT events_applied::text AS g FROM freshness WHERE institution = $1`, [
-      source.institution,
-    ]);
+    const [row] = await source.query<Array<{ g: string }>>(
+      `SELECT events_applied::text || '/' || xmin::text AS g FROM freshness WHERE institution = $1`,
+      [source.institution],
+    );
     return row?.g ?? '0';
   }
 }
