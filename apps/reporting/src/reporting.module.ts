@@ -11,6 +11,8 @@ import { RebuildController } from './rebuild/rebuild.controller';
 import { RebuildService } from './rebuild/rebuild.service';
 import { REPORTING_ENTITIES } from './reporting.entities';
 import { AllianceReportController } from './reports/alliance-report.controller';
+import { ExplainController } from './reports/explain.controller';
+import { ExplainService } from './reports/explain.service';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { ReportCache } from './reports/report-cache';
@@ -49,6 +51,7 @@ export class ReportingAppModule {
         PartnershipReportController,
         AllianceReportController,
         QualityReportController,
+        ExplainController,
         RebuildController,
       ],
       providers: [
@@ -64,6 +67,7 @@ export class ReportingAppModule {
         AllianceReportService,
         PartnershipReportService,
         QualityReportService,
+        ExplainService,
         ReportingMetrics,
         RebuildRunRepository,
         RebuildService,
