@@ -7,6 +7,8 @@ import { MIGRATIONS } from './migrations';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { REPORTING_ENTITIES } from './reporting.entities';
+import { AlignmentReportController } from './reports/alignment-report.controller';
+import { AlignmentReportService } from './reports/alignment-report.service';
 import { AllianceReportController } from './reports/alliance-report.controller';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
@@ -45,6 +47,7 @@ export class ReportingAppModule {
         PlacementReportController,
         PartnershipReportController,
         AllianceReportController,
+        AlignmentReportController,
         QualityReportController,
       ],
       providers: [
@@ -58,6 +61,7 @@ export class ReportingAppModule {
         EnrollmentReportService,
         PlacementReportService,
         AllianceReportService,
+        AlignmentReportService,
         PartnershipReportService,
         QualityReportService,
         ReportingMetrics,
