@@ -1,3 +1,4 @@
+import { KEY_SECTORS } from '@chanjiao/contracts';
 import { compareFigures, figuresOf } from './compare';
 import type { AgreementRecord, InstitutionRecords } from './records';
 import { Recount, yearWindow } from './recount';
@@ -202,17 +203,7 @@ describe('the recount (DESIGN.md §5 as worded)', () => {
       ],
     });
     const { rows, totals } = r.alignment(2022, '2022-12-31');
-    expect(rows.map((x) => x.key)).toEqual([
-      'chemical_materials',
-      'textiles',
-      'mining',
-      'modern_agriculture',
-      'culture_tourism',
-      'commerce_logistics',
-      'green_energy',
-      'multiple',
-      'other',
-    ]);
+    expect(rows.map((x) => x.key)).toEqual([...KEY_SECTORS, 'multiple', 'other']);
     expect(rows[0]).toMatchObject({ label: '化工材料', programs: 1, graduates: 2, placed: 2, employed: 2, localEmployed: 1 });
     expect(rows[0]!.employedInOwnSector).toEqual({ numerator: 1, denominator: 2, rate: 0.5 });
     expect(rows[7]).toMatchObject({
