@@ -10,6 +10,8 @@ import { RebuildRunRepository } from './rebuild/rebuild-run.repository';
 import { RebuildController } from './rebuild/rebuild.controller';
 import { RebuildService } from './rebuild/rebuild.service';
 import { REPORTING_ENTITIES } from './reporting.entities';
+import { AlignmentReportController } from './reports/alignment-report.controller';
+import { AlignmentReportService } from './reports/alignment-report.service';
 import { AllianceReportController } from './reports/alliance-report.controller';
 import { ExplainController } from './reports/explain.controller';
 import { ExplainService } from './reports/explain.service';
@@ -50,6 +52,7 @@ export class ReportingAppModule {
         PlacementReportController,
         PartnershipReportController,
         AllianceReportController,
+        AlignmentReportController,
         QualityReportController,
         ExplainController,
         RebuildController,
@@ -65,6 +68,7 @@ export class ReportingAppModule {
         EnrollmentReportService,
         PlacementReportService,
         AllianceReportService,
+        AlignmentReportService,
         PartnershipReportService,
         QualityReportService,
         ExplainService,
