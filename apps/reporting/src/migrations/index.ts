@@ -6,6 +6,7 @@ import { RecountDestinationCorrections1796542792623 } from './1796542792623-Reco
 import { EventLogReceivedIndex1796560000000 } from './1796560000000-EventLogReceivedIndex';
 import { BiViews1796600000000 } from './1796600000000-BiViews';
 import { RebuildRun1796700000000 } from './1796700000000-RebuildRun';
+import { RebuildForAlignmentFacts1796720000000 } from './1796720000000-RebuildForAlignmentFacts';
 import { EventLogSubjectIndex1796710000000 } from './1796710000000-EventLogSubjectIndex';
 
 /** In order of application. */
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   BiViews1796600000000,
   RebuildRun1796700000000,
   EventLogSubjectIndex1796710000000,
+  RebuildForAlignmentFacts1796720000000,
 ];

@@ -89,4 +89,14 @@ describe('event versions through the reporting consumer (real RabbitMQ and Postg
       await db.end();
     }
   });
+
+  it('a rebuild from the log (v1 and v2 as they came) gives the same figures', async () => {
+    const before = { LATEST: await figures('LATEST'), MIXED: await figures('MIXED'), REVERSED: await figures('REVERSED') };
+    const started = await admin.post('/admin/rebuild', {});
+    expect(started.status).toBe(202);
+    await expectEventually(async () =>
+      expect((await admin.get(`/admin/rebuild/${started.body.id}`)).body).toMatchObject({ state: 'succeeded' }),
+    );
+    for (const institution of ['LATEST', 'MIXED', 'REVERSED'] as const) expect(await figures(institution)).toEqual(before[institution]);
+  });
 });

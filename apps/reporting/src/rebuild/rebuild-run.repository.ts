@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { RebuildProgress } from './projection-rebuild';
 
-export type RebuildState = 'running' | 'succeeded' | 'failed';
+/** `requested`: asked for by a migration, started by the service at boot. */
+export type RebuildState = 'requested' | 'running' | 'succeeded' | 'failed';
 
 export interface RebuildRun extends RebuildProgress {
   id: string;
@@ -46,12 +47,26 @@ export class RebuildRunRepository {
     );
   }
 
-  async finish(id: string, state: Exclude<RebuildState, 'running'>, error: string | null): Promise<void> {
+  async finish(id: string, state: 'succeeded' | 'failed', error: string | null): Promise<void> {
     await this.dataSource.query(`UPDATE rebuild_run SET state = $2, error = $3, finished_at = now(), updated_at = now() WHERE id = $1`, [
       id,
       state,
       error,
     ]);
+    // A rebuild that succeeded did what the requests made before it began asked for.
+    if (state === 'succeeded') {
+      await this.dataSource.query(
+        `UPDATE rebuild_run SET state = 'succeeded', phase = 'done', finished_at = now(), updated_at = now(), error = 'done by rebuild ' || $1
+         WHERE state = 'requested' AND started_at <= (SELECT started_at FROM rebuild_run WHERE id = $1)`,
+        [id],
+      );
+    }
+  }
+
+  /** Whether a migration asked for a rebuild that has not run yet. */
+  async requested(): Promise<boolean> {
+    const rows = await this.dataSource.query<unknown[]>(`SELECT 1 FROM rebuild_run WHERE state = 'requested' LIMIT 1`);
+    return rows.length > 0;
   }
 
   async get(id: string): Promise<RebuildRun | undefined> {

@@ -10,7 +10,11 @@ export class RebuildIdParam {
 
 export class RebuildRunView {
   @ApiProperty() id!: string;
-  @ApiProperty({ enum: ['running', 'succeeded', 'failed'], description: '状态 / State' }) state!: string;
+  @ApiProperty({
+    enum: ['requested', 'running', 'succeeded', 'failed'],
+    description: '状态 / State (requested: asked for by a migration, started at the service’s next boot)',
+  })
+  state!: string;
   @ApiProperty({
     enum: ['preparing', 'replaying', 'catching_up', 'switching', 'done'],
     description:

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ProjectionUnitOfWork } from '../projection/projection.unit-of-work';
-import { ProjectionRebuild, RebuildProgress } from './projection-rebuild';
+import { ProjectionRebuild, RebuildAlreadyRunningError, RebuildProgress } from './projection-rebuild';
 import { RebuildRun, RebuildRunRepository } from './rebuild-run.repository';
 
 /** How often a running rebuild writes its progress (and at every phase). */
@@ -16,7 +16,7 @@ export interface StartedRebuild {
 
 /** Runs rebuilds (one at a time across every process, by the rebuild lock) and records their progress. */
 @Injectable()
-export class RebuildService {
+export class RebuildService implements OnApplicationBootstrap {
   private readonly logger = new Logger('Rebuild');
   private readonly rebuild: ProjectionRebuild;
 
@@ -75,6 +75,22 @@ export class RebuildService {
     );
     await Promise.race([started, done]);
     return { run: (await this.runs.get(id))!, done };
+  }
+
+  /**
+   * Starts the rebuild a migration asked for (see rebuild-request.ts), in the background: reports answer from the
+   * tables as they are meanwhile. Another instance that got there first runs it; a failure is logged and recorded,
+   * and the request stays for the next boot or an operator.
+   */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!(await this.runs.requested())) return;
+    try {
+      const { run, done } = await this.start('migration');
+      this.logger.log(`a migration asked for a rebuild: rebuild ${run.id} started (GET /admin/rebuild/${run.id})`);
+      done.catch((e: unknown) => this.logger.error(`rebuild ${run.id}: ${String(e)}`));
+    } catch (e) {
+      if (!(e instanceof RebuildAlreadyRunningError)) this.logger.error(`the rebuild a migration asked for did not start: ${String(e)}`);
+    }
   }
 
   get(id: string): Promise<RebuildRun | undefined> {
