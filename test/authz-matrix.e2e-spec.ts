@@ -262,6 +262,12 @@ describe('authorization matrix: every route of every service × key × instituti
         if (route.access && EXPECTED[name][route.access] !== 'allowed') continue;
         const got = await call(stack.urls[route.service]!, route, k.key, k.institution);
         if (got.status < 300) succeeded++;
+        // A rebuild replaces every institution's figures: an admin key of one institution is refused it by scope.
+        if (route.path === '/admin/rebuild' && route.method === 'POST' && name === 'admin') {
+          if (got.status !== 403 || got.error !== 'rebuild_needs_all_institutions')
+            wrong.push(`POST /admin/rebuild as admin: ${got.status}`);
+          continue;
+        }
         if (got.status === 401 || got.status === 403 || got.status >= 500)
           wrong.push(`${route.service} ${route.method} ${route.path} as ${name}: ${got.status} ${got.error ?? ''}`);
       }
