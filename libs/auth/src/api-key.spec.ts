@@ -25,15 +25,15 @@ describe('actingInstitution: the institution a request acts for', () => {
 
 describe('actingInstitutions: the institutions a report sums', () => {
   it('a key of one institution reads its own, named or not, and no list, no all, no other', () => {
-    expect(actingInstitutions(['BZVTC'], undefined)).toEqual({ institutions: ['BZVTC'] });
-    expect(actingInstitutions(['BZVTC'], 'BZVTC,BZVTC')).toEqual({ institutions: ['BZVTC'] });
+    expect(actingInstitutions(['BZVTC'], undefined)).toEqual({ institutions: ['BZVTC'], all: false });
+    expect(actingInstitutions(['BZVTC'], 'BZVTC,BZVTC')).toEqual({ institutions: ['BZVTC'], all: false });
     expect(actingInstitutions(['BZVTC'], 'BZVTC,QZVTC')).toMatchObject({ refused: 'forbidden', message: expect.stringContaining('QZVTC') });
     expect(actingInstitutions(['BZVTC'], 'all')).toMatchObject({ refused: 'forbidden' });
   });
 
   it('a bureau names several of its own, or all of them, and none outside its list', () => {
-    expect(actingInstitutions(['BZVTC', 'QZVTC', 'KSVTC'], 'QZVTC, BZVTC,QZVTC')).toEqual({ institutions: ['QZVTC', 'BZVTC'] });
-    expect(actingInstitutions(['BZVTC', 'QZVTC'], 'all')).toEqual({ institutions: ['BZVTC', 'QZVTC'] });
+    expect(actingInstitutions(['BZVTC', 'QZVTC', 'KSVTC'], 'QZVTC, BZVTC,QZVTC')).toEqual({ institutions: ['QZVTC', 'BZVTC'], all: false });
+    expect(actingInstitutions(['BZVTC', 'QZVTC'], 'all')).toEqual({ institutions: ['BZVTC', 'QZVTC'], all: true });
     expect(actingInstitutions(['BZVTC', 'QZVTC'], 'BZVTC,HMVTC')).toMatchObject({
       refused: 'forbidden',
       message: expect.stringContaining('HMVTC'),
@@ -42,8 +42,8 @@ describe('actingInstitutions: the institutions a report sums', () => {
   });
 
   it('an admin key of * names any, or all: every institution the service knows', () => {
-    expect(actingInstitutions(['*'], 'A1,B2')).toEqual({ institutions: ['A1', 'B2'] });
-    expect(actingInstitutions(['*'], 'all')).toEqual({ institutions: '*' });
+    expect(actingInstitutions(['*'], 'A1,B2')).toEqual({ institutions: ['A1', 'B2'], all: false });
+    expect(actingInstitutions(['*'], 'all')).toEqual({ institutions: '*', all: true });
   });
 
   it.each([

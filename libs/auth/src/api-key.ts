@@ -25,10 +25,10 @@ export interface Principal {
   institution: string;
   /**
    * On a route that sums institutions ({@link actingInstitutions}): those this request acts for, in the order named,
-   * or `*` for every institution the service knows (`all` with a key bound to `*`). `institution` is then the one when
-   * there is one, else empty.
+   * or `*` for every institution the service knows (`all` with a key bound to `*`), and whether it named `all`.
+   * `institution` is then the one when there is one, else empty.
    */
-  actingFor?: readonly string[] | typeof ALL_INSTITUTIONS;
+  actingFor?: { institutions: readonly string[] | typeof ALL_INSTITUTIONS; all: boolean };
   /** When the key stops being valid; null: never. */
   expiresAt: Date | null;
 }
@@ -104,7 +104,7 @@ export function actingInstitution(institutions: readonly string[], requested: st
 }
 
 export type InstitutionsChoice =
-  | { institutions: readonly string[] | typeof ALL_INSTITUTIONS }
+  | { institutions: readonly string[] | typeof ALL_INSTITUTIONS; all: boolean }
   | { refused: 'institution_required' | 'forbidden' | 'invalid_institution'; message: string };
 
 /**
@@ -115,14 +115,14 @@ export type InstitutionsChoice =
 export function actingInstitutions(institutions: readonly string[], requested: string | undefined): InstitutionsChoice {
   if (requested === undefined || requested === '') {
     const one = actingInstitution(institutions, requested);
-    return 'institution' in one ? { institutions: [one.institution] } : one;
+    return 'institution' in one ? { institutions: [one.institution], all: false } : one;
   }
   const parsed = parseInstitutionList(requested);
   if ('invalid' in parsed) return { refused: 'invalid_institution', message: parsed.invalid };
   const several = institutions.length > 1 || institutions.includes(ALL_INSTITUTIONS);
   if (parsed.institutions === EVERY_INSTITUTION) {
-    if (institutions.includes(ALL_INSTITUTIONS)) return { institutions: ALL_INSTITUTIONS };
-    if (several) return { institutions: [...institutions] };
+    if (institutions.includes(ALL_INSTITUTIONS)) return { institutions: ALL_INSTITUTIONS, all: true };
+    if (several) return { institutions: [...institutions], all: true };
     return {
       refused: 'forbidden',
       message: `此密钥只能用于机构 ${institutions.join(', ')}，不能汇总多个机构 / this key acts for ${institutions.join(', ')} only, not for all`,
@@ -134,5 +134,5 @@ export function actingInstitutions(institutions: readonly string[], requested: s
       refused: 'forbidden',
       message: `此密钥不能用于机构 ${outside.join(', ')} / this key may act for ${institutions.join(', ')} only, not ${outside.join(', ')}`,
     };
-  return { institutions: parsed.institutions };
+  return { institutions: parsed.institutions, all: false };
 }

@@ -121,7 +121,7 @@ export function resolveInstitutions(p: Principal, requested: string | undefined)
   const choice = actingInstitutions(p.institutions, requested);
   if ('institutions' in choice) {
     const one = choice.institutions !== '*' && choice.institutions.length === 1 ? choice.institutions[0]! : '';
-    return Object.assign({}, p, { institution: one, actingFor: choice.institutions });
+    return Object.assign({}, p, { institution: one, actingFor: choice });
   }
   throw refusal(choice);
 }

@@ -15,13 +15,9 @@ export interface ReportScope {
  * Sorted: `A,B` and `B,A` are the same report (and the same cache entry).
  */
 export async function reportScope(p: Principal, reader: Pick<ReportReader, 'knownInstitutions'>): Promise<ReportScope> {
-  const acting = p.actingFor ?? [p.institution];
-  if (acting === ALL_INSTITUTIONS) return { institutions: await reader.knownInstitutions(), all: true };
-  const institutions = [...acting].sort();
-  return {
-    institutions,
-    all: acting.length > 1 && acting.length === p.institutions.length && p.institutions.every((i) => acting.includes(i)),
-  };
+  const acting = p.actingFor ?? { institutions: [p.institution], all: false };
+  if (acting.institutions === ALL_INSTITUTIONS) return { institutions: await reader.knownInstitutions(), all: true };
+  return { institutions: [...acting.institutions].sort(), all: acting.all };
 }
 
 export const INSTITUTION_FIELD_DESCRIPTION =
