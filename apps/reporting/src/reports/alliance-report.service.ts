@@ -81,12 +81,13 @@ export class AllianceReportService {
   private async organisationsOn(source: ReportSource, alliances: readonly RecordRef[], asOf: string): Promise<number> {
     if (alliances.length === 0) return 0;
     const rows = await source.query<Array<{ n: number }>>(
-      `SELECT count(DISTINCT state->>'memberId')::int AS n
-       FROM read_model m JOIN unnest($1::text[], $2::text[]) AS a(i, j) ON m.institution = a.i AND m.state->>'allianceId' = a.j
-       WHERE m.kind = 'alliance_member' AND m.state <> 'null'::jsonb
-         AND EXISTS (SELECT 1 FROM jsonb_array_elements(m.state->'periods') p
+      // The institutions' memberships read once (as for one institution), kept if of one of the alliances.
+      `SELECT count(DISTINCT state->>'memberId')::int AS n FROM read_model
+       WHERE institution = ANY($1::text[]) AND kind = 'alliance_member' AND state <> 'null'::jsonb
+         AND (institution, state->>'allianceId') IN (SELECT * FROM unnest($1::text[], $2::text[]))
+         AND EXISTS (SELECT 1 FROM jsonb_array_elements(state->'periods') p
                      WHERE p->>'joinedOn' <= $3 AND (p->>'departedOn' IS NULL OR $3 < p->>'departedOn'))
-       GROUP BY m.institution`,
+       GROUP BY institution`,
       [alliances.map((a) => a.institution), alliances.map((a) => a.id), asOf],
     );
     return rows.reduce((s, r) => s + r.n, 0);

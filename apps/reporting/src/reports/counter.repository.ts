@@ -140,8 +140,10 @@ export class CounterRepository {
     );
     if (unique.length === 0) return [];
     return source.query(
-      `SELECT m.institution, m.id, m.state FROM read_model m JOIN unnest($1::text[], $3::text[]) AS t(i, j) ON m.institution = t.i AND m.id = t.j
-       WHERE m.kind = $2 AND m.state <> 'null'::jsonb`,
+      // Found as for one institution (by institution, kind and ids), then kept if the pair is one asked for.
+      `SELECT institution, id, state FROM read_model
+       WHERE institution = ANY($1::text[]) AND kind = $2 AND id = ANY($3::text[]) AND state <> 'null'::jsonb
+         AND (institution, id) IN (SELECT * FROM unnest($1::text[], $3::text[]))`,
       [unique.map((r) => r.institution), kind, unique.map((r) => r.id)],
     );
   }
