@@ -12,16 +12,18 @@ import { DEFAULT_PG_SERVER } from '@chanjiao/config';
 import { measurePageFaultCost, startCpuMeter, walPosition } from './cpu';
 import { DesignChain, measureDesignChain } from './design-chain';
 import { loadFigures, measureBrokerCosts, measureMinimalEndpoint, measureRawChain } from './raw-limits';
+import { measureRebuild, RebuildBench } from './rebuild';
 import { BenchStack, startBenchStack } from './stack';
 
-const USAGE = 'usage: npm run bench [-- --quick] [--only=design,ingest,writes,freshness,reads,broker] [--events=N]';
+const USAGE =
+  'usage: npm run bench [-- --quick] [--only=design,ingest,writes,freshness,reads,broker,rebuild] [--events=N] [--rebuild-events=N]';
 // A mistyped flag would otherwise start the full run of several minutes.
 for (const arg of process.argv.slice(2)) {
   if (arg === '--help' || arg === '-h') {
     console.log(USAGE);
     process.exit(0);
   }
-  if (arg !== '--quick' && !/^--(only|events)=./.test(arg)) {
+  if (arg !== '--quick' && !/^--(only|events|rebuild-events)=./.test(arg)) {
     console.error(`unknown argument ${arg}\n${USAGE}`);
     process.exit(2);
   }
@@ -39,6 +41,10 @@ const SIZES = {
   freshnessRate: quick ? 200 : 1000,
   freshnessWarmupSeconds: quick ? 1 : 3,
   readSeconds: quick ? 3 : 10,
+  // The stored events the rebuild phase replays (issue 29: 1,000,000 at ≥ 30,000 events/s).
+  rebuildEvents: Number(
+    process.argv.find((a) => a.startsWith('--rebuild-events='))?.slice('--rebuild-events='.length) ?? Math.round(1_000_000 * scale),
+  ),
 };
 
 /**
@@ -327,7 +333,7 @@ const only = process.argv
   .split(',');
 /** The phases on the services' stack; `broker` (not part of a full run) is what the event contract adds to RabbitMQ's work. */
 const STACK_PHASES = ['ingest', 'writes', 'freshness', 'reads'] as const;
-const PHASES: readonly string[] = ['design', ...STACK_PHASES, 'broker'];
+const PHASES: readonly string[] = ['design', ...STACK_PHASES, 'broker', 'rebuild'];
 const unknownPhases = only?.filter((p) => !PHASES.includes(p)) ?? [];
 if (unknownPhases.length > 0) {
   console.error(`unknown phase in --only: ${unknownPhases.join(', ')} (phases: ${PHASES.join(', ')})`);
@@ -335,12 +341,13 @@ if (unknownPhases.length > 0) {
 }
 const runs = (phase: (typeof STACK_PHASES)[number]) => !only || only.includes(phase);
 const runsBroker = only?.includes('broker') ?? false;
+const runsRebuild = !only || only.includes('rebuild');
 const runsDesign = only?.includes('design') || runs('ingest');
 
 async function main(): Promise<void> {
   log(`benchmark${quick ? ' (quick)' : ''}: ${SIZES.events.toLocaleString('en')} events${only ? `, only ${only.join(', ')}` : ''}`);
   if (only) return partial();
-  log('1/6 raw limits: amqplib publish/consume, node-postgres insert, the chain, a minimal Fastify endpoint, the design chain');
+  log('1/7 raw limits: amqplib publish/consume, node-postgres insert, the chain, a minimal Fastify endpoint, the design chain');
   const raw = await measureRawChain(AMQP, PG, SIZES.events);
   const endpoint = await measureMinimalEndpoint(PG, SIZES.endpointSeconds);
   const pageFault = measurePageFaultCost();
@@ -350,20 +357,24 @@ async function main(): Promise<void> {
   const stack = await startBenchStack(PG, AMQP);
   let result: Record<string, unknown>;
   let ok = true;
+  let rebuilt: RebuildBench | undefined;
   try {
-    log('2/6 batch ingest');
+    log('2/7 batch ingest');
     const ingest = await batchIngest(stack);
-    log('3/6 single writes');
+    log('3/7 single writes');
     const writes = await singleWrites(stack);
-    log('4/6 freshness');
+    log('4/7 freshness');
     const fresh = await freshness(stack);
-    log('5/6 reads');
+    log('5/7 reads');
     const read = await reads(stack);
-    log('6/6 memory');
+    log('6/7 memory');
     const rss = stack.peakRssMb();
+    log(`7/7 rebuild: ${SIZES.rebuildEvents.toLocaleString('en')} stored events replayed`);
+    rebuilt = await measureRebuild(PG, SIZES.rebuildEvents, log);
     const wrong = [
       ...Object.entries(design.checks).map(([k, v]) => [`designChain.${k}`, v] as const),
       ...Object.entries(ingest.checks),
+      ...Object.entries(rebuilt.checks).map(([k, v]) => [`rebuild.${k}`, v] as const),
     ].filter(([, [a, e]]) => a !== e);
     ok = wrong.length === 0 && fresh.unseen === 0 && writes.non2xx === 0 && read.non2xx === 0;
     const [ingestCeiling, writesCeiling] = [ceiling(ingest.cpuMicrosPerEvent), ceiling(writes.cpuMicrosPerWrite)];
@@ -385,6 +396,7 @@ async function main(): Promise<void> {
       freshness: fresh,
       reads: read,
       peakRssMb: rss,
+      rebuild: rebuilt,
       correct: ok,
     };
     const row = (name: string, value: string, target: string) => `${name.padEnd(42)} ${value.padStart(22)}   ${target}`;
@@ -442,6 +454,10 @@ async function main(): Promise<void> {
       ...cpuRows('  CPU per read (all processes)', read.cpuMicrosPerRead),
       faultRow('  page faults per read (all processes)', read.pageFaultsPerRead),
       ...Object.entries(rss).map(([s, mb]) => row(`peak RSS ${s}`, `${mb} MB`, '≤ 250 MB')),
+      row(`raw: event log insert (batches of 1,000)`, `${f(rebuilt.logInsertPerSec)} events/s`, ''),
+      row(`rebuild of ${f(rebuilt.events)} stored events`, `${f(rebuilt.rebuildPerSec)} events/s`, '≥ 30,000'),
+      row('  ratio to the event log insert', f(rebuilt.ratioToLogInsert, 2), ''),
+      row('  rebuilder CPU per event (PostgreSQL aside)', `${f(rebuilt.rebuilderCpuMicrosPerEvent, 1)} µs`, ''),
       row('figures correct', ok ? 'yes' : `NO: ${JSON.stringify(wrong)}`, ''),
     ];
     console.log(lines.join('\n'));
@@ -483,6 +499,11 @@ async function partial(): Promise<void> {
       minimalEndpointCpuMicrosPerRequest: endpoint.cpuMicrosPerRequest,
       minimalEndpointPageFaultsPerRequest: endpoint.pageFaultsPerRequest,
     });
+  }
+  if (runsRebuild) {
+    const r = await measureRebuild(PG, SIZES.rebuildEvents, log);
+    out.rebuild = r;
+    if (Object.values(r.checks).some(([a, e]) => a !== e)) process.exitCode = 1;
   }
   if (!STACK_PHASES.some(runs)) return void console.log(JSON.stringify(out, null, 2));
   out.pageFault = measurePageFaultCost();

@@ -193,6 +193,7 @@ describe('reports of several institutions (a bureau key)', () => {
     '/reports/data-quality?limit=500',
     '/reports/quality-report?year=2022&asOf=2023-06-20',
     '/reports/freshness',
+    '/reports/alignment?year=2022&asOf=2023-06-20&programLimit=100',
   ];
 
   it.each(REPORTS)('%s for A,B is A’s plus B’s, field by field', async (path) => {
@@ -231,6 +232,23 @@ describe('reports of several institutions (a bureau key)', () => {
     expect((ab.programs as Obj).categories).toBe(((a.programs as Obj).categories as number) + ((b.programs as Obj).categories as number));
     expect((ab.alliances as Obj).total).toBe(((a.alliances as Obj).total as number) + ((b.alliances as Obj).total as number));
   });
+
+  it.each(['intake.total', 'programs.categories', 'partnerships.enterprises', 'alliances.forumParticipants', 'trainingBases.investment'])(
+    'explains %s of A,B: the figure is A’s plus B’s, and its records are theirs',
+    async (field) => {
+      const path = `/reports/explain?field=${field}&year=2022&asOf=2023-06-20&limit=500`;
+      const { a, b, ab } = await three(path);
+      const add = (x: Json, y: Json) =>
+        typeof x === 'string' ? (cents(x) + cents(y as string)).toString() : (x as number) + (y as number);
+      const asCents = (x: Json) => (typeof x === 'string' ? cents(x).toString() : x);
+      expect(nonZeroFigures(a.figure)).toBe(1);
+      expect(asCents(ab.figure)).toEqual(add(asCents(a.figure), asCents(b.figure)));
+      expect(ab.total).toEqual(ab.figure);
+      expect(ab.count).toBe((a.count as number) + (b.count as number));
+      const whose = (r: Json) => `${(r as Obj).institution as string}/${(r as Obj).id as string}/${String((r as Obj).value)}`;
+      expect((ab.items as Obj[]).map(whose).sort()).toEqual([...(a.items as Obj[]), ...(b.items as Obj[])].map(whose).sort());
+    },
+  );
 
   it('the alliance report of A,B has a row per institution and alliance, though the ids are the same', async () => {
     const { a, b, ab } = await three('/reports/alliances?year=2022&asOf=2023-06-20');

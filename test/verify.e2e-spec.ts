@@ -95,8 +95,9 @@ describe('npm run verify', () => {
       expect(result.differences).toContainEqual(
         expect.objectContaining({ report: 'enrollment', by: 'level', key: `rows[${level}].intake`, year: 2021, asOf: '2021-11-30' }),
       );
-      // Only what the changed counter feeds: the 2021 intake, in the overview and the enrollment report.
-      expect(new Set(result.differences.map((d) => d.report))).toEqual(new Set(['overview', 'enrollment']));
+      // Only what the changed counter feeds: the 2021 intake, in the overview, the enrollment and the alignment reports.
+      expect(new Set(result.differences.map((d) => d.report))).toEqual(new Set(['overview', 'enrollment', 'alignment']));
+      expect(result.differences).toContainEqual(expect.objectContaining({ report: 'alignment', key: 'totals.intake', year: 2021 }));
 
       const run = await cli('--institution', stack.institution, '--year', '2021', '--as-of', '2021-11-30,2022-05-31');
       expect(run.code).toBe(1);

@@ -1,3 +1,4 @@
+import { KEY_SECTORS } from '@chanjiao/contracts';
 import { compareFigures, figuresOf } from './compare';
 import type { AgreementRecord, InstitutionRecords } from './records';
 import { Recount, yearWindow } from './recount';
@@ -178,6 +179,41 @@ describe('the recount (DESIGN.md §5 as worded)', () => {
     expect(r.alliancesOverview(2022, '2022-06-30')).toEqual({ total: 2, led: 1, members: 3, forumParticipants: 2 });
     expect(r.alliancesOverview(2022, '2023-01-01').forumParticipants).toBe(40);
     expect(r.alliances(2022, '2022-06-30').totals).toMatchObject({ alliances: 2, led: 1, members: { total: 3 }, organisations: 2 });
+  });
+
+  it('recounts the alignment: each program in the row of its one key sector, several in `multiple`, none in `other`', () => {
+    const program = (code: string, sectors: string[]) => ({
+      code,
+      name: code,
+      category: '47',
+      cluster: null,
+      level: 'higher_vocational',
+      sectors,
+      status: 'open',
+    });
+    const withProgram = (id: string, programCode: string) => Object.assign(graduate(id, 2022), { programCode });
+    const r = recount({
+      programs: [program('P1', ['chemical_materials']), program('P2', ['chemical_materials', 'green_energy']), program('P3', ['other'])],
+      enrollments: [withProgram('S1', 'P1'), withProgram('S2', 'P1'), withProgram('S3', 'P2'), withProgram('S4', 'P3')],
+      destinations: [
+        Object.assign(version('S1', 1, 'contract', '2022-07-01'), { sector: 'chemical_materials' }),
+        Object.assign(version('S2', 1, 'flexible', '2022-07-01', '650102'), { sector: 'textiles' }),
+        Object.assign(version('S3', 1, 'contract', '2022-07-01'), { sector: 'green_energy' }),
+        version('S4', 1, 'further_study', '2022-07-01'),
+      ],
+    });
+    const { rows, totals } = r.alignment(2022, '2022-12-31');
+    expect(rows.map((x) => x.key)).toEqual([...KEY_SECTORS, 'multiple', 'other']);
+    expect(rows[0]).toMatchObject({ label: '化工材料', programs: 1, graduates: 2, placed: 2, employed: 2, localEmployed: 1 });
+    expect(rows[0]!.employedInOwnSector).toEqual({ numerator: 1, denominator: 2, rate: 0.5 });
+    expect(rows[7]).toMatchObject({
+      key: 'multiple',
+      programs: 1,
+      employed: 1,
+      employedInOwnSector: { numerator: 1, denominator: 1, rate: 1 },
+    });
+    expect(rows[8]).toMatchObject({ key: 'other', programs: 1, graduates: 1, placed: 1, employed: 0 });
+    expect(totals).toMatchObject({ programs: 3, graduates: 4, placed: 4, employed: 3, localEmployed: 2 });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   CONTRIBUTION_KINDS,
   INVESTMENT_SOURCES,
   KEY_SECTORS,
+  SECTOR_LABELS,
 } from '@chanjiao/contracts';
 import type { AgreementRecord, DestinationRecord, EnrollmentRecord, InstitutionRecords, InternshipRecord } from './records';
 
@@ -609,6 +610,81 @@ export class Recount {
         activities: Object.assign(activitiesView(activities), {
           distinctParticipants: rows.reduce((s, r) => s + r.activities.distinctParticipants, 0),
         }),
+      },
+    };
+  }
+
+  /**
+   * GET /reports/alignment (programLimit 50): per key sector, then `multiple` and `other`. A program's figures count in
+   * the row of its one key sector, in `multiple` when it has several, in `other` when none (the report's description);
+   * partner enterprises by their own sector, alliances by the sector they name.
+   */
+  alignment(year: number, asOf: string, programLimit = 50) {
+    const rowKeys = [...KEY_SECTORS, 'multiple', 'other'];
+    const rowOfProgram = (code: string) => {
+      const keys = (this.program.get(code)?.sectors ?? []).filter((s) => KEY.has(s));
+      return keys.length === 1 ? keys[0]! : keys.length > 1 ? 'multiple' : 'other';
+    };
+    const rowOfSector = (sector: string | null) => (sector !== null && KEY.has(sector) ? sector : 'other');
+    const open = this.records.programs.filter((p) => p.status === 'open');
+    const intake = this.intakeOf(year, asOf).filter((e) => e.pathway !== THROUGH_23);
+    const graduates = this.placementOf(year, asOf);
+    const employed = graduates.filter(({ d }) => d !== undefined && EMPLOYED.has(d.category));
+    const enterprises = [
+      ...new Set(
+        this.records.agreements
+          .filter((a) => a.kind === 'school_enterprise' && a.signedOn <= asOf)
+          .flatMap((a) => a.partnerIds.filter((p) => this.isEnterprise(p))),
+      ),
+    ];
+    const orderClasses = this.records.orderClasses.filter((o) => o.cohortYear === year);
+    const alliances = this.records.alliances.filter((a) => a.foundedOn <= asOf);
+    const rows = rowKeys.map((key) => {
+      const programs = open.filter((p) => rowOfProgram(p.code) === key).sort((a, b) => a.code.localeCompare(b.code));
+      const own = employed.filter(({ g, d }) => rowOfProgram(g.programCode) === key && d!.sector !== null);
+      const label =
+        key === 'multiple' ? { zh: '跨多个重点产业', en: 'Several key sectors' } : SECTOR_LABELS[key as keyof typeof SECTOR_LABELS];
+      return {
+        key,
+        label: label.zh,
+        labelEn: label.en,
+        programs: programs.length,
+        intake: count(intake, (e) => rowOfProgram(Recount.enrolledProgram(e)) === key),
+        graduates: count(graduates, ({ g }) => rowOfProgram(g.programCode) === key),
+        placed: count(graduates, ({ g, d }) => rowOfProgram(g.programCode) === key && d !== undefined && d.category !== 'not_placed'),
+        employed: count(employed, ({ g }) => rowOfProgram(g.programCode) === key),
+        localEmployed: count(employed, ({ g, d }) => rowOfProgram(g.programCode) === key && this.isLocal(d!.region)),
+        employedInOwnSector: rate(
+          count(own, ({ g, d }) => this.program.get(g.programCode)?.sectors.includes(d!.sector!) === true),
+          own.length,
+        ),
+        partnerEnterprises: count(enterprises, (p) => rowOfSector(this.partner.get(p)!.sector) === key),
+        orderClassStudents: orderClasses.filter((o) => rowOfProgram(o.programCode) === key).reduce((n, o) => n + o.students, 0),
+        alliances: count(alliances, (a) => rowOfSector(a.sector) === key),
+        programList: programs.slice(0, programLimit).map((p) => ({ code: p.code, name: p.name, sectors: p.sectors })),
+        programsNotListed: Math.max(0, programs.length - programLimit),
+      };
+    });
+    const overview = this.overview(year, asOf);
+    return {
+      rows,
+      totals: {
+        key: 'total',
+        label: '合计',
+        labelEn: 'Total',
+        programs: overview.programs.open,
+        intake: overview.intake.total,
+        graduates: overview.graduates.total,
+        placed: overview.graduates.placed,
+        employed: employed.length,
+        localEmployed: overview.graduates.localEmployed,
+        employedInOwnSector: rate(
+          rows.reduce((n, r) => n + r.employedInOwnSector.numerator, 0),
+          rows.reduce((n, r) => n + r.employedInOwnSector.denominator, 0),
+        ),
+        partnerEnterprises: overview.partnerships.enterprises,
+        orderClassStudents: overview.partnerships.orderClasses.students,
+        alliances: overview.alliances.total,
       },
     };
   }

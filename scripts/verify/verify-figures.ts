@@ -139,6 +139,7 @@ async function run(o: VerifyOptions, institutions: string[], key: string, log: (
         for (const by of PARTNERSHIP_GROUPINGS)
           add('partnerships', { by, ...at }, { by, ...at }, () => recount.partnerships(year, asOf, by));
         add('alliances', at, at, () => recount.alliances(year, asOf));
+        add('alignment', at, at, () => recount.alignment(year, asOf));
       }
       add('data-quality', { year }, { year }, () => recount.dataQuality(year));
     }

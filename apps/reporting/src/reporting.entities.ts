@@ -6,6 +6,7 @@ import {
   StreamPendingEntity,
   StreamPositionEntity,
 } from './projection/projection.entities';
+import { RebuildRunEntity } from './rebuild/rebuild-run.entity';
 
 export const REPORTING_ENTITIES = [
   EventLogEntity,
@@ -14,4 +15,5 @@ export const REPORTING_ENTITIES = [
   ReadModelEntity,
   CounterEntity,
   FreshnessEntity,
+  RebuildRunEntity,
 ];

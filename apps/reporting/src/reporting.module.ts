@@ -6,8 +6,15 @@ import { ReportingMetrics } from './metrics/reporting.metrics';
 import { MIGRATIONS } from './migrations';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionUnitOfWork } from './projection/projection.unit-of-work';
+import { RebuildRunRepository } from './rebuild/rebuild-run.repository';
+import { RebuildController } from './rebuild/rebuild.controller';
+import { RebuildService } from './rebuild/rebuild.service';
 import { REPORTING_ENTITIES } from './reporting.entities';
+import { AlignmentReportController } from './reports/alignment-report.controller';
+import { AlignmentReportService } from './reports/alignment-report.service';
 import { AllianceReportController } from './reports/alliance-report.controller';
+import { ExplainController } from './reports/explain.controller';
+import { ExplainService } from './reports/explain.service';
 import { AllianceReportService } from './reports/alliance-report.service';
 import { CounterRepository } from './reports/counter.repository';
 import { ReportCache } from './reports/report-cache';
@@ -45,7 +52,10 @@ export class ReportingAppModule {
         PlacementReportController,
         PartnershipReportController,
         AllianceReportController,
+        AlignmentReportController,
         QualityReportController,
+        ExplainController,
+        RebuildController,
       ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
@@ -58,9 +68,13 @@ export class ReportingAppModule {
         EnrollmentReportService,
         PlacementReportService,
         AllianceReportService,
+        AlignmentReportService,
         PartnershipReportService,
         QualityReportService,
+        ExplainService,
         ReportingMetrics,
+        RebuildRunRepository,
+        RebuildService,
       ],
       exports: [ConsumerState],
     };

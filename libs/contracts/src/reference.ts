@@ -14,6 +14,18 @@ export const KEY_SECTORS = [
 export const SECTORS = [...KEY_SECTORS, 'other'] as const;
 export type Sector = (typeof SECTORS)[number];
 
+/** What users read for each sector: Chinese (Simplified) first, English beside (DESIGN.md §3). */
+export const SECTOR_LABELS: Readonly<Record<Sector, { zh: string; en: string }>> = {
+  chemical_materials: { zh: '化工材料', en: 'Chemical materials' },
+  textiles: { zh: '纺织面料', en: 'Textiles' },
+  mining: { zh: '矿业开发', en: 'Mining' },
+  modern_agriculture: { zh: '现代农业', en: 'Modern agriculture' },
+  culture_tourism: { zh: '文化旅游', en: 'Culture and tourism' },
+  commerce_logistics: { zh: '商贸物流', en: 'Commerce and logistics' },
+  green_energy: { zh: '绿色能源', en: 'Green energy' },
+  other: { zh: '其他', en: 'Other' },
+};
+
 export const PROGRAM_LEVELS = ['secondary', 'higher_vocational', 'undergraduate'] as const;
 export type ProgramLevel = (typeof PROGRAM_LEVELS)[number];
 

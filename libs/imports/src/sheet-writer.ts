@@ -40,14 +40,22 @@ export function sheetNameProblem(name: string): string | null {
   return null;
 }
 
-/** A UTF-8 CSV with a BOM (so Excel opens it as UTF-8) and CRLF line ends. */
-export function csvOf(rows: SheetCell[][]): string {
+/** The byte order mark a CSV of ours begins with, so Excel opens it as UTF-8. */
+export const CSV_BOM = '\uFEFF';
+
+/** One CSV line (CRLF-ended) of the cells, escaped as {@link csvOf} escapes them: for files written a page at a time. */
+export function csvLine(row: SheetCell[]): string {
   const quote = (c: SheetCell) => {
     const v = isFormatted(c) ? (c.text ?? c.value) : c;
     const text = v === null || v === undefined ? '' : String(spreadsheetCell(v));
     return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return `\uFEFF${rows.map((r) => r.map(quote).join(',')).join('\r\n')}\r\n`;
+  return `${row.map(quote).join(',')}\r\n`;
+}
+
+/** A UTF-8 CSV with a BOM (so Excel opens it as UTF-8) and CRLF line ends. */
+export function csvOf(rows: SheetCell[][]): string {
+  return `${CSV_BOM}${rows.map(csvLine).join('')}`;
 }
 
 /** An XLSX of the sheets, in order, each with its first row bold. */

@@ -8,6 +8,13 @@ describe('keyset paging', () => {
     expect(decodeCursor(cursor, ['text', 'int', 'date'])).toEqual(['A-1', 3, '2024-02-29']);
   });
 
+  it('takes a subject of one id or two joined by a slash, and no more', () => {
+    expect(decodeCursor(encodeCursor(['A1/M-1']), ['subject'])).toEqual(['A1/M-1']);
+    expect(decodeCursor(encodeCursor(['S0001']), ['subject'])).toEqual(['S0001']);
+    for (const bad of ['A/B/C', '/M1', 'A1/', "A1/x' OR 1=1"])
+      expect(() => decodeCursor(encodeCursor([bad]), ['subject'])).toThrow(DomainError);
+  });
+
   it.each([
     ['not base64url', '%%%'],
     ['not JSON', Buffer.from('{"a"').toString('base64url')],

@@ -8,9 +8,10 @@ import { ID_PATTERN, isCalendarDate } from '@chanjiao/contracts';
 
 /**
  * The kind of each part of a list's key, so a cursor is checked before it reaches SQL: `bigint` a decimal string (a
- * bigint id, as PostgreSQL answers it), `timestamp` a timestamptz as PostgreSQL writes it as text (to the microsecond).
+ * bigint id, as PostgreSQL answers it), `timestamp` a timestamptz as PostgreSQL writes it as text (to the microsecond),
+ * `subject` an id or an event subject made of two (`<allianceId>/<memberId>`).
  */
-export type KeyPart = 'text' | 'int' | 'date' | 'bigint' | 'timestamp';
+export type KeyPart = 'text' | 'subject' | 'int' | 'date' | 'bigint' | 'timestamp';
 export type KeyValue = string | number;
 
 export interface PageRequest {
@@ -57,6 +58,8 @@ function fits(part: KeyPart, v: unknown): boolean {
   switch (part) {
     case 'text':
       return typeof v === 'string' && ID_PATTERN.test(v);
+    case 'subject':
+      return typeof v === 'string' && v.split('/').length <= 2 && v.split('/').every((part) => ID_PATTERN.test(part));
     case 'int':
       return typeof v === 'number' && Number.isSafeInteger(v) && Math.abs(v) <= 2 ** 31 - 1;
     case 'date':

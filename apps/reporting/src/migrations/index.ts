@@ -5,6 +5,8 @@ import { DatedInternshipFacts1795930000000 } from './1795930000000-DatedInternsh
 import { RecountDestinationCorrections1796542792623 } from './1796542792623-RecountDestinationCorrections';
 import { EventLogReceivedIndex1796560000000 } from './1796560000000-EventLogReceivedIndex';
 import { BiViews1796600000000 } from './1796600000000-BiViews';
+import { RebuildRun1796700000000 } from './1796700000000-RebuildRun';
+import { EventLogSubjectIndex1796710000000 } from './1796710000000-EventLogSubjectIndex';
 
 /** In order of application. */
 export const MIGRATIONS = [
@@ -15,4 +17,6 @@ export const MIGRATIONS = [
   RecountDestinationCorrections1796542792623,
   EventLogReceivedIndex1796560000000,
   BiViews1796600000000,
+  RebuildRun1796700000000,
+  EventLogSubjectIndex1796710000000,
 ];

@@ -90,6 +90,30 @@ describe('partnership projections', () => {
     expect(sumCounters(c, 'partnerships.enterprises')).toBe(0);
   });
 
+  it('enterprises by their own sector sum to the enterprises at every date, and move when the partner changes sector', () => {
+    const c = projectInBatches(events);
+    const bySector = (date: string) => {
+      const out: Record<string, number> = {};
+      for (const sector of ['textiles', 'mining', 'other'])
+        out[sector] = sumCounters(c, 'partnerships.enterprises_by_sector', (d, day) => d.sector === sector && day! <= date);
+      return out;
+    };
+    // E1 (textiles) from A1 in 2021; E2 (mining) and E3 (textiles) in 2022; E4 never (government agreement only).
+    expect(bySector('2021-12-31')).toEqual({ textiles: 1, mining: 0, other: 0 });
+    expect(bySector('2022-12-31')).toEqual({ textiles: 2, mining: 1, other: 0 });
+    for (const date of ['2021-05-09', '2021-12-31', '2022-03-01', '2022-12-31', '2023-12-31'])
+      expect(sumCounters(c, 'partnerships.enterprises_by_sector', (_d, day) => day! <= date)).toBe(
+        sumCounters(c, 'partnerships.enterprises', (_d, day) => day! <= date),
+      );
+    const f = new PartnershipEventFactory('T3');
+    const moved = [f.partner('E9'), f.signed('K', ['E9'], { signedOn: '2022-02-01' }), f.partner('E9', { sector: 'green_energy' })];
+    for (const order of [moved, [...moved].reverse()]) {
+      const m = projectInBatches(order);
+      expect(sumCounters(m, 'partnerships.enterprises_by_sector', (d) => d.sector === 'green_energy')).toBe(1);
+      expect(sumCounters(m, 'partnerships.enterprises_by_sector')).toBe(1);
+    }
+  });
+
   it('status timeline follows the dates: expiry the day after expiresOn, renewal after expiry reactivates, termination ends', () => {
     expect(agreementTimeline({ ...base, expiresOn: '2022-12-31' })).toEqual([
       { day: '2022-01-01', status: 'active' },

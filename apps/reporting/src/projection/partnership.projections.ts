@@ -190,7 +190,8 @@ export interface PartnerReadState {
 /**
  * Partners, fed by their own stream (kind, sector) and by the agreements and pilots naming them;
  * the state is a union of the streams, so their relative order does not matter.
- * `partnerships.enterprises`: +1 for an enterprise from its first school–enterprise agreement on.
+ * `partnerships.enterprises`: +1 for an enterprise from its first school–enterprise agreement on;
+ * `partnerships.enterprises_by_sector` the same by the partner's sector.
  * `partnerships.enterprise_groups`: the same per group (kind, form, sector, year of first agreement).
  * `partnerships.pilot_partners`: +1 from the partner's first pilot on.
  */
@@ -229,7 +230,11 @@ export const partnerProjection: Projection<PartnerReadState> = {
     if (p.kind !== 'enterprise') return facts;
     const agreements = Object.values(p.agreements);
     const firstSe = min(agreements.filter((a) => a.kind === 'school_enterprise').map((a) => a.signedOn));
-    if (firstSe) facts.push({ metric: CounterMetric.PartnershipsEnterprises, dims: {}, day: firstSe, value: 1 });
+    if (firstSe) {
+      facts.push({ metric: CounterMetric.PartnershipsEnterprises, dims: {}, day: firstSe, value: 1 });
+      // The same count by the partner's own sector (the alignment report), so its rows sum to `partnerships.enterprises`.
+      facts.push({ metric: CounterMetric.PartnershipsEnterprisesBySector, dims: { sector: p.sector }, day: firstSe, value: 1 });
+    }
     const first = new Map<string, string>();
     const note = (by: string, key: string, day: string) => {
       const k = JSON.stringify([by, key]);

@@ -53,6 +53,41 @@ describe('graduate projection', () => {
     expect(asOf(c, 'graduates.by_program', '2022-12-31', (d) => d.cohort === 2021 && d.placed === true)).toBe(1);
   });
 
+  it('counts employment per program, local or not, in the sector the destination states (null when it states none)', () => {
+    const c = projectInBatches(cohort());
+    const employed = (date: string, where: (d: Record<string, unknown>) => boolean = () => true) =>
+      asOf(c, 'graduates.employed_by_program', date, (d) => d.cohort === 2022 && d.programCode === 'P1' && where(d));
+    // 31 August: G2 (contract, not local, textiles) and G6 (entrepreneurship, local, commerce_logistics; its flexible
+    // version was corrected the same day and never counts). 31 December: G1 too (contract, local, textiles).
+    // G3 studies further: not employment.
+    expect(employed('2022-08-31')).toBe(2);
+    expect(employed('2022-12-31')).toBe(3);
+    expect(employed('2022-12-31', (d) => d.sector === 'textiles')).toBe(2);
+    expect(employed('2022-12-31', (d) => d.sector === 'commerce_logistics' && d.local === true)).toBe(1);
+    for (const date of ['2022-06-30', '2022-08-31', '2022-10-14', '2022-10-15', '2022-12-31'])
+      expect(employed(date, (d) => d.local === true)).toBe(figures(c, date).localEmployed);
+    // A destination that names no sector counts with sector null, so the report can tell how many stated one.
+    const e = new EnrollmentEventFactory('BZ');
+    const p = new PlacementEventFactory('BZ');
+    const unstated = projectInBatches([
+      e.enrolled('S', { cohortYear: 2019, programCode: 'P7' }),
+      e.graduated('S', '2022-06-30', 2022, 'P7'),
+      p.destination('S', { programCode: 'P7', sector: null, region: '650102', effectiveDate: '2022-07-01' }),
+    ]);
+    expect([...unstated.keys()].filter((k) => k.startsWith('["graduates.employed_by_program"'))).toEqual([
+      JSON.stringify([
+        'graduates.employed_by_program',
+        [
+          ['cohort', 2022],
+          ['local', false],
+          ['programCode', 'P7'],
+          ['sector', null],
+        ],
+        '2022-07-01',
+      ]),
+    ]);
+  });
+
   it('the same events in any order, redelivered, give the same counters', () => {
     const events = cohort();
     const clean = projectInBatches(events);
@@ -110,6 +145,7 @@ describe('graduate projection', () => {
             byCategory: expected.byCategory,
           });
           expect(asOf(c, 'graduates.by_category', day)).toBe(Object.values(expected.byCategory).reduce((a, b) => a + b, 0));
+          expect(asOf(c, 'graduates.employed_by_program', day, (d) => d.local === true)).toBe(expected.localEmployed);
         }
       }
     }

@@ -78,8 +78,15 @@ export function graduateProjection(settings: ProjectionSettings): Projection<Gra
           { metric: CounterMetric.GraduatesByRegion, dims: { cohort, region: v.region, local } },
           { metric: CounterMetric.GraduatesByProgram, dims: { cohort, programCode: g.programCode, placed } },
         ];
-        if (placed && local && EMPLOYED_CATEGORIES.includes(v.category))
-          out.push({ metric: CounterMetric.GraduatesLocalEmployed, dims: { cohort } });
+        const employed = EMPLOYED_CATEGORIES.includes(v.category);
+        if (placed && local && employed) out.push({ metric: CounterMetric.GraduatesLocalEmployed, dims: { cohort } });
+        // The alignment report: employment per program, where and in which sector (null: the destination does not say).
+        // The program's own sectors are the program's, read when reporting, so a program's later mapping needs no recount.
+        if (employed)
+          out.push({
+            metric: CounterMetric.GraduatesEmployedByProgram,
+            dims: { cohort, programCode: g.programCode, local, sector: v.sector },
+          });
         return out;
       };
       return destinationTimeline(s.versions).flatMap(({ from, until, destination }) =>

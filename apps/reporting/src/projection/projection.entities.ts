@@ -2,10 +2,11 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /**
  * Every event applied, as received: the raw log, and the inbox that makes redelivery harmless. Read newest first by
- * GET /audit (the index).
+ * GET /audit (the received index); GET /reports/explain reads a record's events by subject.
  */
 @Entity({ name: 'event_log' })
 @Index('event_log_received_idx', ['receivedAt', 'id'])
+@Index('event_log_subject_idx', ['institution', 'subject'])
 export class EventLogEntity {
   @PrimaryColumn({ type: 'uuid' }) id!: string;
   @Column({ type: 'text' }) institution!: string;

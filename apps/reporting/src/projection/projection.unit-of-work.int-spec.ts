@@ -118,6 +118,8 @@ describe('ProjectionUnitOfWork on a new stream (real PostgreSQL)', () => {
       'SET LOCAL',
       'SET LOCAL',
       'SET LOCAL',
+      // Held shared until COMMIT: a rebuild's switch waits for this batch, or this batch for the switch.
+      'SELECT pg_advisory_xact_lock_shared(21058,',
       'INSERT INTO',
       'SELECT count(pg_advisory_xact_lock(21332,',
       'SELECT p.institution,',

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource, QueryRunner } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { joinJsonTexts, jsonTextsSql, KEYED_TRANSACTION_SETTINGS, pgErrorCode, sendTogether, PgClient } from '@chanjiao/persistence';
 import { CloudEvent, streamOf, upcastEvent } from '@chanjiao/contracts';
 import type { EventTransaction, EventUnitOfWork, ReceivedEvent } from '@chanjiao/messaging';
@@ -68,6 +68,20 @@ export function addToCounters(cells: readonly CounterCell[]): [string, unknown[]
 const STREAM_LOCK_SPACE = 0x5354; // 'ST'
 
 /**
+ * The advisory lock a rebuild's switch holds exclusively (see rebuild/projection-rebuild.ts): every live batch takes it
+ * shared for its whole transaction, so the switch waits for the batches in flight and the next ones wait for the
+ * switch, and none reads a read model the switch is replacing.
+ */
+export const SWITCH_LOCK = [0x5242, 1] as const; // 'RB'
+
+/**
+ * Where a batch's changes go. `live`: the tables reports read, the events recorded in the inbox (event_log) as they
+ * arrive. `shadow`: a rebuild's tables, found first on the connection's search_path; its events come from the log, so
+ * none goes to the inbox and every one is fresh (one already applied is stale by its stream's position).
+ */
+export type ProjectionTarget = 'live' | 'shadow';
+
+/**
  * Every statement of a projection batch looks rows up by a list of keys (up to a batch's worth, 500 by
  * default). PostgreSQL's default costs price a hash join over the whole table below that many index probes
  * (and with no statistics yet it has no better idea), so each batch read and updated whole tables: 40 ms
@@ -104,20 +118,40 @@ export class ProjectionUnitOfWork implements EventUnitOfWork<ProjectionTransacti
    * in the log (else the event is serialized).
    */
   async begin(events: readonly CloudEvent[], received?: readonly ReceivedEvent[]): Promise<ProjectionTransaction> {
+    const runner = this.dataSource.createQueryRunner();
+    const client = (await runner.connect()) as PgClient;
+    return this.open(client, () => runner.release(), 'live', events, received);
+  }
+
+  /**
+   * A batch of a rebuild (see rebuild/projection-rebuild.ts) on `client`, whose search_path finds the shadow tables
+   * first; the connection stays the caller's. Stale events are expected there (catching up replays what was applied).
+   */
+  beginShadow(client: PgClient, events: readonly CloudEvent[]): Promise<ProjectionTransaction> {
+    return this.open(client, async () => undefined, 'shadow', events);
+  }
+
+  private async open(
+    client: PgClient,
+    release: () => Promise<void>,
+    target: ProjectionTarget,
+    events: readonly CloudEvent[],
+    received?: readonly ReceivedEvent[],
+  ): Promise<ProjectionTransaction> {
     const byId = new Map<string, Logged>();
     events.forEach((event, i) => byId.set(event.id, { event, received: received?.[i] }));
     const logged = [...byId.values()];
     const engine = new ProjectionEngine(
       this.registry,
       logged.map((l) => l.event),
-      (event, position) =>
-        logger.warn(
-          `event ${event.id} has sequence ${event.sequence}, ${event.institution}/${streamOf(event.type)}/${event.subject} is at ${position}: ignored`,
-        ),
+      target === 'live'
+        ? (event, position) =>
+            logger.warn(
+              `event ${event.id} has sequence ${event.sequence}, ${event.institution}/${streamOf(event.type)}/${event.subject} is at ${position}: ignored`,
+            )
+        : undefined,
     );
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PgClient;
-    const tx = new ProjectionTransaction(runner, client, engine);
+    const tx = new ProjectionTransaction(client, release, engine, target);
     try {
       await tx.load(logged);
       return tx;
@@ -135,9 +169,10 @@ export class ProjectionTransaction implements EventTransaction {
   private open = false;
 
   constructor(
-    private readonly runner: QueryRunner,
     private readonly client: PgClient,
+    private readonly release: () => Promise<void>,
     private readonly engine: ProjectionEngine,
+    private readonly target: ProjectionTarget,
   ) {}
 
   get stale(): number {
@@ -175,18 +210,25 @@ export class ProjectionTransaction implements EventTransaction {
     // write instead of two): the stream locks already serialize competing consumers on a stream, and a row first
     // written by another stream meanwhile makes the commit fail and the batch run again.
     const cols = keyColumns(this.engine.streams);
-    this.open = true;
-    const results = await sendTogether(this.client, [
-      ['START TRANSACTION', []],
-      ...KEYED_LOOKUPS_ONLY,
-      [
-        `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
+    const live = this.target === 'live';
+    const inbox: Array<[string, unknown[]]> = live
+      ? [
+          [`SELECT pg_advisory_xact_lock_shared(${SWITCH_LOCK[0]}, ${SWITCH_LOCK[1]})`, []],
+          [
+            `INSERT INTO event_log (id, institution, type, subject, sequence, time, event)
        SELECT e.id, e.institution, e.type, e.subject, e.sequence, e.time, e.event::json
        FROM ROWS FROM (unnest($1::uuid[]), unnest($2::text[]), unnest($3::text[]), unnest($4::text[]), unnest($5::int[]),
                        unnest($6::timestamptz[]), ${jsonTextsSql('$7')}) AS e(id, institution, type, subject, sequence, time, event)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-        eventLogRows(logged),
-      ],
+            eventLogRows(logged),
+          ],
+        ]
+      : [];
+    this.open = true;
+    const results = await sendTogether(this.client, [
+      ['START TRANSACTION', []],
+      ...KEYED_LOOKUPS_ONLY,
+      ...inbox,
       [
         `SELECT count(pg_advisory_xact_lock(${STREAM_LOCK_SPACE}, h)) FROM (
            SELECT DISTINCT hashtext(i || '/' || s || '/' || j) AS h FROM unnest($1::text[], $2::text[], $3::text[]) AS t(i, s, j) ORDER BY 1
@@ -205,17 +247,13 @@ export class ProjectionTransaction implements EventTransaction {
       ],
       lockReadModels(this.engine.readModelKeys),
     ]);
-    const [inserted, , positions, parked, readModels] = results.slice(1 + KEYED_LOOKUPS_ONLY.length) as [
-      Array<{ id: string }>,
-      unknown,
-      StreamPosition[],
-      Array<{ event: CloudEvent }>,
-      ReadModel[],
-    ];
+    const rest = results.slice(1 + KEYED_LOOKUPS_ONLY.length);
+    const inserted = live ? (rest.splice(0, inbox.length)[1] as Array<{ id: string }>).map((r) => r.id) : logged.map((l) => l.event.id);
+    const [, positions, parked, readModels] = rest as [unknown, StreamPosition[], Array<{ event: CloudEvent }>, ReadModel[]];
     // A parked event holds the version that was the latest when it was parked (v1, parked before its type had a v2):
     // it is upcast as the consumer upcasts what it receives.
     const more = this.engine.load({
-      fresh: inserted.map((r) => r.id),
+      fresh: inserted,
       positions,
       parked: parked.map((p) => upcastEvent(p.event)),
       readModels,
@@ -318,7 +356,7 @@ export class ProjectionTransaction implements EventTransaction {
     }
     this.done = true;
     this.open = false;
-    await this.runner.release();
+    await this.release();
   }
 
   async rollback(): Promise<void> {
@@ -328,7 +366,7 @@ export class ProjectionTransaction implements EventTransaction {
       if (this.open) await this.client.query('ROLLBACK');
       this.open = false;
     } finally {
-      await this.runner.release();
+      await this.release();
     }
   }
 }

@@ -13,7 +13,7 @@ interface GraduateDims {
   programCode: string;
 }
 
-const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: CounterMetric; dim: string }> = {
+export const GROUP_METRIC: Record<Exclude<PlacementGrouping, 'program'>, { metric: CounterMetric; dim: string }> = {
   category: { metric: CounterMetric.GraduatesByCategory, dim: 'category' },
   detail: { metric: CounterMetric.GraduatesByDetail, dim: 'detail' },
   sector: { metric: CounterMetric.GraduatesBySector, dim: 'sector' },

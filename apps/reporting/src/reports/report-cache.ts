@@ -4,11 +4,10 @@ import { ReportReader, ReportSource } from './report-reader';
 const MAX_ENTRIES = 2000;
 
 /**
- * Caches computed reports per institutions (one, or a bureau's several) and query, keyed by the sum of their
- * applied-event counts: any event applied (by this instance or another) changes the sum (counts only grow), so a
- * cached answer is served
- * only while it is exactly what a fresh computation would give. One indexed lookup per read instead
- * of the report's dozen sums, and reads that arrive together share that lookup ({@link GenerationProbe}).
+ * Caches computed reports per institutions (one, or a bureau's several) and query, keyed by each one's applied-event
+ * count and row version: any event applied (by this instance or another), or a rebuild's switch, changes the key, so a
+ * cached answer is served only while it is exactly what a fresh computation would give. One indexed lookup per read
+ * instead of the report's dozen sums, and reads that arrive together share that lookup ({@link GenerationProbe}).
  */
 @Injectable()
 export class ReportCache {
@@ -33,9 +32,14 @@ export class ReportCache {
     return value;
   }
 
+  /**
+   * The applied-event count, and the row version (`xmin`): a rebuild's switch rewrites the row, and may leave the count
+   * as it was while every figure changed. Per institution, in order, for a bureau's several.
+   */
   private async generation(source: ReportSource): Promise<string> {
     const [row] = await source.query<Array<{ g: string | null }>>(
-      `SELECT sum(events_applied)::text AS g FROM freshness WHERE institution = ANY($1::text[])`,
+      `SELECT string_agg(institution || ':' || events_applied::text || '/' || xmin::text, ',' ORDER BY institution) AS g
+       FROM freshness WHERE institution = ANY($1::text[])`,
       [source.institutions],
     );
     return row?.g ?? '0';
