@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { Client } from 'pg';
-import { ACCESS_EXTENSION, Access, WRITE_SERVICES } from '@chanjiao/auth';
+import { ACCESS_EXTENSION, Access, SUMS_INSTITUTIONS_EXTENSION, WRITE_SERVICES } from '@chanjiao/auth';
 import { expectEventually } from '@chanjiao/testing';
 import { startStack, StackService, TestStack } from './support';
 
@@ -26,7 +26,8 @@ type KeyName =
   | 'admin'
   | 'otherInstitution'
   | 'bureauNamingIt'
-  | 'bureauNamingNone';
+  | 'bureauNamingNone'
+  | 'bureauNamingBoth';
 
 type Outcome = 'allowed' | 401 | 403 | 'institution_required';
 
@@ -43,7 +44,15 @@ const EXPECTED: Record<KeyName, Record<Access, Outcome>> = {
   otherInstitution: { write: 403, read: 403, admin: 403 },
   bureauNamingIt: { write: 'allowed', read: 'allowed', admin: 403 },
   bureauNamingNone: { write: 'institution_required', read: 'institution_required', admin: 403 },
+  // `I,O`: only a report (marked x-institutions: several) sums institutions; elsewhere a list names no institution of the key.
+  bureauNamingBoth: { write: 403, read: 403, admin: 403 },
 };
+
+/** What a key gets on a route: as EXPECTED, but a bureau naming both of its institutions may read the reports that sum them. */
+function expectedOn(name: KeyName, route: Route, access: Access): Outcome {
+  if (name === 'bureauNamingBoth' && route.sums && access === 'read') return 'allowed';
+  return EXPECTED[name][access];
+}
 const UNAUTHORIZED_CODE: Partial<Record<KeyName, string>> = {
   none: 'missing_api_key',
   invalid: 'invalid_api_key',
@@ -56,6 +65,8 @@ interface Route {
   method: string;
   path: string;
   access: Access | undefined;
+  /** Whether the route sums several institutions (`x-institutions: several`). */
+  sums: boolean;
   body: unknown;
   query: string;
 }
@@ -126,6 +137,7 @@ function routesOf(service: StackService, doc: OpenAPIObject): Route[] {
         method: method.toUpperCase(),
         path: concrete,
         access: op[ACCESS_EXTENSION] as Access | undefined,
+        sums: op[SUMS_INSTITUTIONS_EXTENSION] === 'several',
         body: content?.['application/json'] ? sample(content['application/json'].schema, doc) : undefined,
         query: query ? `?${query}` : '',
       });
@@ -216,6 +228,7 @@ describe('authorization matrix: every route of every service × key × instituti
         otherInstitution: Object.assign(await own([other]), { institution: I }),
         bureauNamingIt: Object.assign({}, bureau, { institution: I }),
         bureauNamingNone: bureau,
+        bureauNamingBoth: Object.assign({}, bureau, { institution: `${I},${other}` }),
       };
     }
     routes = SERVICES.flatMap((s) => routesOf(s, SwaggerModule.createDocument(stack.apps[s]!, new DocumentBuilder().build())));
@@ -227,6 +240,10 @@ describe('authorization matrix: every route of every service × key × instituti
     expect(routes.filter((r) => r.path === '/audit')).toHaveLength(SERVICES.length);
     const unmarked = routes.filter((r) => !r.access && !PUBLIC.test(r.path)).map((r) => `${r.service} ${r.method} ${r.path}`);
     expect(unmarked).toEqual([]);
+    // The reports, and only reads of reporting, sum several institutions.
+    const sums = routes.filter((r) => r.sums);
+    expect(sums.map((r) => r.path)).toEqual(expect.arrayContaining(['/reports/overview', '/reports/quality-report', '/reports/stream']));
+    expect(sums.filter((r) => r.service !== 'reporting' || r.access !== 'read')).toEqual([]);
   });
 
   it('refuses every key that may not, with the answer expected, and writes nothing', async () => {
@@ -236,7 +253,7 @@ describe('authorization matrix: every route of every service × key × instituti
       if (!route.access) continue;
       const keys = keysFor[route.service]!;
       for (const [name, k] of Object.entries(keys) as Array<[KeyName, { key?: string; institution?: string }]>) {
-        const expected = EXPECTED[name][route.access];
+        const expected = expectedOn(name, route, route.access);
         if (expected === 'allowed') continue;
         const got = await call(stack.urls[route.service]!, route, k.key, k.institution);
         const ok =
@@ -259,7 +276,7 @@ describe('authorization matrix: every route of every service × key × instituti
     for (const route of routes) {
       const keys = keysFor[route.service]!;
       for (const [name, k] of Object.entries(keys) as Array<[KeyName, { key?: string; institution?: string }]>) {
-        if (route.access && EXPECTED[name][route.access] !== 'allowed') continue;
+        if (route.access && expectedOn(name, route, route.access) !== 'allowed') continue;
         const got = await call(stack.urls[route.service]!, route, k.key, k.institution);
         if (got.status < 300) succeeded++;
         // A rebuild replaces every institution's figures: an admin key of one institution is refused it by scope.
@@ -283,7 +300,15 @@ describe('authorization matrix: every route of every service × key × instituti
 
   it('refuses a revoked key and an expired one at once, though each was just verified and cached', async () => {
     const api = stack.urls.enrollment!;
-    const route: Route = { service: 'enrollment', method: 'GET', path: '/programs', access: 'write', body: undefined, query: '' };
+    const route: Route = {
+      service: 'enrollment',
+      method: 'GET',
+      path: '/programs',
+      access: 'write',
+      sums: false,
+      body: undefined,
+      query: '',
+    };
     const revoked = await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: stack.institution });
     expect((await call(api, route, revoked.key)).status).toBe(200);
     await stack.keys.revoke(revoked.id);

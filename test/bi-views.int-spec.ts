@@ -141,7 +141,7 @@ describe('BI views of the figures, read as the BI role (real PostgreSQL)', () =>
       alliance: new AllianceReportService(counters),
     };
   })();
-  const source = (institution: string): ReportSource => ({ institution, query: (sql, params) => db.ds.query(sql, params) });
+  const source = (institution: string): ReportSource => ({ institutions: [institution], query: (sql, params) => db.ds.query(sql, params) });
 
   beforeAll(async () => {
     db = await reportingDatabase('bi', false);

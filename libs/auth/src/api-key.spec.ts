@@ -1,4 +1,4 @@
-import { actingInstitution, allows, Principal } from './api-key';
+import { actingInstitution, actingInstitutions, allows, Principal } from './api-key';
 
 describe('actingInstitution: the institution a request acts for', () => {
   it('a key of one institution acts for it, named or not, and for no other', () => {
@@ -20,6 +20,41 @@ describe('actingInstitution: the institution a request acts for', () => {
   it('an admin key of * names any institution, and must name one', () => {
     expect(actingInstitution(['*'], 'KSVTC')).toEqual({ institution: 'KSVTC' });
     expect(actingInstitution(['*'], undefined)).toMatchObject({ refused: 'institution_required' });
+  });
+});
+
+describe('actingInstitutions: the institutions a report sums', () => {
+  it('a key of one institution reads its own, named or not, and no list, no all, no other', () => {
+    expect(actingInstitutions(['BZVTC'], undefined)).toEqual({ institutions: ['BZVTC'], all: false });
+    expect(actingInstitutions(['BZVTC'], 'BZVTC,BZVTC')).toEqual({ institutions: ['BZVTC'], all: false });
+    expect(actingInstitutions(['BZVTC'], 'BZVTC,QZVTC')).toMatchObject({ refused: 'forbidden', message: expect.stringContaining('QZVTC') });
+    expect(actingInstitutions(['BZVTC'], 'all')).toMatchObject({ refused: 'forbidden' });
+  });
+
+  it('a bureau names several of its own, or all of them, and none outside its list', () => {
+    expect(actingInstitutions(['BZVTC', 'QZVTC', 'KSVTC'], 'QZVTC, BZVTC,QZVTC')).toEqual({ institutions: ['QZVTC', 'BZVTC'], all: false });
+    expect(actingInstitutions(['BZVTC', 'QZVTC'], 'all')).toEqual({ institutions: ['BZVTC', 'QZVTC'], all: true });
+    expect(actingInstitutions(['BZVTC', 'QZVTC'], 'BZVTC,HMVTC')).toMatchObject({
+      refused: 'forbidden',
+      message: expect.stringContaining('HMVTC'),
+    });
+    expect(actingInstitutions(['BZVTC', 'QZVTC'], undefined)).toMatchObject({ refused: 'institution_required' });
+  });
+
+  it('an admin key of * names any, or all: every institution the service knows', () => {
+    expect(actingInstitutions(['*'], 'A1,B2')).toEqual({ institutions: ['A1', 'B2'], all: false });
+    expect(actingInstitutions(['*'], 'all')).toEqual({ institutions: '*', all: true });
+  });
+
+  it.each([
+    ['BZVTC,', 'empty item'],
+    [',BZVTC', 'empty item'],
+    ['BZVTC,,QZVTC', 'empty item'],
+    ['BZVTC,bz', 'not an institution code'],
+    ['BZVTC,B', 'not an institution code'],
+    [Array.from({ length: 201 }, (_, i) => `I${i}`).join(','), 'at most 200'],
+  ])('refuses the malformed list %s (%s)', (list, why) => {
+    expect(actingInstitutions(['*'], list)).toMatchObject({ refused: 'invalid_institution', message: expect.stringContaining(why) });
   });
 });
 

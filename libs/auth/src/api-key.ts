@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EVERY_INSTITUTION, parseInstitutionList } from '@chanjiao/contracts';
 
 export const ROLES = ['writer', 'reader', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -22,6 +23,12 @@ export interface Principal {
    * bound to more than one.
    */
   institution: string;
+  /**
+   * On a route that sums institutions ({@link actingInstitutions}): those this request acts for, in the order named,
+   * or `*` for every institution the service knows (`all` with a key bound to `*`), and whether it named `all`.
+   * `institution` is then the one when there is one, else empty.
+   */
+  actingFor?: { institutions: readonly string[] | typeof ALL_INSTITUTIONS; all: boolean };
   /** When the key stops being valid; null: never. */
   expiresAt: Date | null;
 }
@@ -94,4 +101,38 @@ export function actingInstitution(institutions: readonly string[], requested: st
     refused: 'forbidden',
     message: `此密钥不能用于机构 ${requested} / this key may act for ${institutions.join(', ')} only, not ${requested}`,
   };
+}
+
+export type InstitutionsChoice =
+  | { institutions: readonly string[] | typeof ALL_INSTITUTIONS; all: boolean }
+  | { refused: 'institution_required' | 'forbidden' | 'invalid_institution'; message: string };
+
+/**
+ * The rule for a route that sums institutions (the reports, DESIGN.md §5): as {@link actingInstitution}, and a key bound
+ * to several may name several (`A,B`, each its own) or `all` (its list; `*` for a key bound to `*`). A key of one
+ * institution names that one only: `all` or a list naming another is refused as naming another is.
+ */
+export function actingInstitutions(institutions: readonly string[], requested: string | undefined): InstitutionsChoice {
+  if (requested === undefined || requested === '') {
+    const one = actingInstitution(institutions, requested);
+    return 'institution' in one ? { institutions: [one.institution], all: false } : one;
+  }
+  const parsed = parseInstitutionList(requested);
+  if ('invalid' in parsed) return { refused: 'invalid_institution', message: parsed.invalid };
+  const several = institutions.length > 1 || institutions.includes(ALL_INSTITUTIONS);
+  if (parsed.institutions === EVERY_INSTITUTION) {
+    if (institutions.includes(ALL_INSTITUTIONS)) return { institutions: ALL_INSTITUTIONS, all: true };
+    if (several) return { institutions: [...institutions], all: true };
+    return {
+      refused: 'forbidden',
+      message: `此密钥只能用于机构 ${institutions.join(', ')}，不能汇总多个机构 / this key acts for ${institutions.join(', ')} only, not for all`,
+    };
+  }
+  const outside = parsed.institutions.filter((i) => !coversInstitution(institutions, i));
+  if (outside.length > 0)
+    return {
+      refused: 'forbidden',
+      message: `此密钥不能用于机构 ${outside.join(', ')} / this key may act for ${institutions.join(', ')} only, not ${outside.join(', ')}`,
+    };
+  return { institutions: parsed.institutions, all: false };
 }

@@ -5,6 +5,7 @@ import {
   createParamDecorator,
   ExecutionContext,
   ForbiddenException,
+  HttpException,
   Inject,
   Injectable,
   SetMetadata,
@@ -13,7 +14,7 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Access, actingInstitution, allows, INSTITUTION_HEADER, Principal } from './api-key';
+import { Access, actingInstitution, actingInstitutions, allows, INSTITUTION_HEADER, InstitutionsChoice, Principal } from './api-key';
 import { ApiKeyStore } from './api-key.store';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -36,6 +37,17 @@ export const RequireAccess = (access: Access) =>
             '代表的机构 / the institution the request acts for: required with a key bound to several institutions (a bureau, or an admin key of *), one of its own; a key of one institution may name only that one',
         }),
       );
+
+const SUMS_KEY = 'chanjiao:sums-institutions';
+/** The OpenAPI extension marking a route that takes several institutions (`A,B` or `all`) and answers their sum. */
+export const SUMS_INSTITUTIONS_EXTENSION = 'x-institutions';
+
+/**
+ * Marks a read route (a report) whose `institution` (or X-Institution) may name several institutions, `A,B`, or `all`,
+ * for a key bound to several: it answers their sum (DESIGN.md §5). The guard settles them ({@link resolveInstitutions})
+ * into `principal.actingFor`.
+ */
+export const SumsInstitutions = () => applyDecorators(SetMetadata(SUMS_KEY, true), ApiExtension(SUMS_INSTITUTIONS_EXTENSION, 'several'));
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
@@ -75,13 +87,43 @@ export function requestedInstitution(request: FastifyRequest): string | undefine
 export function resolveInstitution(p: Principal, requested: string | undefined): Principal {
   const choice = actingInstitution(p.institutions, requested);
   if ('institution' in choice) return choice.institution === p.institution ? p : Object.assign({}, p, { institution: choice.institution });
-  if (choice.refused === 'institution_required')
-    throw new BadRequestException({
-      error: 'institution_required',
-      message: choice.message,
-      errors: [{ field: 'X-Institution', message: choice.message }],
-    });
-  throw new ForbiddenException({ error: 'forbidden', message: choice.message });
+  throw refusal(choice);
+}
+
+function refusal(choice: Exclude<InstitutionsChoice, { institutions: unknown }>): HttpException {
+  switch (choice.refused) {
+    case 'institution_required':
+      return new BadRequestException({
+        error: 'institution_required',
+        message: choice.message,
+        errors: [{ field: 'X-Institution', message: choice.message }],
+      });
+    case 'invalid_institution':
+      return new BadRequestException({
+        error: 'validation_failed',
+        message: 'invalid institution',
+        errors: [{ field: 'institution', message: choice.message }],
+      });
+    case 'forbidden':
+      return new ForbiddenException({ error: 'forbidden', message: choice.message });
+    default: {
+      const never: never = choice.refused;
+      throw new Error(`unknown refusal ${String(never)}`);
+    }
+  }
+}
+
+/**
+ * Settles the institutions `p` acts for by {@link actingInstitutions}: 400 naming `institution` for a malformed list,
+ * 400 `institution_required` or 403 as {@link resolveInstitution}.
+ */
+export function resolveInstitutions(p: Principal, requested: string | undefined): Principal {
+  const choice = actingInstitutions(p.institutions, requested);
+  if ('institutions' in choice) {
+    const one = choice.institutions !== '*' && choice.institutions.length === 1 ? choice.institutions[0]! : '';
+    return Object.assign({}, p, { institution: one, actingFor: choice });
+  }
+  throw refusal(choice);
 }
 
 @Injectable()
@@ -105,7 +147,13 @@ export class ApiKeyGuard implements CanActivate {
       });
     }
     // Admin routes (GET /audit) span institutions: they act for none in particular.
-    request.principal = access === 'admin' ? principal : resolveInstitution(principal, requestedInstitution(request));
+    const sums = this.reflector.getAllAndOverride<boolean | undefined>(SUMS_KEY, [context.getHandler(), context.getClass()]);
+    request.principal =
+      access === 'admin'
+        ? principal
+        : sums
+          ? resolveInstitutions(principal, requestedInstitution(request))
+          : resolveInstitution(principal, requestedInstitution(request));
     return true;
   }
 }

@@ -45,6 +45,32 @@ export const MONEY_PATTERN = /^(0|[1-9]\d{0,15})(\.\d{1,2})?$/;
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 /** Institution codes as issued with API keys. */
 export const INSTITUTION_PATTERN = /^[A-Z0-9][A-Z0-9_-]{1,31}$/;
+/** In a report's `institution`: every institution the key may read (no code can be lowercase). */
+export const EVERY_INSTITUTION = 'all';
+/** The most institutions a report's `institution=A,B,…` may name. */
+export const MAX_NAMED_INSTITUTIONS = 200;
+
+/**
+ * A report's `institution`: one code, several comma-separated (`A,B`, repeats dropped, in the order named), or `all`;
+ * or why not, to answer 400 naming `institution`.
+ */
+export function parseInstitutionList(text: string): { institutions: string[] | typeof EVERY_INSTITUTION } | { invalid: string } {
+  if (text === EVERY_INSTITUTION) return { institutions: EVERY_INSTITUTION };
+  const items = text.split(',').map((c) => c.trim());
+  if (items.some((c) => c === ''))
+    return { invalid: 'institution 含空项 / institution has an empty item: name codes separated by commas, such as BZVTC,KSVTC, or all' };
+  const bad = items.find((c) => !INSTITUTION_PATTERN.test(c));
+  if (bad !== undefined)
+    return {
+      invalid: `institution 中 "${bad.slice(0, 40)}" 不是院校代码 / "${bad.slice(0, 40)}" is not an institution code such as BZVTC`,
+    };
+  const institutions = [...new Set(items)];
+  if (institutions.length > MAX_NAMED_INSTITUTIONS)
+    return {
+      invalid: `institution 最多列出 ${MAX_NAMED_INSTITUTIONS} 个机构 / institution names at most ${MAX_NAMED_INSTITUTIONS} institutions (or all)`,
+    };
+  return { institutions };
+}
 
 export function isCalendarDate(value: string): boolean {
   if (!DATE_PATTERN.test(value)) return false;

@@ -1,11 +1,11 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CurrentPrincipal, Principal, RequireAccess, SumsInstitutions } from '@chanjiao/auth';
 import { ALIGNMENT_PROGRAM_LIMIT, AlignmentReportQuery, AlignmentReportView } from './alignment-report.dto';
 import { AlignmentReportService } from './alignment-report.service';
 import { CounterRepository } from './counter.repository';
 import { ReportReader } from './report-reader';
-import { reportInstitution, today } from './report-scope';
+import { readReport, today } from './report-scope';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -32,18 +32,17 @@ export class AlignmentReportController {
       'orderClassStudents = partnerships.orderClasses.students, alliances = alliances.total. ' +
       "Partner enterprises count by the partner's own sector, alliances by the sector the alliance names (none: `other`). " +
       'employedInOwnSector counts only the employed graduates whose destination states a sector (denominator), and of those the ones ' +
-      "whose sector is one of their program's (numerator).",
+      "whose sector is one of their program's (numerator). " +
+      'Several institutions (a bureau key naming `A,B` or `all`): their sum, each program in the row of its own institution’s ' +
+      'mapping, listed programs naming their institution; partner enterprises counted per institution and summed.',
   })
+  @SumsInstitutions()
   @ApiOkResponse({ type: AlignmentReportView })
   async report(@CurrentPrincipal() p: Principal, @Query() q: AlignmentReportQuery): Promise<AlignmentReportView> {
-    const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [{ rows, totals }, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([
-        this.alignment.report(source, q.year, date, q.programLimit ?? ALIGNMENT_PROGRAM_LIMIT.default),
-        this.counters.freshness(source),
-      ]),
+    const [about, { rows, totals }] = await readReport(this.reader, this.counters, p, (source) =>
+      this.alignment.report(source, q.year, date, q.programLimit ?? ALIGNMENT_PROGRAM_LIMIT.default),
     );
-    return { institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null, rows, totals };
+    return Object.assign(about, { year: q.year, date, rows, totals });
   }
 }

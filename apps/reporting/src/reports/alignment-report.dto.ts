@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { KEY_SECTORS, SECTORS, type Sector } from '@chanjiao/contracts';
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { QueryInteger } from '@chanjiao/edge';
 import { RateView, YearQuery } from './report.dto';
 
@@ -30,6 +31,8 @@ export class AlignmentReportQuery extends YearQuery {
 
 export class AlignmentProgramView {
   @ApiProperty({ example: '470201' }) code!: string;
+  @ApiPropertyOptional({ description: 'With several institutions: whose program (a code is a program of one institution)' })
+  institution?: string;
   @ApiProperty({ example: '应用化工技术' }) name!: string;
   @ApiProperty({ enum: SECTORS, isArray: true, description: 'The sectors the program is mapped to' }) sectors!: Sector[];
 }
@@ -89,7 +92,8 @@ export class AlignmentTotals extends AlignmentFigures {
 }
 
 export class AlignmentReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { KEY_SECTORS, SECTOR_LABELS, type ProgramSnapshot, type Sector } from '@chanjiao/contracts';
-import { CounterRepository, CounterRow, rate } from './counter.repository';
+import { CounterRepository, CounterRow, rate, recordKey } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import {
   ALIGNMENT_ROWS,
@@ -73,34 +73,36 @@ export class AlignmentReportService {
       this.counters.totals(source, CounterMetric.PartnershipsEnterprisesBySector, asOf, {}, ['sector']),
       this.counters.totals(source, CounterMetric.Alliances, asOf, {}, ['sector']),
     ]);
-    const codes = [
-      open.map((r) => r.dims.code),
-      ...[intake, graduates, placed, employed, orderClasses].map((rows) => rows.map((r) => r.dims.programCode)),
-    ];
-    const programs = new Map(
-      (
-        await this.counters.readModelsByIds<ProgramSnapshot>(
-          source,
-          'program',
-          codes.flat().filter((c): c is string => typeof c === 'string'),
-        )
-      ).map((p) => [p.id, p.state]),
+    // A code is a program of one institution (two colleges may both teach 470201): read and keyed by both.
+    const refs = [
+      open.map((r) => ({ institution: r.institution, id: r.dims.code })),
+      ...[intake, graduates, placed, employed, orderClasses].map((rows) =>
+        rows.map((r) => ({ institution: r.institution, id: r.dims.programCode })),
+      ),
+    ]
+      .flat()
+      .filter((r): r is { institution: string; id: string } => typeof r.id === 'string');
+    const known = new Map(
+      (await this.counters.readModelsByIds<ProgramSnapshot>(source, 'program', refs)).map((p) => [recordKey(p.institution, p.id), p.state]),
     );
+    const programOf = (institution: string, code: unknown) =>
+      typeof code === 'string' ? known.get(recordKey(institution, code)) : undefined;
+    const several = source.institutions.length > 1;
 
     const figures = new Map(ALIGNMENT_ROWS.map((k) => [k, zeros()]));
     const listed = new Map(ALIGNMENT_ROWS.map((k) => [k, [] as AlignmentProgramView[]]));
     const ownSector = new Map(ALIGNMENT_ROWS.map((k) => [k, { inOwn: 0, stated: 0 }]));
-    const programRow = (code: unknown) => alignmentRowOf(typeof code === 'string' ? programs.get(code) : undefined);
+    const programRow = (institution: string, code: unknown) => alignmentRowOf(programOf(institution, code));
     const add = (
       rows: Array<CounterRow<Record<string, unknown>>>,
       figure: Counted,
-      rowOf: (dims: Record<string, unknown>) => AlignmentRowKey,
+      rowOf: (dims: Record<string, unknown>, institution: string) => AlignmentRowKey,
     ) => {
-      for (const r of rows) figures.get(rowOf(r.dims))![figure] += r.value;
+      for (const r of rows) figures.get(rowOf(r.dims, r.institution))![figure] += r.value;
     };
-    const byProgram = (d: Record<string, unknown>) => programRow(d.programCode);
+    const byProgram = (d: Record<string, unknown>, institution: string) => programRow(institution, d.programCode);
 
-    add(open, 'programs', (d) => programRow(d.code));
+    add(open, 'programs', (d, institution) => programRow(institution, d.code));
     add(
       intake.filter((r) => r.dims.pathway !== THROUGH_23),
       'intake',
@@ -120,20 +122,29 @@ export class AlignmentReportService {
     for (const r of employed) {
       // Only destinations that state a sector tell whether the job is in the program's own.
       if (typeof r.dims.sector !== 'string') continue;
-      const own = ownSector.get(byProgram(r.dims))!;
+      const own = ownSector.get(byProgram(r.dims, r.institution))!;
       own.stated += r.value;
-      const program = programs.get(r.dims.programCode as string);
+      const program = programOf(r.institution, r.dims.programCode);
       if (program?.sectors.includes(r.dims.sector as Sector)) own.inOwn += r.value;
     }
     for (const r of open) {
       const code = r.dims.code as string;
-      const program = programs.get(code);
-      listed.get(programRow(code))!.push({ code, name: program?.name ?? code, sectors: program?.sectors ?? [] });
+      const program = programOf(r.institution, code);
+      listed
+        .get(programRow(r.institution, code))!
+        .push(
+          Object.assign({ code }, several ? { institution: r.institution } : {}, {
+            name: program?.name ?? code,
+            sectors: program?.sectors ?? [],
+          }),
+        );
     }
 
     const rows = ALIGNMENT_ROWS.map((key): AlignmentRow => {
       const own = ownSector.get(key)!;
-      const list = listed.get(key)!.sort((a, b) => a.code.localeCompare(b.code));
+      const list = listed
+        .get(key)!
+        .sort((a, b) => a.code.localeCompare(b.code) || (a.institution ?? '').localeCompare(b.institution ?? ''));
       return Object.assign(
         { key, label: LABELS[key].zh, labelEn: LABELS[key].en },
         figures.get(key)!,

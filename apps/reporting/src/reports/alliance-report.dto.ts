@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ACTIVITY_KINDS,
   ActivityKind,
@@ -56,7 +57,8 @@ export class ActivityKindRow {
   @ApiProperty({ description: 'Activities dated in the year, up to asOf' }) count!: number;
   @ApiProperty({ description: 'Of those, held online' }) online!: number;
   @ApiProperty({ description: 'Sum of participant counts (participations)' }) participations!: number;
-  @ApiProperty({ description: 'Largest participant count of one activity' }) maxParticipants!: number;
+  @ApiProperty({ description: 'Largest participant count of one activity (several institutions: each one’s largest, summed)' })
+  maxParticipants!: number;
   @ApiProperty({ description: 'Distinct participants listed by name or member id' }) distinctParticipants!: number;
 }
 
@@ -68,6 +70,8 @@ export class AllianceActivitiesView {
 
 export class AllianceReportRow {
   @ApiProperty() allianceId!: string;
+  @ApiPropertyOptional({ description: 'With several institutions: whose alliance (a row per institution and alliance id)' })
+  institution?: string;
   @ApiProperty() name!: string;
   @ApiProperty({ enum: ALLIANCE_SCOPES }) scope!: AllianceScope;
   @ApiProperty({ enum: SECTORS, nullable: true }) sector!: Sector | null;
@@ -98,7 +102,8 @@ export class AllianceTotalsView {
 }
 
 export class AllianceReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;

@@ -8,7 +8,7 @@ import {
   CONTRIBUTION_KINDS,
   LEADING_ALLIANCE_ROLES,
 } from '@chanjiao/contracts';
-import { CounterRepository, CounterRow, total } from './counter.repository';
+import { CounterRepository, CounterRow, RecordRef, recordKey, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type {
   AllianceActivitiesView,
@@ -76,17 +76,21 @@ export class AllianceReportService {
   /**
    * Distinct member organisations (by member id) current on `asOf` in any of the alliances, which `members` counts once
    * per alliance (DESIGN.md §5). Counted in PostgreSQL from the memberships' read models: a count of distinct ids is no
-   * sum of counters.
+   * sum of counters. Per institution (member ids are theirs), summed.
    */
-  private async organisationsOn(source: ReportSource, allianceIds: string[], asOf: string): Promise<number> {
-    const [row] = await source.query<Array<{ n: number }>>(
+  private async organisationsOn(source: ReportSource, alliances: readonly RecordRef[], asOf: string): Promise<number> {
+    if (alliances.length === 0) return 0;
+    const rows = await source.query<Array<{ n: number }>>(
+      // The institutions' memberships read once (as for one institution), kept if of one of the alliances.
       `SELECT count(DISTINCT state->>'memberId')::int AS n FROM read_model
-       WHERE institution = $1 AND kind = 'alliance_member' AND state <> 'null'::jsonb AND state->>'allianceId' = ANY($2::text[])
+       WHERE institution = ANY($1::text[]) AND kind = 'alliance_member' AND state <> 'null'::jsonb
+         AND (institution, state->>'allianceId') IN (SELECT * FROM unnest($1::text[], $2::text[]))
          AND EXISTS (SELECT 1 FROM jsonb_array_elements(state->'periods') p
-                     WHERE p->>'joinedOn' <= $3 AND (p->>'departedOn' IS NULL OR $3 < p->>'departedOn'))`,
-      [source.institution, allianceIds, asOf],
+                     WHERE p->>'joinedOn' <= $3 AND (p->>'departedOn' IS NULL OR $3 < p->>'departedOn'))
+       GROUP BY institution`,
+      [alliances.map((a) => a.institution), alliances.map((a) => a.id), asOf],
     );
-    return row?.n ?? 0;
+    return rows.reduce((s, r) => s + r.n, 0);
   }
 
   /** Per alliance founded on or before `asOf`: members as of then, joins, departures, contributions and activities of the year. */
@@ -114,14 +118,24 @@ export class AllianceReportService {
         this.counters.spreadBy(source, CounterMetric.AllianceActivityParticipant, asOf, inYear, 'participant', ['allianceId']),
       ]);
     const participation = { participants: participants as Spread<KindDims>[], perKind: perKind as Spread<KindDims>[], perAlliance };
-    const snapshot = new Map(snapshots.map((s) => [s.id, s.state]));
-    const ids = [...new Set(founded.map((r) => r.dims.allianceId))].filter((id) => snapshot.has(id)).sort();
-    const of = <R extends { dims: ByAlliance }>(rows: R[], id: string) => rows.filter((r) => r.dims.allianceId === id);
-    const rows = ids.map((id): AllianceReportRow => {
-      const a = snapshot.get(id)!;
-      const versions = of(charters, id).map((r) => r.dims.version);
-      return {
-        allianceId: id,
+    // An alliance is one institution's (two colleges' ids may be the same): rows are keyed by institution and id, and
+    // name the institution when the report is of several.
+    const several = source.institutions.length > 1;
+    const snapshot = new Map(snapshots.map((s) => [recordKey(s.institution, s.id), s.state]));
+    const refs = [
+      ...new Map(
+        founded.map((r) => [recordKey(r.institution, r.dims.allianceId), { institution: r.institution, id: r.dims.allianceId }]),
+      ).entries(),
+    ]
+      .filter(([k]) => snapshot.has(k))
+      .sort(([, a], [, b]) => a.id.localeCompare(b.id) || a.institution.localeCompare(b.institution))
+      .map(([, r]) => r);
+    const of = <R extends { institution: string; dims: ByAlliance }>(rows: R[], ref: RecordRef) =>
+      rows.filter((r) => r.dims.allianceId === ref.id && r.institution === ref.institution);
+    const rows = refs.map((ref): AllianceReportRow => {
+      const a = snapshot.get(recordKey(ref.institution, ref.id))!;
+      const versions = of(charters, ref).map((r) => r.dims.version);
+      return Object.assign({ allianceId: ref.id }, several ? { institution: ref.institution } : {}, {
         name: a.name,
         scope: a.scope,
         sector: a.sector,
@@ -129,19 +143,20 @@ export class AllianceReportService {
         role: a.role,
         led: isLed(a.role),
         charterVersion: versions.length ? Math.max(...versions) : null,
-        members: membersView(of(members, id)),
-        joins: total(of(joins, id)),
-        departures: total(of(departures, id)),
-        contributions: contributionsView(of(contributions, id), of(cents, id)),
-        activities: activitiesView(of(activities, id), {
-          participants: of(participation.participants, id),
-          perKind: of(participation.perKind, id),
-          perAlliance: of(participation.perAlliance as Spread<ByAlliance>[], id),
+        members: membersView(of(members, ref)),
+        joins: total(of(joins, ref)),
+        departures: total(of(departures, ref)),
+        contributions: contributionsView(of(contributions, ref), of(cents, ref)),
+        activities: activitiesView(of(activities, ref), {
+          participants: of(participation.participants, ref),
+          perKind: of(participation.perKind, ref),
+          perAlliance: of(participation.perAlliance as Spread<ByAlliance>[], ref),
         }),
-      };
+      });
     });
-    const inReport = new Set(ids);
-    const kept = <R extends { dims: ByAlliance }>(r: R[]) => r.filter((c) => inReport.has(c.dims.allianceId));
+    const inReport = new Set(refs.map((r) => recordKey(r.institution, r.id)));
+    const kept = <R extends { institution: string; dims: ByAlliance }>(r: R[]) =>
+      r.filter((c) => inReport.has(recordKey(c.institution, c.dims.allianceId)));
     const allActivities = activitiesView(kept(activities), {
       participants: kept(participation.participants),
       perKind: kept(participation.perKind),
@@ -153,7 +168,7 @@ export class AllianceReportService {
         alliances: rows.length,
         led: rows.filter((r) => r.led).length,
         members: membersView(kept(members)),
-        organisations: await this.organisationsOn(source, ids, asOf),
+        organisations: await this.organisationsOn(source, refs, asOf),
         joins: total(kept(joins)),
         departures: total(kept(departures)),
         contributions: contributionsView(kept(contributions), kept(cents)),
@@ -175,7 +190,7 @@ function membersView(rows: Array<CounterRow<MemberDims>>): AllianceMembersView {
 
 function contributionsView(
   counts: Array<CounterRow<KindDims>>,
-  cents: Array<{ dims: KindDims; value: bigint }>,
+  cents: Array<{ institution: string; dims: KindDims; value: bigint }>,
 ): AllianceContributionsView {
   const sumCents = (kind?: string) => cents.filter((c) => !kind || c.dims.kind === kind).reduce((s, c) => s + c.value, 0n);
   return {
@@ -212,9 +227,16 @@ function activitiesView(activities: Array<CounterRow<ActivityDims>>, p: Particip
         count: total(activities, (d: ActivityDims) => d.kind === kind),
         online: total(activities, (d: ActivityDims) => d.kind === kind && d.online),
         participations: total(ofKind),
-        maxParticipants: ofKind.reduce((max, r) => Math.max(max, r.max), 0),
+        maxParticipants: largestPerInstitution(ofKind),
         distinctParticipants: sum(p.perKind.filter((r) => r.dims.kind === kind)),
       };
     }),
   };
+}
+
+/** The largest activity's participants, per institution, summed (for one institution: its largest). */
+function largestPerInstitution(rows: ReadonlyArray<{ institution: string; max: number }>): number {
+  const largest = new Map<string, number>();
+  for (const r of rows) largest.set(r.institution, Math.max(largest.get(r.institution) ?? 0, r.max));
+  return [...largest.values()].reduce((s, n) => s + n, 0);
 }

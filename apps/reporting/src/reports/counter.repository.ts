@@ -3,13 +3,27 @@ import type { ReportSource } from './report-reader';
 import type { CounterMetric } from '../projection/counter-metric';
 
 export interface CounterRow<D = Record<string, unknown>> {
+  /** Whose counter: a report of several institutions (a bureau's) reads a row per institution and dims. */
+  institution: string;
   dims: D;
   value: number;
 }
 
+/** A record of one institution (two colleges may both have a program 460103): what read models are read and keyed by. */
+export interface RecordRef {
+  institution: string;
+  id: string;
+}
+
+/** A map key of a record of one institution. */
+export const recordKey = (institution: string, id: string): string => `${institution}\u0000${id}`;
+
 /**
- * Reads the counters the projections maintain. Figures whose dims name single records (a program, an alliance, a forum)
- * are summed in PostgreSQL ({@link totals}, {@link spread}), so what a report reads does not grow with the records.
+ * Reads the counters the projections maintain, of the source's institutions (`institution = ANY($1::text[])`), a row
+ * per institution: a sum over them is their sum, and what is counted per institution (distinct categories, a largest
+ * forum) stays per institution, so a bureau's figure is the sum of its institutions' (DESIGN.md §5). Figures whose
+ * dims name single records (a program, an alliance, a forum) are summed in PostgreSQL ({@link totals}, {@link spread}),
+ * so what a report reads does not grow with the records.
  */
 @Injectable()
 export class CounterRepository {
@@ -21,7 +35,7 @@ export class CounterRepository {
     filter: Record<string, unknown> = {},
   ): Promise<Array<CounterRow<D>>> {
     const rows = await this.sumText<D>(source, metric, asOf, filter);
-    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
+    return rows.map((r) => ({ institution: r.institution, dims: r.dims, value: Number(r.value) }));
   }
 
   /** As {@link sum}, exact for any size (money in cents): sums come back as bigint. */
@@ -30,17 +44,17 @@ export class CounterRepository {
     metric: CounterMetric,
     asOf: string | null,
     filter: Record<string, unknown> = {},
-  ): Promise<Array<{ dims: D; value: bigint }>> {
+  ): Promise<Array<{ institution: string; dims: D; value: bigint }>> {
     const rows = await this.sumText<D>(source, metric, asOf, filter);
-    return rows.map((r) => ({ dims: r.dims, value: BigInt(r.value) }));
+    return rows.map((r) => ({ institution: r.institution, dims: r.dims, value: BigInt(r.value) }));
   }
 
   private sumText<D>(source: ReportSource, metric: CounterMetric, asOf: string | null, filter: Record<string, unknown>) {
-    return source.query<Array<{ dims: D; value: string }>>(
-      `SELECT dims, sum(value)::text AS value FROM counter
-       WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
-       GROUP BY dims HAVING sum(value) <> 0`,
-      [source.institution, metric, asOf, JSON.stringify(filter)],
+    return source.query<Array<{ institution: string; dims: D; value: string }>>(
+      `SELECT institution, dims, sum(value)::text AS value FROM counter
+       WHERE institution = ANY($1::text[]) AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+       GROUP BY institution, dims HAVING sum(value) <> 0`,
+      [source.institutions, metric, asOf, JSON.stringify(filter)],
     );
   }
 
@@ -56,13 +70,13 @@ export class CounterRepository {
     by: readonly K[],
   ): Promise<Array<CounterRow<Record<K, unknown>>>> {
     const key = by.length ? `jsonb_build_object(${by.map((k) => `'${dimsKey(k)}', dims->'${k}'`).join(', ')})` : `'{}'::jsonb`;
-    const rows = await source.query<Array<{ dims: Record<K, unknown>; value: string }>>(
-      `SELECT ${key} AS dims, sum(value)::text AS value FROM counter
-       WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
-       GROUP BY 1 HAVING sum(value) <> 0`,
-      [source.institution, metric, asOf, JSON.stringify(filter)],
+    const rows = await source.query<Array<{ institution: string; dims: Record<K, unknown>; value: string }>>(
+      `SELECT institution, ${key} AS dims, sum(value)::text AS value FROM counter
+       WHERE institution = ANY($1::text[]) AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+       GROUP BY 1, 2 HAVING sum(value) <> 0`,
+      [source.institutions, metric, asOf, JSON.stringify(filter)],
     );
-    return rows.map((r) => ({ dims: r.dims, value: Number(r.value) }));
+    return rows.map((r) => ({ institution: r.institution, dims: r.dims, value: Number(r.value) }));
   }
 
   /** The sum of `metric` over every dims, as one number (summed in PostgreSQL). */
@@ -72,13 +86,13 @@ export class CounterRepository {
     asOf: string | null,
     filter: Record<string, unknown> = {},
   ): Promise<number> {
-    const [row] = await this.totals(source, metric, asOf, filter, []);
-    return row?.value ?? 0;
+    return total(await this.totals(source, metric, asOf, filter, []));
   }
 
   /**
-   * Of the dims whose sum is not zero, how many distinct non-null values `key` takes, and the largest sum: one row
-   * computed in PostgreSQL, however many dims there are (a program, a forum each).
+   * Of the dims whose sum is not zero, how many distinct non-null values `key` takes, and the largest sum: one row per
+   * institution computed in PostgreSQL, however many dims there are (a program, a forum each); for several
+   * institutions, the sum of each one's distinct count and of each one's largest sum.
    */
   async spread(
     source: ReportSource,
@@ -87,11 +101,11 @@ export class CounterRepository {
     filter: Record<string, unknown>,
     key: string,
   ): Promise<{ distinct: number; max: number }> {
-    const [row] = await this.spreadBy(source, metric, asOf, filter, key, []);
-    return { distinct: row?.distinct ?? 0, max: row?.max ?? 0 };
+    const rows = await this.spreadBy(source, metric, asOf, filter, key, []);
+    return { distinct: rows.reduce((s, r) => s + r.distinct, 0), max: rows.reduce((s, r) => s + r.max, 0) };
   }
 
-  /** As {@link spread}, per value of the dims keys `by` (with each group's sum as `value`), as {@link totals} groups. */
+  /** As {@link spread}, per institution and value of the dims keys `by` (with each group's sum as `value`), as {@link totals} groups. */
   async spreadBy<K extends string>(
     source: ReportSource,
     metric: CounterMetric,
@@ -101,42 +115,57 @@ export class CounterRepository {
     by: readonly K[],
   ): Promise<Array<CounterRow<Record<K, unknown>> & { distinct: number; max: number }>> {
     const group = by.length ? `jsonb_build_object(${by.map((k) => `'${dimsKey(k)}', dims->'${k}'`).join(', ')})` : `'{}'::jsonb`;
-    const rows = await source.query<Array<{ dims: Record<K, unknown>; value: string; distinct: string; max: string }>>(
-      `SELECT ${group} AS dims, sum(value)::text AS value, count(DISTINCT dims->>'${dimsKey(key)}') AS distinct, max(value)::text AS max
-       FROM (SELECT dims, sum(value) AS value FROM counter
-             WHERE institution = $1 AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
-             GROUP BY dims HAVING sum(value) <> 0) AS g
-       GROUP BY 1`,
-      [source.institution, metric, asOf, JSON.stringify(filter)],
+    const rows = await source.query<Array<{ institution: string; dims: Record<K, unknown>; value: string; distinct: string; max: string }>>(
+      `SELECT institution, ${group} AS dims, sum(value)::text AS value, count(DISTINCT dims->>'${dimsKey(key)}') AS distinct,
+              max(value)::text AS max
+       FROM (SELECT institution, dims, sum(value) AS value FROM counter
+             WHERE institution = ANY($1::text[]) AND metric = $2 AND day <= coalesce($3::date, 'infinity'::date) AND dims @> $4::jsonb
+             GROUP BY institution, dims HAVING sum(value) <> 0) AS g
+       GROUP BY 1, 2`,
+      [source.institutions, metric, asOf, JSON.stringify(filter)],
     );
-    return rows.map((r) => ({ dims: r.dims, value: Number(r.value), distinct: Number(r.distinct), max: Number(r.max) }));
+    return rows.map((r) => ({
+      institution: r.institution,
+      dims: r.dims,
+      value: Number(r.value),
+      distinct: Number(r.distinct),
+      max: Number(r.max),
+    }));
   }
 
-  /** The read models of `kind` with these ids (those a report's rows name), not every one of the institution. */
-  async readModelsByIds<S>(source: ReportSource, kind: string, ids: string[]): Promise<Array<{ id: string; state: S }>> {
-    if (ids.length === 0) return [];
+  /** The read models of `kind` these records are (those a report's rows name), not every one of the institutions. */
+  async readModelsByIds<S>(source: ReportSource, kind: string, refs: readonly RecordRef[]): Promise<Array<RecordRef & { state: S }>> {
+    const unique = [...new Map(refs.map((r) => [recordKey(r.institution, r.id), r])).values()].filter((r) =>
+      source.institutions.includes(r.institution),
+    );
+    if (unique.length === 0) return [];
     return source.query(
-      `SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND id = ANY($3::text[]) AND state <> 'null'::jsonb`,
-      [source.institution, kind, [...new Set(ids)]],
+      // Found as for one institution (by institution, kind and ids), then kept if the pair is one asked for.
+      `SELECT institution, id, state FROM read_model
+       WHERE institution = ANY($1::text[]) AND kind = $2 AND id = ANY($3::text[]) AND state <> 'null'::jsonb
+         AND (institution, id) IN (SELECT * FROM unnest($1::text[], $3::text[]))`,
+      [unique.map((r) => r.institution), kind, unique.map((r) => r.id)],
     );
   }
 
-  async readModels<S>(source: ReportSource, kind: string): Promise<Array<{ id: string; state: S }>> {
-    return source.query(`SELECT id, state FROM read_model WHERE institution = $1 AND kind = $2 AND state <> 'null'::jsonb`, [
-      source.institution,
-      kind,
-    ]);
+  async readModels<S>(source: ReportSource, kind: string): Promise<Array<RecordRef & { state: S }>> {
+    return source.query(
+      `SELECT institution, id, state FROM read_model WHERE institution = ANY($1::text[]) AND kind = $2 AND state <> 'null'::jsonb`,
+      [source.institutions, kind],
+    );
   }
 
+  /** Of the source's institutions: the newest event applied and when, events applied and parked (summed). */
   async freshness(
     source: ReportSource,
   ): Promise<{ lastEventTime: Date | null; lastAppliedAt: Date | null; eventsApplied: number; parked: number }> {
-    const [f] = await source.query<Array<{ last_event_time: Date; last_applied_at: Date; events_applied: string }>>(
-      `SELECT last_event_time, last_applied_at, events_applied FROM freshness WHERE institution = $1`,
-      [source.institution],
+    const [f] = await source.query<Array<{ last_event_time: Date | null; last_applied_at: Date | null; events_applied: string | null }>>(
+      `SELECT max(last_event_time) AS last_event_time, max(last_applied_at) AS last_applied_at, sum(events_applied)::text AS events_applied
+       FROM freshness WHERE institution = ANY($1::text[])`,
+      [source.institutions],
     );
-    const [p] = await source.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = $1`, [
-      source.institution,
+    const [p] = await source.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM stream_pending WHERE institution = ANY($1::text[])`, [
+      source.institutions,
     ]);
     return {
       lastEventTime: f?.last_event_time ?? null,
@@ -153,7 +182,7 @@ function dimsKey(k: string): string {
   return k;
 }
 
-export const total = (rows: Array<CounterRow<unknown>>, where: (dims: never) => boolean = () => true): number =>
+export const total = (rows: ReadonlyArray<{ dims: unknown; value: number }>, where: (dims: never) => boolean = () => true): number =>
   rows.filter((r) => where(r.dims as never)).reduce((s, r) => s + r.value, 0);
 
 export function rate(numerator: number, denominator: number): { numerator: number; denominator: number; rate: number } {

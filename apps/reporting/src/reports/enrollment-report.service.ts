@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ProgramSnapshot } from '@chanjiao/contracts';
-import { CounterRepository, CounterRow, rate, total } from './counter.repository';
+import { CounterRepository, CounterRow, rate, recordKey, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type { EnrollmentGrouping, EnrollmentRow, IntakeFigures, ProgramsFigures } from './report.dto';
 import { CounterMetric } from '../projection/counter-metric';
@@ -75,12 +75,20 @@ export class EnrollmentReportService {
       this.counters.totals(source, CounterMetric.Withdrawals, asOf, { cohortYear: year }, studentKeys),
       this.counters.totals(source, CounterMetric.Graduates, null, { graduationYear: year }, graduateKeys),
     ])) as [Array<CounterRow<IntakeDims>>, Array<CounterRow<IntakeDims>>, Array<CounterRow<GraduateDims>>];
-    // Only the programs the year's rows name, and only for the groupings that need them.
-    const codes = perProgram ? [...intake, ...withdrawals, ...graduates].map((r) => r.dims.programCode) : [];
-    const programs = await this.counters.readModelsByIds<ProgramSnapshot>(source, 'program', codes);
-    const program = new Map(programs.map((p) => [p.id, p.state]));
-    const keysOf = (d: { level?: string; pathway?: string; programCode?: string }): string[] => {
-      const p = d.programCode ? program.get(d.programCode) : undefined;
+    // Only the programs the year's rows name, and only for the groupings that need them; a code is a program of one
+    // institution (two colleges may both teach 460103).
+    const named = perProgram ? [...intake, ...withdrawals, ...graduates] : [];
+    const programs = await this.counters.readModelsByIds<ProgramSnapshot>(
+      source,
+      'program',
+      named.map((r) => ({ institution: r.institution, id: r.dims.programCode })),
+    );
+    const program = new Map(programs.map((p) => [recordKey(p.institution, p.id), p.state]));
+    // Several institutions' rows by program are a row per institution and program (the row names its institution).
+    const several = source.institutions.length > 1;
+    const groupKey = (key: string, institution: string) => (by === 'program' && several ? recordKey(institution, key) : key);
+    const keysOf = (institution: string, d: { level?: string; pathway?: string; programCode?: string }): string[] => {
+      const p = d.programCode ? program.get(recordKey(institution, d.programCode)) : undefined;
       switch (by) {
         case 'level':
           return [d.level ?? 'unknown'];
@@ -99,17 +107,17 @@ export class EnrollmentReportService {
       }
     };
     const groups = new Map<string, EnrollmentRow>();
-    const row = (key: string): EnrollmentRow => {
-      let r = groups.get(key);
+    const row = (key: string, institution: string): EnrollmentRow => {
+      let r = groups.get(groupKey(key, institution));
       if (!r) {
-        const label = by === 'program' ? program.get(key)?.name : undefined;
-        r = Object.assign({ key }, label ? { label } : {}, {
+        const label = by === 'program' ? program.get(recordKey(institution, key))?.name : undefined;
+        r = Object.assign({ key }, by === 'program' && several ? { institution } : {}, label ? { label } : {}, {
           intake: 0,
           through23: 0,
           withdrawals: 0,
           graduates: by === 'pathway' ? null : 0,
         });
-        groups.set(key, r);
+        groups.set(groupKey(key, institution), r);
       }
       return r;
     };
@@ -117,7 +125,7 @@ export class EnrollmentReportService {
       rows: Array<CounterRow<IntakeDims | GraduateDims>>,
       apply: (r: EnrollmentRow, c: CounterRow<IntakeDims | GraduateDims>) => void,
     ) => {
-      for (const c of rows) for (const key of keysOf(c.dims)) apply(row(key), c);
+      for (const c of rows) for (const key of keysOf(c.institution, c.dims)) apply(row(key, c.institution), c);
     };
     add(intake, (r, c) => {
       if ((c.dims as IntakeDims).pathway === THROUGH_23) r.through23 += c.value;
@@ -125,7 +133,9 @@ export class EnrollmentReportService {
     });
     add(withdrawals, (r, c) => (r.withdrawals += c.value));
     if (by !== 'pathway') add(graduates, (r, c) => (r.graduates = (r.graduates ?? 0) + c.value));
-    const rows = [...groups.values()].sort((a, b) => a.key.localeCompare(b.key));
+    const rows = [...groups.values()].sort(
+      (a, b) => a.key.localeCompare(b.key) || (a.institution ?? '').localeCompare(b.institution ?? ''),
+    );
     const totals: EnrollmentRow = {
       key: 'total',
       intake: total(intake, (d: IntakeDims) => d.pathway !== THROUGH_23),

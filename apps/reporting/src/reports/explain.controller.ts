@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CurrentPrincipal, Principal, RequireAccess, SumsInstitutions } from '@chanjiao/auth';
 import { DomainError } from '@chanjiao/domain';
 import { pageRequest } from '@chanjiao/edge';
 import { CSV_BOM, csvLine, SheetCell } from '@chanjiao/imports';
@@ -12,9 +12,9 @@ import { CounterRepository } from './counter.repository';
 import { ExplainQuery, ExplainView } from './explain.dto';
 import { FigureDefinition, figureDefinition, UnknownFieldError } from './explain.fields';
 import { ExplainedRecord, ExplainService } from './explain.service';
-import { CSV_TYPE } from './quality-report.files';
+import { CSV_TYPE, qualityReportFileScope } from './quality-report.files';
 import { ReportReader } from './report-reader';
-import { reportInstitution, today } from './report-scope';
+import { reportScope, scopeFields, today } from './report-scope';
 
 /** Records per query while a CSV is written: the file is any size, what is held at once is a page. */
 const CSV_PAGE = 1000;
@@ -45,8 +45,12 @@ export class ExplainController {
       'its `key`, the first of each key adding 1; alliances.forumParticipants lists every forum with its `measured` count, ' +
       'the largest adding it; graduates.notPlaced and placement `unrecorded` are graduates minus those placed (or with a ' +
       'destination in force): those left add 1. Keyset pages by institution and id. format=csv: every record (in pages ' +
-      'of 1,000 read in one snapshot), UTF-8 with a BOM, the figure, count and total first, as an attachment.',
+      'of 1,000 read in one snapshot), UTF-8 with a BOM, the figure, count and total first, as an attachment. ' +
+      'Several institutions (a bureau key naming `A,B` or `all`): their records, and the figure their sum; distinct counts ' +
+      'and the largest forum are per institution (the first record of each key in each institution adds 1), as the reports ' +
+      'count them.',
   })
+  @SumsInstitutions()
   @ApiProduces('application/json', CSV_TYPE)
   @ApiOkResponse({ type: ExplainView })
   @ApiBadRequestResponse({ description: 'unknown_field naming `field` (with the closest accepted fields), or another bad parameter' })
@@ -55,23 +59,22 @@ export class ExplainController {
     @Query() q: ExplainQuery,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ExplainView | PassThrough> {
-    const institution = reportInstitution(p, q.institution);
+    const scope = await reportScope(p, this.reader);
     const date = q.asOf ?? today();
     const def = definition(q.field, q.year);
     if (q.format === 'csv') {
-      void reply
-        .header('content-type', CSV_TYPE)
-        .header('content-disposition', `attachment; filename="explain-${institution}-${q.year}.csv"`);
-      return this.csv(institution, def, q.year, date);
+      const file = qualityReportFileScope(scope.institutions, scope.all);
+      void reply.header('content-type', CSV_TYPE).header('content-disposition', `attachment; filename="explain-${file}-${q.year}.csv"`);
+      return this.csv(scope.institutions, def, q.year, date);
     }
     // Keyed by institution and id (ids such as `<allianceId>/<memberId>` are subjects).
     const page = pageRequest(q, ['text', 'subject']);
-    const [explained, fresh] = await this.reader.snapshot(institution, (source) =>
+    const [explained, fresh] = await this.reader.snapshot(scope.institutions, (source) =>
       Promise.all([this.explainer.explain(source, def, q.year, date, page), this.counters.freshness(source)]),
     );
     return Object.assign(
+      scopeFields(scope.institutions),
       {
-        institution,
         field: def.field,
         year: q.year,
         date,
@@ -83,7 +86,8 @@ export class ExplainController {
   }
 
   /** Every record, page after page in one snapshot, written as the client takes it (a page held at a time). */
-  private csv(institution: string, def: FigureDefinition, year: number, date: string): PassThrough {
+  private csv(institutions: readonly string[], def: FigureDefinition, year: number, date: string): PassThrough {
+    const institution = institutions.join(',');
     const out = new PassThrough();
     const write = async (rows: SheetCell[][]) => {
       if (out.destroyed) throw new Error('the client went away');
@@ -92,7 +96,7 @@ export class ExplainController {
       }
     };
     this.reader
-      .snapshot(institution, async (source) => {
+      .snapshot(institutions, async (source) => {
         const figure = await this.explainer.figures(source, def, year, date);
         out.write(CSV_BOM);
         await write([

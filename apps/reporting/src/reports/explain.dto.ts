@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Paged } from '@chanjiao/edge';
 import { FIELD_PATTERNS } from './explain.fields';
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { YearQuery } from './report.dto';
 
 export const EXPLAIN_FORMATS = ['json', 'csv'] as const;
@@ -61,7 +62,7 @@ export class ExplainedRecordView {
   @ApiPropertyOptional({
     type: String,
     nullable: true,
-    description: 'Distinct counts: the value this record has (the first record of each value, by institution and id, adds 1)',
+    description: 'Distinct counts: the value this record has (the first record of each value in its institution, by id, adds 1)',
   })
   key?: string | null;
   @ApiPropertyOptional({ description: 'Maxima (forumParticipants): the record’s own value (the first record with the largest adds it)' })
@@ -75,7 +76,8 @@ export class ExplainedRecordView {
 }
 
 export class ExplainView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() field!: string;
   @ApiProperty() year!: number;
   @ApiProperty({ description: 'The date the figure is computed at' }) date!: string;

@@ -50,8 +50,8 @@ export interface Explanation {
 export const FACTS_PER_RECORD = 20;
 export const EVENTS_PER_RECORD = 20;
 
-/** The institutions a source reads: one today; a bureau's several once reports take `institution=A,B`. */
-const institutionsOf = (source: ReportSource): string[] => [source.institution];
+/** The institutions a source reads: one, or a bureau's several (`institution=A,B`). */
+const institutionsOf = (source: ReportSource): string[] => [...source.institutions];
 
 /** Which applied events make a read model of each kind: type prefixes on its own subject, and on subjects its state names. */
 const FEEDS: Record<string, { own: string[]; named?: Array<{ path: string; prefix: string }> }> = {
@@ -168,10 +168,10 @@ function recordsSql(def: FigureDefinition, year: number, asOf: string, p: Params
     case 'sum':
       return `SELECT *, measured AS value FROM (${records}) AS r`;
     case 'distinct':
-      return `SELECT *, CASE WHEN key IS NOT NULL AND row_number() OVER (PARTITION BY key ORDER BY institution, id) = 1 THEN 1 ELSE 0 END AS value
+      return `SELECT *, CASE WHEN key IS NOT NULL AND row_number() OVER (PARTITION BY institution, key ORDER BY id) = 1 THEN 1 ELSE 0 END AS value
         FROM (${records}) AS r`;
     case 'max':
-      return `SELECT *, CASE WHEN measured > 0 AND row_number() OVER (ORDER BY measured DESC, institution, id) = 1 THEN measured ELSE 0 END AS value
+      return `SELECT *, CASE WHEN measured > 0 AND row_number() OVER (PARTITION BY institution ORDER BY measured DESC, id) = 1 THEN measured ELSE 0 END AS value
         FROM (${records}) AS r`;
     default: {
       const never: never = def.aggregate;
@@ -187,20 +187,24 @@ function figureSql(def: FigureDefinition, year: number, asOf: string, p: Params,
     const days = windowDays(t.window, year, asOf);
     if (!days) return [];
     return [
-      `SELECT c.dims, ${t.sign ?? 1} * c.value AS value FROM counter c
+      `SELECT c.institution, c.dims, ${t.sign ?? 1} * c.value AS value FROM counter c
        WHERE c.institution = ANY(${institutions}::text[]) AND ${termConditions(t, days, p, COUNTER)}`,
     ];
   });
   if (!cells.length) return `SELECT '0' AS figure`;
-  // Per cell first (as CounterRepository.spread does): a distinct value or a maximum is of cells whose sum is not zero.
-  const grouped = `SELECT dims, sum(value) AS value FROM (${cells.join(' UNION ALL ')}) AS c GROUP BY dims HAVING sum(value) <> 0`;
+  // Per cell first (as CounterRepository.spread does): a distinct value or a maximum is of cells whose sum is not zero,
+  // and of one institution: several institutions' figure is the sum of each one's (DESIGN.md §5).
+  const grouped = `SELECT institution, dims, sum(value) AS value FROM (${cells.join(' UNION ALL ')}) AS c
+    GROUP BY institution, dims HAVING sum(value) <> 0`;
   switch (def.aggregate.kind) {
     case 'sum':
       return `SELECT coalesce(sum(value), 0)::text AS figure FROM (${grouped}) AS g`;
     case 'distinct':
-      return `SELECT count(DISTINCT dims->>${p.add(def.aggregate.key)})::text AS figure FROM (${grouped}) AS g`;
+      return `SELECT coalesce(sum(n), 0)::text AS figure
+        FROM (SELECT count(DISTINCT dims->>${p.add(def.aggregate.key)}) AS n FROM (${grouped}) AS g GROUP BY institution) AS i`;
     case 'max':
-      return `SELECT greatest(0, coalesce(max(value), 0))::text AS figure FROM (${grouped}) AS g`;
+      return `SELECT coalesce(sum(n), 0)::text AS figure
+        FROM (SELECT greatest(0, max(value)) AS n FROM (${grouped}) AS g GROUP BY institution) AS i`;
     default: {
       const never: never = def.aggregate;
       throw new Error(`unknown aggregate ${JSON.stringify(never)}`);

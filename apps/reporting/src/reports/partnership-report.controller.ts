@@ -1,12 +1,12 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CurrentPrincipal, Principal, RequireAccess, SumsInstitutions } from '@chanjiao/auth';
 import { pageRequest } from '@chanjiao/edge';
 import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import { ExpiringQuery, ExpiringReportView, PartnershipReportQuery, PartnershipReportView } from './partnership-report.dto';
 import { PartnershipReportService } from './partnership-report.service';
-import { reportInstitution, today } from './report-scope';
+import { readReport, reportScope, today } from './report-scope';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -25,12 +25,12 @@ export class PartnershipReportController {
       'Agreements signed, renewed, active, expired and terminated by kind, form, partner sector or year; distinct enterprises; order classes; 1+X pilots with pass rates; industry colleges; investment by source',
   })
   @ApiOkResponse({ type: PartnershipReportView })
+  @SumsInstitutions()
   async report(@CurrentPrincipal() p: Principal, @Query() q: PartnershipReportQuery): Promise<PartnershipReportView> {
-    const institution = reportInstitution(p, q.institution);
-    const [report, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.partnerships.report(source, q.year, q.asOf ?? today(), q.by ?? 'kind'), this.counters.freshness(source)]),
+    const [about, report] = await readReport(this.reader, this.counters, p, (source) =>
+      this.partnerships.report(source, q.year, q.asOf ?? today(), q.by ?? 'kind'),
     );
-    return Object.assign({}, report, { asOf: fresh.lastEventTime?.toISOString() ?? null });
+    return Object.assign(about, report);
   }
 
   @Get('expiring')
@@ -38,14 +38,16 @@ export class PartnershipReportController {
     summary: 'Active agreements that expire within the next `within` days (default 90), for the office to renew; paged (limit, cursor)',
   })
   @ApiOkResponse({ type: ExpiringReportView })
+  @SumsInstitutions()
   async expiring(@CurrentPrincipal() p: Principal, @Query() q: ExpiringQuery): Promise<ExpiringReportView> {
-    const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const within = q.within ?? 90;
-    const page = pageRequest(q, ['date', 'text']);
-    const [{ items, nextCursor }, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.partnerships.expiring(source, date, within, page), this.counters.freshness(source)]),
+    // Several institutions' agreements are keyed by institution too: their ids are per institution.
+    const scope = await reportScope(p, this.reader);
+    const page = pageRequest(q, scope.institutions.length > 1 ? ['date', 'text', 'text'] : ['date', 'text']);
+    const [about, { items, nextCursor }] = await readReport(this.reader, this.counters, scope, (source) =>
+      this.partnerships.expiring(source, date, within, page),
     );
-    return { institution, date, within, asOf: fresh.lastEventTime?.toISOString() ?? null, agreements: items, nextCursor };
+    return Object.assign(about, { date, within, agreements: items, nextCursor });
   }
 }

@@ -1,3 +1,4 @@
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INVESTMENT_SOURCES, type InvestmentSource } from '@chanjiao/contracts';
@@ -69,7 +70,8 @@ export class InvestmentFigures {
 }
 
 export class PartnershipReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty() date!: string;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
@@ -87,6 +89,8 @@ export class PartnershipReportView {
 }
 
 export class ExpiringAgreementRow {
+  @ApiPropertyOptional({ description: 'With several institutions: whose agreement (ids are per institution)' })
+  institution?: string;
   @ApiProperty() agreementId!: string;
   @ApiProperty() kind!: string;
   @ApiProperty({ type: [String] }) forms!: string[];
@@ -100,7 +104,8 @@ export class ExpiringAgreementRow {
 }
 
 export class ExpiringReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() date!: string;
   @ApiProperty() within!: number;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;

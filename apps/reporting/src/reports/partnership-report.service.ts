@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { INVESTMENT_SOURCES } from '@chanjiao/contracts';
 import { Page, PageRequest, toPage } from '@chanjiao/persistence';
 import { AgreementReadState, agreementTimeline, formatCents } from '../projection/partnership.projections';
-import { CounterRepository, rate, total } from './counter.repository';
+import { CounterRepository, rate, recordKey, total } from './counter.repository';
 import type { ReportSource } from './report-reader';
 import type {
   AgreementGroupRow,
@@ -105,7 +105,12 @@ export class PartnershipReportService {
   }
 
   /** Agreements per group, order classes, 1+X pilots, industry colleges and investment by source. */
-  async report(source: ReportSource, year: number, asOf: string, by: PartnershipGrouping): Promise<Omit<PartnershipReportView, 'asOf'>> {
+  async report(
+    source: ReportSource,
+    year: number,
+    asOf: string,
+    by: PartnershipGrouping,
+  ): Promise<Omit<PartnershipReportView, 'asOf' | 'institution' | 'institutions'>> {
     const dimsBy = by === 'year' ? 'all' : by;
     const inRange = asOf >= yearStart(year);
     const [signed, renewed, status, groups, enterprises, pilots, pilotPartners, results, colleges, investment, orderClasses] =
@@ -170,7 +175,6 @@ export class PartnershipReportService {
     };
     const measure = (m: string) => total(results, (d: { measure: string }) => d.measure === m);
     return {
-      institution: source.institution,
       year,
       date: asOf,
       by,
@@ -205,21 +209,25 @@ export class PartnershipReportService {
 
   /**
    * Active agreements (on `from`) whose expiresOn falls within [from, from + within days], soonest first, a page at a
-   * time (keyed by expiry and id). Only agreements with an expiry (their own or a renewal's) in the window are read,
-   * and only the partners they name.
+   * time (keyed by expiry and id, and institution when several: their ids are per institution). Only agreements with an
+   * expiry (their own or a renewal's) in the window are read, and only the partners they name.
    */
   async expiring(source: ReportSource, from: string, within: number, page: PageRequest): Promise<Page<ExpiringAgreementRow>> {
     const fromMs = Date.parse(`${from}T00:00:00Z`);
     const to = new Date(fromMs + within * 86_400_000).toISOString().slice(0, 10);
-    const [afterExpiry, afterId] = (page.after ?? []) as [string?, string?];
-    const agreements = await source.query<Array<{ state: AgreementReadState }>>(
-      `SELECT state FROM read_model WHERE institution = $1 AND kind = 'agreement' AND state <> 'null'::jsonb
+    const several = source.institutions.length > 1;
+    const [afterExpiry, afterId, afterInstitution] = (page.after ?? []) as [string?, string?, string?];
+    const agreements = await source.query<Array<{ institution: string; state: AgreementReadState }>>(
+      `SELECT institution, state FROM read_model WHERE institution = ANY($1::text[]) AND kind = 'agreement' AND state <> 'null'::jsonb
          AND (state->>'expiresOn' BETWEEN $2 AND $3
               OR EXISTS (SELECT 1 FROM jsonb_array_elements(state->'renewals') r WHERE r->>'expiresOn' BETWEEN $2 AND $3))`,
-      [source.institution, afterExpiry && afterExpiry > from ? afterExpiry : from, to],
+      [source.institutions, afterExpiry && afterExpiry > from ? afterExpiry : from, to],
     );
-    const rows: Array<Omit<ExpiringAgreementRow, 'partnerNames'>> = [];
-    for (const { state: a } of agreements) {
+    type Found = Omit<ExpiringAgreementRow, 'partnerNames'> & { institution: string };
+    const keyOf = (r: Found): string[] => (several ? [r.expiresOn, r.agreementId, r.institution] : [r.expiresOn, r.agreementId]);
+    const after = page.after ? [afterExpiry!, afterId!, ...(several ? [afterInstitution!] : [])] : undefined;
+    const rows: Found[] = [];
+    for (const { institution, state: a } of agreements) {
       // The expiry in force on `from`: a renewal dated later does not hold yet.
       const current = a.renewals.filter((r) => r.date <= from).at(-1)?.expiresOn ?? a.expiresOn;
       if (!current) continue;
@@ -227,8 +235,8 @@ export class PartnershipReportService {
       if (timeline.at(-1)?.status !== 'active') continue;
       const daysLeft = Math.round((Date.parse(`${current}T00:00:00Z`) - fromMs) / 86_400_000);
       if (daysLeft < 0 || daysLeft > within) continue;
-      if (afterExpiry !== undefined && (current < afterExpiry || (current === afterExpiry && a.agreementId <= afterId!))) continue;
-      rows.push({
+      const row: Found = {
+        institution,
         agreementId: a.agreementId,
         kind: a.kind,
         forms: a.forms,
@@ -236,19 +244,31 @@ export class PartnershipReportService {
         signedOn: a.signedOn,
         expiresOn: current,
         daysLeft,
-      });
+      };
+      if (after !== undefined && compareKeys(keyOf(row), after) <= 0) continue;
+      rows.push(row);
     }
-    rows.sort((x, y) => x.daysLeft - y.daysLeft || (x.agreementId < y.agreementId ? -1 : x.agreementId > y.agreementId ? 1 : 0));
-    const { items, nextCursor } = toPage(rows.slice(0, page.limit + 1), page, (r) => [r.expiresOn, r.agreementId]);
-    const ids = [...new Set(items.flatMap((r) => r.partnerIds))];
-    const partners = await source.query<Array<{ id: string; name: string }>>(
-      `SELECT id, state->>'name' AS name FROM read_model WHERE institution = $1 AND kind = 'partner' AND id = ANY($2::text[])`,
-      [source.institution, ids],
+    rows.sort((x, y) => compareKeys(keyOf(x), keyOf(y)));
+    const { items, nextCursor } = toPage(rows.slice(0, page.limit + 1), page, keyOf);
+    const partners = await this.counters.readModelsByIds<{ name?: string }>(
+      source,
+      'partner',
+      items.flatMap((r) => r.partnerIds.map((id) => ({ institution: r.institution, id }))),
     );
-    const name = new Map(partners.map((p) => [p.id, p.name]));
+    const name = new Map(partners.map((p) => [recordKey(p.institution, p.id), p.state.name ?? null]));
     return {
-      items: items.map((r) => Object.assign({}, r, { partnerNames: r.partnerIds.map((id) => name.get(id) ?? null) })),
+      items: items.map(({ institution, ...r }) =>
+        Object.assign(several ? { institution } : {}, r, {
+          partnerNames: r.partnerIds.map((id) => name.get(recordKey(institution, id)) ?? null),
+        }),
+      ),
       nextCursor,
     };
   }
+}
+
+/** Keys compared part by part as the cursor orders them (dates as text order as dates). */
+function compareKeys(a: readonly string[], b: readonly string[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! < b[i]! ? -1 : 1;
+  return 0;
 }

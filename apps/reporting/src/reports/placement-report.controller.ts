@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CurrentPrincipal, Principal, RequireAccess, SumsInstitutions } from '@chanjiao/auth';
 import { ReportReader } from './report-reader';
 import { CounterRepository } from './counter.repository';
 import {
@@ -12,7 +12,7 @@ import {
   PlacementReportView,
 } from './placement-report.dto';
 import { PlacementReportService } from './placement-report.service';
-import { reportInstitution, today } from './report-scope';
+import { readReport, today } from './report-scope';
 
 @ApiTags('reports')
 @ApiBearerAuth()
@@ -30,35 +30,26 @@ export class PlacementReportController {
     summary: 'Placement (毕业去向落实率) of a graduation cohort as of a date, by destination category, detail, program, sector or region',
   })
   @ApiOkResponse({ type: PlacementReportView })
+  @SumsInstitutions()
   async placementReport(@CurrentPrincipal() p: Principal, @Query() q: PlacementReportQuery): Promise<PlacementReportView> {
-    const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
     const by = q.by ?? 'category';
-    const [{ rows, totals }, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.placement.placement(source, q.cohort, date, by), this.counters.freshness(source)]),
+    const [about, { rows, totals }] = await readReport(this.reader, this.counters, p, (source) =>
+      this.placement.placement(source, q.cohort, date, by),
     );
-    return {
-      institution,
-      cohort: q.cohort,
-      date,
-      asOf: fresh.lastEventTime?.toISOString() ?? null,
-      by,
-      rows,
-      totals: totals.placement,
-      localEmployed: totals.localEmployed,
-    };
+    return Object.assign(about, { cohort: q.cohort, date, by, rows, totals: totals.placement, localEmployed: totals.localEmployed });
   }
 
   @Get('internships')
   @ApiOperation({ summary: 'Internships starting in a year (from 1 January to asOf): students, local students, by kind' })
   @ApiOkResponse({ type: InternshipReportView })
+  @SumsInstitutions()
   async internshipReport(@CurrentPrincipal() p: Principal, @Query() q: InternshipReportQuery): Promise<InternshipReportView> {
-    const institution = reportInstitution(p, q.institution);
     const date = q.asOf ?? today();
-    const [figures, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.placement.internshipReport(source, q.year, date), this.counters.freshness(source)]),
+    const [about, figures] = await readReport(this.reader, this.counters, p, (source) =>
+      this.placement.internshipReport(source, q.year, date),
     );
-    return Object.assign({ institution, year: q.year, date, asOf: fresh.lastEventTime?.toISOString() ?? null }, figures);
+    return Object.assign(about, { year: q.year, date }, figures);
   }
 
   @Get('data-quality')
@@ -67,11 +58,11 @@ export class PlacementReportController {
       'Destinations for students with no graduation record, graduations with no destination, internships of students with no enrollment',
   })
   @ApiOkResponse({ type: DataQualityView })
+  @SumsInstitutions()
   async dataQuality(@CurrentPrincipal() p: Principal, @Query() q: DataQualityQuery): Promise<DataQualityView> {
-    const institution = reportInstitution(p, q.institution);
-    const [findings, fresh] = await this.reader.snapshot(institution, (source) =>
-      Promise.all([this.placement.dataQuality(source, q.year ?? null, q.limit ?? 100), this.counters.freshness(source)]),
+    const [about, findings] = await readReport(this.reader, this.counters, p, (source) =>
+      this.placement.dataQuality(source, q.year ?? null, q.limit ?? 100),
     );
-    return Object.assign({ institution, year: q.year ?? null, asOf: fresh.lastEventTime?.toISOString() ?? null }, findings);
+    return Object.assign(about, { year: q.year ?? null }, findings);
   }
 }

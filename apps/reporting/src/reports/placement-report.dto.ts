@@ -1,3 +1,4 @@
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DESTINATION_CATEGORIES, INTERNSHIP_KINDS, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
@@ -67,12 +68,17 @@ export class PlacementRow extends RateView {
       'Group: category/detail/sector/region value of the destination in effect ("none": not given, "unrecorded": no destination effective yet), or program code',
   })
   key!: string;
+  @ApiPropertyOptional({
+    description: 'by=program with several institutions: whose program (a row per institution and program; codes are per institution)',
+  })
+  institution?: string;
   @ApiPropertyOptional({ description: 'by=program: the program name' }) label?: string;
   @ApiPropertyOptional({ description: 'by=region: whether the region is local' }) local?: boolean;
 }
 
 export class PlacementReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() cohort!: number;
   @ApiProperty({ description: 'The date destinations are taken at' }) date!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
@@ -97,7 +103,8 @@ export class InternshipKindRow {
 }
 
 export class InternshipReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
@@ -110,6 +117,8 @@ export class InternshipReportView {
 }
 
 export class DestinationWithoutGraduationItem {
+  @ApiPropertyOptional({ description: 'With several institutions: whose student (student numbers are per institution)' })
+  institution?: string;
   @ApiProperty() studentId!: string;
   @ApiProperty({ description: 'graduationYear given with the destination' }) graduationYear!: number;
   @ApiProperty() programCode!: string;
@@ -118,12 +127,16 @@ export class DestinationWithoutGraduationItem {
 }
 
 export class GraduationWithoutDestinationItem {
+  @ApiPropertyOptional({ description: 'With several institutions: whose student (student numbers are per institution)' })
+  institution?: string;
   @ApiProperty() studentId!: string;
   @ApiProperty() graduationYear!: number;
   @ApiProperty() programCode!: string;
 }
 
 export class UnknownInternItem {
+  @ApiPropertyOptional({ description: 'With several institutions: whose student (student numbers are per institution)' })
+  institution?: string;
   @ApiProperty() studentId!: string;
   @ApiProperty({ type: [String] }) internshipIds!: string[];
 }
@@ -143,7 +156,8 @@ export class UnknownInternsView {
 }
 
 export class DataQualityView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty({ nullable: true, type: Number }) year!: number | null;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
   @ApiProperty({ description: 'Students with a destination and no graduation record' })

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DESTINATION_CATEGORIES, type DestinationCategory, type ProgramSnapshot } from '@chanjiao/contracts';
 import type { ReportSource } from './report-reader';
 import type { GraduateState, InternState } from '../projection/placement.projections';
-import { CounterRepository, rate, total } from './counter.repository';
+import { CounterRepository, rate, recordKey, total } from './counter.repository';
 import type { GraduatesFigures, InternshipsFigures } from './report.dto';
 import type { DataQualityView, InternshipKindRow, PlacementGrouping, PlacementRow } from './placement-report.dto';
 import { CounterMetric } from '../projection/counter-metric';
@@ -74,20 +74,28 @@ export class PlacementReportService {
         this.counters.sum<GraduateDims>(source, CounterMetric.Graduates, null, { graduationYear: cohort }),
         this.counters.sum<{ programCode: string }>(source, CounterMetric.GraduatesByProgram, asOf, { cohort, placed: true }),
       ]);
-      // The names of the programs the rows name only.
+      // The names of the programs the rows name only; a code is a program of one institution, and several institutions'
+      // rows are a row per institution and program (naming its institution).
       const programs = await this.counters.readModelsByIds<ProgramSnapshot>(
         source,
         'program',
-        [...graduates, ...placed].map((r) => r.dims.programCode),
+        [...graduates, ...placed].map((r) => ({ institution: r.institution, id: r.dims.programCode })),
       );
-      const name = new Map(programs.map((p) => [p.id, p.state.name]));
-      const groups = new Map<string, { n: number; d: number }>();
-      const group = (k: string) => groups.get(k) ?? groups.set(k, { n: 0, d: 0 }).get(k)!;
-      for (const r of graduates) group(r.dims.programCode).d += r.value;
-      for (const r of placed) group(r.dims.programCode).n += r.value;
-      const rows = [...groups]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([key, g]): PlacementRow => Object.assign({ key }, name.has(key) ? { label: name.get(key)! } : {}, rate(g.n, g.d)));
+      const name = new Map(programs.map((p) => [recordKey(p.institution, p.id), p.state.name]));
+      const several = source.institutions.length > 1;
+      const groups = new Map<string, { institution: string; code: string; n: number; d: number }>();
+      const group = (institution: string, code: string) => {
+        const k = recordKey(several ? institution : '', code);
+        return groups.get(k) ?? groups.set(k, { institution, code, n: 0, d: 0 }).get(k)!;
+      };
+      for (const r of graduates) group(r.institution, r.dims.programCode).d += r.value;
+      for (const r of placed) group(r.institution, r.dims.programCode).n += r.value;
+      const rows = [...groups.values()]
+        .sort((a, b) => a.code.localeCompare(b.code) || a.institution.localeCompare(b.institution))
+        .map((g): PlacementRow => {
+          const label = name.get(recordKey(g.institution, g.code));
+          return Object.assign({ key: g.code }, several ? { institution: g.institution } : {}, label ? { label } : {}, rate(g.n, g.d));
+        });
       return { rows, totals };
     }
     const { metric, dim } = GROUP_METRIC[by];
@@ -143,15 +151,17 @@ export class PlacementReportService {
     // Internships carry no graduation year: this finding is never year-scoped ($2 is only typed, for the shared parameters).
     const UNKNOWN = `kind = 'intern' AND state->'known' = 'false'::jsonb AND state->'internships' <> '{}'::jsonb AND ($2::int IS NULL OR true)`;
     const list = <S>(where: string) =>
-      source.query<Array<{ id: string; state: S }>>(
-        `SELECT id, state FROM read_model WHERE institution = $1 AND ${where} ORDER BY id LIMIT $3`,
-        [source.institution, year, limit],
+      source.query<Array<{ institution: string; id: string; state: S }>>(
+        `SELECT institution, id, state FROM read_model WHERE institution = ANY($1::text[]) AND ${where} ORDER BY id, institution LIMIT $3`,
+        [source.institutions, year, limit],
       );
+    // Several institutions' findings name whose student each is (student numbers are per institution).
+    const whose = (institution: string): { institution?: string } => (source.institutions.length > 1 ? { institution } : {});
     const count = async (where: string) => {
       const [r] = await source.query<Array<{ n: string; internships: string | null }>>(
         `SELECT count(*) AS n, sum((SELECT count(*) FROM jsonb_object_keys(CASE WHEN kind = 'intern' THEN state->'internships' ELSE '{}' END)))
-           AS internships FROM read_model WHERE institution = $1 AND ${where}`,
-        [source.institution, year],
+           AS internships FROM read_model WHERE institution = ANY($1::text[]) AND ${where}`,
+        [source.institutions, year],
       );
       return { n: Number(r?.n ?? 0), internships: Number(r?.internships ?? 0) };
     };
@@ -166,29 +176,33 @@ export class PlacementReportService {
     return {
       destinationsWithoutGraduation: {
         count: c1.n,
-        items: noGraduation.map(({ id, state }) => {
+        items: noGraduation.map(({ institution, id, state }) => {
           const v = state.versions.at(-1)!;
-          return {
+          return Object.assign(whose(institution), {
             studentId: id,
             graduationYear: v.graduationYear,
             programCode: v.programCode,
             category: v.category,
             effectiveDate: v.effectiveDate,
-          };
+          });
         }),
       },
       graduationsWithoutDestination: {
         count: c2.n,
-        items: noDestination.map(({ id, state }) => ({
-          studentId: id,
-          graduationYear: state.graduation!.graduationYear,
-          programCode: state.graduation!.programCode,
-        })),
+        items: noDestination.map(({ institution, id, state }) =>
+          Object.assign(whose(institution), {
+            studentId: id,
+            graduationYear: state.graduation!.graduationYear,
+            programCode: state.graduation!.programCode,
+          }),
+        ),
       },
       internshipsOfUnknownStudents: {
         count: c3.n,
         internships: c3.internships,
-        items: unknown.map(({ id, state }) => ({ studentId: id, internshipIds: Object.keys(state.internships).sort() })),
+        items: unknown.map(({ institution, id, state }) =>
+          Object.assign(whose(institution), { studentId: id, internshipIds: Object.keys(state.internships).sort() }),
+        ),
       },
     };
   }

@@ -57,11 +57,24 @@ export const qualityReportCsv = (view: QualityReportView): string => csvOf(quali
 
 export const qualityReportXlsx = (view: QualityReportView): Promise<Buffer> => workbookOf(qualityReportSheets(view));
 
+/** The longest list of institution codes a filename names; a longer one is named by its first and how many more. */
+const MAX_FILENAME_CODES = 64;
+
+/**
+ * Who a file is of, in its name: the institution's code; several joined with `_` (or `all` when the request asked for
+ * all, or the first and how many more when the list is long). Letters, digits, `_` and `-` only, as codes are.
+ */
+export function qualityReportFileScope(institutions: readonly string[], all: boolean): string {
+  if (all) return 'all';
+  const joined = institutions.join('_');
+  return joined.length <= MAX_FILENAME_CODES ? joined : `${institutions[0]}_and_${institutions.length - 1}_more`;
+}
+
 /**
  * `attachment` with an ASCII filename and the Chinese one (RFC 6266 `filename*`) for clients that read it; the
- * institution's code (letters, digits, `_` and `-` only) is in both.
+ * institution's code (letters, digits, `_` and `-` only; see {@link qualityReportFileScope}) is in both.
  */
-export function qualityReportDisposition(institution: string, year: number, extension: 'csv' | 'xlsx'): string {
-  const chinese = encodeURIComponent(`质量年报-${institution}-${year}.${extension}`);
-  return `attachment; filename="quality-report-${institution}-${year}.${extension}"; filename*=UTF-8''${chinese}`;
+export function qualityReportDisposition(scope: string, year: number, extension: 'csv' | 'xlsx'): string {
+  const chinese = encodeURIComponent(`质量年报-${scope}-${year}.${extension}`);
+  return `attachment; filename="quality-report-${scope}-${year}.${extension}"; filename*=UTF-8''${chinese}`;
 }

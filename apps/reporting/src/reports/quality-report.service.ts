@@ -6,6 +6,7 @@ import { PlacementReportService } from './placement-report.service';
 import { ReportCache } from './report-cache';
 import type { QualityReportView } from './quality-report.dto';
 import { qualityReportTables } from './quality-report.tables';
+import { scopeFields } from './report-scope';
 
 /** The annual quality report's tables, from the figures the overview and the other reports compute. */
 @Injectable()
@@ -19,8 +20,8 @@ export class QualityReportService {
   ) {}
 
   /** Read in one snapshot, and cached as the overview is (a CSV and an XLSX of the same figures read them once). */
-  report(institution: string, year: number, date: string): Promise<QualityReportView> {
-    return this.cache.get(institution, `quality-report|${year}|${date}`, async (source) => {
+  report(institutions: readonly string[], year: number, date: string): Promise<QualityReportView> {
+    return this.cache.get(institutions, `quality-report|${year}|${date}`, async (source) => {
       const [destinations, internships, partnerships, alliances, investment, fresh] = await Promise.all([
         this.placement.destinations(source, year, date),
         this.placement.internships(source, year, date),
@@ -29,8 +30,7 @@ export class QualityReportService {
         this.partnership.investment(source, year, date),
         this.counters.freshness(source),
       ]);
-      return {
-        institution,
+      return Object.assign(scopeFields(institutions), {
         year,
         date,
         asOf: fresh.lastEventTime?.toISOString() ?? null,
@@ -42,7 +42,7 @@ export class QualityReportService {
           alliances,
           investment,
         }),
-      };
+      });
     });
   }
 }

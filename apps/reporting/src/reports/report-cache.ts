@@ -4,10 +4,10 @@ import { ReportReader, ReportSource } from './report-reader';
 const MAX_ENTRIES = 2000;
 
 /**
- * Caches computed reports per institution and query, keyed by the institution's applied-event count:
- * any event applied (by this instance or another) changes the count, so a cached answer is served
- * only while it is exactly what a fresh computation would give. One indexed lookup per read instead
- * of the report's dozen sums, and reads that arrive together share that lookup ({@link GenerationProbe}).
+ * Caches computed reports per institutions (one, or a bureau's several) and query, keyed by each one's applied-event
+ * count and row version: any event applied (by this instance or another), or a rebuild's switch, changes the key, so a
+ * cached answer is served only while it is exactly what a fresh computation would give. One indexed lookup per read
+ * instead of the report's dozen sums, and reads that arrive together share that lookup ({@link GenerationProbe}).
  */
 @Injectable()
 export class ReportCache {
@@ -15,16 +15,18 @@ export class ReportCache {
   private readonly probe: GenerationProbe;
 
   constructor(private readonly db: ReportReader) {
-    this.probe = new GenerationProbe((institution) => this.generation(this.db.latest(institution)));
+    this.probe = new GenerationProbe((scope) => this.generation(this.db.latest(scope.split(','))));
   }
 
-  async get<T>(institution: string, key: string, compute: (source: ReportSource) => Promise<T>): Promise<T> {
-    const cacheKey = `${institution}\u0000${key}`;
+  /** `institutions` in a stable order (report-scope sorts them): `A,B` and `B,A` share an entry. */
+  async get<T>(institutions: readonly string[], key: string, compute: (source: ReportSource) => Promise<T>): Promise<T> {
+    const scope = institutions.join(',');
+    const cacheKey = `${scope}\u0000${key}`;
     const hit = this.entries.get(cacheKey);
-    if (hit && hit.generation === (await this.probe.current(institution))) return hit.value as T;
+    if (hit && hit.generation === (await this.probe.current(scope))) return hit.value as T;
     // A miss computes in one snapshot and keys the answer by the count that snapshot saw (asked for with
     // the report's first queries, so it shares their round trip).
-    const [generation, value] = await this.db.snapshot(institution, (source) => Promise.all([this.generation(source), compute(source)]));
+    const [generation, value] = await this.db.snapshot(institutions, (source) => Promise.all([this.generation(source), compute(source)]));
     if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(cacheKey, { generation, value });
     return value;
@@ -32,12 +34,13 @@ export class ReportCache {
 
   /**
    * The applied-event count, and the row version (`xmin`): a rebuild's switch rewrites the row, and may leave the count
-   * as it was while every figure changed.
+   * as it was while every figure changed. Per institution, in order, for a bureau's several.
    */
   private async generation(source: ReportSource): Promise<string> {
-    const [row] = await source.query<Array<{ g: string }>>(
-      `SELECT events_applied::text || '/' || xmin::text AS g FROM freshness WHERE institution = $1`,
-      [source.institution],
+    const [row] = await source.query<Array<{ g: string | null }>>(
+      `SELECT string_agg(institution || ':' || events_applied::text || '/' || xmin::text, ',' ORDER BY institution) AS g
+       FROM freshness WHERE institution = ANY($1::text[])`,
+      [source.institutions],
     );
     return row?.g ?? '0';
   }

@@ -9,7 +9,7 @@ describe('ReportReader (real PostgreSQL)', () => {
   let db: { url: string; drop: () => Promise<void> };
   let ds: DataSource;
   let reader: ReportReader;
-  const count = async (table: string, db: ReportSource = reader.latest('I1')) =>
+  const count = async (table: string, db: ReportSource = reader.latest(['I1'])) =>
     Number((await db.query<Array<{ n: string }>>(`SELECT count(*) AS n FROM ${table}`, []))[0]!.n);
 
   beforeAll(async () => {
@@ -25,7 +25,7 @@ describe('ReportReader (real PostgreSQL)', () => {
   });
 
   it('inside a snapshot, a commit made between two queries is not seen; outside, it is', async () => {
-    const seen = await reader.snapshot('I1', async (source) => {
+    const seen = await reader.snapshot(['I1'], async (source) => {
       const programs = await count('programs', source);
       // The consumer commits a program and a student meanwhile, on another connection.
       await ds.transaction(async (m) => {
@@ -41,7 +41,7 @@ describe('ReportReader (real PostgreSQL)', () => {
 
   it('reads again, parsed anew, once a migration changed what a prepared statement returns', async () => {
     await ds.query(`CREATE TABLE shapes (n int); INSERT INTO shapes VALUES (7)`);
-    const read = () => reader.snapshot('I1', (source) => source.query<Array<{ n: unknown }>>('SELECT n FROM shapes', []));
+    const read = () => reader.snapshot(['I1'], (source) => source.query<Array<{ n: unknown }>>('SELECT n FROM shapes', []));
     expect(await read()).toEqual([{ n: 7 }]);
     await ds.query(`ALTER TABLE shapes ALTER COLUMN n TYPE bigint`);
     expect(await read()).toEqual([{ n: '7' }]);
@@ -77,7 +77,7 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
 
   it('answers parallel queries each with its own rows, typed as the same query with parameters would be', async () => {
     const expected = await ds.query(TYPED, tricky);
-    const [typed, series, empty] = await reader.snapshot('I1', (source) =>
+    const [typed, series, empty] = await reader.snapshot(['I1'], (source) =>
       Promise.all([
         source.query(TYPED, tricky),
         source.query(`SELECT g AS n FROM generate_series(1, $1::int) g WHERE g <> $2`, [4, 2]),
@@ -96,7 +96,7 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
       texts.push(sqlTextOf(args));
       return send(...args);
     });
-    await reader.snapshot('I1', async (source) => {
+    await reader.snapshot(['I1'], async (source) => {
       await Promise.all([source.query('SELECT 1', []), source.query('SELECT 2', []), source.query('SELECT 3', [])]);
       await source.query('SELECT $1::int', [4]);
     });
@@ -110,12 +110,12 @@ describe('ReportReader round trips (real PostgreSQL)', () => {
 
   it('fails the queries of a failing round trip and rolls back; the next snapshot works', async () => {
     await expect(
-      reader.snapshot('I1', (source) => Promise.all([source.query('SELECT 1', []), source.query('SELECT * FROM no_such_table', [])])),
+      reader.snapshot(['I1'], (source) => Promise.all([source.query('SELECT 1', []), source.query('SELECT * FROM no_such_table', [])])),
     ).rejects.toThrow(/no_such_table/);
-    await expect(reader.snapshot('I1', (source) => source.query('SELECT $1::int AS n', [5]))).resolves.toEqual([{ n: 5 }]);
+    await expect(reader.snapshot(['I1'], (source) => source.query('SELECT $1::int AS n', [5]))).resolves.toEqual([{ n: 5 }]);
   });
 
   it('refuses a parameter it cannot pass', async () => {
-    await expect(reader.snapshot('I1', (source) => source.query('SELECT $1::jsonb', [{ a: 1 }]))).rejects.toThrow(/JSON.stringify/);
+    await expect(reader.snapshot(['I1'], (source) => source.query('SELECT $1::jsonb', [{ a: 1 }]))).rejects.toThrow(/JSON.stringify/);
   });
 });

@@ -4,9 +4,12 @@ import { isStalePlan, PgClient, StatementsTogether } from '@chanjiao/persistence
 
 const BEGIN = 'START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
-/** One institution's figures as one database snapshot shows them: what every report query reads through. */
+/**
+ * The figures of the institutions a report is about (one; several, summed, for a bureau) as one database snapshot shows
+ * them: what every report query reads through (`institution = ANY($1::text[])`).
+ */
 export interface ReportSource {
-  readonly institution: string;
+  readonly institutions: readonly string[];
   query<T>(sql: string, params: unknown[]): Promise<T>;
 }
 
@@ -26,28 +29,34 @@ export class ReportReader {
   constructor(private readonly dataSource: DataSource) {}
 
   /** The newest committed state, each query on its own (no snapshot). */
-  latest(institution: string): ReportSource {
-    return { institution, query: <T>(sql: string, params: unknown[]) => this.dataSource.query<T>(sql, params) };
+  latest(institutions: readonly string[]): ReportSource {
+    return { institutions, query: <T>(sql: string, params: unknown[]) => this.dataSource.query<T>(sql, params) };
   }
 
   /**
    * Runs `work` with its queries in one read-only REPEATABLE READ transaction; once more if a migration changed what
    * one of its prepared statements returns (the second time they are parsed anew).
    */
-  async snapshot<T>(institution: string, work: (source: ReportSource) => Promise<T>): Promise<T> {
+  async snapshot<T>(institutions: readonly string[], work: (source: ReportSource) => Promise<T>): Promise<T> {
     try {
-      return await this.snapshotOnce(institution, work);
+      return await this.snapshotOnce(institutions, work);
     } catch (e) {
       if (!isStalePlan(e)) throw e;
-      return await this.snapshotOnce(institution, work);
+      return await this.snapshotOnce(institutions, work);
     }
   }
 
-  private async snapshotOnce<T>(institution: string, work: (source: ReportSource) => Promise<T>): Promise<T> {
+  /** Every institution the reporting database has applied events of (`all` with a key bound to `*`), in order. */
+  async knownInstitutions(): Promise<string[]> {
+    const rows = await this.dataSource.query<Array<{ institution: string }>>(`SELECT institution FROM freshness ORDER BY institution`);
+    return rows.map((r) => r.institution);
+  }
+
+  private async snapshotOnce<T>(institutions: readonly string[], work: (source: ReportSource) => Promise<T>): Promise<T> {
     const runner = this.dataSource.createQueryRunner();
     const s = new StatementsTogether((await runner.connect()) as PgClient, { begin: BEGIN });
     try {
-      const result = await work({ institution, query: <R>(sql: string, params: unknown[]) => s.query(sql, params) as Promise<R> });
+      const result = await work({ institutions, query: <R>(sql: string, params: unknown[]) => s.query(sql, params) as Promise<R> });
       await s.commit();
       return result;
     } catch (e) {

@@ -13,12 +13,14 @@ import { DataSource } from 'typeorm';
 import { SERVICE_ENV } from '@chanjiao/config';
 import type { ReportingEnv } from '../config';
 
-/** What `GET /reports/stream` sends on a change of an institution's figures. */
+/** What `GET /reports/stream` sends on a change of an institution's figures (of any of several: their sum). */
 export interface ReportChange {
+  /** The institution; for several, their codes joined with commas (and `institutions` lists them). */
   institution: string;
+  institutions?: string[];
   /** Time of the newest event applied, as in every report's `asOf`. */
   asOf: string | null;
-  /** Events applied for the institution so far: a dashboard refetches when it grows. */
+  /** Events applied for the institution(s) so far (summed): a dashboard refetches when it grows. */
   eventsApplied: number;
 }
 
@@ -34,7 +36,7 @@ const RECONNECT_MS = 1000;
 export const STREAMS_RETRY_AFTER_SECONDS = 30;
 
 interface OpenStream {
-  institution: string;
+  institutions: readonly string[];
   res: ServerResponse;
   lastSent: number;
   close: () => void;
@@ -71,7 +73,7 @@ export class ReportStream implements BeforeApplicationShutdown {
    * streams open is answered 429 `too_many_streams` (each stream holds a socket and timers; 3,000 from one key were
    * accepted before).
    */
-  async serve(reply: FastifyReply, institution: string, keyId: string): Promise<void> {
+  async serve(reply: FastifyReply, institutions: readonly string[], keyId: string): Promise<void> {
     if (this.closed) throw stopping();
     // The slot is taken before the first await, so requests arriving together cannot all pass the count.
     const open = this.perKey.get(keyId) ?? 0;
@@ -82,7 +84,7 @@ export class ReportStream implements BeforeApplicationShutdown {
     this.perKey.set(keyId, open + 1);
     let opened = false;
     try {
-      opened = await this.open(reply, institution, keyId);
+      opened = await this.open(reply, institutions, keyId);
     } finally {
       if (!opened) this.release(keyId);
     }
@@ -95,9 +97,9 @@ export class ReportStream implements BeforeApplicationShutdown {
   }
 
   /** Opens the stream; false if it was not (the client hung up meanwhile), true once its close will free the key's slot. */
-  private async open(reply: FastifyReply, institution: string, keyId: string): Promise<boolean> {
+  private async open(reply: FastifyReply, institutions: readonly string[], keyId: string): Promise<boolean> {
     const res = reply.raw;
-    const [now] = await this.read([institution]);
+    const now = changeOf(institutions, await this.read(institutions));
     // The service may have begun to stop, or the client hung up, while the state was read.
     if (this.closed) throw stopping();
     if (res.destroyed) return false;
@@ -116,7 +118,7 @@ export class ReportStream implements BeforeApplicationShutdown {
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
     const lifetime = setTimeout(() => stream.close(), STREAM_LIFETIME_MS);
     const stream: OpenStream = {
-      institution,
+      institutions,
       res,
       lastSent: -1,
       // Torn down however it ends: the client hanging up, its lifetime, or the service stopping.
@@ -131,7 +133,7 @@ export class ReportStream implements BeforeApplicationShutdown {
     };
     this.streams.add(stream);
     res.once('close', stream.close);
-    this.send(stream, now ?? { institution, asOf: null, eventsApplied: 0 });
+    this.send(stream, now);
     this.startPolling();
     return true;
   }
@@ -161,12 +163,9 @@ export class ReportStream implements BeforeApplicationShutdown {
     if (this.polling) return; // a slow read is not overtaken by the next
     this.polling = true;
     try {
-      const changes = await this.read([...new Set([...this.streams].map((s) => s.institution))]);
-      const byInstitution = new Map(changes.map((c) => [c.institution, c]));
-      for (const stream of [...this.streams]) {
-        const change = byInstitution.get(stream.institution);
-        if (change) this.send(stream, change);
-      }
+      const states = await this.read([...new Set([...this.streams].flatMap((s) => s.institutions))]);
+      // A change of any of a stream's institutions is a change of the stream (their applied counts only grow).
+      for (const stream of [...this.streams]) this.send(stream, changeOf(stream.institutions, states));
     } catch (e) {
       // The next poll reads again; the streams stay open.
       this.logger.warn(`cannot read report changes: ${(e as Error).message}`);
@@ -175,7 +174,7 @@ export class ReportStream implements BeforeApplicationShutdown {
     }
   }
 
-  private async read(institutions: string[]): Promise<ReportChange[]> {
+  private async read(institutions: readonly string[]): Promise<ReportChange[]> {
     if (institutions.length === 0) return [];
     const rows = await this.dataSource.query<Array<{ institution: string; last_event_time: Date | null; events_applied: string }>>(
       `SELECT institution, last_event_time, events_applied::text AS events_applied FROM freshness WHERE institution = ANY($1::text[])`,
@@ -187,6 +186,16 @@ export class ReportStream implements BeforeApplicationShutdown {
       eventsApplied: Number(r.events_applied),
     }));
   }
+}
+
+/** The state of `institutions` (summed over several) from each one's: none applied yet counts 0. */
+function changeOf(institutions: readonly string[], states: readonly ReportChange[]): ReportChange {
+  const of = states.filter((c) => institutions.includes(c.institution));
+  const asOf = of.reduce<string | null>((newest, c) => (c.asOf !== null && (newest === null || c.asOf > newest) ? c.asOf : newest), null);
+  return Object.assign({ institution: institutions.join(',') }, institutions.length === 1 ? {} : { institutions: [...institutions] }, {
+    asOf,
+    eventsApplied: of.reduce((n, c) => n + c.eventsApplied, 0),
+  });
 }
 
 const tooManyStreams = (max: number) =>

@@ -1,13 +1,35 @@
+import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
-import { INSTITUTION_PATTERN, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
+import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
+import { MAX_NAMED_INSTITUTIONS, MAX_YEAR, MIN_YEAR, parseInstitutionList } from '@chanjiao/contracts';
 import { IsCalendarDate, QueryInteger } from '@chanjiao/edge';
 import { AlliancesFigures } from './alliance-report.dto';
 
 export class ReportQuery {
-  @ApiPropertyOptional({ description: "Institution code (default: the key's; other institutions need an admin key)" })
+  @ApiPropertyOptional({
+    description:
+      "Institution code (default: the key's own; as X-Institution). A key bound to several institutions (a bureau's, or an " +
+      'admin key of `*`) may name several, comma-separated (`A,B`; at most ' +
+      `${MAX_NAMED_INSTITUTIONS}), or \`all\` (every institution of the key; with \`*\`, every institution reporting has events of), ` +
+      'and gets their sum: every count is the sum of each institution’s (a distinct count, e.g. distinct enterprises or ' +
+      'program categories, is counted per institution and summed; a largest figure, e.g. forumParticipants, is each ' +
+      'institution’s largest, summed), rates are recomputed from the summed numerators and denominators, and `asOf` is the ' +
+      'newest event of any of them. Naming an institution the key is not bound to is 403; a malformed list is 400.',
+    example: 'BZVTC',
+  })
   @IsOptional()
-  @Matches(INSTITUTION_PATTERN, { message: 'institution must be an institution code such as BZVTC' })
+  @ValidateBy(
+    {
+      name: 'isInstitutionList',
+      validator: { validate: (v: unknown) => typeof v === 'string' && !('invalid' in parseInstitutionList(v)) },
+    },
+    {
+      message: (a) =>
+        typeof a.value === 'string'
+          ? ((parseInstitutionList(a.value) as { invalid?: string }).invalid ?? '')
+          : 'institution 须为院校代码、逗号分隔的列表或 all / institution must be a code such as BZVTC, a list A,B, or all',
+    },
+  )
   institution?: string;
 }
 
@@ -113,7 +135,8 @@ export class TrainingBasesFigures {
 }
 
 export class OverviewView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
@@ -128,6 +151,10 @@ export class OverviewView {
 
 export class EnrollmentRow {
   @ApiProperty() key!: string;
+  @ApiPropertyOptional({
+    description: 'by=program with several institutions: whose program (a row per institution and program; codes are per institution)',
+  })
+  institution?: string;
   @ApiPropertyOptional() label?: string;
   @ApiProperty() intake!: number;
   @ApiProperty() through23!: number;
@@ -137,7 +164,8 @@ export class EnrollmentRow {
 }
 
 export class EnrollmentReportView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty() year!: number;
   @ApiProperty() date!: string;
   @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
@@ -147,7 +175,8 @@ export class EnrollmentReportView {
 }
 
 export class FreshnessView {
-  @ApiProperty() institution!: string;
+  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
+  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
   @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
   @ApiProperty({ nullable: true, type: String }) lastAppliedAt!: string | null;
   @ApiProperty() eventsApplied!: number;
