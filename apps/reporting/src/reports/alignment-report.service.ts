@@ -130,14 +130,12 @@ export class AlignmentReportService {
     for (const r of open) {
       const code = r.dims.code as string;
       const program = programOf(r.institution, code);
-      listed
-        .get(programRow(r.institution, code))!
-        .push(
-          Object.assign({ code }, several ? { institution: r.institution } : {}, {
-            name: program?.name ?? code,
-            sectors: program?.sectors ?? [],
-          }),
-        );
+      listed.get(programRow(r.institution, code))!.push(
+        Object.assign({ code }, several ? { institution: r.institution } : {}, {
+          name: program?.name ?? code,
+          sectors: program?.sectors ?? [],
+        }),
+      );
     }
 
     const rows = ALIGNMENT_ROWS.map((key): AlignmentRow => {
