@@ -1,7 +1,7 @@
+import { YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { KEY_SECTORS, SECTORS, type Sector } from '@chanjiao/contracts';
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { QueryInteger } from '@chanjiao/edge';
 import { RateView, YearQuery } from './report.dto';
 
@@ -91,12 +91,7 @@ export class AlignmentTotals extends AlignmentFigures {
   @ApiProperty({ example: 'Total' }) labelEn!: string;
 }
 
-export class AlignmentReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+export class AlignmentReportView extends YearReportHeaderView {
   @ApiProperty({
     type: [AlignmentRow],
     description: 'One row per key sector, then `multiple` and `other`: every row is there, with zeros if need be',

@@ -1,4 +1,4 @@
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
   ACTIVITY_KINDS,
@@ -101,12 +101,7 @@ export class AllianceTotalsView {
   activities!: AllianceActivitiesView;
 }
 
-export class AllianceReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+export class AllianceReportView extends YearReportHeaderView {
   @ApiProperty({ type: [AllianceReportRow], description: 'Alliances founded on or before the date, by id' })
   alliances!: AllianceReportRow[];
   @ApiProperty() totals!: AllianceTotalsView;

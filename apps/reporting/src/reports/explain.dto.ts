@@ -1,8 +1,8 @@
+import { YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { Paged } from '@chanjiao/edge';
 import { FIELD_PATTERNS } from './explain.fields';
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
 import { YearQuery } from './report.dto';
 
 export const EXPLAIN_FORMATS = ['json', 'csv'] as const;
@@ -75,13 +75,8 @@ export class ExplainedRecordView {
   events!: ExplainedEventView[];
 }
 
-export class ExplainView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
+export class ExplainView extends YearReportHeaderView {
   @ApiProperty() field!: string;
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figure is computed at' }) date!: string;
-  @ApiProperty({ type: String, nullable: true, description: 'Time of the newest event applied' }) asOf!: string | null;
   @ApiProperty({ enum: ['sum', 'distinct', 'max'], description: 'How the records make the figure; their `value`s always sum to it' })
   aggregate!: string;
   @ApiProperty({ oneOf: [{ type: 'number' }, { type: 'string' }], description: 'The figure as the report gives it' })

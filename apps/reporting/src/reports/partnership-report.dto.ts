@@ -1,4 +1,4 @@
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { ReportHeaderView, YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { INVESTMENT_SOURCES, type InvestmentSource } from '@chanjiao/contracts';
@@ -69,12 +69,7 @@ export class InvestmentFigures {
   @ApiProperty({ type: [InvestmentBySource] }) bySource!: InvestmentBySource[];
 }
 
-export class PartnershipReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty() date!: string;
-  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
+export class PartnershipReportView extends YearReportHeaderView {
   @ApiProperty({ enum: PARTNERSHIP_GROUPINGS }) by!: PartnershipGrouping;
   @ApiProperty({
     type: [AgreementGroupRow],
@@ -103,12 +98,9 @@ export class ExpiringAgreementRow {
   @ApiProperty({ description: 'Days from the date asked to expiresOn' }) daysLeft!: number;
 }
 
-export class ExpiringReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
+export class ExpiringReportView extends ReportHeaderView {
   @ApiProperty() date!: string;
   @ApiProperty() within!: number;
-  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
   @ApiProperty({
     type: [ExpiringAgreementRow],
     description: 'Active agreements expiring from date to date + within, soonest first (then by id); a page of them (limit, default 100)',

@@ -1,4 +1,4 @@
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { ReportHeaderView, YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { DESTINATION_CATEGORIES, INTERNSHIP_KINDS, MAX_YEAR, MIN_YEAR } from '@chanjiao/contracts';
@@ -76,12 +76,9 @@ export class PlacementRow extends RateView {
   @ApiPropertyOptional({ description: 'by=region: whether the region is local' }) local?: boolean;
 }
 
-export class PlacementReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
+export class PlacementReportView extends ReportHeaderView {
   @ApiProperty() cohort!: number;
   @ApiProperty({ description: 'The date destinations are taken at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
   @ApiProperty({ enum: PLACEMENT_GROUPINGS }) by!: PlacementGrouping;
   @ApiProperty({
     type: [PlacementRow],
@@ -102,12 +99,7 @@ export class InternshipKindRow {
   @ApiProperty({ description: 'Distinct students with one' }) students!: number;
 }
 
-export class InternshipReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
+export class InternshipReportView extends YearReportHeaderView {
   @ApiProperty({ description: 'Distinct students with an internship starting in the year, up to date' }) students!: number;
   @ApiProperty({ description: 'Of those, with at least one such internship in a local region' }) localStudents!: number;
   @ApiProperty({ description: 'localStudents / students' }) localShare!: RateView;
@@ -155,11 +147,8 @@ export class UnknownInternsView {
   @ApiProperty({ type: [UnknownInternItem] }) items!: UnknownInternItem[];
 }
 
-export class DataQualityView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
+export class DataQualityView extends ReportHeaderView {
   @ApiProperty({ nullable: true, type: Number }) year!: number | null;
-  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
   @ApiProperty({ description: 'Students with a destination and no graduation record' })
   destinationsWithoutGraduation!: DestinationsWithoutGraduationView;
   @ApiProperty({ description: 'Graduates with no destination recorded' })

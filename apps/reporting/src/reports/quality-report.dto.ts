@@ -1,4 +1,4 @@
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { YearReportHeaderView } from './report-header.dto';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { RateView, YearQuery } from './report.dto';
@@ -37,12 +37,7 @@ export class QualityTableView {
   @ApiProperty({ type: [QualityItemView] }) items!: QualityItemView[];
 }
 
-export class QualityReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+export class QualityReportView extends YearReportHeaderView {
   @ApiProperty({
     type: [QualityTableView],
     description:

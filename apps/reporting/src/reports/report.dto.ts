@@ -1,4 +1,4 @@
-import { INSTITUTION_FIELD_DESCRIPTION, INSTITUTIONS_FIELD_DESCRIPTION } from './report-scope';
+import { ReportHeaderView, YearReportHeaderView } from './report-header.dto';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, Max, Min, ValidateBy } from 'class-validator';
 import { MAX_NAMED_INSTITUTIONS, MAX_YEAR, MIN_YEAR, parseInstitutionList } from '@chanjiao/contracts';
@@ -134,12 +134,7 @@ export class TrainingBasesFigures {
   investment!: string;
 }
 
-export class OverviewView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty({ description: 'The date the figures are computed at' }) date!: string;
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+export class OverviewView extends YearReportHeaderView {
   @ApiProperty() programs!: ProgramsFigures;
   @ApiProperty() intake!: IntakeFigures;
   @ApiProperty() graduates!: GraduatesFigures;
@@ -163,21 +158,13 @@ export class EnrollmentRow {
     number | null;
 }
 
-export class EnrollmentReportView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty() year!: number;
-  @ApiProperty() date!: string;
-  @ApiProperty({ nullable: true, type: String }) asOf!: string | null;
+export class EnrollmentReportView extends YearReportHeaderView {
   @ApiProperty({ enum: ENROLLMENT_GROUPINGS }) by!: EnrollmentGrouping;
   @ApiProperty({ type: [EnrollmentRow] }) rows!: EnrollmentRow[];
   @ApiProperty() totals!: EnrollmentRow;
 }
 
-export class FreshnessView {
-  @ApiProperty({ description: INSTITUTION_FIELD_DESCRIPTION }) institution!: string;
-  @ApiPropertyOptional({ type: [String], description: INSTITUTIONS_FIELD_DESCRIPTION }) institutions?: string[];
-  @ApiProperty({ nullable: true, type: String, description: 'Time of the newest event applied' }) asOf!: string | null;
+export class FreshnessView extends ReportHeaderView {
   @ApiProperty({ nullable: true, type: String }) lastAppliedAt!: string | null;
   @ApiProperty() eventsApplied!: number;
   @ApiProperty({ description: 'Events received ahead of a predecessor, waiting for it' }) eventsParked!: number;
