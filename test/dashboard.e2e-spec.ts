@@ -191,6 +191,7 @@ describe('dashboard', () => {
     if (SCREENSHOTS) {
       for (const lang of ['zh', 'en'] as const) {
         if ((await page.getAttribute('html', 'lang'))?.startsWith(lang) !== true) await page.click('#lang');
+        await page.waitForTimeout(1500); // the charts' animation
         await page.screenshot({ path: join(__dirname, '..', 'docs', `dashboard-${lang}.png`), fullPage: true });
       }
     }

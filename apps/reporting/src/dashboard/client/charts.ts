@@ -121,7 +121,7 @@ export class Charts {
       },
       trend: {
         color: COLORS,
-        grid: { left: 48, right: 24, top: 24, bottom: 32 },
+        grid: { left: 48, right: 64, top: 24, bottom: 32 },
         tooltip: { trigger: 'axis' },
         xAxis: { type: 'category', data: data.trend.map((p) => p.date) },
         yAxis: { type: 'value', min: 0, max: 100, axisLabel: { formatter: '{value}%' } },
@@ -129,7 +129,8 @@ export class Charts {
           {
             name: t(lang, 'seriesRate'),
             type: 'line',
-            label: { show: true, formatter: (p: { value: number }) => `${p.value.toFixed(1)}%` },
+            // The latest rate written out; the others in the tooltip (labels on every point overlap).
+            endLabel: { show: true, formatter: (p: { value: number }) => `${p.value.toFixed(2)}%` },
             data: data.trend.map((p) => Math.round(p.totals.rate * 10000) / 100),
           },
         ],
@@ -157,7 +158,7 @@ export class Charts {
       ),
       alignment: {
         color: COLORS,
-        grid: { left: 56, right: 56, top: 32, bottom: 64 },
+        grid: { left: 56, right: 56, top: 32, bottom: 88 },
         tooltip: { trigger: 'axis' },
         legend: { type: 'scroll', bottom: 0 },
         xAxis: {

@@ -105,12 +105,17 @@ export function formatRate(rate: number, lang: Lang): string {
   return `${(rate * 100).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}%`;
 }
 
-/** CNY from the API's decimal string, without going through a float for the digits. */
+/**
+ * CNY from the API's decimal string, as people read such sums: 万元 in Chinese, millions in English (the exact amount
+ * is the explanation's and the downloads'). Rounded to two decimals of the unit, so a float's precision is ample.
+ */
 export function formatMoney(decimal: string, lang: Lang): string {
-  const [whole = '0', cents = '00'] = decimal.split('.');
-  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const amount = cents === '00' ? grouped : `${grouped}.${cents.padEnd(2, '0')}`;
-  return lang === 'zh' ? `${amount} 元` : `CNY ${amount}`;
+  const yuan = Number(decimal);
+  const locale = lang === 'zh' ? 'zh-CN' : 'en-US';
+  const digits = { maximumFractionDigits: 2 };
+  if (lang === 'zh')
+    return yuan >= 10_000 ? `${(yuan / 10_000).toLocaleString(locale, digits)} 万元` : `${yuan.toLocaleString(locale, digits)} 元`;
+  return yuan >= 1_000_000 ? `CNY ${(yuan / 1_000_000).toLocaleString(locale, digits)} M` : `CNY ${yuan.toLocaleString(locale, digits)}`;
 }
 
 export function formatTime(iso: string, lang: Lang): string {
