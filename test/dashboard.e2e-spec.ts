@@ -196,6 +196,12 @@ describe('dashboard', () => {
       }
     }
 
+    // Printed: no controls, the figures and charts stay.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('#download-csv')).toBe(false);
+    expect(await page.isVisible('#card-enterprises')).toBe(true);
+    await page.emulateMedia({ media: 'screen' });
+
     // Signing out forgets the key; the tab keeps nothing.
     await page.click('#signout');
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
@@ -203,4 +209,26 @@ describe('dashboard', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it("lets a bureau's key pick among its institutions, and shows their sum", async () => {
+    const other = `O${stack.institution.slice(-6)}`;
+    const bureau = await stack.keys.create({ role: 'reader', services: ['reporting'], institutions: [stack.institution, other] });
+    const errors: string[] = [];
+    const page = await open(errors);
+    await page.fill('#institution', 'all');
+    await signIn(page, bureau.key);
+    expect(await page.locator('#institution-list input').count()).toBe(2);
+    const o = await overview();
+    // The other institution has no events: the sum is this one's figures.
+    expect(await raw(page, 'enterprises')).toBe(String(o.partnerships.enterprises));
+    expect(await page.textContent('#stamp')).toContain([stack.institution, other].sort().join(','));
+
+    const loads = Number(await page.getAttribute('body', 'data-loaded'));
+    await page.uncheck(`#institution-list input[value="${other}"]`);
+    await page.waitForFunction((n) => Number(document.body.dataset.loaded) > n, loads);
+    expect(await page.textContent('#stamp')).not.toContain(other);
+    expect(await raw(page, 'enterprises')).toBe(String(o.partnerships.enterprises));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });
