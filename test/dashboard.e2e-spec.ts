@@ -163,7 +163,7 @@ describe('dashboard', () => {
     expect(await page.locator('#explain[open]').count()).toBe(0);
 
     // An agreement signed through the write API appears on the open page, without a reload.
-    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+    await page.evaluate(() => Object.assign(globalThis, { notReloaded: true }));
     const partnership = stack.api('partnership');
     const put = await partnership.put('/partners/DASHBOARD-LIVE-1', { name: '看板实时企业', kind: 'enterprise', sector: 'textiles' });
     expect(put.status).toBeLessThan(300);
@@ -181,7 +181,7 @@ describe('dashboard', () => {
       },
       { timeoutMs: 30_000 },
     );
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as { notReloaded?: boolean }).notReloaded)).toBe(true);
     expect((await overview()).partnerships.enterprises).toBe(o.partnerships.enterprises + 1);
 
     // Downloads of the annual report's tables come with the key (a blob, not a URL holding it).
@@ -204,7 +204,7 @@ describe('dashboard', () => {
 
     // Signing out forgets the key; the tab keeps nothing.
     await page.click('#signout');
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
     expect(page.url()).not.toContain(stack.readerKey);
     expect(errors).toEqual([]);
     await page.close();
@@ -225,7 +225,7 @@ describe('dashboard', () => {
 
     const loads = Number(await page.getAttribute('body', 'data-loaded'));
     await page.uncheck(`#institution-list input[value="${other}"]`);
-    await page.waitForFunction((n) => Number(document.body.dataset.loaded) > n, loads);
+    await page.waitForFunction(`Number(document.body.dataset.loaded) > ${loads}`);
     expect(await page.textContent('#stamp')).not.toContain(other);
     expect(await raw(page, 'enterprises')).toBe(String(o.partnerships.enterprises));
     expect(errors).toEqual([]);

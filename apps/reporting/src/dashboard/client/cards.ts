@@ -15,29 +15,33 @@ export interface CardDefinition {
 
 const share = (n: number, d: number, lang: Lang) => (d > 0 ? formatRate(n / d, lang) : '—');
 
+/** The number at a dotted path of the overview (the explain report's field names are these paths). */
+const at = (o: OverviewView, path: string): number =>
+  path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)[k], o) as number;
+
+/** A card of a count: its figure at `field`, explained by the same field. */
+const count = (id: CardDefinition['title'], field: string, sub?: CardDefinition['sub']): CardDefinition =>
+  Object.assign(
+    {
+      id,
+      title: id,
+      field,
+      raw: (o: OverviewView) => String(at(o, field)),
+      value: (o: OverviewView, lang: Lang) => formatCount(at(o, field), lang),
+    },
+    sub ? { sub } : {},
+  );
+
 export const CARDS: readonly CardDefinition[] = [
-  {
-    id: 'intake',
-    title: 'intake',
-    field: 'intake.total',
-    raw: (o) => String(o.intake.total),
-    value: (o, lang) => formatCount(o.intake.total, lang),
-    sub: (o, lang) =>
-      [
-        `${lang === 'zh' ? '本科' : 'Undergraduate'} ${formatCount(o.intake.undergraduate, lang)}`,
-        `${lang === 'zh' ? '高职' : 'Higher voc.'} ${formatCount(o.intake.higherVocational, lang)}`,
-        `${lang === 'zh' ? '中职' : 'Secondary'} ${formatCount(o.intake.secondary, lang)}`,
-        `${t(lang, 'subThrough23')} ${formatCount(o.intake.through23, lang)}`,
-      ].join(' · '),
-  },
-  {
-    id: 'graduates',
-    title: 'graduates',
-    field: 'graduates.total',
-    raw: (o) => String(o.graduates.total),
-    value: (o, lang) => formatCount(o.graduates.total, lang),
-    sub: (o, lang) => `${t(lang, 'subCohort')} ${o.graduates.cohort}`,
-  },
+  count('intake', 'intake.total', (o, lang) =>
+    [
+      `${lang === 'zh' ? '本科' : 'Undergraduate'} ${formatCount(o.intake.undergraduate, lang)}`,
+      `${lang === 'zh' ? '高职' : 'Higher voc.'} ${formatCount(o.intake.higherVocational, lang)}`,
+      `${lang === 'zh' ? '中职' : 'Secondary'} ${formatCount(o.intake.secondary, lang)}`,
+      `${t(lang, 'subThrough23')} ${formatCount(o.intake.through23, lang)}`,
+    ].join(' · '),
+  ),
+  count('graduates', 'graduates.total', (o, lang) => `${t(lang, 'subCohort')} ${o.graduates.cohort}`),
   {
     id: 'placement',
     title: 'placement',
@@ -46,61 +50,34 @@ export const CARDS: readonly CardDefinition[] = [
     value: (o, lang) => formatRate(o.graduates.placement.rate, lang),
     sub: (o, lang) => `${formatCount(o.graduates.placement.numerator, lang)} / ${formatCount(o.graduates.placement.denominator, lang)}`,
   },
-  {
-    id: 'localEmployed',
-    title: 'localEmployed',
-    field: 'graduates.localEmployed',
-    raw: (o) => String(o.graduates.localEmployed),
-    value: (o, lang) => formatCount(o.graduates.localEmployed, lang),
-    sub: (o, lang) => `${t(lang, 'subLocalEmployedShare')} ${share(o.graduates.localEmployed, o.graduates.total, lang)}`,
-  },
-  {
-    id: 'interns',
-    title: 'interns',
-    field: 'internships.students',
-    raw: (o) => String(o.internships.students),
-    value: (o, lang) => formatCount(o.internships.students, lang),
-  },
-  {
-    id: 'localInterns',
-    title: 'localInterns',
-    field: 'internships.localStudents',
-    raw: (o) => String(o.internships.localStudents),
-    value: (o, lang) => formatCount(o.internships.localStudents, lang),
-    sub: (o, lang) => `${t(lang, 'subLocalShare')} ${share(o.internships.localStudents, o.internships.students, lang)}`,
-  },
-  {
-    id: 'enterprises',
-    title: 'enterprises',
-    field: 'partnerships.enterprises',
-    raw: (o) => String(o.partnerships.enterprises),
-    value: (o, lang) => formatCount(o.partnerships.enterprises, lang),
-  },
-  {
-    id: 'signed',
-    title: 'signed',
-    field: 'partnerships.schoolEnterpriseSigned',
-    raw: (o) => String(o.partnerships.schoolEnterpriseSigned),
-    value: (o, lang) => formatCount(o.partnerships.schoolEnterpriseSigned, lang),
-    sub: (o, lang) =>
+  count(
+    'localEmployed',
+    'graduates.localEmployed',
+    (o, lang) => `${t(lang, 'subLocalEmployedShare')} ${share(o.graduates.localEmployed, o.graduates.total, lang)}`,
+  ),
+  count('interns', 'internships.students'),
+  count(
+    'localInterns',
+    'internships.localStudents',
+    (o, lang) => `${t(lang, 'subLocalShare')} ${share(o.internships.localStudents, o.internships.students, lang)}`,
+  ),
+  count('enterprises', 'partnerships.enterprises'),
+  count(
+    'signed',
+    'partnerships.schoolEnterpriseSigned',
+    (o, lang) =>
       `${t(lang, 'subGovernment')} ${formatCount(o.partnerships.governmentSchool, lang)} · ${t(lang, 'subUniversity')} ${formatCount(o.partnerships.university, lang)}`,
-  },
-  {
-    id: 'pilots',
-    title: 'pilots',
-    field: 'partnerships.certificatePilots',
-    raw: (o) => String(o.partnerships.certificatePilots),
-    value: (o, lang) => formatCount(o.partnerships.certificatePilots, lang),
-    sub: (o, lang) => `${t(lang, 'subPilotPartners')} ${formatCount(o.partnerships.certificatePilotEnterprises, lang)}`,
-  },
-  {
-    id: 'orderClass',
-    title: 'orderClass',
-    field: 'partnerships.orderClasses.students',
-    raw: (o) => String(o.partnerships.orderClasses.students),
-    value: (o, lang) => formatCount(o.partnerships.orderClasses.students, lang),
-    sub: (o, lang) => `${t(lang, 'subOrderPrograms')} ${formatCount(o.partnerships.orderClasses.programs, lang)}`,
-  },
+  ),
+  count(
+    'pilots',
+    'partnerships.certificatePilots',
+    (o, lang) => `${t(lang, 'subPilotPartners')} ${formatCount(o.partnerships.certificatePilotEnterprises, lang)}`,
+  ),
+  count(
+    'orderClass',
+    'partnerships.orderClasses.students',
+    (o, lang) => `${t(lang, 'subOrderPrograms')} ${formatCount(o.partnerships.orderClasses.programs, lang)}`,
+  ),
   {
     id: 'investment',
     title: 'investment',
@@ -108,14 +85,7 @@ export const CARDS: readonly CardDefinition[] = [
     raw: (o) => o.trainingBases.investment,
     value: (o, lang) => formatMoney(o.trainingBases.investment, lang),
   },
-  {
-    id: 'alliancesLed',
-    title: 'alliancesLed',
-    field: 'alliances.led',
-    raw: (o) => String(o.alliances.led),
-    value: (o, lang) => formatCount(o.alliances.led, lang),
-    sub: (o, lang) => `${t(lang, 'subAlliances')} ${formatCount(o.alliances.total, lang)}`,
-  },
+  count('alliancesLed', 'alliances.led', (o, lang) => `${t(lang, 'subAlliances')} ${formatCount(o.alliances.total, lang)}`),
 ];
 
 /** Builds the cards (empty); {@link fillCards} writes their figures. */
