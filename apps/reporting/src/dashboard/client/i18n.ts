@@ -50,7 +50,7 @@ export const TEXT = {
   investment: { zh: '实训基地投入', en: 'Training-base investment' },
   alliancesLed: { zh: '牵头职教集团（联盟）', en: 'Alliances led' },
   subThrough23: { zh: '2+3 贯通', en: '2+3 through' },
-  subCohort: { zh: '入学年级', en: 'cohort' },
+  subCohort: { zh: '毕业届别', en: 'class of' },
   subGovernment: { zh: '政校', en: 'government' },
   subUniversity: { zh: '校校', en: 'university' },
   subAlliances: { zh: '参与', en: 'member of' },
