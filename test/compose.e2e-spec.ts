@@ -1,9 +1,8 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { parse } from 'yaml';
 import { ApiKeyStore } from '@chanjiao/auth';
 import { withCredentials } from '@chanjiao/config';
 import { databaseName, withDatabase } from '@chanjiao/persistence';
@@ -21,6 +20,7 @@ import {
 import { composePasswordVariables } from '../scripts/secrets';
 import { STACK_APPS, stackPlan } from '../scripts/stack-plan';
 import { stackPassword } from '../scripts/stack-secrets';
+import { loadCompose } from './deploy/compose-file';
 
 /**
  * The stack as docker-compose.yml runs it: its one-shot `migrate`, then each app service, as child processes with
@@ -42,11 +42,10 @@ import { stackPassword } from '../scripts/stack-secrets';
  *   users with rabbitmqctl (the same definitions it posts to the management API under compose);
  * - PORT is a free port instead of 3001–3005, so a dev stack on those ports does not clash;
  * - the child environment holds only PATH besides the compose variables (nothing leaks from Jest's).
+ * Values are interpolated from `.env.example`, as compose does after `cp .env.example .env`.
  */
 const root = join(__dirname, '..');
-const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
-  services: Record<string, { image?: string; command?: string[]; environment?: Record<string, string> }>;
-};
+const compose = loadCompose();
 const APP_SERVICES = Object.entries(compose.services)
   .filter(([name, s]) => s.image === 'chanjiao:latest' && name !== 'migrate')
   .map(([name]) => name);
@@ -142,6 +141,22 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     expect(APP_SERVICES.sort()).toEqual(['alliance', 'enrollment', 'partnership', 'placement', 'reporting']);
     for (const s of APP_SERVICES) expect(compose.services[s]!.command).toEqual(['node', `dist/apps/${s}/src/main.js`]);
     expect(Object.keys(running).sort()).toEqual([...APP_SERVICES].sort());
+  });
+
+  it("each service passes its compose healthcheck (the image's HEALTHCHECK command) and none migrates itself", () => {
+    const dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8');
+    /** The exit code of a healthcheck `['CMD', bin, ...args]` run in the image's working directory against `port`. */
+    const check = ([, bin, ...args]: string[], port: string) =>
+      spawnSync(bin!, args, { cwd: root, env: { PATH: process.env.PATH, PORT: port }, timeout: 10_000 }).status;
+    for (const s of APP_SERVICES) {
+      const test = compose.services[s]!.healthcheck!.test!;
+      expect(test[0]).toBe('CMD');
+      expect(dockerfile).toContain(`CMD ${JSON.stringify(test.slice(1)).replaceAll(',', ', ')}`);
+      expect({ s, exit: check(test, new URL(running[s]!.url).port) }).toEqual({ s, exit: 0 });
+      expect(compose.services[s]!.environment!.MIGRATIONS_RUN).toBe('false');
+    }
+    // Teeth: nothing listening there is unhealthy.
+    expect(check(compose.services.reporting!.healthcheck!.test!, '1')).toBe(1);
   });
 
   it('a write to enrollment reaches the reporting overview through RabbitMQ', async () => {

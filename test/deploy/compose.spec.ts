@@ -2,28 +2,17 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2019 from 'ajv/dist/2019';
 import addFormats from 'ajv-formats';
-import { parse } from 'yaml';
 import { serviceNodeFlags } from '@chanjiao/config';
 import { APPS } from '../../scripts/apps';
 import { composePasswordVariables } from '../../scripts/secrets';
 import { stackPlan } from '../../scripts/stack-plan';
+import { composeText, envExample, interpolate, loadCompose } from './compose-file';
 
 const root = join(__dirname, '..', '..');
-// Compose resolves YAML merge keys (<<: *app), as docker compose does.
-const text = readFileSync(join(root, 'docker-compose.yml'), 'utf8');
-const compose = parse(text, { merge: true }) as {
-  services: Record<
-    string,
-    {
-      command?: string[];
-      environment?: Record<string, string>;
-      depends_on?: Record<string, { condition: string }>;
-      healthcheck?: unknown;
-      secrets?: string[];
-    }
-  >;
-  secrets: Record<string, { file: string }>;
-};
+const text = composeText();
+// As docker compose reads it after `cp .env.example .env`: merge keys (<<: *app) resolved, variables interpolated.
+const compose = loadCompose();
+const INFRASTRUCTURE = ['postgres', 'rabbitmq'];
 
 describe('docker-compose.yml', () => {
   it('is valid against the compose-spec JSON schema', () => {
@@ -149,5 +138,49 @@ describe('docker-compose.yml', () => {
       expect(env.AMQP_PASSWORD_FILE).toBe(`/run/secrets/${app}_amqp_password`);
       expect(env.AUTH_DATABASE_PASSWORD_FILE).toBe('/run/secrets/auth_verifier_db_password');
     }
+  });
+
+  it('.env.example lists every variable the file reads, with its default, and no secret', () => {
+    const example = envExample();
+    const used = [...text.matchAll(/\$\{([A-Za-z_]\w*)/g)].map((m) => m[1]!);
+    expect([...new Set(used)].sort()).toEqual(Object.keys(example).sort());
+    // Its values are the defaults: without a .env the stack is the same.
+    expect(loadCompose({})).toEqual(compose);
+    for (const name of Object.keys(example)) expect({ name, secret: /PASS|SECRET|TOKEN|KEY/.test(name) }).toEqual({ name, secret: false });
+    expect(readFileSync(join(root, '.gitignore'), 'utf8').split('\n')).toContain('.env');
+    // The interpolation the test applies is compose's: defaults, required variables, `$$`.
+    expect(interpolate('${A:-x}/${B-y}/$$HOME/${C}', { A: '', B: '' })).toBe('x//$HOME/');
+    expect(() => interpolate('${A:?set A in .env}', {})).toThrow(/set A in \.env/);
+  });
+
+  it('publishes PostgreSQL and RabbitMQ on 127.0.0.1 only, and the services on 127.0.0.1 unless .env says otherwise', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      for (const port of s.ports ?? []) expect({ name, port }).toEqual({ name, port: expect.stringMatching(/^127\.0\.0\.1:\d+:\d+$/) });
+    }
+    for (const name of INFRASTRUCTURE) {
+      expect(compose.services[name]!.ports!.length).toBeGreaterThan(0);
+      // Never widened by a variable.
+      expect(loadCompose('raw').services[name]!.ports!.every((p) => p.startsWith('127.0.0.1:'))).toBe(true);
+    }
+    const wide = loadCompose({ CHANJIAO_PUBLISH_ADDRESS: '0.0.0.0' });
+    expect(wide.services.enrollment!.ports).toEqual(['0.0.0.0:3001:3001']);
+    expect(wide.services.postgres!.ports).toEqual(['127.0.0.1:5432:5432']);
+  });
+
+  it('every service has a restart policy; migrate runs once and every app waits for it to succeed, then does not migrate', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect({ name, restart: s.restart }).toEqual({ name, restart: name === 'migrate' ? 'no' : 'unless-stopped' });
+    }
+    expect(compose.services.migrate!.healthcheck).toEqual({ disable: true });
+    for (const app of Object.keys(APPS)) {
+      const s = compose.services[app]!;
+      expect(s.depends_on?.migrate).toEqual({ condition: 'service_completed_successfully' });
+      expect(s.environment!.MIGRATIONS_RUN).toBe('false');
+      expect(s.healthcheck?.test).toEqual(['CMD', 'node', 'dist/scripts/healthcheck.js']);
+    }
+    expect(compose.services.migrate!.depends_on).toEqual({
+      postgres: { condition: 'service_healthy' },
+      rabbitmq: { condition: 'service_healthy' },
+    });
   });
 });
