@@ -72,28 +72,27 @@ export async function provisionBrokerUsers(
  * Everything `npm start` does before it starts the services; returns the credentials each service then connects with.
  * Passwords come from env, `*_FILE`, or `.chanjiao/secrets` (generated there when none is given: stackCredentials).
  */
+/** One app's migrations, as the role of `url` (the database's owner). */
+export async function migrateAppDatabase(app: string, url: string, log: (line: string) => void): Promise<void> {
+  const spec = APPS[app];
+  if (!spec) throw new Error(`unknown app ${app}: one of ${Object.keys(APPS).join(', ')}`);
+  const ds = createDataSource({ url, entities: spec.entities, migrations: spec.migrations, poolSize: 2 });
+  await ds.initialize();
+  try {
+    const applied = await runMigrations(ds);
+    log(`${app}: ${applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'up to date'}`);
+  } finally {
+    await ds.destroy();
+  }
+}
+
 export async function migrateAll(plan: StackPlan, log: (line: string) => void = console.log, env = process.env): Promise<StackCredentials> {
   // A bad broker or consumer setting stops it before anything is touched.
   const topology = reportingTopology(loadReportingEnv(env));
   const credentials = stackCredentials(plan, env);
   await provisionDatabases(plan, credentials, log);
   await migrateKeysDatabase(credentials.auth.ownerUrl, plan.auth.verifier);
-  for (const app of STACK_APPS) {
-    const spec = APPS[app]!;
-    const ds = createDataSource({
-      url: credentials.apps[app].databaseUrl,
-      entities: spec.entities,
-      migrations: spec.migrations,
-      poolSize: 2,
-    });
-    await ds.initialize();
-    try {
-      const applied = await runMigrations(ds);
-      log(`${app}: ${applied.length ? `applied ${applied.map((m) => m.name).join(', ')}` : 'up to date'}`);
-    } finally {
-      await ds.destroy();
-    }
-  }
+  for (const app of STACK_APPS) await migrateAppDatabase(app, credentials.apps[app].databaseUrl, log);
   await grantBiReader(credentials.apps.reporting.databaseUrl, plan.bi.role);
   await provisionBrokerUsers(plan, credentials, topology, env, log);
   await declareTopology(plan.amqpUrl, topology, log);

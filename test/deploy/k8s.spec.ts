@@ -7,9 +7,11 @@ import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2';
 import { Job } from 'kubernetes-models/batch/v1';
-import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { Cluster } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
+import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
+import { Cluster, ScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IService } from 'kubernetes-models/v1/Service';
@@ -42,6 +44,9 @@ const TOPOLOGY_CRDS: Record<string, string> = {
   'rabbitmq.com/v1beta1/Permission': 'rabbitmq.com_permissions.yaml',
   'rabbitmq.com/v1beta1/TopicPermission': 'rabbitmq.com_topicpermissions.yaml',
   'rabbitmq.com/v1beta1/Exchange': 'rabbitmq.com_exchanges.yaml',
+  // The Prometheus Operator's (its ESM-only npm models do not load under Jest): validated the same way.
+  'monitoring.coreos.com/v1/PodMonitor': 'monitoring.coreos.com_podmonitors.yaml',
+  'monitoring.coreos.com/v1/ServiceMonitor': 'monitoring.coreos.com_servicemonitors.yaml',
 };
 
 const PORTS: Record<string, number> = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 };
@@ -96,6 +101,9 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
   'batch/v1/Job': Job,
   'postgresql.cnpg.io/v1/Cluster': Cluster,
+  'postgresql.cnpg.io/v1/ScheduledBackup': ScheduledBackup,
+  'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
+  'networking.k8s.io/v1/Ingress': Ingress,
 };
 const RABBITMQ = 'rabbitmq.com/v1beta1/RabbitmqCluster';
 const typeOf = (o: K8sObject) => `${o.apiVersion}/${o.kind}`;
@@ -196,7 +204,7 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
   const topologyPresent = topologyCrds.every((file) => existsSync(file));
   if (!topologyPresent) {
     console.warn(
-      `SKIPPED validation of the Messaging Topology Operator's objects (User, Permission, TopicPermission, Exchange): CRD schemas ` +
+      `SKIPPED validation of the operators' objects (Topology Operator's User, Permission, TopicPermission, Exchange; Prometheus Operator's PodMonitor, ServiceMonitor): CRD schemas ` +
         `${topologyCrds.filter((f) => !existsSync(f)).join(', ')} not found (no shared/k8s-schemas next to the repository has them; set K8S_SCHEMAS_DIR to use another folder). ` +
         'Their contents are still checked against the code below.',
     );
@@ -252,7 +260,19 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
       ['DATABASE_PASSWORD', `chanjiao-pg-${app}`],
       ['AUTH_DATABASE_PASSWORD', 'chanjiao-pg-chanjiao-auth-verifier'],
       ['AMQP_PASSWORD', `chanjiao-amqp-${app}`],
+      ['METRICS_TOKEN', 'chanjiao-metrics'],
     ]);
+    // Migrations are the Job's; the app only starts.
+    expect(find<{ data: Record<string, string> }>('ConfigMap', 'chanjiao-config')!.data.MIGRATIONS_RUN).toBe('false');
+    const pdb = find<{ spec: { maxUnavailable: number; selector: unknown } }>('PodDisruptionBudget', app);
+    expect(pdb?.spec).toEqual({ maxUnavailable: 1, selector: deployment!.spec!.selector });
+    const ingress = find<{ spec: { tls: Array<{ hosts: string[] }>; rules: Array<{ host: string; http: { paths: unknown[] } }> } }>(
+      'Ingress',
+      'chanjiao',
+    )!;
+    const rule = ingress.spec.rules.find((r) => r.host.startsWith(`${app}.`));
+    expect(rule?.http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: app, port: { name: 'http' } } } }]);
+    expect(ingress.spec.tls[0]!.hosts).toContain(rule!.host);
     const secretOf = (name: string) => find<{ stringData: Record<string, string> }>('Secret', name)!.stringData;
     expect(secretOf(`chanjiao-pg-${app}`).username).toBe(app);
     expect(secretOf(`chanjiao-amqp-${app}`).username).toBe(app);
@@ -418,15 +438,59 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
     expect(secrets.length).toBeGreaterThan(0);
     for (const secret of secrets) {
       expect(secret.metadata).toMatchObject({ annotations: { 'chanjiao.io/placeholder': 'true' } });
-      expect({ secret: secret.metadata.name, password: secret.stringData.password }).toEqual({
-        secret: secret.metadata.name,
-        password: expect.stringMatching(/^CHANGE-ME/),
-      });
+      for (const [key, value] of Object.entries(secret.stringData).filter(([k]) => k !== 'username'))
+        expect({ secret: secret.metadata.name, key, value }).toEqual({
+          secret: secret.metadata.name,
+          key,
+          value: expect.stringMatching(/^CHANGE-ME/),
+        });
     }
     const urls = [...JSON.stringify(objects.filter((o) => o.kind !== 'Secret')).matchAll(/(postgres(ql)?|amqps?):\/\/[^"\s]*/g)].map(
       (m) => m[0],
     );
     expect(urls.length).toBeGreaterThan(10);
     for (const url of urls) expect({ url, password: new URL(url).password }).toEqual({ url, password: '' });
+  });
+
+  it('migrates every app database in a Job as its role, backs PostgreSQL up to object storage, is scraped and served over TLS', () => {
+    const job = find<IJob>('Job', 'chanjiao-migrate')!;
+    const [container] = job.spec!.template.spec!.containers;
+    expect(container!.command).toEqual(['node', 'dist/scripts/migrate-app.js', ...Object.keys(APPS)]);
+    expect(existsSync(join(root, 'scripts', 'migrate-app.ts'))).toBe(true);
+    const env = Object.fromEntries((container!.env ?? []).map((e) => [e.name, e]));
+    for (const app of Object.keys(APPS)) {
+      const name = `${app.toUpperCase()}_DATABASE`;
+      expect(new URL(env[`${name}_URL`]!.value!).username).toBe(app);
+      expect(env[`${name}_PASSWORD`]!.valueFrom?.secretKeyRef?.name).toBe(`chanjiao-pg-${app}`);
+    }
+    // No probe waits for migrations any more.
+    for (const app of Object.keys(APPS)) {
+      const probe = find<IDeployment>('Deployment', app)!.spec!.template.spec!.containers[0]!.startupProbe!;
+      expect(probe.periodSeconds! * probe.failureThreshold!).toBeLessThanOrEqual(60);
+    }
+
+    const pg = find<{
+      spec: { backup: { barmanObjectStore: Record<string, unknown> & { s3Credentials: Record<string, { name: string }> } } };
+    }>('Cluster', 'chanjiao-pg')!;
+    expect(pg.spec.backup.barmanObjectStore.destinationPath).toMatch(/^s3:\/\//);
+    for (const ref of Object.values(pg.spec.backup.barmanObjectStore.s3Credentials)) {
+      expect(find<{ stringData: Record<string, string> }>('Secret', ref.name)).toBeDefined();
+    }
+    expect(find<{ spec: { cluster: { name: string } } }>('ScheduledBackup', 'chanjiao-pg-nightly')!.spec.cluster.name).toBe('chanjiao-pg');
+
+    const monitor = find<{
+      spec: { selector: { matchLabels: Record<string, string> }; podMetricsEndpoints: Array<Record<string, unknown>> };
+    }>('PodMonitor', 'chanjiao-apps')!;
+    expect(find<IDeployment>('Deployment', 'reporting')!.spec!.template.metadata!.labels).toMatchObject(monitor.spec.selector.matchLabels);
+    expect(monitor.spec.podMetricsEndpoints).toEqual([
+      { port: 'http', path: '/metrics', interval: '30s', bearerTokenSecret: { name: 'chanjiao-metrics', key: 'token' } },
+    ]);
+    expect(find<K8sObject>('Ingress', 'chanjiao')!.metadata).toMatchObject({
+      annotations: { 'cert-manager.io/cluster-issuer': expect.any(String) },
+    });
+    expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').length).toBe(Object.keys(APPS).length + 1);
+    // Teeth: the model refuses a broken ScheduledBackup.
+    const backup = find<K8sObject>('ScheduledBackup', 'chanjiao-pg-nightly')!;
+    expect(() => validateModel({ ...backup, spec: { ...backup.spec, cluster: 'chanjiao-pg' } })).toThrow();
   });
 });
