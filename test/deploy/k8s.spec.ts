@@ -10,6 +10,7 @@ import { Job } from 'kubernetes-models/batch/v1';
 import { Ingress, NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { Cluster, ScheduledBackup } from '@kubernetes-models/cloudnative-pg/postgresql.cnpg.io/v1';
+import { PodMonitor, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import type { IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IHorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -44,9 +45,6 @@ const TOPOLOGY_CRDS: Record<string, string> = {
   'rabbitmq.com/v1beta1/Permission': 'rabbitmq.com_permissions.yaml',
   'rabbitmq.com/v1beta1/TopicPermission': 'rabbitmq.com_topicpermissions.yaml',
   'rabbitmq.com/v1beta1/Exchange': 'rabbitmq.com_exchanges.yaml',
-  // The Prometheus Operator's (its ESM-only npm models do not load under Jest): validated the same way.
-  'monitoring.coreos.com/v1/PodMonitor': 'monitoring.coreos.com_podmonitors.yaml',
-  'monitoring.coreos.com/v1/ServiceMonitor': 'monitoring.coreos.com_servicemonitors.yaml',
 };
 
 const PORTS: Record<string, number> = { enrollment: 3001, placement: 3002, partnership: 3003, alliance: 3004, reporting: 3005 };
@@ -104,6 +102,8 @@ const MODELS: Record<string, new (data: never) => { validate(): void }> = {
   'postgresql.cnpg.io/v1/ScheduledBackup': ScheduledBackup,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
   'networking.k8s.io/v1/Ingress': Ingress,
+  'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
+  'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,
 };
 const RABBITMQ = 'rabbitmq.com/v1beta1/RabbitmqCluster';
 const typeOf = (o: K8sObject) => `${o.apiVersion}/${o.kind}`;
@@ -204,7 +204,7 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
   const topologyPresent = topologyCrds.every((file) => existsSync(file));
   if (!topologyPresent) {
     console.warn(
-      `SKIPPED validation of the operators' objects (Topology Operator's User, Permission, TopicPermission, Exchange; Prometheus Operator's PodMonitor, ServiceMonitor): CRD schemas ` +
+      `SKIPPED validation of the Messaging Topology Operator's objects (User, Permission, TopicPermission, Exchange): CRD schemas ` +
         `${topologyCrds.filter((f) => !existsSync(f)).join(', ')} not found (no shared/k8s-schemas next to the repository has them; set K8S_SCHEMAS_DIR to use another folder). ` +
         'Their contents are still checked against the code below.',
     );
@@ -489,7 +489,8 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
       annotations: { 'cert-manager.io/cluster-issuer': expect.any(String) },
     });
     expect(objects.filter((o) => o.kind === 'PodDisruptionBudget').length).toBe(Object.keys(APPS).length + 1);
-    // Teeth: the model refuses a broken ScheduledBackup.
+    // Teeth: the models refuse a broken PodMonitor and ScheduledBackup.
+    expect(() => validateModel({ ...(monitor as unknown as K8sObject), spec: { ...monitor.spec, podMetricsEndpoints: 'x' } })).toThrow();
     const backup = find<K8sObject>('ScheduledBackup', 'chanjiao-pg-nightly')!;
     expect(() => validateModel({ ...backup, spec: { ...backup.spec, cluster: 'chanjiao-pg' } })).toThrow();
   });
