@@ -463,10 +463,20 @@ if (!kustomize) console.warn('deploy/k8s tests skipped: neither kustomize nor ku
       expect(new URL(env[`${name}_URL`]!.value!).username).toBe(app);
       expect(env[`${name}_PASSWORD`]!.valueFrom?.secretKeyRef?.name).toBe(`chanjiao-pg-${app}`);
     }
-    // No probe waits for migrations any more.
+    // No probe waits for migrations any more: an init container waits for the Job's, as the app's own role.
+    expect(existsSync(join(root, 'scripts', 'await-migrations.ts'))).toBe(true);
     for (const app of Object.keys(APPS)) {
-      const probe = find<IDeployment>('Deployment', app)!.spec!.template.spec!.containers[0]!.startupProbe!;
+      const pod = find<IDeployment>('Deployment', app)!.spec!.template.spec!;
+      const probe = pod.containers[0]!.startupProbe!;
       expect(probe.periodSeconds! * probe.failureThreshold!).toBeLessThanOrEqual(60);
+      expect(pod.initContainers).toHaveLength(1);
+      const init = pod.initContainers![0]!;
+      expect(init.command).toEqual(['node', 'dist/scripts/await-migrations.js', app]);
+      expect(init.image).toBe(pod.containers[0]!.image);
+      const initEnv = Object.fromEntries((init.env ?? []).map((e) => [e.name, e]));
+      expect(initEnv.DATABASE_URL!.value).toBe(env[`${app.toUpperCase()}_DATABASE_URL`]!.value);
+      expect(initEnv.DATABASE_PASSWORD!.valueFrom?.secretKeyRef?.name).toBe(`chanjiao-pg-${app}`);
+      expect(init.securityContext).toEqual(pod.containers[0]!.securityContext);
     }
 
     const pg = find<{
