@@ -11,3 +11,4 @@ export * from './events/partnership.events';
 export * from './credit-code';
 export * from './destination-timeline';
 export * from './local-date';
+export * from './labels';
