@@ -6,15 +6,24 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
-import { BodyTooLargeError, flattenValidationErrors, pageRequest, unstorableText, unstorableTextMessage } from '@chanjiao/edge';
+import { BodyTooLargeError, pageRequest, unstorableText, unstorableTextMessage } from '@chanjiao/edge';
 import { keysetSql, Page, toPage } from '@chanjiao/persistence';
 import { WriteContext } from '@chanjiao/write';
 import { IMPORTS_PAGE } from './import.dto';
 import { FileLimitError, ImportLimits, importLimitsOf } from './import-limits';
 import { coerceCell, ImportSpec } from './import-spec';
+import { isHeaderOf, matchHeader, MatchedHeader } from './import-header';
+import { fieldChecks, rowMessageZh, zhOfWriteError, zhReason } from './row-messages';
 import { toImportView, type ImportView, type RowError } from './import.dto';
 import { fromSpreadsheetCell } from './spreadsheet-text';
-import { FileEncodingError, readRows, removeLeftTemporaryFolders, SheetFormat, UnreadableFileError } from './row-reader';
+import {
+  FileEncodingError,
+  LegacyWorkbookError,
+  readRows,
+  removeLeftTemporaryFolders,
+  SheetFormat,
+  UnreadableFileError,
+} from './row-reader';
 import { InvalidText } from './text-encoding';
 
 const CHUNK = 1000;
@@ -36,6 +45,8 @@ interface Progress {
   unchanged: number;
   failed: number;
   errors: StoredRowError[];
+  /** The header row as the file writes it. */
+  header?: string[];
 }
 
 /**
@@ -99,6 +110,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     format: SheetFormat,
     encoding?: string,
     importId?: string,
+    sheet?: string,
   ): Promise<ImportView> {
     const id = importId ?? randomUUID();
     // A failed import may run again under its id (a client retrying after fixing the file: rows it wrote before it
@@ -134,9 +146,14 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       // whole file, and the institution's other writes go on meanwhile. The upload is on disk before any row is read
       // (row-reader.ts), so a cut upload writes nothing; a file failing part-way keeps its chunks before, as progress shows.
       await (async () => {
-        let header: string[] | undefined;
+        let header: MatchedHeader | undefined;
+        /** The column's title as the file writes it (else the template's Chinese title, else the field). */
+        const titleOf = (field: string) => {
+          const i = header?.fields.indexOf(field) ?? -1;
+          return i >= 0 ? header!.titles[i]! : (spec.columns.find((c) => c.name === field)?.title.zh ?? field);
+        };
         let rowNumber = 0;
-        let chunk: Array<{ row: number; item: object }> = [];
+        let chunk: Array<{ row: number; item: object; cells: unknown[] }> = [];
         const flush = async () => {
           if (chunk.length === 0) return;
           const results = await spec.write(
@@ -145,25 +162,35 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
           );
           results.forEach((r, i) => {
             if (r.ok) p[r.outcome]++;
-            else
-              this.failRow(p, [
-                {
-                  row: chunk[i]!.row,
-                  column: r.error.field ?? spec.idColumn,
-                  message: r.error.message,
-                  code: r.error.code,
-                  value: shownValue((chunk[i]!.item as Record<string, unknown>)[r.error.field ?? spec.idColumn]),
-                },
-              ]);
+            else {
+              const column = r.error.field ?? spec.idColumn;
+              this.failRow(
+                p,
+                [
+                  {
+                    row: chunk[i]!.row,
+                    column,
+                    title: titleOf(column),
+                    message: r.error.message,
+                    message_zh: rowMessageZh(chunk[i]!.row, titleOf(column), zhOfWriteError(r.error.code, r.error.message)),
+                    code: r.error.code,
+                    value: shownValue((chunk[i]!.item as Record<string, unknown>)[column]),
+                  },
+                ],
+                chunk[i]!.cells,
+              );
+            }
           });
           chunk = [];
           await this.saveProgress(ctx.institution, id, p, 'running');
         };
         const limits = this.limits;
-        for await (const cells of readRows(input, format, encoding, limits)) {
+        const rows = readRows(input, format, encoding, limits, { sheet, isHeader: (cells) => isHeaderOf(spec, cells) });
+        for await (const cells of rows) {
           rowNumber++;
           if (!header) {
             header = this.checkHeader(spec, cells);
+            p.header = header.titles;
             continue;
           }
           if (rowNumber - 1 > limits.maxRows) {
@@ -175,60 +202,90 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
           if (cells.every((c) => c === null || c === undefined || String(c).trim() === '')) continue;
           p.done++;
           // Text not valid in the file's encoding is never stored, not even as U+FFFD.
-          const invalid = invalidText(header, cells, rowNumber);
+          const invalid = invalidText(header.titles, cells, rowNumber);
           if (invalid.length) {
-            this.failRow(p, invalid);
+            this.failRow(p, invalid, cells);
             continue;
           }
           // The apostrophe a spreadsheet file of ours puts before formula-like text (spreadsheet-text.ts) comes off again.
           const texts = cells.map((c) => (typeof c === 'string' ? fromSpreadsheetCell(c) : c));
-          const columns = header;
-          const long = tooLong(header, texts, rowNumber, limits.maxCellChars);
+          const { fields, titles } = header;
+          const long = tooLong(titles, texts, rowNumber, limits.maxCellChars);
           if (long.length) {
-            this.failRow(p, long);
+            this.failRow(p, long, cells);
             continue;
           }
           const raw: Record<string, unknown> = {};
           // A column without a name (a trailing comma, as Excel writes) is no field: empty there, it is left out.
-          const unnamed = header.findIndex((name, i) => name === '' && String(texts[i] ?? '').trim() !== '');
+          const unnamed = titles.findIndex((name, i) => name === '' && String(texts[i] ?? '').trim() !== '');
           if (unnamed >= 0) {
-            this.failRow(p, [{ row: rowNumber, column: `column ${unnamed + 1}`, message: 'a value under a column with no name' }]);
-            continue;
-          }
-          const unstorable: RowError[] = [];
-          header.forEach((name, i) => {
-            const column = spec.columns.find((c) => c.name === name);
-            if (!column) return;
-            const value = coerceCell(column.type, texts[i]);
-            // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
-            const reason = unstorableIn(value);
-            if (reason) unstorable.push({ row: rowNumber, column: name, message: unstorableTextMessage(name, reason) });
-            else if (value !== undefined) raw[name] = value;
-          });
-          if (unstorable.length) {
-            this.failRow(p, unstorable);
-            continue;
-          }
-          const item = plainToInstance(spec.dto, raw);
-          const errors = flattenValidationErrors(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
-          if (errors.length) {
-            // One error per column is enough for a person fixing the sheet: the first, which says what the value is not
-            // (an integer) before what it exceeds.
-            const firstPerColumn = new Map<string, (typeof errors)[number]>();
-            for (const e of errors) if (!firstPerColumn.has(e.field)) firstPerColumn.set(e.field, e);
-            const onePerColumn = [...firstPerColumn.values()];
+            const column = `column ${unnamed + 1}`;
             this.failRow(
               p,
-              onePerColumn.map((e) => ({
-                row: rowNumber,
-                column: e.field,
-                message: e.message,
-                value: shownValue(texts[columns.indexOf(e.field)]),
-              })),
+              [
+                {
+                  row: rowNumber,
+                  column,
+                  title: column,
+                  message: 'a value under a column with no name',
+                  message_zh: rowMessageZh(rowNumber, `第 ${unnamed + 1} 列`, '该列没有标题，却填有值'),
+                },
+              ],
+              cells,
             );
             continue;
           }
-          chunk.push({ row: rowNumber, item });
+          const unstorable: StoredRowError[] = [];
+          fields.forEach((name, i) => {
+            const column = name === null ? undefined : spec.columns.find((c) => c.name === name);
+            if (!column) return;
+            const value = coerceCell(column.type, texts[i], column.labels);
+            // PostgreSQL cannot store NUL or a lone surrogate: a row error here, never a failed statement (a failed import).
+            const reason = unstorableIn(value);
+            if (reason) {
+              const message = unstorableTextMessage(column.name, reason);
+              unstorable.push({
+                row: rowNumber,
+                column: column.name,
+                title: titles[i],
+                message,
+                message_zh: rowMessageZh(rowNumber, titles[i]!, message.split(' / ')[0]!),
+              });
+            } else if (value !== undefined) raw[column.name] = value;
+          });
+          if (unstorable.length) {
+            this.failRow(p, unstorable, cells);
+            continue;
+          }
+          const item = plainToInstance(spec.dto, raw);
+          const checks = fieldChecks(await validate(item, { whitelist: true, forbidNonWhitelisted: true }));
+          if (checks.length) {
+            // One error per column is enough for a person fixing the sheet: the first, which says what the value is not
+            // (an integer) before what it exceeds.
+            const firstPerColumn = new Map<string, (typeof checks)[number]>();
+            for (const e of checks) if (!firstPerColumn.has(e.field)) firstPerColumn.set(e.field, e);
+            this.failRow(
+              p,
+              [...firstPerColumn.values()].map((e) => {
+                const i = fields.indexOf(e.field);
+                const column = spec.columns.find((c) => c.name === e.field);
+                // The value as the clerk wrote it (高级), not as it was read (a code, or the text unchanged).
+                const written = i >= 0 ? texts[i] : undefined;
+                const check = written === undefined || written === null ? e : { ...e, value: textOfCell(written) };
+                return {
+                  row: rowNumber,
+                  column: e.field,
+                  title: titleOf(e.field),
+                  message: e.message,
+                  message_zh: rowMessageZh(rowNumber, titleOf(e.field), zhReason(check, column)),
+                  value: shownValue(written),
+                };
+              }),
+              cells,
+            );
+            continue;
+          }
+          chunk.push({ row: rowNumber, item, cells });
           if (chunk.length >= CHUNK) await flush();
         }
         if (!header) throw new ImportFileError('empty_file', 'the file has no header row');
@@ -246,6 +303,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         [ctx.institution, id, message, p.done, p.created, p.updated, p.unchanged, p.failed, JSON.stringify(p.errors)],
       );
       if (e instanceof FileEncodingError) throw new ImportFileError('invalid_encoding', message, 'encoding');
+      if (e instanceof LegacyWorkbookError) throw new ImportFileError('unsupported_format', message);
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', message);
       if (e instanceof FileLimitError) throw new ImportFileError(e.code, message);
       if (e instanceof ImportFileError) throw new ImportFileError(e.code, message, e.field === 'encoding' ? 'encoding' : 'file');
@@ -308,12 +366,18 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     });
   }
 
-  private failRow(p: Progress, errors: StoredRowError[]): void {
+  /** Counts a rejected row and keeps its errors, the first with the row's cells as written (for the error report). */
+  private failRow(p: Progress, errors: StoredRowError[], cells?: unknown[]): void {
     p.failed++;
-    for (const e of errors) if (p.errors.length < MAX_ERRORS_KEPT) p.errors.push(e);
+    errors.forEach((e, i) => {
+      if (p.errors.length >= MAX_ERRORS_KEPT) return;
+      const kept: StoredRowError = i === 0 && cells ? { ...e, cells: cells.map(keptCell) } : e;
+      if (p.errors.length === 0 && p.header) kept.header = p.header;
+      p.errors.push(kept);
+    });
   }
 
-  private checkHeader(spec: ImportSpec, cells: unknown[]): string[] {
+  private checkHeader(spec: ImportSpec, cells: unknown[]): MatchedHeader {
     const invalid = cells.find((c) => c instanceof InvalidText);
     if (invalid) {
       throw new ImportFileError(
@@ -333,19 +397,16 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       const column = `column ${unstorable + 1}`;
       throw new ImportFileError('invalid_header', unstorableTextMessage(`header ${column}`, unstorableText(header[unstorable]!)!));
     }
-    const known = new Set(spec.columns.map((c) => c.name));
-    const unknown = header.filter((h) => h && !known.has(h));
-    const missing = spec.columns.filter((c) => c.required && !header.includes(c.name)).map((c) => c.name);
-    const duplicate = header.filter((h, i) => h && header.indexOf(h) !== i);
-    const problems = [
-      unknown.length && `unknown columns: ${unknown.join(', ')}`,
-      missing.length && `missing columns: ${missing.join(', ')}`,
-      duplicate.length && `repeated columns: ${duplicate.join(', ')}`,
-    ].filter(Boolean);
-    if (problems.length) {
-      throw new ImportFileError('invalid_header', `${problems.join('; ')} (expected: ${spec.columns.map((c) => c.name).join(', ')})`);
+    const matched = matchHeader(spec, header);
+    if (Array.isArray(matched)) {
+      const expected = spec.columns.map((c) => `${c.title.zh}（${c.name}）`).join('、');
+      throw new ImportFileError(
+        'invalid_header',
+        `表头有误：${matched.map((m) => m.zh).join('；')}（应有的列：${expected}） / ` +
+          `${matched.map((m) => m.en).join('; ')} (expected: ${spec.columns.map((c) => c.name).join(', ')})`,
+      );
     }
-    return header;
+    return matched;
   }
 
   private async saveProgress(institution: string, id: string, p: Progress, status: string): Promise<void> {
@@ -357,9 +418,38 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
   }
 }
 
-/** A row error as stored: with the bad cell's value (its first {@link SHOWN_VALUE_CHARS} characters), for the error report. */
-export type StoredRowError = RowError & { value?: string };
+/**
+ * A row error as stored: with the bad cell's value (its first {@link SHOWN_VALUE_CHARS} characters), and on a row's
+ * first error the row's cells as written, for the error report.
+ */
+export type StoredRowError = RowError & {
+  value?: string;
+  cells?: Array<string | number | boolean | null>;
+  /** On the import's first stored error only: the file's header row as written, for the rejected rows' report. */
+  header?: string[];
+};
 const SHOWN_VALUE_CHARS = 200;
+/** Characters of a rejected row's cell kept for the error report (the 1,000 rows kept stay small). */
+const KEPT_CELL_CHARS = 2000;
+
+/** A cell of a rejected row as the error report writes it back: text, number or yes/no; a date as YYYY-MM-DD. */
+function keptCell(c: unknown): string | number | boolean | null {
+  if (c === null || c === undefined || c instanceof InvalidText) return null;
+  if (typeof c === 'number' || typeof c === 'boolean') return c;
+  if (c instanceof Date) return c.toISOString().slice(0, 10);
+  return textOfCell(c).slice(0, KEPT_CELL_CHARS);
+}
+
+/** The text of a cell: text as it is, rich text joined, a formula's result. */
+function textOfCell(c: unknown): string {
+  if (typeof c === 'string') return c;
+  if (c !== null && typeof c === 'object') {
+    if ('richText' in c) return textOfRich(c);
+    if ('result' in c) return textOfCell((c as { result: unknown }).result);
+    if ('text' in c) return textOfCell((c as { text: unknown }).text);
+  }
+  return c === null || c === undefined ? '' : String(c as string | number | boolean);
+}
 
 function shownValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
@@ -377,7 +467,17 @@ function withWritten(message: string, p: Progress): string {
 /** A row error for each cell whose bytes are not valid text in the file's encoding. */
 function invalidText(header: string[], cells: unknown[], row: number): RowError[] {
   return cells.flatMap((c, i) =>
-    c instanceof InvalidText ? [{ row, column: header[i] || `column ${i + 1}`, message: `the text is not valid ${c.encoding}` }] : [],
+    c instanceof InvalidText
+      ? [
+          {
+            row,
+            column: header[i] || `column ${i + 1}`,
+            title: header[i] || `column ${i + 1}`,
+            message: `the text is not valid ${c.encoding}`,
+            message_zh: rowMessageZh(row, header[i] || `第 ${i + 1} 列`, `文字不是有效的 ${c.encoding} 编码`),
+          },
+        ]
+      : [],
   );
 }
 
@@ -390,6 +490,8 @@ function tooLong(header: string[], cells: unknown[], row: number, max: number): 
           {
             row,
             column: header[i] || `column ${i + 1}`,
+            title: header[i] || `column ${i + 1}`,
+            message_zh: rowMessageZh(row, header[i] || `第 ${i + 1} 列`, `单元格有 ${text.length} 个字符，超过 ${max}`),
             message: `单元格有 ${text.length} 个字符，超过 ${max}（IMPORT_MAX_CELL_CHARS） / the cell has ${text.length} characters, more than ${max} (IMPORT_MAX_CELL_CHARS)`,
           },
         ]
