@@ -22,6 +22,19 @@ export function titleKey(text: string): string {
 /** Every title a column is known by: its field name, its Chinese title in Simplified and in Traditional. */
 export const titlesOf = (c: ImportColumn): string[] => [c.name, c.title.zh, c.title.zhHant ?? c.title.zh];
 
+/** Why a spec's titles cannot be read back (two columns known by one title), or null: checked as the service starts. */
+export function titleClash(spec: ImportSpec): string | null {
+  const seen = new Map<string, string>();
+  for (const c of spec.columns) {
+    for (const t of new Set(titlesOf(c).map(titleKey))) {
+      const other = seen.get(t);
+      if (other && other !== c.name) return `import ${spec.entity}: columns ${other} and ${c.name} are both titled "${t}"`;
+      seen.set(t, c.name);
+    }
+  }
+  return null;
+}
+
 /** The header read: per position, the field (null for an empty or skipped column) and the title as the file writes it. */
 export interface MatchedHeader {
   fields: Array<string | null>;

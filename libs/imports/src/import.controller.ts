@@ -11,7 +11,7 @@ import { ImportPageQuery, ImportView } from './import.dto';
 import { ImportFileError, ImportService } from './import.service';
 import { SheetFormat, UnreadableFileError } from './row-reader';
 import { csvOf, SheetValue, XLSX_TYPE, xlsxOf } from './sheet-writer';
-import { REASON_TITLE } from './import-header';
+import { REASON_TITLE, titleClash } from './import-header';
 import { TEMPLATE_LANGS, templateLangOf, templateRows, templateXlsx } from './import-template';
 import type { StoredRowError } from './import.service';
 import { csvEncodingNamed } from './text-encoding';
@@ -93,6 +93,10 @@ export class ImportController {
     @Inject(IMPORT_SPECS) specs: ImportSpec[],
     private readonly imports: ImportService,
   ) {
+    for (const s of specs) {
+      const clash = titleClash(s);
+      if (clash) throw new Error(clash);
+    }
     this.specs = new Map(specs.map((s) => [s.entity, s]));
   }
 
