@@ -437,7 +437,11 @@ function keptCell(c: unknown): string | number | boolean | null {
   if (c === null || c === undefined || c instanceof InvalidText) return null;
   if (typeof c === 'number' || typeof c === 'boolean') return c;
   if (c instanceof Date) return c.toISOString().slice(0, 10);
-  return textOfCell(c).slice(0, KEPT_CELL_CHARS);
+  // PostgreSQL's jsonb holds neither NUL nor a lone surrogate: the report shows them gone (the row's error says why).
+  return textOfCell(c)
+    .slice(0, KEPT_CELL_CHARS)
+    .replace(/\u0000/g, '')
+    .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
 
 /** The text of a cell: text as it is, rich text joined, a formula's result. */

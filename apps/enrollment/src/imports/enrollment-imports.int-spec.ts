@@ -43,9 +43,28 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'completed', rows: { done: 4, created: 2, updated: 0, unchanged: 0, failed: 2 } });
     expect(first.body.errors).toEqual([
-      { row: 4, column: 'level', message: expect.stringContaining('level') },
-      { row: 5, column: 'category', message: expect.any(String) },
-      { row: 5, column: 'sectors', message: expect.any(String) },
+      {
+        row: 4,
+        column: 'level',
+        title: 'level',
+        message: expect.stringContaining('level'),
+        message_zh:
+          '第 4 行「level」：「doctorate」不是可选的值；可填：中职（secondary）、高职（higher_vocational）、本科（undergraduate）',
+      },
+      {
+        row: 5,
+        column: 'category',
+        title: 'category',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「category」：/),
+      },
+      {
+        row: 5,
+        column: 'sectors',
+        title: 'sectors',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「sectors」：「space」/),
+      },
     ]);
     const outbox = await count('outbox');
     const again = await upload('programs', csv);
@@ -131,7 +150,15 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
       const res = await upload('programs', mixed, 'text/csv', '?encoding=utf-8');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'completed', rows: { done: 1503, created: 1502, failed: 1 } });
-      expect(res.body.errors).toEqual([{ row: 1503, column: 'name', message: 'the text is not valid UTF-8' }]);
+      expect(res.body.errors).toEqual([
+        {
+          row: 1503,
+          column: 'name',
+          title: 'name',
+          message: 'the text is not valid UTF-8',
+          message_zh: '第 1503 行「name」：文字不是有效的 UTF-8 编码',
+        },
+      ]);
       expect((await stack.enrollment.get('/programs/MXC1')).status).toBe(404);
       expect((await stack.enrollment.get('/programs/MXA1')).body.name).toBe('应用化工技术');
       expect((await stack.enrollment.get('/programs/MXD1')).body.name).toBe('绿色能源');
@@ -148,7 +175,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
       const res = await upload('programs', iconv.encode(text.join('\r\n'), 'gb18030'), 'text/csv', '?encoding=UTF-8');
       expect(res.body).toMatchObject({
         rows: { created: 1, failed: 1 },
-        errors: [{ row: 3, column: 'name', message: 'the text is not valid UTF-8' }],
+        errors: [{ row: 3, column: 'name', title: 'name', message: 'the text is not valid UTF-8', message_zh: expect.any(String) }],
       });
       expect((await stack.enrollment.get('/programs/DCB1')).status).toBe(404);
       // Its header not valid in the encoding given: the encoding is wrong, the file refused.
@@ -164,7 +191,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('programs', 'code,name,colour\r\nA,B,red\r\n');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_header', errors: [{ field: 'file' }] });
-    expect(res.body.message).toMatch(/unknown columns: colour.*missing columns: category, level, sectors, status/);
+    expect(res.body.message).toMatch(/unknown column "colour".*missing columns: category, level, sectors, status/);
     expect(await count('programs')).toBe(before);
     expect((await upload('nonsense', 'a\r\n')).status).toBe(404);
   });
@@ -179,9 +206,21 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
     expect(res.body.errors).toEqual([
-      { row: 3, column: 'cohortYear', message: expect.stringMatching(/integer/) },
+      {
+        row: 3,
+        column: 'cohortYear',
+        title: 'cohortYear',
+        message: expect.stringMatching(/integer/),
+        message_zh: '第 3 行「cohortYear」：「abc」不是整数',
+      },
       // A value under the unnamed column is not dropped silently.
-      { row: 4, column: 'column 6', message: 'a value under a column with no name' },
+      {
+        row: 4,
+        column: 'column 6',
+        title: 'column 6',
+        message: 'a value under a column with no name',
+        message_zh: '第 4 行「第 6 列」：该列没有标题，却填有值',
+      },
     ]);
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
@@ -194,8 +233,14 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
     expect(res.body.errors).toEqual([
-      { row: 3, column: 'name', message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/) },
-      { row: 4, column: 'sectors', message: expect.stringContaining('NUL') },
+      {
+        row: 3,
+        column: 'name',
+        title: 'name',
+        message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/),
+        message_zh: expect.stringMatching(/^第 3 行「name」：name 含有空字符/),
+      },
+      { row: 4, column: 'sectors', title: 'sectors', message: expect.stringContaining('NUL'), message_zh: expect.any(String) },
     ]);
     expect((await stack.enrollment.get('/programs/NUL1')).status).toBe(200);
     expect((await stack.enrollment.get('/programs/NUL2')).status).toBe(404);
@@ -337,7 +382,9 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('programs', csv, 'text/csv', `?importId=${importId}`);
     expect(res.body).toMatchObject({ status: 'completed', rows: { created: 3, failed: 1 } });
     // The JSON view is as before: no values.
-    expect(res.body.errors).toEqual([{ row: 3, column: 'category', message: expect.any(String) }]);
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'category', title: 'category', message: expect.any(String), message_zh: expect.any(String) },
+    ]);
     expect((await stack.enrollment.get('/programs/FX1')).body.name).toBe(evil);
     expect((await stack.enrollment.get('/programs/FX3')).body.name).toBe(evil);
     // Not formula-like after its apostrophe: kept whole.
@@ -349,7 +396,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const lines = Buffer.from(await report.arrayBuffer())
       .toString('utf8')
       .split('\r\n');
-    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code');
+    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code,message_zh');
     expect(lines[1]).toMatch(/^3,category,'=1\+2,/);
     const xlsx = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=xlsx`, {
       headers: { authorization: `Bearer ${stack.writerKey}` },
