@@ -97,6 +97,12 @@ function instructions(spec: ImportSpec, lang: TemplateLang): SheetValue[][] {
   ];
 }
 
+/**
+ * Data rows a drop-down list covers. Excel takes a whole column at no cost, but exceljs (and tools built on it) expands a
+ * validated range cell by cell when it loads a workbook: a million rows took a minute to open.
+ */
+export const LIST_ROWS = 10_000;
+
 /** Letters of a 1-based column number (1 → A, 27 → AA). */
 export function columnLetters(n: number): string {
   let s = '';
@@ -134,7 +140,7 @@ export function templateXlsx(spec: ImportSpec, lang: TemplateLang): Promise<Buff
         const source = columnLetters(k + 1);
         const count = Object.keys(c.labels!).length;
         return {
-          range: `${letter}2:${letter}1048576`,
+          range: `${letter}2:${letter}${LIST_ROWS + 1}`,
           source: `'${optionsName}'!$${source}$2:$${source}$${count + 1}`,
           strict: c.type !== 'list',
         };
