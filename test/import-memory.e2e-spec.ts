@@ -62,7 +62,13 @@ describe('a large CSV import keeps the service memory bounded', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: bigRows + 100, created: 100, failed: bigRows } });
     // 32,770 characters: past a cell's limit (IMPORT_MAX_CELL_CHARS, Excel's 32,767) before the API's 200.
-    expect(res.body.errors[0]).toEqual({ row: 2, column: 'name', message: expect.stringContaining('IMPORT_MAX_CELL_CHARS') });
+    expect(res.body.errors[0]).toEqual({
+      row: 2,
+      column: 'name',
+      title: 'name',
+      message: expect.stringContaining('IMPORT_MAX_CELL_CHARS'),
+      message_zh: '第 2 行「name」：单元格有 32770 个字符，超过 32767',
+    });
     expect((await stack.enrollment.get('/programs/G99')).body.name).toBe('石油化工技术99');
     // Streamed: the peak grew by a part of the file (garbage not yet collected: about 40 MiB seen), not by the file.
     expect(peakRss(pid) - before).toBeLessThan(size / 3);

@@ -124,8 +124,20 @@ describe('files as Excel and WPS save them', () => {
     const file = await workbook([
       ['说明', [['说明 / Notes'], ['1', '填写第二个工作表']]],
       ['选项', [['专业代码', '专业名称', '层次', '面向产业']], true],
-      ['专业', [['专业代码', '专业名称', '层次', '面向产业'], ['460103', '石油化工技术', '高职', '化工材料']]],
-      ['其他', [['code', 'name', 'level', 'sectors'], ['X', 'Y', 'secondary', 'mining']]],
+      [
+        '专业',
+        [
+          ['专业代码', '专业名称', '层次', '面向产业'],
+          ['460103', '石油化工技术', '高职', '化工材料'],
+        ],
+      ],
+      [
+        '其他',
+        [
+          ['code', 'name', 'level', 'sectors'],
+          ['X', 'Y', 'secondary', 'mining'],
+        ],
+      ],
     ]);
     const choice = { isHeader: (cells: unknown[]) => isHeaderOf(spec, cells) };
     expect(await collect(readRows(Readable.from([file]), 'xlsx', undefined, undefined, choice))).toEqual([

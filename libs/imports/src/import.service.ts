@@ -271,7 +271,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
                 const column = spec.columns.find((c) => c.name === e.field);
                 // The value as the clerk wrote it (高级), not as it was read (a code, or the text unchanged).
                 const written = i >= 0 ? texts[i] : undefined;
-                const check = written === undefined || written === null ? e : { ...e, value: textOfCell(written) };
+                const check = written === undefined || written === null ? e : Object.assign({}, e, { value: textOfCell(written) });
                 return {
                   row: rowNumber,
                   column: e.field,
@@ -371,7 +371,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     p.failed++;
     errors.forEach((e, i) => {
       if (p.errors.length >= MAX_ERRORS_KEPT) return;
-      const kept: StoredRowError = i === 0 && cells ? { ...e, cells: cells.map(keptCell) } : e;
+      const kept: StoredRowError = i === 0 && cells ? Object.assign({}, e, { cells: cells.map(keptCell) }) : e;
       if (p.errors.length === 0 && p.header) kept.header = p.header;
       p.errors.push(kept);
     });

@@ -73,10 +73,14 @@ export async function workbookOf(sheets: Sheet[]): Promise<Buffer> {
   for (const s of sheets) {
     const problem = sheetNameProblem(s.name);
     if (problem) throw new Error(problem);
-    const sheet = wb.addWorksheet(s.name, {
-      ...(s.frozenRows ? { views: [{ state: 'frozen', ySplit: s.frozenRows }] } : {}),
-      ...(s.hidden ? { state: 'hidden' } : {}),
-    });
+    const sheet = wb.addWorksheet(
+      s.name,
+      Object.assign(
+        {},
+        s.frozenRows ? { views: [{ state: 'frozen', ySplit: s.frozenRows }] } : {},
+        s.hidden ? { state: 'hidden' } : {},
+      ) as Partial<ExcelJS.AddWorksheetOptions>,
+    );
     s.rows.forEach((r, i) => {
       const row = sheet.addRow(r.map((c) => (c === null || c === undefined ? null : spreadsheetCell(isFormatted(c) ? c.value : c))));
       r.forEach((c, j) => {
