@@ -1,5 +1,14 @@
 import { Controller, Get, Headers, HttpCode, Inject, NotFoundException, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type {} from '@fastify/multipart'; // adds req.file() / req.isMultipart() to the request type
 import { PassThrough, Readable } from 'node:stream';
@@ -108,7 +117,8 @@ export class ImportController {
       'Send the file as the body (Content-Type text/csv or the XLSX type) or as multipart/form-data field "file". ' +
       'Columns are the API fields. Valid rows are written in chunks of 1,000, each in its own transaction (an import never holds ' +
       'locks that stall other writes); bad rows are listed with row number, column and reason. ' +
-      'Re-importing the same file changes nothing.',
+      'Re-importing the same file changes nothing. A file over IMPORT_JOB_BYTES (16 MiB by default) is answered 202 once it is ' +
+      'in, with the import running (`status: running`): follow it with GET /imports/{importId} (rows read, written, rejected).',
   })
   @ApiConsumes('text/csv', XLSX_TYPE, 'multipart/form-data')
   @ApiQuery({ name: 'format', required: false, enum: ['csv', 'xlsx'] })
@@ -135,6 +145,7 @@ export class ImportController {
     description: 'A UUID chosen by the client, to follow progress with GET /imports/{importId} while the upload runs',
   })
   @ApiOkResponse({ type: ImportView })
+  @ApiAcceptedResponse({ type: ImportView, description: 'A file over IMPORT_JOB_BYTES: in, and running as a job' })
   async import(
     @CurrentPrincipal() p: Principal,
     @Param('entity') entity: string,
@@ -144,7 +155,8 @@ export class ImportController {
     @Query('sheet') sheet: string | undefined,
     @Headers('traceparent') traceparent: string | undefined,
     @Req() req: FastifyRequest,
-  ): Promise<ImportView> {
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const spec = this.spec(entity);
     if (importId !== undefined && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(importId)) {
       throw validationFailed([{ field: 'importId', message: 'importId must be a UUID' }]);
@@ -154,6 +166,8 @@ export class ImportController {
     }
     let stream: Readable;
     let filename: string | undefined;
+    // The file's size, where the body is the file and says it; a multipart file's is known once it is in.
+    let declaredBytes: number | undefined;
     if (req.isMultipart()) {
       const file = await req.file().catch((e: unknown) => {
         // Our limits (413) as they are; a body that is not multipart as it says (busboy's plain errors) is the client's.
@@ -165,13 +179,15 @@ export class ImportController {
       filename = file.filename;
     } else if (req.body instanceof Readable) {
       stream = req.body;
+      const length = Number(req.headers['content-length']);
+      if (Number.isSafeInteger(length) && length >= 0) declaredBytes = length;
     } else {
       throw new ImportFileError(
         'missing_file',
         'send the file as the body with Content-Type text/csv or the XLSX type, or as multipart/form-data',
       );
     }
-    return this.imports.run(
+    const { view, job } = await this.imports.run(
       { institution: p.institution, actor: p.keyId, traceparent },
       spec,
       stream,
@@ -179,7 +195,10 @@ export class ImportController {
       encoding,
       importId,
       sheet,
+      declaredBytes,
     );
+    // Sent here: @HttpCode would set every answer's status, a job's 202 too.
+    void reply.status(job ? 202 : 200).send(view);
   }
 
   @Get(':entity/template')

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  BeforeApplicationShutdown,
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  Optional,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { hostname } from 'node:os';
 import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
@@ -20,8 +30,11 @@ import {
   FileEncodingError,
   LegacyWorkbookError,
   readRows,
+  isAlive,
   removeLeftTemporaryFolders,
   SheetFormat,
+  spool,
+  Spooled,
   UnreadableFileError,
 } from './row-reader';
 import { InvalidText } from './text-encoding';
@@ -55,12 +68,16 @@ interface Progress {
  * is a no-op). Progress is saved per chunk, for `GET /imports/{id}` while it runs.
  */
 @Injectable()
-export class ImportService implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ImportService implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Import');
   readonly limits: ImportLimits;
-  /** This process, as the owner of the imports it runs. */
-  private readonly instance = randomUUID();
+  /** This process, as the owner of the imports it runs: its host and process id, to know its own after a restart. */
+  private readonly instance = `${hostname()}:${process.pid}:${randomUUID()}`;
   private sweeper?: NodeJS.Timeout;
+  /** Set as the service shuts down: running imports stop at their next row and are marked failed. */
+  private stopping = false;
+  /** The imports running as jobs (answered 202), each settling when it ends. */
+  private readonly jobs = new Set<Promise<void>>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -76,6 +93,12 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     this.sweeper.unref();
   }
 
+  /** Before the database closes: the running imports stop between rows, and are marked failed (interrupted). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    await Promise.all([...this.jobs]);
+  }
+
   onApplicationShutdown(): void {
     clearInterval(this.sweeper);
   }
@@ -86,12 +109,24 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
    */
   async failInterrupted(staleAfterMs = IMPORT_STALE_AFTER_MS): Promise<number> {
     try {
+      // Also, at once, those of an earlier process of this host that is gone (a restarted container keeps its host name,
+      // and often its pid: the same pid with another instance id is an earlier process too).
+      const [host, pid] = this.instance.split(':') as [string, string];
+      const gone = (owner: string) => {
+        const [h, p] = owner.split(':');
+        return h === host && owner !== this.instance && (p === pid || !isAlive(Number(p)));
+      };
+      const mine = await this.dataSource.query<Array<{ owner: string }>>(
+        `SELECT DISTINCT owner FROM import_jobs WHERE status = 'running' AND owner LIKE $1`,
+        [`${host}:%`],
+      );
+      const earlier = mine.map((r) => r.owner).filter(gone);
       // An UPDATE … RETURNING answers [rows, count] through TypeORM's query().
       const [rows] = await this.dataSource.query<[Array<{ institution: string; id: string; owner: string | null }>, number]>(
         `UPDATE import_jobs SET status = 'failed', message = $1, finished_at = now()
-         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $2)
+         WHERE status = 'running' AND (heartbeat_at < now() - make_interval(secs => $2) OR owner = ANY($3::text[]))
          RETURNING institution, id, owner`,
-        [INTERRUPTED_MESSAGE, staleAfterMs / 1000],
+        [INTERRUPTED_MESSAGE, staleAfterMs / 1000, earlier],
       );
       for (const r of rows)
         this.logger.warn(`import ${r.id} of ${r.institution} (instance ${r.owner ?? '?'}) was interrupted; marked failed`);
@@ -111,7 +146,8 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
     encoding?: string,
     importId?: string,
     sheet?: string,
-  ): Promise<ImportView> {
+    declaredBytes?: number,
+  ): Promise<{ view: ImportView; job: boolean }> {
     const id = importId ?? randomUUID();
     // A failed import may run again under its id (a client retrying after fixing the file: rows it wrote before it
     // failed are unchanged by the re-import). Any other import keeps its id; one statement decides, so two requests with the same id cannot both start. Ids are the
@@ -140,6 +176,51 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
           .catch((e: unknown) => this.logger.warn(`import ${id}: heartbeat not saved: ${(e as Error).message}`)),
       IMPORT_HEARTBEAT_MS,
     );
+    const jobBytes = this.limits.jobBytes;
+    if (jobBytes === 0 || (declaredBytes !== undefined && declaredBytes <= jobBytes)) {
+      try {
+        return { view: await this.process(ctx, spec, id, p, input, format, encoding, sheet), job: false };
+      } finally {
+        clearInterval(heartbeat);
+      }
+    }
+    // Of unknown size or over the threshold: the upload is on disk before it is answered; over it, it runs as a job.
+    let upload: Spooled;
+    try {
+      upload = await spool(input);
+    } catch (e) {
+      clearInterval(heartbeat);
+      return this.failed(ctx, id, p, e);
+    }
+    const run = this.process(ctx, spec, id, p, upload.open(), format, encoding, sheet).finally(() => {
+      clearInterval(heartbeat);
+      return upload.remove();
+    });
+    if (upload.bytes <= jobBytes) return { view: await run, job: false };
+    // Its outcome is the job's record (GET /imports/{id}); a shutdown waits for it to stop (beforeApplicationShutdown).
+    const job = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.jobs.add(job);
+    void job.finally(() => this.jobs.delete(job));
+    return { view: (await this.find(ctx.institution, id))!, job: true };
+  }
+
+  /**
+   * Reads the rows and writes the valid ones, saving progress per chunk; records the outcome. A failure is recorded
+   * and thrown, as the client's ImportFileError where it is the file's.
+   */
+  private async process(
+    ctx: WriteContext,
+    spec: ImportSpec,
+    id: string,
+    p: Progress,
+    input: Readable,
+    format: SheetFormat,
+    encoding: string | undefined,
+    sheet: string | undefined,
+  ): Promise<ImportView> {
     try {
       // No transaction around the file: each chunk is written in its own (spec.write, as a batch of the API is), so an
       // import holds its rows' locks (and those of the parents they share, e.g. an alliance) for one chunk, never for the
@@ -156,6 +237,7 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         let chunk: Array<{ row: number; item: object; cells: unknown[] }> = [];
         const flush = async () => {
           if (chunk.length === 0) return;
+          if (this.stopping) throw new ImportInterruptedError();
           const results = await spec.write(
             ctx,
             chunk.map((c) => c.item),
@@ -187,6 +269,8 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         const limits = this.limits;
         const rows = readRows(input, format, encoding, limits, { sheet, isHeader: (cells) => isHeaderOf(spec, cells) });
         for await (const cells of rows) {
+          // Stopping (a shutdown): between rows, so a chunk is written whole or not at all.
+          if (this.stopping) throw new ImportInterruptedError();
           rowNumber++;
           if (!header) {
             header = this.checkHeader(spec, cells);
@@ -292,9 +376,23 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
         await flush();
       })();
     } catch (e) {
+      return this.failed(ctx, id, p, e);
+    }
+    // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
+    await this.saveProgress(ctx.institution, id, p, 'completed');
+    return (await this.find(ctx.institution, id))!;
+  }
+
+  /** Records the import failed, saying what of it was written, and throws what the client is answered. */
+  private async failed(ctx: WriteContext, id: string, p: Progress, e: unknown): Promise<never> {
+    {
       // The client's files (unreadable, over a limit, too large a body) fail their import without an error-level stack.
       const known =
-        e instanceof ImportFileError || e instanceof UnreadableFileError || e instanceof FileLimitError || e instanceof BodyTooLargeError;
+        e instanceof ImportFileError ||
+        e instanceof UnreadableFileError ||
+        e instanceof FileLimitError ||
+        e instanceof BodyTooLargeError ||
+        e instanceof ImportInterruptedError;
       const message = withWritten(known ? e.message : '导入失败 / import failed', p);
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(
@@ -307,13 +405,9 @@ export class ImportService implements OnApplicationBootstrap, OnApplicationShutd
       if (e instanceof UnreadableFileError) throw new ImportFileError('invalid_file', message);
       if (e instanceof FileLimitError) throw new ImportFileError(e.code, message);
       if (e instanceof ImportFileError) throw new ImportFileError(e.code, message, e.field === 'encoding' ? 'encoding' : 'file');
+      if (e instanceof ImportInterruptedError) throw new ServiceUnavailableException({ error: 'shutting_down', message });
       throw e;
-    } finally {
-      clearInterval(heartbeat);
     }
-    // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
-    await this.saveProgress(ctx.institution, id, p, 'completed');
-    return (await this.find(ctx.institution, id))!;
   }
 
   async find(institution: string, id: string): Promise<ImportView | undefined> {
@@ -438,8 +532,7 @@ function keptCell(c: unknown): string | number | boolean | null {
   if (typeof c === 'number' || typeof c === 'boolean') return c;
   if (c instanceof Date) return c.toISOString().slice(0, 10);
   // PostgreSQL's jsonb holds neither NUL nor a lone surrogate: the report shows them gone (the row's error says why).
-  return textOfCell(c)
-    .slice(0, KEPT_CELL_CHARS)
+  return detached(textOfCell(c).slice(0, KEPT_CELL_CHARS))
     .replace(/\u0000/g, '')
     .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 }
@@ -458,7 +551,15 @@ function textOfCell(c: unknown): string {
 function shownValue(v: unknown): string | undefined {
   if (v === null || v === undefined) return undefined;
   const text = Array.isArray(v) ? v.join(';') : typeof v === 'object' ? undefined : String(v);
-  return text === undefined || text === '' ? undefined : text.slice(0, SHOWN_VALUE_CHARS);
+  return text === undefined || text === '' ? undefined : detached(text.slice(0, SHOWN_VALUE_CHARS));
+}
+
+/**
+ * A copy of `text` of its own. V8 keeps the whole of a string a slice was taken from: the first 2,000 characters of
+ * each of 1,000 rejected 32,767-character cells held 65 MB of cells alive for the whole import.
+ */
+function detached(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /** The message of a failed import, saying what of it was written before it failed (chunks commit one by one). */
@@ -514,6 +615,13 @@ function unstorableIn(value: unknown): ReturnType<typeof unstorableText> {
   if (typeof value === 'string') return unstorableText(value);
   if (Array.isArray(value)) for (const v of value) if (typeof v === 'string' && unstorableText(v)) return unstorableText(v);
   return undefined;
+}
+
+/** The service stopped while the import ran (a shutdown): it is marked failed, its chunks before kept. */
+export class ImportInterruptedError extends Error {
+  constructor() {
+    super(INTERRUPTED_MESSAGE);
+  }
 }
 
 /** The file as a whole cannot be imported (400): bad header, unreadable, empty, or not in an encoding it can be read in. */

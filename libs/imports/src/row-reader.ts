@@ -182,6 +182,42 @@ async function* throughFile(
   }
 }
 
+/** An upload written whole to a temporary file. */
+export interface Spooled {
+  bytes: number;
+  /** The file's bytes, as a stream. */
+  open(): Readable;
+  /** Removes the file (done however the import ends). */
+  remove(): Promise<void>;
+}
+
+/**
+ * The upload written to a temporary file (disk, not memory), to answer once it is in and import it from there (a job,
+ * for a large file). An upload cut short or over its limit fails here, before any row is read.
+ */
+export async function spool(input: Readable): Promise<Spooled> {
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-upload-${process.pid}-`));
+  const path = join(dir, 'upload');
+  const remove = () => rm(dir, { recursive: true, force: true });
+  let bytes = 0;
+  try {
+    await pipeline(
+      input,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { bytes, open: () => createReadStream(path), remove };
+}
+
 /**
  * Removes the temporary folders of uploads left by processes that are gone (killed mid-import: no `finally` ran).
  * Folders of live processes (other services on this host) are theirs, and kept.
@@ -189,7 +225,7 @@ async function* throughFile(
 export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(dir)) {
-    const m = /^chanjiao-(?:csv|xlsx)-(\d+)-/.exec(name);
+    const m = /^chanjiao-(?:csv|xlsx|upload)-(\d+)-/.exec(name);
     if (!m || isAlive(Number(m[1]))) continue;
     await rm(join(dir, name), { recursive: true, force: true });
     removed.push(name);
@@ -197,7 +233,8 @@ export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string
   return removed;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is alive (another user's counts). */
+export function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
