@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
@@ -326,6 +328,36 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     });
     expect((await stack.enrollment.get(`/imports/${live}`)).body).toMatchObject({ status: 'running', finishedAt: null });
     await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [live]);
+  });
+
+  it('at start, marks failed at once the imports of an earlier process of this host (restarted), not of its live neighbours', async () => {
+    // Heartbeats fresh, as just after a crash: an earlier process of this host (a dead pid, or this pid with another
+    // instance id, as a restarted container's pid 1) is gone; a live process of this host is not.
+    const host = hostname();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const [crashed, samePid, neighbour] = [randomUUID(), randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO import_jobs (institution, id, entity, format, status, owner, heartbeat_at) VALUES
+         ($1, $2, 'programs', 'csv', 'running', $5, now()),
+         ($1, $3, 'programs', 'csv', 'running', $6, now()),
+         ($1, $4, 'programs', 'csv', 'running', $7, now())`,
+      [
+        stack.institution,
+        crashed,
+        samePid,
+        neighbour,
+        `${host}:${dead}:${randomUUID()}`,
+        `${host}:${process.pid}:${randomUUID()}`,
+        `${host}:${process.ppid}:${randomUUID()}`,
+      ],
+    );
+    await stack.stop('enrollment');
+    await stack.start('enrollment');
+    for (const id of [crashed, samePid]) {
+      await expectEventually(async () => expect((await stack.enrollment.get(`/imports/${id}`)).body.status).toBe('failed'));
+    }
+    expect((await stack.enrollment.get(`/imports/${neighbour}`)).body.status).toBe('running');
+    await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [neighbour]);
   });
 
   it('GET /imports pages newest first with limit and cursor; a bad limit or cursor is a 400 naming it', async () => {
