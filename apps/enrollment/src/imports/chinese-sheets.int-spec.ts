@@ -245,4 +245,15 @@ describe('spreadsheets as college offices keep them (real PostgreSQL)', () => {
     });
     expect(badLayout.status).toBe(400);
   });
+
+  it('documents sheet, lang, layout and the 202 of a job in OpenAPI', async () => {
+    const openapi = (await (await fetch(`${stack.urls.enrollment}/docs/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }>; responses: Record<string, unknown> }>>;
+    };
+    const names = (path: string, method: string) => openapi.paths[path]![method]!.parameters!.map((q) => q.name);
+    expect(names('/imports/{entity}', 'post')).toEqual(expect.arrayContaining(['sheet', 'encoding', 'importId']));
+    expect(Object.keys(openapi.paths['/imports/{entity}']!.post!.responses)).toEqual(expect.arrayContaining(['200', '202']));
+    expect(names('/imports/{entity}/template', 'get')).toEqual(expect.arrayContaining(['format', 'lang']));
+    expect(names('/imports/{importId}/errors', 'get')).toEqual(expect.arrayContaining(['format', 'layout']));
+  });
 });
