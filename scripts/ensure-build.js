@@ -14,7 +14,7 @@ function newest(dir) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, entry.name);
     if (entry.isDirectory()) t = Math.max(t, newest(p));
-    else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) t = Math.max(t, statSync(p).mtimeMs);
+    else if (/\.(ts|json|css|html)$/.test(entry.name)) t = Math.max(t, statSync(p).mtimeMs);
   }
   return t;
 }

@@ -27,6 +27,8 @@ import { ReportController } from './reports/report.controller';
 import { PlacementReportController } from './reports/placement-report.controller';
 import { PlacementReportService } from './reports/placement-report.service';
 import { QualityReportController } from './reports/quality-report.controller';
+import { DashboardAssets } from './dashboard/dashboard.assets';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { QualityReportService } from './reports/quality-report.service';
 
 @Module({})
@@ -56,11 +58,13 @@ export class ReportingAppModule {
         QualityReportController,
         ExplainController,
         RebuildController,
+        DashboardController,
       ],
       providers: [
         { provide: ConsumerState, useValue: consumer },
         { provide: ProjectionRegistry, useValue: new ProjectionRegistry({ localRegionPrefix: env.LOCAL_REGION_PREFIX }) },
         ReportCache,
+        { provide: DashboardAssets, useValue: new DashboardAssets() },
         ReportReader,
         ReportStream,
         ProjectionUnitOfWork,

@@ -1,61 +1,42 @@
-import {
-  ACTIVITY_KINDS,
-  ALLIANCE_MEMBER_KINDS,
-  ALLIANCE_ROLES,
-  ALLIANCE_SCOPES,
-  type ActivityKind,
-  type AllianceMemberKind,
-  type AllianceRole,
-  type AllianceScope,
-  CONTRIBUTION_KINDS,
-  type ContributionKind,
-} from './events/alliance.events';
-import {
-  DESTINATION_CATEGORIES,
-  DESTINATION_DETAILS,
-  type DestinationCategory,
-  type DestinationDetail,
-  INTERNSHIP_KINDS,
-  type InternshipKind,
-} from './events/placement.events';
-import {
-  AGREEMENT_KINDS,
-  type AgreementKind,
-  COOPERATION_FORMS,
-  type CooperationForm,
-  IEI_LEVELS,
-  type IeiLevel,
-  INVESTMENT_SOURCES,
-  type InvestmentSource,
-  type Label,
-  type Labels,
-  PARTNER_KINDS,
-  type PartnerKind,
-  PATHWAYS,
-  type Pathway,
-  PROGRAM_LEVELS,
-  PROGRAM_STATUSES,
-  type ProgramLevel,
-  type ProgramStatus,
-  SECTOR_LABELS,
-  SECTORS,
-} from './reference';
-
-/*
- * The labels of every enum of the public contract (reference.ts, events/*), one table each, as college offices name
- * the values (the 教育部 graduate-destination and 职业教育 statistics terms where there is one). SECTOR_LABELS is in
- * reference.ts beside its enum.
+/**
+ * What users read for the enums of the contract: Chinese (Simplified) first, English beside (DESIGN.md §3), one table
+ * per enum (SECTOR_LABELS, with the sectors, is in reference.ts), used by imports, templates, error messages and the
+ * dashboard. Imports also read the Traditional form and the other names offices write. Type-only imports: the
+ * dashboard's browser bundle includes this file and must not pull in the event schemas.
  */
+import type {
+  AgreementKind,
+  CooperationForm,
+  IeiLevel,
+  InvestmentSource,
+  PartnerKind,
+  Pathway,
+  ProgramLevel,
+  ProgramStatus,
+} from './reference';
+import type { ActivityKind, AllianceMemberKind, AllianceRole, AllianceScope, ContributionKind } from './events/alliance.events';
+import type { DestinationCategory, DestinationDetail, InternshipKind } from './events/placement.events';
+
+export interface Label {
+  zh: string;
+  en: string;
+  /** The Traditional form, where it differs from `zh`. */
+  zhHant?: string;
+  /** Other names clerks write for it (Simplified or Traditional), accepted by imports, never shown. */
+  aliases?: readonly string[];
+}
+/** One table of labels per enum. */
+export type Labels<T extends string> = Readonly<Record<T, Label>>;
 
 export const PROGRAM_LEVEL_LABELS: Labels<ProgramLevel> = {
   secondary: { zh: '中职', zhHant: '中職', en: 'Secondary vocational', aliases: ['中专', '中專', '中等职业教育', '中等職業教育'] },
   higher_vocational: {
-    zh: '高职',
-    zhHant: '高職',
+    zh: '高职专科',
+    zhHant: '高職專科',
     en: 'Higher vocational',
-    aliases: ['高职专科', '高職專科', '专科', '專科', '大专', '大專'],
+    aliases: ['高职', '高職', '专科', '專科', '大专', '大專'],
   },
-  undergraduate: { zh: '本科', en: 'Undergraduate', aliases: ['职业本科', '職業本科'] },
+  undergraduate: { zh: '职业本科', zhHant: '職業本科', en: 'Vocational undergraduate', aliases: ['本科', 'Undergraduate'] },
 };
 
 export const PROGRAM_STATUS_LABELS: Labels<ProgramStatus> = {
@@ -99,12 +80,12 @@ export const IEI_LEVEL_LABELS: Labels<IeiLevel> = {
 export const AGREEMENT_KIND_LABELS: Labels<AgreementKind> = {
   school_enterprise: { zh: '校企合作', en: 'School–enterprise' },
   government_school: { zh: '政校合作', en: 'Government–school' },
-  university: { zh: '与高校合作', zhHant: '與高校合作', en: 'With a university', aliases: ['校校合作'] },
+  university: { zh: '校校合作（高校）', en: 'University', aliases: ['校校合作', '与高校合作', '與高校合作'] },
   secondary_vocational: {
-    zh: '中高职衔接',
-    zhHant: '中高職銜接',
-    en: 'With a secondary vocational school',
-    aliases: ['与中职学校合作', '與中職學校合作'],
+    zh: '中高职合作',
+    zhHant: '中高職合作',
+    en: 'Secondary vocational',
+    aliases: ['中高职衔接', '中高職銜接', '与中职学校合作', '與中職學校合作'],
   },
 };
 
@@ -141,7 +122,7 @@ export const ALLIANCE_ROLE_LABELS: Labels<AllianceRole> = {
   chair: { zh: '理事长单位', zhHant: '理事長單位', en: 'Chair', aliases: ['理事长', '理事長', '牵头单位', '牽頭單位'] },
   vice_chair: { zh: '副理事长单位', zhHant: '副理事長單位', en: 'Vice chair', aliases: ['副理事长', '副理事長'] },
   secretary_general: { zh: '秘书长单位', zhHant: '秘書長單位', en: 'Secretary general', aliases: ['秘书长', '秘書長'] },
-  council: { zh: '理事单位', zhHant: '理事單位', en: 'Council', aliases: ['理事'] },
+  council: { zh: '理事单位', zhHant: '理事單位', en: 'Council member', aliases: ['理事'] },
   member: { zh: '成员单位', zhHant: '成員單位', en: 'Member', aliases: ['成员', '成員', '会员单位', '會員單位'] },
 };
 
@@ -177,11 +158,11 @@ export const INTERNSHIP_KIND_LABELS: Labels<InternshipKind> = {
 };
 
 export const DESTINATION_CATEGORY_LABELS: Labels<DestinationCategory> = {
-  contract: { zh: '合同就业', zhHant: '合同就業', en: 'Contract employment', aliases: ['协议和合同就业', '協議和合同就業'] },
+  contract: { zh: '协议和合同就业', zhHant: '協議和合同就業', en: 'Contract employment', aliases: ['合同就业', '合同就業'] },
   flexible: { zh: '灵活就业', zhHant: '靈活就業', en: 'Flexible employment' },
   entrepreneurship: { zh: '自主创业', zhHant: '自主創業', en: 'Entrepreneurship', aliases: ['创业', '創業'] },
   further_study: { zh: '升学', zhHant: '升學', en: 'Further study' },
-  not_placed: { zh: '未就业', zhHant: '未就業', en: 'Not placed' },
+  not_placed: { zh: '暂不就业', zhHant: '暫不就業', en: 'Not placed', aliases: ['未就业', '未就業'] },
 };
 
 export const DESTINATION_DETAIL_LABELS: Labels<DestinationDetail> = {
@@ -201,29 +182,43 @@ export const DESTINATION_DETAIL_LABELS: Labels<DestinationDetail> = {
   postgraduate: { zh: '研究生', en: 'Postgraduate', aliases: ['考研', '读研', '讀研'] },
   abroad: { zh: '出国、出境', zhHant: '出國、出境', en: 'Abroad', aliases: ['出国', '出國', '出国留学', '出國留學'] },
   seeking: { zh: '求职中', zhHant: '求職中', en: 'Seeking work', aliases: ['待就业', '待就業'] },
-  not_seeking: { zh: '暂不就业', zhHant: '暫不就業', en: 'Not seeking work', aliases: ['不就业拟升学', '不就業擬升學'] },
+  not_seeking: { zh: '不就业拟升学', zhHant: '不就業擬升學', en: 'Not seeking work', aliases: ['暂不就业', '暫不就業'] },
 };
 
-/** Every table, by the enum's values, for tests and for finding an enum's labels from its values. */
-export const ENUM_LABELS = [
-  [SECTORS, SECTOR_LABELS],
-  [PROGRAM_LEVELS, PROGRAM_LEVEL_LABELS],
-  [PROGRAM_STATUSES, PROGRAM_STATUS_LABELS],
-  [PATHWAYS, PATHWAY_LABELS],
-  [PARTNER_KINDS, PARTNER_KIND_LABELS],
-  [IEI_LEVELS, IEI_LEVEL_LABELS],
-  [AGREEMENT_KINDS, AGREEMENT_KIND_LABELS],
-  [COOPERATION_FORMS, COOPERATION_FORM_LABELS],
-  [INVESTMENT_SOURCES, INVESTMENT_SOURCE_LABELS],
-  [ALLIANCE_SCOPES, ALLIANCE_SCOPE_LABELS],
-  [ALLIANCE_ROLES, ALLIANCE_ROLE_LABELS],
-  [ALLIANCE_MEMBER_KINDS, ALLIANCE_MEMBER_KIND_LABELS],
-  [CONTRIBUTION_KINDS, CONTRIBUTION_KIND_LABELS],
-  [ACTIVITY_KINDS, ACTIVITY_KIND_LABELS],
-  [INTERNSHIP_KINDS, INTERNSHIP_KIND_LABELS],
-  [DESTINATION_CATEGORIES, DESTINATION_CATEGORY_LABELS],
-  [DESTINATION_DETAILS, DESTINATION_DETAIL_LABELS],
-] as const satisfies ReadonlyArray<readonly [readonly string[], Labels<string>]>;
+/**
+ * The program categories (专业大类) of the 2021 catalogue of vocational programs, by their higher-vocational code
+ * (41–59); the secondary (61–79) and undergraduate (21–39) codes of the same category differ by 20 (see
+ * {@link programCategoryLabel}).
+ */
+export const PROGRAM_CATEGORY_LABELS: Readonly<Record<string, Label>> = {
+  '41': { zh: '农林牧渔大类', en: 'Agriculture, forestry, animal husbandry and fishery' },
+  '42': { zh: '资源环境与安全大类', en: 'Resources, environment and safety' },
+  '43': { zh: '能源动力与材料大类', en: 'Energy, power and materials' },
+  '44': { zh: '土木建筑大类', en: 'Civil engineering and architecture' },
+  '45': { zh: '水利大类', en: 'Water conservancy' },
+  '46': { zh: '装备制造大类', en: 'Equipment manufacturing' },
+  '47': { zh: '生物与化工大类', en: 'Biology and chemical engineering' },
+  '48': { zh: '轻工纺织大类', en: 'Light industry and textiles' },
+  '49': { zh: '食品药品与粮食大类', en: 'Food, drugs and grain' },
+  '50': { zh: '交通运输大类', en: 'Transportation' },
+  '51': { zh: '电子与信息大类', en: 'Electronics and information' },
+  '52': { zh: '医药卫生大类', en: 'Medicine and health' },
+  '53': { zh: '财经商贸大类', en: 'Finance, economics and trade' },
+  '54': { zh: '旅游大类', en: 'Tourism' },
+  '55': { zh: '文化艺术大类', en: 'Culture and arts' },
+  '56': { zh: '新闻传播大类', en: 'Journalism and communication' },
+  '57': { zh: '教育与体育大类', en: 'Education and sports' },
+  '58': { zh: '公安与司法大类', en: 'Public security and justice' },
+  '59': { zh: '公共管理与服务大类', en: 'Public administration and services' },
+};
+
+/** A program category code's label at any level (21–39, 41–59, 61–79), or undefined for a code outside the catalogue. */
+export function programCategoryLabel(code: string): Label | undefined {
+  if (!/^\d{2}$/.test(code)) return undefined;
+  const n = Number(code);
+  const higher = n >= 21 && n <= 39 ? n + 20 : n >= 61 && n <= 79 ? n - 20 : n;
+  return PROGRAM_CATEGORY_LABELS[String(higher)];
+}
 
 /**
  * Text as it is compared with a label: full-width forms made ASCII (＋ → +, Ｂ → B), spaces of any kind gone, lower case

@@ -1,3 +1,5 @@
+import type { Labels } from './labels';
+
 /**
  * Reference data shared by every service's API and events (DESIGN.md §3).
  * The enum values are part of the public contract: never rename, only add.
@@ -14,21 +16,7 @@ export const KEY_SECTORS = [
 export const SECTORS = [...KEY_SECTORS, 'other'] as const;
 export type Sector = (typeof SECTORS)[number];
 
-/**
- * What users read for an enum value: Chinese (Simplified) first, English beside (DESIGN.md §3). Imports also accept the
- * Traditional form and the other names offices write (labels.ts).
- */
-export interface Label {
-  zh: string;
-  en: string;
-  /** The Traditional form, where it differs from `zh`. */
-  zhHant?: string;
-  /** Other names clerks write for it (Simplified or Traditional), accepted by imports, never shown. */
-  aliases?: readonly string[];
-}
-/** One table of labels per enum: imports, templates, error messages and the dashboard read the same. */
-export type Labels<T extends string> = Readonly<Record<T, Label>>;
-
+/** What users read for each sector: Chinese (Simplified) first, English beside (DESIGN.md §3; labels.ts). */
 export const SECTOR_LABELS: Labels<Sector> = {
   chemical_materials: { zh: '化工材料', en: 'Chemical materials' },
   textiles: { zh: '纺织面料', zhHant: '紡織面料', en: 'Textiles', aliases: ['纺织服装', '紡織服裝'] },

@@ -161,9 +161,9 @@ describe('templates', () => {
   it('gives Chinese titles and labels (Simplified or Traditional), or field names and codes', () => {
     expect(templateRows(spec, 'zh')).toEqual([
       ['专业代码', '专业名称', '层次', '面向产业', '开设日期', '是否现代学徒制'],
-      ['460103', '石油化工技术', '高职', '化工材料、绿色能源', '2022-09-01', '否'],
+      ['460103', '石油化工技术', '高职专科', '化工材料、绿色能源', '2022-09-01', '否'],
     ]);
-    expect(templateRows(spec, 'zh-Hant')[1]).toEqual(['460103', '石油化工技术', '高職', '化工材料、綠色能源', '2022-09-01', '否']);
+    expect(templateRows(spec, 'zh-Hant')[1]).toEqual(['460103', '石油化工技术', '高職專科', '化工材料、綠色能源', '2022-09-01', '否']);
     expect(templateRows(spec, 'en')[0]).toEqual(['code', 'name', 'level', 'sectors', 'openedOn', 'apprenticeship']);
   });
 
@@ -179,7 +179,7 @@ describe('templates', () => {
     expect(data.getCell('C2').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$4"] });
     expect(data.getCell('D500').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$B$2:$B$9"] });
     expect(data.getCell('A2').dataValidation).toBeUndefined();
-    expect(wb.worksheets[2]!.getColumn(1).values.slice(1)).toEqual(['层次', '中职', '高职', '本科']);
+    expect(wb.worksheets[2]!.getColumn(1).values.slice(1)).toEqual(['层次', '中职', '高职专科', '职业本科']);
     const notes = wb.worksheets[1]!.getColumn(1).values.slice(1);
     expect(notes).toContain('层次');
   });

@@ -151,7 +151,7 @@ describe('spreadsheets as college offices keep them (real PostgreSQL)', () => {
     expect([...csv.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     expect(csv.bytes.toString('utf8').split('\r\n').slice(0, 2)).toEqual([
       '\uFEFF专业代码,专业名称,专业大类代码,专业群,层次,面向产业,招生状态',
-      '460103,石油化工技术,47,石油石化专业群,高职,化工材料、绿色能源,招生',
+      '460103,石油化工技术,47,石油石化专业群,高职专科,化工材料、绿色能源,招生',
     ]);
     expect((await download('/imports/programs/template?format=csv&lang=zh-Hant')).bytes.toString('utf8')).toContain('專業代碼');
     const bad = await fetch(`${stack.urls.enrollment}/imports/programs/template?lang=fr`, {
@@ -165,7 +165,7 @@ describe('spreadsheets as college offices keep them (real PostgreSQL)', () => {
     expect(wb.worksheets.map((s) => s.name)).toEqual(['数据', '填写说明', '选项']);
     const data = wb.getWorksheet('数据')!;
     expect(data.getRow(1).values).toEqual([undefined, '专业代码', '专业名称', '专业大类代码', '专业群', '层次', '面向产业', '招生状态']);
-    expect(data.getCell('E2').value).toBe('高职');
+    expect(data.getCell('E2').value).toBe('高职专科');
     expect(data.getCell('E3').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$A$2:$A$4"] });
     expect(data.getCell('G3').dataValidation).toMatchObject({ type: 'list', formulae: ["'选项'!$C$2:$C$3"] });
     // Filled in as a clerk would: the example row changed, a row added with labels chosen from the lists.
@@ -201,7 +201,8 @@ describe('spreadsheets as college offices keep them (real PostgreSQL)', () => {
         column: 'level',
         title: '層次',
         message: expect.stringContaining('level must be one of'),
-        message_zh: '第 2 行「層次」：「高级」不是可选的值；可填：中职（secondary）、高职（higher_vocational）、本科（undergraduate）',
+        message_zh:
+          '第 2 行「層次」：「高级」不是可选的值；可填：中职（secondary）、高职专科（higher_vocational）、职业本科（undergraduate）',
       },
       {
         row: 3,

@@ -51,7 +51,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
         title: 'level',
         message: expect.stringContaining('level'),
         message_zh:
-          '第 4 行「level」：「doctorate」不是可选的值；可填：中职（secondary）、高职（higher_vocational）、本科（undergraduate）',
+          '第 4 行「level」：「doctorate」不是可选的值；可填：中职（secondary）、高职专科（higher_vocational）、职业本科（undergraduate）',
       },
       {
         row: 5,

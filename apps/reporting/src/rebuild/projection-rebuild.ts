@@ -52,8 +52,12 @@ export class RebuildEventError extends Error {
 interface LogRow {
   id: string;
   event: unknown;
-  /** As text: a Date would drop the microseconds, and the next page would start inside this one. */
-  received_at: string;
+  /**
+   * received_at as text: a Date would drop the microseconds, and the next page would start inside this one. Named
+   * apart, as ORDER BY received_at would sort by this text (an output column wins), read all the log and sort it for
+   * every page.
+   */
+  received: string;
 }
 
 const logger = new Logger('Rebuild');
@@ -148,20 +152,28 @@ export class ProjectionRebuild {
   /** The log, a page at a time in (received_at, id) order (its index), each page projected as one batch. */
   private async replay(client: Client, live: string, batchSize: number, onBatch: (applied: number) => Promise<void>): Promise<void> {
     let after: [string, string] | null = null;
+    let replayed = 0;
+    let analyzedAt = batchSize / 2;
     for (;;) {
       const rows: LogRow[] = (
         await client.query(
           after
-            ? `SELECT id, event, received_at::text FROM ${quoted(live)}.event_log WHERE (received_at, id) > ($1::timestamptz, $2::uuid)
-               ORDER BY received_at, id LIMIT $3`
-            : `SELECT id, event, received_at::text FROM ${quoted(live)}.event_log ORDER BY received_at, id LIMIT $1`,
+            ? `SELECT e.id, e.event, e.received_at::text AS received FROM ${quoted(live)}.event_log e
+               WHERE (e.received_at, e.id) > ($1::timestamptz, $2::uuid) ORDER BY e.received_at, e.id LIMIT $3`
+            : `SELECT e.id, e.event, e.received_at::text AS received FROM ${quoted(live)}.event_log e ORDER BY e.received_at, e.id LIMIT $1`,
           after ? [after[0], after[1], batchSize] : [batchSize],
         )
       ).rows as LogRow[];
       if (rows.length === 0) return;
       await this.project(client, rows);
+      replayed += rows.length;
+      if (replayed >= analyzedAt * 2) {
+        // The new tables have no statistics: plans made while they were nearly empty would stay while they grow.
+        for (const table of PROJECTION_TABLES) await client.query(`ANALYZE ${SHADOW_SCHEMA}.${table}`);
+        analyzedAt = replayed;
+      }
       const last = rows[rows.length - 1]!;
-      after = [last.received_at, last.id];
+      after = [last.received, last.id];
       await onBatch(rows.length);
     }
   }
@@ -175,7 +187,7 @@ export class ProjectionRebuild {
     for (;;) {
       const rows = (
         await client.query(
-          `SELECT e.id, e.event, e.received_at::text FROM ${quoted(live)}.event_log e
+          `SELECT e.id, e.event, e.received_at::text AS received FROM ${quoted(live)}.event_log e
            LEFT JOIN ${SHADOW_SCHEMA}.stream_position p
              ON p.institution = e.institution AND p.stream = split_part(e.type, '.', 1) || '.' || split_part(e.type, '.', 2)
             AND p.subject = e.subject

@@ -16,11 +16,14 @@ export type EdgeEnv = Pick<
   | 'TRUST_PROXY'
 >;
 
-/** Routes anyone may call without a key: probes and the published API contract (README says why /docs is public). */
+/**
+ * Routes anyone may call without a key: probes, the published API contract (README says why /docs is public) and
+ * reporting's dashboard page and files (they hold no data; the page reads the reports with its user's key).
+ */
 export function isPublicRoute(routeUrl: string | undefined): boolean {
-  if (routeUrl === undefined) return false;
-  return routeUrl === '/health' || routeUrl.startsWith('/health/') || routeUrl === '/docs' || routeUrl.startsWith('/docs/');
+  return routeUrl !== undefined && PUBLIC_ROUTE.test(routeUrl);
 }
+const PUBLIC_ROUTE = /^\/(health|docs|dashboard)(\/|$)/;
 
 /** `POST /imports/:entity`: the one route whose body is a file, streamed into the import. */
 export function isImportRoute(method: string, routeUrl: string | undefined): boolean {

@@ -9,8 +9,9 @@ export const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * The policy of any HTML page served (only /docs: Swagger UI, whose scripts, styles and images are its own files,
- * served from 'self'; it sets some styles inline and shows its logo as a data: URL).
+ * The policy of any HTML page served: /docs (Swagger UI, whose scripts, styles and images are its own files, served
+ * from 'self'; it sets some styles inline and shows its logo as a data: URL) and reporting's /dashboard (its own
+ * bundle, ECharts inside, which needs no eval; its empty favicon is a data: URL; it calls the API of 'self').
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
