@@ -1,4 +1,5 @@
 import type { ServiceEnv } from '@chanjiao/config';
+import { type ProblemBody, toProblem } from '../error-body';
 
 /** The settings of the HTTP edge (README "Limits at the edge"), all from the service's env with defaults. */
 export type EdgeEnv = Pick<
@@ -35,9 +36,9 @@ export function isStreamRoute(routeUrl: string | undefined): boolean {
   return routeUrl === '/reports/stream';
 }
 
-/** The answer of every refusal at the edge, in the shape of the exception filter's (`ErrorBody`). */
-export function edgeError(statusCode: number, error: string, message: string, correlationId: string, field?: string) {
-  return Object.assign({ statusCode, error, message }, field ? { errors: [{ field, message }] } : {}, { correlationId });
+/** The answer of every refusal at the edge, the exception filter's problem (`ProblemBody`), for the request at `url`. */
+export function edgeError(statusCode: number, error: string, message: string, correlationId: string, url: string): ProblemBody {
+  return toProblem({ statusCode, error, message, correlationId }, url);
 }
 
 /**
