@@ -41,7 +41,7 @@ export class DashboardController {
       return reply
         .code(body.statusCode)
         .type(PROBLEM_CONTENT_TYPE)
-        .send(toProblem({ ...body, correlationId: String(reply.request.id) }, reply.request.url));
+        .send(toProblem(Object.assign(body, { correlationId: String(reply.request.id) }), reply.request.url));
     }
     // Revalidated on every load (the bundle changes with each deployment), answered 304 when unchanged.
     void reply.header('cache-control', 'no-cache').header('etag', asset.etag);
