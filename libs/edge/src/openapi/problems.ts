@@ -1,4 +1,4 @@
-import { isImportRoute, isPublicRoute } from '../limits/edge.config';
+import { isImportRoute, isPublicRoute, isStreamRoute } from '../limits/edge.config';
 import { PROBLEM_TYPE_BASE, problemTitle, toProblem } from '../error-body';
 
 /** The parts of an OpenAPI document the post-processors here read and write. */
@@ -118,7 +118,9 @@ const GENERIC: Record<string, { description: string; error: string; detail: stri
 
 /** The errors an operation can give, from its route and method (the edge's answers come first: no handler declares them). */
 export function errorsOf(url: string, method: string, operation: OpenApiOperation): string[] {
-  const statuses = ['400', '401', '403', '408', '413', '429', '503'];
+  const statuses = ['400', '401', '403', '413', '429', '503'];
+  // A report stream is long-lived by design: no time-out applies to it.
+  if (!isStreamRoute(url)) statuses.push('408');
   // An id in the path may name nothing.
   if (/\{\w+\}/.test(url)) statuses.push('404');
   const writes = method === 'post' || method === 'put' || method === 'patch' || method === 'delete';
