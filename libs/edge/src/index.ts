@@ -12,4 +12,5 @@ export * from './storable-text';
 export * from './audit';
 export * from './paging';
 export * from './limits';
+export * from './openapi';
 export * from './view-mapper';
