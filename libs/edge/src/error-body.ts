@@ -105,5 +105,7 @@ export function toProblem(body: ErrorBody, instance?: string, options: ProblemOp
 /** A field error with its Chinese: its own, else the Chinese half of its message, else the code's, naming the field. */
 function fieldErrorZh(e: FieldError, codeZh: string, chinese: boolean): FieldError {
   const zh = e.message_zh ?? chinesePart(e.message) ?? `${e.field}：${codeZh}`;
-  return chinese ? { field: e.field, message: zh, message_zh: zh, message_en: englishPart(e.message) } : { ...e, message_zh: zh };
+  return chinese
+    ? { field: e.field, message: zh, message_zh: zh, message_en: englishPart(e.message) }
+    : Object.assign({}, e, { message_zh: zh });
 }
