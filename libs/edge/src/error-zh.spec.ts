@@ -54,6 +54,16 @@ describe('the Chinese of class-validator constraints', () => {
     expect(zh.short).toEqual(['short 不得超过 5 个字符']);
   });
 
+  it("has the Chinese of the DTOs' own messages for shared patterns", () => {
+    expect(constraintMessageZh('matches', 'category', 'category must be a two-digit program category code, e.g. "46"')).toBe(
+      'category 必须是两位专业大类代码，如 "46"',
+    );
+    expect(constraintMessageZh('isInt', 'year', 'year must be a year such as 2022')).toBe('year 必须是年份，如 2022');
+    expect(constraintMessageZh('matches', 'amount', 'amount must be a CNY decimal string with at most two fraction digits')).toMatch(
+      /^amount 必须是以文本写的人民币金额/,
+    );
+  });
+
   it('keeps a Chinese message a DTO wrote itself, and says "无效" of a constraint it does not know', () => {
     expect(constraintMessageZh('isFoo', 'x', 'x 应为 a 或 b / x must be a or b')).toBe('x 应为 a 或 b');
     expect(constraintMessageZh('isFoo', 'x', 'x must be foo')).toBe('x 无效');

@@ -152,7 +152,7 @@ export function constraintMessageZh(constraint: string, field: string, message: 
     case 'unknownValue':
       return '请求体不是 JSON 对象';
     case 'isInt':
-      return `${field} 必须是整数`;
+      return /a year such as/.test(message) ? `${field} 必须是年份，如 2022` : `${field} 必须是整数`;
     case 'isNumber':
     case 'isNumberString':
       return `${field} 必须是数字`;
@@ -218,6 +218,7 @@ function matchesZh(field: string, message: string): string {
   if (/1-64 letters, digits/.test(message)) return `${field} 必须是 1–64 个字母、数字、"."、"_"、":" 或 "-"`;
   if (/GB\/T 2260/.test(message)) return `${field} 必须是六位 GB/T 2260 行政区划代码`;
   if (/must not be blank/.test(message)) return `${field} 不能为空白`;
-  if (/amount in CNY/.test(message)) return `${field} 必须是以文本写的人民币金额，如 "403000000.00"（最多两位小数）`;
+  if (/two-digit program category code/.test(message)) return `${field} 必须是两位专业大类代码，如 "46"`;
+  if (/\bCNY\b/.test(message)) return `${field} 必须是以文本写的人民币金额，如 "403000000.00"（最多两位小数）`;
   return `${field} 格式不正确`;
 }
