@@ -141,6 +141,7 @@ describe('OpenAPI documents and problem answers', () => {
         status: a.status,
         statusCode: a.status,
         detail: a.body.message,
+        message_zh: expect.stringMatching(/[\u4e00-\u9fff]/),
         correlationId: expect.stringMatching(/^[0-9a-f]{32}$/),
       });
     }
@@ -150,7 +151,7 @@ describe('OpenAPI documents and problem answers', () => {
         error: 'validation_failed',
         title: '请求无效 / Bad Request',
         instance: '/programs/PX1',
-        errors: expect.arrayContaining([{ field: 'name', message: expect.any(String) }]),
+        errors: expect.arrayContaining([{ field: 'name', message: expect.any(String), message_zh: expect.stringMatching(/^name /) }]),
       },
     });
     expect(answers.notFound).toMatchObject({

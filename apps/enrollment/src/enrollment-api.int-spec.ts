@@ -108,7 +108,13 @@ describe('enrollment write API (real PostgreSQL)', () => {
       const items = Array.from({ length: MAX_BATCH_ITEMS + 1 }, (_, i) => enrollment(`X${i}`));
       const res = await stack.enrollment.post('/enrollments:batch', items);
       expect(res.status).toBe(400);
-      expect(res.body.errors).toEqual([{ field: 'body', message: expect.stringContaining(`at most ${MAX_BATCH_ITEMS}`) }]);
+      expect(res.body.errors).toEqual([
+        {
+          field: 'body',
+          message: expect.stringContaining(`at most ${MAX_BATCH_ITEMS}`),
+          message_zh: expect.stringContaining(`一批最多 ${MAX_BATCH_ITEMS} 项`),
+        },
+      ]);
       expect(await counts()).toEqual(before);
     });
 

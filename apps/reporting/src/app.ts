@@ -7,12 +7,14 @@ import { ConsumerState } from './events/consumer.state';
 import { ProjectionRegistry } from './projection/projection.registry';
 import { ProjectionTransaction, ProjectionUnitOfWork } from './projection/projection.unit-of-work';
 import { ReportingAppModule } from './reporting.module';
+import { REPORTING_MESSAGES_ZH } from './reporting.errors';
 
 export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createServiceApp(ReportingAppModule.forEnv(env) as never, {
     title: 'Chanjiao reporting',
     description: 'Read models kept up to date from every event: the annual figures, reports and freshness.',
     env,
+    errorMessagesZh: REPORTING_MESSAGES_ZH,
     ...opts,
     beforeInit: (app) => {
       const server = new AmqpEventServer<ProjectionTransaction>({

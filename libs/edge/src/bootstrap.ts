@@ -9,6 +9,7 @@ import { decideLibraryFastPaths, type ServiceEnv } from '@chanjiao/config';
 import { EdgeEnv, installEdge } from './limits';
 import { completeDocument } from './openapi';
 import { GlobalExceptionFilter } from './exception.filter';
+import type { ErrorMessagesZh } from './error-zh';
 import { installHttpMetrics } from './metrics';
 import { createValidationPipe } from './validation';
 
@@ -18,6 +19,8 @@ export interface ServiceAppOptions {
   env: Pick<ServiceEnv, 'LOG_LEVEL'> & EdgeEnv;
   /** JSON logs (default) for operators' log pipelines; plain text is easier to read in tests. */
   jsonLogs?: boolean;
+  /** The Chinese of the service's own error codes (`Record<XErrorCode, string>` beside its enum; README "Errors"). */
+  errorMessagesZh: ErrorMessagesZh;
   /** Runs before the app initialises (e.g. to connect a microservice transport, whose filters must be set first). */
   beforeInit?: (app: NestFastifyApplication) => void | Promise<void>;
 }
@@ -99,7 +102,7 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     limits: { fileSize: opts.env.IMPORT_MAX_BYTES, files: 1, fields: 20, fieldSize: opts.env.BODY_LIMIT_OTHER_BYTES },
   });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalFilters(new GlobalExceptionFilter());
+  app.useGlobalFilters(new GlobalExceptionFilter(opts.errorMessagesZh));
   app.enableShutdownHooks();
   await opts.beforeInit?.(app);
   const document = SwaggerModule.createDocument(

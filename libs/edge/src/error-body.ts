@@ -1,7 +1,15 @@
-/** What the HTTP edge answers for an error (DomainError itself is @chanjiao/domain's). */
+import { chinesePart, COMMON_MESSAGES_ZH, englishPart, type ErrorMessagesZh, prefersChinese } from './error-zh';
+
+/**
+ * What the HTTP edge answers for an error (DomainError itself is @chanjiao/domain's). `message_zh` is the Chinese
+ * (Simplified): given where the message is made, else found by {@link toProblem}; `message_en` only when `message` is
+ * the Chinese (`Accept-Language: zh`).
+ */
 export interface FieldError {
   field: string;
   message: string;
+  message_zh?: string;
+  message_en?: string;
 }
 
 /** Body of every error response before it is answered: a stable `error` code, a message, field errors. */
@@ -9,6 +17,8 @@ export interface ErrorBody {
   statusCode: number;
   error: string;
   message: string;
+  message_zh?: string;
+  message_en?: string;
   errors?: FieldError[];
   correlationId?: string;
 }
@@ -54,16 +64,48 @@ const TITLES: Record<number, string> = {
 };
 export const problemTitle = (status: number) => TITLES[status] ?? (status >= 500 ? TITLES[500]! : TITLES[400]!);
 
-/** The problem of an error body, answered for the request at `instance` (its path, without the query). */
-export function toProblem(body: ErrorBody, instance?: string): ProblemBody {
+/** How an error is told to the client: its `Accept-Language`, and the Chinese of the service's own codes. */
+export interface ProblemOptions {
+  acceptLanguage?: string | string[];
+  messagesZh?: ErrorMessagesZh;
+}
+
+/** The Chinese of an error code: the service's table, then the libraries', else the status's title. */
+export function codeMessageZh(error: string, statusCode: number, messagesZh?: ErrorMessagesZh): string {
+  return messagesZh?.[error] ?? (COMMON_MESSAGES_ZH as ErrorMessagesZh)[error] ?? problemTitle(statusCode).split(' / ', 1)[0]!;
+}
+
+/**
+ * The problem of an error body, answered for the request at `instance` (its path, without the query). Every body and
+ * every field error carries `message_zh`; a client preferring Chinese gets it as `message` and `detail` too, with the
+ * English as `message_en`.
+ */
+export function toProblem(body: ErrorBody, instance?: string, options: ProblemOptions = {}): ProblemBody {
+  // Given where the error is made, else the Chinese half of a bilingual message, else the code's.
+  const codeZh = codeMessageZh(body.error, body.statusCode, options.messagesZh);
+  const zh = body.message_zh ?? chinesePart(body.message) ?? codeZh;
+  const chinese = prefersChinese(options.acceptLanguage);
+  const errors = body.errors?.map((e) => fieldErrorZh(e, codeZh, chinese));
+  const message = chinese ? zh : body.message;
   return Object.assign(
     {
       type: problemType(body.error),
       title: problemTitle(body.statusCode),
       status: body.statusCode,
-      detail: body.message,
+      detail: message,
     },
     instance === undefined ? {} : { instance: instance.split('?', 1)[0]! },
     body,
+    { message, message_zh: zh },
+    chinese ? { message_en: englishPart(body.message) } : {},
+    errors ? { errors } : {},
   );
+}
+
+/** A field error with its Chinese: its own, else the Chinese half of its message, else the code's, naming the field. */
+function fieldErrorZh(e: FieldError, codeZh: string, chinese: boolean): FieldError {
+  const zh = e.message_zh ?? chinesePart(e.message) ?? `${e.field}：${codeZh}`;
+  return chinese
+    ? { field: e.field, message: zh, message_zh: zh, message_en: englishPart(e.message) }
+    : Object.assign({}, e, { message_zh: zh });
 }

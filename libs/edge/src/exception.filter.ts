@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@chanjiao/persistence';
 import { DomainError, DomainErrorKind } from '@chanjiao/domain';
 import { type ErrorBody, PROBLEM_CONTENT_TYPE, toProblem } from './error-body';
+import type { ErrorMessagesZh } from './error-zh';
 
 /**
  * Seconds a client is asked to wait (`Retry-After`) when the database is away. A retried write is safe: a repeat of a
@@ -36,6 +37,9 @@ const FASTIFY_CODES: Record<string, string> = {
 export class GlobalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  /** `messagesZh`: the Chinese of the service's own error codes (its errors file); the libraries' are known here. */
+  constructor(private readonly messagesZh: ErrorMessagesZh = {}) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
     const reply = ctx.getResponse<FastifyReply>();
@@ -49,7 +53,8 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     } else if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${(exception as Error)?.stack ?? String(exception)}`);
     }
-    void reply.status(body.statusCode).type(PROBLEM_CONTENT_TYPE).send(toProblem(body, request.url));
+    const problem = toProblem(body, request.url, { acceptLanguage: request.headers['accept-language'], messagesZh: this.messagesZh });
+    void reply.status(body.statusCode).type(PROBLEM_CONTENT_TYPE).send(problem);
   }
 
   /** Body parsing fails inside Fastify; Nest may hand it over as is or wrapped (as `cause`). */
@@ -94,6 +99,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
             error: typeof r.error === 'string' ? snake(r.error) : defaultCode(status),
             message: Array.isArray(r.message) ? r.message.join('; ') : String(r.message ?? exception.message),
           },
+          typeof r.message_zh === 'string' ? { message_zh: r.message_zh } : {},
           r.errors ? { errors: r.errors } : {},
         );
       }

@@ -14,3 +14,4 @@ export * from './paging';
 export * from './limits';
 export * from './openapi';
 export * from './view-mapper';
+export * from './error-zh';

@@ -115,7 +115,11 @@ describe('checkBodyShape', () => {
   it('refuses nesting past the limit with 400 naming where, even 100,000 levels deep', () => {
     expect(refusal({ name: nested(MAX_BODY_DEPTH) })).toEqual({
       status: 400,
-      body: expect.objectContaining({ errors: [{ field: `name${'[0]'.repeat(MAX_BODY_DEPTH - 1)}`, message: expect.any(String) }] }),
+      body: expect.objectContaining({
+        errors: [
+          { field: `name${'[0]'.repeat(MAX_BODY_DEPTH - 1)}`, message: expect.any(String), message_zh: expect.stringMatching(/嵌套超过/) },
+        ],
+      }),
     });
     expect(refusal([{ a: nested(100_000) }])).toMatchObject({
       status: 400,

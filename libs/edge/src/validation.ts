@@ -6,17 +6,20 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { ID_PATTERN } from '@chanjiao/contracts';
 import type { FieldError } from './error-body';
+import { constraintMessageZh } from './error-zh';
 import { certainlyValid } from './adapters/class-validator-internals';
 
 export const MAX_BATCH_ITEMS = 5000;
 
-/** Flattens class-validator's tree into `[{ field: 'a.b[0].c', message }]`. */
+/** Flattens class-validator's tree into `[{ field: 'a.b[0].c', message, message_zh }]`, the Chinese per constraint. */
 export function flattenValidationErrors(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
   for (const e of errors) {
     const field = /^\d+$/.test(e.property) ? `${prefix}[${e.property}]` : prefix ? `${prefix}.${e.property}` : e.property;
     if (e.constraints) {
-      for (const message of Object.values(e.constraints)) out.push({ field, message });
+      for (const [constraint, message] of Object.entries(e.constraints)) {
+        out.push({ field, message, message_zh: constraintMessageZh(constraint, field, message) });
+      }
     }
     if (e.children?.length) out.push(...flattenValidationErrors(e.children, field));
   }
@@ -25,9 +28,11 @@ export function flattenValidationErrors(errors: ValidationError[], prefix = ''):
 
 export function validationFailed(errors: FieldError[]): BadRequestException {
   const names = [...new Set(errors.map((e) => e.field))];
+  const list = `${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`;
   return new BadRequestException({
     error: 'validation_failed',
-    message: `invalid ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`,
+    message: `invalid ${list}`,
+    message_zh: `字段无效：${list}`,
     errors,
   });
 }
@@ -46,7 +51,7 @@ export function checkBodyShape(value: unknown): void {
     throw new UnsupportedMediaTypeException({
       error: 'unsupported_media_type',
       message: 'send the body as JSON (Content-Type: application/json); files go to POST /imports/{entity}',
-      errors: [{ field: 'body', message: 'body must be JSON' }],
+      errors: [{ field: 'body', message: 'body must be JSON', message_zh: '请求体必须是 JSON' }],
     });
   }
   if (value === null || typeof value !== 'object') return;
@@ -56,7 +61,9 @@ export function checkBodyShape(value: unknown): void {
     const [node, depth] = stack.pop()!;
     if (depth > MAX_BODY_DEPTH) {
       const field = pathTo(value, node, '', 1) ?? 'body';
-      throw validationFailed([{ field, message: `${field} nests deeper than ${MAX_BODY_DEPTH} levels` }]);
+      throw validationFailed([
+        { field, message: `${field} nests deeper than ${MAX_BODY_DEPTH} levels`, message_zh: `${field} 嵌套超过 ${MAX_BODY_DEPTH} 层` },
+      ]);
     }
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child as object, depth + 1]);
   }
@@ -156,17 +163,25 @@ export class ParseBatchPipe<T extends object> implements PipeTransform<unknown, 
 
   async transform(value: unknown, _meta: ArgumentMetadata): Promise<T[]> {
     // Its shape was checked by the global pipe, which runs first on every body (checkBodyShape).
-    if (!Array.isArray(value)) throw validationFailed([{ field: 'body', message: 'body must be a JSON array of items' }]);
-    if (value.length === 0) throw validationFailed([{ field: 'body', message: 'body must hold at least one item' }]);
+    if (!Array.isArray(value))
+      throw validationFailed([{ field: 'body', message: 'body must be a JSON array of items', message_zh: '请求体必须是 JSON 数组' }]);
+    if (value.length === 0)
+      throw validationFailed([{ field: 'body', message: 'body must hold at least one item', message_zh: '请求体至少要有一项' }]);
     if (value.length > MAX_BATCH_ITEMS) {
-      throw validationFailed([{ field: 'body', message: `a batch holds at most ${MAX_BATCH_ITEMS} items, got ${value.length}` }]);
+      throw validationFailed([
+        {
+          field: 'body',
+          message: `a batch holds at most ${MAX_BATCH_ITEMS} items, got ${value.length}`,
+          message_zh: `一批最多 ${MAX_BATCH_ITEMS} 项，收到 ${value.length} 项`,
+        },
+      ]);
     }
     const items: T[] = [];
     const errors: FieldError[] = [];
     for (let i = 0; i < value.length; i++) {
       const raw: unknown = value[i];
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) {
-        errors.push({ field: `[${i}]`, message: 'each item must be a JSON object' });
+        errors.push({ field: `[${i}]`, message: 'each item must be a JSON object', message_zh: '每一项必须是 JSON 对象' });
         continue;
       }
       const item = plainToInstance(this.itemType, raw);
@@ -184,7 +199,11 @@ export class IdParamPipe implements PipeTransform<string, string> {
   transform(value: string, meta: ArgumentMetadata): string {
     if (!ID_PATTERN.test(value)) {
       throw validationFailed([
-        { field: meta.data ?? 'id', message: `${meta.data ?? 'id'} must be 1-64 letters, digits, ".", "_", ":" or "-"` },
+        {
+          field: meta.data ?? 'id',
+          message: `${meta.data ?? 'id'} must be 1-64 letters, digits, ".", "_", ":" or "-"`,
+          message_zh: constraintMessageZh('matches', meta.data ?? 'id', '1-64 letters, digits'),
+        },
       ]);
     }
     return value;

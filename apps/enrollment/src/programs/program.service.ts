@@ -6,6 +6,7 @@ import { coalesced, decideWrite, ItemResult, Quota, WriteContext, WriteUnitOfWor
 import { ProgramBatchItemDto } from './program.dto';
 import { decideProgramPut, ProgramState } from './program.domain';
 import { ProgramRepository } from './program.repository';
+import { EnrollmentErrorCode } from '../enrollments/enrollment.errors';
 
 @Injectable()
 export class ProgramService {
@@ -49,7 +50,7 @@ export class ProgramService {
 
   async get(institution: string, code: string): Promise<ProgramState> {
     const found = await this.programs.find(institution, code);
-    if (!found) throw new DomainError('not_found', 'program_not_found', `no program ${code}`);
+    if (!found) throw new DomainError('not_found', EnrollmentErrorCode.ProgramNotFound, `no program ${code}`);
     return found;
   }
 

@@ -41,7 +41,11 @@ export class DashboardController {
       return reply
         .code(body.statusCode)
         .type(PROBLEM_CONTENT_TYPE)
-        .send(toProblem(Object.assign(body, { correlationId: String(reply.request.id) }), reply.request.url));
+        .send(
+          toProblem(Object.assign(body, { correlationId: String(reply.request.id) }), reply.request.url, {
+            acceptLanguage: reply.request.headers['accept-language'],
+          }),
+        );
     }
     // Revalidated on every load (the bundle changes with each deployment), answered 304 when unchanged.
     void reply.header('cache-control', 'no-cache').header('etag', asset.etag);

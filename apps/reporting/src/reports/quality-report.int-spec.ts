@@ -289,7 +289,13 @@ describe('GET /reports/quality-report (real PostgreSQL)', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     }
     const wrong = await stack.reporting.get('/reports/quality-report?year=2022&format=pdf');
-    expect(wrong.body.errors).toEqual([{ field: 'format', message: 'format 须为 json、csv 或 xlsx / format must be json, csv or xlsx' }]);
+    expect(wrong.body.errors).toEqual([
+      {
+        field: 'format',
+        message: 'format 须为 json、csv 或 xlsx / format must be json, csv or xlsx',
+        message_zh: 'format 须为 json、csv 或 xlsx',
+      },
+    ]);
   });
 
   it('another institution than the key’s: 403, as every report', async () => {

@@ -36,7 +36,17 @@ export function isStreamRoute(routeUrl: string | undefined): boolean {
   return routeUrl === '/reports/stream';
 }
 
-/** The answer of every refusal at the edge, the exception filter's problem (`ProblemBody`), for the request at `url`. */
-export function edgeError(statusCode: number, error: string, message: string, correlationId: string, url: string): ProblemBody {
-  return toProblem({ statusCode, error, message, correlationId }, url);
+/**
+ * The answer of every refusal at the edge, the exception filter's problem (`ProblemBody`), for the request at `url` in
+ * the language its `Accept-Language` prefers (the codes are the libraries': their Chinese is known to the edge).
+ */
+export function edgeError(
+  statusCode: number,
+  error: string,
+  message: string,
+  correlationId: string,
+  url: string,
+  acceptLanguage?: string | string[],
+): ProblemBody {
+  return toProblem({ statusCode, error, message, correlationId }, url, { acceptLanguage });
 }

@@ -97,7 +97,7 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
     return reply
       .code(status)
       .type(PROBLEM_CONTENT_TYPE)
-      .send(edgeError(status, error, message, request.id, request.url));
+      .send(edgeError(status, error, message, request.id, request.url, request.headers['accept-language']));
   };
 
   /** 429 when `id`'s bucket is empty, else undefined. */

@@ -69,13 +69,15 @@ describe('toProblem', () => {
       errors: [{ field: 'date', message: 'x' }],
       correlationId: 'c',
     };
-    expect(toProblem(body, '/enrollments/S1/transfer?x=1')).toEqual({
+    expect(toProblem(body, '/enrollments/S1/transfer?x=1', { messagesZh: { date_conflict: '日期与已记录的不一致' } })).toEqual({
       type: 'https://chanjiao.dev/problems/date_conflict',
       title: '冲突 / Conflict',
       status: 409,
       detail: '日期冲突 / date conflict',
       instance: '/enrollments/S1/transfer',
       ...body,
+      message_zh: '日期冲突',
+      errors: [{ field: 'date', message: 'x', message_zh: 'date：日期与已记录的不一致' }],
     });
   });
 });

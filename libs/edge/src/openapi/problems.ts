@@ -20,14 +20,28 @@ interface OpenApiResponse {
 
 const FIELD_ERROR_SCHEMA = {
   type: 'object',
-  required: ['field', 'message'],
+  required: ['field', 'message', 'message_zh'],
   properties: {
     field: {
       type: 'string',
       description: '出错的字段（路径如 `[1].name`） / the field at fault (a path such as `[1].name`)',
       example: 'name',
     },
-    message: { type: 'string', example: 'name must be shorter than or equal to 200 characters' },
+    message: {
+      type: 'string',
+      description: '说明；`Accept-Language: zh` 时为中文 / what is wrong; the Chinese when Accept-Language prefers zh',
+      example: 'name must be shorter than or equal to 200 characters',
+    },
+    message_zh: {
+      type: 'string',
+      description: '中文说明（简体） / the Chinese (Simplified), always',
+      example: 'name 长度必须在 1–200 个字符之间',
+    },
+    message_en: {
+      type: 'string',
+      description: '英文说明，仅当 message 为中文时 / the English, only when `message` is the Chinese (Accept-Language: zh)',
+      example: 'name must be shorter than or equal to 200 characters',
+    },
   },
 };
 
@@ -36,8 +50,10 @@ const PROBLEM_SCHEMA = {
   type: 'object',
   description:
     '错误应答（RFC 9457，application/problem+json） / every error answer: an RFC 9457 problem, with the stable `error` code, ' +
-    'field errors and the correlation id. `statusCode` and `message` repeat `status` and `detail` for clients written before.',
-  required: ['type', 'title', 'status', 'detail', 'statusCode', 'error', 'message'],
+    'field errors and the correlation id. `statusCode` and `message` repeat `status` and `detail` for clients written before. ' +
+    'Every answer and every field error carries `message_zh` (Chinese, Simplified); with `Accept-Language: zh` (zh-CN, zh-Hans, ' +
+    'zh-TW, …) `message` and `detail` are the Chinese and `message_en` the English.',
+  required: ['type', 'title', 'status', 'detail', 'statusCode', 'error', 'message', 'message_zh'],
   properties: {
     type: {
       type: 'string',
@@ -49,13 +65,23 @@ const PROBLEM_SCHEMA = {
     status: { type: 'integer', description: 'HTTP status', example: 400 },
     detail: {
       type: 'string',
-      description: '本次错误的说明 / what went wrong this time (Chinese first where it says so)',
+      description: '本次错误的说明 / what went wrong this time (Chinese first where it says so; the Chinese with Accept-Language: zh)',
       example: 'name must be a string',
     },
     instance: { type: 'string', format: 'uri-reference', description: '请求的路径 / the path of the request', example: '/programs/P1' },
     statusCode: { type: 'integer', description: '= status', example: 400 },
     error: { type: 'string', description: '稳定的错误码 / the stable error code (README "Errors")', example: 'validation_failed' },
     message: { type: 'string', description: '= detail', example: 'name must be a string' },
+    message_zh: {
+      type: 'string',
+      description: '中文说明（简体），每个错误都有 / the Chinese (Simplified) of the error, on every answer',
+      example: '字段无效：name',
+    },
+    message_en: {
+      type: 'string',
+      description: '英文说明，仅当 message 为中文时 / the English, only when `message` is the Chinese (Accept-Language: zh)',
+      example: 'invalid name',
+    },
     errors: { type: 'array', description: '字段错误 / the fields at fault', items: { $ref: '#/components/schemas/FieldError' } },
     correlationId: {
       type: 'string',
