@@ -5,6 +5,7 @@ import { EnrollmentAppModule } from './enrollment.module';
 
 export function createEnrollmentApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   return createServiceApp(EnrollmentAppModule.forEnv(env) as never, {
+    service: 'enrollment',
     title: 'Chanjiao enrollment',
     description: 'Programs and student enrollments of a college (admissions office). Every change is published as a CloudEvent.',
     env,
