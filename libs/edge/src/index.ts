@@ -13,3 +13,5 @@ export * from './audit';
 export * from './paging';
 export * from './limits';
 export * from './view-mapper';
+export * from './logging';
+export * from './tracing';

@@ -6,6 +6,7 @@ import { CloudEvent, InvalidEventError, parseEvent, traceIdOf, typesUpcastTo, up
 import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
+import { SpanKind, SpanStatusCode, startSpan, tracingOn } from '../tracing';
 import { BatchTurn } from './batch-turn';
 import type { EventApplier, EventTransaction, EventUnitOfWork, ReceivedEvent } from './event-unit-of-work';
 
@@ -362,6 +363,29 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   private async processBatch(batch: Arrival[], turn: BatchTurn): Promise<void> {
     this.stats.batches++;
     const decoded = batch.filter((a): a is Decoded => !('error' in a));
+    if (!tracingOn()) return this.processDecoded(batch, decoded, turn);
+    // Traced: a child of its first event's traceparent (the request that wrote it), linked to the others'.
+    const span = startSpan(`${this.options.topology.queue} process`, {
+      kind: SpanKind.CONSUMER,
+      parent: decoded[0]?.event.traceparent,
+      links: decoded.map((d) => d.event.traceparent),
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': this.options.topology.queue,
+        'messaging.batch.message_count': batch.length,
+      },
+    });
+    try {
+      await this.processDecoded(batch, decoded, turn);
+    } catch (e) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+      throw e;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private async processDecoded(batch: Arrival[], decoded: Decoded[], turn: BatchTurn): Promise<void> {
     // The first attempt overlaps the batches around it (see BatchTurn); any other runs alone.
     let committed = false;
     let failure: unknown;
