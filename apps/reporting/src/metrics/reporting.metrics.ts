@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ConsumerStats } from '@chanjiao/messaging';
-import { METRIC_NAMES, MetricName, Metrics, MetricsLeader, onLeader, orNaN } from '@chanjiao/edge';
+import { METRIC_NAMES, MetricName, Metrics, MetricsLeader, oncePerScrape, onLeader, orNaN } from '@chanjiao/edge';
 import { ConsumerState } from '../events/consumer.state';
 
 const STATS: Array<{ stat: keyof ConsumerStats; name: MetricName; help: string }> = [
@@ -60,16 +60,12 @@ export class ReportingMetrics {
       },
     });
     // Parked events and their oldest time: one query per scrape, shared by both gauges.
-    let parked: Promise<{ count: number; oldest: number | null }> | null = null;
-    const readParked = () => {
-      parked ??= dataSource
-        .query<Array<{ count: number; oldest: number | null }>>(
-          `SELECT count(*)::int AS count, (EXTRACT(EPOCH FROM min((event->>'time')::timestamptz)) * 1000)::float8 AS oldest FROM stream_pending`,
-        )
-        .then(([row]) => row ?? { count: 0, oldest: null })
-        .finally(() => (parked = null));
-      return parked;
-    };
+    const readParked = oncePerScrape(async () => {
+      const [row] = await dataSource.query<Array<{ count: number; oldest: number | null }>>(
+        `SELECT count(*)::int AS count, (EXTRACT(EPOCH FROM min((event->>'time')::timestamptz)) * 1000)::float8 AS oldest FROM stream_pending`,
+      );
+      return row ?? { count: 0, oldest: null };
+    });
     new Gauge({
       name: METRIC_NAMES.parkedEvents,
       help: 'Events parked until their predecessor arrives (stream_pending; on the metrics leader, 0 on other replicas)',

@@ -87,3 +87,12 @@ export async function orNaN(read: () => Promise<number | null | undefined>): Pro
     return NaN;
   }
 }
+
+/**
+ * One read per scrape, shared by the gauges that need it: a scrape collects all metrics concurrently, so the calls
+ * made while one read is pending share it.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => (pending ??= read().finally(() => (pending = null)));
+}

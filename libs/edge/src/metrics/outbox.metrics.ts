@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { OutboxRelay } from '@chanjiao/messaging';
-import { Metrics, orNaN } from './metrics';
+import { Metrics, oncePerScrape, orNaN } from './metrics';
 import { MetricsLeader, onLeader } from './metrics-leader';
 import { METRIC_NAMES } from './metric-names';
 
@@ -10,15 +10,7 @@ import { METRIC_NAMES } from './metric-names';
 export class OutboxMetrics {
   constructor(metrics: Metrics, relay: OutboxRelay, leader: MetricsLeader) {
     const registers = [metrics.registry];
-    // One backlog query per scrape, shared by both gauges (a scrape collects all metrics concurrently).
-    let pending: Promise<{ count: number; oldestAgeSeconds: number } | null> | null = null;
-    const backlog = () => {
-      pending ??= relay
-        .backlog()
-        .catch(() => null)
-        .finally(() => (pending = null));
-      return pending;
-    };
+    const backlog = oncePerScrape(() => relay.backlog().catch(() => null));
     new Gauge({
       name: METRIC_NAMES.outboxBacklog,
       help: 'Outbox messages not yet published to the broker (on the metrics leader; 0 on other replicas)',
