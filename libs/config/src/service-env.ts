@@ -26,6 +26,8 @@ export const serviceEnvSchema = z.object({
   IMPORT_MAX_SHARED_STRINGS_BYTES: z.coerce.number().int().min(1).optional(),
   IMPORT_MAX_ROWS: z.coerce.number().int().min(1).optional(),
   IMPORT_MAX_CELL_CHARS: z.coerce.number().int().min(1).optional(),
+  /** Bytes of an upload past which it runs as a job (202); 0: every import answers when it is done. */
+  IMPORT_JOB_BYTES: z.coerce.number().int().min(0).optional(),
   DB_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
   OUTBOX_BATCH_SIZE: z.coerce.number().int().min(1).max(10000).default(1000),

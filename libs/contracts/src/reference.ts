@@ -1,3 +1,5 @@
+import type { Labels } from './labels';
+
 /**
  * Reference data shared by every service's API and events (DESIGN.md §3).
  * The enum values are part of the public contract: never rename, only add.
@@ -14,15 +16,15 @@ export const KEY_SECTORS = [
 export const SECTORS = [...KEY_SECTORS, 'other'] as const;
 export type Sector = (typeof SECTORS)[number];
 
-/** What users read for each sector: Chinese (Simplified) first, English beside (DESIGN.md §3). */
-export const SECTOR_LABELS: Readonly<Record<Sector, { zh: string; en: string }>> = {
+/** What users read for each sector: Chinese (Simplified) first, English beside (DESIGN.md §3; labels.ts). */
+export const SECTOR_LABELS: Labels<Sector> = {
   chemical_materials: { zh: '化工材料', en: 'Chemical materials' },
-  textiles: { zh: '纺织面料', en: 'Textiles' },
-  mining: { zh: '矿业开发', en: 'Mining' },
-  modern_agriculture: { zh: '现代农业', en: 'Modern agriculture' },
-  culture_tourism: { zh: '文化旅游', en: 'Culture and tourism' },
-  commerce_logistics: { zh: '商贸物流', en: 'Commerce and logistics' },
-  green_energy: { zh: '绿色能源', en: 'Green energy' },
+  textiles: { zh: '纺织面料', zhHant: '紡織面料', en: 'Textiles', aliases: ['纺织服装', '紡織服裝'] },
+  mining: { zh: '矿业开发', zhHant: '礦業開發', en: 'Mining' },
+  modern_agriculture: { zh: '现代农业', zhHant: '現代農業', en: 'Modern agriculture' },
+  culture_tourism: { zh: '文化旅游', zhHant: '文化旅遊', en: 'Culture and tourism' },
+  commerce_logistics: { zh: '商贸物流', zhHant: '商貿物流', en: 'Commerce and logistics' },
+  green_energy: { zh: '绿色能源', zhHant: '綠色能源', en: 'Green energy' },
   other: { zh: '其他', en: 'Other' },
 };
 

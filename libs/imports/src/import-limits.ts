@@ -12,6 +12,8 @@ export interface ImportLimits {
   maxRows: number;
   /** Characters of one cell (IMPORT_MAX_CELL_CHARS). */
   maxCellChars: number;
+  /** Bytes of an upload past which it runs as a job, answered 202 once it is in (IMPORT_JOB_BYTES); 0: never. */
+  jobBytes: number;
 }
 
 export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
@@ -23,6 +25,8 @@ export const DEFAULT_IMPORT_LIMITS: ImportLimits = {
   // Excel's own limits: rows of a sheet (the header is one more) and characters of a cell.
   maxRows: 1_048_576,
   maxCellChars: 32_767,
+  // A 100,000-row XLSX is ~5 MB, such a CSV ~10 MB: answered within a request's time; larger, a job.
+  jobBytes: 16 * 1024 * 1024,
 };
 
 export function importLimitsOf(env: Partial<ServiceEnv> | undefined): ImportLimits {
@@ -32,6 +36,7 @@ export function importLimitsOf(env: Partial<ServiceEnv> | undefined): ImportLimi
     maxSharedStringsBytes: env?.IMPORT_MAX_SHARED_STRINGS_BYTES ?? DEFAULT_IMPORT_LIMITS.maxSharedStringsBytes,
     maxRows: env?.IMPORT_MAX_ROWS ?? DEFAULT_IMPORT_LIMITS.maxRows,
     maxCellChars: env?.IMPORT_MAX_CELL_CHARS ?? DEFAULT_IMPORT_LIMITS.maxCellChars,
+    jobBytes: env?.IMPORT_JOB_BYTES ?? DEFAULT_IMPORT_LIMITS.jobBytes,
   };
 }
 

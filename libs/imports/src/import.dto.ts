@@ -4,7 +4,10 @@ import { listQuery, PageBounds, viewMapper } from '@chanjiao/edge';
 export class RowError {
   @ApiProperty({ description: 'Spreadsheet row number (the header is row 1)' }) row!: number;
   @ApiProperty({ description: 'Column (API field) at fault' }) column!: string;
+  @ApiPropertyOptional({ description: "The column's title as the file writes it (学号, 學號 or studentId)" }) title?: string;
   @ApiProperty() message!: string;
+  @ApiProperty({ description: 'The error in Chinese, naming the row and the column title as the file writes it: 第 4 行「层次」：…' })
+  message_zh!: string;
   @ApiPropertyOptional({ description: 'Stable error code for domain errors (e.g. enrollment_exists)' }) code?: string;
 }
 
@@ -29,7 +32,7 @@ export class ImportView {
 }
 
 /** The value of each bad cell is kept for the error report (GET /imports/{id}/errors), not shown in the view. */
-const toRowErrorView = viewMapper(RowError, ['row', 'column', 'message', 'code']);
+const toRowErrorView = viewMapper(RowError, ['row', 'column', 'title', 'message', 'message_zh', 'code']);
 const toImportRowsView = viewMapper(ImportRows, ['done', 'created', 'updated', 'unchanged', 'failed']);
 
 export const toImportView = viewMapper(

@@ -19,6 +19,27 @@ export class UnreadableFileError extends Error {}
 /** The CSV's encoding is not the one given, or, none given, neither UTF-8 nor GB18030. */
 export class FileEncodingError extends UnreadableFileError {}
 
+/** An Excel 97-2003 (.xls) or WPS (.et) workbook: an OLE2 compound file, which no library of ours reads. */
+export class LegacyWorkbookError extends UnreadableFileError {
+  constructor() {
+    super(
+      '这是 Excel 97-2003（.xls）或 WPS（.et）格式的文件，无法读取：请在 Excel 或 WPS 中“另存为” Excel 工作簿（.xlsx）后再导入 / ' +
+        'this is an Excel 97-2003 (.xls) or WPS (.et) file, which cannot be read: save it as .xlsx (File → Save As → Excel Workbook) and import that',
+    );
+  }
+}
+
+/** Which sheet of a workbook is read: the one named, else the first (visible) whose header row `isHeader` takes. */
+export interface SheetChoice {
+  sheet?: string;
+  isHeader?: (cells: unknown[]) => boolean;
+}
+
+/** The first bytes of an OLE2 compound file (.xls, .et, .doc…). */
+const OLE2_MAGIC = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+/** The first bytes of a zip archive (an XLSX is one). */
+const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+
 /**
  * Rows of a spreadsheet as arrays of cells, header first; streamed, never the whole file in memory. A CSV cell is text,
  * or an InvalidText (text-encoding.ts) where its bytes are not valid in the file's encoding.
@@ -28,12 +49,44 @@ export async function* readRows(
   format: SheetFormat,
   encoding?: string,
   limits: ImportLimits = DEFAULT_IMPORT_LIMITS,
+  choice: SheetChoice = {},
 ): AsyncGenerator<unknown[]> {
-  if (format === 'xlsx') {
-    yield* readXlsx(input, limits);
+  // What the file is, from its first bytes, whatever its name or content type says: a clerk's "CSV" may be an XLSX,
+  // and an .xls renamed .xlsx is still an .xls.
+  const { head, file } = await sniffed(input, OLE2_MAGIC.length);
+  if (head.subarray(0, OLE2_MAGIC.length).equals(OLE2_MAGIC)) throw new LegacyWorkbookError();
+  if (format === 'xlsx' || head.subarray(0, ZIP_MAGIC.length).equals(ZIP_MAGIC)) {
+    yield* readXlsx(file, limits, choice);
     return;
   }
-  yield* readCsv(input, encoding, limits);
+  yield* readCsv(file, encoding, limits);
+}
+
+/** The first `n` bytes of `input` (fewer if it is shorter), and the whole stream again, those bytes included. */
+async function sniffed(input: Readable, n: number): Promise<{ head: Buffer; file: Readable }> {
+  const chunks = input[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
+  const seen: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  while (length < n && !ended) {
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else {
+      const chunk = Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+      seen.push(chunk);
+      length += chunk.length;
+    }
+  }
+  const head = Buffer.concat(seen);
+  async function* all() {
+    yield* seen;
+    while (!ended) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    }
+  }
+  return { head, file: Readable.from(all(), { objectMode: false }) };
 }
 
 /**
@@ -129,6 +182,42 @@ async function* throughFile(
   }
 }
 
+/** An upload written whole to a temporary file. */
+export interface Spooled {
+  bytes: number;
+  /** The file's bytes, as a stream. */
+  open(): Readable;
+  /** Removes the file (done however the import ends). */
+  remove(): Promise<void>;
+}
+
+/**
+ * The upload written to a temporary file (disk, not memory), to answer once it is in and import it from there (a job,
+ * for a large file). An upload cut short or over its limit fails here, before any row is read.
+ */
+export async function spool(input: Readable): Promise<Spooled> {
+  const dir = await mkdtemp(join(tmpdir(), `chanjiao-upload-${process.pid}-`));
+  const path = join(dir, 'upload');
+  const remove = () => rm(dir, { recursive: true, force: true });
+  let bytes = 0;
+  try {
+    await pipeline(
+      input,
+      async function* (source: AsyncIterable<Buffer>) {
+        for await (const chunk of source) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      },
+      createWriteStream(path),
+    );
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { bytes, open: () => createReadStream(path), remove };
+}
+
 /**
  * Removes the temporary folders of uploads left by processes that are gone (killed mid-import: no `finally` ran).
  * Folders of live processes (other services on this host) are theirs, and kept.
@@ -136,7 +225,7 @@ async function* throughFile(
 export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(dir)) {
-    const m = /^chanjiao-(?:csv|xlsx)-(\d+)-/.exec(name);
+    const m = /^chanjiao-(?:csv|xlsx|upload)-(\d+)-/.exec(name);
     if (!m || isAlive(Number(m[1]))) continue;
     await rm(join(dir, name), { recursive: true, force: true });
     removed.push(name);
@@ -144,7 +233,8 @@ export async function removeLeftTemporaryFolders(dir = tmpdir()): Promise<string
   return removed;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this host is alive (another user's counts). */
+export function isAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
@@ -155,20 +245,61 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The delimiter of a text file, from its first line: a tab where it has more tabs than commas (Excel's "Unicode text"
+ * and "Text (tab delimited)"), else a comma. Both are one byte in every encoding read (UTF-8, GB18030, Big5, UTF-16
+ * made UTF-8), never part of another character. Answers the bytes again, those looked at included.
+ */
+async function delimited(bytes: AsyncIterable<Buffer>, most: number): Promise<{ delimiter: string; file: Readable }> {
+  const chunks = bytes[Symbol.asyncIterator]();
+  const seen: Buffer[] = [];
+  let length = 0;
+  let ended = false;
+  let lineEnd = -1;
+  while (lineEnd < 0 && length < most && !ended) {
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else {
+      seen.push(next.value);
+      const at = next.value.indexOf(0x0a);
+      if (at >= 0) lineEnd = length + at;
+      length += next.value.length;
+    }
+  }
+  const first = Buffer.concat(seen).subarray(0, lineEnd >= 0 ? lineEnd : undefined);
+  let tabs = 0;
+  let commas = 0;
+  for (const b of first) {
+    if (b === 0x09) tabs++;
+    else if (b === 0x2c) commas++;
+  }
+  async function* all() {
+    yield* seen;
+    while (!ended) {
+      const next = await chunks.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return { delimiter: tabs > commas ? '\t' : ',', file: Readable.from(all()) };
+}
+
 /** The CSV split into cells as bytes (see text-encoding.ts), each decoded strictly. */
 async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder, limits: ImportLimits): AsyncGenerator<unknown[]> {
   // A record is buffered whole before it is given: past what a row of cells of the longest text could be, it is refused.
   const maxRecordSize = csvMaxRecordBytes(limits);
+  const { delimiter, file } = await delimited(bytes, maxRecordSize);
   const parser = parse({
     encoding: null,
     bom: false,
+    delimiter,
     relax_column_count: true,
     skip_empty_lines: true,
     trim: false,
     max_record_size: maxRecordSize,
   });
   // A failure anywhere (a cut upload, a CSV error) destroys the parser with it, and reading it throws.
-  void pipeline(Readable.from(bytes), parser).catch(() => undefined);
+  void pipeline(file, parser).catch(() => undefined);
   try {
     for await (const record of parser) yield (record as Buffer[]).map((cell) => cells.decode(cell));
   } catch (e) {
@@ -189,7 +320,7 @@ async function* csvRows(bytes: AsyncIterable<Buffer>, cells: CellDecoder, limits
  * hundred reads on a busy box. So the upload is first written to a temporary file (disk, not memory), and a read that
  * lost parts before its first row is made again from it; a lost part found after rows went out fails the file.
  */
-async function* readXlsx(input: Readable, limits: ImportLimits): AsyncGenerator<unknown[]> {
+async function* readXlsx(input: Readable, limits: ImportLimits, choice: SheetChoice): AsyncGenerator<unknown[]> {
   yield* throughFile(input, 'xlsx', async function* (path) {
     // Before the reader inflates anything: a zip bomb or a giant cell is refused here (zip-guard.ts).
     try {
@@ -198,7 +329,7 @@ async function* readXlsx(input: Readable, limits: ImportLimits): AsyncGenerator<
       if (e instanceof ZipInvalidError) throw new UnreadableFileError(`not a readable XLSX file: ${e.message}`);
       throw e;
     }
-    yield* removingReaderTempFiles(readingAgain(() => firstSheetRows(path)));
+    yield* removingReaderTempFiles(readingAgain(() => chosenSheetRows(path, choice)));
   });
 }
 
@@ -289,18 +420,39 @@ export async function* readingAgain(read: () => AsyncGenerator<unknown[]>): Asyn
 /** A cell exceljs could not resolve: an index into a shared-strings table it did not read. */
 const lostStrings = (row: unknown[]) => row.some((cell) => cell !== null && typeof cell === 'object' && 'sharedString' in cell);
 
-async function* firstSheetRows(path: string): AsyncGenerator<unknown[]> {
+/**
+ * The rows of the sheet named, else of the first visible sheet whose header row `isHeader` takes (a workbook may begin
+ * with an instructions sheet). Sheets passed over are read through, as the streaming reader needs. No sheet taking
+ * the header: the first sheet's header row is given, for the header check to say what is wrong with it.
+ */
+async function* chosenSheetRows(path: string, choice: SheetChoice): AsyncGenerator<unknown[]> {
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
     worksheets: 'emit',
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',
   });
+  const names: string[] = [];
+  let firstHeader: unknown[] | undefined;
   for await (const sheet of reader) {
+    const { name, state } = sheet as unknown as { name: string; state?: string };
+    names.push(name);
+    let take: boolean | undefined =
+      choice.sheet !== undefined ? name === choice.sheet : state === 'hidden' || state === 'veryHidden' ? false : undefined;
     for await (const row of sheet) {
-      const values = (row as ExcelJS.Row).values as unknown[];
-      yield values.slice(1); // ExcelJS rows are 1-based
+      const values = ((row as ExcelJS.Row).values as unknown[]).slice(1); // ExcelJS rows are 1-based
+      if (take === undefined) {
+        take = !choice.isHeader || choice.isHeader(values);
+        if (!take) firstHeader ??= values;
+      }
+      if (take) yield values;
     }
-    return; // the first sheet only
+    if (take) return;
   }
+  if (choice.sheet !== undefined) {
+    throw new UnreadableFileError(
+      `没有名为「${choice.sheet}」的工作表（有：${names.join('、')}） / the workbook has no sheet named "${choice.sheet}" (its sheets: ${names.join(', ')})`,
+    );
+  }
+  if (firstHeader) yield firstHeader;
 }

@@ -28,7 +28,16 @@ export interface Sheet {
   frozenRows?: number;
   /** Every column formatted as text, so codes such as "46" or "652801" stay text in Excel. */
   textColumns?: boolean;
+  /** Drop-down lists: the cells of `range` (A1 style, e.g. `E2:E1048576`) take the values of `source` (`'选项'!$A$2:$A$4`). */
+  lists?: Array<{ range: string; source: string; strict: boolean }>;
+  /** Column widths, in characters. */
+  widths?: number[];
+  /** Kept from view (a sheet of drop-down values). */
+  hidden?: boolean;
 }
+
+/** exceljs keeps a sheet's validations by range; its types do not show it. */
+type WithValidations = { dataValidations: { add(range: string, validation: ExcelJS.DataValidation): void } };
 
 const isFormatted = (c: SheetCell): c is FormattedNumber => typeof c === 'object' && c !== null;
 
@@ -64,7 +73,14 @@ export async function workbookOf(sheets: Sheet[]): Promise<Buffer> {
   for (const s of sheets) {
     const problem = sheetNameProblem(s.name);
     if (problem) throw new Error(problem);
-    const sheet = wb.addWorksheet(s.name, s.frozenRows ? { views: [{ state: 'frozen', ySplit: s.frozenRows }] } : {});
+    const sheet = wb.addWorksheet(
+      s.name,
+      Object.assign(
+        {},
+        s.frozenRows ? { views: [{ state: 'frozen', ySplit: s.frozenRows }] } : {},
+        s.hidden ? { state: 'hidden' } : {},
+      ) as Partial<ExcelJS.AddWorksheetOptions>,
+    );
     s.rows.forEach((r, i) => {
       const row = sheet.addRow(r.map((c) => (c === null || c === undefined ? null : spreadsheetCell(isFormatted(c) ? c.value : c))));
       r.forEach((c, j) => {
@@ -73,6 +89,19 @@ export async function workbookOf(sheets: Sheet[]): Promise<Buffer> {
       if (i === 0) row.font = { bold: true };
     });
     if (s.textColumns) (s.rows[0] ?? []).forEach((_, i) => (sheet.getColumn(i + 1).numFmt = '@'));
+    s.widths?.forEach((w, i) => (sheet.getColumn(i + 1).width = w));
+    for (const l of s.lists ?? []) {
+      // Not strict (a list of several values, such as 化工材料、绿色能源): Excel takes other text after a note.
+      (sheet as unknown as WithValidations).dataValidations.add(l.range, {
+        type: 'list',
+        allowBlank: true,
+        formulae: [l.source],
+        showErrorMessage: true,
+        errorStyle: l.strict ? 'warning' : 'information',
+        errorTitle: '不是可选的值 / not one of the choices',
+        error: '请从下拉列表中选择 / choose from the drop-down list',
+      });
+    }
   }
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

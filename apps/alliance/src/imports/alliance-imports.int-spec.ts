@@ -42,9 +42,21 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'completed', rows: { done: 4, created: 2, updated: 0, unchanged: 0, failed: 2 } });
     expect(first.body.errors).toEqual([
-      { row: 4, column: 'scope', message: expect.stringContaining('scope') },
-      { row: 5, column: 'foundedOn', message: expect.any(String) },
-      { row: 5, column: 'role', message: expect.any(String) },
+      {
+        row: 4,
+        column: 'scope',
+        title: 'scope',
+        message: expect.stringContaining('scope'),
+        message_zh: expect.stringMatching(/^第 4 行「scope」：/),
+      },
+      {
+        row: 5,
+        column: 'foundedOn',
+        title: 'foundedOn',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「foundedOn」：/),
+      },
+      { row: 5, column: 'role', title: 'role', message: expect.any(String), message_zh: expect.stringMatching(/^第 5 行「role」：/) },
     ]);
     expect(await get('/alliances/CSV-TOUR')).toMatchObject({ sector: 'culture_tourism', role: 'vice_chair', version: 1 });
 
@@ -94,7 +106,15 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
       ].join('\r\n'),
     );
     expect(activities.body.rows).toMatchObject({ created: 1, failed: 1 });
-    expect(activities.body.errors).toEqual([{ row: 3, column: 'participantCount', message: expect.any(String) }]);
+    expect(activities.body.errors).toEqual([
+      {
+        row: 3,
+        column: 'participantCount',
+        title: 'participantCount',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 3 行「participantCount」：/),
+      },
+    ]);
     expect((await get('/alliances/CSV-AUTO/activities')).items).toEqual([
       expect.objectContaining({
         activityId: 'F-1',
@@ -124,8 +144,8 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('contributions', Buffer.from(await wb.xlsx.writeBuffer()), XLSX);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: 7, created: 4, failed: 3 } });
     expect(res.body.errors).toEqual([
-      { row: 6, column: 'amount', message: expect.any(String) },
-      { row: 7, column: 'amount', message: expect.any(String) },
+      { row: 6, column: 'amount', title: 'amount', message: expect.any(String), message_zh: expect.stringMatching(/^第 6 行「amount」：/) },
+      { row: 7, column: 'amount', title: 'amount', message: expect.any(String), message_zh: expect.stringMatching(/^第 7 行「amount」：/) },
       expect.objectContaining({ row: 8, column: 'memberId', code: 'member_not_current' }),
     ]);
     const amounts = Object.fromEntries((await get('/alliances/XL-TEX/contributions')).items.map((c: any) => [c.contributionId, c.amount]));
@@ -186,7 +206,7 @@ describe('alliance spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('contributions', 'allianceId,contributionId,colour\r\nA,B,red\r\n');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_header', errors: [{ field: 'file' }] });
-    expect(res.body.message).toMatch(/unknown columns: colour.*missing columns: memberId, kind, date/);
+    expect(res.body.message).toMatch(/unknown column "colour".*missing columns: memberId, kind, date/);
     expect(await count('alliance_contributions')).toBe(before);
   });
 });

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { Client } from 'pg';
@@ -43,9 +45,28 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'completed', rows: { done: 4, created: 2, updated: 0, unchanged: 0, failed: 2 } });
     expect(first.body.errors).toEqual([
-      { row: 4, column: 'level', message: expect.stringContaining('level') },
-      { row: 5, column: 'category', message: expect.any(String) },
-      { row: 5, column: 'sectors', message: expect.any(String) },
+      {
+        row: 4,
+        column: 'level',
+        title: 'level',
+        message: expect.stringContaining('level'),
+        message_zh:
+          '第 4 行「level」：「doctorate」不是可选的值；可填：中职（secondary）、高职专科（higher_vocational）、职业本科（undergraduate）',
+      },
+      {
+        row: 5,
+        column: 'category',
+        title: 'category',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「category」：/),
+      },
+      {
+        row: 5,
+        column: 'sectors',
+        title: 'sectors',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「sectors」：「space」/),
+      },
     ]);
     const outbox = await count('outbox');
     const again = await upload('programs', csv);
@@ -131,7 +152,15 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
       const res = await upload('programs', mixed, 'text/csv', '?encoding=utf-8');
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({ status: 'completed', rows: { done: 1503, created: 1502, failed: 1 } });
-      expect(res.body.errors).toEqual([{ row: 1503, column: 'name', message: 'the text is not valid UTF-8' }]);
+      expect(res.body.errors).toEqual([
+        {
+          row: 1503,
+          column: 'name',
+          title: 'name',
+          message: 'the text is not valid UTF-8',
+          message_zh: '第 1503 行「name」：文字不是有效的 UTF-8 编码',
+        },
+      ]);
       expect((await stack.enrollment.get('/programs/MXC1')).status).toBe(404);
       expect((await stack.enrollment.get('/programs/MXA1')).body.name).toBe('应用化工技术');
       expect((await stack.enrollment.get('/programs/MXD1')).body.name).toBe('绿色能源');
@@ -148,7 +177,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
       const res = await upload('programs', iconv.encode(text.join('\r\n'), 'gb18030'), 'text/csv', '?encoding=UTF-8');
       expect(res.body).toMatchObject({
         rows: { created: 1, failed: 1 },
-        errors: [{ row: 3, column: 'name', message: 'the text is not valid UTF-8' }],
+        errors: [{ row: 3, column: 'name', title: 'name', message: 'the text is not valid UTF-8', message_zh: expect.any(String) }],
       });
       expect((await stack.enrollment.get('/programs/DCB1')).status).toBe(404);
       // Its header not valid in the encoding given: the encoding is wrong, the file refused.
@@ -164,7 +193,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('programs', 'code,name,colour\r\nA,B,red\r\n');
     expect(res.status).toBe(400);
     expect(res.body).toMatchObject({ error: 'invalid_header', errors: [{ field: 'file' }] });
-    expect(res.body.message).toMatch(/unknown columns: colour.*missing columns: category, level, sectors, status/);
+    expect(res.body.message).toMatch(/unknown column "colour".*missing columns: category, level, sectors, status/);
     expect(await count('programs')).toBe(before);
     expect((await upload('nonsense', 'a\r\n')).status).toBe(404);
   });
@@ -179,9 +208,21 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
     expect(res.body.errors).toEqual([
-      { row: 3, column: 'cohortYear', message: expect.stringMatching(/integer/) },
+      {
+        row: 3,
+        column: 'cohortYear',
+        title: 'cohortYear',
+        message: expect.stringMatching(/integer/),
+        message_zh: '第 3 行「cohortYear」：「abc」不是整数',
+      },
       // A value under the unnamed column is not dropped silently.
-      { row: 4, column: 'column 6', message: 'a value under a column with no name' },
+      {
+        row: 4,
+        column: 'column 6',
+        title: 'column 6',
+        message: 'a value under a column with no name',
+        message_zh: '第 4 行「第 6 列」：该列没有标题，却填有值',
+      },
     ]);
     expect((await stack.enrollment.get('/enrollments/TC2022001')).status).toBe(200);
   });
@@ -194,8 +235,14 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: 'completed', rows: { done: 3, created: 1, failed: 2 } });
     expect(res.body.errors).toEqual([
-      { row: 3, column: 'name', message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/) },
-      { row: 4, column: 'sectors', message: expect.stringContaining('NUL') },
+      {
+        row: 3,
+        column: 'name',
+        title: 'name',
+        message: expect.stringMatching(/^name 含有空字符.* \/ name contains a NUL character/),
+        message_zh: expect.stringMatching(/^第 3 行「name」：name 含有空字符/),
+      },
+      { row: 4, column: 'sectors', title: 'sectors', message: expect.stringContaining('NUL'), message_zh: expect.any(String) },
     ]);
     expect((await stack.enrollment.get('/programs/NUL1')).status).toBe(200);
     expect((await stack.enrollment.get('/programs/NUL2')).status).toBe(404);
@@ -283,6 +330,36 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [live]);
   });
 
+  it('at start, marks failed at once the imports of an earlier process of this host (restarted), not of its live neighbours', async () => {
+    // Heartbeats fresh, as just after a crash: an earlier process of this host (a dead pid, or this pid with another
+    // instance id, as a restarted container's pid 1) is gone; a live process of this host is not.
+    const host = hostname();
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
+    const [crashed, samePid, neighbour] = [randomUUID(), randomUUID(), randomUUID()];
+    await db.query(
+      `INSERT INTO import_jobs (institution, id, entity, format, status, owner, heartbeat_at) VALUES
+         ($1, $2, 'programs', 'csv', 'running', $5, now()),
+         ($1, $3, 'programs', 'csv', 'running', $6, now()),
+         ($1, $4, 'programs', 'csv', 'running', $7, now())`,
+      [
+        stack.institution,
+        crashed,
+        samePid,
+        neighbour,
+        `${host}:${dead}:${randomUUID()}`,
+        `${host}:${process.pid}:${randomUUID()}`,
+        `${host}:${process.ppid}:${randomUUID()}`,
+      ],
+    );
+    await stack.stop('enrollment');
+    await stack.start('enrollment');
+    for (const id of [crashed, samePid]) {
+      await expectEventually(async () => expect((await stack.enrollment.get(`/imports/${id}`)).body.status).toBe('failed'));
+    }
+    expect((await stack.enrollment.get(`/imports/${neighbour}`)).body.status).toBe('running');
+    await db.query(`UPDATE import_jobs SET status = 'failed' WHERE id = $1`, [neighbour]);
+  });
+
   it('GET /imports pages newest first with limit and cursor; a bad limit or cursor is a 400 naming it', async () => {
     const other = (await stack.keys.create({ role: 'writer', services: ['enrollment'], institution: `${stack.institution}-PAGES` })).key;
     const api = httpClient(stack.urls.enrollment!, other);
@@ -337,7 +414,9 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const res = await upload('programs', csv, 'text/csv', `?importId=${importId}`);
     expect(res.body).toMatchObject({ status: 'completed', rows: { created: 3, failed: 1 } });
     // The JSON view is as before: no values.
-    expect(res.body.errors).toEqual([{ row: 3, column: 'category', message: expect.any(String) }]);
+    expect(res.body.errors).toEqual([
+      { row: 3, column: 'category', title: 'category', message: expect.any(String), message_zh: expect.any(String) },
+    ]);
     expect((await stack.enrollment.get('/programs/FX1')).body.name).toBe(evil);
     expect((await stack.enrollment.get('/programs/FX3')).body.name).toBe(evil);
     // Not formula-like after its apostrophe: kept whole.
@@ -349,7 +428,7 @@ describe('spreadsheet imports (real PostgreSQL)', () => {
     const lines = Buffer.from(await report.arrayBuffer())
       .toString('utf8')
       .split('\r\n');
-    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code');
+    expect(lines[0]).toBe('\uFEFFrow,column,value,message,code,message_zh');
     expect(lines[1]).toMatch(/^3,category,'=1\+2,/);
     const xlsx = await fetch(`${stack.urls.enrollment}/imports/${importId}/errors?format=xlsx`, {
       headers: { authorization: `Bearer ${stack.writerKey}` },

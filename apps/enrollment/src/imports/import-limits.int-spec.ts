@@ -57,7 +57,9 @@ describe('import limits: inflated size, rows and cell size (real PostgreSQL)', (
       {
         row: 3,
         column: 'name',
+        title: 'name',
         message: expect.stringMatching(/^单元格有 41 个字符，超过 40.* \/ the cell has 41 characters, more than 40/),
+        message_zh: '第 3 行「name」：单元格有 41 个字符，超过 40',
       },
     ]);
     // Past what a row of such cells can be, csv-parse stops buffering it: the file fails, never held whole.

@@ -52,9 +52,15 @@ describe('partnership spreadsheet imports (real PostgreSQL)', () => {
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ status: 'completed', rows: { done: 5, created: 3, updated: 0, unchanged: 0, failed: 2 } });
     expect(first.body.errors).toEqual([
-      { row: 4, column: 'creditCode', message: expect.stringContaining('creditCode') },
-      { row: 5, column: 'kind', message: expect.any(String) },
-      { row: 5, column: 'region', message: expect.any(String) },
+      {
+        row: 4,
+        column: 'creditCode',
+        title: 'creditCode',
+        message: expect.stringContaining('creditCode'),
+        message_zh: expect.stringMatching(/^第 4 行「creditCode」：/),
+      },
+      { row: 5, column: 'kind', title: 'kind', message: expect.any(String), message_zh: expect.stringMatching(/^第 5 行「kind」：/) },
+      { row: 5, column: 'region', title: 'region', message: expect.any(String), message_zh: expect.stringMatching(/^第 5 行「region」：/) },
     ]);
 
     const agreements = [
@@ -67,10 +73,23 @@ describe('partnership spreadsheet imports (real PostgreSQL)', () => {
     const signed = await upload('agreements', agreements);
     expect(signed.body).toMatchObject({ status: 'completed', rows: { done: 4, created: 2, failed: 2 } });
     expect(signed.body.errors).toEqual([
-      { row: 5, column: 'forms', message: expect.any(String) },
-      { row: 5, column: 'signedOn', message: expect.any(String) },
+      { row: 5, column: 'forms', title: 'forms', message: expect.any(String), message_zh: expect.stringMatching(/^第 5 行「forms」：/) },
+      {
+        row: 5,
+        column: 'signedOn',
+        title: 'signedOn',
+        message: expect.any(String),
+        message_zh: expect.stringMatching(/^第 5 行「signedOn」：/),
+      },
       // Rows that pass validation but not the service's rules come after, with the API's error code.
-      { row: 4, column: 'partnerIds', message: expect.stringContaining('NOPE'), code: 'unknown_partner' },
+      {
+        row: 4,
+        column: 'partnerIds',
+        title: 'partnerIds',
+        message: expect.stringContaining('NOPE'),
+        code: 'unknown_partner',
+        message_zh: expect.stringMatching(/^第 4 行「partnerIds」：/),
+      },
     ]);
     const a1 = (await stack.api('partnership').get('/agreements/A1')).body;
     expect(a1).toMatchObject({ partnerIds: ['P1', 'P2'], forms: ['order_class', 'training_base'], programCodes: ['470021', '480025'] });

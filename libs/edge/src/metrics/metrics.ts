@@ -16,7 +16,7 @@ export class Metrics {
   readonly rateLimited: Counter<'kind'>;
   /** Requests refused 401 (`missing_api_key`, `invalid_api_key`, `expired_api_key`) or 403 (`forbidden`). */
   readonly authFailures: Counter<'reason'>;
-  /** File imports finished: `completed`, `completed_with_errors` (some rows refused), `rejected` (the file), `failed`. */
+  /** File imports finished: `completed`, `completed_with_errors` (some rows refused), `rejected` (the file), `interrupted`, `failed`. */
   readonly imports: Counter<'outcome'>;
 
   constructor(readonly service: string) {
@@ -43,7 +43,7 @@ export class Metrics {
     });
     this.imports = new Counter({
       name: METRIC_NAMES.imports,
-      help: 'File imports finished, by outcome (completed, completed_with_errors, rejected: the file was refused, failed)',
+      help: 'File imports finished, by outcome (completed, completed_with_errors, rejected: the file was refused, interrupted: by a shutdown, failed)',
       labelNames: ['outcome'],
       registers: [this.registry],
     });
