@@ -84,6 +84,25 @@ describe('GET /metrics', () => {
     expect(Object.keys(openapi.paths)).not.toContain('/metrics');
   });
 
+  it('counts imports by outcome', async () => {
+    const upload = (csv: string) =>
+      fetch(`${stack.urls.enrollment}/imports/programs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${stack.writerKey}`, 'content-type': 'text/csv' },
+        body: csv,
+      });
+    const header = 'code,name,category,cluster,level,sectors,status';
+    expect((await upload([header, '480101,纺织品检验与贸易,48,,higher_vocational,textiles,open'].join('\n'))).status).toBe(200);
+    expect((await upload([header, '480102,纺织,48,,doctorate,textiles,open'].join('\n'))).status).toBe(200);
+    expect((await upload('nope,columns\n1,2')).status).toBe(400);
+    const imports = metricSamples(await scrape('enrollment'), 'chanjiao_imports_total');
+    expect(Object.fromEntries(imports.map((s) => [s.labels.outcome, s.value]))).toEqual({
+      completed: 1,
+      completed_with_errors: 1,
+      rejected: 1,
+    });
+  });
+
   it('a second replica exports the shared gauges as 0: sum() counts the backlog once', async () => {
     const other = new MetricsLeader(stack.databases.enrollment!);
     try {
