@@ -137,7 +137,7 @@ function optionalTraceparent(document: { paths: object }): void {
 /**
  * One structured line per request at the default level (`log`): method, route, status, time and the correlation id,
  * which the response also returns as `x-correlation-id`. LOG_ACCESS_SAMPLE (0–1) keeps that fraction of the successful
- * requests' lines; a 4xx or 5xx is always logged.
+ * requests' lines; a 4xx or 5xx is always logged; a successful probe (`/health`) or scrape (`/metrics`) never.
  */
 function installAccessLog(app: NestFastifyApplication, sample: number): void {
   const logger = new Logger('http');
@@ -147,7 +147,9 @@ function installAccessLog(app: NestFastifyApplication, sample: number): void {
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (reply.statusCode >= 400 || sample >= 1 || (sample > 0 && Math.random() < sample))
+    // Probes and scrapes that succeed say nothing: they would be most of the lines.
+    const routine = /^\/(health|metrics)(\/|$)/.test(request.routeOptions?.url ?? '');
+    if (reply.statusCode >= 400 || (!routine && (sample >= 1 || (sample > 0 && Math.random() < sample))))
       logger.log({
         msg: 'request',
         method: request.method,
