@@ -6,7 +6,8 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { childTraceparent, traceIdOf } from '@chanjiao/contracts';
 import { decideLibraryFastPaths, type ServiceEnv } from '@chanjiao/config';
-import { documentEdgeAnswers, EdgeEnv, installEdge } from './limits';
+import { EdgeEnv, installEdge } from './limits';
+import { completeDocument } from './openapi';
 import { GlobalExceptionFilter } from './exception.filter';
 import { JsonLogger } from './logging';
 import { installHttpTracing, startTracing, stopTracing } from './tracing';
@@ -115,23 +116,9 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     app,
     new DocumentBuilder().setTitle(opts.title).setDescription(opts.description).setVersion('1').addBearerAuth().build(),
   );
-  optionalTraceparent(document);
-  documentEdgeAnswers(document);
+  completeDocument(document);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   return app;
-}
-
-/** `traceparent` is optional on every route: a request without one gets a new trace (see `requestId`). */
-function optionalTraceparent(document: { paths: object }): void {
-  for (const path of Object.values(document.paths) as Array<Record<string, { parameters?: Array<Record<string, unknown>> }>>) {
-    for (const operation of Object.values(path)) {
-      for (const p of operation.parameters ?? []) {
-        if (p.in !== 'header' || p.name !== 'traceparent') continue;
-        p.required = false;
-        p.description = 'W3C trace context; the events the request causes carry it (a new trace when absent)';
-      }
-    }
-  }
 }
 
 /**

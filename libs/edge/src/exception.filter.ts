@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isDatabaseUnavailable } from '@chanjiao/persistence';
 import { DomainError, DomainErrorKind } from '@chanjiao/domain';
-import type { ErrorBody } from './error-body';
+import { type ErrorBody, PROBLEM_CONTENT_TYPE, toProblem } from './error-body';
 
 /**
  * Seconds a client is asked to wait (`Retry-After`) when the database is away. A retried write is safe: a repeat of a
@@ -28,7 +28,10 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
 };
 
-/** The one place errors become HTTP answers: a stable `error` code, a message, field errors; never a stack. */
+/**
+ * The one place errors become HTTP answers: an RFC 9457 problem (`application/problem+json`) with a stable `error` code,
+ * a message, field errors; never a stack.
+ */
 @Catch()
 export class GlobalExceptionFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
@@ -46,7 +49,7 @@ export class GlobalExceptionFilter implements ExceptionFilter {
     } else if (body.statusCode >= 500) {
       this.logger.error(`${request.method} ${request.url} failed [${request.id}]: ${(exception as Error)?.stack ?? String(exception)}`);
     }
-    void reply.status(body.statusCode).send(body);
+    void reply.status(body.statusCode).type(PROBLEM_CONTENT_TYPE).send(toProblem(body, request.url));
   }
 
   /** Body parsing fails inside Fastify; Nest may hand it over as is or wrapped (as `cause`). */

@@ -12,6 +12,7 @@ export * from './storable-text';
 export * from './audit';
 export * from './paging';
 export * from './limits';
+export * from './openapi';
 export * from './view-mapper';
 export * from './logging';
 export * from './tracing';

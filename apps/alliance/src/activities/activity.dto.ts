@@ -38,7 +38,7 @@ export class RecordActivityDto {
   @IsCalendarDate()
   date!: string;
 
-  @ApiProperty()
+  @ApiProperty({ example: false })
   @IsBoolean()
   online!: boolean;
 
@@ -63,7 +63,7 @@ export class RecordActivityDto {
 }
 
 export class ActivityBatchItemDto extends RecordActivityDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
 }
 
 export class ActivityView {

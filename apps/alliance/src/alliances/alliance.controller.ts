@@ -69,6 +69,7 @@ export class AllianceController {
   }
 
   @Get('alliances/:allianceId')
+  @ApiOperation({ summary: 'An alliance by its id' })
   @ApiOkResponse({ type: AllianceView })
   async get(@CurrentPrincipal() p: Principal, @Param('allianceId', IdParamPipe) allianceId: string): Promise<AllianceView> {
     return toAllianceView(await this.alliances.get(p.institution, allianceId));

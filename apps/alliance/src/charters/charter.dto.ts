@@ -21,7 +21,7 @@ export class AdoptCharterDto {
 }
 
 export class CharterBatchItemDto extends AdoptCharterDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
 }
 
 export class CharterView {

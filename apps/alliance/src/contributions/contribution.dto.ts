@@ -39,7 +39,7 @@ export class RecordContributionDto {
 }
 
 export class ContributionBatchItemDto extends RecordContributionDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
 }
 
 export class ContributionView {

@@ -85,6 +85,7 @@ export class MemberController {
   }
 
   @Post('alliances/members/departure::batch')
+  @ApiOperation({ summary: "Record members' departures, up to 5,000 in one transaction; per-item results" })
   @HttpCode(200)
   @ApiBody({ type: [DepartureBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -116,6 +117,7 @@ export class MemberController {
   }
 
   @Post('alliances/members/role::batch')
+  @ApiOperation({ summary: "Change members' roles, up to 5,000 in one transaction; per-item results" })
   @HttpCode(200)
   @ApiBody({ type: [RoleChangeBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -146,6 +148,7 @@ export class MemberController {
   }
 
   @Get('alliances/:allianceId/members/:memberId')
+  @ApiOperation({ summary: 'A member of an alliance, with its membership periods' })
   @ApiOkResponse({ type: MemberView })
   async get(
     @CurrentPrincipal() p: Principal,

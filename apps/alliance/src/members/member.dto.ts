@@ -38,15 +38,15 @@ export class RoleChangeDto {
 }
 
 export class JoinBatchItemDto extends JoinDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
 }
 export class DepartureBatchItemDto extends DepartureDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
-  @ApiProperty() @IsEntityId() memberId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'E-0042' }) @IsEntityId() memberId!: string;
 }
 export class RoleChangeBatchItemDto extends RoleChangeDto {
-  @ApiProperty() @IsEntityId() allianceId!: string;
-  @ApiProperty() @IsEntityId() memberId!: string;
+  @ApiProperty({ example: 'BZ-TEXTILE' }) @IsEntityId() allianceId!: string;
+  @ApiProperty({ example: 'E-0042' }) @IsEntityId() memberId!: string;
 }
 
 export class RoleChangeView {

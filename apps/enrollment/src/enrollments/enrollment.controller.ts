@@ -54,6 +54,7 @@ export class EnrollmentController {
   }
 
   @Get('enrollments/:studentId')
+  @ApiOperation({ summary: "A student's enrollment: program, status and transfers" })
   @ApiOkResponse({ type: EnrollmentView })
   async get(@CurrentPrincipal() p: Principal, @Param('studentId', IdParamPipe) studentId: string): Promise<EnrollmentView> {
     return toEnrollmentView(await this.enrollments.get(p.institution, studentId));
@@ -112,6 +113,7 @@ export class EnrollmentController {
   }
 
   @Post('enrollments/cancellation::batch')
+  @ApiOperation({ summary: 'Cancel enrollments, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [CancellationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -128,6 +130,7 @@ export class EnrollmentController {
   }
 
   @Post('enrollments/withdrawal::batch')
+  @ApiOperation({ summary: 'Record withdrawals, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [WithdrawalBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -144,6 +147,7 @@ export class EnrollmentController {
   }
 
   @Post('enrollments/transfer::batch')
+  @ApiOperation({ summary: 'Move students to other programs, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [TransferBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -160,6 +164,7 @@ export class EnrollmentController {
   }
 
   @Post('enrollments/graduation::batch')
+  @ApiOperation({ summary: 'Record graduations, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [GraduationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })

@@ -85,16 +85,16 @@ export class GraduationDto {
 }
 
 export class CancellationBatchItemDto extends CancellationDto {
-  @ApiProperty() @IsEntityId() studentId!: string;
+  @ApiProperty({ example: '2022460101001' }) @IsEntityId() studentId!: string;
 }
 export class WithdrawalBatchItemDto extends WithdrawalDto {
-  @ApiProperty() @IsEntityId() studentId!: string;
+  @ApiProperty({ example: '2022460101001' }) @IsEntityId() studentId!: string;
 }
 export class TransferBatchItemDto extends TransferDto {
-  @ApiProperty() @IsEntityId() studentId!: string;
+  @ApiProperty({ example: '2022460101001' }) @IsEntityId() studentId!: string;
 }
 export class GraduationBatchItemDto extends GraduationDto {
-  @ApiProperty() @IsEntityId() studentId!: string;
+  @ApiProperty({ example: '2022460101001' }) @IsEntityId() studentId!: string;
 }
 export class TransferView {
   @ApiProperty() date!: string;

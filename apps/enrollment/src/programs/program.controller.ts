@@ -77,6 +77,7 @@ export class ProgramController {
   }
 
   @Get('programs/:code')
+  @ApiOperation({ summary: 'A program by its code' })
   @ApiOkResponse({ type: ProgramView })
   async get(@CurrentPrincipal() p: Principal, @Param('code', IdParamPipe) code: string): Promise<ProgramView> {
     return toProgramView(await this.programs.get(p.institution, code));

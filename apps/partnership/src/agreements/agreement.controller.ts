@@ -62,6 +62,7 @@ export class AgreementController {
   }
 
   @Get('agreements/:agreementId')
+  @ApiOperation({ summary: 'An agreement by its id' })
   @ApiOkResponse({ type: AgreementView })
   async get(@CurrentPrincipal() p: Principal, @Param('agreementId', IdParamPipe) id: string): Promise<AgreementView> {
     return toAgreementView(await this.agreements.get(p.institution, id));
@@ -98,6 +99,7 @@ export class AgreementController {
   }
 
   @Post('agreements/termination::batch')
+  @ApiOperation({ summary: 'Terminate agreements, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [TerminationBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -114,6 +116,7 @@ export class AgreementController {
   }
 
   @Post('agreements/renewal::batch')
+  @ApiOperation({ summary: 'Renew agreements, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [RenewalBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })

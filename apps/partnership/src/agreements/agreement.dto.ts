@@ -75,11 +75,11 @@ export class RenewalDto {
 }
 
 export class TerminationBatchItemDto extends TerminationDto {
-  @ApiProperty() @IsEntityId() agreementId!: string;
+  @ApiProperty({ example: 'AG-2022-001' }) @IsEntityId() agreementId!: string;
 }
 
 export class RenewalBatchItemDto extends RenewalDto {
-  @ApiProperty() @IsEntityId() agreementId!: string;
+  @ApiProperty({ example: 'AG-2022-001' }) @IsEntityId() agreementId!: string;
 }
 
 export class RenewalView {

@@ -35,6 +35,7 @@ export class CertificatePilotController {
   }
 
   @Post('certificate-pilots::batch')
+  @ApiOperation({ summary: 'Launch certificate pilots, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [CreateCertificatePilotDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -65,6 +66,7 @@ export class CertificatePilotController {
   }
 
   @Post('certificate-pilots/results::batch')
+  @ApiOperation({ summary: "Record certificate pilots' results, up to 5,000 in one transaction; per-item results" })
   @HttpCode(200)
   @ApiBody({ type: [PilotResultsBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -78,6 +80,7 @@ export class CertificatePilotController {
   }
 
   @Get('certificate-pilots/:pilotId')
+  @ApiOperation({ summary: 'A certificate pilot by its id' })
   @ApiOkResponse({ type: CertificatePilotView })
   async get(@CurrentPrincipal() p: Principal, @Param('pilotId', IdParamPipe) id: string): Promise<CertificatePilotView> {
     return toCertificatePilotView(await this.pilots.get(p.institution, id));

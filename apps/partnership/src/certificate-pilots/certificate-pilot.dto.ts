@@ -25,7 +25,7 @@ export class PilotResultsDto {
 }
 
 export class PilotResultsBatchItemDto extends PilotResultsDto {
-  @ApiProperty() @IsEntityId() pilotId!: string;
+  @ApiProperty({ example: '1X-2022-01' }) @IsEntityId() pilotId!: string;
 }
 
 export class PilotResultsView extends PilotResultsDto {}

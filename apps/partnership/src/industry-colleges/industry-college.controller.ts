@@ -29,6 +29,7 @@ export class IndustryCollegeController {
   }
 
   @Post('industry-colleges::batch')
+  @ApiOperation({ summary: 'Found industry colleges, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [CreateIndustryCollegeDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -42,6 +43,7 @@ export class IndustryCollegeController {
   }
 
   @Get('industry-colleges/:collegeId')
+  @ApiOperation({ summary: 'An industry college by its id' })
   @ApiOkResponse({ type: IndustryCollegeView })
   async get(@CurrentPrincipal() p: Principal, @Param('collegeId', IdParamPipe) id: string): Promise<IndustryCollegeView> {
     return toIndustryCollegeView(await this.colleges.get(p.institution, id));

@@ -29,6 +29,7 @@ export class OrderClassController {
   }
 
   @Post('order-classes::batch')
+  @ApiOperation({ summary: 'Open order classes, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [CreateOrderClassDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -42,6 +43,7 @@ export class OrderClassController {
   }
 
   @Get('order-classes/:orderClassId')
+  @ApiOperation({ summary: 'An order class by its id' })
   @ApiOkResponse({ type: OrderClassView })
   async get(@CurrentPrincipal() p: Principal, @Param('orderClassId', IdParamPipe) id: string): Promise<OrderClassView> {
     return toOrderClassView(await this.orderClasses.get(p.institution, id));

@@ -68,6 +68,7 @@ export class PartnerController {
   }
 
   @Get('partners/:partnerId')
+  @ApiOperation({ summary: 'A partner by its id' })
   @ApiOkResponse({ type: PartnerView })
   async get(@CurrentPrincipal() p: Principal, @Param('partnerId', IdParamPipe) partnerId: string): Promise<PartnerView> {
     return toPartnerView(await this.partners.get(p.institution, partnerId));

@@ -43,6 +43,7 @@ export class TrainingBaseController {
   }
 
   @Put('training-bases::batch')
+  @ApiOperation({ summary: 'Create or update training bases, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [TrainingBaseBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -88,6 +89,7 @@ export class TrainingBaseController {
   }
 
   @Post('training-bases/investments::batch')
+  @ApiOperation({ summary: 'Record investments in training bases, up to 5,000 in one transaction; per-item results' })
   @HttpCode(200)
   @ApiBody({ type: [InvestmentBatchItemDto] })
   @ApiOkResponse({ type: BatchResultView })
@@ -101,6 +103,7 @@ export class TrainingBaseController {
   }
 
   @Get('training-bases/:baseId')
+  @ApiOperation({ summary: 'A training base by its id' })
   @ApiOkResponse({ type: TrainingBaseView })
   async get(@CurrentPrincipal() p: Principal, @Param('baseId', IdParamPipe) id: string): Promise<TrainingBaseView> {
     return toTrainingBaseView(await this.bases.get(p.institution, id));

@@ -91,7 +91,7 @@ export class PutDestinationDto {
   @IsCalendarDate()
   effectiveDate!: string;
 
-  @ApiProperty({ description: 'Verified by the careers office (核查)' })
+  @ApiProperty({ description: 'Verified by the careers office (核查)', example: true })
   @IsBoolean()
   verified!: boolean;
 }

@@ -91,6 +91,7 @@ export class InternshipController {
   }
 
   @Get('internships/:internshipId')
+  @ApiOperation({ summary: 'An internship by its id' })
   @ApiOkResponse({ type: InternshipView })
   async get(@CurrentPrincipal() p: Principal, @Param('internshipId', IdParamPipe) internshipId: string): Promise<InternshipView> {
     return toInternshipView(await this.internships.get(p.institution, internshipId));

@@ -48,7 +48,7 @@ export class CompletionDto {
 }
 
 export class CompletionBatchItemDto extends CompletionDto {
-  @ApiProperty() @IsEntityId() internshipId!: string;
+  @ApiProperty({ example: 'INT-2022-000001' }) @IsEntityId() internshipId!: string;
 }
 
 export class InternshipView {

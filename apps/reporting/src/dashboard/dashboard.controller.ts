@@ -1,6 +1,7 @@
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '@chanjiao/edge';
 import { DashboardAssets } from './dashboard.assets';
 
 /**
@@ -26,22 +27,21 @@ export class DashboardController {
     const asset = this.assets.get(name);
     if (!asset) {
       const built = this.assets.get('index.html') !== undefined;
+      const body = built
+        ? {
+            statusCode: 404,
+            error: 'not_found',
+            message: `看板没有文件 ${name.slice(0, 60)} / the dashboard has no file ${name.slice(0, 60)}`,
+          }
+        : {
+            statusCode: 503,
+            error: 'dashboard_not_built',
+            message: `看板尚未构建，请运行 npm run build / the dashboard is not built (${this.assets.dir}): run npm run build`,
+          };
       return reply
-        .code(built ? 404 : 503)
-        .type('application/json; charset=utf-8')
-        .send(
-          built
-            ? {
-                statusCode: 404,
-                error: 'not_found',
-                message: `看板没有文件 ${name.slice(0, 60)} / the dashboard has no file ${name.slice(0, 60)}`,
-              }
-            : {
-                statusCode: 503,
-                error: 'dashboard_not_built',
-                message: `看板尚未构建，请运行 npm run build / the dashboard is not built (${this.assets.dir}): run npm run build`,
-              },
-        );
+        .code(body.statusCode)
+        .type(PROBLEM_CONTENT_TYPE)
+        .send(toProblem(Object.assign(body, { correlationId: String(reply.request.id) }), reply.request.url));
     }
     // Revalidated on every load (the bundle changes with each deployment), answered 304 when unchanged.
     void reply.header('cache-control', 'no-cache').header('etag', asset.etag);

@@ -100,6 +100,15 @@ export class ReportController {
       'codes with commas, `institutions` lists them, `eventsApplied` is their sum and `asOf` the newest of theirs.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'text/event-stream: `event: change` with `data: { institution, asOf, eventsApplied }` as JSON',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string' },
+        example: 'event: change\ndata: {"institution":"10758","asOf":"2025-09-01","eventsApplied":42}\n\n',
+      },
+    },
+  })
   @ApiTooManyRequestsResponse({ description: 'too_many_streams: the key has REPORT_STREAMS_PER_KEY streams open (Retry-After)' })
   @SumsInstitutions()
   async stream(@CurrentPrincipal() p: Principal, @Query() _q: ReportQuery, @Res() reply: FastifyReply): Promise<void> {

@@ -1,4 +1,5 @@
 import type { ServiceEnv } from '@chanjiao/config';
+import { type ProblemBody, toProblem } from '../error-body';
 
 /** The settings of the HTTP edge (README "Limits at the edge"), all from the service's env with defaults. */
 export type EdgeEnv = Pick<
@@ -36,27 +37,7 @@ export function isStreamRoute(routeUrl: string | undefined): boolean {
   return routeUrl === '/reports/stream';
 }
 
-/** The answer of every refusal at the edge, in the shape of the exception filter's (`ErrorBody`). */
-export function edgeError(statusCode: number, error: string, message: string, correlationId: string, field?: string) {
-  return Object.assign({ statusCode, error, message }, field ? { errors: [{ field, message }] } : {}, { correlationId });
-}
-
-/**
- * The edge's answers in the OpenAPI document, on every keyed operation that does not describe them itself: they come
- * before the route's handler, so no controller declares them (README "Limits at the edge").
- */
-export function documentEdgeAnswers(document: { paths: object }): void {
-  const answers: Record<string, string> = {
-    '401': 'missing_api_key / invalid_api_key: checked before the body is read',
-    '408': 'request_timeout: the body did not arrive within REQUEST_TIMEOUT_MS',
-    '413': "body_too_large: over the route's body limit, answered before the body is read in full",
-    '429': "rate_limited: over the key's rate (or, without a valid key, the address's); Retry-After says when to retry",
-  };
-  for (const [url, path] of Object.entries(document.paths) as Array<[string, Record<string, { responses?: Record<string, unknown> }>]>) {
-    if (isPublicRoute(url)) continue;
-    for (const operation of Object.values(path)) {
-      operation.responses ??= {};
-      for (const [status, description] of Object.entries(answers)) operation.responses[status] ??= { description };
-    }
-  }
+/** The answer of every refusal at the edge, the exception filter's problem (`ProblemBody`), for the request at `url`. */
+export function edgeError(statusCode: number, error: string, message: string, correlationId: string, url: string): ProblemBody {
+  return toProblem({ statusCode, error, message, correlationId }, url);
 }

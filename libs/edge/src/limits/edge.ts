@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import { ApiKeyStore } from '@chanjiao/auth';
+import { PROBLEM_CONTENT_TYPE } from '../error-body';
 import { Metrics } from '../metrics';
 import { bodyKind, bodyLimit, ByteCounter, tooLargeMessage } from './body-limits';
 import { edgeError, EdgeEnv, isImportRoute, isPublicRoute, isStreamRoute } from './edge.config';
@@ -93,7 +94,10 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
       void reply.header('connection', 'close');
       lingerOnClose(request.raw);
     }
-    return reply.code(status).send(edgeError(status, error, message, request.id));
+    return reply
+      .code(status)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(edgeError(status, error, message, request.id, request.url));
   };
 
   /** 429 when `id`'s bucket is empty, else undefined. */
