@@ -4,6 +4,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { FastifyRequest } from 'fastify';
 import { ApiKeyStore } from '@chanjiao/auth';
 import { SERVICE_ENV, type ServiceEnv } from '@chanjiao/config';
+import { PROBLEM_CONTENT_TYPE } from '../error-body';
 import { edgeError } from '../limits/edge.config';
 import { checkKey, isMetricsToken } from '../limits/key-check';
 import { Metrics } from './metrics';
@@ -45,7 +46,7 @@ export class MetricsServer implements OnApplicationBootstrap, OnApplicationShutd
       res.writeHead(status, { 'content-type': type }).end(body);
     };
     const refuse = (status: number, error: string, message: string) =>
-      send(status, 'application/json; charset=utf-8', JSON.stringify(edgeError(status, error, message, '')));
+      send(status, PROBLEM_CONTENT_TYPE, JSON.stringify(edgeError(status, error, message, '', req.url ?? '/metrics')));
     try {
       if (req.method !== 'GET' || req.url?.split('?', 1)[0] !== '/metrics') return refuse(404, 'not_found', '未找到 / not found');
       const request = { headers: req.headers } as FastifyRequest;
