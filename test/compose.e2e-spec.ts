@@ -186,7 +186,7 @@ describe('docker-compose.yml services, run as compose runs them', () => {
     });
     expect(overview.programs).toMatchObject({ open: 1, higherVocational: 1 });
     const metrics = await (await fetch(`${running.reporting!.url}/metrics`, { headers: { authorization: `Bearer ${admin}` } })).text();
-    expect(metrics).toMatch(/^chanjiao_consumer_applied_total\{service="reporting"\} 2$/m);
+    expect(metrics).toMatch(/^chanjiao_consumer_applied_total\{app="reporting"\} 2$/m);
   });
 
   it('each service is connected as its own role and broker user, with the passwords of its secret files', async () => {

@@ -3,9 +3,13 @@ import { expectEventually } from '@chanjiao/testing';
 import { FIRST_ENROLLMENT, startStack, TestStack } from '@chanjiao/test-support';
 
 interface LogLine {
+  time: string;
   level: string;
+  service: string;
   context?: string;
-  message: unknown;
+  msg: string;
+  correlationId?: string;
+  [field: string]: unknown;
 }
 
 /**
@@ -28,13 +32,24 @@ describe('correlation id from HTTP request to reporting update', () => {
         return [];
       }
     });
-  const withId = (service: 'enrollment' | 'reporting', id: string) =>
-    jsonLines(service).filter((l) => (l.message as { correlationId?: string })?.correlationId === id);
+  const withId = (service: 'enrollment' | 'reporting', id: string) => jsonLines(service).filter((l) => l.correlationId === id);
 
-  it('logs are JSON lines', () => {
-    const lines = stack.processes.enrollment!.lines.filter((l) => l.trim().length > 0);
-    expect(lines.length).toBeGreaterThan(0);
-    expect(jsonLines('enrollment')).toHaveLength(lines.length);
+  it('logs are JSON lines of one shape: ISO time, level, service, msg always a string', () => {
+    for (const service of ['enrollment', 'reporting'] as const) {
+      const lines = stack.processes[service]!.lines.filter((l) => l.trim().length > 0);
+      expect(lines.length).toBeGreaterThan(0);
+      const json = jsonLines(service);
+      expect(json).toHaveLength(lines.length);
+      for (const l of json) {
+        expect(l).toMatchObject({
+          level: expect.stringMatching(/^(trace|debug|info|warn|error|fatal)$/),
+          service,
+          msg: expect.any(String),
+        });
+        expect(new Date(l.time).toISOString()).toBe(l.time);
+        expect(l).not.toHaveProperty('message');
+      }
+    }
   });
 
   it("a caller's traceparent is the correlation id, and one is made when the caller sends none", async () => {
@@ -69,15 +84,16 @@ describe('correlation id from HTTP request to reporting update', () => {
       [traceId, '/programs/:code', 'enrollment.program.opened.v1'],
       [made, '/enrollments', 'enrollment.student.enrolled.v1'],
     ] as const) {
-      expect(withId('enrollment', id).map((l) => l.message)).toEqual([
-        expect.objectContaining({ msg: 'request', method: expect.any(String), route, status: 201, correlationId: id }),
+      // The access line is at the default level (info), one per request.
+      expect(withId('enrollment', id)).toEqual([
+        expect.objectContaining({ level: 'info', msg: 'request', method: expect.any(String), route, status: 201, correlationId: id }),
       ]);
       const applied = await expectEventually(() => {
         const lines = withId('reporting', id);
         expect(lines).toHaveLength(1);
         return lines[0]!;
       });
-      expect(applied).toMatchObject({ level: 'debug', message: { msg: 'applied', type, correlationId: id } });
+      expect(applied).toMatchObject({ level: 'debug', msg: 'applied', type, correlationId: id });
     }
   });
 });

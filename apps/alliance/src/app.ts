@@ -6,6 +6,7 @@ import { ALLIANCE_MESSAGES_ZH } from './common/alliance.errors';
 
 export function createAllianceApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   return createServiceApp(AllianceAppModule.forEnv(env) as never, {
+    service: 'alliance',
     title: 'Chanjiao alliance',
     description:
       'Vocational-education alliances the college chairs or serves (alliance secretariat): members, charters, pooled resources, activities. Every change is published as a CloudEvent.',

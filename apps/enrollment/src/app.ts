@@ -6,6 +6,7 @@ import { ENROLLMENT_MESSAGES_ZH } from './enrollments/enrollment.errors';
 
 export function createEnrollmentApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   return createServiceApp(EnrollmentAppModule.forEnv(env) as never, {
+    service: 'enrollment',
     title: 'Chanjiao enrollment',
     description: 'Programs and student enrollments of a college (admissions office). Every change is published as a CloudEvent.',
     env,

@@ -6,6 +6,7 @@ import { PLACEMENT_MESSAGES_ZH } from './placement.errors';
 
 export function createPlacementApp(env: ServiceEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   return createServiceApp(PlacementAppModule.forEnv(env) as never, {
+    service: 'placement',
     title: 'Chanjiao placement',
     description:
       'Internships and graduate destinations (careers office). Destinations are versioned with effective dates; every change is published as a CloudEvent.',

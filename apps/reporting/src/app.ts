@@ -11,6 +11,7 @@ import { REPORTING_MESSAGES_ZH } from './reporting.errors';
 
 export async function createReportingApp(env: ReportingEnv, opts: { jsonLogs?: boolean } = {}): Promise<NestFastifyApplication> {
   const app = await createServiceApp(ReportingAppModule.forEnv(env) as never, {
+    service: 'reporting',
     title: 'Chanjiao reporting',
     description: 'Read models kept up to date from every event: the annual figures, reports and freshness.',
     env,

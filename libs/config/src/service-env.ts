@@ -81,6 +81,12 @@ export const serviceEnvSchema = z.object({
     ),
   /** A bearer token that may read `GET /metrics` besides an admin key (for Prometheus); or `METRICS_TOKEN_FILE`. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /** Serves `GET /metrics` on this port instead of the API's (0: any free port); the same token or admin key reads it. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** The fraction (0–1) of successful requests that get an access log line; a 4xx or 5xx always gets one. */
+  LOG_ACCESS_SAMPLE: z.coerce.number().min(0).max(1).default(1),
+  /** OpenTelemetry tracing (`on`): spans of HTTP requests, outbox publishes and consumer batches, sent by OTLP/HTTP. */
+  OTEL_TRACES: z.enum(['on', 'off']).default('off'),
   CHANJIAO_LIBRARY_FAST_PATHS: zLibraryFastPaths,
 });
 export type ServiceEnv = z.infer<typeof serviceEnvSchema>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import multipart from '@fastify/multipart';
-import { ConsoleLogger, Logger, LogLevel, Type } from '@nestjs/common';
+import { ConsoleLogger, Logger, LoggerService, LogLevel, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -10,13 +10,17 @@ import { EdgeEnv, installEdge } from './limits';
 import { completeDocument } from './openapi';
 import { GlobalExceptionFilter } from './exception.filter';
 import type { ErrorMessagesZh } from './error-zh';
+import { JsonLogger } from './logging';
+import { installHttpTracing, startTracing, stopTracing } from './tracing';
 import { installHttpMetrics } from './metrics';
 import { createValidationPipe } from './validation';
 
 export interface ServiceAppOptions {
+  /** The service's name: the `service` of every log line. */
+  service: string;
   title: string;
   description: string;
-  env: Pick<ServiceEnv, 'LOG_LEVEL'> & EdgeEnv;
+  env: Pick<ServiceEnv, 'LOG_LEVEL' | 'LOG_ACCESS_SAMPLE' | 'OTEL_TRACES'> & EdgeEnv;
   /** JSON logs (default) for operators' log pipelines; plain text is easier to read in tests. */
   jsonLogs?: boolean;
   /** The Chinese of the service's own error codes (`Record<XErrorCode, string>` beside its enum; README "Errors"). */
@@ -62,6 +66,9 @@ const proxyHops =
 /** Builds a service's Fastify app the same way for `main.ts` and for tests. */
 export async function createServiceApp(module: Type, opts: ServiceAppOptions): Promise<NestFastifyApplication> {
   const levels = LEVELS.slice(0, LEVELS.indexOf(opts.env.LOG_LEVEL) + 1);
+  await startTracing(opts.service, opts.env.OTEL_TRACES === 'on');
+  const logger: LoggerService =
+    (opts.jsonLogs ?? true) ? new JsonLogger(opts.service, opts.env.LOG_LEVEL) : new ConsoleLogger({ logLevels: levels });
   const app = await NestFactory.create<NestFastifyApplication>(
     module,
     new FastifyAdapter({
@@ -76,14 +83,16 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
       requestIdHeader: false,
     }),
     // The JSON parser is the edge's (edge/json-body.ts), not Nest's.
-    { logger: new ConsoleLogger({ json: opts.jsonLogs ?? true, logLevels: levels }), abortOnError: false, bodyParser: false },
+    { logger, abortOnError: false, bodyParser: false },
   );
   // Once, at boot: which adapters use a library's internals and which its public API (README "Library internals").
   decideLibraryFastPaths();
   // File imports: a spreadsheet body is handed to the handler as a stream, never buffered whole.
   const fastify = app.getHttpAdapter().getInstance();
   installHttpMetrics(app);
-  installAccessLog(app);
+  installAccessLog(app, opts.env.LOG_ACCESS_SAMPLE);
+  // After the access log's hook: the correlation id (the trace id) stays the request's.
+  installHttpTracing(app);
   installEdge(app, opts.env);
   fastify.addContentTypeParser(SPREADSHEET_TYPES, (_req, payload, done) => done(null, payload));
   // Graceful shutdown: requests in flight when the server closes are answered, with `Connection:
@@ -94,6 +103,7 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
     closing = true;
     done();
   });
+  if (opts.env.OTEL_TRACES === 'on') fastify.addHook('onClose', async () => stopTracing());
   fastify.addHook('onSend', async (_req, reply, payload) => {
     if (closing) reply.header('connection', 'close');
     return payload;
@@ -115,10 +125,11 @@ export async function createServiceApp(module: Type, opts: ServiceAppOptions): P
 }
 
 /**
- * One structured line per request at `debug` (LOG_LEVEL=debug): method, route, status, time and the
- * correlation id, which the response also returns as `x-correlation-id`.
+ * One structured line per request at the default level (`log`): method, route, status, time and the correlation id,
+ * which the response also returns as `x-correlation-id`. LOG_ACCESS_SAMPLE (0–1) keeps that fraction of the successful
+ * requests' lines; a 4xx or 5xx is always logged; a successful probe (`/health`) or scrape (`/metrics`) never.
  */
-function installAccessLog(app: NestFastifyApplication): void {
+function installAccessLog(app: NestFastifyApplication, sample: number): void {
   const logger = new Logger('http');
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -126,8 +137,10 @@ function installAccessLog(app: NestFastifyApplication): void {
     done();
   });
   fastify.addHook('onResponse', (request, reply, done) => {
-    if (Logger.isLevelEnabled('debug'))
-      logger.debug({
+    // Probes and scrapes that succeed say nothing: they would be most of the lines.
+    const routine = /^\/(health|metrics)(\/|$)/.test(request.routeOptions?.url ?? '');
+    if (reply.statusCode >= 400 || (!routine && (sample >= 1 || (sample > 0 && Math.random() < sample))))
+      logger.log({
         msg: 'request',
         method: request.method,
         route: request.routeOptions?.url ?? request.url,

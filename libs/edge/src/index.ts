@@ -15,3 +15,5 @@ export * from './limits';
 export * from './openapi';
 export * from './view-mapper';
 export * from './error-zh';
+export * from './logging';
+export * from './tracing';

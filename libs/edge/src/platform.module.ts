@@ -20,7 +20,7 @@ import { WriteUnitOfWork } from '@chanjiao/write';
 import { AUDIT_SOURCE, AuditController, AuditReader, AuditSource } from './audit';
 import { BROKER_HEALTH, HealthController } from './health.controller';
 import { PUBLISHER_AMQP } from './tokens';
-import { MetricsModule, OutboxMetrics, WorkerMetrics } from './metrics';
+import { MetricsLeader, MetricsModule, MetricsServer, OutboxMetrics, WorkerMetrics } from './metrics';
 
 export interface PlatformOptions {
   service: ServiceName;
@@ -100,7 +100,10 @@ export class PlatformModule {
       { provide: DataSource, useFactory: () => openServiceDatabase(opts) },
       // One per app: its workers report database outages here; health and metrics read it.
       { provide: WorkerPauses, useFactory: () => new WorkerPauses(new Logger('Workers')) },
+      // One replica per service exports the gauges of shared state (see MetricsLeader).
+      { provide: MetricsLeader, useFactory: () => new MetricsLeader(opts.env.DATABASE_URL) },
       WorkerMetrics,
+      MetricsServer,
       { provide: AUDIT_SOURCE, useValue: opts.audit ?? 'outbox' },
       AuditReader,
     ];
@@ -134,8 +137,8 @@ export class PlatformModule {
       controllers: [HealthController, AuditController],
       providers,
       exports: opts.publishes
-        ? [SERVICE_ENV, DataSource, WorkerPauses, PUBLISHER_AMQP, OutboxRelay, WriteUnitOfWork, BROKER_HEALTH]
-        : [SERVICE_ENV, DataSource, WorkerPauses, BROKER_HEALTH],
+        ? [SERVICE_ENV, DataSource, WorkerPauses, PUBLISHER_AMQP, OutboxRelay, WriteUnitOfWork, BROKER_HEALTH, MetricsLeader]
+        : [SERVICE_ENV, DataSource, WorkerPauses, BROKER_HEALTH, MetricsLeader],
     };
   }
 }

@@ -16,7 +16,7 @@ import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@chanjiao/domain';
-import { BodyTooLargeError, pageRequest, unstorableText, unstorableTextMessage } from '@chanjiao/edge';
+import { BodyTooLargeError, Metrics, pageRequest, unstorableText, unstorableTextMessage } from '@chanjiao/edge';
 import { keysetSql, Page, toPage } from '@chanjiao/persistence';
 import { WriteContext } from '@chanjiao/write';
 import { IMPORTS_PAGE } from './import.dto';
@@ -82,6 +82,7 @@ export class ImportService implements OnApplicationBootstrap, BeforeApplicationS
   constructor(
     private readonly dataSource: DataSource,
     @Optional() @Inject(SERVICE_ENV) env?: ServiceEnv,
+    @Optional() private readonly metrics?: Metrics,
   ) {
     this.limits = importLimitsOf(env);
   }
@@ -380,6 +381,7 @@ export class ImportService implements OnApplicationBootstrap, BeforeApplicationS
     }
     // Outside the catch: the rows are committed, so a failure to record that is not "nothing was written".
     await this.saveProgress(ctx.institution, id, p, 'completed');
+    this.metrics?.imports.inc({ outcome: p.failed > 0 ? 'completed_with_errors' : 'completed' });
     return (await this.find(ctx.institution, id))!;
   }
 
@@ -394,6 +396,7 @@ export class ImportService implements OnApplicationBootstrap, BeforeApplicationS
         e instanceof BodyTooLargeError ||
         e instanceof ImportInterruptedError;
       const message = withWritten(known ? e.message : '导入失败 / import failed', p);
+      this.metrics?.imports.inc({ outcome: e instanceof ImportInterruptedError ? 'interrupted' : known ? 'rejected' : 'failed' });
       if (!known) this.logger.error(`import ${id} failed: ${(e as Error).stack}`);
       await this.dataSource.query(
         `UPDATE import_jobs SET status = 'failed', message = $3, finished_at = now(), rows_done = $4, created = $5, updated = $6,

@@ -7,3 +7,4 @@ export * from './consumer/event-unit-of-work';
 export * from './consumer/amqp-event.server';
 export * from './dead-letters';
 export * from './broker-permissions';
+export * from './tracing';

@@ -19,4 +19,8 @@ export class ConsumerState implements BrokerHealth {
   queueDepth(): Promise<number | null> {
     return this.server?.queueDepth() ?? Promise.resolve(null);
   }
+
+  deadLetterDepth(): Promise<number | null> {
+    return this.server?.deadLetterDepth() ?? Promise.resolve(null);
+  }
 }

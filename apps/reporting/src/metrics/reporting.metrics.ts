@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { DataSource } from 'typeorm';
 import type { ConsumerStats } from '@chanjiao/messaging';
-import { METRIC_NAMES, MetricName, Metrics, orNaN } from '@chanjiao/edge';
+import { METRIC_NAMES, MetricName, Metrics, MetricsLeader, oncePerScrape, onLeader, orNaN } from '@chanjiao/edge';
 import { ConsumerState } from '../events/consumer.state';
 
 const STATS: Array<{ stat: keyof ConsumerStats; name: MetricName; help: string }> = [
@@ -22,10 +22,13 @@ const STATS: Array<{ stat: keyof ConsumerStats; name: MetricName; help: string }
   { stat: 'batches', name: METRIC_NAMES.consumerBatches, help: 'Batches of events applied in one transaction' },
 ];
 
-/** The consumer's counters, its queue depth and how far the projections are behind, read on scrape. */
+/**
+ * The consumer's counters and how far the projections are behind (this instance's), and, from the metrics leader only
+ * (0 on the other replicas: see MetricsLeader), the shared state: the queue's and the DLQ's depth and the parked events.
+ */
 @Injectable()
 export class ReportingMetrics {
-  constructor(metrics: Metrics, consumer: ConsumerState, dataSource: DataSource) {
+  constructor(metrics: Metrics, consumer: ConsumerState, dataSource: DataSource, leader: MetricsLeader) {
     const registers = [metrics.registry];
     for (const { stat, name, help } of STATS) {
       let reported = 0;
@@ -42,23 +45,48 @@ export class ReportingMetrics {
     }
     new Gauge({
       name: METRIC_NAMES.consumerQueueDepth,
-      help: 'Events waiting in the reporting queue (NaN when the broker is unreachable)',
+      help: 'Events waiting in the reporting queue (on the metrics leader, 0 on other replicas; NaN when the broker is unreachable)',
       registers,
       async collect() {
-        this.set(await orNaN(() => consumer.queueDepth()));
+        this.set(await onLeader(leader, () => orNaN(() => consumer.queueDepth())));
+      },
+    });
+    new Gauge({
+      name: METRIC_NAMES.deadLetterDepth,
+      help: 'Events in the reporting dead-letter queue (on the metrics leader, 0 on other replicas; NaN when the broker is unreachable)',
+      registers,
+      async collect() {
+        this.set(await onLeader(leader, () => orNaN(() => consumer.deadLetterDepth())));
+      },
+    });
+    // Parked events and their oldest time: one query per scrape, shared by both gauges.
+    const readParked = oncePerScrape(async () => {
+      const [row] = await dataSource.query<Array<{ count: number; oldest: number | null }>>(
+        `SELECT count(*)::int AS count, (EXTRACT(EPOCH FROM min((event->>'time')::timestamptz)) * 1000)::float8 AS oldest FROM stream_pending`,
+      );
+      return row ?? { count: 0, oldest: null };
+    });
+    new Gauge({
+      name: METRIC_NAMES.parkedEvents,
+      help: 'Events parked until their predecessor arrives (stream_pending; on the metrics leader, 0 on other replicas)',
+      registers,
+      async collect() {
+        this.set(await onLeader(leader, () => orNaN(async () => (await readParked()).count)));
       },
     });
     new Gauge({
       name: METRIC_NAMES.projectionLag,
-      help: 'Seconds since the time of the newest event applied to any read model (NaN before the first event)',
+      help:
+        'Age in seconds of the oldest event not yet applied: parked, or received by this instance and not yet committed (0 when ' +
+        'nothing waits; events still in the queue count once delivered: see the queue depth). Aggregate with max()',
       registers,
       async collect() {
         this.set(
           await orNaN(async () => {
-            const [row] = await dataSource.query<Array<{ lag: number | null }>>(
-              `SELECT EXTRACT(EPOCH FROM now() - max(last_event_time))::float8 AS lag FROM freshness`,
-            );
-            return row?.lag;
+            const held = consumer.server?.oldestHeldEventTime();
+            const { oldest } = await readParked();
+            const times = [held, oldest ?? undefined].filter((t): t is number => t !== undefined);
+            return times.length ? Math.max(0, (Date.now() - Math.min(...times)) / 1000) : 0;
           }),
         );
       },

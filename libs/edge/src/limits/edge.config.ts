@@ -14,6 +14,7 @@ export type EdgeEnv = Pick<
   | 'IMPORT_TIMEOUT_MS'
   | 'CORS_ORIGINS'
   | 'METRICS_TOKEN'
+  | 'METRICS_PORT'
   | 'TRUST_PROXY'
 >;
 

@@ -128,6 +128,9 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
         const r = limited(request, reply, perAddress, 'address', addressKey(request.ip));
         if (r) return r;
       }
+    } else if (route === '/metrics' && env.METRICS_PORT !== undefined) {
+      // Served on its own port (MetricsServer): not here.
+      return refuse(request, reply, 404, 'not_found', `指标在端口 METRICS_PORT 上 / /metrics is served on METRICS_PORT`);
     } else if (route === '/metrics' && isMetricsToken(bearerOf(request), env.METRICS_TOKEN)) {
       // Prometheus's token: no key of the keys database, limited as its address.
       const r = limited(request, reply, perAddress, 'address', addressKey(request.ip));
@@ -135,6 +138,7 @@ export function installEdge(app: NestFastifyApplication, env: EdgeEnv): void {
     } else {
       const key = await checkKey(request, store);
       if (!key.ok) {
+        metrics?.authFailures.inc({ reason: key.error });
         // Bad and missing keys count against the address they come from, ahead of the 401.
         return (
           limited(request, reply, perAddress, 'address', addressKey(request.ip)) ?? refuse(request, reply, 401, key.error, key.message)

@@ -21,6 +21,18 @@ export const METRIC_NAMES = {
   consumerBatches: 'chanjiao_consumer_batches_total',
   consumerQueueDepth: 'chanjiao_consumer_queue_depth',
   projectionLag: 'chanjiao_projection_lag_seconds',
+  /** Events dead-lettered and waiting in the consumer's DLQ (shared state: exported by the leader only). */
+  deadLetterDepth: 'chanjiao_dead_letter_queue_depth',
+  /** Events parked in stream_pending, waiting for their predecessor (shared state: the leader only). */
+  parkedEvents: 'chanjiao_parked_events',
+  /** 1 on the instance that exports the gauges of shared state (outbox backlog, queue and DLQ depth, parked events). */
+  metricsLeader: 'chanjiao_metrics_leader',
+  /** The broker connection: 1 up, 0 down (a /health detail, not readiness). */
+  brokerUp: 'chanjiao_broker_up',
+  /** File imports finished, by outcome. */
+  imports: 'chanjiao_imports_total',
+  /** Requests refused 401/403, by reason. */
+  authFailures: 'chanjiao_auth_failures_total',
 } as const;
 
 export type MetricName = (typeof METRIC_NAMES)[keyof typeof METRIC_NAMES];

@@ -5,7 +5,8 @@ import { METRIC_NAMES } from './metric-names';
 
 /**
  * The app's Prometheus registry. One per app instance (never prom-client's global registry), so
- * several apps in one process (tests) do not collide; metrics are labelled with the service name.
+ * several apps in one process (tests) do not collide. Every series carries `app` (the service's name): not `service`,
+ * which Prometheus Operator overwrites with the Kubernetes Service's name (as `exported_service`).
  */
 @Injectable()
 export class Metrics {
@@ -13,9 +14,13 @@ export class Metrics {
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   /** Requests refused 429 at the edge, by whose bucket was empty (`key` or `address`). */
   readonly rateLimited: Counter<'kind'>;
+  /** Requests refused 401 (`missing_api_key`, `invalid_api_key`, `expired_api_key`) or 403 (`forbidden`). */
+  readonly authFailures: Counter<'reason'>;
+  /** File imports finished: `completed`, `completed_with_errors` (some rows refused), `rejected` (the file), `interrupted`, `failed`. */
+  readonly imports: Counter<'outcome'>;
 
   constructor(readonly service: string) {
-    this.registry.setDefaultLabels({ service });
+    this.registry.setDefaultLabels({ app: service });
     collectDefaultMetrics({ register: this.registry });
     this.httpDuration = new Histogram({
       name: METRIC_NAMES.httpRequestDuration,
@@ -28,6 +33,18 @@ export class Metrics {
       name: METRIC_NAMES.httpRateLimited,
       help: 'HTTP requests refused 429 by the rate limit, by kind (key: a valid key over its rate; address: requests without a valid key from one address)',
       labelNames: ['kind'],
+      registers: [this.registry],
+    });
+    this.authFailures = new Counter({
+      name: METRIC_NAMES.authFailures,
+      help: 'Requests refused 401 or 403, by reason (missing_api_key, invalid_api_key, expired_api_key, forbidden)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
+    this.imports = new Counter({
+      name: METRIC_NAMES.imports,
+      help: 'File imports finished, by outcome (completed, completed_with_errors, rejected: the file was refused, interrupted: by a shutdown, failed)',
+      labelNames: ['outcome'],
       registers: [this.registry],
     });
   }
@@ -55,6 +72,8 @@ export function installHttpMetrics(app: NestFastifyApplication): void {
     // The route pattern (`/enrollments/:id`), never the raw URL: label values must stay few.
     const route = request.routeOptions?.url ?? 'unmatched';
     metrics.httpDuration.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    // 401s are counted by reason where they are decided (edge.ts); a 403 comes from the edge or a guard.
+    if (reply.statusCode === 403) metrics.authFailures.inc({ reason: 'forbidden' });
     done();
   });
 }
@@ -67,4 +86,13 @@ export async function orNaN(read: () => Promise<number | null | undefined>): Pro
   } catch {
     return NaN;
   }
+}
+
+/**
+ * One read per scrape, shared by the gauges that need it: a scrape collects all metrics concurrently, so the calls
+ * made while one read is pending share it.
+ */
+export function oncePerScrape<T>(read: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | null = null;
+  return () => (pending ??= read().finally(() => (pending = null)));
 }

@@ -1,29 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge } from 'prom-client';
 import { OutboxRelay } from '@chanjiao/messaging';
-import { Metrics, orNaN } from './metrics';
+import { Metrics, oncePerScrape, orNaN } from './metrics';
+import { MetricsLeader, onLeader } from './metrics-leader';
 import { METRIC_NAMES } from './metric-names';
 
-/** Outbox backlog (queried on scrape) and events published by this process's relay. */
+/** Outbox backlog (queried on scrape, by the metrics leader only: it is the service's) and events published by this process's relay. */
 @Injectable()
 export class OutboxMetrics {
-  constructor(metrics: Metrics, relay: OutboxRelay) {
+  constructor(metrics: Metrics, relay: OutboxRelay, leader: MetricsLeader) {
     const registers = [metrics.registry];
-    // One backlog query per scrape, shared by both gauges (a scrape collects all metrics concurrently).
-    let pending: Promise<{ count: number; oldestAgeSeconds: number } | null> | null = null;
-    const backlog = () => {
-      pending ??= relay
-        .backlog()
-        .catch(() => null)
-        .finally(() => (pending = null));
-      return pending;
-    };
+    const backlog = oncePerScrape(() => relay.backlog().catch(() => null));
     new Gauge({
       name: METRIC_NAMES.outboxBacklog,
-      help: 'Outbox messages not yet published to the broker',
+      help: 'Outbox messages not yet published to the broker (on the metrics leader; 0 on other replicas)',
       registers,
       async collect() {
-        this.set(await orNaN(async () => (await backlog())?.count));
+        this.set(await onLeader(leader, () => orNaN(async () => (await backlog())?.count)));
       },
     });
     new Gauge({
@@ -31,7 +24,7 @@ export class OutboxMetrics {
       help: 'Age of the oldest unpublished outbox message (0 when the outbox is empty)',
       registers,
       async collect() {
-        this.set(await orNaN(async () => (await backlog())?.oldestAgeSeconds));
+        this.set(await onLeader(leader, () => orNaN(async () => (await backlog())?.oldestAgeSeconds)));
       },
     });
     const reportedUnroutable = new Map<string, number>();

@@ -6,6 +6,7 @@ import { CloudEvent, InvalidEventError, parseEvent, traceIdOf, typesUpcastTo, up
 import { isDatabaseUnavailable, isWorthRunningAgain, untilDatabaseAnswers, WorkerPauses } from '@chanjiao/persistence';
 import { connectAmqp } from '../amqp-connection';
 import { ConsumerTopology, assertConsumerTopology, deadLetterQueueName, ensureExchange, retryQueueName } from '../topology';
+import { SpanKind, SpanStatusCode, startSpan, tracingOn } from '../tracing';
 import { BatchTurn } from './batch-turn';
 import type { EventApplier, EventTransaction, EventUnitOfWork, ReceivedEvent } from './event-unit-of-work';
 
@@ -128,6 +129,8 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   private consumerChannel?: ChannelWrapper;
   private publisher?: ChannelWrapper;
   private buffer: Arrival[] = [];
+  /** Batches taken from the buffer and not yet settled. */
+  private readonly inFlight = new Set<Arrival[]>();
   private timer?: NodeJS.Timeout;
   private readonly workers = new Set<Promise<void>>();
   /** Deliveries being renewed: no multiple-ack may cover them before their copy is confirmed. */
@@ -188,17 +191,42 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   }
 
   /** Messages waiting in the work queue (not yet delivered), or null when the broker is unreachable. */
-  async queueDepth(): Promise<number | null> {
+  queueDepth(): Promise<number | null> {
+    return this.depthOf(this.options.topology.queue);
+  }
+
+  /** Messages in the dead-letter queue, or null when the broker is unreachable. */
+  deadLetterDepth(): Promise<number | null> {
+    return this.depthOf(deadLetterQueueName(this.options.topology.queue));
+  }
+
+  private async depthOf(queue: string): Promise<number | null> {
     if (!this.publisher || !this.isConnected()) return null;
     try {
       let depth: number | null = null;
       await this.publisher.addSetup(async (ch: ConfirmChannel) => {
-        depth = (await ch.checkQueue(this.options.topology.queue)).messageCount;
+        depth = (await ch.checkQueue(queue)).messageCount;
       });
       return depth;
     } catch {
       return null;
     }
+  }
+
+  /**
+   * The time of the oldest event this consumer holds unapplied (received, waiting for or in a batch), or undefined
+   * when it holds none: with the events parked in the database, what the projection lag is measured from.
+   */
+  oldestHeldEventTime(): number | undefined {
+    let oldest: number | undefined;
+    for (const batch of [this.buffer, ...this.inFlight]) {
+      for (const a of batch) {
+        if ('error' in a) continue;
+        const t = Date.parse(a.event.time);
+        if (!Number.isNaN(t) && (oldest === undefined || t < oldest)) oldest = t;
+      }
+    }
+    return oldest;
   }
 
   on(): never {
@@ -317,6 +345,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
       }
       const batch = this.buffer.splice(0, this.batching.batchSize);
       const turn = (this.lastTurn = new BatchTurn(this.lastTurn));
+      this.inFlight.add(batch);
       try {
         await this.processBatch(batch, turn);
         await turn.previousSettled();
@@ -325,6 +354,7 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
         if (!(e instanceof ConsumerStopping)) throw e;
         // Left unacknowledged: the broker redelivers the batch once this channel closes.
       } finally {
+        this.inFlight.delete(batch);
         turn.settle();
       }
     }
@@ -333,6 +363,29 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
   private async processBatch(batch: Arrival[], turn: BatchTurn): Promise<void> {
     this.stats.batches++;
     const decoded = batch.filter((a): a is Decoded => !('error' in a));
+    if (!tracingOn()) return this.processDecoded(batch, decoded, turn);
+    // Traced: a child of its first event's traceparent (the request that wrote it), linked to the others'.
+    const span = startSpan(`${this.options.topology.queue} process`, {
+      kind: SpanKind.CONSUMER,
+      parent: decoded[0]?.event.traceparent,
+      links: decoded.map((d) => d.event.traceparent),
+      attributes: {
+        'messaging.system': 'rabbitmq',
+        'messaging.destination.name': this.options.topology.queue,
+        'messaging.batch.message_count': batch.length,
+      },
+    });
+    try {
+      await this.processDecoded(batch, decoded, turn);
+    } catch (e) {
+      span?.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+      throw e;
+    } finally {
+      span?.end();
+    }
+  }
+
+  private async processDecoded(batch: Arrival[], decoded: Decoded[], turn: BatchTurn): Promise<void> {
     // The first attempt overlaps the batches around it (see BatchTurn); any other runs alone.
     let committed = false;
     let failure: unknown;

@@ -17,6 +17,8 @@ import { OUTBOX_NOTIFY_CHANNEL } from './outbox.entity';
 import type { OutboxRow } from './outbox.writer';
 import { amqplibFastPath, framedPublisher } from '../adapters/amqplib-internals';
 import { amqplibPublisher, FramedPublish } from './publish-frames';
+import type { Span } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, startSpan, tracingOn } from '../tracing';
 
 export interface OutboxRelayOptions {
   databaseUrl: string;
@@ -393,10 +395,12 @@ export class OutboxRelay {
     }
     // A full scan that filled its batch may have left rows behind: scan again rather than wait for hints.
     if (scan && rows.length === batchSize) this.scanNeeded = true;
+    const spans = tracingOn() ? publishSpans(rows, this.options.exchange) : undefined;
     const confirmed = this.publishAll(rows, this.options.publishTimeoutMs ?? 10_000);
     const settled = (async () => {
       try {
         await confirmed;
+        endSpans(spans);
         // The broker confirms a message no queue took too (after returning it): such rows stay pending.
         const bounced = this.returned.size > 0 ? rows.filter((r) => this.returned.delete(r.eventId)) : [];
         const routed = bounced.length > 0 ? rows.filter((r) => !bounced.includes(r)) : rows;
@@ -409,6 +413,7 @@ export class OutboxRelay {
         this.lastError = undefined;
         if (bounced.length > 0) this.heldUnroutable(bounced);
       } catch (e) {
+        endSpans(spans, e as Error);
         for (const r of rows) this.returned.delete(r.eventId);
         await this.abandon(client);
         // The loop backs off before its next batch, which scans for these rows (after a reconnect, if that is what failed).
@@ -512,3 +517,29 @@ export function envelopeFields(payload: string): { time: string; traceparent?: s
 
 /** Events the broker confirmed only after returning them: no queue was bound for their routing key. */
 class UnroutableEvents extends Error {}
+
+/**
+ * With tracing on, a batch's publish is one span per request that wrote its events: each a child of the `traceparent`
+ * those events carry (the request's span), so a trace shows the write, its publish and (linked) the consumer's batch.
+ */
+function publishSpans(rows: readonly OutboxRow[], exchange: string): Span[] {
+  const byTrace = new Map<string | undefined, number>();
+  for (const r of rows) byTrace.set(r.traceparent, (byTrace.get(r.traceparent) ?? 0) + 1);
+  const spans: Span[] = [];
+  for (const [parent, count] of byTrace) {
+    const span = startSpan(`${exchange} publish`, {
+      kind: SpanKind.PRODUCER,
+      parent,
+      attributes: { 'messaging.system': 'rabbitmq', 'messaging.destination.name': exchange, 'messaging.batch.message_count': count },
+    });
+    if (span) spans.push(span);
+  }
+  return spans;
+}
+
+function endSpans(spans: Span[] | undefined, error?: Error): void {
+  for (const span of spans ?? []) {
+    if (error) span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+    span.end();
+  }
+}
