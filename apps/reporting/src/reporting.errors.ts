@@ -1,4 +1,4 @@
-import type { ErrorMessagesZh } from '@chanjiao/edge';
+import type { ErrorMessagesZh } from '@chanjiao/domain';
 
 /** Stable error codes of the reporting service (documented in OpenAPI and the README). */
 export enum ReportingErrorCode {

@@ -15,3 +15,6 @@ export class DomainError extends Error {
     this.name = 'DomainError';
   }
 }
+
+/** Chinese messages per error code; typed by a service's enum so that every code needs one (the edge answers them). */
+export type ErrorMessagesZh<C extends string = string> = Readonly<Record<C, string>>;

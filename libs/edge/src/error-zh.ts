@@ -4,8 +4,10 @@
  * compile), the edge knows the codes of the libraries.
  */
 
-/** Chinese messages per error code; typed by a service's enum so that every code needs one. */
-export type ErrorMessagesZh<C extends string = string> = Readonly<Record<C, string>>;
+import type { ErrorMessagesZh } from '@chanjiao/domain';
+
+// Defined with the error codes' vocabulary (domain files reach no framework), answered here.
+export type { ErrorMessagesZh } from '@chanjiao/domain';
 
 /** The codes the libraries answer with (edge, auth, write, persistence, imports) and Nest's defaults per status. */
 export type CommonErrorCode =

@@ -1,5 +1,5 @@
 import { failWith } from '@chanjiao/domain';
-import type { ErrorMessagesZh } from '@chanjiao/edge';
+import type { ErrorMessagesZh } from '@chanjiao/domain';
 
 /** Stable error codes of the enrollment module (documented in OpenAPI and the README). */
 export enum EnrollmentErrorCode {
