@@ -1,3 +1,4 @@
+import { ReportingErrorCode } from '../reporting.errors';
 import { Controller, Get, Headers, Param, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -35,7 +36,7 @@ export class DashboardController {
           }
         : {
             statusCode: 503,
-            error: 'dashboard_not_built',
+            error: ReportingErrorCode.DashboardNotBuilt,
             message: `看板尚未构建，请运行 npm run build / the dashboard is not built (${this.assets.dir}): run npm run build`,
           };
       return reply

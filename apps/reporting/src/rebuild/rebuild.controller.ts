@@ -1,3 +1,4 @@
+import { ReportingErrorCode } from '../reporting.errors';
 import { Controller, Get, HttpCode, Logger, Param, Post } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
@@ -42,7 +43,7 @@ export class RebuildController {
     if (!p.institutions.includes(ALL_INSTITUTIONS)) {
       throw new DomainError(
         'forbidden',
-        'rebuild_needs_all_institutions',
+        ReportingErrorCode.RebuildNeedsAllInstitutions,
         '重建会替换所有院校的数据，需要面向全部院校的管理密钥 / a rebuild replaces every institution’s figures: it needs an admin key for all institutions',
       );
     }
@@ -51,7 +52,7 @@ export class RebuildController {
       done.catch((e: unknown) => this.logger.error(`rebuild ${run.id}: ${String(e)}`));
       return toRebuildRunView(run);
     } catch (e) {
-      if (e instanceof RebuildAlreadyRunningError) throw new DomainError('conflict', 'rebuild_running', e.message);
+      if (e instanceof RebuildAlreadyRunningError) throw new DomainError('conflict', ReportingErrorCode.RebuildRunning, e.message);
       throw e;
     }
   }
@@ -69,7 +70,13 @@ export class RebuildController {
   @ApiNotFoundResponse({ description: 'rebuild_not_found' })
   async get(@Param() params: RebuildIdParam): Promise<RebuildRunView> {
     const run = await this.rebuilds.get(params.id);
-    if (!run) throw new DomainError('not_found', 'rebuild_not_found', `没有编号为 ${params.id} 的重建 / no rebuild ${params.id}`, 'id');
+    if (!run)
+      throw new DomainError(
+        'not_found',
+        ReportingErrorCode.RebuildNotFound,
+        `没有编号为 ${params.id} 的重建 / no rebuild ${params.id}`,
+        'id',
+      );
     return toRebuildRunView(run);
   }
 }

@@ -1,3 +1,4 @@
+import { ReportingErrorCode } from '../reporting.errors';
 import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { Controller, Get, Logger, Query, Res } from '@nestjs/common';
@@ -165,7 +166,7 @@ function definition(field: string, year: number): FigureDefinition {
     if (!(e instanceof UnknownFieldError)) throw e;
     throw new DomainError(
       'invalid',
-      'unknown_field',
+      ReportingErrorCode.UnknownField,
       `field 不是可解释的数字：${field}；相近的有 / field is not a figure that can be explained: ${field}; close matches: ${e.closeMatches.join(', ')}`,
       'field',
     );

@@ -1,3 +1,4 @@
+import { ReportingErrorCode } from '../reporting.errors';
 import {
   BeforeApplicationShutdown,
   HttpException,
@@ -201,10 +202,11 @@ function changeOf(institutions: readonly string[], states: readonly ReportChange
 const tooManyStreams = (max: number) =>
   new HttpException(
     {
-      error: 'too_many_streams',
+      error: ReportingErrorCode.TooManyStreams,
       message: `此密钥已打开 ${max} 个报表推送流（REPORT_STREAMS_PER_KEY），请关闭一个后重试 / this key has ${max} report streams open (REPORT_STREAMS_PER_KEY); close one and retry after ${STREAMS_RETRY_AFTER_SECONDS} s`,
     },
     HttpStatus.TOO_MANY_REQUESTS,
   );
 
-const stopping = () => new ServiceUnavailableException({ error: 'stopping', message: 'the service is stopping; connect again' });
+const stopping = () =>
+  new ServiceUnavailableException({ error: ReportingErrorCode.Stopping, message: 'the service is stopping; connect again' });
