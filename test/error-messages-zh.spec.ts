@@ -42,7 +42,7 @@ describe('the Chinese of every error code', () => {
       const text = readFileSync(file, 'utf8');
       for (const p of patterns) for (const m of text.matchAll(p)) found.set(m[1]!, file);
     }
-    expect(found.size).toBeGreaterThan(30); // the walk does find the codes
+    expect(found.size).toBeGreaterThan(20); // the walk does find the codes (most services answer by their enums)
     const missing = [...found].filter(([code]) => !known.has(code)).map(([code, file]) => `${code} (${file})`);
     expect(missing).toEqual([]);
   });
