@@ -202,14 +202,19 @@ export class AmqpEventServer<TTx extends EventTransaction = EventTransaction> ex
 
   private async depthOf(queue: string): Promise<number | null> {
     if (!this.publisher || !this.isConnected()) return null;
+    let depth: number | null = null;
+    const check = async (ch: ConfirmChannel) => {
+      depth = (await ch.checkQueue(queue)).messageCount;
+    };
     try {
-      let depth: number | null = null;
-      await this.publisher.addSetup(async (ch: ConfirmChannel) => {
-        depth = (await ch.checkQueue(queue)).messageCount;
-      });
+      await this.publisher.addSetup(check);
       return depth;
     } catch {
       return null;
+    } finally {
+      // A setup stays with the wrapper and runs again at every reconnect: one left per call (every /reports/freshness,
+      // every scrape) grew without bound.
+      await this.publisher.removeSetup(check).catch(() => undefined);
     }
   }
 
