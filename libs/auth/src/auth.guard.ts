@@ -14,7 +14,16 @@ import {
 import { Reflector } from '@nestjs/core';
 import { ApiExtension, ApiHeader } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { Access, actingInstitution, actingInstitutions, allows, INSTITUTION_HEADER, InstitutionsChoice, Principal } from './api-key';
+import {
+  Access,
+  actingInstitution,
+  actingInstitutions,
+  ALL_INSTITUTIONS,
+  allows,
+  INSTITUTION_HEADER,
+  InstitutionsChoice,
+  Principal,
+} from './api-key';
 import { ApiKeyStore } from './api-key.store';
 
 export const SERVICE_NAME = Symbol('SERVICE_NAME');
@@ -48,6 +57,15 @@ export const SUMS_INSTITUTIONS_EXTENSION = 'x-institutions';
  * into `principal.actingFor`.
  */
 export const SumsInstitutions = () => applyDecorators(SetMetadata(SUMS_KEY, true), ApiExtension(SUMS_INSTITUTIONS_EXTENSION, 'several'));
+
+const ALL_KEY = 'chanjiao:all-institutions';
+
+/**
+ * Marks a route that acts for every institution at once (a rebuild replaces every institution's figures): only a key
+ * bound to all (`*`) may call it; another is 403 with `error` and `message`. Says so in OpenAPI (`x-institutions: all`).
+ */
+export const RequireAllInstitutions = (refusal: { error: string; message: string }) =>
+  applyDecorators(SetMetadata(ALL_KEY, refusal), ApiExtension(SUMS_INSTITUTIONS_EXTENSION, 'all'));
 
 type AuthedRequest = FastifyRequest & { principal?: Principal };
 
@@ -146,6 +164,11 @@ export class ApiKeyGuard implements CanActivate {
         message: `此密钥无权${ACCESS_ZH[access]} ${this.service} / this key may not ${access} ${this.service}`,
       });
     }
+    const all = this.reflector.getAllAndOverride<{ error: string; message: string } | undefined>(ALL_KEY, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (all && !principal.institutions.includes(ALL_INSTITUTIONS)) throw new ForbiddenException(all);
     // Admin routes (GET /audit) span institutions: they act for none in particular.
     const sums = this.reflector.getAllAndOverride<boolean | undefined>(SUMS_KEY, [context.getHandler(), context.getClass()]);
     request.principal =

@@ -10,7 +10,7 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { ALL_INSTITUTIONS, CurrentPrincipal, Principal, RequireAccess } from '@chanjiao/auth';
+import { CurrentPrincipal, Principal, RequireAccess, RequireAllInstitutions } from '@chanjiao/auth';
 import { DomainError } from '@chanjiao/domain';
 import { RebuildAlreadyRunningError } from './projection-rebuild';
 import { RebuildIdParam, RebuildRunList, RebuildRunView, toRebuildRunView } from './rebuild.dto';
@@ -39,14 +39,12 @@ export class RebuildController {
   @ApiAcceptedResponse({ type: RebuildRunView })
   @ApiConflictResponse({ description: 'rebuild_running: a rebuild is running already (here or in another process)' })
   @ApiForbiddenResponse({ description: 'rebuild_needs_all_institutions: the admin key is bound to some institutions only' })
+  @RequireAllInstitutions({
+    error: ReportingErrorCode.RebuildNeedsAllInstitutions,
+    message:
+      '重建会替换所有院校的数据，需要面向全部院校的管理密钥 / a rebuild replaces every institution’s figures: it needs an admin key for all institutions',
+  })
   async start(@CurrentPrincipal() p: Principal): Promise<RebuildRunView> {
-    if (!p.institutions.includes(ALL_INSTITUTIONS)) {
-      throw new DomainError(
-        'forbidden',
-        ReportingErrorCode.RebuildNeedsAllInstitutions,
-        '重建会替换所有院校的数据，需要面向全部院校的管理密钥 / a rebuild replaces every institution’s figures: it needs an admin key for all institutions',
-      );
-    }
     try {
       const { run, done } = await this.rebuilds.start(p.keyId);
       done.catch((e: unknown) => this.logger.error(`rebuild ${run.id}: ${String(e)}`));
