@@ -339,7 +339,9 @@ export class ExplainService {
     const bySubject = new Map<string, Array<ExplainedEvent & { institution: string; time: Date }>>();
     for (const e of found) {
       const k = `${e.institution}\u0000${e.subject}`;
-      bySubject.set(k, [...(bySubject.get(k) ?? []), e]);
+      const list = bySubject.get(k);
+      if (list) list.push(e);
+      else bySubject.set(k, [e]);
     }
     for (const w of wanted) {
       const seen = new Set<string>();
